@@ -1,0 +1,47 @@
+import type { Metadata } from "next";
+import { Markdown } from "@/components/ui/markdown";
+import { getPortalConfig } from "@/features/portal-config/load";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Embargo policy" };
+
+export default function PolicyPage() {
+  const config = getPortalConfig();
+  return (
+    <div className="space-y-10">
+      <h1 className="text-3xl font-bold tracking-tight">Embargo policy and contributing back</h1>
+      <section aria-labelledby="embargo" className="space-y-2">
+        <h2 id="embargo" className="text-2xl font-semibold">
+          Embargo policy
+        </h2>
+        <Markdown>{config.policy.embargo}</Markdown>
+      </section>
+      <section aria-labelledby="contributing" className="space-y-2">
+        <h2 id="contributing" className="text-2xl font-semibold">
+          Contributing back
+        </h2>
+        <Markdown>{config.policy.contributingBack}</Markdown>
+      </section>
+      <section aria-labelledby="sources" className="space-y-2">
+        <h2 id="sources" className="text-2xl font-semibold">
+          Source documents
+        </h2>
+        <p className="text-slate-700">
+          This page restates the {config.project} security team's own documents, which remain authoritative:
+        </p>
+        <ul className="list-disc space-y-1 pl-6">
+          {config.sourceDocuments.map((document) => (
+            <li key={document.url}>
+              <a href={document.url} className="underline" rel="noopener noreferrer">
+                {document.title}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <p className="text-sm text-slate-500">
+          Policy version <code className="break-all">{config.version.slice(0, 16)}</code>
+        </p>
+      </section>
+    </div>
+  );
+}

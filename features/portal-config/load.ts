@@ -1,0 +1,62 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { type PortalConfig, PortalConfigSchema } from "@/features/portal-config/schema";
+
+export class PortalConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid portal configuration ${file}:\n${problems.map((line) => `  ${line}`).join("\n")}`);
+    this.name = "PortalConfigError";
+  }
+}
+
+/** Reads, validates and versions a portal configuration file. Throws PortalConfigError naming each problem. */
+export function loadPortalConfig(file: string): PortalConfig {
+  const absolute = path.resolve(file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(absolute, "utf8"));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (error as Error).message;
+    throw new PortalConfigError(absolute, [reason]);
+  }
+  const parsed = PortalConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new PortalConfigError(
+      absolute,
+      parsed.error.issues.map((issue) => `${z.core.toDotPath(issue.path) || "(top level)"}: ${issue.message}`),
+    );
+  }
+  const config = parsed.data;
+  const problems: string[] = [];
+  const readPolicy = (name: "embargo" | "contributingBack") => {
+    const policyFile = path.resolve(path.dirname(absolute), config.policy[name]);
+    try {
+      const body = readFileSync(policyFile, "utf8").trim();
+      if (!body) problems.push(`policy.${name}: ${policyFile} is empty`);
+      return body;
+    } catch {
+      problems.push(`policy.${name}: ${policyFile} cannot be read`);
+      return "";
+    }
+  };
+  const policy = { embargo: readPolicy("embargo"), contributingBack: readPolicy("contributingBack") };
+  if (problems.length > 0) throw new PortalConfigError(absolute, problems);
+
+  const version = createHash("sha256")
+    .update(JSON.stringify({ criteria: config.criteria, policy }))
+    .digest("hex");
+  return { ...config, policy, version };
+}
+
+let cached: PortalConfig | undefined;
+
+/** The configuration named by PORTAL_CONFIG (default portal.config.json), read once per process. */
+export function getPortalConfig(): PortalConfig {
+  cached ??= loadPortalConfig(process.env.PORTAL_CONFIG?.trim() || "portal.config.json");
+  return cached;
+}

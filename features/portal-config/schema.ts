@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+export const CRITERION_KINDS = ["alias", "evidence", "acceptance", "vouch"] as const;
+export type CriterionKind = (typeof CRITERION_KINDS)[number];
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const CriterionSchema = z.strictObject({
+  key: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,47}$/, "must be lower-case letters, digits and dashes, starting with a letter"),
+  title: text(200),
+  guidance: text(2000),
+  kind: z.enum(CRITERION_KINDS),
+  /** For kind `acceptance`: which policy text the checkbox accepts. */
+  policy: z.enum(["embargo", "contributingBack"]).optional(),
+});
+
+export const PortalConfigSchema = z
+  .strictObject({
+    project: text(100),
+    listName: text(200),
+    listAddress: z.email(),
+    securityTeamAddress: z.email(),
+    sourceDocuments: z.array(z.strictObject({ title: text(200), url: z.url({ protocol: /^https$/ }) })).max(20),
+    quorum: z.number().int().min(1).max(20).default(2),
+    staleAfterBusinessDays: z.number().int().min(1).max(60).default(2),
+    policy: z.strictObject({
+      embargo: text(500),
+      contributingBack: text(500),
+    }),
+    criteria: z.array(CriterionSchema).min(1).max(30),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.criteria.forEach((criterion, index) => {
+      if (seen.has(criterion.key)) {
+        ctx.addIssue({ code: "custom", path: ["criteria", index, "key"], message: `duplicate key "${criterion.key}"` });
+      }
+      seen.add(criterion.key);
+      if (criterion.kind === "acceptance" && !criterion.policy) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["criteria", index, "policy"],
+          message: 'an acceptance criterion names the policy it accepts ("embargo" or "contributingBack")',
+        });
+      }
+    });
+    for (const kind of ["alias", "vouch"] as const) {
+      const count = config.criteria.filter((criterion) => criterion.kind === kind).length;
+      if (count !== 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["criteria"],
+          message: `needs exactly one "${kind}" criterion, found ${count}`,
+        });
+      }
+    }
+  });
+
+export type Criterion = z.infer<typeof CriterionSchema>;
+export type PortalConfigFile = z.infer<typeof PortalConfigSchema>;
+
+/** The validated configuration with its policy texts read and its version computed. */
+export type PortalConfig = Omit<PortalConfigFile, "policy"> & {
+  policy: { embargo: string; contributingBack: string };
+  /** SHA-256 over the criteria and policy texts: what an acceptance accepts. */
+  version: string;
+};

@@ -1,0 +1,87 @@
+import { mkdir, open, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+export type EmbeddedPostgres = {
+  /** A postgres:// URL for any client (pg, Prisma, psql). */
+  url: string;
+  stop: () => Promise<void>;
+};
+
+export class DataDirectoryInUseError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `the embedded database in ${dataDir} is already in use by process ${pid} ` +
+        `(is another \`npm run dev\` or \`npm start\` running?). Stop it first, or set DATABASE_URL to use another database.`,
+    );
+    this.name = "DataDirectoryInUseError";
+  }
+}
+
+/**
+ * Serves PGlite on loopback. With `dataDir` the data persists there and a
+ * lock file keeps a second process out; without it the database lives in
+ * memory (tests).
+ */
+export async function startEmbeddedPostgres(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<EmbeddedPostgres> {
+  const releaseLock = options.dataDir ? await lockDataDirectory(options.dataDir) : async () => {};
+  let db: PGlite | undefined;
+  try {
+    db = options.dataDir
+      ? await PGlite.create({ dataDir: path.join(options.dataDir, "pgdata") })
+      : await PGlite.create();
+    const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 200 });
+    await server.start();
+    const [, port] = server.getServerConn().split(":");
+    const instance = db;
+    let stopped = false;
+    return {
+      url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await server.stop();
+        await instance.close();
+        await releaseLock();
+      },
+    };
+  } catch (error) {
+    await db?.close().catch(() => {});
+    await releaseLock();
+    throw error;
+  }
+}
+
+async function lockDataDirectory(dataDir: string): Promise<() => Promise<void>> {
+  await mkdir(dataDir, { recursive: true });
+  const lockFile = path.join(dataDir, "portal.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lockFile, "wx");
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number.parseInt(await readFile(lockFile, "utf8").catch(() => ""), 10);
+      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+        throw new DataDirectoryInUseError(dataDir, holder);
+      }
+      // The holder died without cleaning up (kill -9): the lock is stale.
+      await rm(lockFile, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${lockFile}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+// Empty strings in a .env file mean "unset", not "set to nothing".
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema.optional());
+
+const emailList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(",")
+      .map((address) => address.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.email({ message: "each address must be a plain e-mail address" })));
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: optional(
+      z.url({ protocol: /^postgres(ql)?$/, message: "must be a postgres:// or postgresql:// URL" }),
+    ),
+    NEXTAUTH_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" })),
+    NEXTAUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)")),
+    SMTP_URL: optional(z.url({ protocol: /^smtps?$/, message: "must be an smtp:// or smtps:// URL" })),
+    MAIL_FROM: optional(z.string().max(200)),
+    PORTAL_OWNERS: optional(emailList),
+    PORTAL_CONFIG: optional(z.string().min(1)),
+    TRUST_PROXY: optional(z.enum(["true", "false"], { message: "must be true or false" })),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    for (const name of ["NEXTAUTH_SECRET", "NEXTAUTH_URL", "SMTP_URL"] as const) {
+      if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
+    }
+  });
+
+export type Env = {
+  nodeEnv: "development" | "production" | "test";
+  databaseUrl: string | undefined;
+  nextAuthUrl: string;
+  nextAuthSecret: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  portalOwners: string[];
+  portalConfigPath: string;
+  trustProxy: boolean;
+};
+
+export type EnvResult = { ok: true; env: Env } | { ok: false; problems: string[] };
+
+/** Validates a process environment; problems are one line each, naming the variable. */
+export function parseEnv(source: Record<string, string | undefined>): EnvResult {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`),
+    };
+  }
+  const raw = parsed.data;
+  return {
+    ok: true,
+    env: {
+      nodeEnv: raw.NODE_ENV,
+      databaseUrl: raw.DATABASE_URL,
+      nextAuthUrl: raw.NEXTAUTH_URL ?? "http://localhost:3000",
+      nextAuthSecret: raw.NEXTAUTH_SECRET,
+      smtpUrl: raw.SMTP_URL,
+      mailFrom: raw.MAIL_FROM ?? "Distributors Portal <portal@localhost>",
+      portalOwners: raw.PORTAL_OWNERS ?? [],
+      portalConfigPath: raw.PORTAL_CONFIG ?? "portal.config.json",
+      trustProxy: raw.TRUST_PROXY === "true",
+    },
+  };
+}
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((line) => `  ${line}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process; throws EnvError listing every problem. */
+export function getEnv(): Env {
+  if (cached) return cached;
+  const result = parseEnv(process.env);
+  if (!result.ok) throw new EnvError(result.problems);
+  cached = result.env;
+  return cached;
+}

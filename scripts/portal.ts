@@ -1,0 +1,97 @@
+// npm run dev | npm start: validate env and config, provide a database (the
+// embedded one when DATABASE_URL is unset), migrate it, seed the embedded one
+// on its first start, then run Next with DATABASE_URL pointing at it.
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { loadPortalConfig, PortalConfigError } from "@/features/portal-config/load";
+import { DataDirectoryInUseError, type EmbeddedPostgres, startEmbeddedPostgres } from "@/lib/embedded-postgres";
+import { parseEnv } from "@/lib/env";
+import { MigrationError, migrate } from "@/lib/migrations";
+import { createDatabase } from "@/lib/prisma";
+import { seedDemoData } from "@/prisma/seed";
+
+const root = path.resolve(import.meta.dirname, "..");
+const mode = process.argv[2];
+if (mode !== "dev" && mode !== "start") fail(["usage: tsx scripts/portal.ts dev|start"]);
+// `next start` runs in production whatever the shell says; validate as it will.
+const env = process.env as Record<string, string | undefined>;
+env.NODE_ENV = mode === "start" ? "production" : (env.NODE_ENV ?? "development");
+
+let embedded: EmbeddedPostgres | undefined;
+let next: ChildProcess | undefined;
+
+async function main() {
+  const envResult = parseEnv(process.env);
+  if (!envResult.ok) fail(envResult.problems);
+  const env = envResult.env;
+  const config = loadPortalConfig(path.resolve(root, env.portalConfigPath));
+
+  let databaseUrl = env.databaseUrl;
+  if (!databaseUrl) {
+    const dataDir = path.resolve(root, process.env.PORTAL_DATA_DIR ?? ".data");
+    embedded = await startEmbeddedPostgres({ dataDir });
+    databaseUrl = embedded.url;
+    console.log(`portal: embedded Postgres (PGlite) on ${new URL(databaseUrl).host}, data in ${dataDir}`);
+  }
+  const applied = await migrate({
+    connectionString: databaseUrl,
+    directory: path.join(root, "prisma/migrations"),
+    log: (line) => console.log(`portal: migration ${line}`),
+  });
+  if (applied.length === 0) console.log("portal: database schema is up to date");
+
+  if (embedded) {
+    const db = createDatabase(databaseUrl, { max: 2 });
+    try {
+      if (await seedDemoData(db, config)) console.log("portal: demo data seeded (see README: demo accounts)");
+    } finally {
+      await db.$disconnect();
+    }
+  }
+
+  const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+  const preload = `--require ${path.join(root, "scripts/exit-with-parent.cjs")}`;
+  next = spawn(process.execPath, [nextBin, mode as string, ...process.argv.slice(3)], {
+    cwd: root,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(" "),
+    },
+  });
+  next.on("exit", (code, signal) => {
+    void shutdown(code ?? (signal ? 1 : 0));
+  });
+}
+
+let shuttingDown = false;
+async function shutdown(code: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  if (next && next.exitCode === null && next.signalCode === null) {
+    next.kill("SIGTERM");
+    await new Promise((resolve) => next?.once("exit", resolve));
+  }
+  await embedded?.stop().catch((error: unknown) => console.error(`portal: stopping the database: ${String(error)}`));
+  process.exit(code);
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => void shutdown(0));
+}
+
+function fail(lines: string[]): never {
+  for (const line of lines) console.error(`portal: ${line}`);
+  process.exit(1);
+}
+
+main().catch(async (error: unknown) => {
+  const known =
+    error instanceof PortalConfigError || error instanceof MigrationError || error instanceof DataDirectoryInUseError;
+  console.error(
+    `portal: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  await embedded?.stop().catch(() => {});
+  process.exit(1);
+});
