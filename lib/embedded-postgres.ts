@@ -1,7 +1,9 @@
 import { mkdir, open, readFile, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { PGLiteSocketHandler } from "@electric-sql/pglite-socket";
+import { BatchingQueryQueue } from "@/lib/pglite-multiplexer";
 
 export type EmbeddedPostgres = {
   /** A postgres:// URL for any client (pg, Prisma, psql). */
@@ -33,9 +35,8 @@ export async function startEmbeddedPostgres(
     db = options.dataDir
       ? await PGlite.create({ dataDir: path.join(options.dataDir, "pgdata") })
       : await PGlite.create();
-    const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: options.port ?? 0, maxConnections: 200 });
-    await server.start();
-    const [, port] = server.getServerConn().split(":");
+    const { server, handlers } = serve(db);
+    const port = await listen(server, options.port ?? 0);
     const instance = db;
     let stopped = false;
     return {
@@ -43,7 +44,10 @@ export async function startEmbeddedPostgres(
       stop: async () => {
         if (stopped) return;
         stopped = true;
-        await server.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const handler of handlers) void handler.detach(true);
+        });
         await instance.close();
         await releaseLock();
       },
@@ -53,6 +57,29 @@ export async function startEmbeddedPostgres(
     await releaseLock();
     throw error;
   }
+}
+
+function serve(db: PGlite): { server: Server; handlers: Set<PGLiteSocketHandler> } {
+  const queryQueue = new BatchingQueryQueue(db).asQueryQueue();
+  const handlers = new Set<PGLiteSocketHandler>();
+  const server = createServer((socket) => {
+    const handler = new PGLiteSocketHandler({ queryQueue, closeOnDetach: true });
+    handlers.add(handler);
+    handler.addEventListener("close", () => handlers.delete(handler));
+    handler.addEventListener("error", () => handlers.delete(handler));
+    handler.attach(socket).catch(() => socket.destroy());
+  });
+  return { server, handlers };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
 }
 
 async function lockDataDirectory(dataDir: string): Promise<() => Promise<void>> {

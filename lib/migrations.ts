@@ -85,7 +85,7 @@ export async function migrate({ connectionString, directory, log = () => {} }: M
     const done: string[] = [];
     for (const file of files) {
       if (applied.has(file.name)) continue;
-      await applyOne(client, file);
+      if (!(await applyOne(client, file))) continue;
       log(`applied ${file.name}`);
       done.push(file.name);
     }
@@ -122,10 +122,22 @@ function checkHistory(rows: Row[], files: MigrationFile[]) {
   }
 }
 
-async function applyOne(client: pg.Client, file: MigrationFile) {
+async function applyOne(client: pg.Client, file: MigrationFile): Promise<boolean> {
   const id = randomUUID();
   try {
     await client.query("BEGIN");
+    // Checked again inside the transaction: on the embedded database every
+    // connection shares one session, so the advisory lock cannot exclude a
+    // second runner there, but its transactions never interleave.
+    const done = await client.query(
+      `SELECT 1 FROM "_prisma_migrations"
+        WHERE migration_name = $1 AND finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      [file.name],
+    );
+    if (done.rowCount) {
+      await client.query("ROLLBACK");
+      return false;
+    }
     await client.query(
       `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count)
        VALUES ($1, $2, $3, now(), 0)`,
@@ -136,6 +148,7 @@ async function applyOne(client: pg.Client, file: MigrationFile) {
       id,
     ]);
     await client.query("COMMIT");
+    return true;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     const message = error instanceof Error ? error.message : String(error);
