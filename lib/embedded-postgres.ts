@@ -94,7 +94,7 @@ async function lockDataDirectory(dataDir: string): Promise<() => Promise<void>> 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = Number.parseInt(await readFile(lockFile, "utf8").catch(() => ""), 10);
-      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+      if (Number.isInteger(holder) && isAlive(holder)) {
         throw new DataDirectoryInUseError(dataDir, holder);
       }
       // The holder died without cleaning up (kill -9): the lock is stale.

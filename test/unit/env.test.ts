@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "@/lib/env";
+
+const secret = "s".repeat(32);
+
+describe("environment", () => {
+  it("needs nothing in development and fills sensible defaults", () => {
+    const result = parseEnv({ NODE_ENV: "development" });
+    expect(result).toEqual({
+      ok: true,
+      env: {
+        nodeEnv: "development",
+        databaseUrl: undefined,
+        nextAuthUrl: "http://localhost:3000",
+        nextAuthSecret: undefined,
+        smtpUrl: undefined,
+        mailFrom: "Distributors Portal <portal@localhost>",
+        portalOwners: [],
+        portalConfigPath: "portal.config.json",
+        trustProxy: false,
+      },
+    });
+  });
+
+  it("refuses production without a secret, a public URL and a mail server, naming each variable", () => {
+    expect(parseEnv({ NODE_ENV: "production" })).toEqual({
+      ok: false,
+      problems: [
+        "NEXTAUTH_SECRET: is required in production",
+        "NEXTAUTH_URL: is required in production",
+        "SMTP_URL: is required in production",
+      ],
+    });
+    const ok = parseEnv({
+      NODE_ENV: "production",
+      NEXTAUTH_SECRET: secret,
+      NEXTAUTH_URL: "https://portal.example.org",
+      SMTP_URL: "smtp://mail.example.org:587",
+    });
+    expect(ok.ok).toBe(true);
+  });
+
+  it("gives one line per bad value", () => {
+    const result = parseEnv({
+      DATABASE_URL: "mysql://localhost/db",
+      NEXTAUTH_SECRET: "short",
+      SMTP_URL: "http://mail",
+      PORTAL_OWNERS: "a@x.org, not-an-address",
+      TRUST_PROXY: "yes",
+    });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        "DATABASE_URL: must be a postgres:// or postgresql:// URL",
+        "NEXTAUTH_SECRET: must be at least 32 characters (openssl rand -base64 32)",
+        "SMTP_URL: must be an smtp:// or smtps:// URL",
+        "PORTAL_OWNERS.1: each address must be a plain e-mail address",
+        "TRUST_PROXY: must be true or false",
+      ],
+    });
+  });
+
+  it("normalises the owner list and treats empty values as unset", () => {
+    const result = parseEnv({
+      PORTAL_OWNERS: " Alice@Example.org ,bob@example.org,",
+      DATABASE_URL: "",
+      SMTP_URL: "  ",
+    });
+    expect(result.ok && result.env.portalOwners).toEqual(["alice@example.org", "bob@example.org"]);
+    expect(result.ok && result.env.databaseUrl).toBeUndefined();
+    expect(result.ok && result.env.smtpUrl).toBeUndefined();
+  });
+});
