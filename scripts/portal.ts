@@ -87,11 +87,21 @@ function fail(lines: string[]): never {
 }
 
 main().catch(async (error: unknown) => {
-  const known =
-    error instanceof PortalConfigError || error instanceof MigrationError || error instanceof DataDirectoryInUseError;
-  console.error(
-    `portal: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
   await embedded?.stop().catch(() => {});
-  process.exit(1);
+  fail([describeStartupError(error)]);
 });
+
+function describeStartupError(error: unknown): string {
+  if (
+    error instanceof PortalConfigError ||
+    error instanceof MigrationError ||
+    error instanceof DataDirectoryInUseError
+  ) {
+    return error.message;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code && ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "28P01", "3D000"].includes(code)) {
+    return `cannot use the database at DATABASE_URL: ${(error as Error).message}`;
+  }
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
