@@ -1,14 +1,8 @@
-// Runs once when a Next server starts: a bad environment or portal config
-// stops it here, naming each problem, instead of failing on the first request.
+// Runs once when a Next server starts. The Node-only work lives in its own
+// module so that the edge bundle never sees it.
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getEnv } = await import("@/lib/env");
-  const { getPortalConfig } = await import("@/features/portal-config/load");
-  try {
-    getEnv();
-    getPortalConfig();
-  } catch (error) {
-    console.error(`portal: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { startNodeServer } = await import("./instrumentation-node");
+    await startNodeServer();
   }
 }

@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { signOut } from "@/features/auth/actions";
+import { getSessionUser } from "@/features/auth/data";
 import { getPortalConfig } from "@/features/portal-config/load";
 import "./globals.css";
 
@@ -14,8 +16,9 @@ export function generateMetadata(): Metadata {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
   const config = getPortalConfig();
+  const user = await getSessionUser();
   return (
     <html lang="en">
       <body className="flex min-h-screen flex-col bg-white text-slate-900 antialiased">
@@ -39,9 +42,25 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 </li>
                 <li>
                   <Link href="/apply" className="underline-offset-4 hover:underline">
-                    Apply
+                    {user ? "My applications" : "Apply"}
                   </Link>
                 </li>
+                {user ? (
+                  <li className="flex items-center gap-2">
+                    <span className="text-slate-200">{user.email}</span>
+                    <form action={signOut}>
+                      <button type="submit" className="underline-offset-4 hover:underline">
+                        Sign out
+                      </button>
+                    </form>
+                  </li>
+                ) : (
+                  <li>
+                    <Link href="/signin" className="underline-offset-4 hover:underline">
+                      Sign in
+                    </Link>
+                  </li>
+                )}
               </ul>
             </nav>
           </div>

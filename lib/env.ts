@@ -27,24 +27,41 @@ const EnvSchema = z
     PORTAL_OWNERS: optional(emailList),
     PORTAL_CONFIG: optional(z.string().min(1)),
     TRUST_PROXY: optional(z.enum(["true", "false"], { message: "must be true or false" })),
+    GITHUB_ID: optional(z.string().max(200)),
+    GITHUB_SECRET: optional(z.string().max(200)),
   })
   .superRefine((env, ctx) => {
+    if (Boolean(env.GITHUB_ID) !== Boolean(env.GITHUB_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.GITHUB_ID ? "GITHUB_SECRET" : "GITHUB_ID"],
+        message: "set both GITHUB_ID and GITHUB_SECRET, or neither",
+      });
+    }
     if (env.NODE_ENV !== "production") return;
     for (const name of ["NEXTAUTH_SECRET", "NEXTAUTH_URL", "SMTP_URL"] as const) {
       if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
     }
   });
 
+// Production refuses to start without NEXTAUTH_SECRET; this only serves
+// development and tests, where links and sessions need some stable secret.
+const DEVELOPMENT_SECRET = "development-only-secret-never-used-in-production";
+
 export type Env = {
   nodeEnv: "development" | "production" | "test";
   databaseUrl: string | undefined;
   nextAuthUrl: string;
-  nextAuthSecret: string | undefined;
+  /** NEXTAUTH_SECRET; outside production a fixed development value when unset. */
+  nextAuthSecret: string;
   smtpUrl: string | undefined;
   mailFrom: string;
   portalOwners: string[];
   portalConfigPath: string;
   trustProxy: boolean;
+  github: { clientId: string; clientSecret: string } | undefined;
+  /** Secure cookies (the __Secure- prefix) when the public URL is https. */
+  secureCookies: boolean;
 };
 
 export type EnvResult = { ok: true; env: Env } | { ok: false; problems: string[] };
@@ -65,12 +82,15 @@ export function parseEnv(source: Record<string, string | undefined>): EnvResult 
       nodeEnv: raw.NODE_ENV,
       databaseUrl: raw.DATABASE_URL,
       nextAuthUrl: raw.NEXTAUTH_URL ?? "http://localhost:3000",
-      nextAuthSecret: raw.NEXTAUTH_SECRET,
+      nextAuthSecret: raw.NEXTAUTH_SECRET ?? DEVELOPMENT_SECRET,
       smtpUrl: raw.SMTP_URL,
       mailFrom: raw.MAIL_FROM ?? "Distributors Portal <portal@localhost>",
       portalOwners: raw.PORTAL_OWNERS ?? [],
       portalConfigPath: raw.PORTAL_CONFIG ?? "portal.config.json",
       trustProxy: raw.TRUST_PROXY === "true",
+      github:
+        raw.GITHUB_ID && raw.GITHUB_SECRET ? { clientId: raw.GITHUB_ID, clientSecret: raw.GITHUB_SECRET } : undefined,
+      secureCookies: (raw.NEXTAUTH_URL ?? "").startsWith("https://"),
     },
   };
 }

@@ -12,12 +12,14 @@ describe("environment", () => {
         nodeEnv: "development",
         databaseUrl: undefined,
         nextAuthUrl: "http://localhost:3000",
-        nextAuthSecret: undefined,
+        nextAuthSecret: "development-only-secret-never-used-in-production",
         smtpUrl: undefined,
         mailFrom: "Distributors Portal <portal@localhost>",
         portalOwners: [],
         portalConfigPath: "portal.config.json",
         trustProxy: false,
+        github: undefined,
+        secureCookies: false,
       },
     });
   });

@@ -1,0 +1,35 @@
+import { isSameOrigin } from "@/features/auth/origin";
+import { requestSignInLink } from "@/features/auth/sign-in-link";
+import { deliverMailAfterResponse } from "@/features/mail/schedule";
+import { getPortalConfig } from "@/features/portal-config/load";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { clientAddress } from "@/lib/rate-limit";
+
+// POST /signin/link: JSON from the sign-in form, or a plain form post when
+// the page runs without JavaScript (answered with a redirect back).
+export async function POST(request: Request) {
+  if (!isSameOrigin(request))
+    return Response.json({ ok: false, formError: "Cross-site request refused." }, { status: 403 });
+  const isForm = (request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded");
+  const input = isForm
+    ? Object.fromEntries([...(await request.formData()).entries()].filter(([, value]) => typeof value === "string"))
+    : await request.json().catch(() => null);
+  const env = getEnv();
+  const result = await requestSignInLink(getDb(), input, {
+    clientAddress: clientAddress(request.headers.get("x-forwarded-for"), env.trustProxy),
+    baseUrl: env.nextAuthUrl,
+    secret: env.nextAuthSecret,
+    project: getPortalConfig().project,
+  });
+  if (result.status === 200) deliverMailAfterResponse();
+  if (isForm) {
+    const back = new URL("/signin", env.nextAuthUrl);
+    back.searchParams.set("link", result.status === 200 ? "sent" : result.status === 429 ? "limited" : "invalid");
+    return Response.redirect(back, 303);
+  }
+  return Response.json(result.body, {
+    status: result.status,
+    headers: result.status === 429 ? { "Retry-After": String(result.retryAfterSeconds) } : {},
+  });
+}

@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { SignInForm } from "@/features/auth/components/sign-in-form";
+import { getSessionUser } from "@/features/auth/data";
+import { CallbackPathSchema } from "@/features/auth/schema";
+import { LINK_SENT_MESSAGE } from "@/features/auth/sign-in-link";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+const NOTICES: Record<string, { tone: "success" | "error"; message: string }> = {
+  sent: { tone: "success", message: LINK_SENT_MESSAGE },
+  limited: { tone: "error", message: "Too many sign-in links were requested. Try again later." },
+  invalid: { tone: "error", message: "Enter one e-mail address, like security@example.com." },
+  Verification: {
+    tone: "error",
+    message: "That sign-in link has expired or was already used. Ask for a new one below.",
+  },
+};
+
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
+  const params = await searchParams;
+  const callbackUrl = CallbackPathSchema.parse(params.callbackUrl ?? "/apply");
+  if (await getSessionUser()) redirect(callbackUrl);
+  const notice = NOTICES[params.link ?? params.error ?? ""] ?? (params.error ? NOTICES.Verification : null);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-3xl font-bold tracking-tight">Sign in</h1>
+      <p className="max-w-prose text-slate-700">
+        Vendors sign in with the address they want to hear from us at; no password is needed. The security team signs in
+        the same way.
+      </p>
+      <SignInForm callbackUrl={callbackUrl} initial={notice ?? null} />
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import { createHash } from "node:crypto";
+import type { Adapter, AdapterAccount, AdapterSession, AdapterUser } from "next-auth/adapters";
+import { normalizeEmail } from "@/features/auth/schema";
+import type { Database } from "@/lib/prisma";
+
+/** Session tokens are kept hashed: a copy of the database gives nobody a live session. */
+export function hashSessionToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+const userFields = { id: true, email: true, emailVerified: true, name: true, image: true } as const;
+
+/**
+ * next-auth's adapter over the portal's Prisma client. E-mail addresses are
+ * normalised on the way in, so the same mailbox is always the same user.
+ */
+export function portalAdapter(db: Database): Adapter {
+  const normalized = (email: string) => normalizeEmail(email) ?? email.trim();
+  const toSession = (row: { sessionToken: string; userId: string; expires: Date }, token: string): AdapterSession => ({
+    sessionToken: token,
+    userId: row.userId,
+    expires: row.expires,
+  });
+  return {
+    createUser: async (user: Omit<AdapterUser, "id">) =>
+      db.user.create({
+        data: { email: normalized(user.email), emailVerified: user.emailVerified, name: user.name ?? null },
+        select: userFields,
+      }),
+    getUser: (id) => db.user.findUnique({ where: { id }, select: userFields }),
+    getUserByEmail: (email) =>
+      db.user.findFirst({ where: { email: { equals: normalized(email), mode: "insensitive" } }, select: userFields }),
+    getUserByAccount: async ({ provider, providerAccountId }) => {
+      const account = await db.account.findUnique({
+        where: { provider_providerAccountId: { provider, providerAccountId } },
+        select: { user: { select: userFields } },
+      });
+      return account?.user ?? null;
+    },
+    updateUser: ({ id, email, emailVerified, name, image }) =>
+      db.user.update({
+        where: { id },
+        data: {
+          ...(email ? { email: normalized(email) } : {}),
+          ...(emailVerified !== undefined ? { emailVerified } : {}),
+          ...(name !== undefined ? { name } : {}),
+          ...(image !== undefined ? { image } : {}),
+        },
+        select: userFields,
+      }),
+    linkAccount: async (account: AdapterAccount) => {
+      await db.account.create({
+        data: {
+          userId: account.userId,
+          type: account.type,
+          provider: account.provider,
+          providerAccountId: account.providerAccountId,
+          refresh_token: account.refresh_token ?? null,
+          access_token: account.access_token ?? null,
+          expires_at: account.expires_at ?? null,
+          token_type: account.token_type ?? null,
+          scope: account.scope ?? null,
+          id_token: account.id_token ?? null,
+          session_state: account.session_state ?? null,
+        },
+      });
+    },
+    createSession: async ({ sessionToken, userId, expires }) => {
+      const row = await db.session.create({ data: { sessionToken: hashSessionToken(sessionToken), userId, expires } });
+      return toSession(row, sessionToken);
+    },
+    getSessionAndUser: async (sessionToken) => {
+      const row = await db.session.findUnique({
+        where: { sessionToken: hashSessionToken(sessionToken) },
+        include: { user: { select: userFields } },
+      });
+      if (!row) return null;
+      return { session: toSession(row, sessionToken), user: row.user };
+    },
+    updateSession: async ({ sessionToken, expires }) => {
+      const row = await db.session
+        .update({ where: { sessionToken: hashSessionToken(sessionToken) }, data: expires ? { expires } : {} })
+        .catch(() => null);
+      return row ? toSession(row, sessionToken) : null;
+    },
+    deleteSession: async (sessionToken) => {
+      await db.session.deleteMany({ where: { sessionToken: hashSessionToken(sessionToken) } });
+    },
+    createVerificationToken: async (token) => db.verificationToken.create({ data: token }),
+    useVerificationToken: async ({ identifier, token }) => {
+      // Deleting is what makes the link single-use; deleteMany never throws
+      // when a second click races the first.
+      const found = await db.verificationToken.findUnique({ where: { identifier_token: { identifier, token } } });
+      if (!found) return null;
+      const { count } = await db.verificationToken.deleteMany({ where: { identifier, token } });
+      return count === 1 ? found : null;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { createHash, randomBytes } from "node:crypto";
+import { recordAuditEvent } from "@/features/audit/mutations";
+import { hashSessionToken } from "@/features/auth/adapter";
+import { enqueueMail } from "@/features/mail/mutations";
+import { signInLinkMail } from "@/features/mail/templates";
+import type { Database } from "@/lib/prisma";
+
+export const SIGN_IN_LINK_TTL_MS = 10 * 60 * 1000;
+
+/** What next-auth stores for an e-mailed token (core/lib/utils hashToken), so its callback accepts ours. */
+export function hashVerificationToken(token: string, secret: string): string {
+  return createHash("sha256").update(`${token}${secret}`).digest("hex");
+}
+
+/**
+ * Creates a one-use sign-in link for the address and queues the mail. A new
+ * link replaces any earlier one for the same address. The mailed URL opens a
+ * confirmation page; only its POST leads on to next-auth's callback.
+ */
+export async function createSignInLink(
+  db: Database,
+  input: { email: string; callbackPath: string; baseUrl: string; secret: string; project: string },
+): Promise<void> {
+  const token = randomBytes(32).toString("hex");
+  const url = new URL("/signin/confirm", input.baseUrl);
+  url.search = new URLSearchParams({ token, email: input.email, callbackUrl: input.callbackPath }).toString();
+  await db.$transaction(async (tx) => {
+    await tx.verificationToken.deleteMany({ where: { identifier: input.email } });
+    await tx.verificationToken.create({
+      data: {
+        identifier: input.email,
+        token: hashVerificationToken(token, input.secret),
+        expires: new Date(Date.now() + SIGN_IN_LINK_TTL_MS),
+      },
+    });
+    await enqueueMail(tx, signInLinkMail(input.email, input.project, url.toString()));
+  });
+}
+
+/** Ends a session in the database: the cookie is worthless from this moment. */
+export async function endSession(db: Database, sessionToken: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const session = await tx.session.findUnique({
+      where: { sessionToken: hashSessionToken(sessionToken) },
+      select: { id: true, user: { select: { id: true, email: true } } },
+    });
+    if (!session) return;
+    await tx.session.delete({ where: { id: session.id } });
+    await recordAuditEvent(tx, {
+      actor: session.user,
+      action: "auth.signed-out",
+      subjectType: "User",
+      subjectId: session.user.id,
+    });
+  });
+}

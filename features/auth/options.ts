@@ -1,0 +1,62 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import GitHubProvider from "next-auth/providers/github";
+import { recordAuditEvent } from "@/features/audit/mutations";
+import { portalAdapter } from "@/features/auth/adapter";
+import { normalizeEmail } from "@/features/auth/schema";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+
+export const SIGN_IN_LINK_MINUTES = 10;
+
+/**
+ * next-auth verifies e-mailed links (its callback consumes the one-use token
+ * and opens a database session). The links themselves are created and mailed
+ * by the portal's own sign-in form (features/auth/mutations.ts), which
+ * validates and rate-limits; next-auth's own "send a link" endpoint is closed
+ * in app/api/auth/[...nextauth]/route.ts.
+ */
+export function authOptions(): NextAuthOptions {
+  const env = getEnv();
+  const db = getDb();
+  return {
+    secret: env.nextAuthSecret,
+    adapter: portalAdapter(db),
+    session: { strategy: "database", maxAge: 7 * 24 * 60 * 60, updateAge: 24 * 60 * 60 },
+    useSecureCookies: env.secureCookies,
+    pages: { signIn: "/signin", verifyRequest: "/signin", error: "/signin" },
+    providers: [
+      {
+        id: "email",
+        type: "email",
+        name: "Email",
+        server: {},
+        from: env.mailFrom,
+        maxAge: SIGN_IN_LINK_MINUTES * 60,
+        options: {},
+        normalizeIdentifier: (identifier: string) => normalizeEmail(identifier) ?? "",
+        sendVerificationRequest: async () => {
+          throw new Error("sign-in links are sent by the portal's sign-in form");
+        },
+      },
+      ...(env.github ? [GitHubProvider({ clientId: env.github.clientId, clientSecret: env.github.clientSecret })] : []),
+    ],
+    callbacks: {
+      // A GitHub account without a verified e-mail address cannot be matched to anyone.
+      signIn: ({ user }) => Boolean(user.email && normalizeEmail(user.email)),
+    },
+    events: {
+      signIn: async ({ user, account }) => {
+        await db.$transaction((tx) =>
+          recordAuditEvent(tx, {
+            actor: { id: user.id, email: user.email ?? null },
+            action: "auth.signed-in",
+            subjectType: "User",
+            subjectId: user.id,
+            data: { provider: account?.provider ?? "unknown" },
+          }),
+        );
+      },
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import "server-only";
+import { after } from "next/server";
+import { deliverOutbox } from "@/features/mail/delivery";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+
+/** Delivers queued mail once the response has been sent, so a slow mail server never slows a page. */
+export function deliverMailAfterResponse(): void {
+  after(() => deliverMailNow());
+}
+
+export async function deliverMailNow(): Promise<void> {
+  const env = getEnv();
+  try {
+    await deliverOutbox(getDb(), { smtpUrl: env.smtpUrl, from: env.mailFrom, baseUrl: env.nextAuthUrl });
+  } catch (error) {
+    console.error(`mail: delivery run failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

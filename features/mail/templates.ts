@@ -1,0 +1,110 @@
+// Every message the portal sends, as plain text and HTML. User-supplied
+// values only ever appear as escaped text; none reaches a header except the
+// validated recipient address.
+
+export type MailMessage = { to: string; subject: string; text: string; html: string };
+
+type Block = { text: string } | { link: string; label: string } | { quote: string };
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
+}
+
+function oneLine(value: string, max = 180): string {
+  const flat = value.replace(/[\r\n\t]+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export function compose(to: string, subject: string, blocks: Block[]): MailMessage {
+  const text = blocks
+    .map((block) => {
+      if ("link" in block) return `${block.label}:\n${block.link}`;
+      if ("quote" in block) return block.quote.replace(/^/gm, "> ");
+      return block.text;
+    })
+    .join("\n\n");
+  const html = blocks
+    .map((block) => {
+      if ("link" in block) {
+        const href = escapeHtml(block.link);
+        return `<p><a href="${href}">${escapeHtml(block.label)}</a></p><p style="color:#555;font-size:13px">${href}</p>`;
+      }
+      if ("quote" in block) {
+        return `<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px;white-space:pre-wrap">${escapeHtml(block.quote)}</blockquote>`;
+      }
+      return `<p style="white-space:pre-wrap">${escapeHtml(block.text)}</p>`;
+    })
+    .join("\n");
+  return {
+    to,
+    subject: oneLine(subject),
+    text: `${text}\n`,
+    html: `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">${html}</body></html>`,
+  };
+}
+
+const SIGNATURE = {
+  text: "This message was sent by the distributors portal. If you did not expect it, you can ignore it.",
+};
+
+export function signInLinkMail(to: string, project: string, url: string): MailMessage {
+  return compose(to, `Sign in to the ${project} distributors portal`, [
+    { text: "Someone, hopefully you, asked to sign in to the distributors portal with this address." },
+    { link: url, label: "Open the sign-in page" },
+    { text: "The link works once and expires in 10 minutes." },
+    SIGNATURE,
+  ]);
+}
+
+type ApplicationFacts = { project: string; distributionName: string; organisation: string; applicantEmail: string };
+
+export function aliasVerificationMail(to: string, facts: ApplicationFacts, url: string): MailMessage {
+  return compose(to, `Confirm this alias for the ${facts.project} distributors list`, [
+    {
+      text: `${facts.applicantEmail} is applying for ${facts.distributionName} (${facts.organisation}) to join the ${facts.project} private distributors list, and named this address as the security alias that will receive embargoed reports.`,
+    },
+    { text: "If this alias is monitored by that team, confirm it:" },
+    { link: url, label: "Confirm the alias" },
+    { text: "The link expires in 7 days. If you do not recognise this application, ignore this message." },
+  ]);
+}
+
+export function vouchRequestMail(to: string, facts: ApplicationFacts, url: string): MailMessage {
+  return compose(to, `Will you vouch for ${facts.distributionName}? (${facts.project} distributors list)`, [
+    {
+      text: `${facts.applicantEmail} is applying for ${facts.distributionName} (${facts.organisation}) to join the ${facts.project} private distributors list and named you, as the contact of a current member, to vouch for them.`,
+    },
+    { link: url, label: "Read the application and answer" },
+    { text: "You can confirm or decline, with a comment for the security team. The link expires in 14 days." },
+  ]);
+}
+
+export function applicationStatusMail(
+  to: string,
+  facts: { project: string; distributionName: string },
+  headline: string,
+  url: string,
+  detail?: string,
+): MailMessage {
+  return compose(to, `${facts.distributionName}: ${headline}`, [
+    {
+      text: `Your application for ${facts.distributionName} to join the ${facts.project} private distributors list: ${headline}.`,
+    },
+    ...(detail ? [{ quote: detail }] : []),
+    { link: url, label: "See the application" },
+  ]);
+}
+
+export function reviewerNoticeMail(
+  to: string,
+  facts: { project: string; distributionName: string; organisation: string },
+  headline: string,
+  url: string,
+): MailMessage {
+  return compose(to, `[${facts.project} distributors] ${headline}: ${facts.distributionName}`, [
+    { text: `${facts.distributionName} (${facts.organisation}): ${headline}.` },
+    { link: url, label: "Review it" },
+  ]);
+}

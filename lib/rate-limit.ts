@@ -1,0 +1,56 @@
+import type { Database } from "@/lib/prisma";
+
+export type RateLimitResult = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * Fixed-window limiter kept in Postgres, so it holds across processes and
+ * restarts. One atomic statement counts the hit and opens a new window when
+ * the old one has ended.
+ */
+export async function consumeRateLimit(
+  db: Database,
+  key: string,
+  limit: number,
+  windowMs: number,
+): Promise<RateLimitResult> {
+  const rows = await db.$queryRaw<{ count: number; resetAt: Date }[]>`
+    INSERT INTO "RateLimitBucket" (key, count, "resetAt")
+    VALUES (${key}, 1, now() + make_interval(secs => ${windowMs / 1000}::double precision))
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN "RateLimitBucket"."resetAt" <= now() THEN 1 ELSE "RateLimitBucket".count + 1 END,
+      "resetAt" = CASE WHEN "RateLimitBucket"."resetAt" <= now() THEN EXCLUDED."resetAt" ELSE "RateLimitBucket"."resetAt" END
+    RETURNING count, "resetAt"`;
+  const row = rows[0];
+  if (!row) throw new Error("rate limiter returned no row");
+  if (row.count <= limit) return { ok: true, remaining: limit - row.count };
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((row.resetAt.getTime() - Date.now()) / 1000)) };
+}
+
+/** Checks several limits; the first one exceeded answers. Every limit counts the hit. */
+export async function consumeRateLimits(
+  db: Database,
+  limits: { key: string; limit: number; windowMs: number }[],
+): Promise<RateLimitResult> {
+  let worst: RateLimitResult = { ok: true, remaining: Number.POSITIVE_INFINITY };
+  for (const { key, limit, windowMs } of limits) {
+    const result = await consumeRateLimit(db, key, limit, windowMs);
+    if (!result.ok && (worst.ok || result.retryAfterSeconds > worst.retryAfterSeconds)) worst = result;
+    if (result.ok && worst.ok) worst = { ok: true, remaining: Math.min(worst.remaining, result.remaining) };
+  }
+  return worst;
+}
+
+/**
+ * The client's address for rate limiting. Next records the socket's address
+ * in X-Forwarded-For only when the request did not bring one, so the header is
+ * trusted only behind a proxy that sets it (TRUST_PROXY=true): then the
+ * proxy's entry, the last one, is the client.
+ */
+export function clientAddress(forwardedFor: string | null, trustProxy: boolean): string {
+  const entries = (forwardedFor ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const chosen = trustProxy ? entries.at(-1) : entries[0];
+  return chosen && /^[0-9a-fA-F:.]{2,45}$/.test(chosen) ? chosen : "unknown";
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { CallbackPathSchema, normalizeEmail, SignInRequestSchema } from "@/features/auth/schema";
+
+describe("normalizeEmail", () => {
+  it("trims, applies NFKC and lower-cases the domain only", () => {
+    expect(normalizeEmail("  Dana.Scully@Umbrella.EXAMPLE ")).toBe("Dana.Scully@umbrella.example");
+    // NFKC folds full-width letters to ASCII.
+    expect(normalizeEmail("ｄａｎａ@umbrella.example")).toBe("dana@umbrella.example");
+    expect(normalizeEmail("o'brien+kmesh@acme.example")).toBe("o'brien+kmesh@acme.example");
+  });
+
+  it.each([
+    ["a list", "a@x.example, b@y.example"],
+    ["a semicolon list", "a@x.example;b@y.example"],
+    ["a display name", "Dana <dana@umbrella.example>"],
+    ["quotes", '"dana"@umbrella.example'],
+    ["CR/LF (header injection)", "dana@umbrella.example\r\nBcc: all@victims.example"],
+    ["a newline", "dana@umbrella.example\n"],
+    ["a full-width at sign", "dana＠umbrella.example"],
+    ["a small at sign", "dana﹫umbrella.example"],
+    ["two at signs", "dana@evil@umbrella.example"],
+    ["no domain", "dana@"],
+    ["no local part", "@umbrella.example"],
+    ["a domain without a dot", "dana@localhost"],
+    ["a space", "da na@umbrella.example"],
+    ["a zero-width space", "dana\u200b@umbrella.example"],
+    ["a leading dot", ".dana@umbrella.example"],
+    ["an empty string", "   "],
+  ])("refuses %s", (_, input) => {
+    expect(normalizeEmail(input)).toBeNull();
+  });
+});
+
+describe("sign-in request", () => {
+  it("accepts one address and a same-site path, refusing extra fields", () => {
+    expect(SignInRequestSchema.parse({ email: "Dana@Umbrella.example", callbackUrl: "/apply" })).toEqual({
+      email: "Dana@umbrella.example",
+      callbackUrl: "/apply",
+    });
+    expect(SignInRequestSchema.safeParse({ email: "dana@umbrella.example", role: "OWNER" }).success).toBe(false);
+  });
+
+  it("never keeps an off-site callback", () => {
+    expect(CallbackPathSchema.parse("https://evil.example/")).toBe("/apply");
+    expect(CallbackPathSchema.parse("//evil.example/")).toBe("/apply");
+    expect(CallbackPathSchema.parse("/\\evil.example")).toBe("/apply");
+    expect(CallbackPathSchema.parse("/applications/abc")).toBe("/applications/abc");
+  });
+});
