@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { LinkedText } from "@/features/mail/components/linked-text";
+import { getOutboxMail } from "@/features/mail/data";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Message (development outbox)" };
+
+export default async function OutboxMessagePage({ params }: { params: Promise<{ id: string }> }) {
+  if (process.env.NODE_ENV === "production") notFound();
+  const { id } = await params;
+  const message = await getOutboxMail(id);
+  if (!message) notFound();
+  return (
+    <article className="space-y-4">
+      <p>
+        <Link href="/dev/outbox" className="text-brand-700 underline">
+          Outbox
+        </Link>
+      </p>
+      <h1 className="text-2xl font-bold">{message.subject}</h1>
+      <p className="text-slate-600">
+        To {message.to} · {message.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC
+      </p>
+      <LinkedText text={message.text} />
+    </article>
+  );
+}

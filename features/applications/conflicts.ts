@@ -1,0 +1,59 @@
+import type { Conflict } from "@/features/applications/results";
+import { OPEN_STATES } from "@/features/applications/states";
+import type { Prisma } from "@/generated/prisma/client";
+
+type Candidate = {
+  id: string;
+  applicantId: string;
+  organisationKey: string;
+  orgDomains: string[];
+  listAddresses: string[];
+};
+
+/**
+ * An existing member or another open application for the same organisation,
+ * domain or list address: the applicant is pointed at it instead of filing a
+ * duplicate. Another applicant's application is named but not linked.
+ */
+export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Candidate): Promise<Conflict | null> {
+  const member = await tx.member.findFirst({
+    where: {
+      status: "ACTIVE",
+      OR: [
+        { activeOrganisationKey: candidate.organisationKey },
+        { orgDomains: { hasSome: candidate.orgDomains } },
+        { addresses: { some: { address: { in: candidate.listAddresses, mode: "insensitive" } } } },
+      ],
+    },
+    select: { distributionName: true },
+  });
+  if (member) return { kind: "member", name: member.distributionName, href: null };
+  const application = await tx.application.findFirst({
+    where: {
+      id: { not: candidate.id },
+      state: { in: OPEN_STATES },
+      OR: [
+        { openOrganisationKey: candidate.organisationKey },
+        { orgDomains: { hasSome: candidate.orgDomains } },
+        { listAddresses: { hasSome: candidate.listAddresses } },
+      ],
+    },
+    select: { id: true, applicantId: true, distributionName: true },
+  });
+  if (!application) return null;
+  return {
+    kind: "application",
+    name: application.distributionName,
+    href: application.applicantId === candidate.applicantId ? `/applications/${application.id}` : null,
+  };
+}
+
+export function describeConflict(conflict: Conflict): string {
+  return conflict.kind === "member"
+    ? `${conflict.name} is already a member of the list with this organisation, domain or address. To change its addresses, request an address change instead of applying again.`
+    : `An application for this organisation, domain or address is already open (${conflict.name}). ${
+        conflict.href
+          ? "Continue that application instead."
+          : "If it is your organisation's, ask whoever filed it, or the security team."
+      }`;
+}

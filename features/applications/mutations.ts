@@ -1,0 +1,157 @@
+import { fromDraftValues } from "@/features/applications/form-values";
+import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
+import { draftSchema } from "@/features/applications/schema";
+import { EDITABLE_STATES, STATE_LABELS, WITHDRAWABLE_STATES } from "@/features/applications/states";
+import type { Actor } from "@/features/audit/mutations";
+import { recordAuditEvent } from "@/features/audit/mutations";
+import { enqueueMail } from "@/features/mail/mutations";
+import { applicationStatusMail } from "@/features/mail/templates";
+import type { PortalConfig } from "@/features/portal-config/schema";
+import type { Database } from "@/lib/prisma";
+
+export type Applicant = { id: string; email: string };
+
+const MAX_APPLICATIONS_PER_APPLICANT = 20;
+
+const toActor = (applicant: Applicant): Actor => ({ id: applicant.id, email: applicant.email });
+
+/** Starts an empty draft with one answer row per configured criterion. */
+export async function createDraftApplication(
+  db: Database,
+  applicant: Applicant,
+  config: Pick<PortalConfig, "criteria">,
+): Promise<ActionResult<{ id: string }>> {
+  return db.$transaction(async (tx) => {
+    const count = await tx.application.count({ where: { applicantId: applicant.id } });
+    if (count >= MAX_APPLICATIONS_PER_APPLICANT) {
+      return { ok: false, formError: `You already have ${count} applications; withdraw or finish one first.` };
+    }
+    const application = await tx.application.create({
+      data: {
+        applicantId: applicant.id,
+        distributionName: "",
+        organisation: "",
+        website: "",
+        securityAlias: "",
+        answers: { create: config.criteria.map((criterion) => ({ criterionKey: criterion.key })) },
+      },
+      select: { id: true },
+    });
+    await recordAuditEvent(tx, {
+      actor: toActor(applicant),
+      action: "application.created",
+      subjectType: "Application",
+      subjectId: application.id,
+    });
+    return { ok: true, id: application.id };
+  });
+}
+
+/**
+ * Saves what the applicant typed, as typed, whether or not it is complete:
+ * only lengths and the set of fields are checked here (submitting checks the rest).
+ */
+export async function saveApplicationDraft(
+  db: Database,
+  applicant: Applicant,
+  id: string,
+  input: unknown,
+  config: Pick<PortalConfig, "criteria" | "version">,
+): Promise<ActionResult<{ savedAt: Date; changed: string[] }>> {
+  const parsed = draftSchema(config.criteria).safeParse(input);
+  if (!parsed.success) return invalid(parsed.error, "Nothing was saved: correct the fields marked below.");
+  const { columns, answers } = fromDraftValues(parsed.data as Record<string, string>, config);
+  return db.$transaction(async (tx) => {
+    const application = await tx.application.findFirst({
+      where: { id, applicantId: applicant.id },
+      include: { answers: true },
+    });
+    if (!application) return NOT_FOUND;
+    if (!EDITABLE_STATES.includes(application.state)) {
+      return {
+        ok: false,
+        formError: `This application is ${STATE_LABELS[application.state].toLowerCase()} and can no longer be edited.`,
+      };
+    }
+    const changed: string[] = (Object.keys(columns) as (keyof typeof columns)[]).filter(
+      (key) => JSON.stringify(columns[key]) !== JSON.stringify(application[key]),
+    );
+    const now = new Date();
+    for (const answer of answers) {
+      const stored = application.answers.find((row) => row.criterionKey === answer.criterionKey);
+      const data =
+        "accepted" in answer
+          ? answer.accepted
+            ? stored?.accepted && stored.acceptedPolicyVersion === config.version
+              ? {}
+              : { accepted: true, acceptedPolicyVersion: config.version, acceptedAt: now }
+            : { accepted: false, acceptedPolicyVersion: null, acceptedAt: null }
+          : { answer: answer.answer, evidenceUrls: answer.evidenceUrls };
+      const differs = Object.entries(data).some(
+        ([key, value]) =>
+          key !== "acceptedAt" &&
+          JSON.stringify(value) !== JSON.stringify(stored?.[key as keyof typeof stored] ?? null),
+      );
+      if (!differs) continue;
+      changed.push(answer.criterionKey);
+      await tx.criterionAnswer.upsert({
+        where: { applicationId_criterionKey: { applicationId: id, criterionKey: answer.criterionKey } },
+        create: { applicationId: id, criterionKey: answer.criterionKey, ...data },
+        update: data,
+      });
+    }
+    if (changed.length === 0) return { ok: true, savedAt: application.updatedAt, changed };
+    await tx.application.update({ where: { id }, data: columns });
+    await recordAuditEvent(tx, {
+      actor: toActor(applicant),
+      action: "application.draft-saved",
+      subjectType: "Application",
+      subjectId: id,
+      data: { changed },
+    });
+    return { ok: true, savedAt: now, changed };
+  });
+}
+
+/** Withdraws a draft or open application; the organisation is free to apply again. */
+export async function withdrawApplication(
+  db: Database,
+  applicant: Applicant,
+  id: string,
+  context: { baseUrl: string; project: string },
+): Promise<ActionResult> {
+  return db.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ state: string }[]>`
+      SELECT state FROM "Application" WHERE id = ${id} AND "applicantId" = ${applicant.id} FOR UPDATE`;
+    if (!locked) return NOT_FOUND;
+    const application = await tx.application.findUniqueOrThrow({ where: { id } });
+    if (application.state === "WITHDRAWN") return { ok: true };
+    if (!WITHDRAWABLE_STATES.includes(application.state)) {
+      return {
+        ok: false,
+        formError: `This application is ${STATE_LABELS[application.state].toLowerCase()}; it cannot be withdrawn.`,
+      };
+    }
+    await tx.application.update({
+      where: { id },
+      data: { state: "WITHDRAWN", openOrganisationKey: null, decidedAt: new Date(), lastActivityAt: new Date() },
+    });
+    await recordAuditEvent(tx, {
+      actor: toActor(applicant),
+      action: "application.withdrawn",
+      subjectType: "Application",
+      subjectId: id,
+      data: { from: application.state },
+    });
+    await enqueueMail(
+      tx,
+      applicationStatusMail(
+        applicant.email,
+        { project: context.project, distributionName: application.distributionName || "Your application" },
+        "withdrawn",
+        `${context.baseUrl}/applications/${id}`,
+      ),
+    );
+    return { ok: true };
+  });
+}

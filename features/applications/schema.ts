@@ -1,0 +1,146 @@
+import { z } from "zod";
+import { EMAIL_MESSAGE, normalizeEmail } from "@/features/auth/schema";
+import type { Criterion } from "@/features/portal-config/schema";
+
+// One schema module for the browser and the server. Form fields are flat so
+// that z.flattenError puts every message next to its own field:
+//   answer:<key>, evidence:<key> (one URL per line), accept:<key> (checkbox)
+
+export const LIMITS = { name: 120, website: 300, list: 2_000, answer: 20_000, evidence: 4_000, items: 10 } as const;
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export function splitLines(value: string): string[] {
+  return value
+    .split(/[\n,;]/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Keep this under ${max.toLocaleString("en")} characters`);
+
+const emailList = (label: string) =>
+  z
+    .string()
+    .max(LIMITS.list)
+    .transform((value, ctx) => {
+      const items = splitLines(value);
+      const normalized: string[] = [];
+      for (const item of items) {
+        const address = normalizeEmail(item);
+        if (!address) ctx.addIssue({ code: "custom", message: `"${item.slice(0, 80)}" is not an e-mail address` });
+        else if (!normalized.some((seen) => seen.toLowerCase() === address.toLowerCase())) normalized.push(address);
+      }
+      if (items.length === 0) ctx.addIssue({ code: "custom", message: `Give at least one ${label}` });
+      if (normalized.length > LIMITS.items) ctx.addIssue({ code: "custom", message: `Give at most ${LIMITS.items}` });
+      return normalized;
+    });
+
+const domainList = z
+  .string()
+  .max(LIMITS.list)
+  .transform((value, ctx) => {
+    const items = splitLines(value).map((item) => item.toLowerCase().replace(/^@/, ""));
+    for (const item of items) {
+      if (!DOMAIN.test(item))
+        ctx.addIssue({ code: "custom", message: `"${item.slice(0, 80)}" is not a domain like example.com` });
+    }
+    if (items.length === 0)
+      ctx.addIssue({ code: "custom", message: "Give at least one domain your organisation's mail comes from" });
+    if (items.length > LIMITS.items) ctx.addIssue({ code: "custom", message: `Give at most ${LIMITS.items}` });
+    return [...new Set(items)];
+  });
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(LIMITS.website)
+  .refine(
+    (value) => /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(value) && URL.canParse(value),
+    "Enter a web address starting with https://",
+  );
+
+const urlList = z
+  .string()
+  .max(LIMITS.evidence)
+  .transform((value, ctx) => {
+    const items = value
+      .split(/\s+/)
+      .map((item) => item.trim())
+      .filter(Boolean);
+    for (const item of items) {
+      if (!httpUrl.safeParse(item).success)
+        ctx.addIssue({ code: "custom", message: `"${item.slice(0, 80)}" is not a web address` });
+    }
+    if (items.length > LIMITS.items) ctx.addIssue({ code: "custom", message: `Give at most ${LIMITS.items} links` });
+    return [...new Set(items)];
+  });
+
+const requiredEmail = z.string().transform((value, ctx) => {
+  const address = normalizeEmail(value);
+  if (!address) {
+    ctx.addIssue({ code: "custom", message: EMAIL_MESSAGE });
+    return z.NEVER;
+  }
+  return address;
+});
+
+/** What a draft may hold: anything the applicant typed, within length limits, and only known fields. */
+export function draftSchema(criteria: Criterion[]) {
+  const shape: Record<string, z.ZodType> = {
+    distributionName: text(LIMITS.name).default(""),
+    organisation: text(LIMITS.name).default(""),
+    website: text(LIMITS.website).default(""),
+    orgDomains: text(LIMITS.list).default(""),
+    listAddresses: text(LIMITS.list).default(""),
+    securityAlias: text(320).default(""),
+    voucherEmail: text(320).default(""),
+  };
+  for (const criterion of criteria) {
+    if (criterion.kind === "evidence") {
+      shape[`answer:${criterion.key}`] = text(LIMITS.answer).default("");
+      shape[`evidence:${criterion.key}`] = text(LIMITS.evidence).default("");
+    }
+    if (criterion.kind === "acceptance") shape[`accept:${criterion.key}`] = z.enum(["on", "true", ""]).optional();
+  }
+  return z.strictObject(shape);
+}
+
+/** What submitting needs: every field well formed and every criterion answered. */
+export function submissionSchema(criteria: Criterion[]) {
+  const shape: Record<string, z.ZodType> = {
+    distributionName: text(LIMITS.name).min(1, "Name the distribution"),
+    organisation: text(LIMITS.name).min(1, "Name the organisation behind it"),
+    website: httpUrl,
+    orgDomains: domainList,
+    listAddresses: emailList("address to subscribe"),
+    securityAlias: requiredEmail,
+    voucherEmail: requiredEmail,
+  };
+  for (const criterion of criteria) {
+    if (criterion.kind === "evidence") {
+      shape[`answer:${criterion.key}`] = text(LIMITS.answer).min(20, "Answer this criterion (at least a sentence)");
+      shape[`evidence:${criterion.key}`] = urlList;
+    }
+    if (criterion.kind === "acceptance") {
+      shape[`accept:${criterion.key}`] = z.enum(["on", "true"], { message: "Accept this to apply" });
+    }
+  }
+  return z.strictObject(shape);
+}
+
+export type DraftInput = Record<string, string | undefined>;
+
+/** FormData to a plain object; Next's own `$ACTION…` fields are not the applicant's. */
+export function formToObject(form: FormData, drop: string[] = []): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith("$ACTION") || drop.includes(key) || typeof value !== "string") continue;
+    result[key] = value;
+  }
+  return result;
+}

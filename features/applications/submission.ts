@@ -1,0 +1,154 @@
+import { describeConflict, findDuplicate } from "@/features/applications/conflicts";
+import { toFormValues } from "@/features/applications/form-values";
+import { advanceWhenReady, type MailContext } from "@/features/applications/lifecycle";
+import type { Applicant } from "@/features/applications/mutations";
+import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
+import { submissionSchema } from "@/features/applications/schema";
+import { EDITABLE_STATES, organisationKey, STATE_LABELS } from "@/features/applications/states";
+import { recordAuditEvent } from "@/features/audit/mutations";
+import { enqueueMail } from "@/features/mail/mutations";
+import { applicationStatusMail, reviewerNoticeMail } from "@/features/mail/templates";
+import type { PortalConfig } from "@/features/portal-config/schema";
+import { createVouchRequest, findVouchingMember, latestVouchIsUsable } from "@/features/vouches/mutations";
+import { Prisma } from "@/generated/prisma/client";
+import type { ApplicationState } from "@/generated/prisma/enums";
+import type { Database } from "@/lib/prisma";
+
+const NOT_A_VOUCHER =
+  "This address is not the contact of a current member. Ask the member who knows your team for the contact address they registered with the list.";
+
+/**
+ * Submits (or resubmits) a complete application. The row is locked, so a
+ * double click or a second tab finds it already submitted and changes
+ * nothing. Resubmission starts a new review round: earlier votes no longer count.
+ */
+export async function submitApplication(
+  db: Database,
+  applicant: Applicant,
+  id: string,
+  config: Pick<PortalConfig, "criteria" | "version">,
+  context: MailContext,
+): Promise<ActionResult<{ state: ApplicationState }>> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const [locked] = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "Application" WHERE id = ${id} AND "applicantId" = ${applicant.id} FOR UPDATE`;
+      if (!locked) return NOT_FOUND;
+      const application = await tx.application.findUniqueOrThrow({ where: { id }, include: { answers: true } });
+      if (application.state === "SUBMITTED" || application.state === "IN_REVIEW")
+        return { ok: true, state: application.state };
+      if (!EDITABLE_STATES.includes(application.state)) {
+        return {
+          ok: false,
+          formError: `This application is ${STATE_LABELS[application.state].toLowerCase()}; it cannot be submitted.`,
+        };
+      }
+      const parsed = submissionSchema(config.criteria).safeParse(toFormValues(application, config));
+      if (!parsed.success) return invalid(parsed.error, "Complete the fields marked below, then submit again.");
+      const data = parsed.data as {
+        distributionName: string;
+        organisation: string;
+        orgDomains: string[];
+        listAddresses: string[];
+        securityAlias: string;
+        voucherEmail: string;
+      };
+
+      const fieldErrors: Record<string, string[]> = {};
+      const verification = await tx.aliasVerification.findFirst({
+        where: { applicationId: id, address: { equals: data.securityAlias, mode: "insensitive" } },
+        orderBy: { createdAt: "desc" },
+      });
+      if (!verification || (!verification.verifiedAt && verification.expiresAt <= new Date())) {
+        fieldErrors.securityAlias = [
+          "Send the verification link to this alias first: save the application, then submit.",
+        ];
+      }
+      const member = await findVouchingMember(tx, data.voucherEmail);
+      if (!member) fieldErrors.voucherEmail = [NOT_A_VOUCHER];
+      if (!member || Object.keys(fieldErrors).length > 0) {
+        return { ok: false, fieldErrors, formError: "Complete the fields marked below, then submit again." };
+      }
+
+      const key = organisationKey(data.organisation);
+      const conflict = await findDuplicate(tx, {
+        id,
+        applicantId: applicant.id,
+        organisationKey: key,
+        orgDomains: data.orgDomains,
+        listAddresses: data.listAddresses,
+      });
+      if (conflict) return { ok: false, formError: describeConflict(conflict), conflict };
+
+      const resubmission = application.state === "CHANGES_REQUESTED";
+      const now = new Date();
+      await tx.application.update({
+        where: { id },
+        data: {
+          state: "SUBMITTED",
+          submittedAt: now,
+          lastActivityAt: now,
+          openOrganisationKey: key,
+          orgDomains: data.orgDomains,
+          listAddresses: data.listAddresses,
+          securityAlias: data.securityAlias,
+          voucherEmail: data.voucherEmail,
+          ...(resubmission ? { round: { increment: 1 } } : {}),
+        },
+      });
+      await recordAuditEvent(tx, {
+        actor: applicant,
+        action: resubmission ? "application.resubmitted" : "application.submitted",
+        subjectType: "Application",
+        subjectId: id,
+        data: { round: application.round + (resubmission ? 1 : 0), policyVersion: config.version },
+      });
+      if (!(await latestVouchIsUsable(tx, id, member.contactEmail))) {
+        await createVouchRequest(
+          tx,
+          {
+            applicationId: id,
+            member,
+            applicant,
+            facts: { distributionName: data.distributionName, organisation: data.organisation },
+          },
+          context,
+        );
+      }
+      const url = `${context.baseUrl}/applications/${id}`;
+      await enqueueMail(
+        tx,
+        applicationStatusMail(
+          applicant.email,
+          { project: context.project, distributionName: data.distributionName },
+          resubmission ? "resubmitted" : "received",
+          url,
+        ),
+      );
+      const team = await tx.teamMember.findMany({ select: { email: true } });
+      for (const { email } of team) {
+        await enqueueMail(
+          tx,
+          reviewerNoticeMail(
+            email,
+            { project: context.project, distributionName: data.distributionName, organisation: data.organisation },
+            resubmission ? "Resubmitted after changes" : "New application",
+            `${context.baseUrl}/review/${id}`,
+          ),
+        );
+      }
+      await advanceWhenReady(tx, id, context);
+      const { state } = await tx.application.findUniqueOrThrow({ where: { id }, select: { state: true } });
+      return { ok: true, state };
+    });
+  } catch (error) {
+    // Two organisations' applications racing past the duplicate check meet the unique key.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      return {
+        ok: false,
+        formError: describeConflict({ kind: "application", name: "another application", href: null }),
+      };
+    }
+    throw error;
+  }
+}

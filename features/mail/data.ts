@@ -1,0 +1,17 @@
+import "server-only";
+import { getDb } from "@/lib/db";
+
+export async function listOutbox(limit = 100) {
+  return getDb().outboxMail.findMany({
+    orderBy: { createdAt: "desc" },
+    take: limit,
+    select: { id: true, to: true, subject: true, status: true, createdAt: true, attempts: true, lastError: true },
+  });
+}
+
+export async function getOutboxMail(id: string) {
+  return getDb().outboxMail.findUnique({
+    where: { id },
+    select: { id: true, to: true, subject: true, status: true, createdAt: true, text: true },
+  });
+}

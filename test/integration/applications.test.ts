@@ -1,0 +1,344 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { confirmAliasVerification, sendAliasVerification } from "@/features/alias-verification/mutations";
+import { toFormValues } from "@/features/applications/form-values";
+import { createDraftApplication, saveApplicationDraft, withdrawApplication } from "@/features/applications/mutations";
+import { submitApplication } from "@/features/applications/submission";
+import { deliverOutbox } from "@/features/mail/delivery";
+import { respondToVouch } from "@/features/vouches/mutations";
+import type { Database } from "@/lib/prisma";
+import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import { completeForm, config, context, createMember, createUser } from "@/test/helpers/fixtures";
+import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
+
+let database: TestDatabase & { db: Database };
+let db: Database;
+let mail: MailCatcher;
+
+beforeAll(async () => {
+  database = await createMigratedDatabase();
+  db = database.db;
+  mail = await startMailCatcher();
+  await createMember(db, {
+    distributionName: "Acme Mesh",
+    organisation: "Acme",
+    domain: "acme.example",
+    contactEmail: "security@acme.example",
+  });
+  await db.teamMember.create({ data: { email: "reviewer@kmesh.example", role: "REVIEWER" } });
+});
+afterAll(async () => {
+  await mail.stop();
+  await database.drop();
+});
+beforeEach(() => {
+  mail.messages.length = 0;
+});
+
+const deliver = () => deliverOutbox(db, { smtpUrl: mail.url, from: "portal@kmesh.example", baseUrl: context.baseUrl });
+const linkIn = (text: string, path: string) =>
+  text.match(new RegExp(`${context.baseUrl}${path}([A-Za-z0-9_-]{43})`))?.[1] ?? "";
+
+let applicantCount = 0;
+async function newApplicant() {
+  applicantCount++;
+  return createUser(db, `applicant${applicantCount}@umbrella${applicantCount}.example`);
+}
+
+async function draftWith(applicant: { id: string; email: string }, overrides: Record<string, string> = {}) {
+  const created = await createDraftApplication(db, applicant, config);
+  if (!created.ok) throw new Error("draft not created");
+  const n = applicantCount;
+  const saved = await saveApplicationDraft(
+    db,
+    applicant,
+    created.id,
+    completeForm({
+      organisation: `Umbrella ${n}`,
+      orgDomains: `umbrella${n}.example`,
+      listAddresses: `kmesh-security@umbrella${n}.example`,
+      securityAlias: `kmesh-security@umbrella${n}.example`,
+      ...overrides,
+    }),
+    config,
+  );
+  if (!saved.ok) throw new Error(`draft not saved: ${JSON.stringify(saved)}`);
+  return created.id;
+}
+
+describe("drafts", () => {
+  it("keep everything typed, even incomplete or malformed, and give it back to the form", async () => {
+    const applicant = await newApplicant();
+    const created = await createDraftApplication(db, applicant, config);
+    if (!created.ok) throw new Error("no draft");
+    const typed = {
+      distributionName: "Half-typed",
+      securityAlias: "not-an-address-yet",
+      "answer:user-base": "We have users",
+    };
+    const saved = await saveApplicationDraft(db, applicant, created.id, typed, config);
+    expect(saved).toMatchObject({
+      ok: true,
+      changed: expect.arrayContaining(["distributionName", "securityAlias", "user-base"]),
+    });
+    const stored = await db.application.findUniqueOrThrow({ where: { id: created.id }, include: { answers: true } });
+    expect(toFormValues(stored, config)).toMatchObject(typed);
+  });
+
+  it("refuse unknown fields such as status, and over-long answers, saving nothing", async () => {
+    const applicant = await newApplicant();
+    const id = await draftWith(applicant);
+    const before = await db.application.findUniqueOrThrow({ where: { id } });
+    const withStatus = await saveApplicationDraft(
+      db,
+      applicant,
+      id,
+      { ...completeForm(), state: "APPROVED", distributionName: "Changed" },
+      config,
+    );
+    expect(withStatus).toMatchObject({ ok: false, formError: expect.stringMatching(/Unrecognized key: "state"/) });
+    const tooLong = await saveApplicationDraft(db, applicant, id, { "answer:user-base": "x".repeat(20_001) }, config);
+    expect(tooLong).toMatchObject({
+      ok: false,
+      fieldErrors: { "answer:user-base": [expect.stringMatching(/under 20,000/)] },
+    });
+    expect(await db.application.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      state: "DRAFT",
+      distributionName: before.distributionName,
+    });
+  });
+
+  it("belong to their applicant only", async () => {
+    const owner = await newApplicant();
+    const id = await draftWith(owner);
+    const intruder = await newApplicant();
+    expect(await saveApplicationDraft(db, intruder, id, completeForm(), config)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/not yours/),
+    });
+    expect(await submitApplication(db, intruder, id, config, context)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/not yours/),
+    });
+    expect(await withdrawApplication(db, intruder, id, context)).toMatchObject({ ok: false });
+    expect(await sendAliasVerification(db, intruder, id, context)).toMatchObject({ ok: false });
+    expect((await db.application.findUniqueOrThrow({ where: { id } })).state).toBe("DRAFT");
+  });
+});
+
+describe("the security alias", () => {
+  it("is proved by a mailed, single-use link", async () => {
+    const applicant = await newApplicant();
+    const id = await draftWith(applicant);
+    expect(await sendAliasVerification(db, applicant, id, context)).toEqual({ ok: true, status: "sent" });
+    expect(await sendAliasVerification(db, applicant, id, context)).toEqual({ ok: true, status: "pending" });
+    await deliver();
+    const message = await mail.waitFor((m) =>
+      m.envelopeTo.includes(`kmesh-security@umbrella${applicantCount}.example`),
+    );
+    expect(message.mail.subject).toBe("Confirm this alias for the Kmesh distributors list");
+    expect(message.mail.text).toContain(applicant.email);
+    const token = linkIn(message.mail.text ?? "", "/verify-alias/");
+    expect(await confirmAliasVerification(db, token, context)).toEqual({ ok: true });
+    expect(await confirmAliasVerification(db, token, context)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/already used/),
+    });
+    expect(await sendAliasVerification(db, applicant, id, context)).toEqual({ ok: true, status: "verified" });
+  });
+
+  it("refuses an expired link and an unknown one, and limits re-sends", async () => {
+    const applicant = await newApplicant();
+    const id = await draftWith(applicant);
+    await sendAliasVerification(db, applicant, id, context);
+    await deliver();
+    const token = linkIn((await mail.waitFor(() => true)).mail.text ?? "", "/verify-alias/");
+    await db.aliasVerification.updateMany({
+      where: { applicationId: id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    expect(await confirmAliasVerification(db, token, context)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/expired/),
+    });
+    expect(await confirmAliasVerification(db, "A".repeat(43), context)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/not valid/),
+    });
+    const results = [];
+    for (let i = 0; i < 6; i++)
+      results.push(await sendAliasVerification(db, applicant, id, { ...context, resend: true }));
+    expect(results.filter((result) => result.ok)).toHaveLength(4); // 5 a day, one already used
+    expect(results.at(-1)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/Too many verification mails/),
+    });
+  });
+});
+
+describe("submitting", () => {
+  it("needs every criterion answered, the policies accepted, the alias link sent and a member's contact as voucher", async () => {
+    const applicant = await newApplicant();
+    const id = await draftWith(applicant, {
+      "answer:track-record": "",
+      "accept:embargo-policy": "",
+      voucherEmail: "friend@elsewhere.example",
+    });
+    const result = await submitApplication(db, applicant, id, config, context);
+    expect(result).toMatchObject({
+      ok: false,
+      fieldErrors: { "answer:track-record": [expect.any(String)], "accept:embargo-policy": ["Accept this to apply"] },
+    });
+    await saveApplicationDraft(
+      db,
+      applicant,
+      id,
+      completeForm({
+        voucherEmail: "friend@elsewhere.example",
+        organisation: `Umbrella ${applicantCount}`,
+        orgDomains: `umbrella${applicantCount}.example`,
+        listAddresses: `a@umbrella${applicantCount}.example`,
+        securityAlias: `a@umbrella${applicantCount}.example`,
+      }),
+      config,
+    );
+    const second = await submitApplication(db, applicant, id, config, context);
+    expect(second).toMatchObject({
+      ok: false,
+      fieldErrors: {
+        securityAlias: [expect.stringMatching(/verification link/)],
+        voucherEmail: [expect.stringMatching(/not the contact of a current member/)],
+      },
+    });
+    // The message names no member.
+    expect(JSON.stringify(second)).not.toMatch(/acme/i);
+    expect((await db.application.findUniqueOrThrow({ where: { id } })).state).toBe("DRAFT");
+  });
+
+  it("goes from submitted to in review once the alias is verified and the voucher confirms", async () => {
+    const applicant = await newApplicant();
+    const id = await draftWith(applicant);
+    await sendAliasVerification(db, applicant, id, context);
+    expect(await submitApplication(db, applicant, id, config, context)).toEqual({ ok: true, state: "SUBMITTED" });
+    await deliver();
+    const vouchMail = await mail.waitFor((m) => m.envelopeTo.includes("security@acme.example"));
+    expect(vouchMail.mail.subject).toBe("Will you vouch for Umbrella Mesh? (Kmesh distributors list)");
+    await mail.waitFor(
+      (m) => m.envelopeTo.includes("reviewer@kmesh.example") && /New application/.test(m.mail.subject ?? ""),
+    );
+    await mail.waitFor((m) => m.envelopeTo.includes(applicant.email) && /received/.test(m.mail.subject ?? ""));
+
+    const aliasToken = linkIn(
+      (await mail.waitFor((m) => /Confirm this alias/.test(m.mail.subject ?? ""))).mail.text ?? "",
+      "/verify-alias/",
+    );
+    expect(await confirmAliasVerification(db, aliasToken, context)).toEqual({ ok: true });
+    expect((await db.application.findUniqueOrThrow({ where: { id } })).state).toBe("SUBMITTED");
+
+    const vouchToken = linkIn(vouchMail.mail.text ?? "", "/vouch/");
+    expect(
+      await respondToVouch(
+        db,
+        vouchToken,
+        { decision: "confirm", comment: "We work with them upstream.", extra: "x" },
+        context,
+      ),
+    ).toMatchObject({ ok: false });
+    expect(
+      await respondToVouch(db, vouchToken, { decision: "confirm", comment: "We work with them upstream." }, context),
+    ).toEqual({ ok: true, decision: "confirm" });
+    expect(await respondToVouch(db, vouchToken, { decision: "decline" }, context)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/already answered/),
+    });
+    const application = await db.application.findUniqueOrThrow({ where: { id } });
+    expect(application.state).toBe("IN_REVIEW");
+    const actions = (await db.auditEvent.findMany({ where: { subjectId: id }, orderBy: { id: "asc" } })).map(
+      (e) => e.action,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining(["application.submitted", "alias.verified", "vouch.confirmed", "application.in-review"]),
+    );
+  });
+
+  it("twice at once creates one submission", async () => {
+    const applicant = await newApplicant();
+    const id = await draftWith(applicant);
+    await sendAliasVerification(db, applicant, id, context);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => submitApplication(db, applicant, id, config, context)),
+    );
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(await db.auditEvent.count({ where: { subjectId: id, action: "application.submitted" } })).toBe(1);
+    expect(await db.vouch.count({ where: { applicationId: id } })).toBe(1);
+  });
+
+  it("is refused for an organisation that is already a member, pointing at an address change", async () => {
+    const applicant = await newApplicant();
+    const id = await draftWith(applicant, { orgDomains: "acme.example", organisation: "Acme Labs" });
+    await sendAliasVerification(db, applicant, id, context);
+    const result = await submitApplication(db, applicant, id, config, context);
+    expect(result).toMatchObject({
+      ok: false,
+      conflict: { kind: "member", name: "Acme Mesh" },
+      formError: expect.stringMatching(/request an address change/),
+    });
+  });
+
+  it("is refused while another open application has the domain, linking it only for its own applicant", async () => {
+    const first = await newApplicant();
+    const firstId = await draftWith(first, { orgDomains: "shared.example", organisation: "Shared Org" });
+    await sendAliasVerification(db, first, firstId, context);
+    expect(await submitApplication(db, first, firstId, config, context)).toMatchObject({ ok: true });
+
+    const second = await newApplicant();
+    const secondId = await draftWith(second, { orgDomains: "shared.example" });
+    await sendAliasVerification(db, second, secondId, context);
+    expect(await submitApplication(db, second, secondId, config, context)).toMatchObject({
+      ok: false,
+      conflict: { kind: "application", href: null },
+    });
+
+    const again = await draftWith(first, { organisation: "Shared Org" });
+    await sendAliasVerification(db, first, again, context);
+    expect(await submitApplication(db, first, again, config, context)).toMatchObject({
+      ok: false,
+      conflict: { kind: "application", href: `/applications/${firstId}` },
+    });
+
+    // Withdrawing frees the organisation.
+    expect(await withdrawApplication(db, first, firstId, context)).toEqual({ ok: true });
+    expect((await db.application.findUniqueOrThrow({ where: { id: firstId } })).openOrganisationKey).toBeNull();
+    expect(await submitApplication(db, second, secondId, config, context)).toMatchObject({ ok: true });
+  });
+});
+
+describe("vouching", () => {
+  it("is refused once the voucher's member has been removed, or after the link expired", async () => {
+    const member = await createMember(db, {
+      distributionName: "Gone Mesh",
+      organisation: "Gone",
+      domain: "gone.example",
+      contactEmail: "sec@gone.example",
+    });
+    const applicant = await newApplicant();
+    const id = await draftWith(applicant, { voucherEmail: "SEC@gone.example" });
+    await sendAliasVerification(db, applicant, id, context);
+    expect(await submitApplication(db, applicant, id, config, context)).toMatchObject({ ok: true });
+    await deliver();
+    const token = linkIn(
+      (await mail.waitFor((m) => m.envelopeTo.includes("sec@gone.example"))).mail.text ?? "",
+      "/vouch/",
+    );
+    await db.member.update({ where: { id: member.id }, data: { status: "REMOVED", activeOrganisationKey: null } });
+    expect(await respondToVouch(db, token, { decision: "confirm" }, context)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/current member/),
+    });
+    await db.member.update({ where: { id: member.id }, data: { status: "ACTIVE" } });
+    await db.vouch.updateMany({ where: { applicationId: id }, data: { expiresAt: new Date(Date.now() - 1) } });
+    expect(await respondToVouch(db, token, { decision: "confirm" }, context)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/expired/),
+    });
+  });
+});
