@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ["test/e2e/**/*.test.ts"],
     globalSetup: ["test/e2e/global-setup.ts"],
-    // One portal, one browser at a time: the machine has two cores.
+    // One portal and one browser at a time: the machine has two cores.
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 300_000,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { loadPortalConfig } from "@/features/portal-config/load";
-import { portalPageFixture } from "@/test/helpers/browser";
+import { portalFixture } from "@/test/helpers/browser";
 
 const config = loadPortalConfig("portal.config.json");
-const { page, baseUrl } = portalPageFixture();
+const { page, baseUrl } = portalFixture();
 
 describe("public pages", () => {
   it("the landing page explains the list and shows all eight criteria with a way to apply", async () => {
@@ -50,7 +50,7 @@ describe("public pages", () => {
   });
 
   it("the health endpoint answers ok from a real query", async () => {
-    const response = await fetch(`${baseUrl}/api/health`);
+    const response = await fetch(`${baseUrl()}/api/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ok" });
   });

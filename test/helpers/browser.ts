@@ -1,8 +1,11 @@
-// Debian's Chromium driven by playwright-core; no browser download.
+// Debian's Chromium driven by playwright-core (no browser download), against
+// a portal started for the test file with a real SMTP server on loopback.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, inject } from "vitest";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { type RunningPortal, startPortal } from "@/test/helpers/portal-server";
+import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
 
 const resultsDir = path.resolve(import.meta.dirname, "../../test-results");
 
@@ -22,38 +25,72 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+export type PortalFixture = {
+  baseUrl: () => string;
+  mail: () => MailCatcher;
+  /** The test's main page. */
+  page: () => Page;
+  /** Another person's browser (fresh cookies) for the same portal. */
+  newPage: () => Promise<Page>;
+};
+
 /**
- * A fresh page per test against the portal started by the e2e global setup;
- * a failing test leaves a full-page screenshot under test-results/.
+ * Starts a mail catcher, the built portal and Chromium for the test file; a
+ * fresh browser context per test; a full-page screenshot of every page a
+ * failing test opened, under test-results/.
  */
-export function portalPageFixture(): { page: () => Page; baseUrl: string } {
-  const baseUrl = inject("portalUrl");
+export function portalFixture(): PortalFixture {
+  let mail: MailCatcher;
+  let portal: RunningPortal;
   let browser: Browser;
+  let contexts: BrowserContext[] = [];
   let page: Page | undefined;
   beforeAll(async () => {
+    mail = await startMailCatcher();
+    portal = await startPortal({ SMTP_URL: mail.url, MAIL_FROM: "Kmesh distributors portal <portal@kmesh.example>" });
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
+    await portal?.stop();
+    await mail?.stop();
   });
+  const newContextPage = async () => {
+    const context = await browser.newContext({ baseURL: portal.baseUrl });
+    contexts.push(context);
+    return context.newPage();
+  };
   beforeEach(async () => {
-    const context = await browser.newContext({ baseURL: baseUrl });
-    page = await context.newPage();
+    page = await newContextPage();
   });
   afterEach(async (context) => {
-    if (context.task.result?.state === "fail" && page) {
+    if (context.task.result?.state === "fail") {
       await mkdir(resultsDir, { recursive: true });
-      const name = context.task.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
-      await page.screenshot({ path: path.join(resultsDir, `${name}.png`), fullPage: true }).catch(() => {});
+      const name = context.task.name
+        .replace(/[^a-z0-9]+/gi, "-")
+        .toLowerCase()
+        .slice(0, 80);
+      let index = 0;
+      for (const browserContext of contexts) {
+        for (const open of browserContext.pages()) {
+          await open
+            .screenshot({ path: path.join(resultsDir, `${name}-${index++}.png`), fullPage: true })
+            .catch(() => {});
+        }
+      }
+      console.error(`portal output:\n${portal.output().slice(-4000)}`);
     }
-    await page?.context().close();
+    for (const browserContext of contexts) await browserContext.close();
+    contexts = [];
     page = undefined;
   });
   return {
-    baseUrl,
+    baseUrl: () => portal.baseUrl,
+    mail: () => mail,
     page: () => {
       if (!page) throw new Error("no page outside a test");
       return page;
     },
+    newPage: newContextPage,
   };
 }

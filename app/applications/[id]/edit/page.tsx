@@ -1,0 +1,51 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { Markdown } from "@/components/ui/markdown";
+import { AliasStatus } from "@/features/applications/components/alias-status";
+import { ApplicationForm } from "@/features/applications/components/application-form";
+import { getMyApplication } from "@/features/applications/data";
+import { EDITABLE_STATES } from "@/features/applications/states";
+import { getSessionUser } from "@/features/auth/data";
+import { getPortalConfig } from "@/features/portal-config/load";
+
+export const metadata: Metadata = { title: "Edit application" };
+
+export default async function EditApplicationPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await getSessionUser();
+  if (!user) redirect(`/signin?callbackUrl=/applications/${encodeURIComponent(id)}/edit`);
+  const config = getPortalConfig();
+  const application = await getMyApplication(user.id, id, config);
+  if (!application) notFound();
+  if (!EDITABLE_STATES.includes(application.state)) redirect(`/applications/${id}`);
+  const policies = Object.fromEntries(
+    config.criteria
+      .filter((criterion) => criterion.policy)
+      .map((criterion) => [
+        criterion.key,
+        <Markdown key={criterion.key}>{config.policy[criterion.policy ?? "embargo"]}</Markdown>,
+      ]),
+  );
+  return (
+    <div className="space-y-6">
+      <p>
+        <Link href={`/applications/${id}`} className="text-brand-700 underline">
+          Application status
+        </Link>
+      </p>
+      <h1 className="text-3xl font-bold tracking-tight">{application.distributionName || "New application"}</h1>
+      <p className="max-w-prose text-slate-700">
+        Answer each criterion with evidence the security team can check. Policy version{" "}
+        <code>{config.version.slice(0, 12)}</code>.
+      </p>
+      <ApplicationForm
+        applicationId={id}
+        initialValues={application.values}
+        criteria={config.criteria}
+        policies={policies}
+        aliasStatus={<AliasStatus alias={application.alias} />}
+      />
+    </div>
+  );
+}

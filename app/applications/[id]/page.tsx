@@ -1,0 +1,108 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { Button } from "@/components/ui/button";
+import { Markdown } from "@/components/ui/markdown";
+import { Notice } from "@/components/ui/notice";
+import { resendAliasVerification, withdraw } from "@/features/applications/actions";
+import { AliasStatus } from "@/features/applications/components/alias-status";
+import { StateBadge } from "@/features/applications/components/state-badge";
+import { Timeline } from "@/features/applications/components/timeline";
+import { getMyApplication } from "@/features/applications/data";
+import { noticeFor } from "@/features/applications/notices";
+import { EDITABLE_STATES, WITHDRAWABLE_STATES } from "@/features/applications/states";
+import { getSessionUser } from "@/features/auth/data";
+import { getPortalConfig } from "@/features/portal-config/load";
+
+export const metadata: Metadata = { title: "Application" };
+
+const VOUCH_TEXT = { PENDING: "waiting for their answer", CONFIRMED: "confirmed", DECLINED: "declined" } as const;
+
+export default async function ApplicationPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ notice?: string }>;
+}) {
+  const { id } = await params;
+  const user = await getSessionUser();
+  if (!user) redirect(`/signin?callbackUrl=/applications/${encodeURIComponent(id)}`);
+  const application = await getMyApplication(user.id, id, getPortalConfig());
+  if (!application) notFound();
+  const notice = noticeFor((await searchParams).notice);
+  const open = WITHDRAWABLE_STATES.includes(application.state);
+  return (
+    <div className="space-y-8">
+      <div className="flex flex-wrap items-center gap-4">
+        <h1 className="text-3xl font-bold tracking-tight">{application.distributionName || "Untitled draft"}</h1>
+        <StateBadge state={application.state} />
+      </div>
+      {notice ? <Notice tone={notice.tone}>{notice.message}</Notice> : null}
+      {application.state === "REJECTED" && application.decisionReason ? (
+        <Notice tone="error">
+          <p className="font-semibold">Reason given by the security team</p>
+          <p className="whitespace-pre-wrap">{application.decisionReason}</p>
+        </Notice>
+      ) : null}
+      {EDITABLE_STATES.includes(application.state) ? (
+        <p>
+          <Link href={`/applications/${id}/edit`} className="font-semibold text-brand-700 underline">
+            {application.state === "DRAFT" ? "Continue the application" : "Make the requested changes"}
+          </Link>
+        </p>
+      ) : null}
+
+      <section aria-labelledby="checks" className="space-y-3">
+        <h2 id="checks" className="text-xl font-semibold">
+          Checks
+        </h2>
+        <AliasStatus alias={application.alias} />
+        {open && !application.alias?.verifiedAt && application.alias ? (
+          <form action={resendAliasVerification}>
+            <input type="hidden" name="applicationId" value={id} />
+            <Button variant="secondary">Send a new confirmation link</Button>
+          </form>
+        ) : null}
+        <p>
+          {application.vouch
+            ? `Vouch from ${application.vouch.voucherEmail}: ${VOUCH_TEXT[application.vouch.status]}.`
+            : "Your voucher is asked when you submit."}
+        </p>
+      </section>
+
+      {application.comments.length > 0 ? (
+        <section aria-labelledby="comments" className="space-y-3">
+          <h2 id="comments" className="text-xl font-semibold">
+            Messages from the security team
+          </h2>
+          {application.comments.map((comment) => (
+            <article key={comment.id} className="rounded-md border border-slate-200 p-4">
+              <Markdown>{comment.body}</Markdown>
+            </article>
+          ))}
+        </section>
+      ) : null}
+
+      <section aria-labelledby="history" className="space-y-3">
+        <h2 id="history" className="text-xl font-semibold">
+          History
+        </h2>
+        <Timeline events={application.timeline} />
+      </section>
+
+      {open ? (
+        <section aria-labelledby="withdraw" className="space-y-3">
+          <h2 id="withdraw" className="text-xl font-semibold">
+            Withdraw
+          </h2>
+          <p className="text-slate-700">Withdrawing ends this application; you can apply again later.</p>
+          <form action={withdraw}>
+            <input type="hidden" name="applicationId" value={id} />
+            <Button variant="danger">Withdraw this application</Button>
+          </form>
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import type { Metadata } from "next";
+import { Markdown } from "@/components/ui/markdown";
+import { Notice } from "@/components/ui/notice";
+import { getVouchByToken } from "@/features/applications/data";
+import { getPortalConfig } from "@/features/portal-config/load";
+import { VouchForm } from "@/features/vouches/components/vouch-form";
+
+export const metadata: Metadata = { title: "Vouch for an applicant", referrer: "no-referrer" };
+
+export default async function VouchPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const vouch = await getVouchByToken(token);
+  const config = getPortalConfig();
+  if (!vouch) {
+    return (
+      <div className="max-w-prose space-y-6">
+        <h1 className="text-3xl font-bold tracking-tight">Vouch for an applicant</h1>
+        <Notice tone="error">This link is not valid.</Notice>
+      </div>
+    );
+  }
+  const { application } = vouch;
+  return (
+    <div className="space-y-8">
+      <h1 className="text-3xl font-bold tracking-tight">Vouch for {application.distributionName}</h1>
+      <p className="max-w-prose">
+        <strong>{application.applicant.email}</strong> applies for <strong>{application.distributionName}</strong> (
+        {application.organisation}, <span className="break-all">{application.website}</span>) to join the{" "}
+        {config.listName}, and named you ({vouch.voucherEmail}) as a member who can vouch for them.
+      </p>
+      {vouch.status !== "PENDING" ? (
+        <Notice tone="success">
+          You {vouch.status === "CONFIRMED" ? "vouched for" : "declined to vouch for"} this application
+          {vouch.respondedAt ? ` on ${vouch.respondedAt.toISOString().slice(0, 10)}` : ""}. Thank you.
+        </Notice>
+      ) : vouch.expired ? (
+        <Notice tone="error">This request has expired; the applicant can ask again.</Notice>
+      ) : (
+        <VouchForm token={token} distributionName={application.distributionName} />
+      )}
+      <section aria-labelledby="answers" className="space-y-4">
+        <h2 id="answers" className="text-xl font-semibold">
+          Their answers
+        </h2>
+        <dl className="space-y-4">
+          {config.criteria
+            .filter((criterion) => criterion.kind === "evidence")
+            .map((criterion) => {
+              const answer = application.answers.find((item) => item.criterionKey === criterion.key);
+              return (
+                <div key={criterion.key} className="rounded-md border border-slate-200 p-4">
+                  <dt className="font-semibold">{criterion.title}</dt>
+                  <dd className="mt-2 space-y-2">
+                    <Markdown>{answer?.answer || "_No answer._"}</Markdown>
+                    <ul className="list-disc pl-6 text-sm">
+                      {(answer?.evidenceUrls ?? []).map((url) => (
+                        <li key={url} className="break-all">
+                          {url}
+                        </li>
+                      ))}
+                    </ul>
+                  </dd>
+                </div>
+              );
+            })}
+        </dl>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { confirmAliasVerification } from "@/features/alias-verification/mutations";
+import { deliverMailAfterResponse } from "@/features/mail/schedule";
+import { getPortalConfig } from "@/features/portal-config/load";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+
+const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+/** The alias owner's confirmation: the token is the only credential. */
+export async function confirmAlias(form: FormData): Promise<void> {
+  const token = TokenSchema.safeParse(form.get("token"));
+  if (!token.success) redirect("/");
+  const result = await confirmAliasVerification(getDb(), token.data, {
+    baseUrl: getEnv().nextAuthUrl,
+    project: getPortalConfig().project,
+  });
+  if (result.ok) deliverMailAfterResponse();
+  redirect(`/verify-alias/${token.data}?result=${result.ok ? "confirmed" : "refused"}`);
+}

@@ -1,0 +1,140 @@
+import "server-only";
+import { toFormValues } from "@/features/applications/form-values";
+import type { PortalConfig } from "@/features/portal-config/schema";
+import { getDb } from "@/lib/db";
+import { hashToken, looksLikeToken } from "@/lib/tokens";
+
+export async function listMyApplications(applicantId: string) {
+  return getDb().application.findMany({
+    where: { applicantId },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, distributionName: true, organisation: true, state: true, updatedAt: true, submittedAt: true },
+  });
+}
+
+/** The applicant's own application with everything its pages show; null for anyone else's. */
+export async function getMyApplication(
+  applicantId: string,
+  id: string,
+  config: Pick<PortalConfig, "criteria" | "version">,
+) {
+  const db = getDb();
+  const application = await db.application.findFirst({
+    where: { id, applicantId },
+    include: {
+      answers: true,
+      comments: {
+        where: { visibility: "APPLICANT" },
+        orderBy: { createdAt: "asc" },
+        select: { id: true, body: true, createdAt: true },
+      },
+      aliasVerifications: {
+        orderBy: { createdAt: "desc" },
+        take: 1,
+        select: { address: true, verifiedAt: true, expiresAt: true, createdAt: true },
+      },
+      vouches: {
+        orderBy: { createdAt: "desc" },
+        take: 1,
+        select: { voucherEmail: true, status: true, respondedAt: true, expiresAt: true },
+      },
+    },
+  });
+  if (!application) return null;
+  const timeline = await db.auditEvent.findMany({
+    where: { subjectType: "Application", subjectId: id, action: { in: TIMELINE_ACTIONS } },
+    orderBy: { id: "asc" },
+    select: { id: true, action: true, createdAt: true, data: true },
+  });
+  const alias = application.aliasVerifications[0];
+  return {
+    id: application.id,
+    state: application.state,
+    round: application.round,
+    distributionName: application.distributionName,
+    organisation: application.organisation,
+    decisionReason: application.decisionReason,
+    submittedAt: application.submittedAt,
+    values: toFormValues(application, config),
+    alias:
+      alias && alias.address.toLowerCase() === application.securityAlias.trim().toLowerCase()
+        ? {
+            address: alias.address,
+            verifiedAt: alias.verifiedAt,
+            expired: !alias.verifiedAt && alias.expiresAt <= new Date(),
+          }
+        : null,
+    vouch: application.vouches[0] ?? null,
+    comments: application.comments,
+    timeline: timeline.map((event) => ({ id: event.id.toString(), action: event.action, at: event.createdAt })),
+  };
+}
+
+export type MyApplication = NonNullable<Awaited<ReturnType<typeof getMyApplication>>>;
+
+const TIMELINE_ACTIONS = [
+  "application.created",
+  "application.submitted",
+  "application.resubmitted",
+  "alias.verification-sent",
+  "alias.verified",
+  "vouch.requested",
+  "vouch.confirmed",
+  "vouch.declined",
+  "application.in-review",
+  "application.changes-requested",
+  "application.approved",
+  "application.rejected",
+  "application.withdrawn",
+];
+
+/** What the alias owner sees before confirming. */
+export async function getAliasVerificationByToken(token: string) {
+  if (!looksLikeToken(token)) return null;
+  const verification = await getDb().aliasVerification.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: {
+      address: true,
+      verifiedAt: true,
+      expiresAt: true,
+      application: { select: { distributionName: true, organisation: true, applicant: { select: { email: true } } } },
+    },
+  });
+  if (!verification) return null;
+  return {
+    address: verification.address,
+    verifiedAt: verification.verifiedAt,
+    expired: verification.expiresAt <= new Date(),
+    distributionName: verification.application.distributionName,
+    organisation: verification.application.organisation,
+    applicantEmail: verification.application.applicant.email,
+  };
+}
+
+/** What the voucher sees: the application's facts and answers. */
+export async function getVouchByToken(token: string) {
+  if (!looksLikeToken(token)) return null;
+  const vouch = await getDb().vouch.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: {
+      voucherEmail: true,
+      status: true,
+      comment: true,
+      expiresAt: true,
+      respondedAt: true,
+      application: {
+        select: {
+          distributionName: true,
+          organisation: true,
+          website: true,
+          orgDomains: true,
+          listAddresses: true,
+          applicant: { select: { email: true } },
+          answers: { select: { criterionKey: true, answer: true, evidenceUrls: true, accepted: true } },
+        },
+      },
+    },
+  });
+  if (!vouch) return null;
+  return { ...vouch, expired: vouch.expiresAt <= new Date() };
+}

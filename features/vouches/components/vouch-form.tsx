@@ -1,0 +1,49 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, inputClass } from "@/components/ui/field";
+import { Notice } from "@/components/ui/notice";
+import { answerVouch, type VouchFormState } from "@/features/vouches/actions";
+
+export function VouchForm({ token, distributionName }: { token: string; distributionName: string }) {
+  const [state, action, pending] = useActionState<VouchFormState, FormData>(answerVouch, { ok: true });
+  const errors = state.ok ? {} : (state.fieldErrors ?? {});
+  const decisionError = errors.decision?.length ? "decision-error" : undefined;
+  return (
+    <form action={action} className="space-y-4">
+      <input type="hidden" name="token" value={token} />
+      {!state.ok && state.formError ? <Notice tone="error">{state.formError}</Notice> : null}
+      <fieldset className="space-y-2" aria-describedby={decisionError}>
+        <legend className="font-medium">Do you vouch for {distributionName}?</legend>
+        <label className="flex items-center gap-2">
+          <input type="radio" name="decision" value="confirm" defaultChecked={state.values?.decision === "confirm"} />
+          Yes, I vouch for this team
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="radio" name="decision" value="decline" defaultChecked={state.values?.decision === "decline"} />
+          No, I do not
+        </label>
+        {decisionError ? (
+          <p id={decisionError} className="text-sm font-medium text-red-700">
+            {errors.decision?.join(" ")}
+          </p>
+        ) : null}
+      </fieldset>
+      <Field id="comment" label="Comment for the security team (optional)" errors={errors.comment}>
+        {(describedBy, invalid) => (
+          <textarea
+            id="comment"
+            name="comment"
+            rows={4}
+            defaultValue={state.values?.comment ?? ""}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            className={inputClass}
+          />
+        )}
+      </Field>
+      <Button disabled={pending}>Send my answer</Button>
+    </form>
+  );
+}
