@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSessionToken, portalAdapter } from "@/features/auth/adapter";
+import { findSessionUser } from "@/features/auth/data";
+import { endSession, hashVerificationToken } from "@/features/auth/mutations";
+import { LINK_SENT_MESSAGE, requestSignInLink, SIGN_IN_LIMITS } from "@/features/auth/sign-in-link";
+import { deliverOutbox } from "@/features/mail/delivery";
+import type { Database } from "@/lib/prisma";
+import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import { createUser } from "@/test/helpers/fixtures";
+import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
+
+let database: TestDatabase & { db: Database };
+let db: Database;
+let mail: MailCatcher;
+const secret = "test-secret-that-is-at-least-32-characters";
+const context = (clientAddress = "203.0.113.7") => ({
+  clientAddress,
+  baseUrl: "http://portal.test",
+  secret,
+  project: "Kmesh",
+});
+
+beforeAll(async () => {
+  database = await createMigratedDatabase();
+  db = database.db;
+  mail = await startMailCatcher();
+});
+afterAll(async () => {
+  await mail.stop();
+  await database.drop();
+});
+
+describe("asking for a sign-in link", () => {
+  it("mails a one-use link to a confirmation page and answers the same for known and unknown addresses", async () => {
+    await createUser(db, "known@acme.example");
+    const known = await requestSignInLink(db, { email: "Known@ACME.example", callbackUrl: "/apply" }, context());
+    const unknown = await requestSignInLink(db, { email: "nobody@nowhere.example" }, context());
+    expect(known).toEqual({ status: 200, body: { ok: true, message: LINK_SENT_MESSAGE } });
+    expect(unknown).toEqual(known);
+
+    await deliverOutbox(db, { smtpUrl: mail.url, from: "portal@kmesh.example", baseUrl: "http://portal.test" });
+    const message = await mail.waitFor((m) => m.envelopeTo.includes("Known@acme.example"));
+    const link = new URL((message.mail.text ?? "").match(/http:\/\/portal\.test\/signin\/confirm\S+/)?.[0] ?? "");
+    expect(link.searchParams.get("email")).toBe("Known@acme.example");
+    expect(link.searchParams.get("callbackUrl")).toBe("/apply");
+    // Stored as next-auth stores it: only the hash, for 10 minutes.
+    const stored = await db.verificationToken.findFirstOrThrow({ where: { identifier: "Known@acme.example" } });
+    expect(stored.token).toBe(hashVerificationToken(link.searchParams.get("token") ?? "", secret));
+    expect(stored.expires.getTime() - Date.now()).toBeGreaterThan(9 * 60_000);
+    expect(stored.expires.getTime() - Date.now()).toBeLessThanOrEqual(10 * 60_000);
+
+    // next-auth's callback consumes it through the adapter: once.
+    const adapter = portalAdapter(db);
+    const use = () => adapter.useVerificationToken?.({ identifier: stored.identifier, token: stored.token });
+    expect(await use()).toMatchObject({ identifier: "Known@acme.example" });
+    expect(await use()).toBeNull();
+  });
+
+  it("refuses anything but one plain address, and unknown fields", async () => {
+    for (const email of [
+      "a@x.example, b@y.example",
+      "Dana <d@x.example>",
+      "d@x.example\r\nBcc: e@y.example",
+      "d＠x.example",
+    ]) {
+      expect(await requestSignInLink(db, { email }, context())).toMatchObject({
+        status: 400,
+        body: { fieldErrors: { email: ["Enter one e-mail address, like security@example.com"] } },
+      });
+    }
+    expect(await requestSignInLink(db, { email: "d@x.example", admin: true }, context())).toMatchObject({
+      status: 400,
+      body: { formError: expect.stringMatching(/Unrecognized key/) },
+    });
+    expect(await db.outboxMail.count({ where: { to: { contains: "x.example" } } })).toBe(0);
+  });
+
+  it("is limited per address and per client, with the time to wait", async () => {
+    const results = [];
+    for (let i = 0; i <= SIGN_IN_LIMITS.perAddress.limit; i++) {
+      results.push(await requestSignInLink(db, { email: "target@victim.example" }, context(`198.51.100.${i}`)));
+    }
+    const last = results.at(-1);
+    expect(results.slice(0, -1).every((result) => result.status === 200)).toBe(true);
+    expect(last).toMatchObject({ status: 429, body: { formError: expect.stringMatching(/Try again in \d+ minutes/) } });
+    expect(last?.status === 429 && last.retryAfterSeconds).toBeGreaterThan(0);
+
+    const client = "192.0.2.99";
+    let status = 200;
+    for (let i = 0; i <= SIGN_IN_LIMITS.perClient.limit && status === 200; i++) {
+      status = (await requestSignInLink(db, { email: `user${i}@spray.example` }, context(client))).status;
+    }
+    expect(status).toBe(429);
+  });
+});
+
+describe("sessions", () => {
+  it("are stored hashed, and end in the database on sign-out", async () => {
+    const user = await createUser(db, "session@acme.example");
+    const adapter = portalAdapter(db);
+    await adapter.createSession?.({
+      sessionToken: "cookie-value",
+      userId: user.id,
+      expires: new Date(Date.now() + 60_000),
+    });
+    expect(await db.session.findFirst({ where: { sessionToken: "cookie-value" } })).toBeNull();
+    expect(await db.session.findFirst({ where: { sessionToken: hashSessionToken("cookie-value") } })).not.toBeNull();
+    expect(await findSessionUser(db, "cookie-value")).toEqual({ id: user.id, email: "session@acme.example" });
+
+    await endSession(db, "cookie-value");
+    expect(await findSessionUser(db, "cookie-value")).toBeNull();
+    expect(await db.auditEvent.count({ where: { action: "auth.signed-out", subjectId: user.id } })).toBe(1);
+  });
+
+  it("are refused once expired", async () => {
+    const user = await createUser(db, "expired@acme.example");
+    await db.session.create({
+      data: { sessionToken: hashSessionToken("old"), userId: user.id, expires: new Date(Date.now() - 1) },
+    });
+    expect(await findSessionUser(db, "old")).toBeNull();
+  });
+});
