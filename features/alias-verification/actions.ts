@@ -4,9 +4,8 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { confirmAliasVerification } from "@/features/alias-verification/mutations";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
-import { getPortalConfig } from "@/features/portal-config/load";
+import { workflowContext } from "@/features/reviews/context";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
 
 const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
@@ -14,10 +13,7 @@ const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 export async function confirmAlias(form: FormData): Promise<void> {
   const token = TokenSchema.safeParse(form.get("token"));
   if (!token.success) redirect("/");
-  const result = await confirmAliasVerification(getDb(), token.data, {
-    baseUrl: getEnv().nextAuthUrl,
-    project: getPortalConfig().project,
-  });
+  const result = await confirmAliasVerification(getDb(), token.data, workflowContext());
   if (result.ok) deliverMailAfterResponse();
   redirect(`/verify-alias/${token.data}?result=${result.ok ? "confirmed" : "refused"}`);
 }

@@ -10,8 +10,8 @@ import { submitApplication } from "@/features/applications/submission";
 import { getSessionUser } from "@/features/auth/data";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { workflowContext } from "@/features/reviews/context";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
 
 const IdSchema = z.string().regex(/^[a-z0-9]{20,40}$/);
 const SIGNED_OUT: ActionResult<never> = {
@@ -20,10 +20,6 @@ const SIGNED_OUT: ActionResult<never> = {
 };
 
 export type FormState = ActionResult<{ savedAt?: string; notice?: string }> & { values?: Record<string, string> };
-
-function mailContext() {
-  return { baseUrl: getEnv().nextAuthUrl, project: getPortalConfig().project };
-}
 
 export async function startApplication(): Promise<void> {
   const user = await getSessionUser();
@@ -46,7 +42,7 @@ export async function saveApplication(_previous: FormState, form: FormData): Pro
   const saved = await saveApplicationDraft(db, user, id.data, values, config);
   if (!saved.ok) return { ...saved, values };
 
-  const alias = await sendAliasVerification(db, user, id.data, mailContext());
+  const alias = await sendAliasVerification(db, user, id.data, workflowContext());
   deliverMailAfterResponse();
   if (intent === "save") {
     const notice =
@@ -55,7 +51,7 @@ export async function saveApplication(_previous: FormState, form: FormData): Pro
         : "Draft saved.";
     return { ok: true, savedAt: new Date().toISOString(), notice, values };
   }
-  const submitted = await submitApplication(db, user, id.data, config, mailContext());
+  const submitted = await submitApplication(db, user, id.data, config, workflowContext());
   if (!submitted.ok) return { ...submitted, values };
   redirect(`/applications/${id.data}?notice=submitted`);
 }
@@ -81,7 +77,7 @@ export async function withdraw(form: FormData): Promise<void> {
   if (!user) redirect("/signin");
   const id = IdSchema.safeParse(form.get("applicationId"));
   if (!id.success) redirect("/apply");
-  const result = await withdrawApplication(getDb(), user, id.data, mailContext());
+  const result = await withdrawApplication(getDb(), user, id.data, workflowContext());
   deliverMailAfterResponse();
   redirect(`/applications/${id.data}${result.ok ? "?notice=withdrawn" : "?notice=not-withdrawn"}`);
 }
@@ -91,7 +87,7 @@ export async function resendAliasVerification(form: FormData): Promise<void> {
   if (!user) redirect("/signin");
   const id = IdSchema.safeParse(form.get("applicationId"));
   if (!id.success) redirect("/apply");
-  const result = await sendAliasVerification(getDb(), user, id.data, { ...mailContext(), resend: true });
+  const result = await sendAliasVerification(getDb(), user, id.data, { ...workflowContext(), resend: true });
   deliverMailAfterResponse();
   redirect(`/applications/${id.data}?notice=${result.ok ? "alias-sent" : "alias-not-sent"}`);
 }

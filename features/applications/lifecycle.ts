@@ -1,31 +1,16 @@
+import { isAliasVerified, latestVouch } from "@/features/applications/checks";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { applicationStatusMail } from "@/features/mail/templates";
+import { approveWhenDecided, type WorkflowContext } from "@/features/reviews/decision";
 import type { Prisma } from "@/generated/prisma/client";
 
-export type MailContext = { baseUrl: string; project: string };
-
-/** True when the application's current security alias has been confirmed through its link. */
-export async function isAliasVerified(
-  tx: Prisma.TransactionClient,
-  applicationId: string,
-  alias: string,
-): Promise<boolean> {
-  const verified = await tx.aliasVerification.findFirst({
-    where: { applicationId, address: { equals: alias, mode: "insensitive" }, verifiedAt: { not: null } },
-    select: { id: true },
-  });
-  return Boolean(verified);
-}
-
-/** The vouch that counts: the newest one for the application. */
-export function latestVouch(tx: Prisma.TransactionClient, applicationId: string) {
-  return tx.vouch.findFirst({ where: { applicationId }, orderBy: { createdAt: "desc" } });
-}
+export type MailContext = WorkflowContext;
 
 /**
  * A submitted application moves to "in review" once its alias is verified
- * and its vouch confirmed, whichever of the two happens last.
+ * and its vouch confirmed, whichever of the two happens last; if the
+ * reviewers' votes are already in, that completes the decision.
  */
 export async function advanceWhenReady(
   tx: Prisma.TransactionClient,
@@ -36,9 +21,11 @@ export async function advanceWhenReady(
     where: { id: applicationId },
     select: { state: true, securityAlias: true, distributionName: true, applicant: { select: { email: true } } },
   });
-  if (application.state !== "SUBMITTED") return;
+  if (application.state !== "SUBMITTED" && application.state !== "IN_REVIEW") return;
   if (!(await isAliasVerified(tx, applicationId, application.securityAlias))) return;
   if ((await latestVouch(tx, applicationId))?.status !== "CONFIRMED") return;
+  if (await approveWhenDecided(tx, applicationId, context)) return;
+  if (application.state === "IN_REVIEW") return;
   await tx.application.update({
     where: { id: applicationId },
     data: { state: "IN_REVIEW", lastActivityAt: new Date() },

@@ -5,10 +5,9 @@ import { z } from "zod";
 import type { ActionResult } from "@/features/applications/results";
 import { formToObject } from "@/features/applications/schema";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
-import { getPortalConfig } from "@/features/portal-config/load";
+import { workflowContext } from "@/features/reviews/context";
 import { respondToVouch } from "@/features/vouches/mutations";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
 
 const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
@@ -19,10 +18,7 @@ export async function answerVouch(_previous: VouchFormState, form: FormData): Pr
   const values = formToObject(form, ["token"]);
   const token = TokenSchema.safeParse(form.get("token"));
   if (!token.success) return { ok: false, formError: "This link is not valid.", values };
-  const result = await respondToVouch(getDb(), token.data, values, {
-    baseUrl: getEnv().nextAuthUrl,
-    project: getPortalConfig().project,
-  });
+  const result = await respondToVouch(getDb(), token.data, values, workflowContext());
   if (!result.ok) return { ...result, values };
   deliverMailAfterResponse();
   redirect(`/vouch/${token.data}`);

@@ -1,4 +1,5 @@
-import { advanceWhenReady, latestVouch, type MailContext } from "@/features/applications/lifecycle";
+import { latestVouch } from "@/features/applications/checks";
+import { advanceWhenReady, type MailContext } from "@/features/applications/lifecycle";
 import { type ActionResult, invalid } from "@/features/applications/results";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";

@@ -3,7 +3,7 @@ import { loadPortalConfig } from "@/features/portal-config/load";
 import type { Database } from "@/lib/prisma";
 
 export const config = loadPortalConfig(path.resolve(import.meta.dirname, "../../portal.config.json"));
-export const context = { baseUrl: "http://portal.test", project: config.project };
+export const context = { baseUrl: "http://portal.test", project: config.project, quorum: config.quorum };
 
 export async function createUser(db: Database, email: string) {
   return db.user.create({ data: { email }, select: { id: true, email: true } });

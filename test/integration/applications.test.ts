@@ -151,7 +151,10 @@ describe("the security alias", () => {
     const id = await draftWith(applicant);
     await sendAliasVerification(db, applicant, id, context);
     await deliver();
-    const token = linkIn((await mail.waitFor(() => true)).mail.text ?? "", "/verify-alias/");
+    const aliasMail = await mail.waitFor((m) =>
+      m.envelopeTo.includes(`kmesh-security@umbrella${applicantCount}.example`),
+    );
+    const token = linkIn(aliasMail.mail.text ?? "", "/verify-alias/");
     await db.aliasVerification.updateMany({
       where: { applicationId: id },
       data: { expiresAt: new Date(Date.now() - 1000) },
@@ -220,7 +223,9 @@ describe("submitting", () => {
     await sendAliasVerification(db, applicant, id, context);
     expect(await submitApplication(db, applicant, id, config, context)).toEqual({ ok: true, state: "SUBMITTED" });
     await deliver();
-    const vouchMail = await mail.waitFor((m) => m.envelopeTo.includes("security@acme.example"));
+    const vouchMail = await mail.waitFor(
+      (m) => m.envelopeTo.includes("security@acme.example") && (m.mail.text ?? "").includes(applicant.email),
+    );
     expect(vouchMail.mail.subject).toBe("Will you vouch for Umbrella Mesh? (Kmesh distributors list)");
     await mail.waitFor(
       (m) => m.envelopeTo.includes("reviewer@kmesh.example") && /New application/.test(m.mail.subject ?? ""),
@@ -228,7 +233,8 @@ describe("submitting", () => {
     await mail.waitFor((m) => m.envelopeTo.includes(applicant.email) && /received/.test(m.mail.subject ?? ""));
 
     const aliasToken = linkIn(
-      (await mail.waitFor((m) => /Confirm this alias/.test(m.mail.subject ?? ""))).mail.text ?? "",
+      (await mail.waitFor((m) => m.envelopeTo.includes(`kmesh-security@umbrella${applicantCount}.example`))).mail
+        .text ?? "",
       "/verify-alias/",
     );
     expect(await confirmAliasVerification(db, aliasToken, context)).toEqual({ ok: true });

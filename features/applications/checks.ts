@@ -1,0 +1,19 @@
+import type { Prisma } from "@/generated/prisma/client";
+
+/** True when the application's current security alias has been confirmed through its link. */
+export async function isAliasVerified(
+  tx: Prisma.TransactionClient,
+  applicationId: string,
+  alias: string,
+): Promise<boolean> {
+  const verified = await tx.aliasVerification.findFirst({
+    where: { applicationId, address: { equals: alias, mode: "insensitive" }, verifiedAt: { not: null } },
+    select: { id: true },
+  });
+  return Boolean(verified);
+}
+
+/** The vouch that counts: the newest one for the application. */
+export function latestVouch(tx: Prisma.TransactionClient, applicationId: string) {
+  return tx.vouch.findFirst({ where: { applicationId }, orderBy: { createdAt: "desc" } });
+}

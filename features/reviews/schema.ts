@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+const applicationId = z.string().regex(/^[a-z0-9]{20,40}$/, "Unknown application");
+const note = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Keep this under ${max.toLocaleString("en")} characters`);
+
+export const VoteSchema = z
+  .strictObject({
+    applicationId,
+    choice: z.enum(["APPROVE", "REJECT", "ABSTAIN"], { message: "Choose approve, reject or abstain" }),
+    reason: note(5000).default(""),
+  })
+  .refine((vote) => vote.choice !== "REJECT" || vote.reason.length >= 10, {
+    path: ["reason"],
+    message: "Give the reason for rejecting (at least a sentence); the applicant reads it",
+  });
+
+export const ASSESSMENTS = ["MET", "NOT_MET", "NEEDS_INFO"] as const;
+
+/** The assessment form: `assessment:<criterion>` and `note:<criterion>` for each criterion, plus the application. */
+export const AssessmentFormSchema = z
+  .record(z.string().max(80), z.string().max(5000))
+  .refine((form) => Object.keys(form).length <= 100, "Too many fields");
+
+export const CommentSchema = z.strictObject({
+  applicationId,
+  visibility: z.enum(["INTERNAL", "APPLICANT"], { message: "Choose who can read the comment" }),
+  body: note(5000).min(1, "Write the comment"),
+});
+
+export const RequestChangesSchema = z.strictObject({
+  applicationId,
+  message: note(5000).default(""),
+});
+
+export const RejectSchema = z.strictObject({
+  applicationId,
+  reason: note(5000).min(10, "Give the reason for rejecting (at least a sentence); the applicant reads it"),
+});
+
+export const QueueFilterSchema = z.object({
+  state: z.enum(["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"]).optional().catch(undefined),
+  mine: z.literal("1").optional().catch(undefined),
+  stale: z.literal("1").optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(1000).default(1).catch(1),
+});
+export type QueueFilter = z.infer<typeof QueueFilterSchema>;

@@ -1,0 +1,81 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, inputClass } from "@/components/ui/field";
+import { Notice } from "@/components/ui/notice";
+import { addToTeam, changeRole, removeFromTeam, type TeamFormState } from "@/features/team/actions";
+
+const initial: TeamFormState = { ok: true };
+
+export function AddTeamMemberForm() {
+  const [state, action, pending] = useActionState(addToTeam, initial);
+  const errors = state.ok ? {} : (state.fieldErrors ?? {});
+  return (
+    <form action={action} className="flex flex-wrap items-end gap-4">
+      <div className="min-w-64 flex-1">
+        <Field id="team-email" label="E-mail address" errors={errors.email}>
+          {(describedBy, invalid) => (
+            <input
+              id="team-email"
+              name="email"
+              type="email"
+              defaultValue={state.ok ? "" : state.values?.email}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              className={inputClass}
+            />
+          )}
+        </Field>
+      </div>
+      <div>
+        <label htmlFor="team-role" className="block font-medium">
+          Role
+        </label>
+        <select id="team-role" name="role" defaultValue="REVIEWER" className={inputClass}>
+          <option value="REVIEWER">Reviewer</option>
+          <option value="OWNER">Owner</option>
+        </select>
+      </div>
+      <Button disabled={pending}>Add to the team</Button>
+      {!state.ok && state.formError ? <Notice tone="error">{state.formError}</Notice> : null}
+    </form>
+  );
+}
+
+export function TeamMemberControls({
+  memberId,
+  email,
+  role,
+}: {
+  memberId: string;
+  email: string;
+  role: "REVIEWER" | "OWNER";
+}) {
+  const [roleState, roleAction, rolePending] = useActionState(changeRole, initial);
+  const [removeState, removeAction, removePending] = useActionState(removeFromTeam, initial);
+  const error = (!roleState.ok && roleState.formError) || (!removeState.ok && removeState.formError);
+  const other = role === "OWNER" ? "REVIEWER" : "OWNER";
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <form action={roleAction}>
+        <input type="hidden" name="memberId" value={memberId} />
+        <input type="hidden" name="role" value={other} />
+        <Button
+          variant="secondary"
+          disabled={rolePending}
+          aria-label={`Make ${email} ${other === "OWNER" ? "an owner" : "a reviewer"}`}
+        >
+          Make {other === "OWNER" ? "owner" : "reviewer"}
+        </Button>
+      </form>
+      <form action={removeAction}>
+        <input type="hidden" name="memberId" value={memberId} />
+        <Button variant="danger" disabled={removePending} aria-label={`Remove ${email} from the team`}>
+          Remove
+        </Button>
+      </form>
+      {error ? <Notice tone="error">{error}</Notice> : null}
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { type ActionResult, invalid } from "@/features/applications/results";
+import { type Actor, recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
+import { AddTeamMemberSchema, ChangeRoleSchema, RemoveTeamMemberSchema } from "@/features/team/schema";
+import type { Prisma } from "@/generated/prisma/client";
+import type { Database } from "@/lib/prisma";
+
+const LAST_OWNER = "The last owner cannot be removed or made a reviewer: make someone else an owner first.";
+
+// Every roster change locks the owners' rows first, so two owners demoting
+// each other at once cannot leave the team without one.
+async function lockOwners(tx: Prisma.TransactionClient): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "TeamMember" WHERE role = 'OWNER' FOR UPDATE`;
+  return rows.map((row) => row.id);
+}
+
+export async function addTeamMember(db: Database, actor: Actor, input: unknown): Promise<ActionResult> {
+  const parsed = AddTeamMemberSchema.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+  const { email, role } = parsed.data;
+  return db.$transaction(async (tx) => {
+    const existing = await tx.teamMember.findFirst({ where: { email: { equals: email, mode: "insensitive" } } });
+    if (existing) return { ok: false, fieldErrors: { email: [`${existing.email} is already on the team.`] } };
+    const member = await tx.teamMember.create({ data: { email, role } });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "team.added",
+      subjectType: "TeamMember",
+      subjectId: member.id,
+      data: { email, role },
+    });
+    return { ok: true };
+  });
+}
+
+export async function changeTeamRole(db: Database, actor: Actor, input: unknown): Promise<ActionResult> {
+  const parsed = ChangeRoleSchema.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+  const { memberId, role } = parsed.data;
+  return db.$transaction(async (tx) => {
+    const owners = await lockOwners(tx);
+    const member = await tx.teamMember.findUnique({ where: { id: memberId } });
+    if (!member) return { ok: false, formError: "That person is no longer on the team." };
+    if (member.role === role) return { ok: true };
+    if (member.role === "OWNER" && owners.length <= 1) return { ok: false, formError: LAST_OWNER };
+    await tx.teamMember.update({ where: { id: memberId }, data: { role } });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "team.role-changed",
+      subjectType: "TeamMember",
+      subjectId: memberId,
+      data: { email: member.email, from: member.role, to: role },
+    });
+    return { ok: true };
+  });
+}
+
+/** Removes someone from the team and ends every session they have, at once. */
+export async function removeTeamMember(db: Database, actor: Actor, input: unknown): Promise<ActionResult> {
+  const parsed = RemoveTeamMemberSchema.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+  return db.$transaction(async (tx) => {
+    const owners = await lockOwners(tx);
+    const member = await tx.teamMember.findUnique({ where: { id: parsed.data.memberId } });
+    if (!member) return { ok: true };
+    if (member.role === "OWNER" && owners.length <= 1) return { ok: false, formError: LAST_OWNER };
+    await tx.teamMember.delete({ where: { id: member.id } });
+    const ended = await tx.session.deleteMany({
+      where: { user: { email: { equals: member.email, mode: "insensitive" } } },
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "team.removed",
+      subjectType: "TeamMember",
+      subjectId: member.id,
+      data: { email: member.email, role: member.role, sessionsEnded: ended.count },
+    });
+    return { ok: true };
+  });
+}
+
+/** PORTAL_OWNERS: makes each address an owner; a no-op for those who already are. */
+export async function bootstrapOwners(db: Database, emails: string[]): Promise<string[]> {
+  const changed: string[] = [];
+  const addresses = z.array(z.email()).parse(emails);
+  for (const email of addresses) {
+    await db.$transaction(async (tx) => {
+      const existing = await tx.teamMember.findFirst({ where: { email: { equals: email, mode: "insensitive" } } });
+      if (existing?.role === "OWNER") return;
+      const member = existing
+        ? await tx.teamMember.update({ where: { id: existing.id }, data: { role: "OWNER" } })
+        : await tx.teamMember.create({ data: { email, role: "OWNER" } });
+      await recordAuditEvent(tx, {
+        actor: SYSTEM_ACTOR,
+        action: "team.owner-bootstrapped",
+        subjectType: "TeamMember",
+        subjectId: member.id,
+        data: { email, source: "PORTAL_OWNERS" },
+      });
+      changed.push(email);
+    });
+  }
+  return changed;
+}

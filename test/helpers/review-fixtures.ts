@@ -1,0 +1,66 @@
+import { createDraftApplication, saveApplicationDraft } from "@/features/applications/mutations";
+import { submitApplication } from "@/features/applications/submission";
+import type { Database } from "@/lib/prisma";
+import { hashToken } from "@/lib/tokens";
+import { completeForm, config, context, createUser } from "@/test/helpers/fixtures";
+
+let counter = 0;
+
+/**
+ * An application submitted by a new applicant, with its alias verified and
+ * (unless `vouched: false`) its vouch confirmed: ready for the reviewers' votes.
+ */
+export async function applicationReadyForReview(db: Database, options: { domain?: string; vouched?: boolean } = {}) {
+  counter++;
+  const domain = options.domain ?? `vendor${counter}-${Date.now()}.example`;
+  const applicant = await createUser(db, `lead@${domain}`);
+  const draft = await createDraftApplication(db, applicant, config);
+  if (!draft.ok) throw new Error("no draft");
+  const alias = `kmesh-security@${domain}`;
+  const saved = await saveApplicationDraft(
+    db,
+    applicant,
+    draft.id,
+    completeForm({
+      distributionName: `Vendor ${counter} Mesh`,
+      organisation: `Vendor ${counter} ${domain}`,
+      orgDomains: domain,
+      listAddresses: `${alias}\npsirt@${domain}`,
+      securityAlias: alias,
+    }),
+    config,
+  );
+  if (!saved.ok) throw new Error(JSON.stringify(saved));
+  await db.aliasVerification.create({
+    data: {
+      applicationId: draft.id,
+      address: alias,
+      tokenHash: hashToken(`alias-${draft.id}`),
+      expiresAt: new Date(Date.now() + 86_400_000),
+      verifiedAt: new Date(),
+    },
+  });
+  const member = await db.member.findFirstOrThrow({ where: { contactEmail: "security@acme.example" } });
+  if (options.vouched !== false) {
+    await db.vouch.create({
+      data: {
+        applicationId: draft.id,
+        memberId: member.id,
+        voucherEmail: member.contactEmail,
+        tokenHash: hashToken(`vouch-${draft.id}`),
+        status: "CONFIRMED",
+        expiresAt: new Date(Date.now() + 86_400_000),
+        respondedAt: new Date(),
+      },
+    });
+  }
+  const submitted = await submitApplication(db, applicant, draft.id, config, context);
+  if (!submitted.ok) throw new Error(JSON.stringify(submitted));
+  return { id: draft.id, applicant, domain };
+}
+
+export async function createReviewer(db: Database, email: string, role: "REVIEWER" | "OWNER" = "REVIEWER") {
+  const user = await createUser(db, email);
+  await db.teamMember.create({ data: { email, role } });
+  return { ...user, role };
+}

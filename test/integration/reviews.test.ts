@@ -1,0 +1,263 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { saveApplicationDraft } from "@/features/applications/mutations";
+import { submitApplication } from "@/features/applications/submission";
+import {
+  addComment,
+  castVote,
+  recordAssessments,
+  rejectApplication,
+  requestChanges,
+} from "@/features/reviews/mutations";
+import type { Database } from "@/lib/prisma";
+import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import { completeForm, config, context, createMember } from "@/test/helpers/fixtures";
+import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+
+let database: TestDatabase & { db: Database };
+let db: Database;
+let owner: Awaited<ReturnType<typeof createReviewer>>;
+let first: Awaited<ReturnType<typeof createReviewer>>;
+let second: Awaited<ReturnType<typeof createReviewer>>;
+
+beforeAll(async () => {
+  database = await createMigratedDatabase();
+  db = database.db;
+  await createMember(db, {
+    distributionName: "Acme Mesh",
+    organisation: "Acme",
+    domain: "acme.example",
+    contactEmail: "security@acme.example",
+  });
+  owner = await createReviewer(db, "owner@kmesh.example", "OWNER");
+  first = await createReviewer(db, "first@kmesh.example");
+  second = await createReviewer(db, "second@reviewers.example");
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+const vote = (reviewer: typeof first, applicationId: string, choice: string, reason = "") =>
+  castVote(db, reviewer, { applicationId, choice, reason }, context);
+
+describe("votes", () => {
+  it("approve once the quorum is reached by the last vote, creating exactly one member with its addresses", async () => {
+    const { id, applicant } = await applicationReadyForReview(db);
+    expect((await db.application.findUniqueOrThrow({ where: { id } })).state).toBe("IN_REVIEW");
+    expect(await vote(first, id, "APPROVE")).toEqual({ ok: true, approved: false });
+    expect(await vote(second, id, "APPROVE")).toEqual({ ok: true, approved: true });
+    const application = await db.application.findUniqueOrThrow({
+      where: { id },
+      include: { member: { include: { addresses: true } } },
+    });
+    expect(application.state).toBe("APPROVED");
+    expect(application.openOrganisationKey).toBeNull();
+    expect(application.member).toMatchObject({ status: "ACTIVE", contactEmail: applicant.email });
+    expect(application.member?.addresses.map((a) => a.address).sort()).toEqual(application.listAddresses.sort());
+    expect(await db.member.count({ where: { applicationId: id } })).toBe(1);
+    const actions = (
+      await db.auditEvent.findMany({ where: { subjectId: { in: [id, application.member?.id ?? ""] } } })
+    ).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(["review.voted", "application.approved", "member.created"]));
+    expect(await db.outboxMail.count({ where: { to: applicant.email, subject: { endsWith: ": approved" } } })).toBe(1);
+    expect(await vote(first, id, "REJECT", "Too late, but trying anyway.")).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/Voting is closed/),
+    });
+  });
+
+  it("wait for the vouch: the quorum alone does not approve", async () => {
+    const { id } = await applicationReadyForReview(db, { vouched: false });
+    await vote(first, id, "APPROVE");
+    expect(await vote(second, id, "APPROVE")).toEqual({ ok: true, approved: false });
+    expect(await db.member.count({ where: { applicationId: id } })).toBe(0);
+  });
+
+  it("any reject vote blocks approval, and a reject vote needs a reason", async () => {
+    const { id } = await applicationReadyForReview(db);
+    expect(await vote(first, id, "REJECT")).toMatchObject({
+      ok: false,
+      fieldErrors: { reason: [expect.stringMatching(/reason/)] },
+    });
+    expect(await vote(first, id, "REJECT", "No public track record of fixes.")).toEqual({ ok: true, approved: false });
+    await vote(second, id, "APPROVE");
+    expect(await vote(owner, id, "APPROVE")).toEqual({ ok: true, approved: false });
+    // The reviewer changes their mind: their one vote this round is now approve.
+    expect(await vote(first, id, "APPROVE")).toEqual({ ok: true, approved: true });
+    expect(await db.vote.count({ where: { applicationId: id, reviewerId: first.id } })).toBe(1);
+  });
+
+  it("refuse a reviewer from the applicant's organisation domain, and the applicant themself", async () => {
+    const { id, domain, applicant } = await applicationReadyForReview(db);
+    const insider = await createReviewer(db, `reviewer@security.${domain}`);
+    expect(await vote(insider, id, "APPROVE")).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/recused/),
+    });
+    expect(await recordAssessments(db, insider, id, { "assessment:user-base": "MET" }, config.criteria)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/recused/),
+    });
+    await db.teamMember.create({ data: { email: applicant.email.replace(/@.*/, "@other.example"), role: "REVIEWER" } });
+    const self = { ...applicant, role: "REVIEWER" as const };
+    expect(await vote(self, id, "APPROVE")).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/You applied/),
+    });
+    expect(await db.vote.count({ where: { applicationId: id } })).toBe(0);
+  });
+
+  it("race: 50 concurrent approve and reject votes and rejections end in one consistent outcome", async () => {
+    const { id } = await applicationReadyForReview(db);
+    const reviewers = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        createReviewer(db, `racer${i}@race-team.example`, i % 5 === 0 ? "OWNER" : "REVIEWER"),
+      ),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => {
+        const reviewer = reviewers[i % reviewers.length] as (typeof reviewers)[number];
+        if (i % 7 === 3 && reviewer.role === "OWNER") {
+          return rejectApplication(
+            db,
+            reviewer,
+            { applicationId: id, reason: "Rejected in the race by an owner." },
+            context,
+          );
+        }
+        return vote(reviewer, id, i % 6 === 5 ? "REJECT" : "APPROVE", "Reject vote cast during the race.");
+      }),
+    );
+    expect(results.every((result) => typeof result.ok === "boolean")).toBe(true);
+    const application = await db.application.findUniqueOrThrow({ where: { id } });
+    const members = await db.member.count({ where: { applicationId: id } });
+    expect(["APPROVED", "REJECTED", "IN_REVIEW"]).toContain(application.state);
+    expect(members).toBe(application.state === "APPROVED" ? 1 : 0);
+    expect(await db.auditEvent.count({ where: { subjectId: id, action: "application.approved" } })).toBe(
+      application.state === "APPROVED" ? 1 : 0,
+    );
+  });
+});
+
+describe("assessments, comments and requests for changes", () => {
+  it("send the applicant the criteria that need information; resubmission starts a new round without the old votes", async () => {
+    const { id, applicant } = await applicationReadyForReview(db);
+    await vote(first, id, "APPROVE");
+    expect(
+      await recordAssessments(
+        db,
+        first,
+        id,
+        {
+          "assessment:user-base": "MET",
+          "assessment:track-record": "NEEDS_INFO",
+          "note:track-record": "Link a CVE fixed this year.",
+        },
+        config.criteria,
+      ),
+    ).toEqual({ ok: true });
+    expect(await recordAssessments(db, first, id, { "assessment:user-base": "MAYBE" }, config.criteria)).toMatchObject({
+      ok: false,
+    });
+    expect(await recordAssessments(db, first, id, { "assessment:nonexistent": "MET" }, config.criteria)).toMatchObject({
+      ok: false,
+    });
+
+    expect(
+      await addComment(
+        db,
+        first,
+        { applicationId: id, visibility: "INTERNAL", body: "Checked their advisories page." },
+        context,
+      ),
+    ).toEqual({ ok: true });
+    expect(
+      await db.outboxMail.count({
+        where: { to: applicant.email, subject: { contains: "message from the security team" } },
+      }),
+    ).toBe(0);
+    expect(
+      await addComment(
+        db,
+        first,
+        { applicationId: id, visibility: "APPLICANT", body: "Thanks, looking good so far." },
+        context,
+      ),
+    ).toEqual({ ok: true });
+    expect(
+      await db.outboxMail.count({
+        where: { to: applicant.email, subject: { contains: "message from the security team" } },
+      }),
+    ).toBe(1);
+
+    expect(
+      await requestChanges(
+        db,
+        second,
+        { applicationId: id, message: "Please add the CVE list." },
+        config.criteria,
+        context,
+      ),
+    ).toEqual({ ok: true });
+    const mail = await db.outboxMail.findFirstOrThrow({
+      where: { to: applicant.email, subject: { endsWith: "changes requested" } },
+    });
+    expect(mail.text).toContain(
+      "A publicly verifiable track record of fixing security issues, up to today: Link a CVE fixed this year.",
+    );
+    expect(mail.text).toContain("Please add the CVE list.");
+    expect(mail.text).not.toContain("A user base not limited");
+    expect((await db.application.findUniqueOrThrow({ where: { id } })).state).toBe("CHANGES_REQUESTED");
+
+    const n = (await db.application.findUniqueOrThrow({ where: { id } })).organisation;
+    const stored = await db.application.findUniqueOrThrow({ where: { id } });
+    await saveApplicationDraft(
+      db,
+      applicant,
+      id,
+      completeForm({
+        distributionName: stored.distributionName,
+        organisation: n,
+        orgDomains: stored.orgDomains.join("\n"),
+        listAddresses: stored.listAddresses.join("\n"),
+        securityAlias: stored.securityAlias,
+        "answer:track-record": "We fixed CVE-2026-1234 in March; advisory linked below with the backports.",
+      }),
+      config,
+    );
+    expect(await submitApplication(db, applicant, id, config, context)).toEqual({ ok: true, state: "IN_REVIEW" });
+    const resubmitted = await db.application.findUniqueOrThrow({ where: { id } });
+    expect(resubmitted.round).toBe(2);
+    // first's round-1 approval no longer counts: one more approval is not a quorum.
+    expect(await vote(second, id, "APPROVE")).toEqual({ ok: true, approved: false });
+    expect(await vote(first, id, "APPROVE")).toEqual({ ok: true, approved: true });
+  });
+
+  it("only an owner rejects, with a reason that is mailed", async () => {
+    const { id, applicant } = await applicationReadyForReview(db);
+    expect(
+      await rejectApplication(db, first, { applicationId: id, reason: "Not a distribution at all." }, context),
+    ).toMatchObject({ ok: false });
+    expect(await rejectApplication(db, owner, { applicationId: id, reason: "" }, context)).toMatchObject({
+      ok: false,
+      fieldErrors: { reason: [expect.any(String)] },
+    });
+    expect(
+      await rejectApplication(
+        db,
+        owner,
+        { applicationId: id, reason: "A rebuild of another vendor's distribution." },
+        context,
+      ),
+    ).toEqual({ ok: true });
+    const application = await db.application.findUniqueOrThrow({ where: { id } });
+    expect(application).toMatchObject({
+      state: "REJECTED",
+      decisionReason: "A rebuild of another vendor's distribution.",
+      openOrganisationKey: null,
+    });
+    const mail = await db.outboxMail.findFirstOrThrow({
+      where: { to: applicant.email, subject: { endsWith: ": rejected" } },
+    });
+    expect(mail.text).toContain("A rebuild of another vendor's distribution.");
+  });
+});
