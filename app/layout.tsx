@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { signOut } from "@/features/auth/actions";
 import { getSessionUser } from "@/features/auth/data";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { getTeamViewer } from "@/features/team/data";
 import "./globals.css";
 
 export function generateMetadata(): Metadata {
@@ -19,6 +20,7 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const config = getPortalConfig();
   const user = await getSessionUser();
+  const role = user ? ((await getTeamViewer())?.role ?? null) : null;
   return (
     <html lang="en">
       <body className="flex min-h-screen flex-col bg-white text-slate-900 antialiased">
@@ -40,6 +42,27 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                     Policy
                   </Link>
                 </li>
+                {role ? (
+                  <>
+                    <li>
+                      <Link href="/review" className="underline-offset-4 hover:underline">
+                        Review
+                      </Link>
+                    </li>
+                    <li>
+                      <Link href="/members" className="underline-offset-4 hover:underline">
+                        Members
+                      </Link>
+                    </li>
+                  </>
+                ) : null}
+                {role === "OWNER" ? (
+                  <li>
+                    <Link href="/team" className="underline-offset-4 hover:underline">
+                      Team
+                    </Link>
+                  </li>
+                ) : null}
                 <li>
                   <Link href="/apply" className="underline-offset-4 hover:underline">
                     {user ? "My applications" : "Apply"}

@@ -2,6 +2,7 @@
 // distributions and applications in several states. Idempotent: a second run
 // changes nothing. `npm run dev` runs it on the embedded database's first start.
 import { pathToFileURL } from "node:url";
+import { OPEN_STATES, organisationKey } from "@/features/applications/states";
 import { type Actor, recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import type { PortalConfig } from "@/features/portal-config/schema";
@@ -93,8 +94,6 @@ const APPLICATIONS: DemoApplication[] = [
   },
 ];
 
-const OPEN_STATES: ApplicationState[] = ["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"];
-
 export async function seedDemoData(db: Database, config: PortalConfig): Promise<boolean> {
   return db.$transaction(
     async (tx) => {
@@ -116,7 +115,7 @@ export async function seedDemoData(db: Database, config: PortalConfig): Promise<
         const created = await tx.member.create({
           data: {
             ...member,
-            activeOrganisationKey: member.organisation.toLowerCase(),
+            activeOrganisationKey: organisationKey(member.organisation),
             addresses: { create: addresses.map((address) => ({ address })) },
           },
         });
@@ -142,7 +141,8 @@ export async function seedDemoData(db: Database, config: PortalConfig): Promise<
             orgDomains: [demo.domain],
             listAddresses: [`kmesh-security@${demo.domain}`],
             securityAlias: `kmesh-security@${demo.domain}`,
-            openOrganisationKey: OPEN_STATES.includes(demo.state) ? demo.organisation.toLowerCase() : null,
+            openOrganisationKey: OPEN_STATES.includes(demo.state) ? organisationKey(demo.organisation) : null,
+            voucherEmail: submitted ? (MEMBERS[0]?.contactEmail ?? null) : null,
             submittedAt: submitted ? new Date() : null,
             decidedAt: demo.state === "REJECTED" ? new Date() : null,
             decisionReason: demo.decisionReason ?? null,
@@ -150,15 +150,27 @@ export async function seedDemoData(db: Database, config: PortalConfig): Promise<
           },
         });
         if (submitted) {
+          // The submitted and in-review applications arrive with their checks
+          // done, so the demo reviewers can take one all the way to approval.
+          const checked = demo.state === "SUBMITTED" || demo.state === "IN_REVIEW";
+          await tx.aliasVerification.create({
+            data: {
+              applicationId: application.id,
+              address: `kmesh-security@${demo.domain}`,
+              tokenHash: `seed-alias-${application.id}`,
+              expiresAt: new Date(Date.now() + 7 * 86_400_000),
+              verifiedAt: checked ? new Date() : null,
+            },
+          });
           await tx.vouch.create({
             data: {
               applicationId: application.id,
               memberId: memberIds[0] as string,
               voucherEmail: MEMBERS[0]?.contactEmail as string,
-              tokenHash: `seed-${application.id}`,
-              status: demo.state === "IN_REVIEW" ? "CONFIRMED" : "PENDING",
+              tokenHash: `seed-vouch-${application.id}`,
+              status: checked ? "CONFIRMED" : "PENDING",
               expiresAt: new Date(Date.now() + 14 * 86_400_000),
-              respondedAt: demo.state === "IN_REVIEW" ? new Date() : null,
+              respondedAt: checked ? new Date() : null,
             },
           });
         }

@@ -6,7 +6,12 @@ import { getEnv } from "@/lib/env";
 
 /** Delivers queued mail once the response has been sent, so a slow mail server never slows a page. */
 export function deliverMailAfterResponse(): void {
-  after(() => deliverMailNow());
+  try {
+    after(() => deliverMailNow());
+  } catch {
+    // Outside a request (a script, a test): deliver now instead.
+    void deliverMailNow();
+  }
 }
 
 export async function deliverMailNow(): Promise<void> {

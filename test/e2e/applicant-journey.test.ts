@@ -1,29 +1,10 @@
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import { portalFixture } from "@/test/helpers/browser";
+import { linkIn, signIn } from "@/test/helpers/sign-in";
 
 const config = loadPortalConfig("portal.config.json");
 const portal = portalFixture();
-
-const linkTo = (text: string | undefined, path: string) => {
-  const found = (text ?? "").match(new RegExp(`https?://[^\\s]+${path}[^\\s]*`))?.[0];
-  if (!found) throw new Error(`no ${path} link in:\n${text}`);
-  return found;
-};
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/apply");
-  await page.getByLabel("E-mail address").fill(email);
-  await page.getByRole("button", { name: "Send me a sign-in link" }).click();
-  await page.getByText("a sign-in link is on its way").waitFor();
-  const message = await portal
-    .mail()
-    .waitFor((m) => m.envelopeTo.includes(email) && /Sign in/.test(m.mail.subject ?? ""));
-  await page.goto(linkTo(message.mail.text, "/signin/confirm"));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "My applications" }).waitFor();
-}
 
 // A realistic answer: several paragraphs, well over a thousand characters.
 const longAnswer = (topic: string) =>
@@ -38,7 +19,8 @@ describe("a new vendor applies", () => {
     const page = portal.page();
     const vendor = "security-lead@umbrella-e2e.example";
     const alias = "kmesh-security@umbrella-e2e.example";
-    await signIn(page, vendor);
+    await signIn(portal, page, vendor, "/apply");
+    await page.getByRole("heading", { name: "My applications" }).waitFor();
 
     await page.getByRole("button", { name: "Start a new application" }).click();
     await page.getByLabel("Distribution (product) name").waitFor();
@@ -66,7 +48,7 @@ describe("a new vendor applies", () => {
     // Someone reading the alias confirms it, in their own browser.
     const aliasMail = await portal.mail().waitFor((m) => m.envelopeTo.includes(alias));
     const aliasOwner = await portal.newPage();
-    await aliasOwner.goto(linkTo(aliasMail.mail.text, "/verify-alias/"));
+    await aliasOwner.goto(linkIn(aliasMail.mail.text, "/verify-alias/"));
     await aliasOwner.getByRole("button", { name: `Confirm ${alias}` }).click();
     await aliasOwner.getByText(`${alias} was confirmed on`).waitFor();
 
@@ -77,7 +59,7 @@ describe("a new vendor applies", () => {
     // The voucher answers from their own mail.
     const vouchMail = await portal.mail().waitFor((m) => m.envelopeTo.includes("security@acme.example"));
     const voucher = await portal.newPage();
-    await voucher.goto(linkTo(vouchMail.mail.text, "/vouch/"));
+    await voucher.goto(linkIn(vouchMail.mail.text, "/vouch/"));
     expect(await voucher.getByText("Umbrella Mesh has shipped Kmesh-based").count()).toBeGreaterThan(0);
     await voucher.getByLabel("Yes, I vouch for this team").check();
     await voucher
@@ -94,7 +76,8 @@ describe("a new vendor applies", () => {
 
   it("shows errors beside the fields, keeping what was typed, and keeps a draft across a reload", async () => {
     const page = portal.page();
-    await signIn(page, "someone@initech-e2e.example");
+    await signIn(portal, page, "someone@initech-e2e.example", "/apply");
+    await page.getByRole("heading", { name: "My applications" }).waitFor();
     await page.getByRole("button", { name: "Start a new application" }).click();
     const name = page.getByLabel("Distribution (product) name");
     await name.waitFor();

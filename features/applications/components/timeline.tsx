@@ -12,6 +12,11 @@ const LABELS: Record<string, string> = {
   "application.approved": "Approved",
   "application.rejected": "Rejected",
   "application.withdrawn": "Withdrawn",
+  "application.draft-saved": "Draft saved",
+  "review.voted": "Vote cast",
+  "review.assessed": "Criteria assessed",
+  "review.commented": "Comment added",
+  "application.seeded": "Imported with the demo data",
 };
 
 export function Timeline({ events }: { events: { id: string; action: string; at: Date }[] }) {

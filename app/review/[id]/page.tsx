@@ -1,0 +1,154 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Markdown } from "@/components/ui/markdown";
+import { StateBadge } from "@/features/applications/components/state-badge";
+import { Timeline } from "@/features/applications/components/timeline";
+import { getPortalConfig } from "@/features/portal-config/load";
+import {
+  AssessmentForm,
+  CommentForm,
+  RejectForm,
+  RequestChangesForm,
+  VoteForm,
+} from "@/features/reviews/components/review-forms";
+import { Answers, Checks, Related } from "@/features/reviews/components/review-records";
+import { getReviewDetail } from "@/features/reviews/data";
+import { markViewed } from "@/features/reviews/mutations";
+import { isRecused } from "@/features/reviews/recusal";
+import { getTeamViewer } from "@/features/team/data";
+import { getDb } from "@/lib/db";
+
+export const metadata: Metadata = { title: "Review" };
+
+export default async function ReviewPage({ params }: { params: Promise<{ id: string }> }) {
+  const viewer = await getTeamViewer();
+  if (!viewer) notFound();
+  const { id } = await params;
+  const detail = await getReviewDetail(id);
+  if (!detail || detail.state === "DRAFT") notFound();
+  await markViewed(getDb(), viewer, id);
+  const config = getPortalConfig();
+  const open = detail.state === "SUBMITTED" || detail.state === "IN_REVIEW";
+  const recused = isRecused(viewer.email, detail.orgDomains) || detail.applicantId === viewer.id;
+  const myVote = detail.votes.find((item) => item.round === detail.round && item.reviewer.id === viewer.id);
+  const mine = detail.assessments.filter((item) => item.round === detail.round && item.reviewer.id === viewer.id);
+  const roundVotes = detail.votes.filter((item) => item.round === detail.round);
+  return (
+    <div className="space-y-8">
+      <p>
+        <Link href="/review" className="text-brand-700 underline">
+          Review queue
+        </Link>
+      </p>
+      <div className="flex flex-wrap items-center gap-4">
+        <h1 className="text-3xl font-bold tracking-tight">{detail.distributionName}</h1>
+        <StateBadge state={detail.state} />
+      </div>
+      <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[12rem_1fr]">
+        <dt className="font-medium">Organisation</dt>
+        <dd>{detail.organisation}</dd>
+        <dt className="font-medium">Website</dt>
+        <dd className="break-all">{detail.website}</dd>
+        <dt className="font-medium">Applicant</dt>
+        <dd>{detail.applicant.email}</dd>
+        <dt className="font-medium">Domains</dt>
+        <dd>{detail.orgDomains.join(", ")}</dd>
+        <dt className="font-medium">Addresses to subscribe</dt>
+        <dd className="break-all">{detail.listAddresses.join(", ")}</dd>
+        <dt className="font-medium">Round</dt>
+        <dd>{detail.round}</dd>
+      </dl>
+
+      <section aria-labelledby="checks" className="space-y-2">
+        <h2 id="checks" className="text-xl font-semibold">
+          Alias and vouch
+        </h2>
+        <Checks detail={detail} />
+      </section>
+      <section aria-labelledby="related" className="space-y-2">
+        <h2 id="related" className="text-xl font-semibold">
+          Duplicates and near-duplicates
+        </h2>
+        <Related detail={detail} />
+      </section>
+      <section aria-labelledby="answers" className="space-y-2">
+        <h2 id="answers" className="text-xl font-semibold">
+          Answers
+        </h2>
+        <Answers detail={detail} criteria={config.criteria} policyVersion={config.version} />
+      </section>
+
+      <section aria-labelledby="votes" className="space-y-3">
+        <h2 id="votes" className="text-xl font-semibold">
+          Votes this round (quorum {config.quorum})
+        </h2>
+        <ul>
+          {roundVotes.map((item) => (
+            <li key={item.id}>
+              {item.reviewer.email}: <strong>{item.choice.toLowerCase()}</strong>
+              {item.reason ? ` (${item.reason})` : ""}
+            </li>
+          ))}
+          {roundVotes.length === 0 ? <li>No votes yet.</li> : null}
+        </ul>
+        {recused ? (
+          <p className="font-semibold text-amber-800">
+            You are recused from this application: you cannot assess or vote.
+          </p>
+        ) : open ? (
+          <>
+            <h3 className="text-lg font-semibold">Your assessment</h3>
+            <AssessmentForm
+              applicationId={id}
+              criteria={config.criteria.map((criterion) => {
+                const item = mine.find((row) => row.criterionKey === criterion.key);
+                return { key: criterion.key, title: criterion.title, assessment: item?.assessment, note: item?.note };
+              })}
+            />
+            <VoteForm
+              applicationId={id}
+              current={myVote ? { choice: myVote.choice, reason: myVote.reason } : undefined}
+            />
+            <h3 className="text-lg font-semibold">Request changes</h3>
+            <RequestChangesForm applicationId={id} />
+          </>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="comments" className="space-y-3">
+        <h2 id="comments" className="text-xl font-semibold">
+          Comments
+        </h2>
+        {detail.comments.map((item) => (
+          <article key={item.id} className="rounded-md border border-slate-200 p-3">
+            <p className="text-sm text-slate-600">
+              {item.author.email} · {item.visibility === "APPLICANT" ? "visible to the applicant" : "team only"} ·{" "}
+              {item.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+            </p>
+            <Markdown>{item.body}</Markdown>
+          </article>
+        ))}
+        <CommentForm applicationId={id} />
+      </section>
+
+      {viewer.role === "OWNER" && ["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"].includes(detail.state) ? (
+        <section aria-labelledby="decide" className="space-y-3">
+          <h2 id="decide" className="text-xl font-semibold">
+            Reject (owners)
+          </h2>
+          <RejectForm applicationId={id} />
+        </section>
+      ) : null}
+
+      <section aria-labelledby="history" className="space-y-3">
+        <h2 id="history" className="text-xl font-semibold">
+          History
+        </h2>
+        <Timeline
+          events={detail.history.map((event) => ({ id: event.id, action: event.action, at: event.createdAt }))}
+        />
+      </section>
+    </div>
+  );
+}

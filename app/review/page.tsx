@@ -1,0 +1,144 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { inputClass } from "@/components/ui/field";
+import { StateBadge } from "@/features/applications/components/state-badge";
+import { getPortalConfig } from "@/features/portal-config/load";
+import { listReviewQueue } from "@/features/reviews/data";
+import { QueueFilterSchema } from "@/features/reviews/schema";
+import { getTeamViewer } from "@/features/team/data";
+
+export const metadata: Metadata = { title: "Review queue" };
+
+const VOUCH = { PENDING: "pending", CONFIRMED: "confirmed", DECLINED: "declined" } as const;
+
+export default async function ReviewQueuePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const viewer = await getTeamViewer();
+  if (!viewer) notFound();
+  const filter = QueueFilterSchema.parse(await searchParams);
+  const config = getPortalConfig();
+  const queue = await listReviewQueue(filter, viewer, config.staleAfterBusinessDays);
+  const pageLink = (page: number) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries({ ...filter, page }))
+      if (value !== undefined && value !== "") params.set(key, String(value));
+    return `/review?${params}`;
+  };
+  return (
+    <div className="space-y-6">
+      <h1 className="text-3xl font-bold tracking-tight">Review queue</h1>
+      <form method="get" className="flex flex-wrap items-end gap-4" aria-label="Filter the queue">
+        <div>
+          <label htmlFor="q" className="block font-medium">
+            Search
+          </label>
+          <input
+            id="q"
+            name="q"
+            defaultValue={filter.q ?? ""}
+            placeholder="Organisation or distribution"
+            className={inputClass}
+          />
+        </div>
+        <div>
+          <label htmlFor="state" className="block font-medium">
+            State
+          </label>
+          <select id="state" name="state" defaultValue={filter.state ?? ""} className={inputClass}>
+            <option value="">All open</option>
+            <option value="SUBMITTED">Submitted</option>
+            <option value="IN_REVIEW">In review</option>
+            <option value="CHANGES_REQUESTED">Changes requested</option>
+          </select>
+        </div>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="mine" value="1" defaultChecked={Boolean(filter.mine)} /> Needs my vote
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="stale" value="1" defaultChecked={Boolean(filter.stale)} /> Stale
+        </label>
+        <button type="submit" className="rounded-md border border-slate-300 px-4 py-2 font-semibold">
+          Filter
+        </button>
+      </form>
+      <p className="text-sm text-slate-600">
+        {queue.total} open application{queue.total === 1 ? "" : "s"}; stale means no activity for{" "}
+        {config.staleAfterBusinessDays} business days.
+      </p>
+      <div className="overflow-x-auto">
+        <table className="w-full min-w-[48rem] text-left text-sm">
+          <thead>
+            <tr className="border-b border-slate-300">
+              <th scope="col" className="py-2">
+                Application
+              </th>
+              <th scope="col" className="py-2">
+                State
+              </th>
+              <th scope="col" className="py-2">
+                Age
+              </th>
+              <th scope="col" className="py-2">
+                Alias
+              </th>
+              <th scope="col" className="py-2">
+                Vouch
+              </th>
+              <th scope="col" className="py-2">
+                Votes
+              </th>
+              <th scope="col" className="py-2">
+                Not looked yet
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {queue.rows.map((row) => (
+              <tr key={row.id} className="border-b border-slate-200 align-top">
+                <td className="py-2">
+                  <Link href={`/review/${row.id}`} className="font-semibold text-brand-700 underline">
+                    {row.distributionName}
+                  </Link>
+                  <div className="text-slate-600">{row.organisation}</div>
+                  {row.stale ? <span className="font-semibold text-amber-800">Stale</span> : null}
+                </td>
+                <td className="py-2">
+                  <StateBadge state={row.state} />
+                </td>
+                <td className="py-2">
+                  {row.submittedAt ? `${Math.floor((Date.now() - row.submittedAt.getTime()) / 86_400_000)} d` : "-"}
+                </td>
+                <td className="py-2">{row.aliasVerified ? "verified" : "not verified"}</td>
+                <td className="py-2">{row.vouch ? VOUCH[row.vouch] : "none"}</td>
+                <td className="py-2">
+                  {row.approvals} approve / {row.rejections} reject (quorum {config.quorum})
+                </td>
+                <td className="py-2 break-all">{row.notLooked.join(", ") || "everyone has looked"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {queue.rows.length === 0 ? <p>Nothing matches.</p> : null}
+      <nav aria-label="Pages" className="flex gap-4">
+        {filter.page > 1 ? (
+          <Link href={pageLink(filter.page - 1)} className="underline">
+            Previous page
+          </Link>
+        ) : null}
+        <span>
+          Page {filter.page} of {queue.pages}
+        </span>
+        {filter.page < queue.pages ? (
+          <Link href={pageLink(filter.page + 1)} className="underline">
+            Next page
+          </Link>
+        ) : null}
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,215 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, inputClass } from "@/components/ui/field";
+import { Notice } from "@/components/ui/notice";
+import { askForChanges, assess, comment, type ReviewFormState, reject, vote } from "@/features/reviews/actions";
+
+const initial: ReviewFormState = { ok: true };
+
+function Outcome({ state }: { state: ReviewFormState }) {
+  if (!state.ok) return state.formError ? <Notice tone="error">{state.formError}</Notice> : null;
+  return state.message ? <Notice tone="success">{state.message}</Notice> : null;
+}
+
+function errorsOf(state: ReviewFormState) {
+  return state.ok ? {} : (state.fieldErrors ?? {});
+}
+
+export function VoteForm({
+  applicationId,
+  current,
+}: {
+  applicationId: string;
+  current?: { choice: string; reason: string | null };
+}) {
+  const [state, action, pending] = useActionState(vote, initial);
+  const errors = errorsOf(state);
+  const values = state.ok ? undefined : state.values;
+  const chosen = values?.choice ?? current?.choice;
+  return (
+    <form action={action} className="space-y-3">
+      <input type="hidden" name="applicationId" value={applicationId} />
+      <fieldset className="flex flex-wrap gap-4">
+        <legend className="mb-1 font-medium">Your vote this round</legend>
+        {[
+          ["APPROVE", "Approve"],
+          ["REJECT", "Reject"],
+          ["ABSTAIN", "Abstain"],
+        ].map(([value, label]) => (
+          <label key={value} className="flex items-center gap-2">
+            <input type="radio" name="choice" value={value} defaultChecked={chosen === value} required />
+            {label}
+          </label>
+        ))}
+      </fieldset>
+      <Field id="vote-reason" label="Reason (required to reject)" errors={errors.reason}>
+        {(describedBy, invalid) => (
+          <textarea
+            id="vote-reason"
+            name="reason"
+            rows={2}
+            defaultValue={values?.reason ?? current?.reason ?? ""}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            className={inputClass}
+          />
+        )}
+      </Field>
+      <Outcome state={state} />
+      <Button disabled={pending}>Cast vote</Button>
+    </form>
+  );
+}
+
+type CriterionRow = { key: string; title: string; assessment?: string; note?: string };
+
+export function AssessmentForm({ applicationId, criteria }: { applicationId: string; criteria: CriterionRow[] }) {
+  const [state, action, pending] = useActionState(assess, initial);
+  const errors = errorsOf(state);
+  const values = state.ok ? undefined : state.values;
+  return (
+    <form action={action} className="space-y-4">
+      <input type="hidden" name="applicationId" value={applicationId} />
+      {criteria.map((criterion, index) => (
+        <div key={criterion.key} className="grid gap-2 sm:grid-cols-[1fr_12rem]">
+          <Field
+            id={`note:${criterion.key}`}
+            label={`${index + 1}. ${criterion.title}: note`}
+            errors={errors[`note:${criterion.key}`]}
+          >
+            {(describedBy, invalid) => (
+              <input
+                id={`note:${criterion.key}`}
+                name={`note:${criterion.key}`}
+                defaultValue={values?.[`note:${criterion.key}`] ?? criterion.note ?? ""}
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                className={inputClass}
+              />
+            )}
+          </Field>
+          <Field id={`assessment:${criterion.key}`} label="Assessment" errors={errors[`assessment:${criterion.key}`]}>
+            {(describedBy, invalid) => (
+              <select
+                id={`assessment:${criterion.key}`}
+                name={`assessment:${criterion.key}`}
+                defaultValue={values?.[`assessment:${criterion.key}`] ?? criterion.assessment ?? ""}
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                className={inputClass}
+              >
+                <option value="">Not assessed</option>
+                <option value="MET">Met</option>
+                <option value="NOT_MET">Not met</option>
+                <option value="NEEDS_INFO">Needs information</option>
+              </select>
+            )}
+          </Field>
+        </div>
+      ))}
+      <Outcome state={state} />
+      <Button disabled={pending}>Save assessment</Button>
+    </form>
+  );
+}
+
+export function CommentForm({ applicationId }: { applicationId: string }) {
+  const [state, action, pending] = useActionState(comment, initial);
+  const errors = errorsOf(state);
+  const values = state.ok ? undefined : state.values;
+  return (
+    <form action={action} className="space-y-3">
+      <input type="hidden" name="applicationId" value={applicationId} />
+      <Field id="comment-body" label="Comment" errors={errors.body}>
+        {(describedBy, invalid) => (
+          <textarea
+            id="comment-body"
+            name="body"
+            rows={3}
+            defaultValue={values?.body ?? ""}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            className={inputClass}
+          />
+        )}
+      </Field>
+      <div>
+        <label htmlFor="comment-visibility" className="block font-medium">
+          Who can read it
+        </label>
+        <select
+          id="comment-visibility"
+          name="visibility"
+          defaultValue={values?.visibility ?? "INTERNAL"}
+          className={inputClass}
+        >
+          <option value="INTERNAL">The security team only</option>
+          <option value="APPLICANT">Also the applicant (mailed to them)</option>
+        </select>
+      </div>
+      <Outcome state={state} />
+      <Button disabled={pending} variant="secondary">
+        Add comment
+      </Button>
+    </form>
+  );
+}
+
+export function RequestChangesForm({ applicationId }: { applicationId: string }) {
+  const [state, action, pending] = useActionState(askForChanges, initial);
+  const errors = errorsOf(state);
+  return (
+    <form action={action} className="space-y-3">
+      <input type="hidden" name="applicationId" value={applicationId} />
+      <Field
+        id="changes-message"
+        label="Message to the applicant"
+        hint="The criteria marked 'needs information' are listed for them automatically."
+        errors={errors.message}
+      >
+        {(describedBy, invalid) => (
+          <textarea
+            id="changes-message"
+            name="message"
+            rows={3}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            className={inputClass}
+          />
+        )}
+      </Field>
+      <Outcome state={state} />
+      <Button disabled={pending} variant="secondary">
+        Request changes
+      </Button>
+    </form>
+  );
+}
+
+export function RejectForm({ applicationId }: { applicationId: string }) {
+  const [state, action, pending] = useActionState(reject, initial);
+  const errors = errorsOf(state);
+  return (
+    <form action={action} className="space-y-3">
+      <input type="hidden" name="applicationId" value={applicationId} />
+      <Field id="reject-reason" label="Reason (mailed to the applicant)" errors={errors.reason}>
+        {(describedBy, invalid) => (
+          <textarea
+            id="reject-reason"
+            name="reason"
+            rows={3}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            className={inputClass}
+          />
+        )}
+      </Field>
+      <Outcome state={state} />
+      <Button disabled={pending} variant="danger">
+        Reject the application
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,123 @@
+import { Markdown } from "@/components/ui/markdown";
+import type { Criterion } from "@/features/portal-config/schema";
+import type { ReviewDetail } from "@/features/reviews/data";
+
+const ASSESSMENT_LABELS = { MET: "met", NOT_MET: "not met", NEEDS_INFO: "needs information" } as const;
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+/** Each answer with its evidence links and the current round's assessments. */
+export function Answers({
+  detail,
+  criteria,
+  policyVersion,
+}: {
+  detail: ReviewDetail;
+  criteria: Criterion[];
+  policyVersion: string;
+}) {
+  return (
+    <ol className="space-y-4">
+      {criteria.map((criterion, index) => {
+        const answer = detail.answers.find((item) => item.criterionKey === criterion.key);
+        const assessments = detail.assessments.filter(
+          (item) => item.criterionKey === criterion.key && item.round === detail.round,
+        );
+        return (
+          <li key={criterion.key} className="rounded-md border border-slate-200 p-4">
+            <h3 className="font-semibold">
+              {index + 1}. {criterion.title}
+            </h3>
+            {criterion.kind === "evidence" ? (
+              <>
+                <Markdown>{answer?.answer || "_No answer._"}</Markdown>
+                <ul className="list-disc pl-6 text-sm">
+                  {(answer?.evidenceUrls ?? []).map((url) => (
+                    <li key={url} className="break-all">
+                      <a
+                        href={/^https?:\/\//.test(url) ? url : undefined}
+                        rel="noopener noreferrer nofollow"
+                        target="_blank"
+                        className="text-brand-700 underline"
+                      >
+                        {url}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            {criterion.kind === "acceptance" ? (
+              <p>
+                {answer?.accepted
+                  ? `Accepted ${answer.acceptedAt ? day(answer.acceptedAt) : ""} (policy version ${answer.acceptedPolicyVersion?.slice(0, 12)}${answer.acceptedPolicyVersion === policyVersion ? ", current" : ", OUTDATED"})`
+                  : "Not accepted"}
+              </p>
+            ) : null}
+            {criterion.kind === "alias" ? <p>Alias: {detail.securityAlias}</p> : null}
+            {criterion.kind === "vouch" ? <p>Voucher named: {detail.voucherEmail ?? "none"}</p> : null}
+            {assessments.length ? (
+              <ul className="mt-2 text-sm text-slate-700">
+                {assessments.map((item) => (
+                  <li key={item.reviewer.id}>
+                    {item.reviewer.email}: <strong>{ASSESSMENT_LABELS[item.assessment]}</strong>
+                    {item.note ? ` (${item.note})` : ""}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export function Checks({ detail }: { detail: ReviewDetail }) {
+  return (
+    <ul className="space-y-1">
+      {detail.aliasVerifications.map((item) => (
+        <li key={item.id}>
+          Alias {item.address}:{" "}
+          {item.verifiedAt
+            ? `verified ${day(item.verifiedAt)}`
+            : item.expiresAt <= new Date()
+              ? "link expired"
+              : `link sent ${day(item.createdAt)}`}
+        </li>
+      ))}
+      {detail.vouches.map((item) => (
+        <li key={item.id}>
+          Vouch from {item.voucherEmail}: {item.status.toLowerCase()}
+          {item.respondedAt ? ` on ${day(item.respondedAt)}` : ""}
+          {item.comment ? `: “${item.comment}”` : ""}
+        </li>
+      ))}
+      {detail.aliasVerifications.length + detail.vouches.length === 0 ? <li>No alias check or vouch yet.</li> : null}
+    </ul>
+  );
+}
+
+export function Related({ detail }: { detail: ReviewDetail }) {
+  if (detail.relatedMembers.length + detail.relatedApplications.length === 0) {
+    return <p>No member or other application shares this organisation, a domain or an address.</p>;
+  }
+  return (
+    <ul className="list-disc space-y-1 pl-6">
+      {detail.relatedMembers.map((member) => (
+        <li key={member.id}>
+          Member {member.distributionName} ({member.organisation}, {member.status.toLowerCase()};{" "}
+          {member.orgDomains.join(", ")})
+        </li>
+      ))}
+      {detail.relatedApplications.map((application) => (
+        <li key={application.id}>
+          Application{" "}
+          <a href={`/review/${application.id}`} className="underline">
+            {application.distributionName || "untitled"}
+          </a>{" "}
+          ({application.organisation}, {application.state.toLowerCase().replace("_", " ")})
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,138 @@
+// Server actions and pages called directly, as a forged request would reach
+// them: only the roster gets anything but a 404. The request's cookies are
+// the one thing faked here (next/headers needs a live request otherwise).
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { hashSessionToken } from "@/features/auth/adapter";
+import type { Database } from "@/lib/prisma";
+import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import { createMember, createUser } from "@/test/helpers/fixtures";
+import { applicationReadyForReview } from "@/test/helpers/review-fixtures";
+
+let cookie: string | undefined;
+vi.mock("next/headers", () => ({
+  cookies: async () => ({
+    get: (name: string) => (name === "next-auth.session-token" && cookie ? { name, value: cookie } : undefined),
+    delete: () => {},
+  }),
+  headers: async () => new Headers(),
+}));
+vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
+
+const reviewActions = await import("@/features/reviews/actions");
+const teamActions = await import("@/features/team/actions");
+const pages = {
+  queue: (await import("@/app/review/page")).default,
+  detail: (await import("@/app/review/[id]/page")).default,
+  members: (await import("@/app/members/page")).default,
+  team: (await import("@/app/team/page")).default,
+};
+
+let database: TestDatabase & { db: Database };
+let db: Database;
+let applicationId: string;
+
+async function sessionFor(email: string) {
+  const user = (await db.user.findUnique({ where: { email } })) ?? (await createUser(db, email));
+  const token = `cookie-${email}`;
+  await db.session.create({
+    data: { sessionToken: hashSessionToken(token), userId: user.id, expires: new Date(Date.now() + 3_600_000) },
+  });
+  return token;
+}
+
+beforeAll(async () => {
+  database = await createMigratedDatabase();
+  db = database.db;
+  vi.stubEnv("DATABASE_URL", database.url);
+  await createMember(db, {
+    distributionName: "Acme Mesh",
+    organisation: "Acme",
+    domain: "acme.example",
+    contactEmail: "security@acme.example",
+  });
+  await db.teamMember.createMany({
+    data: [
+      { email: "owner@kmesh.example", role: "OWNER" },
+      { email: "reviewer@kmesh.example", role: "REVIEWER" },
+    ],
+  });
+  applicationId = (await applicationReadyForReview(db)).id;
+});
+afterAll(async () => {
+  const { getDb } = await import("@/lib/db");
+  await getDb().$disconnect();
+  await database.drop();
+});
+
+const NOT_FOUND = { digest: "NEXT_HTTP_ERROR_FALLBACK;404" };
+const form = (fields: Record<string, string>) => {
+  const data = new FormData();
+  for (const [key, value] of Object.entries(fields)) data.set(key, value);
+  return data;
+};
+
+function everyReviewEntryPoint() {
+  const id = applicationId;
+  return [
+    () => reviewActions.vote({ ok: true }, form({ applicationId: id, choice: "APPROVE" })),
+    () => reviewActions.assess({ ok: true }, form({ applicationId: id, "assessment:user-base": "MET" })),
+    () => reviewActions.comment({ ok: true }, form({ applicationId: id, visibility: "INTERNAL", body: "hi" })),
+    () => reviewActions.askForChanges({ ok: true }, form({ applicationId: id, message: "more" })),
+    () => reviewActions.reject({ ok: true }, form({ applicationId: id, reason: "No track record at all." })),
+    () => pages.queue({ searchParams: Promise.resolve({}) }),
+    () => pages.detail({ params: Promise.resolve({ id }) }),
+    () => pages.members(),
+  ];
+}
+
+function everyOwnerEntryPoint() {
+  return [
+    () => teamActions.addToTeam({ ok: true }, form({ email: "x@kmesh.example", role: "OWNER" })),
+    () => teamActions.changeRole({ ok: true }, form({ memberId: "x", role: "OWNER" })),
+    () => teamActions.removeFromTeam({ ok: true }, form({ memberId: "x" })),
+    () => reviewActions.reject({ ok: true }, form({ applicationId, reason: "No track record at all." })),
+    () => pages.team(),
+  ];
+}
+
+describe("outside the security team", () => {
+  it("an anonymous caller gets 404 from every review page and action", async () => {
+    cookie = undefined;
+    for (const call of everyReviewEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
+    for (const call of everyOwnerEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
+  });
+
+  it("an applicant gets 404 too, and nothing changes", async () => {
+    const applicant = await db.application.findUniqueOrThrow({
+      where: { id: applicationId },
+      include: { applicant: true },
+    });
+    cookie = await sessionFor(applicant.applicant.email);
+    for (const call of everyReviewEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
+    for (const call of everyOwnerEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
+    expect(await db.vote.count()).toBe(0);
+    expect(await db.comment.count()).toBe(0);
+    expect((await db.application.findUniqueOrThrow({ where: { id: applicationId } })).state).toBe("IN_REVIEW");
+  });
+
+  it("a reviewer is refused the owners' pages and actions", async () => {
+    cookie = await sessionFor("reviewer@kmesh.example");
+    for (const call of everyOwnerEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
+    expect(await db.teamMember.count()).toBe(2);
+  });
+
+  it("a removed reviewer's existing session no longer works", async () => {
+    cookie = await sessionFor("leaving@kmesh.example");
+    const member = await db.teamMember.create({ data: { email: "leaving@kmesh.example", role: "REVIEWER" } });
+    expect(
+      await reviewActions.comment({ ok: true }, form({ applicationId, visibility: "INTERNAL", body: "Still here" })),
+    ).toMatchObject({ ok: true });
+
+    const ownerCookie = await sessionFor("owner@kmesh.example");
+    cookie = ownerCookie;
+    expect(await teamActions.removeFromTeam({ ok: true }, form({ memberId: member.id }))).toEqual({ ok: true });
+
+    cookie = "cookie-leaving@kmesh.example";
+    for (const call of everyReviewEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
+  });
+});
