@@ -1,8 +1,9 @@
 import { advanceWhenReady, type MailContext } from "@/features/applications/lifecycle";
+import { mailApplicant } from "@/features/applications/notify";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { normalizeEmail } from "@/features/auth/schema";
 import { enqueueMail } from "@/features/mail/mutations";
-import { aliasVerificationMail, applicationStatusMail } from "@/features/mail/templates";
+import { aliasVerificationMail } from "@/features/mail/templates";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimit } from "@/lib/rate-limit";
 import { hashToken, looksLikeToken, newToken } from "@/lib/tokens";
@@ -116,15 +117,12 @@ export async function confirmAliasVerification(
       subjectId: application.id,
       data: { address: verification.address },
     });
-    await enqueueMail(
-      tx,
-      applicationStatusMail(
-        application.applicant.email,
-        { project: context.project, distributionName: application.distributionName || "Your application" },
-        `security alias ${verification.address} verified`,
-        `${context.baseUrl}/applications/${application.id}`,
-      ),
-    );
+    await mailApplicant(tx, context, {
+      to: application.applicant.email,
+      distributionName: application.distributionName,
+      headline: `security alias ${verification.address} verified`,
+      path: `/applications/${application.id}`,
+    });
     await advanceWhenReady(tx, application.id, context);
     return { ok: true };
   });

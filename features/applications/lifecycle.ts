@@ -1,7 +1,7 @@
 import { isAliasVerified, latestVouch } from "@/features/applications/checks";
+import { mailApplicant } from "@/features/applications/notify";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
-import { enqueueMail } from "@/features/mail/mutations";
-import { applicationStatusMail } from "@/features/mail/templates";
+
 import { approveWhenDecided, type WorkflowContext } from "@/features/reviews/decision";
 import type { Prisma } from "@/generated/prisma/client";
 
@@ -37,13 +37,10 @@ export async function advanceWhenReady(
     subjectId: applicationId,
     data: { reason: "alias verified and vouch confirmed" },
   });
-  await enqueueMail(
-    tx,
-    applicationStatusMail(
-      application.applicant.email,
-      { project: context.project, distributionName: application.distributionName },
-      "in review by the security team",
-      `${context.baseUrl}/applications/${applicationId}`,
-    ),
-  );
+  await mailApplicant(tx, context, {
+    to: application.applicant.email,
+    distributionName: application.distributionName,
+    headline: "in review by the security team",
+    path: `/applications/${applicationId}`,
+  });
 }

@@ -1,11 +1,11 @@
 import { fromDraftValues } from "@/features/applications/form-values";
+import { mailApplicant } from "@/features/applications/notify";
 import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
 import { draftSchema } from "@/features/applications/schema";
 import { EDITABLE_STATES, STATE_LABELS, WITHDRAWABLE_STATES } from "@/features/applications/states";
 import type { Actor } from "@/features/audit/mutations";
 import { recordAuditEvent } from "@/features/audit/mutations";
-import { enqueueMail } from "@/features/mail/mutations";
-import { applicationStatusMail } from "@/features/mail/templates";
+
 import type { PortalConfig } from "@/features/portal-config/schema";
 import type { Database } from "@/lib/prisma";
 
@@ -143,15 +143,12 @@ export async function withdrawApplication(
       subjectId: id,
       data: { from: application.state },
     });
-    await enqueueMail(
-      tx,
-      applicationStatusMail(
-        applicant.email,
-        { project: context.project, distributionName: application.distributionName || "Your application" },
-        "withdrawn",
-        `${context.baseUrl}/applications/${id}`,
-      ),
-    );
+    await mailApplicant(tx, context, {
+      to: applicant.email,
+      distributionName: application.distributionName,
+      headline: "withdrawn",
+      path: `/applications/${id}`,
+    });
     return { ok: true };
   });
 }

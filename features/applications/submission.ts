@@ -2,12 +2,13 @@ import { describeConflict, findDuplicate } from "@/features/applications/conflic
 import { toFormValues } from "@/features/applications/form-values";
 import { advanceWhenReady, type MailContext } from "@/features/applications/lifecycle";
 import type { Applicant } from "@/features/applications/mutations";
+import { mailApplicant } from "@/features/applications/notify";
 import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
 import { submissionSchema } from "@/features/applications/schema";
 import { EDITABLE_STATES, organisationKey, STATE_LABELS } from "@/features/applications/states";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
-import { applicationStatusMail, reviewerNoticeMail } from "@/features/mail/templates";
+import { reviewerNoticeMail } from "@/features/mail/templates";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import { createVouchRequest, findVouchingMember, latestVouchIsUsable } from "@/features/vouches/mutations";
 import { Prisma } from "@/generated/prisma/client";
@@ -115,16 +116,12 @@ export async function submitApplication(
           context,
         );
       }
-      const url = `${context.baseUrl}/applications/${id}`;
-      await enqueueMail(
-        tx,
-        applicationStatusMail(
-          applicant.email,
-          { project: context.project, distributionName: data.distributionName },
-          resubmission ? "resubmitted" : "received",
-          url,
-        ),
-      );
+      await mailApplicant(tx, context, {
+        to: applicant.email,
+        distributionName: data.distributionName,
+        headline: resubmission ? "resubmitted" : "received",
+        path: `/applications/${id}`,
+      });
       const team = await tx.teamMember.findMany({ select: { email: true } });
       for (const { email } of team) {
         await enqueueMail(

@@ -8,13 +8,8 @@ import { formToObject } from "@/features/applications/schema";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { workflowContext } from "@/features/reviews/context";
-import {
-  addComment,
-  castVote,
-  recordAssessments,
-  rejectApplication,
-  requestChanges,
-} from "@/features/reviews/mutations";
+import { castVote, rejectApplication } from "@/features/reviews/decision";
+import { addComment, recordAssessments, requestChanges } from "@/features/reviews/mutations";
 import { getTeamViewer } from "@/features/team/data";
 import { getDb } from "@/lib/db";
 

@@ -1,9 +1,18 @@
 import { isAliasVerified, latestVouch } from "@/features/applications/checks";
-import { organisationKey } from "@/features/applications/states";
+import { mailApplicant } from "@/features/applications/notify";
+import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
+import { organisationKey, STATE_LABELS } from "@/features/applications/states";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
-import { enqueueMail } from "@/features/mail/mutations";
-import { applicationStatusMail } from "@/features/mail/templates";
-import type { Prisma } from "@/generated/prisma/client";
+import {
+  conflictOfInterest,
+  isReviewable,
+  lockApplication,
+  type Reviewer,
+  startReview,
+} from "@/features/reviews/guards";
+import { RejectSchema, VoteSchema } from "@/features/reviews/schema";
+import { Prisma } from "@/generated/prisma/client";
+import type { Database } from "@/lib/prisma";
 
 export type WorkflowContext = { baseUrl: string; project: string; quorum: number };
 
@@ -66,15 +75,113 @@ export async function approveWhenDecided(
     subjectId: member.id,
     data: { applicationId, distributionName: application.distributionName, addresses: application.listAddresses },
   });
-  await enqueueMail(
-    tx,
-    applicationStatusMail(
-      application.applicant.email,
-      { project: context.project, distributionName: application.distributionName },
-      "approved",
-      `${context.baseUrl}/applications/${applicationId}`,
-      `Welcome to the ${context.project} private distributors list. These addresses will be subscribed: ${application.listAddresses.join(", ")}.`,
-    ),
-  );
+  await mailApplicant(tx, context, {
+    to: application.applicant.email,
+    distributionName: application.distributionName,
+    headline: "approved",
+    path: `/applications/${applicationId}`,
+    detail: `Welcome to the ${context.project} private distributors list. These addresses will be subscribed: ${application.listAddresses.join(", ")}.`,
+  });
   return true;
+}
+
+/** Records a reviewer's vote for the current round and applies the decision rule. */
+export async function castVote(
+  db: Database,
+  reviewer: Reviewer,
+  input: unknown,
+  context: WorkflowContext,
+): Promise<ActionResult<{ approved: boolean }>> {
+  const parsed = VoteSchema.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+  const { applicationId, choice, reason } = parsed.data;
+  try {
+    return await db.$transaction(async (tx) => {
+      const application = await lockApplication(tx, applicationId);
+      if (!application) return NOT_FOUND;
+      if (!isReviewable(application.state)) {
+        return {
+          ok: false,
+          formError: `Voting is closed: the application is ${STATE_LABELS[application.state].toLowerCase()}.`,
+        };
+      }
+      const conflict = conflictOfInterest(reviewer, application);
+      if (conflict) return { ok: false, formError: conflict };
+      const key = {
+        applicationId_round_reviewerId: { applicationId, round: application.round, reviewerId: reviewer.id },
+      };
+      await tx.vote.upsert({
+        where: key,
+        create: { applicationId, round: application.round, reviewerId: reviewer.id, choice, reason: reason || null },
+        update: { choice, reason: reason || null },
+      });
+      await startReview(tx, applicationId, application.state);
+      await recordAuditEvent(tx, {
+        actor: reviewer,
+        action: "review.voted",
+        subjectType: "Application",
+        subjectId: applicationId,
+        data: { choice, round: application.round, reason },
+      });
+      return { ok: true, approved: await approveWhenDecided(tx, applicationId, context) };
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      return {
+        ok: false,
+        formError:
+          "This organisation already has an active member; reject this application or remove the old member first.",
+      };
+    }
+    throw error;
+  }
+}
+
+/** An owner's rejection, with the reason mailed to the applicant. Possible at any time while the application is open. */
+export async function rejectApplication(
+  db: Database,
+  owner: Reviewer,
+  input: unknown,
+  context: WorkflowContext,
+): Promise<ActionResult> {
+  if (owner.role !== "OWNER") return { ok: false, formError: "Only an owner can reject an application." };
+  const parsed = RejectSchema.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+  const { applicationId, reason } = parsed.data;
+  return db.$transaction(async (tx) => {
+    const application = await lockApplication(tx, applicationId);
+    if (!application) return NOT_FOUND;
+    if (!["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"].includes(application.state)) {
+      return {
+        ok: false,
+        formError: `The application is ${STATE_LABELS[application.state].toLowerCase()}; it cannot be rejected.`,
+      };
+    }
+    const now = new Date();
+    await tx.application.update({
+      where: { id: applicationId },
+      data: {
+        state: "REJECTED",
+        decisionReason: reason,
+        decidedAt: now,
+        lastActivityAt: now,
+        openOrganisationKey: null,
+      },
+    });
+    await recordAuditEvent(tx, {
+      actor: owner,
+      action: "application.rejected",
+      subjectType: "Application",
+      subjectId: applicationId,
+      data: { reason, round: application.round },
+    });
+    await mailApplicant(tx, context, {
+      to: application.applicant.email,
+      distributionName: application.distributionName,
+      headline: "rejected",
+      path: `/applications/${applicationId}`,
+      detail: reason,
+    });
+    return { ok: true };
+  });
 }

@@ -1,116 +1,18 @@
+import { mailApplicant } from "@/features/applications/notify";
 import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
 import { STATE_LABELS } from "@/features/applications/states";
 import { recordAuditEvent } from "@/features/audit/mutations";
-import { enqueueMail } from "@/features/mail/mutations";
-import { applicationStatusMail } from "@/features/mail/templates";
 import type { Criterion } from "@/features/portal-config/schema";
-import { approveWhenDecided, type WorkflowContext } from "@/features/reviews/decision";
-import { isRecused } from "@/features/reviews/recusal";
+import type { WorkflowContext } from "@/features/reviews/decision";
 import {
-  ASSESSMENTS,
-  AssessmentFormSchema,
-  CommentSchema,
-  RejectSchema,
-  RequestChangesSchema,
-  VoteSchema,
-} from "@/features/reviews/schema";
-import { Prisma } from "@/generated/prisma/client";
-import type { TeamRole } from "@/generated/prisma/enums";
+  conflictOfInterest,
+  isReviewable,
+  lockApplication,
+  type Reviewer,
+  startReview,
+} from "@/features/reviews/guards";
+import { ASSESSMENTS, AssessmentFormSchema, CommentSchema, RequestChangesSchema } from "@/features/reviews/schema";
 import type { Database } from "@/lib/prisma";
-
-export type Reviewer = { id: string; email: string; role: TeamRole };
-
-const REVIEWABLE = ["SUBMITTED", "IN_REVIEW"] as const;
-const isReviewable = (state: string) => (REVIEWABLE as readonly string[]).includes(state);
-
-/**
- * Locks the application's row for the rest of the transaction: votes,
- * assessments and decisions on one application happen one at a time.
- */
-async function lockApplication(tx: Prisma.TransactionClient, id: string) {
-  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Application" WHERE id = ${id} FOR UPDATE`;
-  if (!row) return null;
-  return tx.application.findUniqueOrThrow({
-    where: { id },
-    include: { applicant: { select: { email: true } } },
-  });
-}
-
-/** Why this reviewer may not judge this application, if they may not. */
-function conflictOfInterest(
-  reviewer: Reviewer,
-  application: { applicantId: string; orgDomains: string[]; applicant: { email: string } },
-) {
-  if (
-    application.applicantId === reviewer.id ||
-    application.applicant.email.toLowerCase() === reviewer.email.toLowerCase()
-  ) {
-    return "You applied for this distribution, so you cannot review it.";
-  }
-  if (isRecused(reviewer.email, application.orgDomains)) {
-    return "You are recused: your address is at one of the applicant's organisation domains.";
-  }
-  return null;
-}
-
-async function startReview(tx: Prisma.TransactionClient, id: string, state: string) {
-  await tx.application.update({
-    where: { id },
-    data: { lastActivityAt: new Date(), ...(state === "SUBMITTED" ? { state: "IN_REVIEW" } : {}) },
-  });
-}
-
-/** Records a reviewer's vote for the current round and applies the decision rule. */
-export async function castVote(
-  db: Database,
-  reviewer: Reviewer,
-  input: unknown,
-  context: WorkflowContext,
-): Promise<ActionResult<{ approved: boolean }>> {
-  const parsed = VoteSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-  const { applicationId, choice, reason } = parsed.data;
-  try {
-    return await db.$transaction(async (tx) => {
-      const application = await lockApplication(tx, applicationId);
-      if (!application) return NOT_FOUND;
-      if (!isReviewable(application.state)) {
-        return {
-          ok: false,
-          formError: `Voting is closed: the application is ${STATE_LABELS[application.state].toLowerCase()}.`,
-        };
-      }
-      const conflict = conflictOfInterest(reviewer, application);
-      if (conflict) return { ok: false, formError: conflict };
-      const key = {
-        applicationId_round_reviewerId: { applicationId, round: application.round, reviewerId: reviewer.id },
-      };
-      await tx.vote.upsert({
-        where: key,
-        create: { applicationId, round: application.round, reviewerId: reviewer.id, choice, reason: reason || null },
-        update: { choice, reason: reason || null },
-      });
-      await startReview(tx, applicationId, application.state);
-      await recordAuditEvent(tx, {
-        actor: reviewer,
-        action: "review.voted",
-        subjectType: "Application",
-        subjectId: applicationId,
-        data: { choice, round: application.round, reason },
-      });
-      return { ok: true, approved: await approveWhenDecided(tx, applicationId, context) };
-    });
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      return {
-        ok: false,
-        formError:
-          "This organisation already has an active member; reject this application or remove the old member first.",
-      };
-    }
-    throw error;
-  }
-}
 
 /** Saves a reviewer's met / not met / needs information for each criterion, with notes. */
 export async function recordAssessments(
@@ -212,16 +114,13 @@ export async function addComment(
       data: { commentId: comment.id, visibility },
     });
     if (visibility === "APPLICANT") {
-      await enqueueMail(
-        tx,
-        applicationStatusMail(
-          application.applicant.email,
-          { project: context.project, distributionName: application.distributionName },
-          "a message from the security team",
-          `${context.baseUrl}/applications/${applicationId}`,
-          body,
-        ),
-      );
+      await mailApplicant(tx, context, {
+        to: application.applicant.email,
+        distributionName: application.distributionName,
+        headline: "a message from the security team",
+        path: `/applications/${applicationId}`,
+        detail: body,
+      });
     }
     return { ok: true };
   });
@@ -279,68 +178,13 @@ export async function requestChanges(
       subjectId: applicationId,
       data: { round: application.round, criteria: titles.map((criterion) => criterion.key), message },
     });
-    await enqueueMail(
-      tx,
-      applicationStatusMail(
-        application.applicant.email,
-        { project: context.project, distributionName: application.distributionName },
-        "changes requested",
-        `${context.baseUrl}/applications/${applicationId}/edit`,
-        detail,
-      ),
-    );
-    return { ok: true };
-  });
-}
-
-/** An owner's rejection, with the reason mailed to the applicant. Possible at any time while the application is open. */
-export async function rejectApplication(
-  db: Database,
-  owner: Reviewer,
-  input: unknown,
-  context: WorkflowContext,
-): Promise<ActionResult> {
-  if (owner.role !== "OWNER") return { ok: false, formError: "Only an owner can reject an application." };
-  const parsed = RejectSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-  const { applicationId, reason } = parsed.data;
-  return db.$transaction(async (tx) => {
-    const application = await lockApplication(tx, applicationId);
-    if (!application) return NOT_FOUND;
-    if (!["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"].includes(application.state)) {
-      return {
-        ok: false,
-        formError: `The application is ${STATE_LABELS[application.state].toLowerCase()}; it cannot be rejected.`,
-      };
-    }
-    const now = new Date();
-    await tx.application.update({
-      where: { id: applicationId },
-      data: {
-        state: "REJECTED",
-        decisionReason: reason,
-        decidedAt: now,
-        lastActivityAt: now,
-        openOrganisationKey: null,
-      },
+    await mailApplicant(tx, context, {
+      to: application.applicant.email,
+      distributionName: application.distributionName,
+      headline: "changes requested",
+      path: `/applications/${applicationId}/edit`,
+      detail,
     });
-    await recordAuditEvent(tx, {
-      actor: owner,
-      action: "application.rejected",
-      subjectType: "Application",
-      subjectId: applicationId,
-      data: { reason, round: application.round },
-    });
-    await enqueueMail(
-      tx,
-      applicationStatusMail(
-        application.applicant.email,
-        { project: context.project, distributionName: application.distributionName },
-        "rejected",
-        `${context.baseUrl}/applications/${applicationId}`,
-        reason,
-      ),
-    );
     return { ok: true };
   });
 }

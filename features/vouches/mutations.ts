@@ -1,9 +1,10 @@
 import { latestVouch } from "@/features/applications/checks";
 import { advanceWhenReady, type MailContext } from "@/features/applications/lifecycle";
+import { mailApplicant } from "@/features/applications/notify";
 import { type ActionResult, invalid } from "@/features/applications/results";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
-import { applicationStatusMail, vouchRequestMail } from "@/features/mail/templates";
+import { vouchRequestMail } from "@/features/mail/templates";
 import { VouchResponseSchema } from "@/features/vouches/schema";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Database } from "@/lib/prisma";
@@ -118,17 +119,15 @@ export async function respondToVouch(
       subjectId: application.id,
       data: { voucher: vouch.voucherEmail, comment },
     });
-    await enqueueMail(
-      tx,
-      applicationStatusMail(
-        application.applicant.email,
-        { project: context.project, distributionName: application.distributionName },
+    await mailApplicant(tx, context, {
+      to: application.applicant.email,
+      distributionName: application.distributionName,
+      headline:
         decision === "confirm"
           ? `${vouch.voucherEmail} vouched for you`
           : `${vouch.voucherEmail} declined to vouch for you`,
-        `${context.baseUrl}/applications/${application.id}`,
-      ),
-    );
+      path: `/applications/${application.id}`,
+    });
     await tx.application.update({ where: { id: application.id }, data: { lastActivityAt: new Date() } });
     await advanceWhenReady(tx, application.id, context);
     return { ok: true, decision };

@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveApplicationDraft } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
-import {
-  addComment,
-  castVote,
-  recordAssessments,
-  rejectApplication,
-  requestChanges,
-} from "@/features/reviews/mutations";
+import { castVote, rejectApplication } from "@/features/reviews/decision";
+import { addComment, recordAssessments, requestChanges } from "@/features/reviews/mutations";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { completeForm, config, context, createMember } from "@/test/helpers/fixtures";

@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
+import { TextAreaField } from "@/components/ui/text-area-field";
 import { askForChanges, assess, comment, type ReviewFormState, reject, vote } from "@/features/reviews/actions";
 
 const initial: ReviewFormState = { ok: true };
@@ -44,19 +45,14 @@ export function VoteForm({
           </label>
         ))}
       </fieldset>
-      <Field id="vote-reason" label="Reason (required to reject)" errors={errors.reason}>
-        {(describedBy, invalid) => (
-          <textarea
-            id="vote-reason"
-            name="reason"
-            rows={2}
-            defaultValue={values?.reason ?? current?.reason ?? ""}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            className={inputClass}
-          />
-        )}
-      </Field>
+      <TextAreaField
+        id="vote-reason"
+        name="reason"
+        label="Reason (required to reject)"
+        errors={errors.reason}
+        defaultValue={values?.reason ?? current?.reason ?? ""}
+        rows={2}
+      />
       <Outcome state={state} />
       <Button disabled={pending}>Cast vote</Button>
     </form>
@@ -122,19 +118,14 @@ export function CommentForm({ applicationId }: { applicationId: string }) {
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="applicationId" value={applicationId} />
-      <Field id="comment-body" label="Comment" errors={errors.body}>
-        {(describedBy, invalid) => (
-          <textarea
-            id="comment-body"
-            name="body"
-            rows={3}
-            defaultValue={values?.body ?? ""}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            className={inputClass}
-          />
-        )}
-      </Field>
+      <TextAreaField
+        id="comment-body"
+        name="body"
+        label="Comment"
+        errors={errors.body}
+        defaultValue={values?.body ?? ""}
+        rows={3}
+      />
       <div>
         <label htmlFor="comment-visibility" className="block font-medium">
           Who can read it
@@ -163,23 +154,14 @@ export function RequestChangesForm({ applicationId }: { applicationId: string })
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="applicationId" value={applicationId} />
-      <Field
+      <TextAreaField
         id="changes-message"
+        name="message"
         label="Message to the applicant"
         hint="The criteria marked 'needs information' are listed for them automatically."
         errors={errors.message}
-      >
-        {(describedBy, invalid) => (
-          <textarea
-            id="changes-message"
-            name="message"
-            rows={3}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            className={inputClass}
-          />
-        )}
-      </Field>
+        rows={3}
+      />
       <Outcome state={state} />
       <Button disabled={pending} variant="secondary">
         Request changes
@@ -194,18 +176,13 @@ export function RejectForm({ applicationId }: { applicationId: string }) {
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="applicationId" value={applicationId} />
-      <Field id="reject-reason" label="Reason (mailed to the applicant)" errors={errors.reason}>
-        {(describedBy, invalid) => (
-          <textarea
-            id="reject-reason"
-            name="reason"
-            rows={3}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            className={inputClass}
-          />
-        )}
-      </Field>
+      <TextAreaField
+        id="reject-reason"
+        name="reason"
+        label="Reason (mailed to the applicant)"
+        errors={errors.reason}
+        rows={3}
+      />
       <Outcome state={state} />
       <Button disabled={pending} variant="danger">
         Reject the application

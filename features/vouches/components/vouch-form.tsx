@@ -2,8 +2,8 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, inputClass } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
+import { TextAreaField } from "@/components/ui/text-area-field";
 import { answerVouch, type VouchFormState } from "@/features/vouches/actions";
 
 export function VouchForm({ token, distributionName }: { token: string; distributionName: string }) {
@@ -30,19 +30,14 @@ export function VouchForm({ token, distributionName }: { token: string; distribu
           </p>
         ) : null}
       </fieldset>
-      <Field id="comment" label="Comment for the security team (optional)" errors={errors.comment}>
-        {(describedBy, invalid) => (
-          <textarea
-            id="comment"
-            name="comment"
-            rows={4}
-            defaultValue={state.values?.comment ?? ""}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            className={inputClass}
-          />
-        )}
-      </Field>
+      <TextAreaField
+        id="comment"
+        name="comment"
+        label="Comment for the security team (optional)"
+        errors={errors.comment}
+        defaultValue={state.values?.comment ?? ""}
+        rows={4}
+      />
       <Button disabled={pending}>Send my answer</Button>
     </form>
   );
