@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { listUndeliveredMail } from "@/features/mail/data";
 import { AddTeamMemberForm, TeamMemberControls } from "@/features/team/components/team-forms";
 import { getTeamViewer, listTeam } from "@/features/team/data";
 
@@ -8,7 +9,7 @@ export const metadata: Metadata = { title: "Security team" };
 export default async function TeamPage() {
   const owner = await getTeamViewer("OWNER");
   if (!owner) notFound();
-  const team = await listTeam();
+  const [team, undelivered] = await Promise.all([listTeam(), listUndeliveredMail()]);
   return (
     <div className="space-y-8">
       <h1 className="text-3xl font-bold tracking-tight">Security team</h1>
@@ -47,6 +48,30 @@ export default async function TeamPage() {
           Add someone
         </h2>
         <AddTeamMemberForm />
+      </section>
+      <section aria-labelledby="mail" className="space-y-3">
+        <h2 id="mail" className="text-xl font-semibold">
+          Mail that could not be delivered
+        </h2>
+        {undelivered.length === 0 ? (
+          <p>Every message has been delivered.</p>
+        ) : (
+          <ul className="space-y-2">
+            {undelivered.map((mail) => (
+              <li key={mail.id} className="rounded-md border border-slate-200 p-3 text-sm">
+                <p className="font-medium">
+                  {mail.subject} → {mail.to}
+                </p>
+                <p className="text-slate-600">
+                  {mail.status === "FAILED"
+                    ? `Gave up after ${mail.attempts} attempts`
+                    : `Attempt ${mail.attempts} failed; next try ${mail.nextAttemptAt.toISOString().slice(0, 16).replace("T", " ")} UTC`}
+                  : {mail.lastError}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
     </div>
   );

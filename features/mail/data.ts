@@ -15,3 +15,13 @@ export async function getOutboxMail(id: string) {
     select: { id: true, to: true, subject: true, status: true, createdAt: true, text: true },
   });
 }
+
+/** Messages that failed at least once: FAILED ones gave up, PENDING ones will be retried. Shown to owners. */
+export async function listUndeliveredMail(limit = 50) {
+  return getDb().outboxMail.findMany({
+    where: { OR: [{ status: "FAILED" }, { status: "PENDING", attempts: { gt: 0 } }] },
+    orderBy: { createdAt: "desc" },
+    take: limit,
+    select: { id: true, to: true, subject: true, status: true, attempts: true, lastError: true, nextAttemptAt: true },
+  });
+}
