@@ -93,6 +93,15 @@ describe("mail", () => {
       attempts: MAX_ATTEMPTS,
     });
     errors.mockRestore();
+
+    // Owners see it on /team.
+    vi.stubEnv("DATABASE_URL", database.url);
+    const { listUndeliveredMail } = await import("@/features/mail/data");
+    expect(await listUndeliveredMail()).toEqual([
+      expect.objectContaining({ id: doomed, status: "FAILED", lastError: expect.stringMatching(/ECONNREFUSED/) }),
+    ]);
+    const { getDb } = await import("@/lib/db");
+    await getDb().$disconnect();
   });
 
   it("without SMTP_URL is kept for /dev/outbox and announced on the console", async () => {
