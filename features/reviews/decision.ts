@@ -3,13 +3,7 @@ import { mailApplicant } from "@/features/applications/notify";
 import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
 import { organisationKey, STATE_LABELS } from "@/features/applications/states";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
-import {
-  conflictOfInterest,
-  isReviewable,
-  lockApplication,
-  type Reviewer,
-  startReview,
-} from "@/features/reviews/guards";
+import { lockApplication, lockForJudgement, type Reviewer, startReview } from "@/features/reviews/guards";
 import { RejectSchema, VoteSchema } from "@/features/reviews/schema";
 import { Prisma } from "@/generated/prisma/client";
 import type { Database } from "@/lib/prisma";
@@ -97,16 +91,9 @@ export async function castVote(
   const { applicationId, choice, reason } = parsed.data;
   try {
     return await db.$transaction(async (tx) => {
-      const application = await lockApplication(tx, applicationId);
-      if (!application) return NOT_FOUND;
-      if (!isReviewable(application.state)) {
-        return {
-          ok: false,
-          formError: `Voting is closed: the application is ${STATE_LABELS[application.state].toLowerCase()}.`,
-        };
-      }
-      const conflict = conflictOfInterest(reviewer, application);
-      if (conflict) return { ok: false, formError: conflict };
+      const locked = await lockForJudgement(tx, reviewer, applicationId, "Voting is");
+      if ("refusal" in locked) return locked.refusal;
+      const { application } = locked;
       const key = {
         applicationId_round_reviewerId: { applicationId, round: application.round, reviewerId: reviewer.id },
       };

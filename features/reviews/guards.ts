@@ -1,3 +1,5 @@
+import { type ActionResult, NOT_FOUND } from "@/features/applications/results";
+import { STATE_LABELS } from "@/features/applications/states";
 import { isRecused } from "@/features/reviews/recusal";
 import type { Prisma } from "@/generated/prisma/client";
 import type { TeamRole } from "@/generated/prisma/enums";
@@ -42,4 +44,28 @@ export async function startReview(tx: Prisma.TransactionClient, id: string, stat
     where: { id },
     data: { lastActivityAt: new Date(), ...(state === "SUBMITTED" ? { state: "IN_REVIEW" } : {}) },
   });
+}
+
+type LockedApplication = NonNullable<Awaited<ReturnType<typeof lockApplication>>>;
+
+/**
+ * Locks the application for a reviewer's judgement (an assessment, a vote, a
+ * request for changes): refused when it is not under review, or when the
+ * reviewer has a conflict of interest.
+ */
+export async function lockForJudgement(
+  tx: Prisma.TransactionClient,
+  reviewer: Reviewer,
+  applicationId: string,
+  what: string,
+): Promise<{ application: LockedApplication } | { refusal: ActionResult<never> }> {
+  const application = await lockApplication(tx, applicationId);
+  if (!application) return { refusal: NOT_FOUND };
+  if (!isReviewable(application.state)) {
+    const state = STATE_LABELS[application.state].toLowerCase();
+    return { refusal: { ok: false, formError: `${what} closed: the application is ${state}.` } };
+  }
+  const conflict = conflictOfInterest(reviewer, application);
+  if (conflict) return { refusal: { ok: false, formError: conflict } };
+  return { application };
 }

@@ -1,16 +1,9 @@
 import { mailApplicant } from "@/features/applications/notify";
 import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
-import { STATE_LABELS } from "@/features/applications/states";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Criterion } from "@/features/portal-config/schema";
 import type { WorkflowContext } from "@/features/reviews/decision";
-import {
-  conflictOfInterest,
-  isReviewable,
-  lockApplication,
-  type Reviewer,
-  startReview,
-} from "@/features/reviews/guards";
+import { lockApplication, lockForJudgement, type Reviewer, startReview } from "@/features/reviews/guards";
 import { ASSESSMENTS, AssessmentFormSchema, CommentSchema, RequestChangesSchema } from "@/features/reviews/schema";
 import type { Database } from "@/lib/prisma";
 
@@ -42,16 +35,9 @@ export async function recordAssessments(
   if (Object.keys(fieldErrors).length) return { ok: false, fieldErrors };
 
   return db.$transaction(async (tx) => {
-    const application = await lockApplication(tx, applicationId);
-    if (!application) return NOT_FOUND;
-    if (!isReviewable(application.state)) {
-      return {
-        ok: false,
-        formError: `Assessments are closed: the application is ${STATE_LABELS[application.state].toLowerCase()}.`,
-      };
-    }
-    const conflict = conflictOfInterest(reviewer, application);
-    if (conflict) return { ok: false, formError: conflict };
+    const locked = await lockForJudgement(tx, reviewer, applicationId, "Assessments are");
+    if ("refusal" in locked) return locked.refusal;
+    const { application } = locked;
     const recorded: Record<string, string> = {};
     for (const criterion of criteria) {
       const assessment = form[`assessment:${criterion.key}`] as (typeof ASSESSMENTS)[number] | undefined;
@@ -138,16 +124,9 @@ export async function requestChanges(
   if (!parsed.success) return invalid(parsed.error);
   const { applicationId, message } = parsed.data;
   return db.$transaction(async (tx) => {
-    const application = await lockApplication(tx, applicationId);
-    if (!application) return NOT_FOUND;
-    if (!isReviewable(application.state)) {
-      return {
-        ok: false,
-        formError: `The application is ${STATE_LABELS[application.state].toLowerCase()}; changes cannot be requested.`,
-      };
-    }
-    const conflict = conflictOfInterest(reviewer, application);
-    if (conflict) return { ok: false, formError: conflict };
+    const locked = await lockForJudgement(tx, reviewer, applicationId, "Requests for changes are");
+    if ("refusal" in locked) return locked.refusal;
+    const { application } = locked;
     const needing = await tx.criterionAssessment.findMany({
       where: { applicationId, round: application.round, assessment: "NEEDS_INFO" },
       select: { criterionKey: true, note: true },
