@@ -40,7 +40,8 @@ async function main() {
   });
   if (applied.length === 0) console.log("portal: database schema is up to date");
 
-  if (embedded) {
+  // Demo accounts have no place in a real deployment: `npm start` seeds only when asked.
+  if (embedded && (mode === "dev" || process.env.PORTAL_DEMO_SEED === "1")) {
     const db = createDatabase(databaseUrl, { max: 2 });
     try {
       if (await seedDemoData(db, config)) console.log("portal: demo data seeded (see README: demo accounts)");
@@ -51,7 +52,10 @@ async function main() {
 
   const nextBin = path.join(root, "node_modules/next/dist/bin/next");
   const preload = `--require ${path.join(root, "scripts/exit-with-parent.cjs")}`;
-  next = spawn(process.execPath, [nextBin, mode as string, ...process.argv.slice(3)], {
+  // The development server answers on loopback only: /dev/outbox shows sign-in links.
+  const args = process.argv.slice(3);
+  const host = mode === "dev" && !args.some((arg) => arg === "-H" || arg === "--hostname") ? ["-H", "127.0.0.1"] : [];
+  next = spawn(process.execPath, [nextBin, mode as string, ...host, ...args], {
     cwd: root,
     stdio: "inherit",
     env: {

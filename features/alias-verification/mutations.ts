@@ -5,7 +5,7 @@ import { normalizeEmail } from "@/features/auth/schema";
 import { enqueueMail } from "@/features/mail/mutations";
 import { aliasVerificationMail } from "@/features/mail/templates";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeRateLimits } from "@/lib/rate-limit";
 import { hashToken, looksLikeToken, newToken } from "@/lib/tokens";
 
 export const ALIAS_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -43,7 +43,11 @@ export async function sendAliasVerification(
   if (existing?.verifiedAt) return { ok: true, status: "verified" };
   if (existing && existing.expiresAt > new Date() && !context.resend) return { ok: true, status: "pending" };
 
-  const limit = await consumeRateLimit(db, `alias:${applicationId}`, ALIAS_MAILS_PER_DAY, 24 * 60 * 60 * 1000);
+  const limit = await consumeRateLimits(db, [
+    { key: `alias:${applicationId}`, limit: ALIAS_MAILS_PER_DAY, windowMs: 24 * 60 * 60 * 1000 },
+    // Across all of one applicant's applications, so the portal cannot be used to mail strangers at will.
+    { key: `alias-user:${applicant.id}`, limit: 3 * ALIAS_MAILS_PER_DAY, windowMs: 24 * 60 * 60 * 1000 },
+  ]);
   if (!limit.ok) {
     const hours = Math.ceil(limit.retryAfterSeconds / 3600);
     return {

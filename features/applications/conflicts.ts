@@ -25,9 +25,10 @@ export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Can
         { addresses: { some: { address: { in: candidate.listAddresses, mode: "insensitive" } } } },
       ],
     },
-    select: { distributionName: true },
+    select: { id: true },
   });
-  if (member) return { kind: "member", name: member.distributionName, href: null };
+  // Who the members are is the team's business: the applicant is not told which one matched.
+  if (member) return { kind: "member", name: null, href: null };
   const application = await tx.application.findFirst({
     where: {
       id: { not: candidate.id },
@@ -41,19 +42,19 @@ export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Can
     select: { id: true, applicantId: true, distributionName: true },
   });
   if (!application) return null;
+  const own = application.applicantId === candidate.applicantId;
   return {
     kind: "application",
-    name: application.distributionName,
-    href: application.applicantId === candidate.applicantId ? `/applications/${application.id}` : null,
+    name: own ? application.distributionName : null,
+    href: own ? `/applications/${application.id}` : null,
   };
 }
 
 export function describeConflict(conflict: Conflict): string {
-  return conflict.kind === "member"
-    ? `${conflict.name} is already a member of the list with this organisation, domain or address. To change its addresses, request an address change instead of applying again.`
-    : `An application for this organisation, domain or address is already open (${conflict.name}). ${
-        conflict.href
-          ? "Continue that application instead."
-          : "If it is your organisation's, ask whoever filed it, or the security team."
-      }`;
+  if (conflict.kind === "member") {
+    return "This organisation, domain or address already belongs to a member of the list. To change its addresses, request an address change instead of applying again.";
+  }
+  return conflict.href
+    ? `You already have an open application for this organisation, domain or address (${conflict.name}). Continue that one instead.`
+    : "An application for this organisation, domain or address is already open. If it is your organisation's, ask whoever filed it, or the security team.";
 }

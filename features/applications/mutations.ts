@@ -22,6 +22,8 @@ export async function createDraftApplication(
   config: Pick<PortalConfig, "criteria">,
 ): Promise<ActionResult<{ id: string }>> {
   return db.$transaction(async (tx) => {
+    // The applicant's row serialises their concurrent "start" clicks.
+    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${applicant.id} FOR UPDATE`;
     const count = await tx.application.count({ where: { applicantId: applicant.id } });
     if (count >= MAX_APPLICATIONS_PER_APPLICANT) {
       return { ok: false, formError: `You already have ${count} applications; withdraw or finish one first.` };
@@ -62,11 +64,12 @@ export async function saveApplicationDraft(
   if (!parsed.success) return invalid(parsed.error, "Nothing was saved: correct the fields marked below.");
   const { columns, answers } = fromDraftValues(parsed.data as Record<string, string>, config);
   return db.$transaction(async (tx) => {
-    const application = await tx.application.findFirst({
-      where: { id, applicantId: applicant.id },
-      include: { answers: true },
-    });
-    if (!application) return NOT_FOUND;
+    // Locked like submit and withdraw: a save racing a submission must not
+    // write over what was just submitted.
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Application" WHERE id = ${id} AND "applicantId" = ${applicant.id} FOR UPDATE`;
+    if (!locked) return NOT_FOUND;
+    const application = await tx.application.findUniqueOrThrow({ where: { id }, include: { answers: true } });
     if (!EDITABLE_STATES.includes(application.state)) {
       return {
         ok: false,

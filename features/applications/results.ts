@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-export type Conflict = { kind: "member" | "application"; name: string; href: string | null };
+/** A duplicate found at submission; `name` and `href` only for the applicant's own other application. */
+export type Conflict = { kind: "member" | "application"; name: string | null; href: string | null };
 
 export type ActionResult<T = object> =
   | ({ ok: true } & T)

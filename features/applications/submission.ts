@@ -14,6 +14,9 @@ import { createVouchRequest, findVouchingMember, latestVouchIsUsable } from "@/f
 import { Prisma } from "@/generated/prisma/client";
 import type { ApplicationState } from "@/generated/prisma/enums";
 import type { Database } from "@/lib/prisma";
+import { consumeRateLimit } from "@/lib/rate-limit";
+
+export const SUBMIT_ATTEMPTS_PER_HOUR = 30;
 
 const NOT_A_VOUCHER =
   "This address is not the contact of a current member. Ask the member who knows your team for the contact address they registered with the list.";
@@ -30,6 +33,15 @@ export async function submitApplication(
   config: Pick<PortalConfig, "criteria" | "version">,
   context: MailContext,
 ): Promise<ActionResult<{ state: ApplicationState }>> {
+  // Each attempt says whether an address is a member's contact and whether a
+  // domain is taken: limited, so that nobody can list the members by trying.
+  const limit = await consumeRateLimit(db, `submit:${applicant.id}`, SUBMIT_ATTEMPTS_PER_HOUR, 60 * 60 * 1000);
+  if (!limit.ok) {
+    return {
+      ok: false,
+      formError: `Too many submission attempts; try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`,
+    };
+  }
   try {
     return await db.$transaction(async (tx) => {
       const [locked] = await tx.$queryRaw<{ id: string }[]>`
@@ -66,7 +78,9 @@ export async function submitApplication(
         ];
       }
       const member = await findVouchingMember(tx, data.voucherEmail);
-      if (!member) fieldErrors.voucherEmail = [NOT_A_VOUCHER];
+      if (data.voucherEmail.toLowerCase() === applicant.email.toLowerCase()) {
+        fieldErrors.voucherEmail = ["You cannot vouch for your own application: name another member's contact."];
+      } else if (!member) fieldErrors.voucherEmail = [NOT_A_VOUCHER];
       if (!member || Object.keys(fieldErrors).length > 0) {
         return { ok: false, fieldErrors, formError: "Complete the fields marked below, then submit again." };
       }

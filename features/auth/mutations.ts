@@ -13,8 +13,9 @@ export function hashVerificationToken(token: string, secret: string): string {
 }
 
 /**
- * Creates a one-use sign-in link for the address and queues the mail. A new
- * link replaces any earlier one for the same address. The mailed URL opens a
+ * Creates a one-use sign-in link for the address and queues the mail. Earlier
+ * links stay valid until used or expired, so someone asking for links in
+ * another person's name cannot cancel theirs. The mailed URL opens a
  * confirmation page; only its POST leads on to next-auth's callback.
  */
 export async function createSignInLink(
@@ -25,7 +26,6 @@ export async function createSignInLink(
   const url = new URL("/signin/confirm", input.baseUrl);
   url.search = new URLSearchParams({ token, email: input.email, callbackUrl: input.callbackPath }).toString();
   await db.$transaction(async (tx) => {
-    await tx.verificationToken.deleteMany({ where: { identifier: input.email } });
     await tx.verificationToken.create({
       data: {
         identifier: input.email,

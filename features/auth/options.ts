@@ -39,7 +39,7 @@ export function authOptions(): NextAuthOptions {
           throw new Error("sign-in links are sent by the portal's sign-in form");
         },
       },
-      ...(env.github ? [GitHubProvider({ clientId: env.github.clientId, clientSecret: env.github.clientSecret })] : []),
+      ...(env.github ? [githubProvider(env.github)] : []),
     ],
     callbacks: {
       // A GitHub account without a verified e-mail address cannot be matched to anyone.
@@ -59,4 +59,29 @@ export function authOptions(): NextAuthOptions {
       },
     },
   };
+}
+
+/**
+ * GitHub sign-in keyed on the account's primary, verified address only:
+ * next-auth's default falls back to any address, verified or not, and the
+ * portal's roles hang on the address.
+ */
+function githubProvider({ clientId, clientSecret }: { clientId: string; clientSecret: string }) {
+  return GitHubProvider({
+    clientId,
+    clientSecret,
+    userinfo: {
+      url: "https://api.github.com/user",
+      async request({ client, tokens }) {
+        const profile = await client.userinfo(tokens.access_token ?? "");
+        const response = await fetch("https://api.github.com/user/emails", {
+          headers: { Authorization: `token ${tokens.access_token}`, "User-Agent": "distributors-portal" },
+        });
+        const emails = response.ok
+          ? ((await response.json()) as { email: string; primary: boolean; verified: boolean }[])
+          : [];
+        return { ...profile, email: emails.find((entry) => entry.primary && entry.verified)?.email };
+      },
+    },
+  });
 }

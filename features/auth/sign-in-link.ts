@@ -12,8 +12,6 @@ export type SignInLinkResponse =
 export const SIGN_IN_LIMITS = {
   perAddress: { limit: 5, windowMs: 15 * 60 * 1000 },
   perClient: { limit: 20, windowMs: 60 * 60 * 1000 },
-  // A ceiling for everyone together, in case client addresses can be forged.
-  overall: { limit: 500, windowMs: 60 * 60 * 1000 },
 };
 
 // The same answer whether or not the address belongs to anyone: nothing here
@@ -38,7 +36,6 @@ export async function requestSignInLink(
   const limited = await consumeRateLimits(db, [
     { key: `signin:address:${email.toLowerCase()}`, ...SIGN_IN_LIMITS.perAddress },
     { key: `signin:client:${context.clientAddress}`, ...SIGN_IN_LIMITS.perClient },
-    { key: "signin:overall", ...SIGN_IN_LIMITS.overall },
   ]);
   if (!limited.ok) {
     const minutes = Math.ceil(limited.retryAfterSeconds / 60);

@@ -1,5 +1,12 @@
 import "server-only";
 import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+
+/** /dev/outbox exists only in development and only while no real mail is sent: it shows sign-in links. */
+export function isDevelopmentOutboxOpen(): boolean {
+  const env = getEnv();
+  return env.nodeEnv !== "production" && !env.smtpUrl;
+}
 
 export async function listOutbox(limit = 100) {
   return getDb().outboxMail.findMany({

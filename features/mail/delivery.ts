@@ -80,9 +80,11 @@ export async function deliverOutbox(db: Database, options: DeliveryOptions): Pro
         text: mail.text,
         html: mail.html,
       });
+      // The body goes once delivered: it may hold one-use links that a
+      // copy of the database must not give away.
       await db.outboxMail.update({
         where: { id: mail.id },
-        data: { status: "SENT", sentAt: new Date(), lastError: null },
+        data: { status: "SENT", sentAt: new Date(), lastError: null, text: "", html: "" },
       });
       sent++;
     } catch (error) {

@@ -27,8 +27,14 @@ export async function approveWhenDecided(
     include: { applicant: { select: { email: true } } },
   });
   if (application.state !== "SUBMITTED" && application.state !== "IN_REVIEW") return false;
+  // Only the votes of people still on the team count: a removed reviewer's approval lapses.
+  const team = await tx.teamMember.findMany({ select: { email: true } });
   const votes = await tx.vote.findMany({
-    where: { applicationId, round: application.round },
+    where: {
+      applicationId,
+      round: application.round,
+      reviewer: { email: { in: team.map((member) => member.email), mode: "insensitive" } },
+    },
     select: { choice: true },
   });
   const approvals = votes.filter((vote) => vote.choice === "APPROVE").length;
@@ -37,6 +43,12 @@ export async function approveWhenDecided(
   if ((await latestVouch(tx, applicationId))?.status !== "CONFIRMED") return false;
 
   const now = new Date();
+  // A member of the same organisation reinstated meanwhile: no second member; the team decides.
+  const existing = await tx.member.findUnique({
+    where: { activeOrganisationKey: organisationKey(application.organisation) },
+    select: { id: true },
+  });
+  if (existing) return false;
   const member = await tx.member.create({
     data: {
       distributionName: application.distributionName,

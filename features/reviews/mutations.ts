@@ -3,7 +3,13 @@ import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/r
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Criterion } from "@/features/portal-config/schema";
 import type { WorkflowContext } from "@/features/reviews/decision";
-import { lockApplication, lockForJudgement, type Reviewer, startReview } from "@/features/reviews/guards";
+import {
+  conflictOfInterest,
+  lockApplication,
+  lockForJudgement,
+  type Reviewer,
+  startReview,
+} from "@/features/reviews/guards";
 import { ASSESSMENTS, AssessmentFormSchema, CommentSchema, RequestChangesSchema } from "@/features/reviews/schema";
 import type { Database } from "@/lib/prisma";
 
@@ -90,7 +96,9 @@ export async function addComment(
   const { applicationId, visibility, body } = parsed.data;
   return db.$transaction(async (tx) => {
     const application = await lockApplication(tx, applicationId);
-    if (!application) return NOT_FOUND;
+    if (!application || application.state === "DRAFT") return NOT_FOUND;
+    const conflict = conflictOfInterest(reviewer, application);
+    if (conflict) return { ok: false, formError: conflict };
     const comment = await tx.comment.create({ data: { applicationId, authorId: reviewer.id, visibility, body } });
     await recordAuditEvent(tx, {
       actor: reviewer,

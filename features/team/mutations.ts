@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type ActionResult, invalid } from "@/features/applications/results";
 import { type Actor, recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { AddTeamMemberSchema, ChangeRoleSchema, RemoveTeamMemberSchema } from "@/features/team/schema";
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma } from "@/generated/prisma/client";
 import type { Database } from "@/lib/prisma";
 
 const LAST_OWNER = "The last owner cannot be removed or made a reviewer: make someone else an owner first.";
@@ -18,19 +18,26 @@ export async function addTeamMember(db: Database, actor: Actor, input: unknown):
   const parsed = AddTeamMemberSchema.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
   const { email, role } = parsed.data;
-  return db.$transaction(async (tx) => {
-    const existing = await tx.teamMember.findFirst({ where: { email: { equals: email, mode: "insensitive" } } });
-    if (existing) return { ok: false, fieldErrors: { email: [`${existing.email} is already on the team.`] } };
-    const member = await tx.teamMember.create({ data: { email, role } });
-    await recordAuditEvent(tx, {
-      actor,
-      action: "team.added",
-      subjectType: "TeamMember",
-      subjectId: member.id,
-      data: { email, role },
+  const already: ActionResult = { ok: false, fieldErrors: { email: [`${email} is already on the team.`] } };
+  try {
+    return await db.$transaction(async (tx): Promise<ActionResult> => {
+      const existing = await tx.teamMember.findFirst({ where: { email: { equals: email, mode: "insensitive" } } });
+      if (existing) return already;
+      const member = await tx.teamMember.create({ data: { email, role } });
+      await recordAuditEvent(tx, {
+        actor,
+        action: "team.added",
+        subjectType: "TeamMember",
+        subjectId: member.id,
+        data: { email, role },
+      });
+      return { ok: true };
     });
-    return { ok: true };
-  });
+  } catch (error) {
+    // Two owners adding the same address at once: the unique key answers.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return already;
+    throw error;
+  }
 }
 
 export async function changeTeamRole(db: Database, actor: Actor, input: unknown): Promise<ActionResult> {

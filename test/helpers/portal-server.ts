@@ -38,6 +38,7 @@ export async function startPortal(env: Record<string, string>): Promise<RunningP
         NEXTAUTH_SECRET: "e2e-secret-that-is-long-enough-0123456789",
         NEXT_TELEMETRY_DISABLED: "1",
         DATABASE_URL: "",
+        PORTAL_DEMO_SEED: "1",
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { confirmAliasVerification, sendAliasVerification } from "@/features/alias-verification/mutations";
 import { toFormValues } from "@/features/applications/form-values";
 import { createDraftApplication, saveApplicationDraft, withdrawApplication } from "@/features/applications/mutations";
-import { submitApplication } from "@/features/applications/submission";
+import { SUBMIT_ATTEMPTS_PER_HOUR, submitApplication } from "@/features/applications/submission";
 import { deliverOutbox } from "@/features/mail/delivery";
 import { respondToVouch } from "@/features/vouches/mutations";
 import type { Database } from "@/lib/prisma";
@@ -34,7 +34,8 @@ beforeEach(() => {
   mail.messages.length = 0;
 });
 
-const deliver = () => deliverOutbox(db, { smtpUrl: mail.url, from: "portal@kmesh.example", baseUrl: context.baseUrl });
+const deliver = () =>
+  deliverOutbox(db, { smtpUrl: mail.url, from: "portal@kmesh.example", baseUrl: context.baseUrl, batch: 1000 });
 const linkIn = (text: string, path: string) =>
   text.match(new RegExp(`${context.baseUrl}${path}([A-Za-z0-9_-]{43})`))?.[1] ?? "";
 
@@ -285,7 +286,7 @@ describe("submitting", () => {
     const result = await submitApplication(db, applicant, id, config, context);
     expect(result).toMatchObject({
       ok: false,
-      conflict: { kind: "member", name: "Acme Mesh" },
+      conflict: { kind: "member", name: null },
       formError: expect.stringMatching(/request an address change/),
     });
   });
@@ -319,6 +320,34 @@ describe("submitting", () => {
 });
 
 describe("vouching", () => {
+  it("is refused from the applicant's own address", async () => {
+    const applicant = await newApplicant();
+    await createMember(db, {
+      distributionName: `Own ${applicantCount}`,
+      organisation: `Own Org ${applicantCount}`,
+      domain: `own${applicantCount}.example`,
+      contactEmail: applicant.email,
+    });
+    const id = await draftWith(applicant, { voucherEmail: applicant.email });
+    await sendAliasVerification(db, applicant, id, context);
+    expect(await submitApplication(db, applicant, id, config, context)).toMatchObject({
+      ok: false,
+      fieldErrors: { voucherEmail: [expect.stringMatching(/cannot vouch for your own application/)] },
+    });
+  });
+
+  it("cannot be used to list the members' contacts: submission attempts are limited", async () => {
+    const applicant = await newApplicant();
+    const id = await draftWith(applicant, { voucherEmail: "guess0@members.example" });
+    const answers = [];
+    for (let i = 0; i <= SUBMIT_ATTEMPTS_PER_HOUR; i++)
+      answers.push(await submitApplication(db, applicant, id, config, context));
+    expect(answers.at(-1)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/Too many submission attempts/),
+    });
+  });
+
   it("is refused once the voucher's member has been removed, or after the link expired", async () => {
     const member = await createMember(db, {
       distributionName: "Gone Mesh",

@@ -76,6 +76,8 @@ describe("mail", () => {
       expect(await db.outboxMail.findUniqueOrThrow({ where: { id } })).toMatchObject({
         status: "SENT",
         lastError: null,
+        text: "",
+        html: "",
       });
     } finally {
       await catcher.stop();

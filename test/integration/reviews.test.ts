@@ -133,6 +133,29 @@ describe("votes", () => {
   });
 });
 
+describe("who counts", () => {
+  it("a removed reviewer's approval lapses, and a recused reviewer cannot comment", async () => {
+    const { id, domain } = await applicationReadyForReview(db);
+    const leaving = await createReviewer(db, "leaving@kmesh.example");
+    expect(await vote(leaving, id, "APPROVE")).toEqual({ ok: true, approved: false });
+    await db.teamMember.deleteMany({ where: { email: "leaving@kmesh.example" } });
+    expect(await vote(first, id, "APPROVE")).toEqual({ ok: true, approved: false });
+    expect(await vote(second, id, "APPROVE")).toEqual({ ok: true, approved: true });
+
+    const other = await applicationReadyForReview(db);
+    const insider = await createReviewer(db, `someone@${other.domain}`);
+    expect(
+      await addComment(
+        db,
+        insider,
+        { applicationId: other.id, visibility: "INTERNAL", body: "Looks fine to me." },
+        context,
+      ),
+    ).toMatchObject({ ok: false, formError: expect.stringMatching(/recused/) });
+    expect(domain).not.toBe(other.domain);
+  });
+});
+
 describe("assessments, comments and requests for changes", () => {
   it("send the applicant the criteria that need information; resubmission starts a new round without the old votes", async () => {
     const { id, applicant } = await applicationReadyForReview(db);

@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { listOutbox } from "@/features/mail/data";
+import { isDevelopmentOutboxOpen, listOutbox } from "@/features/mail/data";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Outbox (development)" };
 
 // Development only: with no SMTP_URL, every message the portal "sends" is kept here.
 export default async function OutboxPage() {
-  if (process.env.NODE_ENV === "production") notFound();
+  if (!isDevelopmentOutboxOpen()) notFound();
   const messages = await listOutbox();
   return (
     <div className="space-y-6">

@@ -76,61 +76,71 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
         <h2 id="answers" className="text-xl font-semibold">
           Answers
         </h2>
-        <Answers detail={detail} criteria={config.criteria} policyVersion={config.version} />
+        <Answers detail={detail} criteria={config.criteria} policyVersion={config.version} showAssessments={!recused} />
       </section>
 
-      <section aria-labelledby="votes" className="space-y-3">
-        <h2 id="votes" className="text-xl font-semibold">
-          Votes this round (quorum {config.quorum})
-        </h2>
-        <ul>
-          {roundVotes.map((item) => (
-            <li key={item.id}>
-              {item.reviewer.email}: <strong>{item.choice.toLowerCase()}</strong>
-              {item.reason ? ` (${item.reason})` : ""}
-            </li>
-          ))}
-          {roundVotes.length === 0 ? <li>No votes yet.</li> : null}
-        </ul>
-        {recused ? (
-          <p className="font-semibold text-amber-800">
-            You are recused from this application: you cannot assess or vote.
-          </p>
-        ) : open ? (
-          <>
-            <h3 className="text-lg font-semibold">Your assessment</h3>
-            <AssessmentForm
-              applicationId={id}
-              criteria={config.criteria.map((criterion) => {
-                const item = mine.find((row) => row.criterionKey === criterion.key);
-                return { key: criterion.key, title: criterion.title, assessment: item?.assessment, note: item?.note };
-              })}
-            />
-            <VoteForm
-              applicationId={id}
-              current={myVote ? { choice: myVote.choice, reason: myVote.reason } : undefined}
-            />
-            <h3 className="text-lg font-semibold">Request changes</h3>
-            <RequestChangesForm applicationId={id} />
-          </>
-        ) : null}
-      </section>
+      {recused ? (
+        <p className="font-semibold text-amber-800">
+          You are recused from this application: you cannot assess, vote or comment, and the team's votes and internal
+          comments are not shown to you.
+        </p>
+      ) : (
+        <>
+          <section aria-labelledby="votes" className="space-y-3">
+            <h2 id="votes" className="text-xl font-semibold">
+              Votes this round (quorum {config.quorum})
+            </h2>
+            <ul>
+              {roundVotes.map((item) => (
+                <li key={item.id}>
+                  {item.reviewer.email}: <strong>{item.choice.toLowerCase()}</strong>
+                  {item.reason ? ` (${item.reason})` : ""}
+                </li>
+              ))}
+              {roundVotes.length === 0 ? <li>No votes yet.</li> : null}
+            </ul>
+            {open ? (
+              <>
+                <h3 className="text-lg font-semibold">Your assessment</h3>
+                <AssessmentForm
+                  applicationId={id}
+                  criteria={config.criteria.map((criterion) => {
+                    const item = mine.find((row) => row.criterionKey === criterion.key);
+                    return {
+                      key: criterion.key,
+                      title: criterion.title,
+                      assessment: item?.assessment,
+                      note: item?.note,
+                    };
+                  })}
+                />
+                <VoteForm
+                  applicationId={id}
+                  current={myVote ? { choice: myVote.choice, reason: myVote.reason } : undefined}
+                />
+                <h3 className="text-lg font-semibold">Request changes</h3>
+                <RequestChangesForm applicationId={id} />
+              </>
+            ) : null}
+          </section>
 
-      <section aria-labelledby="comments" className="space-y-3">
-        <h2 id="comments" className="text-xl font-semibold">
-          Comments
-        </h2>
-        {detail.comments.map((item) => (
-          <article key={item.id} className="rounded-md border border-slate-200 p-3">
-            <p className="text-sm text-slate-600">
-              {item.author.email} · {item.visibility === "APPLICANT" ? "visible to the applicant" : "team only"} ·{" "}
-              {item.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
-            </p>
-            <Markdown>{item.body}</Markdown>
-          </article>
-        ))}
-        <CommentForm applicationId={id} />
-      </section>
+          <section aria-labelledby="comments" className="space-y-3">
+            <h2 id="comments" className="text-xl font-semibold">
+              Comments
+            </h2>
+            {detail.comments.map((item) => (
+              <article key={item.id} className="rounded-md border border-slate-200 p-3">
+                <p className="text-sm text-slate-600">
+                  {item.author.email} · {item.visibility === "APPLICANT" ? "visible to the applicant" : "team only"} ·{" "}
+                  {item.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                </p>
+                <Markdown>{item.body}</Markdown>
+              </article>
+            ))}
+            <CommentForm applicationId={id} />
+          </section>
+        </>
+      )}
 
       {viewer.role === "OWNER" && ["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"].includes(detail.state) ? (
         <section aria-labelledby="decide" className="space-y-3">

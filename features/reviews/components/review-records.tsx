@@ -10,10 +10,12 @@ export function Answers({
   detail,
   criteria,
   policyVersion,
+  showAssessments,
 }: {
   detail: ReviewDetail;
   criteria: Criterion[];
   policyVersion: string;
+  showAssessments: boolean;
 }) {
   return (
     <ol className="space-y-4">
@@ -55,7 +57,7 @@ export function Answers({
             ) : null}
             {criterion.kind === "alias" ? <p>Alias: {detail.securityAlias}</p> : null}
             {criterion.kind === "vouch" ? <p>Voucher named: {detail.voucherEmail ?? "none"}</p> : null}
-            {assessments.length ? (
+            {showAssessments && assessments.length ? (
               <ul className="mt-2 text-sm text-slate-700">
                 {assessments.map((item) => (
                   <li key={item.reviewer.id}>

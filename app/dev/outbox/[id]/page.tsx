@@ -2,13 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LinkedText } from "@/features/mail/components/linked-text";
-import { getOutboxMail } from "@/features/mail/data";
+import { getOutboxMail, isDevelopmentOutboxOpen } from "@/features/mail/data";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Message (development outbox)" };
 
 export default async function OutboxMessagePage({ params }: { params: Promise<{ id: string }> }) {
-  if (process.env.NODE_ENV === "production") notFound();
+  if (!isDevelopmentOutboxOpen()) notFound();
   const { id } = await params;
   const message = await getOutboxMail(id);
   if (!message) notFound();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isSameOrigin } from "@/features/auth/origin";
 import { CallbackPathSchema, EmailSchema } from "@/features/auth/schema";
 import { getEnv } from "@/lib/env";
 
@@ -13,6 +14,8 @@ const ConfirmSchema = z.strictObject({
 // A mail scanner that fetches the link therefore cannot burn it.
 export async function POST(request: Request) {
   const env = getEnv();
+  // Only this site's confirmation page posts here (no signing a victim into someone else's account).
+  if (!isSameOrigin(request)) return Response.redirect(new URL("/signin?error=Verification", env.nextAuthUrl), 303);
   const form = Object.fromEntries([...(await request.formData()).entries()].filter(([, v]) => typeof v === "string"));
   const parsed = ConfirmSchema.safeParse(form);
   if (!parsed.success) return Response.redirect(new URL("/signin?error=Verification", env.nextAuthUrl), 303);
