@@ -1,4 +1,5 @@
 import "server-only";
+import { cache } from "react";
 import { getSessionUser, type SessionUser } from "@/features/auth/data";
 import type { TeamRole } from "@/generated/prisma/enums";
 import { getDb } from "@/lib/db";
@@ -19,13 +20,13 @@ export async function findTeamRole(db: Database, email: string): Promise<TeamRol
  * The signed-in member of the security team, or null for everyone else.
  * Callers answer null with notFound(): outsiders are not told the page exists.
  */
-export async function getTeamViewer(minimum: TeamRole = "REVIEWER"): Promise<TeamViewer | null> {
+export const getTeamViewer = cache(async (minimum: TeamRole = "REVIEWER"): Promise<TeamViewer | null> => {
   const user = await getSessionUser();
   if (!user) return null;
   const role = await findTeamRole(getDb(), user.email);
   if (!role || (minimum === "OWNER" && role !== "OWNER")) return null;
   return { ...user, role };
-}
+});
 
 export async function listTeam() {
   return getDb().teamMember.findMany({
