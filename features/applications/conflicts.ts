@@ -13,7 +13,7 @@ type Candidate = {
 /**
  * An existing member or another open application for the same organisation,
  * domain or list address: the applicant is pointed at it instead of filing a
- * duplicate. Another applicant's application is named but not linked.
+ * duplicate. Only the applicant's own other application is named and linked.
  */
 export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Candidate): Promise<Conflict | null> {
   const member = await tx.member.findFirst({

@@ -157,7 +157,7 @@ export async function submitApplication(
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       return {
         ok: false,
-        formError: describeConflict({ kind: "application", name: "another application", href: null }),
+        formError: describeConflict({ kind: "application", name: null, href: null }),
       };
     }
     throw error;
