@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadPortalConfig } from "@/features/portal-config/load";
+import { accessibilityProblems } from "@/test/helpers/axe";
 import { portalFixture } from "@/test/helpers/browser";
 import { linkIn, signIn } from "@/test/helpers/sign-in";
 
@@ -24,6 +25,7 @@ describe("a new vendor applies", () => {
 
     await page.getByRole("button", { name: "Start a new application" }).click();
     await page.getByLabel("Distribution (product) name").waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByLabel("Distribution (product) name").fill("Umbrella Mesh E2E");
     await page.getByLabel("Organisation", { exact: true }).fill("Umbrella E2E Corporation");
     await page.getByLabel("Website").fill("https://umbrella-e2e.example");
@@ -54,6 +56,7 @@ describe("a new vendor applies", () => {
 
     await page.getByRole("button", { name: "Submit application" }).click();
     await page.getByText("Application submitted.").waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
     expect(await page.locator("[data-state]").textContent()).toBe("Submitted");
 
     // The voucher answers from their own mail.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadPortalConfig } from "@/features/portal-config/load";
+import { accessibilityProblems } from "@/test/helpers/axe";
 import { portalFixture } from "@/test/helpers/browser";
 
 const config = loadPortalConfig("portal.config.json");
@@ -47,6 +48,13 @@ describe("public pages", () => {
     await expect(page().locator("main").textContent()).resolves.toContain("need");
     const sources = page().locator("#sources ~ ul a");
     expect(await sources.count()).toBe(config.sourceDocuments.length);
+  });
+
+  it("has no serious accessibility violations on the public pages", async () => {
+    for (const path of ["/", "/policy", "/signin", "/apply"]) {
+      await page().goto(path);
+      expect(await accessibilityProblems(page()), path).toEqual([]);
+    }
   });
 
   it("the health endpoint answers ok from a real query", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import { DEMO } from "@/prisma/seed";
+import { accessibilityProblems } from "@/test/helpers/axe";
 import { portalFixture } from "@/test/helpers/browser";
 import { signIn } from "@/test/helpers/sign-in";
 
@@ -14,6 +15,7 @@ async function assessAndApprove(email: string, outcome: string) {
   await page.goto("/review");
   await page.getByRole("link", { name: "Umbrella Mesh", exact: true }).click();
   await page.getByRole("heading", { name: "Umbrella Mesh", level: 1 }).waitFor();
+  expect(await accessibilityProblems(page)).toEqual([]);
   for (const criterion of config.criteria) {
     await page.getByLabel("Assessment").nth(config.criteria.indexOf(criterion)).selectOption("MET");
   }
@@ -50,6 +52,15 @@ describe("the security team", () => {
       .mail()
       .waitFor((m) => m.envelopeTo.includes(DEMO.applicant) && /approved/.test(m.mail.subject ?? ""));
     expect(approvedMail.mail.text).toContain("Welcome to the Kmesh private distributors list");
+  });
+
+  it("gives owners an accessible queue and roster", async () => {
+    const page = portal.page();
+    await signIn(portal, page, DEMO.owner);
+    for (const path of ["/review", "/team", "/members"]) {
+      await page.goto(path);
+      expect(await accessibilityProblems(page), path).toEqual([]);
+    }
   });
 
   it("shows outsiders a 404 for every team page", async () => {

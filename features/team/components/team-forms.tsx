@@ -64,7 +64,7 @@ export function TeamMemberControls({
         <Button
           variant="secondary"
           disabled={rolePending}
-          aria-label={`Make ${email} ${other === "OWNER" ? "an owner" : "a reviewer"}`}
+          aria-label={`Make ${other === "OWNER" ? "owner" : "reviewer"}: ${email}`}
         >
           Make {other === "OWNER" ? "owner" : "reviewer"}
         </Button>
