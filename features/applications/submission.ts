@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describeConflict, findDuplicate } from "@/features/applications/conflicts";
 import { toFormValues } from "@/features/applications/form-values";
 import { advanceWhenReady, type MailContext } from "@/features/applications/lifecycle";
@@ -96,6 +97,10 @@ export async function submitApplication(
       if (conflict) return { ok: false, formError: describeConflict(conflict), conflict };
 
       const resubmission = application.state === "CHANGES_REQUESTED";
+      const identity = identityFingerprint(key, data.orgDomains, data.listAddresses);
+      // A voucher vouched for one organisation with these domains and
+      // addresses: if a resubmission changes them, they are asked again.
+      const identityChanged = resubmission && (await lastSubmittedIdentity(tx, id)) !== identity;
       const now = new Date();
       await tx.application.update({
         where: { id },
@@ -116,9 +121,9 @@ export async function submitApplication(
         action: resubmission ? "application.resubmitted" : "application.submitted",
         subjectType: "Application",
         subjectId: id,
-        data: { round: application.round + (resubmission ? 1 : 0), policyVersion: config.version },
+        data: { round: application.round + (resubmission ? 1 : 0), policyVersion: config.version, identity },
       });
-      if (!(await latestVouchIsUsable(tx, id, member.contactEmail))) {
+      if (identityChanged || !(await latestVouchIsUsable(tx, id, member.contactEmail))) {
         await createVouchRequest(
           tx,
           {
@@ -162,4 +167,24 @@ export async function submitApplication(
     }
     throw error;
   }
+}
+
+/** What identifies the applicant to a voucher: organisation, domains and list addresses. */
+function identityFingerprint(organisation: string, domains: string[], addresses: string[]): string {
+  const normalized = [organisation, [...domains].sort(), addresses.map((address) => address.toLowerCase()).sort()];
+  return createHash("sha256").update(JSON.stringify(normalized)).digest("hex");
+}
+
+async function lastSubmittedIdentity(tx: Prisma.TransactionClient, applicationId: string): Promise<string | null> {
+  const event = await tx.auditEvent.findFirst({
+    where: {
+      subjectType: "Application",
+      subjectId: applicationId,
+      action: { in: ["application.submitted", "application.resubmitted"] },
+    },
+    orderBy: { id: "desc" },
+    select: { data: true },
+  });
+  const identity = (event?.data as { identity?: unknown } | null)?.identity;
+  return typeof identity === "string" ? identity : null;
 }

@@ -250,6 +250,36 @@ describe("assessments, comments and requests for changes", () => {
     expect(await vote(first, id, "APPROVE")).toEqual({ ok: true, approved: true });
   });
 
+  it("asks the voucher again when a resubmission changes the organisation's domains or addresses", async () => {
+    const { id, applicant } = await applicationReadyForReview(db);
+    await requestChanges(
+      db,
+      first,
+      { applicationId: id, message: "Subscribe your PSIRT alias too." },
+      config.criteria,
+      context,
+    );
+    const stored = await db.application.findUniqueOrThrow({ where: { id } });
+    await saveApplicationDraft(
+      db,
+      applicant,
+      id,
+      completeForm({
+        distributionName: stored.distributionName,
+        organisation: stored.organisation,
+        orgDomains: stored.orgDomains.join("\n"),
+        listAddresses: [...stored.listAddresses, `psirt-new@${stored.orgDomains[0]}`].join("\n"),
+        securityAlias: stored.securityAlias,
+      }),
+      config,
+    );
+    expect(await submitApplication(db, applicant, id, config, context)).toEqual({ ok: true, state: "SUBMITTED" });
+    const vouches = await db.vouch.findMany({ where: { applicationId: id }, orderBy: { createdAt: "asc" } });
+    expect(vouches.map((vouch) => vouch.status)).toEqual(["CONFIRMED", "PENDING"]);
+    expect(await vote(first, id, "APPROVE")).toEqual({ ok: true, approved: false });
+    expect(await vote(second, id, "APPROVE")).toEqual({ ok: true, approved: false });
+  });
+
   it("only an owner rejects, with a reason that is mailed", async () => {
     const { id, applicant } = await applicationReadyForReview(db);
     expect(
