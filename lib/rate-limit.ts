@@ -41,16 +41,16 @@ export async function consumeRateLimits(
 }
 
 /**
- * The client's address for rate limiting. Next records the socket's address
- * in X-Forwarded-For only when the request did not bring one, so the header is
- * trusted only behind a proxy that sets it (TRUST_PROXY=true): then the
- * proxy's entry, the last one, is the client.
+ * The client's address for rate limiting: the last X-Forwarded-For entry.
+ * The portal's forwarding proxy (lib/forwarding-proxy.ts) sets the header
+ * from the connection, or, with TRUST_PROXY=true, passes on the header of the
+ * reverse proxy in front, whose last entry is the client it saw.
  */
-export function clientAddress(forwardedFor: string | null, trustProxy: boolean): string {
+export function clientAddress(forwardedFor: string | null): string {
   const entries = (forwardedFor ?? "")
     .split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);
-  const chosen = trustProxy ? entries.at(-1) : entries[0];
+  const chosen = entries.at(-1);
   return chosen && /^[0-9a-fA-F:.]{2,45}$/.test(chosen) ? chosen : "unknown";
 }

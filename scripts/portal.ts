@@ -6,6 +6,7 @@ import path from "node:path";
 import { loadPortalConfig, PortalConfigError } from "@/features/portal-config/load";
 import { DataDirectoryInUseError, type EmbeddedPostgres, startEmbeddedPostgres } from "@/lib/embedded-postgres";
 import { parseEnv } from "@/lib/env";
+import { type ForwardingProxy, freeLoopbackPort, startForwardingProxy } from "@/lib/forwarding-proxy";
 import { MigrationError, migrate } from "@/lib/migrations";
 import { createDatabase } from "@/lib/prisma";
 import { seedDemoData } from "@/prisma/seed";
@@ -18,6 +19,7 @@ const env = process.env as Record<string, string | undefined>;
 env.NODE_ENV = mode === "start" ? "production" : (env.NODE_ENV ?? "development");
 
 let embedded: EmbeddedPostgres | undefined;
+let proxy: ForwardingProxy | undefined;
 let next: ChildProcess | undefined;
 
 async function main() {
@@ -52,10 +54,16 @@ async function main() {
 
   const nextBin = path.join(root, "node_modules/next/dist/bin/next");
   const preload = `--require ${path.join(root, "scripts/exit-with-parent.cjs")}`;
-  // The development server answers on loopback only: /dev/outbox shows sign-in links.
-  const args = process.argv.slice(3);
-  const host = mode === "dev" && !args.some((arg) => arg === "-H" || arg === "--hostname") ? ["-H", "127.0.0.1"] : [];
-  next = spawn(process.execPath, [nextBin, mode as string, ...host, ...args], {
+  // Next listens on a private loopback port behind the forwarding proxy,
+  // which answers on the public one and vouches for the client's address.
+  // The development server is public on loopback only: /dev/outbox shows sign-in links.
+  const { port, host, rest } = listenOptions(process.argv.slice(3));
+  const publicHost = host ?? (mode === "dev" ? "127.0.0.1" : "::");
+  const internalPort = await freeLoopbackPort();
+  proxy = await startForwardingProxy({ host: publicHost, port, targetPort: internalPort, trustProxy: env.trustProxy });
+  const shown = publicHost === "::" || publicHost === "0.0.0.0" ? "localhost" : publicHost;
+  console.log(`portal: open http://${shown}:${proxy.port} (Next itself listens on 127.0.0.1:${internalPort})`);
+  next = spawn(process.execPath, [nextBin, mode as string, "-p", String(internalPort), "-H", "127.0.0.1", ...rest], {
     cwd: root,
     stdio: "inherit",
     env: {
@@ -77,6 +85,7 @@ async function shutdown(code: number) {
     next.kill("SIGTERM");
     await new Promise((resolve) => next?.once("exit", resolve));
   }
+  await proxy?.close();
   await embedded?.stop().catch((error: unknown) => console.error(`portal: stopping the database: ${String(error)}`));
   process.exit(code);
 }
@@ -104,8 +113,26 @@ function describeStartupError(error: unknown): string {
     return error.message;
   }
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE")
+    return `the port is already in use (${(error as Error).message}); set PORT or pass -p <port>`;
   if (code && ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "28P01", "3D000"].includes(code)) {
     return `cannot use the database at DATABASE_URL: ${(error as Error).message}`;
   }
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** `-p/--port` and `-H/--hostname` are the portal's (PORT, default 3000); other arguments go to Next. */
+function listenOptions(args: string[]): { port: number; host: string | undefined; rest: string[] } {
+  let port = Number.parseInt(process.env.PORT ?? "3000", 10);
+  let host: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = (args[i] as string).split("=", 2) as [string, string | undefined];
+    const value = () => inline ?? args[++i] ?? "";
+    if (flag === "-p" || flag === "--port") port = Number.parseInt(value(), 10);
+    else if (flag === "-H" || flag === "--hostname") host = value();
+    else rest.push(args[i] as string);
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(["--port (or PORT) must be a port number"]);
+  return { port, host, rest };
 }

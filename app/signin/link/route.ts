@@ -17,7 +17,7 @@ export async function POST(request: Request) {
     : await request.json().catch(() => null);
   const env = getEnv();
   const result = await requestSignInLink(getDb(), input, {
-    clientAddress: clientAddress(request.headers.get("x-forwarded-for"), env.trustProxy),
+    clientAddress: clientAddress(request.headers.get("x-forwarded-for")),
     baseUrl: env.nextAuthUrl,
     secret: env.nextAuthSecret,
     project: getPortalConfig().project,
