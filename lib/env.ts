@@ -16,7 +16,7 @@ const emailList = z
 
 const EnvSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    NODE_ENV: optional(z.enum(["development", "production", "test"])).transform((value) => value ?? "development"),
     DATABASE_URL: optional(
       z.url({ protocol: /^postgres(ql)?$/, message: "must be a postgres:// or postgresql:// URL" }),
     ),

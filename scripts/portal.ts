@@ -16,7 +16,7 @@ const mode = process.argv[2];
 if (mode !== "dev" && mode !== "start") fail(["usage: tsx scripts/portal.ts dev|start"]);
 // `next start` runs in production whatever the shell says; validate as it will.
 const env = process.env as Record<string, string | undefined>;
-env.NODE_ENV = mode === "start" ? "production" : (env.NODE_ENV ?? "development");
+env.NODE_ENV = mode === "start" ? "production" : env.NODE_ENV || "development";
 
 let embedded: EmbeddedPostgres | undefined;
 let proxy: ForwardingProxy | undefined;
