@@ -6,6 +6,7 @@ import { clientAddress } from "@/lib/rate-limit";
 
 let upstream: http.Server;
 let upstreamPort: number;
+const upgraded = new Set<net.Socket>();
 
 beforeAll(async () => {
   // Echoes what it received; answers upgrades by echoing the header it saw.
@@ -24,11 +25,20 @@ beforeAll(async () => {
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: test\r\nConnection: Upgrade\r\nX-Seen: ${req.headers["x-forwarded-for"]}\r\n\r\n`,
     );
     socket.on("data", (chunk) => socket.write(chunk));
+    upgraded.add(socket as net.Socket);
   });
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   upstreamPort = (upstream.address() as net.AddressInfo).port;
 });
-afterAll(() => new Promise<void>((resolve) => upstream.close(() => resolve())));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      // Upgraded sockets leave the HTTP server's bookkeeping: close them by hand.
+      for (const socket of upgraded) socket.destroy();
+      upstream.closeAllConnections();
+      upstream.close(() => resolve());
+    }),
+);
 
 async function withProxy(trustProxy: boolean, run: (proxy: ForwardingProxy) => Promise<void>) {
   const proxy = await startForwardingProxy({ host: "127.0.0.1", port: 0, targetPort: upstreamPort, trustProxy });
