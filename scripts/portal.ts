@@ -1,6 +1,7 @@
 // npm run dev | npm start: validate env and config, provide a database (the
 // embedded one when DATABASE_URL is unset), migrate it, seed the embedded one
-// on its first start, then run Next with DATABASE_URL pointing at it.
+// on its first start, then run Next with DATABASE_URL pointing at it, behind
+// the forwarding proxy that answers on the public port.
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { loadPortalConfig, PortalConfigError } from "@/features/portal-config/load";
@@ -15,8 +16,8 @@ const root = path.resolve(import.meta.dirname, "..");
 const mode = process.argv[2];
 if (mode !== "dev" && mode !== "start") fail(["usage: tsx scripts/portal.ts dev|start"]);
 // `next start` runs in production whatever the shell says; validate as it will.
-const env = process.env as Record<string, string | undefined>;
-env.NODE_ENV = mode === "start" ? "production" : env.NODE_ENV || "development";
+const processEnv = process.env as Record<string, string | undefined>;
+processEnv.NODE_ENV = mode === "start" ? "production" : processEnv.NODE_ENV || "development";
 
 let embedded: EmbeddedPostgres | undefined;
 let proxy: ForwardingProxy | undefined;
