@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
 
 /** A random URL-safe token and the SHA-256 that is stored in its place. */
 export function newToken(): { token: string; hash: string } {
@@ -11,6 +12,8 @@ export function hashToken(token: string): string {
 }
 
 /** Tokens in URLs are 43 base64url characters; anything else is not worth a query. */
+export const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
 export function looksLikeToken(value: string): boolean {
-  return /^[A-Za-z0-9_-]{43}$/.test(value);
+  return TokenSchema.safeParse(value).success;
 }

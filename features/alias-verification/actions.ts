@@ -1,13 +1,11 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { z } from "zod";
 import { confirmAliasVerification } from "@/features/alias-verification/mutations";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { workflowContext } from "@/features/reviews/context";
 import { getDb } from "@/lib/db";
-
-const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+import { TokenSchema } from "@/lib/tokens";
 
 /** The alias owner's confirmation: the token is the only credential. */
 export async function confirmAlias(form: FormData): Promise<void> {

@@ -1,9 +1,10 @@
-import { advanceWhenReady, type MailContext } from "@/features/applications/lifecycle";
+import { advanceWhenReady } from "@/features/applications/lifecycle";
 import { mailApplicant } from "@/features/applications/notify";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { normalizeEmail } from "@/features/auth/schema";
 import { enqueueMail } from "@/features/mail/mutations";
 import { aliasVerificationMail } from "@/features/mail/templates";
+import type { WorkflowContext } from "@/features/reviews/decision";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimits } from "@/lib/rate-limit";
 import { hashToken, looksLikeToken, newToken } from "@/lib/tokens";
@@ -24,7 +25,7 @@ export async function sendAliasVerification(
   db: Database,
   applicant: { id: string; email: string },
   applicationId: string,
-  context: MailContext & { resend?: boolean },
+  context: WorkflowContext & { resend?: boolean },
 ): Promise<AliasResult> {
   const application = await db.application.findFirst({
     where: { id: applicationId, applicantId: applicant.id },
@@ -91,7 +92,7 @@ export type ConfirmAliasResult = { ok: true } | { ok: false; formError: string }
 export async function confirmAliasVerification(
   db: Database,
   token: string,
-  context: MailContext,
+  context: WorkflowContext,
 ): Promise<ConfirmAliasResult> {
   if (!looksLikeToken(token)) return { ok: false, formError: "This link is not valid." };
   return db.$transaction(async (tx) => {

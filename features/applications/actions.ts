@@ -1,11 +1,10 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { z } from "zod";
 import { sendAliasVerification } from "@/features/alias-verification/mutations";
 import { createDraftApplication, saveApplicationDraft, withdrawApplication } from "@/features/applications/mutations";
 import type { ActionResult } from "@/features/applications/results";
-import { formToObject } from "@/features/applications/schema";
+import { ApplicationIdSchema, formToObject } from "@/features/applications/schema";
 import { submitApplication } from "@/features/applications/submission";
 import { getSessionUser } from "@/features/auth/data";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
@@ -13,7 +12,6 @@ import { getPortalConfig } from "@/features/portal-config/load";
 import { workflowContext } from "@/features/reviews/context";
 import { getDb } from "@/lib/db";
 
-const IdSchema = z.string().regex(/^[a-z0-9]{20,40}$/);
 const SIGNED_OUT: ActionResult<never> = {
   ok: false,
   formError: "Your session has ended. Sign in again; your last saved draft is kept.",
@@ -34,7 +32,7 @@ export async function saveApplication(_previous: FormState, form: FormData): Pro
   const values = formToObject(form, ["applicationId", "intent"]);
   const user = await getSessionUser();
   if (!user) return { ...SIGNED_OUT, values };
-  const id = IdSchema.safeParse(form.get("applicationId"));
+  const id = ApplicationIdSchema.safeParse(form.get("applicationId"));
   if (!id.success) return { ok: false, formError: "Unknown application.", values };
   const intent = form.get("intent") === "submit" ? "submit" : "save";
   const db = getDb();
@@ -60,7 +58,7 @@ export async function saveApplication(_previous: FormState, form: FormData): Pro
 export async function autosaveApplication(form: FormData): Promise<FormState> {
   const user = await getSessionUser();
   if (!user) return SIGNED_OUT;
-  const id = IdSchema.safeParse(form.get("applicationId"));
+  const id = ApplicationIdSchema.safeParse(form.get("applicationId"));
   if (!id.success) return { ok: false, formError: "Unknown application." };
   const saved = await saveApplicationDraft(
     getDb(),
@@ -75,7 +73,7 @@ export async function autosaveApplication(form: FormData): Promise<FormState> {
 export async function withdraw(form: FormData): Promise<void> {
   const user = await getSessionUser();
   if (!user) redirect("/signin");
-  const id = IdSchema.safeParse(form.get("applicationId"));
+  const id = ApplicationIdSchema.safeParse(form.get("applicationId"));
   if (!id.success) redirect("/apply");
   const result = await withdrawApplication(getDb(), user, id.data, workflowContext());
   deliverMailAfterResponse();
@@ -85,7 +83,7 @@ export async function withdraw(form: FormData): Promise<void> {
 export async function resendAliasVerification(form: FormData): Promise<void> {
   const user = await getSessionUser();
   if (!user) redirect("/signin");
-  const id = IdSchema.safeParse(form.get("applicationId"));
+  const id = ApplicationIdSchema.safeParse(form.get("applicationId"));
   if (!id.success) redirect("/apply");
   const result = await sendAliasVerification(getDb(), user, id.data, { ...workflowContext(), resend: true });
   deliverMailAfterResponse();

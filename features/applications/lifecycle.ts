@@ -5,8 +5,6 @@ import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { approveWhenDecided, type WorkflowContext } from "@/features/reviews/decision";
 import type { Prisma } from "@/generated/prisma/client";
 
-export type MailContext = WorkflowContext;
-
 /**
  * A submitted application moves to "in review" once its alias is verified
  * and its vouch confirmed, whichever of the two happens last; if the
@@ -15,7 +13,7 @@ export type MailContext = WorkflowContext;
 export async function advanceWhenReady(
   tx: Prisma.TransactionClient,
   applicationId: string,
-  context: MailContext,
+  context: WorkflowContext,
 ): Promise<void> {
   const application = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },

@@ -6,6 +6,9 @@ import type { Criterion } from "@/features/portal-config/schema";
 // that z.flattenError puts every message next to its own field:
 //   answer:<key>, evidence:<key> (one URL per line), accept:<key> (checkbox)
 
+/** An application's id as it arrives in a form or a URL (a cuid). */
+export const ApplicationIdSchema = z.string().regex(/^[a-z0-9]{20,40}$/, "Unknown application");
+
 export const LIMITS = { name: 120, website: 300, list: 2_000, answer: 20_000, evidence: 4_000, items: 10 } as const;
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;

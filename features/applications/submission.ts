@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describeConflict, findDuplicate } from "@/features/applications/conflicts";
 import { toFormValues } from "@/features/applications/form-values";
-import { advanceWhenReady, type MailContext } from "@/features/applications/lifecycle";
+import { advanceWhenReady } from "@/features/applications/lifecycle";
 import type { Applicant } from "@/features/applications/mutations";
 import { mailApplicant } from "@/features/applications/notify";
 import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
@@ -11,6 +11,7 @@ import { recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { reviewerNoticeMail } from "@/features/mail/templates";
 import type { PortalConfig } from "@/features/portal-config/schema";
+import type { WorkflowContext } from "@/features/reviews/decision";
 import { createVouchRequest, findVouchingMember, latestVouchIsUsable } from "@/features/vouches/mutations";
 import { Prisma } from "@/generated/prisma/client";
 import type { ApplicationState } from "@/generated/prisma/enums";
@@ -32,7 +33,7 @@ export async function submitApplication(
   applicant: Applicant,
   id: string,
   config: Pick<PortalConfig, "criteria" | "version">,
-  context: MailContext,
+  context: WorkflowContext,
 ): Promise<ActionResult<{ state: ApplicationState }>> {
   // Each attempt says whether an address is a member's contact and whether a
   // domain is taken: limited, so that nobody can list the members by trying.

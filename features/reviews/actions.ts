@@ -2,9 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import type { ActionResult } from "@/features/applications/results";
-import { formToObject } from "@/features/applications/schema";
+import { ApplicationIdSchema, formToObject } from "@/features/applications/schema";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { workflowContext } from "@/features/reviews/context";
@@ -14,8 +13,6 @@ import { getTeamViewer } from "@/features/team/data";
 import { getDb } from "@/lib/db";
 
 export type ReviewFormState = ActionResult<{ message?: string }> & { values?: Record<string, string> };
-
-const ApplicationIdSchema = z.string().regex(/^[a-z0-9]{20,40}$/);
 
 // Everyone outside the roster gets a 404, as if the action did not exist.
 async function requireReviewer(minimum: "REVIEWER" | "OWNER" = "REVIEWER") {

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { ApplicationIdSchema } from "@/features/applications/schema";
 
-const applicationId = z.string().regex(/^[a-z0-9]{20,40}$/, "Unknown application");
+const applicationId = ApplicationIdSchema;
 const note = (max: number) =>
   z
     .string()

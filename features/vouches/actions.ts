@@ -1,15 +1,13 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { z } from "zod";
 import type { ActionResult } from "@/features/applications/results";
 import { formToObject } from "@/features/applications/schema";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { workflowContext } from "@/features/reviews/context";
 import { respondToVouch } from "@/features/vouches/mutations";
 import { getDb } from "@/lib/db";
-
-const TokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+import { TokenSchema } from "@/lib/tokens";
 
 export type VouchFormState = ActionResult & { values?: Record<string, string> };
 

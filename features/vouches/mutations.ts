@@ -1,10 +1,11 @@
 import { latestVouch } from "@/features/applications/checks";
-import { advanceWhenReady, type MailContext } from "@/features/applications/lifecycle";
+import { advanceWhenReady } from "@/features/applications/lifecycle";
 import { mailApplicant } from "@/features/applications/notify";
 import { type ActionResult, invalid } from "@/features/applications/results";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { vouchRequestMail } from "@/features/mail/templates";
+import type { WorkflowContext } from "@/features/reviews/decision";
 import { VouchResponseSchema } from "@/features/vouches/schema";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Database } from "@/lib/prisma";
@@ -36,7 +37,7 @@ export async function createVouchRequest(
     applicant: { id: string; email: string };
     facts: { distributionName: string; organisation: string };
   },
-  context: MailContext,
+  context: WorkflowContext,
 ): Promise<void> {
   const { token, hash } = newToken();
   const vouch = await tx.vouch.create({
@@ -70,7 +71,7 @@ export async function respondToVouch(
   db: Database,
   token: string,
   input: unknown,
-  context: MailContext,
+  context: WorkflowContext,
 ): Promise<ActionResult<{ decision: "confirm" | "decline" }>> {
   if (!looksLikeToken(token)) return { ok: false, formError: "This link is not valid." };
   const parsed = VouchResponseSchema.safeParse(input);
