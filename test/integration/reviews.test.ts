@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toFormValues } from "@/features/applications/form-values";
 import { saveApplicationDraft } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
 import { castVote, rejectApplication } from "@/features/reviews/decision";
 import { addComment, recordAssessments, requestChanges } from "@/features/reviews/mutations";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
-import { completeForm, config, context, createMember } from "@/test/helpers/fixtures";
+import { config, context, createMember } from "@/test/helpers/fixtures";
 import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
 
 let database: TestDatabase & { db: Database };
@@ -30,6 +31,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await database.drop();
 });
+
+/** The applicant edits the stored application (as the form would show it) and submits it again. */
+async function editAndResubmit(
+  applicant: { id: string; email: string },
+  id: string,
+  change: (form: Record<string, string>) => Record<string, string>,
+) {
+  const stored = await db.application.findUniqueOrThrow({ where: { id }, include: { answers: true } });
+  const saved = await saveApplicationDraft(db, applicant, id, change(toFormValues(stored, config)), config);
+  if (!saved.ok) throw new Error(JSON.stringify(saved));
+  return submitApplication(db, applicant, id, config, context);
+}
 
 const vote = (reviewer: typeof first, applicationId: string, choice: string, reason = "") =>
   castVote(db, reviewer, { applicationId, choice, reason }, context);
@@ -226,23 +239,12 @@ describe("assessments, comments and requests for changes", () => {
     expect(mail.text).not.toContain("A user base not limited");
     expect((await db.application.findUniqueOrThrow({ where: { id } })).state).toBe("CHANGES_REQUESTED");
 
-    const n = (await db.application.findUniqueOrThrow({ where: { id } })).organisation;
-    const stored = await db.application.findUniqueOrThrow({ where: { id } });
-    await saveApplicationDraft(
-      db,
-      applicant,
-      id,
-      completeForm({
-        distributionName: stored.distributionName,
-        organisation: n,
-        orgDomains: stored.orgDomains.join("\n"),
-        listAddresses: stored.listAddresses.join("\n"),
-        securityAlias: stored.securityAlias,
+    expect(
+      await editAndResubmit(applicant, id, (form) => ({
+        ...form,
         "answer:track-record": "We fixed CVE-2026-1234 in March; advisory linked below with the backports.",
-      }),
-      config,
-    );
-    expect(await submitApplication(db, applicant, id, config, context)).toEqual({ ok: true, state: "IN_REVIEW" });
+      })),
+    ).toEqual({ ok: true, state: "IN_REVIEW" });
     const resubmitted = await db.application.findUniqueOrThrow({ where: { id } });
     expect(resubmitted.round).toBe(2);
     // first's round-1 approval no longer counts: one more approval is not a quorum.
@@ -259,21 +261,12 @@ describe("assessments, comments and requests for changes", () => {
       config.criteria,
       context,
     );
-    const stored = await db.application.findUniqueOrThrow({ where: { id } });
-    await saveApplicationDraft(
-      db,
-      applicant,
-      id,
-      completeForm({
-        distributionName: stored.distributionName,
-        organisation: stored.organisation,
-        orgDomains: stored.orgDomains.join("\n"),
-        listAddresses: [...stored.listAddresses, `psirt-new@${stored.orgDomains[0]}`].join("\n"),
-        securityAlias: stored.securityAlias,
-      }),
-      config,
-    );
-    expect(await submitApplication(db, applicant, id, config, context)).toEqual({ ok: true, state: "SUBMITTED" });
+    expect(
+      await editAndResubmit(applicant, id, (form) => ({
+        ...form,
+        listAddresses: `${form.listAddresses}\npsirt-new@${form.orgDomains}`,
+      })),
+    ).toEqual({ ok: true, state: "SUBMITTED" });
     const vouches = await db.vouch.findMany({ where: { applicationId: id }, orderBy: { createdAt: "asc" } });
     expect(vouches.map((vouch) => vouch.status)).toEqual(["CONFIRMED", "PENDING"]);
     expect(await vote(first, id, "APPROVE")).toEqual({ ok: true, approved: false });
