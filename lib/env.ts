@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { normalizeEmail } from "@/lib/email";
 
 // Empty strings in a .env file mean "unset", not "set to nothing".
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -9,10 +10,19 @@ const emailList = z
   .transform((value) =>
     value
       .split(",")
-      .map((address) => address.trim().toLowerCase())
+      .map((address) => address.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(z.email({ message: "each address must be a plain e-mail address" })));
+  .pipe(
+    z.array(
+      z.string().transform((value, ctx) => {
+        const address = normalizeEmail(value);
+        if (address) return address;
+        ctx.addIssue({ code: "custom", message: "each address must be a plain e-mail address" });
+        return z.NEVER;
+      }),
+    ),
+  );
 
 const EnvSchema = z
   .object({

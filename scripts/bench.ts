@@ -9,6 +9,7 @@ import pg from "pg";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import { startEmbeddedPostgres } from "@/lib/embedded-postgres";
+import { literalPattern } from "@/lib/like-pattern";
 import { migrate } from "@/lib/migrations";
 import { createDatabase } from "@/lib/prisma";
 import { seedDemoData } from "@/prisma/seed";
@@ -105,8 +106,12 @@ async function main() {
       30,
     );
     await timed(
-      "queue search by organisation (ILIKE)",
-      () => db.application.findMany({ where: { organisation: { contains: "org 42", mode: "insensitive" } }, take: 20 }),
+      "queue search by organisation (case-insensitive)",
+      () =>
+        db.application.findMany({
+          where: { organisation: { contains: literalPattern("org 42"), mode: "insensitive" } },
+          take: 20,
+        }),
       30,
     );
     await timed(

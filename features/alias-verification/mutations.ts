@@ -1,10 +1,10 @@
 import { advanceWhenReady } from "@/features/applications/lifecycle";
 import { mailApplicant } from "@/features/applications/notify";
 import { recordAuditEvent } from "@/features/audit/mutations";
-import { normalizeEmail } from "@/features/auth/schema";
 import { enqueueMail } from "@/features/mail/mutations";
 import { aliasVerificationMail } from "@/features/mail/templates";
 import type { WorkflowContext } from "@/features/reviews/decision";
+import { normalizeEmail } from "@/lib/email";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimits } from "@/lib/rate-limit";
 import { hashToken, looksLikeToken, newToken } from "@/lib/tokens";
@@ -38,7 +38,7 @@ export async function sendAliasVerification(
   const alias = normalizeEmail(application.securityAlias);
   if (!alias) return { ok: false, formError: "Enter the security alias as one e-mail address first." };
   const existing = await db.aliasVerification.findFirst({
-    where: { applicationId, address: { equals: alias, mode: "insensitive" } },
+    where: { applicationId, address: alias },
     orderBy: { createdAt: "desc" },
   });
   if (existing?.verifiedAt) return { ok: true, status: "verified" };

@@ -1,4 +1,5 @@
 import type { Prisma } from "@/generated/prisma/client";
+import { normalizeEmail } from "@/lib/email";
 
 /** True when the application's current security alias has been confirmed through its link. */
 export async function isAliasVerified(
@@ -6,8 +7,10 @@ export async function isAliasVerified(
   applicationId: string,
   alias: string,
 ): Promise<boolean> {
+  const address = normalizeEmail(alias);
+  if (!address) return false;
   const verified = await tx.aliasVerification.findFirst({
-    where: { applicationId, address: { equals: alias, mode: "insensitive" }, verifiedAt: { not: null } },
+    where: { applicationId, address, verifiedAt: { not: null } },
     select: { id: true },
   });
   return Boolean(verified);

@@ -22,7 +22,7 @@ export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Can
       OR: [
         { activeOrganisationKey: candidate.organisationKey },
         { orgDomains: { hasSome: candidate.orgDomains } },
-        { addresses: { some: { address: { in: candidate.listAddresses, mode: "insensitive" } } } },
+        { addresses: { some: { address: { in: candidate.listAddresses } } } },
       ],
     },
     select: { id: true },

@@ -2,6 +2,7 @@ import "server-only";
 import { toFormValues } from "@/features/applications/form-values";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import { getDb } from "@/lib/db";
+import { normalizeEmail } from "@/lib/email";
 import { hashToken, looksLikeToken } from "@/lib/tokens";
 
 export async function listMyApplications(applicantId: string) {
@@ -36,7 +37,7 @@ export async function getMyApplication(
       vouches: {
         orderBy: { createdAt: "desc" },
         take: 1,
-        select: { voucherEmail: true, status: true, respondedAt: true, expiresAt: true },
+        select: { voucherEmail: true, status: true, expiresAt: true },
       },
     },
   });
@@ -57,16 +58,33 @@ export async function getMyApplication(
     submittedAt: application.submittedAt,
     values: toFormValues(application, config),
     alias:
-      alias && alias.address.toLowerCase() === application.securityAlias.trim().toLowerCase()
+      alias && alias.address === normalizeEmail(application.securityAlias)
         ? {
             address: alias.address,
             verifiedAt: alias.verifiedAt,
             expired: !alias.verifiedAt && alias.expiresAt <= new Date(),
           }
         : null,
-    vouch: application.vouches[0] ?? null,
+    vouch: voucherAnswer(application.vouches[0], application.voucherEmail),
     comments: application.comments,
     timeline: timeline.map((event) => ({ id: event.id.toString(), action: event.action, at: event.createdAt })),
+  };
+}
+
+/**
+ * The vouch the applicant sees: only the one asked of the address they typed,
+ * and shown under that address, never under any address the portal looked up.
+ */
+function voucherAnswer(
+  vouch: { voucherEmail: string; status: "PENDING" | "CONFIRMED" | "DECLINED"; expiresAt: Date } | undefined,
+  typed: string | null,
+) {
+  const address = typed ? normalizeEmail(typed) : null;
+  if (!vouch || !address || vouch.voucherEmail !== address) return null;
+  return {
+    voucherEmail: address,
+    status: vouch.status,
+    expired: vouch.status === "PENDING" && vouch.expiresAt <= new Date(),
   };
 }
 

@@ -1,5 +1,8 @@
 import { splitLines } from "@/features/applications/schema";
 import type { PortalConfig } from "@/features/portal-config/schema";
+import { normalizeDomain, normalizeEmail } from "@/lib/email";
+
+const asTypedOrNormal = (value: string) => normalizeEmail(value) ?? value;
 
 export type StoredApplication = {
   distributionName: string;
@@ -64,10 +67,13 @@ export function fromDraftValues(values: Record<string, string | undefined>, conf
       distributionName: values.distributionName ?? "",
       organisation: values.organisation ?? "",
       website: values.website ?? "",
-      orgDomains: splitLines(values.orgDomains ?? ""),
-      listAddresses: splitLines(values.listAddresses ?? ""),
-      securityAlias: values.securityAlias ?? "",
-      voucherEmail: values.voucherEmail ? values.voucherEmail : null,
+      // Addresses and domains that are well formed are kept in their normal
+      // form, so that duplicates are found while the draft is still open;
+      // anything else is kept as typed, for the applicant to correct.
+      orgDomains: splitLines(values.orgDomains ?? "").map((item) => normalizeDomain(item) ?? item),
+      listAddresses: splitLines(values.listAddresses ?? "").map((item) => normalizeEmail(item) ?? item),
+      securityAlias: asTypedOrNormal(values.securityAlias ?? ""),
+      voucherEmail: values.voucherEmail ? asTypedOrNormal(values.voucherEmail) : null,
     },
     answers,
   };

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { EMAIL_MESSAGE, normalizeEmail } from "@/features/auth/schema";
 import type { Criterion } from "@/features/portal-config/schema";
+import { EMAIL_MESSAGE, normalizeDomain, normalizeEmail } from "@/lib/email";
 
 // One schema module for the browser and the server. Form fields are flat so
 // that z.flattenError puts every message next to its own field:
@@ -10,8 +10,6 @@ import type { Criterion } from "@/features/portal-config/schema";
 export const ApplicationIdSchema = z.string().regex(/^[a-z0-9]{20,40}$/, "Unknown application");
 
 export const LIMITS = { name: 120, website: 300, list: 2_000, answer: 20_000, evidence: 4_000, items: 10 } as const;
-
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export function splitLines(value: string): string[] {
   return value
@@ -36,7 +34,7 @@ const emailList = (label: string) =>
       for (const item of items) {
         const address = normalizeEmail(item);
         if (!address) ctx.addIssue({ code: "custom", message: `"${item.slice(0, 80)}" is not an e-mail address` });
-        else if (!normalized.some((seen) => seen.toLowerCase() === address.toLowerCase())) normalized.push(address);
+        else if (!normalized.includes(address)) normalized.push(address);
       }
       if (items.length === 0) ctx.addIssue({ code: "custom", message: `Give at least one ${label}` });
       if (normalized.length > LIMITS.items) ctx.addIssue({ code: "custom", message: `Give at most ${LIMITS.items}` });
@@ -47,12 +45,14 @@ const domainList = z
   .string()
   .max(LIMITS.list)
   .transform((value, ctx) => {
-    const items = splitLines(value).map((item) => item.toLowerCase().replace(/^@/, ""));
-    for (const item of items) {
-      if (!DOMAIN.test(item))
-        ctx.addIssue({ code: "custom", message: `"${item.slice(0, 80)}" is not a domain like example.com` });
+    const given = splitLines(value);
+    const items: string[] = [];
+    for (const item of given) {
+      const domain = normalizeDomain(item);
+      if (domain) items.push(domain);
+      else ctx.addIssue({ code: "custom", message: `"${item.slice(0, 80)}" is not a domain like example.com` });
     }
-    if (items.length === 0)
+    if (given.length === 0)
       ctx.addIssue({ code: "custom", message: "Give at least one domain your organisation's mail comes from" });
     if (items.length > LIMITS.items) ctx.addIssue({ code: "custom", message: `Give at most ${LIMITS.items}` });
     return [...new Set(items)];

@@ -71,7 +71,7 @@ export async function submitApplication(
 
       const fieldErrors: Record<string, string[]> = {};
       const verification = await tx.aliasVerification.findFirst({
-        where: { applicationId: id, address: { equals: data.securityAlias, mode: "insensitive" } },
+        where: { applicationId: id, address: data.securityAlias },
         orderBy: { createdAt: "desc" },
       });
       if (!verification || (!verification.verifiedAt && verification.expiresAt <= new Date())) {
@@ -80,7 +80,7 @@ export async function submitApplication(
         ];
       }
       const member = await findVouchingMember(tx, data.voucherEmail);
-      if (data.voucherEmail.toLowerCase() === applicant.email.toLowerCase()) {
+      if (data.voucherEmail === applicant.email) {
         fieldErrors.voucherEmail = ["You cannot vouch for your own application: name another member's contact."];
       } else if (!member) fieldErrors.voucherEmail = [NOT_A_VOUCHER];
       if (!member || Object.keys(fieldErrors).length > 0) {
@@ -172,7 +172,7 @@ export async function submitApplication(
 
 /** What identifies the applicant to a voucher: organisation, domains and list addresses. */
 function identityFingerprint(organisation: string, domains: string[], addresses: string[]): string {
-  const normalized = [organisation, [...domains].sort(), addresses.map((address) => address.toLowerCase()).sort()];
+  const normalized = [organisation, [...domains].sort(), [...addresses].sort()];
   return createHash("sha256").update(JSON.stringify(normalized)).digest("hex");
 }
 

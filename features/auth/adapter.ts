@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Adapter, AdapterAccount, AdapterSession, AdapterUser } from "next-auth/adapters";
-import { normalizeEmail } from "@/features/auth/schema";
+import { normalizeEmail } from "@/lib/email";
 import type { Database } from "@/lib/prisma";
 
 /** Session tokens are kept hashed: a copy of the database gives nobody a live session. */
@@ -15,7 +15,13 @@ const userFields = { id: true, email: true, emailVerified: true, name: true, ima
  * normalised on the way in, so the same mailbox is always the same user.
  */
 export function portalAdapter(db: Database): Adapter {
-  const normalized = (email: string) => normalizeEmail(email) ?? email.trim();
+  // Addresses reach the database only in their normal form (a check
+  // constraint refuses any other), and are looked up by equality.
+  const normalized = (email: string) => {
+    const address = normalizeEmail(email);
+    if (!address) throw new Error("not a plain e-mail address");
+    return address;
+  };
   const toSession = (row: { sessionToken: string; userId: string; expires: Date }, token: string): AdapterSession => ({
     sessionToken: token,
     userId: row.userId,
@@ -28,8 +34,10 @@ export function portalAdapter(db: Database): Adapter {
         select: userFields,
       }),
     getUser: (id) => db.user.findUnique({ where: { id }, select: userFields }),
-    getUserByEmail: (email) =>
-      db.user.findFirst({ where: { email: { equals: normalized(email), mode: "insensitive" } }, select: userFields }),
+    getUserByEmail: (email) => {
+      const address = normalizeEmail(email);
+      return address ? db.user.findUnique({ where: { email: address }, select: userFields }) : Promise.resolve(null);
+    },
     getUserByAccount: async ({ provider, providerAccountId }) => {
       const account = await db.account.findUnique({
         where: { provider_providerAccountId: { provider, providerAccountId } },

@@ -3,8 +3,8 @@ import type { NextAuthOptions } from "next-auth";
 import GitHubProvider from "next-auth/providers/github";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { portalAdapter } from "@/features/auth/adapter";
-import { normalizeEmail } from "@/features/auth/schema";
 import { getDb } from "@/lib/db";
+import { normalizeEmail } from "@/lib/email";
 import { getEnv } from "@/lib/env";
 
 export const SIGN_IN_LINK_MINUTES = 10;

@@ -34,7 +34,7 @@ export async function requestSignInLink(
   }
   const { email, callbackUrl } = parsed.data;
   const limited = await consumeRateLimits(db, [
-    { key: `signin:address:${email.toLowerCase()}`, ...SIGN_IN_LIMITS.perAddress },
+    { key: `signin:address:${email}`, ...SIGN_IN_LIMITS.perAddress },
     { key: `signin:client:${context.clientAddress}`, ...SIGN_IN_LIMITS.perClient },
   ]);
   if (!limited.ok) {

@@ -1,11 +1,13 @@
 import "server-only";
 import { OPEN_STATES } from "@/features/applications/states";
-import { domainOf } from "@/features/reviews/recusal";
+
 import type { QueueFilter } from "@/features/reviews/schema";
 import type { TeamViewer } from "@/features/team/data";
 import type { Prisma } from "@/generated/prisma/client";
 import { businessDaysBefore } from "@/lib/business-days";
 import { getDb } from "@/lib/db";
+import { domainAndParents, domainOf } from "@/lib/email";
+import { literalPattern } from "@/lib/like-pattern";
 
 export const QUEUE_PAGE_SIZE = 20;
 
@@ -18,8 +20,8 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
   if (filter.q) {
     and.push({
       OR: [
-        { organisation: { contains: filter.q, mode: "insensitive" } },
-        { distributionName: { contains: filter.q, mode: "insensitive" } },
+        { organisation: { contains: literalPattern(filter.q), mode: "insensitive" } },
+        { distributionName: { contains: literalPattern(filter.q), mode: "insensitive" } },
       ],
     });
   }
@@ -31,7 +33,7 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
     and.push(
       { state: { in: ["SUBMITTED", "IN_REVIEW"] } },
       { id: { notIn: voted.map((row) => row.id) } },
-      { NOT: { orgDomains: { has: domainOf(viewer.email) } } },
+      { NOT: { orgDomains: { hasSome: domainAndParents(domainOf(viewer.email)) } } },
       { applicantId: { not: viewer.id } },
     );
   }
@@ -64,7 +66,7 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
     total,
     pages: Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE)),
     rows: rows.map((row) => {
-      const looked = new Set(row.views.map((view) => view.user.email.toLowerCase()));
+      const looked = new Set(row.views.map((view) => view.user.email));
       const votes = row.votes.filter((vote) => vote.round === row.round);
       return {
         id: row.id,
@@ -73,11 +75,11 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
         state: row.state,
         submittedAt: row.submittedAt,
         stale: row.lastActivityAt < staleBefore,
-        aliasVerified: row.aliasVerifications.some((v) => v.address.toLowerCase() === row.securityAlias.toLowerCase()),
+        aliasVerified: row.aliasVerifications.some((v) => v.address === row.securityAlias),
         vouch: row.vouches[0]?.status ?? null,
         approvals: votes.filter((vote) => vote.choice === "APPROVE").length,
         rejections: votes.filter((vote) => vote.choice === "REJECT").length,
-        notLooked: team.map((member) => member.email).filter((email) => !looked.has(email.toLowerCase())),
+        notLooked: team.map((member) => member.email).filter((email) => !looked.has(email)),
       };
     }),
   };
@@ -136,8 +138,8 @@ export async function getReviewDetail(id: string) {
       where: {
         OR: [
           { orgDomains: { hasSome: application.orgDomains } },
-          { addresses: { some: { address: { in: application.listAddresses, mode: "insensitive" } } } },
-          { organisation: { equals: application.organisation, mode: "insensitive" } },
+          { addresses: { some: { address: { in: application.listAddresses } } } },
+          { organisation: { equals: literalPattern(application.organisation), mode: "insensitive" } },
         ],
       },
       select: { id: true, distributionName: true, organisation: true, status: true, orgDomains: true },
@@ -148,7 +150,7 @@ export async function getReviewDetail(id: string) {
         OR: [
           { orgDomains: { hasSome: application.orgDomains } },
           { listAddresses: { hasSome: application.listAddresses } },
-          { organisation: { equals: application.organisation, mode: "insensitive" } },
+          { organisation: { equals: literalPattern(application.organisation), mode: "insensitive" } },
         ],
       },
       select: { id: true, distributionName: true, organisation: true, state: true },

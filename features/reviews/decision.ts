@@ -33,7 +33,7 @@ export async function approveWhenDecided(
     where: {
       applicationId,
       round: application.round,
-      reviewer: { email: { in: team.map((member) => member.email), mode: "insensitive" } },
+      reviewer: { email: { in: team.map((member) => member.email) } },
     },
     select: { choice: true },
   });

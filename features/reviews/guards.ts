@@ -27,10 +27,7 @@ export function conflictOfInterest(
   reviewer: Reviewer,
   application: { applicantId: string; orgDomains: string[]; applicant: { email: string } },
 ) {
-  if (
-    application.applicantId === reviewer.id ||
-    application.applicant.email.toLowerCase() === reviewer.email.toLowerCase()
-  ) {
+  if (application.applicantId === reviewer.id || application.applicant.email === reviewer.email) {
     return "You applied for this distribution, so you cannot review it.";
   }
   if (isRecused(reviewer.email, application.orgDomains)) {

@@ -1,13 +1,11 @@
-/** The domain of an address, lower-cased. */
-export function domainOf(email: string): string {
-  return email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-}
+import { domainAndParents, domainOf } from "@/lib/email";
 
-/** A reviewer is recused when their address is at one of the applicant's organisation domains (or below one). */
+/**
+ * A reviewer is recused when their address is at one of the applicant's
+ * organisation domains (or below one). Both sides are normalised, so this
+ * is plain equality of domain names.
+ */
 export function isRecused(reviewerEmail: string, orgDomains: string[]): boolean {
-  const domain = domainOf(reviewerEmail);
-  return orgDomains.some((orgDomain) => {
-    const candidate = orgDomain.toLowerCase();
-    return domain === candidate || domain.endsWith(`.${candidate}`);
-  });
+  const candidates = domainAndParents(domainOf(reviewerEmail));
+  return orgDomains.some((orgDomain) => candidates.includes(orgDomain));
 }

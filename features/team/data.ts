@@ -3,16 +3,16 @@ import { cache } from "react";
 import { getSessionUser, type SessionUser } from "@/features/auth/data";
 import type { TeamRole } from "@/generated/prisma/enums";
 import { getDb } from "@/lib/db";
+import { normalizeEmail } from "@/lib/email";
 import type { Database } from "@/lib/prisma";
 
 export type TeamViewer = SessionUser & { role: TeamRole };
 
 /** The rostered role of a user, read from the database on every request. */
 export async function findTeamRole(db: Database, email: string): Promise<TeamRole | null> {
-  const member = await db.teamMember.findFirst({
-    where: { email: { equals: email, mode: "insensitive" } },
-    select: { role: true },
-  });
+  const address = normalizeEmail(email);
+  if (!address) return null;
+  const member = await db.teamMember.findUnique({ where: { email: address }, select: { role: true } });
   return member?.role ?? null;
 }
 

@@ -3,6 +3,7 @@ import { type ActionResult, invalid } from "@/features/applications/results";
 import { type Actor, recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { AddTeamMemberSchema, ChangeRoleSchema, RemoveTeamMemberSchema } from "@/features/team/schema";
 import { Prisma } from "@/generated/prisma/client";
+import { EmailSchema } from "@/lib/email";
 import type { Database } from "@/lib/prisma";
 
 const LAST_OWNER = "The last owner cannot be removed or made a reviewer: make someone else an owner first.";
@@ -21,7 +22,7 @@ export async function addTeamMember(db: Database, actor: Actor, input: unknown):
   const already: ActionResult = { ok: false, fieldErrors: { email: [`${email} is already on the team.`] } };
   try {
     return await db.$transaction(async (tx): Promise<ActionResult> => {
-      const existing = await tx.teamMember.findFirst({ where: { email: { equals: email, mode: "insensitive" } } });
+      const existing = await tx.teamMember.findUnique({ where: { email } });
       if (existing) return already;
       const member = await tx.teamMember.create({ data: { email, role } });
       await recordAuditEvent(tx, {
@@ -73,7 +74,7 @@ export async function removeTeamMember(db: Database, actor: Actor, input: unknow
     if (member.role === "OWNER" && owners.length <= 1) return { ok: false, formError: LAST_OWNER };
     await tx.teamMember.delete({ where: { id: member.id } });
     const ended = await tx.session.deleteMany({
-      where: { user: { email: { equals: member.email, mode: "insensitive" } } },
+      where: { user: { email: member.email } },
     });
     await recordAuditEvent(tx, {
       actor,
@@ -89,10 +90,10 @@ export async function removeTeamMember(db: Database, actor: Actor, input: unknow
 /** PORTAL_OWNERS: makes each address an owner; a no-op for those who already are. */
 export async function bootstrapOwners(db: Database, emails: string[]): Promise<string[]> {
   const changed: string[] = [];
-  const addresses = z.array(z.email()).parse(emails);
+  const addresses = z.array(EmailSchema).parse(emails);
   for (const email of addresses) {
     await db.$transaction(async (tx) => {
-      const existing = await tx.teamMember.findFirst({ where: { email: { equals: email, mode: "insensitive" } } });
+      const existing = await tx.teamMember.findUnique({ where: { email } });
       if (existing?.role === "OWNER") return;
       const member = existing
         ? await tx.teamMember.update({ where: { id: existing.id }, data: { role: "OWNER" } })

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EmailSchema } from "@/features/auth/schema";
+import { EmailSchema } from "@/lib/email";
 
 export const ROLES = ["REVIEWER", "OWNER"] as const;
 

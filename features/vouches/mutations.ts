@@ -16,7 +16,7 @@ export const VOUCH_TOKEN_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 /** The current member whose contact address this is; only they can vouch. */
 export function findVouchingMember(tx: Prisma.TransactionClient, email: string) {
   return tx.member.findFirst({
-    where: { status: "ACTIVE", contactEmail: { equals: email, mode: "insensitive" } },
+    where: { status: "ACTIVE", contactEmail: email },
     select: { id: true, contactEmail: true },
   });
 }
@@ -24,7 +24,7 @@ export function findVouchingMember(tx: Prisma.TransactionClient, email: string) 
 /** True when the newest vouch is from this voucher and still pending (unexpired) or confirmed. */
 export async function latestVouchIsUsable(tx: Prisma.TransactionClient, applicationId: string, voucherEmail: string) {
   const vouch = await latestVouch(tx, applicationId);
-  if (!vouch || vouch.voucherEmail.toLowerCase() !== voucherEmail.toLowerCase()) return false;
+  if (!vouch || vouch.voucherEmail !== voucherEmail) return false;
   return vouch.status === "CONFIRMED" || (vouch.status === "PENDING" && vouch.expiresAt > new Date());
 }
 
@@ -95,10 +95,7 @@ export async function respondToVouch(
       return { ok: false, formError: "You have already answered this request. Thank you." };
     if (vouch.expiresAt <= new Date())
       return { ok: false, formError: "This request has expired; the applicant can ask again." };
-    if (
-      vouch.member.status !== "ACTIVE" ||
-      vouch.member.contactEmail.toLowerCase() !== vouch.voucherEmail.toLowerCase()
-    ) {
+    if (vouch.member.status !== "ACTIVE" || vouch.member.contactEmail !== vouch.voucherEmail) {
       return { ok: false, formError: "Only the contact of a current member can vouch." };
     }
     if (!["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"].includes(vouch.application.state)) {

@@ -39,12 +39,12 @@ describe("asking for a sign-in link", () => {
     expect(unknown).toEqual(known);
 
     await deliverOutbox(db, { smtpUrl: mail.url, from: "portal@kmesh.example", baseUrl: "http://portal.test" });
-    const message = await mail.waitFor((m) => m.envelopeTo.includes("Known@acme.example"));
+    const message = await mail.waitFor((m) => m.envelopeTo.includes("known@acme.example"));
     const link = new URL((message.mail.text ?? "").match(/http:\/\/portal\.test\/signin\/confirm\S+/)?.[0] ?? "");
-    expect(link.searchParams.get("email")).toBe("Known@acme.example");
+    expect(link.searchParams.get("email")).toBe("known@acme.example");
     expect(link.searchParams.get("callbackUrl")).toBe("/apply");
     // Stored as next-auth stores it: only the hash, for 10 minutes.
-    const stored = await db.verificationToken.findFirstOrThrow({ where: { identifier: "Known@acme.example" } });
+    const stored = await db.verificationToken.findFirstOrThrow({ where: { identifier: "known@acme.example" } });
     expect(stored.token).toBe(hashVerificationToken(link.searchParams.get("token") ?? "", secret));
     expect(stored.expires.getTime() - Date.now()).toBeGreaterThan(9 * 60_000);
     expect(stored.expires.getTime() - Date.now()).toBeLessThanOrEqual(10 * 60_000);
@@ -52,7 +52,7 @@ describe("asking for a sign-in link", () => {
     // next-auth's callback consumes it through the adapter: once.
     const adapter = portalAdapter(db);
     const use = () => adapter.useVerificationToken?.({ identifier: stored.identifier, token: stored.token });
-    expect(await use()).toMatchObject({ identifier: "Known@acme.example" });
+    expect(await use()).toMatchObject({ identifier: "known@acme.example" });
     expect(await use()).toBeNull();
   });
 

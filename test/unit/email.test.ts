@@ -1,12 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { CallbackPathSchema, normalizeEmail, SignInRequestSchema } from "@/features/auth/schema";
+import { CallbackPathSchema, SignInRequestSchema } from "@/features/auth/schema";
+import { domainAndParents, normalizeDomain, normalizeEmail } from "@/lib/email";
 
 describe("normalizeEmail", () => {
-  it("trims, applies NFKC and lower-cases the domain only", () => {
-    expect(normalizeEmail("  Dana.Scully@Umbrella.EXAMPLE ")).toBe("Dana.Scully@umbrella.example");
+  it("trims, applies NFKC and lower-cases the whole address", () => {
+    expect(normalizeEmail("  Dana.Scully@Umbrella.EXAMPLE ")).toBe("dana.scully@umbrella.example");
     // NFKC folds full-width letters to ASCII.
     expect(normalizeEmail("ｄａｎａ@umbrella.example")).toBe("dana@umbrella.example");
     expect(normalizeEmail("o'brien+kmesh@acme.example")).toBe("o'brien+kmesh@acme.example");
+  });
+
+  it("keeps `_` and `%` as the characters they are: another address, not a pattern", () => {
+    expect(normalizeEmail("_lice@security.kmesh.example")).toBe("_lice@security.kmesh.example");
+    expect(normalizeEmail("%@reviewers.example")).toBe("%@reviewers.example");
+    expect(normalizeEmail("new_reviewer@kmesh.example")).not.toBe(normalizeEmail("new.reviewer@kmesh.example"));
   });
 
   it.each([
@@ -31,10 +38,26 @@ describe("normalizeEmail", () => {
   });
 });
 
+describe("domains", () => {
+  it("are lower-cased without a leading @, and refused when they are not plain domains", () => {
+    expect(normalizeDomain(" @Umbrella.EXAMPLE ")).toBe("umbrella.example");
+    expect(normalizeDomain("umbrella_.example")).toBeNull();
+    expect(normalizeDomain("%.example")).toBeNull();
+  });
+
+  it("list a domain and its parents, for recusal", () => {
+    expect(domainAndParents("eu.security.acme.example")).toEqual([
+      "eu.security.acme.example",
+      "security.acme.example",
+      "acme.example",
+    ]);
+  });
+});
+
 describe("sign-in request", () => {
   it("accepts one address and a same-site path, refusing extra fields", () => {
     expect(SignInRequestSchema.parse({ email: "Dana@Umbrella.example", callbackUrl: "/apply" })).toEqual({
-      email: "Dana@umbrella.example",
+      email: "dana@umbrella.example",
       callbackUrl: "/apply",
     });
     expect(SignInRequestSchema.safeParse({ email: "dana@umbrella.example", role: "OWNER" }).success).toBe(false);

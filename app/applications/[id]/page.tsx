@@ -66,7 +66,7 @@ export default async function ApplicationPage({
         ) : null}
         <p>
           {application.vouch
-            ? `Vouch from ${application.vouch.voucherEmail}: ${VOUCH_TEXT[application.vouch.status]}.`
+            ? `Vouch from ${application.vouch.voucherEmail}: ${application.vouch.expired ? "the request expired without an answer" : VOUCH_TEXT[application.vouch.status]}.`
             : "Your voucher is asked when you submit."}
         </p>
       </section>

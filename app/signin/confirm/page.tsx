@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Button } from "@/components/ui/button";
-import { CallbackPathSchema, normalizeEmail } from "@/features/auth/schema";
+import { CallbackPathSchema } from "@/features/auth/schema";
+import { normalizeEmail } from "@/lib/email";
 
 export const metadata: Metadata = { title: "Confirm sign-in" };
 

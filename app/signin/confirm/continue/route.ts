@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isSameOrigin } from "@/features/auth/origin";
-import { CallbackPathSchema, EmailSchema } from "@/features/auth/schema";
+import { CallbackPathSchema } from "@/features/auth/schema";
+import { EmailSchema } from "@/lib/email";
 import { getEnv } from "@/lib/env";
 
 const ConfirmSchema = z.strictObject({
