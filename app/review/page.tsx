@@ -5,7 +5,7 @@ import { inputClass } from "@/components/ui/field";
 import { StateBadge } from "@/features/applications/components/state-badge";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { listReviewQueue } from "@/features/reviews/data";
-import { QueueFilterSchema } from "@/features/reviews/schema";
+import { parseQueueFilter } from "@/features/reviews/schema";
 import { getTeamViewer } from "@/features/team/data";
 
 export const metadata: Metadata = { title: "Review queue" };
@@ -19,7 +19,7 @@ export default async function ReviewQueuePage({
 }) {
   const viewer = await getTeamViewer();
   if (!viewer) notFound();
-  const filter = QueueFilterSchema.parse(await searchParams);
+  const { filter, searchError } = parseQueueFilter(await searchParams);
   const config = getPortalConfig();
   const queue = await listReviewQueue(filter, viewer, config.staleAfterBusinessDays);
   const pageLink = (page: number) => {
@@ -41,8 +41,15 @@ export default async function ReviewQueuePage({
             name="q"
             defaultValue={filter.q ?? ""}
             placeholder="Organisation or distribution"
+            aria-describedby={searchError ? "q-error" : undefined}
+            aria-invalid={Boolean(searchError)}
             className={inputClass}
           />
+          {searchError ? (
+            <p id="q-error" className="text-sm font-medium text-red-700">
+              {searchError}
+            </p>
+          ) : null}
         </div>
         <div>
           <label htmlFor="state" className="block font-medium">
@@ -114,10 +121,18 @@ export default async function ReviewQueuePage({
                 </td>
                 <td className="py-2">{row.aliasVerified ? "verified" : "not verified"}</td>
                 <td className="py-2">{row.vouch ? VOUCH[row.vouch] : "none"}</td>
-                <td className="py-2">
-                  {row.approvals} approve / {row.rejections} reject (quorum {config.quorum})
-                </td>
-                <td className="py-2 break-all">{row.notLooked.join(", ") || "everyone has looked"}</td>
+                {row.recused ? (
+                  <td colSpan={2} className="py-2">
+                    You are recused
+                  </td>
+                ) : (
+                  <>
+                    <td className="py-2">
+                      {row.approvals} approve / {row.rejections} reject (quorum {config.quorum})
+                    </td>
+                    <td className="py-2 break-all">{row.notLooked?.join(", ") || "everyone has looked"}</td>
+                  </>
+                )}
               </tr>
             ))}
           </tbody>

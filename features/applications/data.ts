@@ -1,5 +1,6 @@
 import "server-only";
 import { toFormValues } from "@/features/applications/form-values";
+import { ApplicationIdSchema } from "@/features/applications/schema";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
@@ -19,6 +20,7 @@ export async function getMyApplication(
   id: string,
   config: Pick<PortalConfig, "criteria" | "version">,
 ) {
+  if (!ApplicationIdSchema.safeParse(id).success) return null;
   const db = getDb();
   const application = await db.application.findFirst({
     where: { id, applicantId },
@@ -43,7 +45,7 @@ export async function getMyApplication(
   });
   if (!application) return null;
   const timeline = await db.auditEvent.findMany({
-    where: { subjectType: "Application", subjectId: id, action: { in: TIMELINE_ACTIONS } },
+    where: { subjectType: "Application", subjectId: id, action: { in: APPLICANT_TIMELINE_ACTIONS } },
     orderBy: { id: "asc" },
     select: { id: true, action: true, createdAt: true, data: true },
   });
@@ -90,7 +92,8 @@ function voucherAnswer(
 
 export type MyApplication = NonNullable<Awaited<ReturnType<typeof getMyApplication>>>;
 
-const TIMELINE_ACTIONS = [
+/** What the applicant's timeline shows: the application's states and checks, nothing of the team's deliberation. */
+export const APPLICANT_TIMELINE_ACTIONS = [
   "application.created",
   "application.submitted",
   "application.resubmitted",

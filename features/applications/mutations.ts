@@ -8,10 +8,15 @@ import { recordAuditEvent } from "@/features/audit/mutations";
 
 import type { PortalConfig } from "@/features/portal-config/schema";
 import type { Database } from "@/lib/prisma";
+import { consumeRateLimit } from "@/lib/rate-limit";
 
 export type Applicant = { id: string; email: string };
 
 const MAX_APPLICATIONS_PER_APPLICANT = 20;
+
+// Autosave sends at most one save per 1.5 s of typing, 40 a minute; more
+// than this per person is a script, and each save is a locked write.
+export const DRAFT_SAVES = { limit: 60, windowMs: 60_000 };
 
 const toActor = (applicant: Applicant): Actor => ({ id: applicant.id, email: applicant.email });
 
@@ -62,6 +67,14 @@ export async function saveApplicationDraft(
 ): Promise<ActionResult<{ savedAt: Date; changed: string[] }>> {
   const parsed = draftSchema(config.criteria).safeParse(input);
   if (!parsed.success) return invalid(parsed.error, "Nothing was saved: correct the fields marked below.");
+  const limit = await consumeRateLimit(db, `draft-save:${applicant.id}`, DRAFT_SAVES.limit, DRAFT_SAVES.windowMs);
+  if (!limit.ok) {
+    return {
+      ok: false,
+      formError: `Not saved: too many saves in a short time. Try again in ${limit.retryAfterSeconds} seconds.`,
+      retryAfterSeconds: limit.retryAfterSeconds,
+    };
+  }
   const { columns, answers } = fromDraftValues(parsed.data as Record<string, string>, config);
   return db.$transaction(async (tx) => {
     // Locked like submit and withdraw: a save racing a submission must not
@@ -104,14 +117,11 @@ export async function saveApplicationDraft(
       });
     }
     if (changed.length === 0) return { ok: true, savedAt: application.updatedAt, changed };
+    // No audit event per save: a draft's every keystroke is not a change of
+    // state, and each event takes the audit chain's global lock. Creation,
+    // submission and every later change of state are audited; the row's
+    // updatedAt says when the draft last changed.
     await tx.application.update({ where: { id }, data: columns });
-    await recordAuditEvent(tx, {
-      actor: toActor(applicant),
-      action: "application.draft-saved",
-      subjectType: "Application",
-      subjectId: id,
-      data: { changed },
-    });
     return { ok: true, savedAt: now, changed };
   });
 }

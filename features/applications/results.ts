@@ -5,7 +5,14 @@ export type Conflict = { kind: "member" | "application"; name: string | null; hr
 
 export type ActionResult<T = object> =
   | ({ ok: true } & T)
-  | { ok: false; fieldErrors?: Record<string, string[]>; formError?: string; conflict?: Conflict };
+  | {
+      ok: false;
+      fieldErrors?: Record<string, string[]>;
+      formError?: string;
+      conflict?: Conflict;
+      /** Refused for now (a rate limit): worth trying again after this many seconds. */
+      retryAfterSeconds?: number;
+    };
 
 export function invalid(error: z.ZodError, formError?: string): ActionResult<never> {
   const flattened = z.flattenError(error);

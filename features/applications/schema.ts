@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Criterion } from "@/features/portal-config/schema";
 import { EMAIL_MESSAGE, normalizeDomain, normalizeEmail } from "@/lib/email";
+import { textInput } from "@/lib/input";
 
 // One schema module for the browser and the server. Form fields are flat so
 // that z.flattenError puts every message next to its own field:
@@ -18,11 +19,7 @@ export function splitLines(value: string): string[] {
     .filter(Boolean);
 }
 
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Keep this under ${max.toLocaleString("en")} characters`);
+const text = textInput;
 
 const emailList = (label: string) =>
   z

@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { RecordIdSchema } from "@/lib/input";
 
 /** /dev/outbox exists only in development and only while no real mail is sent: it shows sign-in links. */
 export function isDevelopmentOutboxOpen(): boolean {
@@ -17,6 +18,7 @@ export async function listOutbox(limit = 100) {
 }
 
 export async function getOutboxMail(id: string) {
+  if (!RecordIdSchema.safeParse(id).success) return null;
   return getDb().outboxMail.findUnique({
     where: { id },
     select: { id: true, to: true, subject: true, status: true, createdAt: true, text: true },

@@ -1,6 +1,8 @@
 import "server-only";
+import { APPLICANT_TIMELINE_ACTIONS } from "@/features/applications/data";
+import { ApplicationIdSchema } from "@/features/applications/schema";
 import { OPEN_STATES } from "@/features/applications/states";
-
+import { isRecused } from "@/features/reviews/recusal";
 import type { QueueFilter } from "@/features/reviews/schema";
 import type { TeamViewer } from "@/features/team/data";
 import type { Prisma } from "@/generated/prisma/client";
@@ -8,6 +10,7 @@ import { businessDaysBefore } from "@/lib/business-days";
 import { getDb } from "@/lib/db";
 import { domainAndParents, domainOf } from "@/lib/email";
 import { literalPattern } from "@/lib/like-pattern";
+import type { Database } from "@/lib/prisma";
 
 export const QUEUE_PAGE_SIZE = 20;
 
@@ -51,6 +54,8 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
         organisation: true,
         state: true,
         round: true,
+        applicantId: true,
+        orgDomains: true,
         securityAlias: true,
         submittedAt: true,
         lastActivityAt: true,
@@ -68,6 +73,8 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
     rows: rows.map((row) => {
       const looked = new Set(row.views.map((view) => view.user.email));
       const votes = row.votes.filter((vote) => vote.round === row.round);
+      // A recused viewer sees the application's state and checks, not the team's tally.
+      const recused = row.applicantId === viewer.id || isRecused(viewer.email, row.orgDomains);
       return {
         id: row.id,
         distributionName: row.distributionName,
@@ -77,16 +84,24 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
         stale: row.lastActivityAt < staleBefore,
         aliasVerified: row.aliasVerifications.some((v) => v.address === row.securityAlias),
         vouch: row.vouches[0]?.status ?? null,
-        approvals: votes.filter((vote) => vote.choice === "APPROVE").length,
-        rejections: votes.filter((vote) => vote.choice === "REJECT").length,
-        notLooked: team.map((member) => member.email).filter((email) => !looked.has(email)),
+        recused,
+        approvals: recused ? null : votes.filter((vote) => vote.choice === "APPROVE").length,
+        rejections: recused ? null : votes.filter((vote) => vote.choice === "REJECT").length,
+        notLooked: recused ? null : team.map((member) => member.email).filter((email) => !looked.has(email)),
       };
     }),
   };
 }
 
-/** Everything a reviewer needs to judge one application. */
-export async function getReviewDetail(id: string) {
+/**
+ * Everything a team member may see of one application. A recused viewer
+ * (the applicant, or someone at one of its domains) gets what the applicant
+ * sees plus the alias and vouch status: no votes, assessments, internal
+ * comments, voucher's comment, related records or team history. The filter
+ * is here, not in the page, so nothing of it reaches the RSC payload.
+ */
+export async function getReviewDetail(id: string, viewer: { id: string; email: string }) {
+  if (!ApplicationIdSchema.safeParse(id).success) return null;
   const db = getDb();
   const application = await db.application.findUnique({
     where: { id },
@@ -101,48 +116,103 @@ export async function getReviewDetail(id: string) {
         orderBy: { createdAt: "desc" },
         select: { id: true, voucherEmail: true, status: true, comment: true, respondedAt: true, createdAt: true },
       },
-      votes: {
-        orderBy: { createdAt: "asc" },
-        select: {
-          id: true,
-          round: true,
-          choice: true,
-          reason: true,
-          createdAt: true,
-          reviewer: { select: { id: true, email: true } },
-        },
-      },
-      assessments: {
-        select: {
-          round: true,
-          criterionKey: true,
-          assessment: true,
-          note: true,
-          reviewer: { select: { id: true, email: true } },
-        },
-      },
-      comments: {
-        orderBy: { createdAt: "asc" },
-        select: { id: true, body: true, visibility: true, createdAt: true, author: { select: { email: true } } },
-      },
     },
   });
   if (!application) return null;
-  const [history, relatedMembers, relatedApplications] = await Promise.all([
+  const recused =
+    application.applicantId === viewer.id ||
+    application.applicant.email === viewer.email ||
+    isRecused(viewer.email, application.orgDomains);
+  const deliberation = recused ? recusedView(db, application) : teamView(db, application);
+  const { vouches, ...rest } = application;
+  return {
+    ...rest,
+    recused,
+    vouches: recused ? vouches.map(({ comment: _, ...vouch }) => ({ ...vouch, comment: null })) : vouches,
+    ...(await deliberation),
+  };
+}
+
+type Loaded = { id: string; orgDomains: string[]; listAddresses: string[]; organisation: string };
+
+async function recusedView(db: Database, application: Loaded) {
+  const [comments, history] = await Promise.all([
+    db.comment.findMany({
+      where: { applicationId: application.id, visibility: "APPLICANT" },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, body: true, visibility: true, createdAt: true },
+    }),
+    db.auditEvent.findMany({
+      where: { subjectType: "Application", subjectId: application.id, action: { in: APPLICANT_TIMELINE_ACTIONS } },
+      orderBy: { id: "asc" },
+      select: { id: true, action: true, createdAt: true },
+    }),
+  ]);
+  return {
+    votes: [] as Vote[],
+    assessments: [] as Assessment[],
+    // As the applicant sees them: from the security team, no author named.
+    comments: comments.map((comment) => ({ ...comment, author: null as { email: string } | null })),
+    history: history.map((event) => ({ ...event, id: event.id.toString() })),
+    relatedMembers: [] as RelatedMember[],
+    relatedApplications: [] as RelatedApplication[],
+  };
+}
+
+const voteFields = {
+  id: true,
+  round: true,
+  choice: true,
+  reason: true,
+  createdAt: true,
+  reviewer: { select: { id: true, email: true } },
+} as const;
+const assessmentFields = {
+  round: true,
+  criterionKey: true,
+  assessment: true,
+  note: true,
+  reviewer: { select: { id: true, email: true } },
+} as const;
+const relatedMemberFields = {
+  id: true,
+  distributionName: true,
+  organisation: true,
+  status: true,
+  orgDomains: true,
+} as const;
+const relatedApplicationFields = { id: true, distributionName: true, organisation: true, state: true } as const;
+
+type Vote = Prisma.VoteGetPayload<{ select: typeof voteFields }>;
+type Assessment = Prisma.CriterionAssessmentGetPayload<{ select: typeof assessmentFields }>;
+type RelatedMember = Prisma.MemberGetPayload<{ select: typeof relatedMemberFields }>;
+type RelatedApplication = Prisma.ApplicationGetPayload<{ select: typeof relatedApplicationFields }>;
+
+async function teamView(db: Database, application: Loaded) {
+  const { id } = application;
+  const sameOrganisation = { equals: literalPattern(application.organisation), mode: "insensitive" } as const;
+  const [votes, assessments, comments, history, relatedMembers, relatedApplications] = await Promise.all([
+    db.vote.findMany({ where: { applicationId: id }, orderBy: { createdAt: "asc" }, select: voteFields }),
+    db.criterionAssessment.findMany({ where: { applicationId: id }, select: assessmentFields }),
+    db.comment.findMany({
+      where: { applicationId: id },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, body: true, visibility: true, createdAt: true, author: { select: { email: true } } },
+    }),
     db.auditEvent.findMany({
       where: { subjectType: "Application", subjectId: id },
       orderBy: { id: "asc" },
-      select: { id: true, action: true, actorEmail: true, createdAt: true },
+      select: { id: true, action: true, createdAt: true },
     }),
     db.member.findMany({
       where: {
         OR: [
           { orgDomains: { hasSome: application.orgDomains } },
           { addresses: { some: { address: { in: application.listAddresses } } } },
-          { organisation: { equals: literalPattern(application.organisation), mode: "insensitive" } },
+          { organisation: sameOrganisation },
         ],
       },
-      select: { id: true, distributionName: true, organisation: true, status: true, orgDomains: true },
+      select: relatedMemberFields,
     }),
     db.application.findMany({
       where: {
@@ -150,14 +220,16 @@ export async function getReviewDetail(id: string) {
         OR: [
           { orgDomains: { hasSome: application.orgDomains } },
           { listAddresses: { hasSome: application.listAddresses } },
-          { organisation: { equals: literalPattern(application.organisation), mode: "insensitive" } },
+          { organisation: sameOrganisation },
         ],
       },
-      select: { id: true, distributionName: true, organisation: true, state: true },
+      select: relatedApplicationFields,
     }),
   ]);
   return {
-    ...application,
+    votes,
+    assessments,
+    comments,
     history: history.map((event) => ({ ...event, id: event.id.toString() })),
     relatedMembers,
     relatedApplications,

@@ -3,7 +3,13 @@ import { mailApplicant } from "@/features/applications/notify";
 import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
 import { organisationKey, STATE_LABELS } from "@/features/applications/states";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
-import { lockApplication, lockForJudgement, type Reviewer, startReview } from "@/features/reviews/guards";
+import {
+  conflictOfInterest,
+  lockApplication,
+  lockForJudgement,
+  type Reviewer,
+  startReview,
+} from "@/features/reviews/guards";
 import { RejectSchema, VoteSchema } from "@/features/reviews/schema";
 import { Prisma } from "@/generated/prisma/client";
 import type { Database } from "@/lib/prisma";
@@ -150,6 +156,9 @@ export async function rejectApplication(
   return db.$transaction(async (tx) => {
     const application = await lockApplication(tx, applicationId);
     if (!application) return NOT_FOUND;
+    // Recusal holds for every judgement, an owner's rejection included.
+    const conflict = conflictOfInterest(owner, application);
+    if (conflict) return { ok: false, formError: conflict };
     if (!["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"].includes(application.state)) {
       return {
         ok: false,

@@ -1,12 +1,9 @@
 import { z } from "zod";
 import { ApplicationIdSchema } from "@/features/applications/schema";
+import { textInput } from "@/lib/input";
 
 const applicationId = ApplicationIdSchema;
-const note = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Keep this under ${max.toLocaleString("en")} characters`);
+const note = textInput;
 
 export const VoteSchema = z
   .strictObject({
@@ -23,7 +20,7 @@ export const ASSESSMENTS = ["MET", "NOT_MET", "NEEDS_INFO"] as const;
 
 /** The assessment form: `assessment:<criterion>` and `note:<criterion>` for each criterion, plus the application. */
 export const AssessmentFormSchema = z
-  .record(z.string().max(80), z.string().max(5000))
+  .record(z.string().max(80), textInput(5000))
   .refine((form) => Object.keys(form).length <= 100, "Too many fields");
 
 export const CommentSchema = z.strictObject({
@@ -46,7 +43,20 @@ export const QueueFilterSchema = z.object({
   state: z.enum(["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"]).optional().catch(undefined),
   mine: z.literal("1").optional().catch(undefined),
   stale: z.literal("1").optional().catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined),
+  q: textInput(100).optional(),
   page: z.coerce.number().int().min(1).max(1000).default(1).catch(1),
 });
 export type QueueFilter = z.infer<typeof QueueFilterSchema>;
+
+/** The queue's filter from the URL; a search that cannot be used is dropped, with the reason for the search field. */
+export function parseQueueFilter(params: Record<string, string | string[] | undefined>): {
+  filter: QueueFilter;
+  searchError?: string;
+} {
+  const parsed = QueueFilterSchema.safeParse(params);
+  if (parsed.success) return { filter: parsed.data };
+  return {
+    filter: QueueFilterSchema.parse({ ...params, q: undefined }),
+    searchError: z.flattenError(parsed.error).fieldErrors.q?.[0] ?? "This search cannot be used",
+  };
+}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EmailSchema } from "@/lib/email";
+import { RecordIdSchema } from "@/lib/input";
 
 export const ROLES = ["REVIEWER", "OWNER"] as const;
 
@@ -9,10 +10,10 @@ export const AddTeamMemberSchema = z.strictObject({
 });
 
 export const ChangeRoleSchema = z.strictObject({
-  memberId: z.string().min(1).max(40),
+  memberId: RecordIdSchema,
   role: z.enum(ROLES, { message: "Choose reviewer or owner" }),
 });
 
 export const RemoveTeamMemberSchema = z.strictObject({
-  memberId: z.string().min(1).max(40),
+  memberId: RecordIdSchema,
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { textInput } from "@/lib/input";
 
 export const VouchResponseSchema = z.strictObject({
   decision: z.enum(["confirm", "decline"], { message: "Choose whether you vouch for them" }),
-  comment: z.string().trim().max(2000, "Keep the comment under 2,000 characters").default(""),
+  comment: textInput(2000).default(""),
 });

@@ -83,9 +83,7 @@ describe("the roster", () => {
 
 describe("the database", () => {
   it("refuses an address or domain that is not in its normal form", async () => {
-    await expect(db.user.create({ data: { email: "Dana@umbrella.example" } })).rejects.toThrow(
-      /User_email_normalised/,
-    );
+    await expect(db.user.create({ data: { email: "Dana@umbrella.example" } })).rejects.toThrow(/User_email_normalised/);
     await expect(db.teamMember.create({ data: { email: " bob@kmesh.example", role: "REVIEWER" } })).rejects.toThrow(
       /TeamMember_email_normalised/,
     );

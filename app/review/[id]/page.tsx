@@ -15,7 +15,6 @@ import {
 import { Answers, Checks, Related } from "@/features/reviews/components/review-records";
 import { getReviewDetail } from "@/features/reviews/data";
 import { markViewed } from "@/features/reviews/mutations";
-import { isRecused } from "@/features/reviews/recusal";
 import { getTeamViewer } from "@/features/team/data";
 import { getDb } from "@/lib/db";
 
@@ -25,12 +24,12 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
   const viewer = await getTeamViewer();
   if (!viewer) notFound();
   const { id } = await params;
-  const detail = await getReviewDetail(id);
+  const detail = await getReviewDetail(id, viewer);
   if (!detail || detail.state === "DRAFT") notFound();
   await markViewed(getDb(), viewer, id);
   const config = getPortalConfig();
   const open = detail.state === "SUBMITTED" || detail.state === "IN_REVIEW";
-  const recused = isRecused(viewer.email, detail.orgDomains) || detail.applicantId === viewer.id;
+  const { recused } = detail;
   const myVote = detail.votes.find((item) => item.round === detail.round && item.reviewer.id === viewer.id);
   const mine = detail.assessments.filter((item) => item.round === detail.round && item.reviewer.id === viewer.id);
   const roundVotes = detail.votes.filter((item) => item.round === detail.round);
@@ -66,12 +65,14 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
         </h2>
         <Checks detail={detail} />
       </section>
-      <section aria-labelledby="related" className="space-y-2">
-        <h2 id="related" className="text-xl font-semibold">
-          Duplicates and near-duplicates
-        </h2>
-        <Related detail={detail} />
-      </section>
+      {recused ? null : (
+        <section aria-labelledby="related" className="space-y-2">
+          <h2 id="related" className="text-xl font-semibold">
+            Duplicates and near-duplicates
+          </h2>
+          <Related detail={detail} />
+        </section>
+      )}
       <section aria-labelledby="answers" className="space-y-2">
         <h2 id="answers" className="text-xl font-semibold">
           Answers
@@ -80,10 +81,24 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
       </section>
 
       {recused ? (
-        <p className="font-semibold text-amber-800">
-          You are recused from this application: you cannot assess, vote or comment, and the team's votes and internal
-          comments are not shown to you.
-        </p>
+        <>
+          <p className="font-semibold text-amber-800">
+            You are recused from this application: you cannot assess, vote, comment or decide, and you see it as the
+            applicant does, with the alias and vouch status; nothing of the team's deliberation is shown to you.
+          </p>
+          {detail.comments.length > 0 ? (
+            <section aria-labelledby="comments" className="space-y-3">
+              <h2 id="comments" className="text-xl font-semibold">
+                Messages to the applicant
+              </h2>
+              {detail.comments.map((item) => (
+                <article key={item.id} className="rounded-md border border-slate-200 p-3">
+                  <Markdown>{item.body}</Markdown>
+                </article>
+              ))}
+            </section>
+          ) : null}
+        </>
       ) : (
         <>
           <section aria-labelledby="votes" className="space-y-3">
@@ -131,7 +146,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
             {detail.comments.map((item) => (
               <article key={item.id} className="rounded-md border border-slate-200 p-3">
                 <p className="text-sm text-slate-600">
-                  {item.author.email} · {item.visibility === "APPLICANT" ? "visible to the applicant" : "team only"} ·{" "}
+                  {item.author?.email} · {item.visibility === "APPLICANT" ? "visible to the applicant" : "team only"} ·{" "}
                   {item.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
                 </p>
                 <Markdown>{item.body}</Markdown>
@@ -142,7 +157,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
         </>
       )}
 
-      {viewer.role === "OWNER" && ["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"].includes(detail.state) ? (
+      {viewer.role === "OWNER" && !recused && ["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"].includes(detail.state) ? (
         <section aria-labelledby="decide" className="space-y-3">
           <h2 id="decide" className="text-xl font-semibold">
             Reject (owners)

@@ -12,7 +12,6 @@ const LABELS: Record<string, string> = {
   "application.approved": "Approved",
   "application.rejected": "Rejected",
   "application.withdrawn": "Withdrawn",
-  "application.draft-saved": "Draft saved",
   "review.voted": "Vote cast",
   "review.assessed": "Criteria assessed",
   "review.commented": "Comment added",

@@ -1,0 +1,129 @@
+// Input that Postgres cannot store (a NUL byte) is refused with a field error
+// instead of a 500, and draft saves are limited per person and no longer
+// write an audit event each (they took the audit chain's global lock).
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createDraftApplication, DRAFT_SAVES, saveApplicationDraft } from "@/features/applications/mutations";
+import { addComment } from "@/features/reviews/mutations";
+import { parseQueueFilter } from "@/features/reviews/schema";
+import { removeTeamMember } from "@/features/team/mutations";
+import { respondToVouch } from "@/features/vouches/mutations";
+import { CONTROL_CHARACTER_MESSAGE } from "@/lib/input";
+import type { Database } from "@/lib/prisma";
+import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import { config, context, createMember, createUser } from "@/test/helpers/fixtures";
+import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+
+let database: TestDatabase & { db: Database };
+let db: Database;
+
+beforeAll(async () => {
+  database = await createMigratedDatabase();
+  db = database.db;
+  vi.stubEnv("DATABASE_URL", database.url);
+  await createMember(db, {
+    distributionName: "Acme Mesh",
+    organisation: "Acme",
+    domain: "acme.example",
+    contactEmail: "security@acme.example",
+  });
+});
+afterAll(async () => {
+  const { getDb } = await import("@/lib/db");
+  await getDb().$disconnect();
+  await database.drop();
+});
+
+const NUL = "\u0000";
+
+describe("control characters", () => {
+  it("in a draft's answer are refused beside the field, and nothing is saved", async () => {
+    const applicant = await createUser(db, "nul@umbrella.example");
+    const draft = await createDraftApplication(db, applicant, config);
+    if (!draft.ok) throw new Error("no draft");
+    const saved = await saveApplicationDraft(
+      db,
+      applicant,
+      draft.id,
+      { distributionName: "Null Mesh", "answer:user-base": `We have users${NUL} many of them` },
+      config,
+    );
+    expect(saved).toMatchObject({ ok: false, fieldErrors: { "answer:user-base": [CONTROL_CHARACTER_MESSAGE] } });
+    expect((await db.application.findUniqueOrThrow({ where: { id: draft.id } })).distributionName).toBe("");
+    // Tabs and line breaks are text, not control characters to refuse.
+    const kept = await saveApplicationDraft(
+      db,
+      applicant,
+      draft.id,
+      { "answer:user-base": "Line one\r\n\tLine two" },
+      config,
+    );
+    expect(kept).toMatchObject({ ok: true });
+  });
+
+  it("in a comment, a voucher's comment, a roster id or a queue search are refused, not a 500", async () => {
+    const { id } = await applicationReadyForReview(db);
+    const reviewer = await createReviewer(db, "reviewer@kmesh.example", "OWNER");
+    expect(
+      await addComment(db, reviewer, { applicationId: id, visibility: "INTERNAL", body: `a${NUL}b` }, context),
+    ).toMatchObject({ ok: false, fieldErrors: { body: [CONTROL_CHARACTER_MESSAGE] } });
+    expect(await removeTeamMember(db, reviewer, { memberId: `abc${NUL}` })).toMatchObject({ ok: false });
+    expect(
+      await respondToVouch(db, "A".repeat(43), { decision: "confirm", comment: `yes${NUL}` }, context),
+    ).toMatchObject({ ok: false, fieldErrors: { comment: [CONTROL_CHARACTER_MESSAGE] } });
+
+    expect(parseQueueFilter({ q: `acme${NUL}`, state: "IN_REVIEW" })).toEqual({
+      filter: { page: 1, state: "IN_REVIEW" },
+      searchError: CONTROL_CHARACTER_MESSAGE,
+    });
+  });
+
+  it("in an id in the address bar is not found, not a 500", async () => {
+    const { getMyApplication } = await import("@/features/applications/data");
+    const { getReviewDetail } = await import("@/features/reviews/data");
+    const { getOutboxMail } = await import("@/features/mail/data");
+    const user = await createUser(db, "visitor@umbrella.example");
+    expect(await getMyApplication(user.id, `clx${NUL}`, config)).toBeNull();
+    expect(await getReviewDetail(`clx${NUL}`, user)).toBeNull();
+    expect(await getOutboxMail(`clx${NUL}`)).toBeNull();
+  });
+});
+
+describe("draft saves", () => {
+  it("are limited per person, with the time to wait", async () => {
+    const applicant = await createUser(db, "typist@umbrella.example");
+    const draft = await createDraftApplication(db, applicant, config);
+    if (!draft.ok) throw new Error("no draft");
+    const results = [];
+    for (let i = 0; i <= DRAFT_SAVES.limit; i++) {
+      results.push(await saveApplicationDraft(db, applicant, draft.id, { distributionName: `Mesh ${i}` }, config));
+    }
+    expect(results.slice(0, -1).every((result) => result.ok)).toBe(true);
+    expect(results.at(-1)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/Not saved/),
+      retryAfterSeconds: expect.any(Number),
+    });
+    // Another person's saves are not held up by this one's.
+    const other = await createUser(db, "other-typist@umbrella.example");
+    const otherDraft = await createDraftApplication(db, other, config);
+    if (!otherDraft.ok) throw new Error("no draft");
+    expect(await saveApplicationDraft(db, other, otherDraft.id, { distributionName: "Other" }, config)).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it("write no audit event; the draft's creation is audited and its updatedAt moves", async () => {
+    const applicant = await createUser(db, "quiet@umbrella.example");
+    const draft = await createDraftApplication(db, applicant, config);
+    if (!draft.ok) throw new Error("no draft");
+    const before = await db.application.findUniqueOrThrow({ where: { id: draft.id } });
+    for (const name of ["Q", "Qu", "Qui", "Quiet Mesh"]) {
+      await saveApplicationDraft(db, applicant, draft.id, { distributionName: name }, config);
+    }
+    const events = await db.auditEvent.findMany({ where: { subjectId: draft.id }, select: { action: true } });
+    expect(events.map((event) => event.action)).toEqual(["application.created"]);
+    const after = await db.application.findUniqueOrThrow({ where: { id: draft.id } });
+    expect(after.distributionName).toBe("Quiet Mesh");
+    expect(after.updatedAt.getTime()).toBeGreaterThan(before.updatedAt.getTime());
+  });
+});

@@ -1,0 +1,104 @@
+// A recused reviewer (at one of the applicant's domains, or the applicant)
+// sees the application as the applicant does, plus the alias and vouch
+// status: nothing of the team's deliberation, in any view. And recusal holds
+// for every judgement, an owner's rejection included.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { castVote, rejectApplication } from "@/features/reviews/decision";
+import { addComment, recordAssessments } from "@/features/reviews/mutations";
+import type { Database } from "@/lib/prisma";
+import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import { config, context, createMember } from "@/test/helpers/fixtures";
+import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+
+let database: TestDatabase & { db: Database };
+let db: Database;
+let application: Awaited<ReturnType<typeof applicationReadyForReview>>;
+let insider: Awaited<ReturnType<typeof createReviewer>>;
+let insiderOwner: Awaited<ReturnType<typeof createReviewer>>;
+let reviewer: Awaited<ReturnType<typeof createReviewer>>;
+
+const SECRET_REASON = "Internal: their advisories page is a copy of upstream's.";
+const SECRET_NOTE = "Internal note: ask the CNCF about them.";
+const SECRET_COMMENT = "Internal comment: do not tell the applicant yet.";
+const VOUCHER_COMMENT = "Voucher's word: I have worked with them for years.";
+
+beforeAll(async () => {
+  database = await createMigratedDatabase();
+  db = database.db;
+  vi.stubEnv("DATABASE_URL", database.url);
+  await createMember(db, {
+    distributionName: "Acme Mesh",
+    organisation: "Acme",
+    domain: "acme.example",
+    contactEmail: "security@acme.example",
+  });
+  reviewer = await createReviewer(db, "reviewer@kmesh.example");
+  application = await applicationReadyForReview(db);
+  // Below one of the applicant's domains counts as at it.
+  insider = await createReviewer(db, `psirt@eu.${application.domain}`);
+  insiderOwner = await createReviewer(db, `ciso@${application.domain}`, "OWNER");
+  const id = application.id;
+  await castVote(db, reviewer, { applicationId: id, choice: "REJECT", reason: SECRET_REASON }, context);
+  await recordAssessments(
+    db,
+    reviewer,
+    id,
+    { "assessment:user-base": "NEEDS_INFO", "note:user-base": SECRET_NOTE },
+    config.criteria,
+  );
+  await addComment(db, reviewer, { applicationId: id, visibility: "INTERNAL", body: SECRET_COMMENT }, context);
+  await addComment(db, reviewer, { applicationId: id, visibility: "APPLICANT", body: "Please add links." }, context);
+  await db.vouch.updateMany({ where: { applicationId: id }, data: { comment: VOUCHER_COMMENT } });
+});
+afterAll(async () => {
+  const { getDb } = await import("@/lib/db");
+  await getDb().$disconnect();
+  await database.drop();
+});
+
+describe("a recused reviewer", () => {
+  it("is given no votes, assessments, internal comments, voucher's comment, related records or team history", async () => {
+    const { getReviewDetail } = await import("@/features/reviews/data");
+    const detail = await getReviewDetail(application.id, insider);
+    expect(detail?.recused).toBe(true);
+    expect(detail?.votes).toEqual([]);
+    expect(detail?.assessments).toEqual([]);
+    expect(detail?.relatedMembers).toEqual([]);
+    expect(detail?.relatedApplications).toEqual([]);
+    expect(detail?.comments.map((comment) => comment.body)).toEqual(["Please add links."]);
+    expect(detail?.vouches.map((vouch) => [vouch.status, vouch.comment])).toEqual([["CONFIRMED", null]]);
+    const actions = detail?.history.map((event) => event.action) ?? [];
+    expect(actions).toContain("application.submitted");
+    expect(actions.filter((action) => action.startsWith("review."))).toEqual([]);
+    // Nothing of it anywhere in what the page is given.
+    const everything = JSON.stringify(detail);
+    for (const secret of [SECRET_REASON, SECRET_NOTE, SECRET_COMMENT, VOUCHER_COMMENT, reviewer.email]) {
+      expect(everything).not.toContain(secret);
+    }
+
+    const full = await getReviewDetail(application.id, reviewer);
+    expect(full?.recused).toBe(false);
+    expect(JSON.stringify(full)).toContain(SECRET_REASON);
+    expect(full?.vouches[0]?.comment).toBe(VOUCHER_COMMENT);
+  });
+
+  it("sees no tally and no list of who has looked in the queue", async () => {
+    const { listReviewQueue } = await import("@/features/reviews/data");
+    const filter = { page: 1 } as const;
+    const rowFor = async (viewer: typeof reviewer) =>
+      (await listReviewQueue(filter, viewer, 2)).rows.find((row) => row.id === application.id);
+    expect(await rowFor(insider)).toMatchObject({ recused: true, approvals: null, rejections: null, notLooked: null });
+    expect(await rowFor(reviewer)).toMatchObject({ recused: false, approvals: 0, rejections: 1 });
+  });
+
+  it("cannot reject, even as an owner", async () => {
+    const refused = await rejectApplication(
+      db,
+      insiderOwner,
+      { applicationId: application.id, reason: "Rejecting my own organisation's application." },
+      context,
+    );
+    expect(refused).toMatchObject({ ok: false, formError: expect.stringMatching(/recused/) });
+    expect((await db.application.findUniqueOrThrow({ where: { id: application.id } })).state).toBe("IN_REVIEW");
+  });
+});
