@@ -1,37 +1,39 @@
 import type { NextConfig } from "next";
+import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, SHARED_PAGES } from "./lib/content-security-policy";
+import { MAX_REQUEST_BODY_BYTES } from "./lib/request-body";
 
-const isDev = process.env.NODE_ENV !== "production";
+const development = process.env.NODE_ENV !== "production";
 
-// Next's hydration needs inline scripts; everything else is locked to this origin.
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+  // Browsers heed this over https only; a production portal is served over https.
+  ...(development ? [] : [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }]),
+];
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   images: { unoptimized: true },
   serverExternalPackages: ["pg", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
+  // The development server sits behind the front door on "localhost"
+  // (scripts/portal.ts); browsers reach it on the loopback address too.
+  allowedDevOrigins: ["127.0.0.1", "localhost"],
+  experimental: {
+    serverActions: { bodySizeLimit: MAX_REQUEST_BODY_BYTES },
+    // proxy.ts sees every request body; it never needs more than the portal accepts.
+    proxyClientMaxBodySize: MAX_REQUEST_BODY_BYTES,
+  },
   async headers() {
     return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "Content-Security-Policy", value: contentSecurityPolicy },
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-        ],
-      },
+      { source: "/:path*", headers: securityHeaders },
+      // Every other page gets a per-request nonce policy from proxy.ts.
+      ...[...SHARED_PAGES].map((source) => ({
+        source,
+        headers: [{ key: "Content-Security-Policy", value: contentSecurityPolicy({ development }) }],
+      })),
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
     ];
   },
 };

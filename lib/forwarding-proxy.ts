@@ -1,12 +1,37 @@
-// The portal's front door (started by scripts/portal.ts in front of Next).
-// Next keeps an X-Forwarded-For header that the client sent, so on its own
-// it cannot tell a real client address from a forged one. This proxy sets
-// the header from the TCP connection, unless a trusted reverse proxy in front
-// of the portal (TRUST_PROXY=true) already did.
+// The portal's front door (started by scripts/portal.ts in front of Next,
+// which listens on loopback only). It
+// - sets X-Forwarded-For from the TCP connection (Next alone keeps a header
+//   the client forged), unless a trusted reverse proxy (TRUST_PROXY=true)
+//   already did, and signs what it passes on (lib/front-door.ts);
+// - refuses request bodies over the limit with a 413 before Next reads them;
+// - answers 503 with Retry-After, not a bare 500, while the database is down
+//   or Next is (re)starting.
 import http from "node:http";
 import net from "node:net";
+import { FRONT_DOOR_HEADER } from "@/lib/front-door";
+import { type PlainAnswer, unavailableResponse } from "@/lib/unavailable-page";
 
 export type ForwardingProxy = { port: number; close: () => Promise<void> };
+
+export type ForwardingProxyOptions = {
+  host: string;
+  port: number;
+  /** Where Next listens (a loopback name or address). */
+  targetHost: string;
+  targetPort: number;
+  trustProxy: boolean;
+  /** Sent to Next on every request, so that Next knows the request came through here. */
+  secret: string;
+  /** Largest request body passed on; larger ones are answered 413 unread. */
+  maxBodyBytes: number;
+  /** Asked when Next answers 500: false turns the answer into a 503. */
+  isDatabaseAvailable?: () => Promise<boolean>;
+};
+
+// A refused body is read to its end and dropped, up to this much, before the
+// 413 goes out: a client still sending would otherwise see a broken pipe
+// instead of the answer. Beyond it the connection is simply closed.
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /** The X-Forwarded-For to pass on: the connection's address, or the trusted proxy's header as it came. */
 export function forwardedFor(
@@ -19,46 +44,119 @@ export function forwardedFor(
   return trustProxy && given ? given : own;
 }
 
-export function startForwardingProxy(options: {
-  host: string;
-  port: number;
-  targetPort: number;
-  trustProxy: boolean;
-}): Promise<ForwardingProxy> {
-  const agent = new http.Agent({ keepAlive: true });
-  const headersFor = (req: http.IncomingMessage) => ({
-    ...req.headers,
-    "x-forwarded-for": forwardedFor(req.headers["x-forwarded-for"], req.socket.remoteAddress, options.trustProxy),
-  });
+function headersFor(req: http.IncomingMessage, options: ForwardingProxyOptions): http.OutgoingHttpHeaders {
+  const headers: http.OutgoingHttpHeaders = { ...req.headers };
+  // Only a trusted reverse proxy may say which host and scheme the client used.
+  if (!options.trustProxy) {
+    delete headers["x-forwarded-host"];
+    delete headers["x-forwarded-proto"];
+  }
+  headers["x-forwarded-for"] = forwardedFor(
+    req.headers["x-forwarded-for"],
+    req.socket.remoteAddress,
+    options.trustProxy,
+  );
+  headers[FRONT_DOOR_HEADER] = options.secret;
+  return headers;
+}
 
-  const server = http.createServer((req, res) => {
-    const upstream = http.request(
-      {
-        host: "127.0.0.1",
-        port: options.targetPort,
-        method: req.method,
-        path: req.url,
-        headers: headersFor(req),
-        agent,
-      },
-      (answer) => {
+function send(res: http.ServerResponse, answer: PlainAnswer) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}
+
+function refuseBody(req: http.IncomingMessage, res: http.ServerResponse, maxBodyBytes: number, received = 0) {
+  const kilobytes = Math.ceil(maxBodyBytes / 1024);
+  const answer = () =>
+    send(res, {
+      status: 413,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+      body: `The request is too large: the portal accepts at most ${kilobytes} KB.\n`,
+    });
+  if (Number(req.headers["content-length"] ?? 0) > DRAIN_LIMIT_BYTES) {
+    res.setHeader("connection", "close");
+    answer();
+    req.socket.destroySoon();
+    return;
+  }
+  let drained = received;
+  req.on("data", (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_LIMIT_BYTES) req.socket.destroy();
+  });
+  req.on("end", answer);
+  req.resume();
+}
+
+function unavailable(req: http.IncomingMessage, res: http.ServerResponse, reason: "starting" | "database") {
+  send(res, unavailableResponse(reason, req.headers.accept ?? ""));
+}
+
+function handle(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  options: ForwardingProxyOptions,
+  agent: http.Agent,
+) {
+  if (Number(req.headers["content-length"] ?? 0) > options.maxBodyBytes) {
+    refuseBody(req, res, options.maxBodyBytes);
+    return;
+  }
+  const upstream = http.request(
+    {
+      host: options.targetHost,
+      port: options.targetPort,
+      method: req.method,
+      path: req.url,
+      headers: headersFor(req, options),
+      agent,
+    },
+    (answer) => {
+      const forward = () => {
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers);
         answer.pipe(res);
-      },
-    );
-    upstream.on("error", () => {
-      if (!res.headersSent) res.writeHead(503, { "content-type": "text/plain", "retry-after": "2" });
-      res.end("The portal is starting or restarting; try again in a moment.\n");
-    });
-    req.pipe(upstream);
-  });
+      };
+      if (answer.statusCode !== 500 || !options.isDatabaseAvailable) return forward();
+      answer.pause();
+      options.isDatabaseAvailable().then(
+        (available) => {
+          if (available) return forward();
+          answer.destroy();
+          unavailable(req, res, "database");
+        },
+        () => forward(),
+      );
+    },
+  );
+  upstream.on("error", () => unavailable(req, res, "starting"));
+  // A body without a declared length is counted as it passes.
+  let size = 0;
+  const count = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= options.maxBodyBytes) return;
+    req.off("data", count);
+    req.unpipe(upstream);
+    upstream.destroy();
+    refuseBody(req, res, options.maxBodyBytes, size);
+  };
+  req.on("data", count);
+  req.pipe(upstream);
+}
+
+export function startForwardingProxy(options: ForwardingProxyOptions): Promise<ForwardingProxy> {
+  const agent = new http.Agent({ keepAlive: true });
+  const server = http.createServer((req, res) => handle(req, res, options, agent));
 
   // WebSocket upgrades (the development server's hot reload) are passed
   // through as raw bytes; when either end goes, so does the other.
   const tunnels = new Set<net.Socket>();
   server.on("upgrade", (req, socket, head) => {
-    const upstream = net.connect(options.targetPort, "127.0.0.1", () => {
-      const headers = Object.entries(headersFor(req)).flatMap(([name, value]) =>
+    const upstream = net.connect(options.targetPort, options.targetHost, () => {
+      const headers = Object.entries(headersFor(req, options)).flatMap(([name, value]) =>
         value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((item) => `${name}: ${item}`),
       );
       upstream.write(`${req.method} ${req.url} HTTP/${req.httpVersion}\r\n${headers.join("\r\n")}\r\n\r\n`);

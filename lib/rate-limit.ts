@@ -1,3 +1,4 @@
+import { cameThroughFrontDoor, UNVERIFIED_CLIENT } from "@/lib/front-door";
 import type { Database } from "@/lib/prisma";
 
 export type RateLimitResult = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
@@ -41,13 +42,16 @@ export async function consumeRateLimits(
 }
 
 /**
- * The client's address for rate limiting: the last X-Forwarded-For entry.
- * The portal's forwarding proxy (lib/forwarding-proxy.ts) sets the header
- * from the connection, or, with TRUST_PROXY=true, passes on the header of the
- * reverse proxy in front, whose last entry is the client it saw.
+ * The client's address for rate limiting: the last X-Forwarded-For entry of
+ * a request that came through the portal's front door (lib/front-door.ts),
+ * which sets the header from the connection or, with TRUST_PROXY=true,
+ * passes on the header of the reverse proxy in front, whose last entry is
+ * the client it saw. Any other request is "unverified": its header is not
+ * believed, and it shares one budget with every other such request.
  */
-export function clientAddress(forwardedFor: string | null): string {
-  const entries = (forwardedFor ?? "")
+export function clientAddress(headers: Headers, frontDoorSecret?: string): string {
+  if (!cameThroughFrontDoor(headers, frontDoorSecret)) return UNVERIFIED_CLIENT;
+  const entries = (headers.get("x-forwarded-for") ?? "")
     .split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);

@@ -5,11 +5,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { loadPortalConfig, PortalConfigError } from "@/features/portal-config/load";
+import { databaseProbe } from "@/lib/database-probe";
 import { DataDirectoryInUseError, type EmbeddedPostgres, startEmbeddedPostgres } from "@/lib/embedded-postgres";
 import { parseEnv } from "@/lib/env";
 import { type ForwardingProxy, freeLoopbackPort, startForwardingProxy } from "@/lib/forwarding-proxy";
+import { FRONT_DOOR_SECRET_VARIABLE, newFrontDoorSecret } from "@/lib/front-door";
 import { MigrationError, migrate } from "@/lib/migrations";
 import { createDatabase } from "@/lib/prisma";
+import { MAX_REQUEST_BODY_BYTES } from "@/lib/request-body";
 import { seedDemoData } from "@/prisma/seed";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -18,6 +21,11 @@ if (mode !== "dev" && mode !== "start") fail(["usage: tsx scripts/portal.ts dev|
 // `next start` runs in production whatever the shell says; validate as it will.
 const processEnv = process.env as Record<string, string | undefined>;
 processEnv.NODE_ENV = mode === "start" ? "production" : processEnv.NODE_ENV || "development";
+
+// Next listens on loopback under the name "localhost": Next spells every
+// loopback address that way when it resolves proxy.ts rewrites, and takes a
+// rewrite to any other host name for an external one.
+const NEXT_HOST = "localhost";
 
 let embedded: EmbeddedPostgres | undefined;
 let proxy: ForwardingProxy | undefined;
@@ -61,15 +69,26 @@ async function main() {
   const { port, host, rest } = listenOptions(process.argv.slice(3));
   const publicHost = host ?? (mode === "dev" ? "127.0.0.1" : "::");
   const internalPort = await freeLoopbackPort();
-  proxy = await startForwardingProxy({ host: publicHost, port, targetPort: internalPort, trustProxy: env.trustProxy });
+  const frontDoorSecret = newFrontDoorSecret();
+  proxy = await startForwardingProxy({
+    host: publicHost,
+    port,
+    targetHost: NEXT_HOST,
+    targetPort: internalPort,
+    trustProxy: env.trustProxy,
+    secret: frontDoorSecret,
+    maxBodyBytes: MAX_REQUEST_BODY_BYTES,
+    isDatabaseAvailable: databaseProbe(databaseUrl),
+  });
   const shown = publicHost === "::" || publicHost === "0.0.0.0" ? "localhost" : publicHost;
-  console.log(`portal: open http://${shown}:${proxy.port} (Next itself listens on 127.0.0.1:${internalPort})`);
-  next = spawn(process.execPath, [nextBin, mode as string, "-p", String(internalPort), "-H", "127.0.0.1", ...rest], {
+  console.log(`portal: open http://${shown}:${proxy.port} (Next itself listens on ${NEXT_HOST}:${internalPort})`);
+  next = spawn(process.execPath, [nextBin, mode as string, "-p", String(internalPort), "-H", NEXT_HOST, ...rest], {
     cwd: root,
     stdio: "inherit",
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
+      [FRONT_DOOR_SECRET_VARIABLE]: frontDoorSecret,
       NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(" "),
     },
   });

@@ -2,9 +2,10 @@ import ReactMarkdown, { defaultUrlTransform } from "react-markdown";
 import remarkGfm from "remark-gfm";
 
 /**
- * Markdown rendered to React elements: raw HTML is dropped, and only http(s),
- * mailto and relative links survive (no `javascript:`); links open with
- * rel="noopener noreferrer".
+ * Markdown rendered to React elements: raw HTML is dropped, and links survive
+ * only as absolute http(s) or mailto URLs, paths on this site or anchors:
+ * no `javascript:`, and no protocol-relative `//host/…`, which would lead
+ * off-site while looking like a path. Links carry rel="nofollow noopener noreferrer".
  */
 export function Markdown({ children }: { children: string }) {
   return (
@@ -14,11 +15,14 @@ export function Markdown({ children }: { children: string }) {
         skipHtml
         urlTransform={safeUrl}
         components={{
-          a: ({ href, children: text }) => (
-            <a href={href} rel="noopener noreferrer nofollow">
-              {text}
-            </a>
-          ),
+          a: ({ href, children: text }) =>
+            href ? (
+              <a href={href} rel="nofollow noopener noreferrer">
+                {text}
+              </a>
+            ) : (
+              <span>{text}</span>
+            ),
           img: () => null,
         }}
       >
@@ -28,7 +32,7 @@ export function Markdown({ children }: { children: string }) {
   );
 }
 
-function safeUrl(url: string): string {
-  const cleaned = defaultUrlTransform(url);
-  return /^(https?:|mailto:|\/|#)/i.test(cleaned) ? cleaned : "";
+export function safeUrl(url: string): string {
+  const cleaned = defaultUrlTransform(url.trim());
+  return /^(https?:\/\/|mailto:|\/(?![/\\])|#)/i.test(cleaned) ? cleaned : "";
 }

@@ -8,7 +8,13 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-export type RunningPortal = { baseUrl: string; output: () => string; stop: () => Promise<void> };
+export type RunningPortal = {
+  baseUrl: string;
+  /** Next's own port, behind the front door (loopback only). */
+  internalPort: number;
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -65,8 +71,10 @@ export async function startPortal(env: Record<string, string>): Promise<RunningP
     if (healthy) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  const internalPort = Number(log.match(/Next itself listens on [^:]+:(\d+)/)?.[1]);
   return {
     baseUrl,
+    internalPort,
     output: () => log,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");

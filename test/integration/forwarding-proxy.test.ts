@@ -1,23 +1,42 @@
 import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ForwardingProxy, forwardedFor, startForwardingProxy } from "@/lib/forwarding-proxy";
+import {
+  type ForwardingProxy,
+  type ForwardingProxyOptions,
+  forwardedFor,
+  startForwardingProxy,
+} from "@/lib/forwarding-proxy";
+import { FRONT_DOOR_HEADER, UNVERIFIED_CLIENT } from "@/lib/front-door";
 import { clientAddress } from "@/lib/rate-limit";
 
 let upstream: http.Server;
 let upstreamPort: number;
 const upgraded = new Set<net.Socket>();
 
+const SECRET = "front-door-secret-for-this-test";
+const MAX_BODY = 1024;
+let upstreamRequests = 0;
+
+type Seen = { headers: http.IncomingHttpHeaders; method: string; url: string; body: string };
+
 beforeAll(async () => {
-  // Echoes what it received; answers upgrades by echoing the header it saw.
+  // Echoes what it received; answers /fail with a 500; answers upgrades by echoing the header it saw.
   upstream = http.createServer((req, res) => {
+    upstreamRequests++;
     let body = "";
     req.on("data", (chunk) => {
       body += chunk;
     });
     req.on("end", () => {
+      if (req.url === "/fail") {
+        res.writeHead(500, { "content-type": "text/html" });
+        res.end("<h1>Something went wrong</h1>");
+        return;
+      }
       res.setHeader("set-cookie", ["a=1; Path=/", "b=2; Path=/"]);
-      res.end(JSON.stringify({ forwardedFor: req.headers["x-forwarded-for"], method: req.method, url: req.url, body }));
+      const seen: Seen = { headers: req.headers, method: req.method ?? "", url: req.url ?? "", body };
+      res.end(JSON.stringify(seen));
     });
   });
   upstream.on("upgrade", (req, socket) => {
@@ -40,8 +59,21 @@ afterAll(
     }),
 );
 
-async function withProxy(trustProxy: boolean, run: (proxy: ForwardingProxy) => Promise<void>) {
-  const proxy = await startForwardingProxy({ host: "127.0.0.1", port: 0, targetPort: upstreamPort, trustProxy });
+async function withProxy(
+  trustProxy: boolean,
+  run: (proxy: ForwardingProxy) => Promise<void>,
+  more: Partial<ForwardingProxyOptions> = {},
+) {
+  const proxy = await startForwardingProxy({
+    host: "127.0.0.1",
+    port: 0,
+    targetHost: "127.0.0.1",
+    targetPort: upstreamPort,
+    trustProxy,
+    secret: SECRET,
+    maxBodyBytes: MAX_BODY,
+    ...more,
+  });
   try {
     await run(proxy);
   } finally {
@@ -49,36 +81,104 @@ async function withProxy(trustProxy: boolean, run: (proxy: ForwardingProxy) => P
   }
 }
 
+const headersOf = (seen: Seen) => new Headers(seen.headers as Record<string, string>);
+
 describe("the forwarding proxy in front of Next", () => {
-  it("replaces a forged X-Forwarded-For with the connection's address", async () => {
+  it("replaces a forged X-Forwarded-For with the connection's address, and signs what it passes on", async () => {
     await withProxy(false, async (proxy) => {
       const response = await fetch(`http://127.0.0.1:${proxy.port}/signin/link?x=1`, {
         method: "POST",
-        headers: { "x-forwarded-for": "203.0.113.99" },
+        headers: {
+          "x-forwarded-for": "203.0.113.99",
+          "x-forwarded-host": "evil.example",
+          [FRONT_DOOR_HEADER]: "a guess",
+        },
         body: "email=a%40b.example",
       });
-      const seen = (await response.json()) as { forwardedFor: string; method: string; url: string; body: string };
-      expect(seen).toEqual({
-        forwardedFor: "127.0.0.1",
-        method: "POST",
-        url: "/signin/link?x=1",
-        body: "email=a%40b.example",
-      });
+      const seen = (await response.json()) as Seen;
+      expect(seen).toMatchObject({ method: "POST", url: "/signin/link?x=1", body: "email=a%40b.example" });
+      expect(seen.headers["x-forwarded-for"]).toBe("127.0.0.1");
+      expect(seen.headers[FRONT_DOOR_HEADER]).toBe(SECRET);
+      expect(seen.headers["x-forwarded-host"]).toBeUndefined();
       expect(response.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
-      expect(clientAddress(seen.forwardedFor)).toBe("127.0.0.1");
+      expect(clientAddress(headersOf(seen), SECRET)).toBe("127.0.0.1");
     });
+  });
+
+  it("is the only way to a believed address: a request straight to Next is unverified, whatever it claims", () => {
+    const forged = new Headers({ "x-forwarded-for": "198.51.100.23", [FRONT_DOOR_HEADER]: "a guess" });
+    expect(clientAddress(forged, SECRET)).toBe(UNVERIFIED_CLIENT);
+    expect(clientAddress(new Headers({ "x-forwarded-for": "198.51.100.23" }), SECRET)).toBe(UNVERIFIED_CLIENT);
+    // Without a secret (Next started without the front door) nothing is believed.
+    expect(clientAddress(new Headers({ "x-forwarded-for": "198.51.100.23", [FRONT_DOOR_HEADER]: "" }), "")).toBe(
+      UNVERIFIED_CLIENT,
+    );
   });
 
   it("passes a trusted reverse proxy's header on, whose last entry is the client", async () => {
     await withProxy(true, async (proxy) => {
       const response = await fetch(`http://127.0.0.1:${proxy.port}/`, {
-        headers: { "x-forwarded-for": "198.51.100.1, 203.0.113.5" },
+        headers: { "x-forwarded-for": "198.51.100.1, 203.0.113.5", "x-forwarded-host": "portal.example" },
       });
-      const seen = (await response.json()) as { forwardedFor: string };
-      expect(seen.forwardedFor).toBe("198.51.100.1, 203.0.113.5");
-      expect(clientAddress(seen.forwardedFor)).toBe("203.0.113.5");
+      const seen = (await response.json()) as Seen;
+      expect(seen.headers["x-forwarded-for"]).toBe("198.51.100.1, 203.0.113.5");
+      expect(seen.headers["x-forwarded-host"]).toBe("portal.example");
+      expect(clientAddress(headersOf(seen), SECRET)).toBe("203.0.113.5");
     });
     expect(forwardedFor(undefined, "::ffff:192.0.2.7", true)).toBe("192.0.2.7");
+  });
+
+  it("answers 413 to a body over the limit, declared or streamed, without passing it on", async () => {
+    await withProxy(false, async (proxy) => {
+      const before = upstreamRequests;
+      const declared = await fetch(`http://127.0.0.1:${proxy.port}/apply`, {
+        method: "POST",
+        body: "x".repeat(10 * MAX_BODY),
+      });
+      expect(declared.status).toBe(413);
+      expect(await declared.text()).toMatch(/too large/);
+      const chunks = [new TextEncoder().encode("y".repeat(MAX_BODY)), new TextEncoder().encode("z".repeat(MAX_BODY))];
+      const streamed = await fetch(`http://127.0.0.1:${proxy.port}/apply`, {
+        method: "POST",
+        body: new ReadableStream({
+          pull(controller) {
+            const next = chunks.shift();
+            if (next) controller.enqueue(next);
+            else controller.close();
+          },
+        }),
+        duplex: "half",
+      } as RequestInit);
+      expect(streamed.status).toBe(413);
+      expect(upstreamRequests - before).toBeLessThanOrEqual(1);
+      const atLimit = await fetch(`http://127.0.0.1:${proxy.port}/apply`, {
+        method: "POST",
+        body: "w".repeat(MAX_BODY),
+      });
+      expect(atLimit.status).toBe(200);
+      expect(((await atLimit.json()) as Seen).body.length).toBe(MAX_BODY);
+    });
+  });
+
+  it("turns a 500 into a 503 with Retry-After while the database is down, and only then", async () => {
+    let available = false;
+    await withProxy(
+      false,
+      async (proxy) => {
+        const page = await fetch(`http://127.0.0.1:${proxy.port}/fail`, { headers: { accept: "text/html" } });
+        expect(page.status).toBe(503);
+        expect(page.headers.get("retry-after")).toBe("10");
+        expect(await page.text()).toMatch(/temporarily unavailable/);
+        const api = await fetch(`http://127.0.0.1:${proxy.port}/fail`, { headers: { accept: "application/json" } });
+        expect(api.status).toBe(503);
+        expect(await api.json()).toEqual({ error: expect.stringMatching(/temporarily unavailable/) });
+        available = true;
+        const error = await fetch(`http://127.0.0.1:${proxy.port}/fail`, { headers: { accept: "text/html" } });
+        expect(error.status).toBe(500);
+        expect(await error.text()).toContain("Something went wrong");
+      },
+      { isDatabaseAvailable: async () => available },
+    );
   });
 
   it("passes WebSocket upgrades through, with the same header rule", async () => {
@@ -109,10 +209,20 @@ describe("the forwarding proxy in front of Next", () => {
         probe.close(() => resolve(port));
       });
     });
-    const proxy = await startForwardingProxy({ host: "127.0.0.1", port: 0, targetPort: closed, trustProxy: false });
+    const proxy = await startForwardingProxy({
+      host: "127.0.0.1",
+      port: 0,
+      targetHost: "127.0.0.1",
+      targetPort: closed,
+      trustProxy: false,
+      secret: SECRET,
+      maxBodyBytes: MAX_BODY,
+    });
     try {
-      const response = await fetch(`http://127.0.0.1:${proxy.port}/`);
+      const response = await fetch(`http://127.0.0.1:${proxy.port}/`, { headers: { accept: "text/html" } });
       expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("10");
+      expect(await response.text()).toMatch(/starting or restarting/);
     } finally {
       await proxy.close();
     }

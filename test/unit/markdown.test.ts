@@ -14,13 +14,24 @@ describe("Markdown from applicants", () => {
     expect(html).toContain("Hello");
   });
 
-  it("keeps only http(s) and mailto links, opened with noopener noreferrer", () => {
+  it("keeps only http(s) and mailto links, opened with nofollow noopener noreferrer", () => {
     const html = render(
       "[ok](https://kmesh.net) [mail](mailto:a@b.example) [bad](javascript:alert(1)) [data](data:text/html,x) ![pic](https://evil.example/x.png)",
     );
-    expect(html).toContain('<a href="https://kmesh.net" rel="noopener noreferrer nofollow">ok</a>');
+    expect(html).toContain('<a href="https://kmesh.net" rel="nofollow noopener noreferrer">ok</a>');
     expect(html).toContain('href="mailto:a@b.example"');
     expect(html).not.toMatch(/javascript:|data:text/);
     expect(html).not.toContain("<img");
+  });
+
+  it("drops protocol-relative and backslash links, which leave the site while looking like paths", () => {
+    const html = render(
+      "[a](//evil.example/p) [b](/\\evil.example) [c](  //evil.example) [here](/policy) [top](#criteria)",
+    );
+    expect(html).not.toMatch(/href="\/\/|href="\/\\|href=""/);
+    // A dropped link keeps its text, as text.
+    expect(html).toContain("<span>a</span>");
+    expect(html).toContain('href="/policy"');
+    expect(html).toContain('href="#criteria"');
   });
 });

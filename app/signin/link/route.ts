@@ -5,19 +5,23 @@ import { getPortalConfig } from "@/features/portal-config/load";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { clientAddress } from "@/lib/rate-limit";
+import { readBodyText } from "@/lib/request-body";
+
+// An address and a path: a few hundred bytes. Anything much larger is refused unread.
+const MAX_BODY_BYTES = 4 * 1024;
 
 // POST /signin/link: JSON from the sign-in form, or a plain form post when
 // the page runs without JavaScript (answered with a redirect back).
 export async function POST(request: Request) {
   if (!isSameOrigin(request))
     return Response.json({ ok: false, formError: "Cross-site request refused." }, { status: 403 });
+  const body = await readBodyText(request, MAX_BODY_BYTES);
+  if (!body.ok) return body.response;
   const isForm = (request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded");
-  const input = isForm
-    ? Object.fromEntries([...(await request.formData()).entries()].filter(([, value]) => typeof value === "string"))
-    : await request.json().catch(() => null);
+  const input = isForm ? Object.fromEntries(new URLSearchParams(body.text)) : parseJson(body.text);
   const env = getEnv();
   const result = await requestSignInLink(getDb(), input, {
-    clientAddress: clientAddress(request.headers.get("x-forwarded-for")),
+    clientAddress: clientAddress(request.headers),
     baseUrl: env.nextAuthUrl,
     secret: env.nextAuthSecret,
     project: getPortalConfig().project,
@@ -32,4 +36,12 @@ export async function POST(request: Request) {
     status: result.status,
     headers: result.status === 429 ? { "Retry-After": String(result.retryAfterSeconds) } : {},
   });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

@@ -1,17 +1,17 @@
 import NextAuth from "next-auth";
+import { isClosedAuthEndpoint } from "@/features/auth/email-callback";
 import { authOptions } from "@/features/auth/options";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
+const closed = () => Response.json({ error: "Not found." }, { status: 404 });
+
 export async function GET(request: Request, context: Context) {
+  if (isClosedAuthEndpoint((await context.params).nextauth, "GET")) return closed();
   return NextAuth(request as never, context as never, authOptions());
 }
 
 export async function POST(request: Request, context: Context) {
-  const { nextauth } = await context.params;
-  // Sign-in links are requested through /signin/link, which validates and rate-limits.
-  if (nextauth[0] === "signin" && nextauth[1] === "email") {
-    return Response.json({ error: "Request sign-in links at /signin." }, { status: 404 });
-  }
+  if (isClosedAuthEndpoint((await context.params).nextauth, "POST")) return closed();
   return NextAuth(request as never, context as never, authOptions());
 }

@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { completeEmailSignIn } from "@/features/auth/email-callback";
 import { isSameOrigin } from "@/features/auth/origin";
 import { CallbackPathSchema } from "@/features/auth/schema";
 import { EmailSchema } from "@/lib/email";
 import { getEnv } from "@/lib/env";
+import { readFormBody } from "@/lib/request-body";
 
 const ConfirmSchema = z.strictObject({
   token: z.string().regex(/^[0-9a-f]{64}$/),
@@ -10,17 +12,17 @@ const ConfirmSchema = z.strictObject({
   callbackUrl: CallbackPathSchema,
 });
 
-// The mailed link only shows a page; its "Sign in" button posts here, and only
-// then does the browser go on to next-auth's callback, which uses the token.
-// A mail scanner that fetches the link therefore cannot burn it.
+// The mailed link only shows a page; its "Sign in" button posts here, and
+// only this POST, from this site's own page, uses the token. A mail scanner
+// that fetches the link cannot burn it, and another site cannot sign a
+// victim into someone else's account.
 export async function POST(request: Request) {
   const env = getEnv();
-  // Only this site's confirmation page posts here (no signing a victim into someone else's account).
-  if (!isSameOrigin(request)) return Response.redirect(new URL("/signin?error=Verification", env.nextAuthUrl), 303);
-  const form = Object.fromEntries([...(await request.formData()).entries()].filter(([, v]) => typeof v === "string"));
-  const parsed = ConfirmSchema.safeParse(form);
-  if (!parsed.success) return Response.redirect(new URL("/signin?error=Verification", env.nextAuthUrl), 303);
-  const callback = new URL("/api/auth/callback/email", env.nextAuthUrl);
-  callback.search = new URLSearchParams(parsed.data).toString();
-  return Response.redirect(callback, 303);
+  const refused = () => Response.redirect(new URL("/signin?error=Verification", env.nextAuthUrl), 303);
+  if (!isSameOrigin(request)) return refused();
+  const body = await readFormBody(request, 4 * 1024);
+  if (!body.ok) return body.response;
+  const parsed = ConfirmSchema.safeParse(body.fields);
+  if (!parsed.success) return refused();
+  return completeEmailSignIn(parsed.data, env.nextAuthUrl);
 }

@@ -1,0 +1,29 @@
+import "server-only";
+import { NextRequest } from "next/server";
+import NextAuth from "next-auth";
+import { authOptions } from "@/features/auth/options";
+
+export type EmailSignIn = { token: string; email: string; callbackUrl: string };
+
+/**
+ * Completes an e-mailed sign-in: next-auth's email callback, called here
+ * in-process, uses the one-time token and answers with the session cookie
+ * and a redirect. The callback's own URL is closed to the outside
+ * (app/api/auth/[...nextauth]/route.ts), so the only way in is the
+ * confirmation page's same-origin POST: a link or redirect from another site
+ * cannot sign a victim's browser into the attacker's account.
+ */
+export function completeEmailSignIn(input: EmailSignIn, baseUrl: string): Promise<Response> {
+  const url = new URL("/api/auth/callback/email", baseUrl);
+  url.search = new URLSearchParams(input).toString();
+  const context = { params: Promise.resolve({ nextauth: ["callback", "email"] }) };
+  return NextAuth(new NextRequest(url, { method: "GET" }) as never, context as never, authOptions());
+}
+
+/** next-auth endpoints that the portal serves itself or not at all. */
+export function isClosedAuthEndpoint(path: string[], method: string): boolean {
+  const [action, provider] = path;
+  // Sign-in links are requested through /signin/link, which validates and rate-limits.
+  if (method === "POST" && action === "signin" && provider === "email") return true;
+  return action === "callback" && provider === "email";
+}

@@ -1,0 +1,24 @@
+import { findSessionUser, sessionCookieName } from "@/features/auth/data";
+import { isDevelopmentOutboxOpen } from "@/features/mail/data";
+import { findTeamRole } from "@/features/team/data";
+import type { Database } from "@/lib/prisma";
+
+// Pages that exist only for the security team (and the development outbox).
+// proxy.ts asks this before a page is rendered, so that an outsider gets the
+// very page an unknown address gets; every page and action still checks
+// again itself.
+const TEAM_PAGES = ["/review", "/members", "/team", "/audit"];
+
+const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+
+export async function mayOpenPage(
+  db: Database,
+  path: string,
+  cookies: { get: (name: string) => { value: string } | undefined },
+  secureCookies: boolean,
+): Promise<boolean> {
+  if (under(path, "/dev/outbox")) return isDevelopmentOutboxOpen();
+  if (!TEAM_PAGES.some((prefix) => under(path, prefix))) return true;
+  const user = await findSessionUser(db, cookies.get(sessionCookieName(secureCookies))?.value);
+  return Boolean(user && (await findTeamRole(db, user.email)));
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from "node:crypto";
+
+// Pages rendered per request get a fresh nonce: only scripts that carry it
+// (Next's own) run, and whatever they load ('strict-dynamic'). Pages that
+// may be rendered once and served to everyone (the public list description
+// and policy) cannot carry a per-request nonce; they get 'unsafe-inline' for
+// Next's inline bootstrap, and show nothing anyone but the operator wrote.
+
+export function newNonce(): string {
+  return randomBytes(16).toString("base64");
+}
+
+export function contentSecurityPolicy({ nonce, development }: { nonce?: string; development: boolean }): string {
+  const scripts = nonce ? [`'nonce-${nonce}'`, "'strict-dynamic'"] : ["'unsafe-inline'"];
+  // React's development build reconstructs server errors with eval.
+  if (development) scripts.push("'unsafe-eval'");
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${scripts.join(" ")}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** For JSON and other non-page answers: nothing may load or frame them. */
+export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/** Pages that may be served from a rendering shared by every visitor, so without a nonce. */
+export const SHARED_PAGES = new Set(["/", "/policy"]);

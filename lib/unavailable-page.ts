@@ -1,0 +1,55 @@
+// What the front door answers when the portal cannot serve a request right
+// now: a 503 that says so and when to try again, as a page for browsers and
+// as JSON for everyone else. The page is self-contained (no script, no
+// stylesheet to fetch) because the server behind it may be down.
+
+export type PlainAnswer = { status: number; headers: Record<string, string>; body: string };
+
+export const RETRY_AFTER_SECONDS = 10;
+
+const MESSAGES = {
+  starting: "The portal is starting or restarting. Try again in a moment.",
+  database: "The portal is temporarily unavailable: its database cannot be reached. Try again in a minute.",
+} as const;
+
+const PAGE = (message: string) => `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Temporarily unavailable</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#0f172a;line-height:1.5}</style>
+</head>
+<body>
+<main>
+<h1>Temporarily unavailable</h1>
+<p>${message}</p>
+<p>Nothing you saved has been lost.</p>
+</main>
+</body>
+</html>
+`;
+
+export function unavailableResponse(reason: keyof typeof MESSAGES, accept: string): PlainAnswer {
+  const headers = {
+    "retry-after": String(RETRY_AFTER_SECONDS),
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+  };
+  if (accept.includes("text/html")) {
+    return {
+      status: 503,
+      headers: {
+        ...headers,
+        "content-type": "text/html; charset=utf-8",
+        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      },
+      body: PAGE(MESSAGES[reason]),
+    };
+  }
+  return {
+    status: 503,
+    headers: { ...headers, "content-type": "application/json" },
+    body: `${JSON.stringify({ error: MESSAGES[reason] })}\n`,
+  };
+}

@@ -1,0 +1,52 @@
+import { type NextRequest, NextResponse } from "next/server";
+import { isSameOrigin } from "@/features/auth/origin";
+import { mayOpenPage } from "@/features/team/gate";
+import { contentSecurityPolicy, newNonce, SHARED_PAGES } from "@/lib/content-security-policy";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { loadRouteTable } from "@/lib/route-table";
+
+// Runs before every page, route handler and server action (not before
+// static files). It refuses cross-site writes, gives per-request pages a
+// CSP nonce, and answers outsiders on team pages exactly as it answers an
+// address that does not exist: both are rendered as the same not-found
+// page, so nobody can tell a refusal from a missing page. It is a first gate
+// only: every page, route handler and action authorises again where it
+// touches data.
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+// Private folders ("_…") are never routes: rewriting here renders Next's not-found page.
+const NOT_FOUND_PATH = "/_portal/not-found";
+// Production only: the development server builds its routes as they are asked for.
+const isRoute = process.env.NODE_ENV === "production" ? loadRouteTable() : null;
+
+export async function proxy(request: NextRequest) {
+  if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
+    // Next itself would answer a cross-site server action with a 500.
+    return new NextResponse("Cross-site request refused.\n", {
+      status: 403,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
+  }
+  const path = request.nextUrl.pathname;
+  const isPage = !path.startsWith("/api/") && !SHARED_PAGES.has(path);
+  const nonce = isPage ? newNonce() : undefined;
+  const requestHeaders = new Headers(request.headers);
+  const policy = nonce ? contentSecurityPolicy({ nonce, development: process.env.NODE_ENV !== "production" }) : null;
+  // Next reads the nonce from the request's policy and puts it on its scripts.
+  if (policy) requestHeaders.set("content-security-policy", policy);
+
+  const refused =
+    (request.method === "GET" || request.method === "HEAD") &&
+    ((isRoute !== null && !isRoute(path)) ||
+      !(await mayOpenPage(getDb(), path, request.cookies, getEnv().secureCookies)));
+  const response = refused
+    ? NextResponse.rewrite(new URL(NOT_FOUND_PATH, request.url), { request: { headers: requestHeaders } })
+    : NextResponse.next({ request: { headers: requestHeaders } });
+  if (policy) response.headers.set("content-security-policy", policy);
+  return response;
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|icon.svg|favicon.ico).*)"],
+};

@@ -1,0 +1,178 @@
+// The production build probed as an outsider would, over plain HTTP: each
+// test is one hole a probe of `npm start` found (issue 7, F3–F11).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmbeddedPostgres } from "@/lib/embedded-postgres";
+import { FRONT_DOOR_HEADER } from "@/lib/front-door";
+import { confirmSignIn, requestSignInLink, signInLinkFor, signInOverHttp } from "@/test/helpers/http-sign-in";
+import { type RunningPortal, startPortal } from "@/test/helpers/portal-server";
+import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
+
+let mail: MailCatcher;
+let portal: RunningPortal;
+let base: string;
+
+beforeAll(async () => {
+  mail = await startMailCatcher();
+  portal = await startPortal({ SMTP_URL: mail.url });
+  base = portal.baseUrl;
+});
+afterAll(async () => {
+  await portal?.stop();
+  await mail?.stop();
+});
+
+/** A server action's id from the build, as an attacker reads it from the client bundle. */
+function anyActionId(): string {
+  const manifest = JSON.parse(
+    readFileSync(path.resolve(import.meta.dirname, "../../.next/server/server-reference-manifest.json"), "utf8"),
+  ) as { node: Record<string, unknown> };
+  const id = Object.keys(manifest.node)[0];
+  if (!id) throw new Error("no server action in the build");
+  return id;
+}
+
+/** A 404 page with what differs between any two of them blanked: the per-request nonce and the echoed path. */
+const notFoundShape = (html: string) =>
+  html.replace(/[A-Za-z0-9+/]{22}==/g, "NONCE").replace(/\\"c\\":\[[^\]]*\]/g, "PATH");
+
+describe("F3: the e-mail callback", () => {
+  it("cannot be opened from a link or redirect: only the portal's own confirmation POST uses the token", async () => {
+    const before = mail.messages.length;
+    expect((await requestSignInLink(base, "victim-csrf@umbrella.example")).status).toBe(200);
+    const link = await signInLinkFor(mail, "victim-csrf@umbrella.example", before);
+    const callback = new URL("/api/auth/callback/email", base);
+    for (const name of ["token", "email"]) callback.searchParams.set(name, link.searchParams.get(name) ?? "");
+
+    const viaGet = await fetch(callback, { redirect: "manual" });
+    expect(viaGet.status).toBe(404);
+    expect(viaGet.headers.getSetCookie().join()).not.toContain("session-token");
+    const viaPost = await fetch(callback, { method: "POST", redirect: "manual", headers: { origin: base } });
+    expect(viaPost.status).toBe(404);
+
+    const crossSite = await confirmSignIn(base, link, "https://evil.example");
+    expect(crossSite.headers.getSetCookie().join()).not.toContain("session-token");
+
+    // The token is still unused: the real confirmation signs in, once.
+    const confirmed = await confirmSignIn(base, link);
+    expect(confirmed.status).toBeGreaterThanOrEqual(300);
+    expect(confirmed.headers.getSetCookie().join()).toContain("next-auth.session-token=");
+    const again = await confirmSignIn(base, link);
+    expect(again.headers.getSetCookie().join()).not.toContain("session-token=");
+  });
+});
+
+describe("F4 and F10: request sizes", () => {
+  it("refuses a sign-in body of more than a few KB unread, and anything over the portal's limit at the door", async () => {
+    const padded = await fetch(`${base}/signin/link`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base },
+      body: JSON.stringify({ email: "a@b.example", pad: "x".repeat(100_000) }),
+    });
+    expect(padded.status).toBe(413);
+    const huge = await fetch(`${base}/signin/link`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: base },
+      body: "x".repeat(10 * 1024 * 1024),
+    });
+    expect(huge.status).toBe(413);
+  });
+
+  it("answers an oversized server action 413, not 500", async () => {
+    const response = await fetch(`${base}/apply`, {
+      method: "POST",
+      headers: { "next-action": anyActionId(), "content-type": "text/plain;charset=UTF-8", origin: base },
+      body: `["${"x".repeat(2 * 1024 * 1024)}"]`,
+    });
+    expect(response.status).toBe(413);
+  });
+
+  it("answers a cross-origin server action 403, not 500", async () => {
+    const response = await fetch(`${base}/apply`, {
+      method: "POST",
+      headers: {
+        "next-action": anyActionId(),
+        "content-type": "text/plain;charset=UTF-8",
+        origin: "https://evil.example",
+      },
+      body: "[]",
+    });
+    expect(response.status).toBe(403);
+  });
+});
+
+describe("F8: refusals", () => {
+  it("are the very not-found page of an address that does not exist, for outsiders signed in or not", async () => {
+    const outsider = await signInOverHttp(base, mail, "curious@outsider.example");
+    for (const cookie of [undefined, outsider]) {
+      const headers: Record<string, string> = cookie ? { cookie } : {};
+      const unknown = await fetch(`${base}/no-such-page`, { headers });
+      expect(unknown.status).toBe(404);
+      const expected = notFoundShape(await unknown.text());
+      for (const page of ["/team", "/review", "/members", "/review/cl00000000000000000000000", "/dev/outbox"]) {
+        const response = await fetch(`${base}${page}`, { headers });
+        expect(response.status, page).toBe(404);
+        const body = await response.text();
+        expect(body).not.toContain("Security team ·");
+        expect(notFoundShape(body), page).toBe(expected);
+      }
+    }
+  });
+});
+
+describe("F9: response headers", () => {
+  it("send HSTS, and a nonce with 'strict-dynamic' instead of 'unsafe-inline' on per-request pages", async () => {
+    const signin = await fetch(`${base}/signin`);
+    expect(signin.headers.get("strict-transport-security")).toMatch(/max-age=\d+/);
+    const policy = signin.headers.get("content-security-policy") ?? "";
+    const nonce = policy.match(/'nonce-([^']+)'/)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(policy).toContain("'strict-dynamic'");
+    expect(policy).not.toContain("'unsafe-inline' ");
+    expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    const html = await signin.text();
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    // A fresh nonce for every request.
+    const again = (await fetch(`${base}/signin`)).headers.get("content-security-policy");
+    expect(again).not.toBe(policy);
+  });
+});
+
+describe("F11: the client address", () => {
+  it("is not taken from a forged X-Forwarded-For sent straight to Next's own port", async () => {
+    // Spend "127.0.0.1"'s whole sign-in budget by talking to Next directly…
+    const internal = `http://localhost:${portal.internalPort}`;
+    for (let i = 0; i < 25; i++) {
+      await fetch(`${internal}/signin/link`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": "127.0.0.1", [FRONT_DOOR_HEADER]: "guess" },
+        body: JSON.stringify({ email: `spray${i}@spray.example` }),
+      });
+    }
+    // …and the real client at 127.0.0.1, through the front door, still gets its link.
+    expect((await requestSignInLink(base, "real-client@umbrella.example")).status).toBe(200);
+  });
+});
+
+describe("F10: the database going away", () => {
+  it("turns pages into a 503 that says so, with Retry-After, instead of a bare 500", async () => {
+    const database = await startEmbeddedPostgres();
+    const second = await startPortal({ SMTP_URL: mail.url, DATABASE_URL: database.url });
+    try {
+      const cookie = await signInOverHttp(second.baseUrl, mail, "during-outage@umbrella.example");
+      expect((await fetch(`${second.baseUrl}/apply`, { headers: { cookie } })).status).toBe(200);
+      await database.stop();
+      const page = await fetch(`${second.baseUrl}/apply`, { headers: { accept: "text/html", cookie } });
+      expect(page.status).toBe(503);
+      expect(page.headers.get("retry-after")).toMatch(/^\d+$/);
+      expect(await page.text()).toMatch(/temporarily unavailable/i);
+      expect((await fetch(`${second.baseUrl}/api/health`)).status).toBe(503);
+    } finally {
+      await second.stop();
+      await database.stop();
+    }
+  });
+});
