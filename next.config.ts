@@ -2,7 +2,8 @@ import type { NextConfig } from "next";
 import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, SHARED_PAGES } from "./lib/content-security-policy";
 import { MAX_REQUEST_BODY_BYTES } from "./lib/request-body";
 
-const development = process.env.NODE_ENV !== "production";
+// `next dev` sets "development"; a build is production whatever else NODE_ENV says (vitest sets "test").
+const development = process.env.NODE_ENV === "development";
 
 const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },

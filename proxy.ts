@@ -18,7 +18,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 // Private folders ("_…") are never routes: rewriting here renders Next's not-found page.
 const NOT_FOUND_PATH = "/_portal/not-found";
 // Production only: the development server builds its routes as they are asked for.
-const isRoute = process.env.NODE_ENV === "production" ? loadRouteTable() : null;
+const isRoute = process.env.NODE_ENV === "development" ? null : loadRouteTable();
 
 export async function proxy(request: NextRequest) {
   if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
@@ -32,7 +32,7 @@ export async function proxy(request: NextRequest) {
   const isPage = !path.startsWith("/api/") && !SHARED_PAGES.has(path);
   const nonce = isPage ? newNonce() : undefined;
   const requestHeaders = new Headers(request.headers);
-  const policy = nonce ? contentSecurityPolicy({ nonce, development: process.env.NODE_ENV !== "production" }) : null;
+  const policy = nonce ? contentSecurityPolicy({ nonce, development: process.env.NODE_ENV === "development" }) : null;
   // Next reads the nonce from the request's policy and puts it on its scripts.
   if (policy) requestHeaders.set("content-security-policy", policy);
 

@@ -9,7 +9,8 @@ export default function setup() {
   const build = spawnSync("npm", ["run", "build"], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    // Vitest sets NODE_ENV=test; the build under test is the production one.
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   });
   if (build.status !== 0) throw new Error("npm run build failed");
 }
