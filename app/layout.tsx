@@ -1,10 +1,9 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { signOut } from "@/features/auth/actions";
-import { getSessionUser } from "@/features/auth/data";
+import { signOutAction } from "@/features/auth/actions";
+import { getViewer } from "@/features/auth/data";
 import { getPortalConfig } from "@/features/portal-config/load";
-import { getTeamViewer } from "@/features/team/data";
 import "./globals.css";
 
 export function generateMetadata(): Metadata {
@@ -19,8 +18,8 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const config = getPortalConfig();
-  const user = await getSessionUser();
-  const role = user ? ((await getTeamViewer())?.role ?? null) : null;
+  const user = await getViewer();
+  const role = user?.role ?? null;
   return (
     <html lang="en">
       <body className="flex min-h-screen flex-col bg-white text-slate-900 antialiased">
@@ -71,7 +70,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 {user ? (
                   <li className="flex items-center gap-2">
                     <span className="text-slate-200">{user.email}</span>
-                    <form action={signOut}>
+                    <form action={signOutAction}>
                       <button type="submit" className="underline-offset-4 hover:underline">
                         Sign out
                       </button>

@@ -2,10 +2,10 @@
 // distributions and applications in several states. Idempotent: a second run
 // changes nothing. `npm run dev` runs it on the embedded database's first start.
 import { pathToFileURL } from "node:url";
-import { OPEN_STATES, organisationKey } from "@/features/applications/states";
 import { type Actor, recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import type { PortalConfig } from "@/features/portal-config/schema";
+import { isIn, OPEN_STATES, organisationKey, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { ApplicationState, Prisma } from "@/generated/prisma/client";
 import { parseEnv } from "@/lib/env";
 import { createDatabase, type Database } from "@/lib/prisma";
@@ -141,7 +141,7 @@ export async function seedDemoData(db: Database, config: PortalConfig): Promise<
             orgDomains: [demo.domain],
             listAddresses: [`kmesh-security@${demo.domain}`],
             securityAlias: `kmesh-security@${demo.domain}`,
-            openOrganisationKey: OPEN_STATES.includes(demo.state) ? organisationKey(demo.organisation) : null,
+            openOrganisationKey: isIn(OPEN_STATES, demo.state) ? organisationKey(demo.organisation) : null,
             voucherEmail: submitted ? (MEMBERS[0]?.contactEmail ?? null) : null,
             submittedAt: submitted ? new Date() : null,
             decidedAt: demo.state === "REJECTED" ? new Date() : null,
@@ -152,7 +152,7 @@ export async function seedDemoData(db: Database, config: PortalConfig): Promise<
         if (submitted) {
           // The submitted and in-review applications arrive with their checks
           // done, so the demo reviewers can take one all the way to approval.
-          const checked = demo.state === "SUBMITTED" || demo.state === "IN_REVIEW";
+          const checked = isIn(REVIEWABLE_STATES, demo.state);
           await tx.aliasVerification.create({
             data: {
               applicationId: application.id,

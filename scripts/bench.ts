@@ -128,7 +128,7 @@ async function main() {
             db.$transaction((tx) =>
               recordAuditEvent(tx, {
                 actor: SYSTEM_ACTOR,
-                action: "bench",
+                action: "application.reminded",
                 subjectType: "Bench",
                 subjectId: String(i),
               }),

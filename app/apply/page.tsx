@@ -2,19 +2,19 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
-import { startApplication } from "@/features/applications/actions";
-import { StateBadge } from "@/features/applications/components/state-badge";
+import { startApplicationAction } from "@/features/applications/actions";
 import { listMyApplications } from "@/features/applications/data";
-import { noticeFor } from "@/features/applications/notices";
+import { noticeFor } from "@/features/applications/page-notices";
 import { SignInForm } from "@/features/auth/components/sign-in-form";
-import { getSessionUser } from "@/features/auth/data";
+import { getViewer } from "@/features/auth/data";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { StateBadge } from "@/features/workflow/components/state-badge";
 
 export const metadata: Metadata = { title: "Apply" };
 
 export default async function ApplyPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const config = getPortalConfig();
-  const user = await getSessionUser();
+  const user = await getViewer();
   if (!user) {
     return (
       <div className="space-y-6">
@@ -50,7 +50,7 @@ export default async function ApplyPage({ searchParams }: { searchParams: Promis
           ))}
         </ul>
       )}
-      <form action={startApplication}>
+      <form action={startApplicationAction}>
         <Button>Start a new application</Button>
       </form>
     </div>

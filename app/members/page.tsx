@@ -1,14 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { requireTeam } from "@/features/auth/guards";
 import { listMembers } from "@/features/members/data";
-import { getTeamViewer } from "@/features/team/data";
 
 export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage() {
-  const viewer = await getTeamViewer();
-  if (!viewer) notFound();
+  const _viewer = await requireTeam();
   const members = await listMembers();
   return (
     <div className="space-y-6">

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { inputClass } from "@/components/ui/field";
-import { StateBadge } from "@/features/applications/components/state-badge";
+import { requireTeam } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { listReviewQueue } from "@/features/reviews/data";
 import { parseQueueFilter } from "@/features/reviews/schema";
-import { getTeamViewer } from "@/features/team/data";
+import { StateBadge } from "@/features/workflow/components/state-badge";
 
 export const metadata: Metadata = { title: "Review queue" };
 
@@ -17,8 +16,7 @@ export default async function ReviewQueuePage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const viewer = await getTeamViewer();
-  if (!viewer) notFound();
+  const viewer = await requireTeam();
   const { filter, searchError } = parseQueueFilter(await searchParams);
   const config = getPortalConfig();
   const queue = await listReviewQueue(filter, viewer, config.staleAfterBusinessDays);

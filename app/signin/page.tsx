@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/features/auth/components/sign-in-form";
-import { getSessionUser } from "@/features/auth/data";
+import { getViewer } from "@/features/auth/data";
 import { CallbackPathSchema } from "@/features/auth/schema";
 import { LINK_SENT_MESSAGE } from "@/features/auth/sign-in-link";
 
@@ -24,7 +24,7 @@ export default async function SignInPage({
 }) {
   const params = await searchParams;
   const callbackUrl = CallbackPathSchema.parse(params.callbackUrl ?? "/apply");
-  if (await getSessionUser()) redirect(callbackUrl);
+  if (await getViewer()) redirect(callbackUrl);
   const notice = NOTICES[params.link ?? params.error ?? ""] ?? (params.error ? NOTICES.Verification : null);
   return (
     <div className="space-y-6">

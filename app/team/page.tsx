@@ -1,14 +1,13 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { requireTeam } from "@/features/auth/guards";
 import { listUndeliveredMail } from "@/features/mail/data";
 import { AddTeamMemberForm, TeamMemberControls } from "@/features/team/components/team-forms";
-import { getTeamViewer, listTeam } from "@/features/team/data";
+import { listTeam } from "@/features/team/data";
 
 export const metadata: Metadata = { title: "Security team" };
 
 export default async function TeamPage() {
-  const owner = await getTeamViewer("OWNER");
-  if (!owner) notFound();
+  await requireTeam("OWNER");
   const [team, undelivered] = await Promise.all([listTeam(), listUndeliveredMail()]);
   return (
     <div className="space-y-8">

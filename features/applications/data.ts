@@ -1,10 +1,9 @@
 import "server-only";
 import { toFormValues } from "@/features/applications/form-values";
-import { ApplicationIdSchema } from "@/features/applications/schema";
 import type { PortalConfig } from "@/features/portal-config/schema";
+import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
-import { hashToken, looksLikeToken } from "@/lib/tokens";
 
 export async function listMyApplications(applicantId: string) {
   return getDb().application.findMany({
@@ -45,7 +44,7 @@ export async function getMyApplication(
   });
   if (!application) return null;
   const timeline = await db.auditEvent.findMany({
-    where: { subjectType: "Application", subjectId: id, action: { in: APPLICANT_TIMELINE_ACTIONS } },
+    where: { subjectType: "Application", subjectId: id, action: { in: [...APPLICANT_TIMELINE_ACTIONS] } },
     orderBy: { id: "asc" },
     select: { id: true, action: true, createdAt: true, data: true },
   });
@@ -108,54 +107,3 @@ export const APPLICANT_TIMELINE_ACTIONS = [
   "application.rejected",
   "application.withdrawn",
 ];
-
-/** What the alias owner sees before confirming. */
-export async function getAliasVerificationByToken(token: string) {
-  if (!looksLikeToken(token)) return null;
-  const verification = await getDb().aliasVerification.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      address: true,
-      verifiedAt: true,
-      expiresAt: true,
-      application: { select: { distributionName: true, organisation: true, applicant: { select: { email: true } } } },
-    },
-  });
-  if (!verification) return null;
-  return {
-    address: verification.address,
-    verifiedAt: verification.verifiedAt,
-    expired: verification.expiresAt <= new Date(),
-    distributionName: verification.application.distributionName,
-    organisation: verification.application.organisation,
-    applicantEmail: verification.application.applicant.email,
-  };
-}
-
-/** What the voucher sees: the application's facts and answers. */
-export async function getVouchByToken(token: string) {
-  if (!looksLikeToken(token)) return null;
-  const vouch = await getDb().vouch.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      voucherEmail: true,
-      status: true,
-      comment: true,
-      expiresAt: true,
-      respondedAt: true,
-      application: {
-        select: {
-          distributionName: true,
-          organisation: true,
-          website: true,
-          orgDomains: true,
-          listAddresses: true,
-          applicant: { select: { email: true } },
-          answers: { select: { criterionKey: true, answer: true, evidenceUrls: true, accepted: true } },
-        },
-      },
-    },
-  });
-  if (!vouch) return null;
-  return { ...vouch, expired: vouch.expiresAt <= new Date() };
-}

@@ -1,16 +1,15 @@
 import { fromDraftValues } from "@/features/applications/form-values";
-import { mailApplicant } from "@/features/applications/notify";
-import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
-import { draftSchema } from "@/features/applications/schema";
-import { EDITABLE_STATES, STATE_LABELS, WITHDRAWABLE_STATES } from "@/features/applications/states";
-import type { Actor } from "@/features/audit/mutations";
+import type { DraftValues } from "@/features/applications/schema";
 import { recordAuditEvent } from "@/features/audit/mutations";
-
+import type { Viewer } from "@/features/auth/data";
 import type { PortalConfig } from "@/features/portal-config/schema";
+import type { WorkflowContext } from "@/features/workflow/context";
+import { lockApplication } from "@/features/workflow/lock";
+import { mailApplicant } from "@/features/workflow/mail-applicant";
+import { EDITABLE_STATES, isIn, STATE_LABELS, WITHDRAWABLE_STATES } from "@/features/workflow/states";
+import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimit } from "@/lib/rate-limit";
-
-export type Applicant = { id: string; email: string };
 
 const MAX_APPLICATIONS_PER_APPLICANT = 20;
 
@@ -18,12 +17,10 @@ const MAX_APPLICATIONS_PER_APPLICANT = 20;
 // than this per person is a script, and each save is a locked write.
 export const DRAFT_SAVES = { limit: 60, windowMs: 60_000 };
 
-const toActor = (applicant: Applicant): Actor => ({ id: applicant.id, email: applicant.email });
-
 /** Starts an empty draft with one answer row per configured criterion. */
-export async function createDraftApplication(
+export async function startApplication(
   db: Database,
-  applicant: Applicant,
+  applicant: Viewer,
   config: Pick<PortalConfig, "criteria">,
 ): Promise<ActionResult<{ id: string }>> {
   return db.$transaction(async (tx) => {
@@ -31,7 +28,7 @@ export async function createDraftApplication(
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${applicant.id} FOR UPDATE`;
     const count = await tx.application.count({ where: { applicantId: applicant.id } });
     if (count >= MAX_APPLICATIONS_PER_APPLICANT) {
-      return { ok: false, formError: `You already have ${count} applications; withdraw or finish one first.` };
+      return failure(`You already have ${count} applications; withdraw or finish one first.`);
     }
     const application = await tx.application.create({
       data: {
@@ -45,7 +42,7 @@ export async function createDraftApplication(
       select: { id: true },
     });
     await recordAuditEvent(tx, {
-      actor: toActor(applicant),
+      actor: applicant,
       action: "application.created",
       subjectType: "Application",
       subjectId: application.id,
@@ -55,50 +52,45 @@ export async function createDraftApplication(
 }
 
 /**
- * Saves what the applicant typed, as typed, whether or not it is complete:
- * only lengths and the set of fields are checked here (submitting checks the rest).
+ * Saves what the applicant typed, as typed, whether or not it is complete
+ * (submitting checks the rest). No audit event per save: a draft's every
+ * keystroke is not a change of state, and each event takes the audit chain's
+ * global lock; creation, submission and every later change of state are
+ * audited, and the row's updatedAt says when the draft last changed.
  */
 export async function saveApplicationDraft(
   db: Database,
-  applicant: Applicant,
+  applicant: Viewer,
   id: string,
-  input: unknown,
+  draft: DraftValues,
   config: Pick<PortalConfig, "criteria" | "version">,
 ): Promise<ActionResult<{ savedAt: Date; changed: string[] }>> {
-  const parsed = draftSchema(config.criteria).safeParse(input);
-  if (!parsed.success) return invalid(parsed.error, "Nothing was saved: correct the fields marked below.");
   const limit = await consumeRateLimit(db, `draft-save:${applicant.id}`, DRAFT_SAVES.limit, DRAFT_SAVES.windowMs);
   if (!limit.ok) {
     return {
-      ok: false,
-      formError: `Not saved: too many saves in a short time. Try again in ${limit.retryAfterSeconds} seconds.`,
+      ...failure(`Not saved: too many saves in a short time. Try again in ${limit.retryAfterSeconds} seconds.`),
       retryAfterSeconds: limit.retryAfterSeconds,
     };
   }
-  const { columns, answers } = fromDraftValues(parsed.data as Record<string, string>, config);
+  const { columns, answers } = fromDraftValues(draft, config);
   return db.$transaction(async (tx) => {
-    // Locked like submit and withdraw: a save racing a submission must not
-    // write over what was just submitted.
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "Application" WHERE id = ${id} AND "applicantId" = ${applicant.id} FOR UPDATE`;
+    // Locked like submit and withdraw: a save racing a submission must not write over it.
+    const locked = await lockApplication(tx, id, { applicantId: applicant.id });
     if (!locked) return NOT_FOUND;
-    const application = await tx.application.findUniqueOrThrow({ where: { id }, include: { answers: true } });
-    if (!EDITABLE_STATES.includes(application.state)) {
-      return {
-        ok: false,
-        formError: `This application is ${STATE_LABELS[application.state].toLowerCase()} and can no longer be edited.`,
-      };
+    if (!isIn(EDITABLE_STATES, locked.state)) {
+      return failure(`This application is ${STATE_LABELS[locked.state].toLowerCase()} and can no longer be edited.`);
     }
+    const stored = await tx.criterionAnswer.findMany({ where: { applicationId: id } });
     const changed: string[] = (Object.keys(columns) as (keyof typeof columns)[]).filter(
-      (key) => JSON.stringify(columns[key]) !== JSON.stringify(application[key]),
+      (key) => JSON.stringify(columns[key]) !== JSON.stringify(locked[key]),
     );
     const now = new Date();
     for (const answer of answers) {
-      const stored = application.answers.find((row) => row.criterionKey === answer.criterionKey);
+      const previous = stored.find((row) => row.criterionKey === answer.criterionKey);
       const data =
         "accepted" in answer
           ? answer.accepted
-            ? stored?.accepted && stored.acceptedPolicyVersion === config.version
+            ? previous?.accepted && previous.acceptedPolicyVersion === config.version
               ? {}
               : { accepted: true, acceptedPolicyVersion: config.version, acceptedAt: now }
             : { accepted: false, acceptedPolicyVersion: null, acceptedAt: null }
@@ -106,7 +98,7 @@ export async function saveApplicationDraft(
       const differs = Object.entries(data).some(
         ([key, value]) =>
           key !== "acceptedAt" &&
-          JSON.stringify(value) !== JSON.stringify(stored?.[key as keyof typeof stored] ?? null),
+          JSON.stringify(value) !== JSON.stringify(previous?.[key as keyof typeof previous] ?? null),
       );
       if (!differs) continue;
       changed.push(answer.criterionKey);
@@ -116,11 +108,7 @@ export async function saveApplicationDraft(
         update: data,
       });
     }
-    if (changed.length === 0) return { ok: true, savedAt: application.updatedAt, changed };
-    // No audit event per save: a draft's every keystroke is not a change of
-    // state, and each event takes the audit chain's global lock. Creation,
-    // submission and every later change of state are audited; the row's
-    // updatedAt says when the draft last changed.
+    if (changed.length === 0) return { ok: true, savedAt: locked.updatedAt, changed };
     await tx.application.update({ where: { id }, data: columns });
     return { ok: true, savedAt: now, changed };
   });
@@ -129,28 +117,23 @@ export async function saveApplicationDraft(
 /** Withdraws a draft or open application; the organisation is free to apply again. */
 export async function withdrawApplication(
   db: Database,
-  applicant: Applicant,
+  applicant: Viewer,
   id: string,
-  context: { baseUrl: string; project: string },
+  context: Pick<WorkflowContext, "baseUrl" | "project">,
 ): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ state: string }[]>`
-      SELECT state FROM "Application" WHERE id = ${id} AND "applicantId" = ${applicant.id} FOR UPDATE`;
-    if (!locked) return NOT_FOUND;
-    const application = await tx.application.findUniqueOrThrow({ where: { id } });
+    const application = await lockApplication(tx, id, { applicantId: applicant.id });
+    if (!application) return NOT_FOUND;
     if (application.state === "WITHDRAWN") return { ok: true };
-    if (!WITHDRAWABLE_STATES.includes(application.state)) {
-      return {
-        ok: false,
-        formError: `This application is ${STATE_LABELS[application.state].toLowerCase()}; it cannot be withdrawn.`,
-      };
+    if (!isIn(WITHDRAWABLE_STATES, application.state)) {
+      return failure(`This application is ${STATE_LABELS[application.state].toLowerCase()}; it cannot be withdrawn.`);
     }
     await tx.application.update({
       where: { id },
       data: { state: "WITHDRAWN", openOrganisationKey: null, decidedAt: new Date(), lastActivityAt: new Date() },
     });
     await recordAuditEvent(tx, {
-      actor: toActor(applicant),
+      actor: applicant,
       action: "application.withdrawn",
       subjectType: "Application",
       subjectId: id,

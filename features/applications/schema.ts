@@ -7,9 +7,6 @@ import { textInput } from "@/lib/input";
 // that z.flattenError puts every message next to its own field:
 //   answer:<key>, evidence:<key> (one URL per line), accept:<key> (checkbox)
 
-/** An application's id as it arrives in a form or a URL (a cuid). */
-export const ApplicationIdSchema = z.string().regex(/^[a-z0-9]{20,40}$/, "Unknown application");
-
 export const LIMITS = { name: 120, website: 300, list: 2_000, answer: 20_000, evidence: 4_000, items: 10 } as const;
 
 export function splitLines(value: string): string[] {
@@ -107,7 +104,7 @@ export function draftSchema(criteria: Criterion[]) {
     }
     if (criterion.kind === "acceptance") shape[`accept:${criterion.key}`] = z.enum(["on", "true", ""]).optional();
   }
-  return z.strictObject(shape);
+  return z.strictObject(shape).transform((values) => values as DraftValues);
 }
 
 /** What submitting needs: every field well formed and every criterion answered. */
@@ -133,14 +130,7 @@ export function submissionSchema(criteria: Criterion[]) {
   return z.strictObject(shape);
 }
 
-export type DraftInput = Record<string, string | undefined>;
+export const DRAFT_NOT_SAVED = "Nothing was saved: correct the fields marked below.";
 
-/** FormData to a plain object; Next's own `$ACTION…` fields are not the applicant's. */
-export function formToObject(form: FormData, drop: string[] = []): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of form.entries()) {
-    if (key.startsWith("$ACTION") || drop.includes(key) || typeof value !== "string") continue;
-    result[key] = value;
-  }
-  return result;
-}
+/** A draft as parsed: every known field, as typed (trimmed). */
+export type DraftValues = Record<string, string | undefined>;

@@ -1,20 +1,21 @@
 import { createHash } from "node:crypto";
-import { describeConflict, findDuplicate } from "@/features/applications/conflicts";
+import { type Conflict, describeConflict, findDuplicate } from "@/features/applications/duplicates";
 import { toFormValues } from "@/features/applications/form-values";
-import { advanceWhenReady } from "@/features/applications/lifecycle";
-import type { Applicant } from "@/features/applications/mutations";
-import { mailApplicant } from "@/features/applications/notify";
-import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
 import { submissionSchema } from "@/features/applications/schema";
-import { EDITABLE_STATES, organisationKey, STATE_LABELS } from "@/features/applications/states";
 import { recordAuditEvent } from "@/features/audit/mutations";
+import type { Viewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
 import { reviewerNoticeMail } from "@/features/mail/templates";
 import type { PortalConfig } from "@/features/portal-config/schema";
-import type { WorkflowContext } from "@/features/reviews/decision";
 import { createVouchRequest, findVouchingMember, latestVouchIsUsable } from "@/features/vouches/mutations";
+import { advanceWhenReady } from "@/features/workflow/advance";
+import type { WorkflowContext } from "@/features/workflow/context";
+import { lockApplication } from "@/features/workflow/lock";
+import { mailApplicant } from "@/features/workflow/mail-applicant";
+import { EDITABLE_STATES, isIn, organisationKey, REVIEWABLE_STATES, STATE_LABELS } from "@/features/workflow/states";
 import { Prisma } from "@/generated/prisma/client";
 import type { ApplicationState } from "@/generated/prisma/enums";
+import { type ActionFailure, type ActionResult, failure, invalid, NOT_FOUND } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimit } from "@/lib/rate-limit";
 
@@ -28,36 +29,34 @@ const NOT_A_VOUCHER =
  * double click or a second tab finds it already submitted and changes
  * nothing. Resubmission starts a new review round: earlier votes no longer count.
  */
+export type SubmissionResult = ActionResult<{ state: ApplicationState }> | (ActionFailure & { conflict: Conflict });
+
 export async function submitApplication(
   db: Database,
-  applicant: Applicant,
+  applicant: Viewer,
   id: string,
   config: Pick<PortalConfig, "criteria" | "version">,
   context: WorkflowContext,
-): Promise<ActionResult<{ state: ApplicationState }>> {
+): Promise<SubmissionResult> {
   // Each attempt says whether an address is a member's contact and whether a
   // domain is taken: limited, so that nobody can list the members by trying.
   const limit = await consumeRateLimit(db, `submit:${applicant.id}`, SUBMIT_ATTEMPTS_PER_HOUR, 60 * 60 * 1000);
   if (!limit.ok) {
     return {
-      ok: false,
-      formError: `Too many submission attempts; try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`,
+      ...failure(`Too many submission attempts; try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`),
+      retryAfterSeconds: limit.retryAfterSeconds,
     };
   }
   try {
     return await db.$transaction(async (tx) => {
-      const [locked] = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM "Application" WHERE id = ${id} AND "applicantId" = ${applicant.id} FOR UPDATE`;
+      const locked = await lockApplication(tx, id, { applicantId: applicant.id });
       if (!locked) return NOT_FOUND;
-      const application = await tx.application.findUniqueOrThrow({ where: { id }, include: { answers: true } });
-      if (application.state === "SUBMITTED" || application.state === "IN_REVIEW")
-        return { ok: true, state: application.state };
-      if (!EDITABLE_STATES.includes(application.state)) {
-        return {
-          ok: false,
-          formError: `This application is ${STATE_LABELS[application.state].toLowerCase()}; it cannot be submitted.`,
-        };
+      if (isIn(REVIEWABLE_STATES, locked.state)) return { ok: true, state: locked.state };
+      if (!isIn(EDITABLE_STATES, locked.state)) {
+        return failure(`This application is ${STATE_LABELS[locked.state].toLowerCase()}; it cannot be submitted.`);
       }
+      const answers = await tx.criterionAnswer.findMany({ where: { applicationId: id } });
+      const application = { ...locked, answers };
       const parsed = submissionSchema(config.criteria).safeParse(toFormValues(application, config));
       if (!parsed.success) return invalid(parsed.error, "Complete the fields marked below, then submit again.");
       const data = parsed.data as {
@@ -101,7 +100,7 @@ export async function submitApplication(
       const identity = identityFingerprint(key, data.orgDomains, data.listAddresses);
       // A voucher vouched for one organisation with these domains and
       // addresses: if a resubmission changes them, they are asked again.
-      const identityChanged = resubmission && (await lastSubmittedIdentity(tx, id)) !== identity;
+      const identityChanged = resubmission && application.submittedIdentity !== identity;
       const now = new Date();
       await tx.application.update({
         where: { id },
@@ -114,6 +113,7 @@ export async function submitApplication(
           listAddresses: data.listAddresses,
           securityAlias: data.securityAlias,
           voucherEmail: data.voucherEmail,
+          submittedIdentity: identity,
           ...(resubmission ? { round: { increment: 1 } } : {}),
         },
       });
@@ -161,10 +161,7 @@ export async function submitApplication(
   } catch (error) {
     // Two organisations' applications racing past the duplicate check meet the unique key.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      return {
-        ok: false,
-        formError: describeConflict({ kind: "application", name: null, href: null }),
-      };
+      return failure(describeConflict({ kind: "application", name: null, href: null }));
     }
     throw error;
   }
@@ -174,18 +171,4 @@ export async function submitApplication(
 function identityFingerprint(organisation: string, domains: string[], addresses: string[]): string {
   const normalized = [organisation, [...domains].sort(), [...addresses].sort()];
   return createHash("sha256").update(JSON.stringify(normalized)).digest("hex");
-}
-
-async function lastSubmittedIdentity(tx: Prisma.TransactionClient, applicationId: string): Promise<string | null> {
-  const event = await tx.auditEvent.findFirst({
-    where: {
-      subjectType: "Application",
-      subjectId: applicationId,
-      action: { in: ["application.submitted", "application.resubmitted"] },
-    },
-    orderBy: { id: "desc" },
-    select: { data: true },
-  });
-  const identity = (event?.data as { identity?: unknown } | null)?.identity;
-  return typeof identity === "string" ? identity : null;
 }

@@ -1,17 +1,19 @@
 import { createHash } from "node:crypto";
+import type { AuditAction } from "@/features/audit/actions";
 import type { Prisma } from "@/generated/prisma/client";
 
 // One chain for the whole log: the lock serialises writers so that each
 // event's prevHash is the hash of the event committed just before it.
 const AUDIT_CHAIN_LOCK = 7_240_311;
 
+/** Who did it: a signed-in person, someone holding a mailed link (no id), or the system. */
 export type Actor = { id: string | null; email: string | null };
 
 export const SYSTEM_ACTOR: Actor = { id: null, email: "system" };
 
 export type AuditInput = {
   actor: Actor;
-  action: string;
+  action: AuditAction;
   subjectType: string;
   subjectId: string;
   data?: Prisma.InputJsonObject;

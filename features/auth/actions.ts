@@ -3,16 +3,18 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { sessionCookieName } from "@/features/auth/data";
-import { endSession } from "@/features/auth/mutations";
+import { requireUser } from "@/features/auth/guards";
+import { signOut } from "@/features/auth/mutations";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 
 /** Ends the session in the database, then drops the cookie. */
-export async function signOut(): Promise<void> {
+export async function signOutAction(): Promise<void> {
+  const signedIn = await requireUser();
   const jar = await cookies();
   const name = sessionCookieName(getEnv().secureCookies);
   const token = jar.get(name)?.value;
-  if (token) await endSession(getDb(), token);
+  if (signedIn.ok && token) await signOut(getDb(), token);
   jar.delete(name);
   redirect("/");
 }

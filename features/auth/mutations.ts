@@ -3,9 +3,8 @@ import { recordAuditEvent } from "@/features/audit/mutations";
 import { hashSessionToken } from "@/features/auth/adapter";
 import { enqueueMail } from "@/features/mail/mutations";
 import { signInLinkMail } from "@/features/mail/templates";
+import { MINUTE_MS, SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
-
-export const SIGN_IN_LINK_TTL_MS = 10 * 60 * 1000;
 
 /** What next-auth stores for an e-mailed token (core/lib/utils hashToken), so its callback accepts ours. */
 export function hashVerificationToken(token: string, secret: string): string {
@@ -30,7 +29,7 @@ export async function createSignInLink(
       data: {
         identifier: input.email,
         token: hashVerificationToken(token, input.secret),
-        expires: new Date(Date.now() + SIGN_IN_LINK_TTL_MS),
+        expires: new Date(Date.now() + SIGN_IN_LINK_MINUTES * MINUTE_MS),
       },
     });
     await enqueueMail(tx, signInLinkMail(input.email, input.project, url.toString()));
@@ -38,7 +37,7 @@ export async function createSignInLink(
 }
 
 /** Ends a session in the database: the cookie is worthless from this moment. */
-export async function endSession(db: Database, sessionToken: string): Promise<void> {
+export async function signOut(db: Database, sessionToken: string): Promise<void> {
   await db.$transaction(async (tx) => {
     const session = await tx.session.findUnique({
       where: { sessionToken: hashSessionToken(sessionToken) },

@@ -6,8 +6,7 @@ import { portalAdapter } from "@/features/auth/adapter";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
 import { getEnv } from "@/lib/env";
-
-export const SIGN_IN_LINK_MINUTES = 10;
+import { SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
 
 /**
  * next-auth verifies e-mailed links (its callback consumes the one-use token

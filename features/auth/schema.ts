@@ -12,3 +12,5 @@ export const SignInRequestSchema = z.strictObject({
   email: EmailSchema,
   callbackUrl: CallbackPathSchema.optional(),
 });
+
+export type SignInRequest = z.infer<typeof SignInRequestSchema>;

@@ -1,13 +1,9 @@
-import { z } from "zod";
 import { createSignInLink } from "@/features/auth/mutations";
-import { SignInRequestSchema } from "@/features/auth/schema";
+import type { SignInRequest } from "@/features/auth/schema";
+import type { ActionResult } from "@/lib/action-result";
+import { SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimits } from "@/lib/rate-limit";
-
-export type SignInLinkResponse =
-  | { status: 200; body: { ok: true; message: string } }
-  | { status: 400; body: { ok: false; fieldErrors: Record<string, string[]>; formError?: string } }
-  | { status: 429; body: { ok: false; formError: string; retryAfterSeconds: number }; retryAfterSeconds: number };
 
 export const SIGN_IN_LIMITS = {
   perAddress: { limit: 5, windowMs: 15 * 60 * 1000 },
@@ -16,23 +12,14 @@ export const SIGN_IN_LIMITS = {
 
 // The same answer whether or not the address belongs to anyone: nothing here
 // tells an outsider who has an account.
-export const LINK_SENT_MESSAGE =
-  "If that address can receive mail, a sign-in link is on its way. It works once, for 10 minutes.";
+export const LINK_SENT_MESSAGE = `If that address can receive mail, a sign-in link is on its way. It works once, for ${SIGN_IN_LINK_MINUTES} minutes.`;
 
+/** Mails a sign-in link, within the per-address and per-client limits. */
 export async function requestSignInLink(
   db: Database,
-  input: unknown,
+  { email, callbackUrl }: SignInRequest,
   context: { clientAddress: string; baseUrl: string; secret: string; project: string },
-): Promise<SignInLinkResponse> {
-  const parsed = SignInRequestSchema.safeParse(input);
-  if (!parsed.success) {
-    const { fieldErrors, formErrors } = z.flattenError(parsed.error);
-    return {
-      status: 400,
-      body: { ok: false, fieldErrors, ...(formErrors.length ? { formError: formErrors.join(" ") } : {}) },
-    };
-  }
-  const { email, callbackUrl } = parsed.data;
+): Promise<ActionResult<{ message: string }>> {
   const limited = await consumeRateLimits(db, [
     { key: `signin:address:${email}`, ...SIGN_IN_LIMITS.perAddress },
     { key: `signin:client:${context.clientAddress}`, ...SIGN_IN_LIMITS.perClient },
@@ -40,15 +27,11 @@ export async function requestSignInLink(
   if (!limited.ok) {
     const minutes = Math.ceil(limited.retryAfterSeconds / 60);
     return {
-      status: 429,
+      ok: false,
+      formError: `Too many sign-in links were requested. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
       retryAfterSeconds: limited.retryAfterSeconds,
-      body: {
-        ok: false,
-        formError: `Too many sign-in links were requested. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-        retryAfterSeconds: limited.retryAfterSeconds,
-      },
     };
   }
   await createSignInLink(db, { email, callbackPath: callbackUrl ?? "/apply", ...context });
-  return { status: 200, body: { ok: true, message: LINK_SENT_MESSAGE } };
+  return { ok: true, message: LINK_SENT_MESSAGE };
 }

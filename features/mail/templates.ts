@@ -2,6 +2,8 @@
 // values only ever appear as escaped text; none reaches a header except the
 // validated recipient address.
 
+import { ALIAS_LINK_DAYS, SIGN_IN_LINK_MINUTES, VOUCH_LINK_DAYS } from "@/lib/link-lifetimes";
+
 export type MailMessage = { to: string; subject: string; text: string; html: string };
 
 type Block = { text: string } | { link: string; label: string } | { quote: string };
@@ -53,7 +55,7 @@ export function signInLinkMail(to: string, project: string, url: string): MailMe
   return compose(to, `Sign in to the ${project} distributors portal`, [
     { text: "Someone, hopefully you, asked to sign in to the distributors portal with this address." },
     { link: url, label: "Open the sign-in page" },
-    { text: "The link works once and expires in 10 minutes." },
+    { text: `The link works once and expires in ${SIGN_IN_LINK_MINUTES} minutes.` },
     SIGNATURE,
   ]);
 }
@@ -67,7 +69,9 @@ export function aliasVerificationMail(to: string, facts: ApplicationFacts, url: 
     },
     { text: "If this alias is monitored by that team, confirm it:" },
     { link: url, label: "Confirm the alias" },
-    { text: "The link expires in 7 days. If you do not recognise this application, ignore this message." },
+    {
+      text: `The link expires in ${ALIAS_LINK_DAYS} days. If you do not recognise this application, ignore this message.`,
+    },
   ]);
 }
 
@@ -77,7 +81,9 @@ export function vouchRequestMail(to: string, facts: ApplicationFacts, url: strin
       text: `${facts.applicantEmail} is applying for ${facts.distributionName} (${facts.organisation}) to join the ${facts.project} private distributors list and named you, as the contact of a current member, to vouch for them.`,
     },
     { link: url, label: "Read the application and answer" },
-    { text: "You can confirm or decline, with a comment for the security team. The link expires in 14 days." },
+    {
+      text: `You can confirm or decline, with a comment for the security team. The link expires in ${VOUCH_LINK_DAYS} days.`,
+    },
   ]);
 }
 

@@ -1,10 +1,10 @@
 import "server-only";
-import { APPLICANT_TIMELINE_ACTIONS } from "@/features/applications/data";
-import { ApplicationIdSchema } from "@/features/applications/schema";
-import { OPEN_STATES } from "@/features/applications/states";
+import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/actions";
+import type { TeamViewer } from "@/features/auth/data";
 import { isRecused } from "@/features/reviews/recusal";
 import type { QueueFilter } from "@/features/reviews/schema";
-import type { TeamViewer } from "@/features/team/data";
+import { ApplicationIdSchema } from "@/features/workflow/schema";
+import { OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 import { businessDaysBefore } from "@/lib/business-days";
 import { getDb } from "@/lib/db";
@@ -18,7 +18,7 @@ export const QUEUE_PAGE_SIZE = 20;
 export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, staleAfterBusinessDays: number) {
   const db = getDb();
   const staleBefore = businessDaysBefore(new Date(), staleAfterBusinessDays);
-  const where: Prisma.ApplicationWhereInput = { state: filter.state ? filter.state : { in: OPEN_STATES } };
+  const where: Prisma.ApplicationWhereInput = { state: filter.state ? filter.state : { in: [...OPEN_STATES] } };
   const and: Prisma.ApplicationWhereInput[] = [];
   if (filter.q) {
     and.push({
@@ -34,7 +34,7 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
       SELECT a.id FROM "Application" a JOIN "Vote" v ON v."applicationId" = a.id AND v.round = a.round
        WHERE v."reviewerId" = ${viewer.id}`;
     and.push(
-      { state: { in: ["SUBMITTED", "IN_REVIEW"] } },
+      { state: { in: [...REVIEWABLE_STATES] } },
       { id: { notIn: voted.map((row) => row.id) } },
       { NOT: { orgDomains: { hasSome: domainAndParents(domainOf(viewer.email)) } } },
       { applicantId: { not: viewer.id } },
@@ -105,9 +105,29 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
   const db = getDb();
   const application = await db.application.findUnique({
     where: { id },
-    include: {
+    select: {
+      id: true,
+      applicantId: true,
+      state: true,
+      round: true,
+      distributionName: true,
+      organisation: true,
+      website: true,
+      orgDomains: true,
+      listAddresses: true,
+      securityAlias: true,
+      voucherEmail: true,
       applicant: { select: { email: true } },
-      answers: true,
+      answers: {
+        select: {
+          criterionKey: true,
+          answer: true,
+          evidenceUrls: true,
+          accepted: true,
+          acceptedAt: true,
+          acceptedPolicyVersion: true,
+        },
+      },
       aliasVerifications: {
         orderBy: { createdAt: "desc" },
         select: { id: true, address: true, verifiedAt: true, expiresAt: true, createdAt: true },
@@ -143,7 +163,7 @@ async function recusedView(db: Database, application: Loaded) {
       select: { id: true, body: true, visibility: true, createdAt: true },
     }),
     db.auditEvent.findMany({
-      where: { subjectType: "Application", subjectId: application.id, action: { in: APPLICANT_TIMELINE_ACTIONS } },
+      where: { subjectType: "Application", subjectId: application.id, action: { in: [...APPLICANT_TIMELINE_ACTIONS] } },
       orderBy: { id: "asc" },
       select: { id: true, action: true, createdAt: true },
     }),

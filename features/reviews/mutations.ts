@@ -1,84 +1,43 @@
-import { mailApplicant } from "@/features/applications/notify";
-import { type ActionResult, invalid, NOT_FOUND } from "@/features/applications/results";
 import { recordAuditEvent } from "@/features/audit/mutations";
+import type { TeamViewer } from "@/features/auth/data";
 import type { Criterion } from "@/features/portal-config/schema";
-import type { WorkflowContext } from "@/features/reviews/decision";
-import {
-  conflictOfInterest,
-  lockApplication,
-  lockForJudgement,
-  type Reviewer,
-  startReview,
-} from "@/features/reviews/guards";
-import { ASSESSMENTS, AssessmentFormSchema, CommentSchema, RequestChangesSchema } from "@/features/reviews/schema";
+import { lockForJudgement, startReview } from "@/features/reviews/judgement";
+import type { AssessmentInput, CommentInput, RequestChangesInput } from "@/features/reviews/schema";
+import type { WorkflowContext } from "@/features/workflow/context";
+import { mailApplicant } from "@/features/workflow/mail-applicant";
+import { PAST_DRAFT_STATES } from "@/features/workflow/states";
+import type { ActionResult } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 
-/** Saves a reviewer's met / not met / needs information for each criterion, with notes. */
+/** Saves a reviewer's met / not met / needs information for the criteria they assessed, with notes. */
 export async function recordAssessments(
   db: Database,
-  reviewer: Reviewer,
-  applicationId: string,
-  input: unknown,
-  criteria: Criterion[],
+  reviewer: TeamViewer,
+  { applicationId, assessments }: AssessmentInput,
 ): Promise<ActionResult> {
-  const parsed = AssessmentFormSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-  const form = parsed.data;
-  const keys = new Set(criteria.map((criterion) => criterion.key));
-  const unknown = Object.keys(form).filter((field) => {
-    const [kind, key] = field.split(":");
-    return !((kind === "assessment" || kind === "note") && key && keys.has(key));
-  });
-  if (unknown.length) return { ok: false, formError: `Unknown fields: ${unknown.join(", ").slice(0, 200)}` };
-  const fieldErrors: Record<string, string[]> = {};
-  for (const criterion of criteria) {
-    const value = form[`assessment:${criterion.key}`];
-    if (value && !(ASSESSMENTS as readonly string[]).includes(value))
-      fieldErrors[`assessment:${criterion.key}`] = ["Choose met, not met or needs information"];
-    if ((form[`note:${criterion.key}`] ?? "").length > 5000)
-      fieldErrors[`note:${criterion.key}`] = ["Keep the note under 5,000 characters"];
-  }
-  if (Object.keys(fieldErrors).length) return { ok: false, fieldErrors };
-
   return db.$transaction(async (tx) => {
-    const locked = await lockForJudgement(tx, reviewer, applicationId, "Assessments are");
-    if ("refusal" in locked) return locked.refusal;
-    const { application } = locked;
-    const recorded: Record<string, string> = {};
-    for (const criterion of criteria) {
-      const assessment = form[`assessment:${criterion.key}`] as (typeof ASSESSMENTS)[number] | undefined;
-      if (!assessment) continue;
-      const note = (form[`note:${criterion.key}`] ?? "").trim();
+    const locked = await lockForJudgement(tx, reviewer, applicationId, { what: "Assessments are" });
+    if (!locked.ok) return locked;
+    const { round, state } = locked.application;
+    for (const { criterionKey, assessment, note } of assessments) {
       await tx.criterionAssessment.upsert({
         where: {
-          applicationId_round_reviewerId_criterionKey: {
-            applicationId,
-            round: application.round,
-            reviewerId: reviewer.id,
-            criterionKey: criterion.key,
-          },
+          applicationId_round_reviewerId_criterionKey: { applicationId, round, reviewerId: reviewer.id, criterionKey },
         },
-        create: {
-          applicationId,
-          round: application.round,
-          reviewerId: reviewer.id,
-          criterionKey: criterion.key,
-          assessment,
-          note,
-        },
+        create: { applicationId, round, reviewerId: reviewer.id, criterionKey, assessment, note },
         update: { assessment, note },
       });
-      recorded[criterion.key] = assessment;
     }
-    if (Object.keys(recorded).length === 0)
-      return { ok: false, formError: "Choose an assessment for at least one criterion." };
-    await startReview(tx, applicationId, application.state);
+    await startReview(tx, applicationId, state);
     await recordAuditEvent(tx, {
       actor: reviewer,
       action: "review.assessed",
       subjectType: "Application",
       subjectId: applicationId,
-      data: { round: application.round, assessments: recorded },
+      data: {
+        round,
+        assessments: Object.fromEntries(assessments.map((item) => [item.criterionKey, item.assessment])),
+      },
     });
     return { ok: true };
   });
@@ -87,18 +46,17 @@ export async function recordAssessments(
 /** A comment for the team only, or for the applicant too (then mailed to them). */
 export async function addComment(
   db: Database,
-  reviewer: Reviewer,
-  input: unknown,
+  reviewer: TeamViewer,
+  { applicationId, visibility, body }: CommentInput,
   context: WorkflowContext,
 ): Promise<ActionResult> {
-  const parsed = CommentSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-  const { applicationId, visibility, body } = parsed.data;
   return db.$transaction(async (tx) => {
-    const application = await lockApplication(tx, applicationId);
-    if (!application || application.state === "DRAFT") return NOT_FOUND;
-    const conflict = conflictOfInterest(reviewer, application);
-    if (conflict) return { ok: false, formError: conflict };
+    const locked = await lockForJudgement(tx, reviewer, applicationId, {
+      what: "Comments are",
+      states: PAST_DRAFT_STATES,
+    });
+    if (!locked.ok) return locked;
+    const { application } = locked;
     const comment = await tx.comment.create({ data: { applicationId, authorId: reviewer.id, visibility, body } });
     await recordAuditEvent(tx, {
       actor: reviewer,
@@ -123,17 +81,14 @@ export async function addComment(
 /** Sends the application back to the applicant, listing the criteria marked "needs information". */
 export async function requestChanges(
   db: Database,
-  reviewer: Reviewer,
-  input: unknown,
+  reviewer: TeamViewer,
+  { applicationId, message }: RequestChangesInput,
   criteria: Criterion[],
   context: WorkflowContext,
 ): Promise<ActionResult> {
-  const parsed = RequestChangesSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-  const { applicationId, message } = parsed.data;
   return db.$transaction(async (tx) => {
-    const locked = await lockForJudgement(tx, reviewer, applicationId, "Requests for changes are");
-    if ("refusal" in locked) return locked.refusal;
+    const locked = await lockForJudgement(tx, reviewer, applicationId, { what: "Requests for changes are" });
+    if (!locked.ok) return locked;
     const { application } = locked;
     const needing = await tx.criterionAssessment.findMany({
       where: { applicationId, round: application.round, assessment: "NEEDS_INFO" },
@@ -178,6 +133,8 @@ export async function requestChanges(
 
 /** Notes that this team member has opened the application ("who has not looked yet"). */
 export async function markViewed(db: Database, viewer: { id: string }, applicationId: string): Promise<void> {
+  const exists = await db.application.count({ where: { id: applicationId, state: { not: "DRAFT" } } });
+  if (!exists) return;
   await db.applicationView.upsert({
     where: { applicationId_userId: { applicationId, userId: viewer.id } },
     create: { applicationId, userId: viewer.id },

@@ -1,39 +1,34 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { notFound } from "next/navigation";
-import type { ActionResult } from "@/features/applications/results";
-import { formToObject } from "@/features/applications/schema";
-import { getTeamViewer } from "@/features/team/data";
+import { requireTeam } from "@/features/auth/guards";
 import { addTeamMember, changeTeamRole, removeTeamMember } from "@/features/team/mutations";
+import { AddTeamMemberSchema, ChangeRoleSchema, RemoveTeamMemberSchema } from "@/features/team/schema";
+import { type FormState, formFields, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 
-export type TeamFormState = ActionResult & { values?: Record<string, string> };
-
-async function requireOwner() {
-  const owner = await getTeamViewer("OWNER");
-  if (!owner) notFound();
-  return owner;
+export async function addTeamMemberAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const owner = await requireTeam("OWNER");
+  const values = formFields(form);
+  const input = parseInput(AddTeamMemberSchema, values);
+  const result = input.ok ? await addTeamMember(getDb(), owner, input.data) : input;
+  if (!result.ok) return { ...result, values };
+  revalidatePath("/team");
+  return { ok: true };
 }
 
-export async function addToTeam(_previous: TeamFormState, form: FormData): Promise<TeamFormState> {
-  const owner = await requireOwner();
-  const values = formToObject(form);
-  const result = await addTeamMember(getDb(), owner, values);
-  if (result.ok) revalidatePath("/team");
-  return result.ok ? { ok: true } : { ...result, values };
-}
-
-export async function changeRole(_previous: TeamFormState, form: FormData): Promise<TeamFormState> {
-  const owner = await requireOwner();
-  const result = await changeTeamRole(getDb(), owner, formToObject(form));
+export async function changeTeamRoleAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const owner = await requireTeam("OWNER");
+  const input = parseInput(ChangeRoleSchema, formFields(form));
+  const result = input.ok ? await changeTeamRole(getDb(), owner, input.data) : input;
   if (result.ok) revalidatePath("/team");
   return result;
 }
 
-export async function removeFromTeam(_previous: TeamFormState, form: FormData): Promise<TeamFormState> {
-  const owner = await requireOwner();
-  const result = await removeTeamMember(getDb(), owner, formToObject(form));
+export async function removeTeamMemberAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const owner = await requireTeam("OWNER");
+  const input = parseInput(RemoveTeamMemberSchema, formFields(form));
+  const result = input.ok ? await removeTeamMember(getDb(), owner, input.data) : input;
   if (result.ok) revalidatePath("/team");
   return result;
 }

@@ -1,6 +1,5 @@
-import { findSessionUser, sessionCookieName } from "@/features/auth/data";
+import { findSessionUser, findTeamRole, sessionCookieName } from "@/features/auth/data";
 import { isDevelopmentOutboxOpen } from "@/features/mail/data";
-import { findTeamRole } from "@/features/team/data";
 import type { Database } from "@/lib/prisma";
 
 // Pages that exist only for the security team (and the development outbox).

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { type ActionResult, invalid } from "@/features/applications/results";
 import { type Actor, recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
-import { AddTeamMemberSchema, ChangeRoleSchema, RemoveTeamMemberSchema } from "@/features/team/schema";
+import type { AddTeamMemberInput, ChangeRoleInput, RemoveTeamMemberInput } from "@/features/team/schema";
 import { Prisma } from "@/generated/prisma/client";
+import { type ActionResult, failure } from "@/lib/action-result";
 import { EmailSchema } from "@/lib/email";
 import type { Database } from "@/lib/prisma";
 
@@ -15,10 +15,11 @@ async function lockOwners(tx: Prisma.TransactionClient): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
-export async function addTeamMember(db: Database, actor: Actor, input: unknown): Promise<ActionResult> {
-  const parsed = AddTeamMemberSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-  const { email, role } = parsed.data;
+export async function addTeamMember(
+  db: Database,
+  actor: Actor,
+  { email, role }: AddTeamMemberInput,
+): Promise<ActionResult> {
   const already: ActionResult = { ok: false, fieldErrors: { email: [`${email} is already on the team.`] } };
   try {
     return await db.$transaction(async (tx): Promise<ActionResult> => {
@@ -41,16 +42,17 @@ export async function addTeamMember(db: Database, actor: Actor, input: unknown):
   }
 }
 
-export async function changeTeamRole(db: Database, actor: Actor, input: unknown): Promise<ActionResult> {
-  const parsed = ChangeRoleSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-  const { memberId, role } = parsed.data;
+export async function changeTeamRole(
+  db: Database,
+  actor: Actor,
+  { memberId, role }: ChangeRoleInput,
+): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
     const owners = await lockOwners(tx);
     const member = await tx.teamMember.findUnique({ where: { id: memberId } });
-    if (!member) return { ok: false, formError: "That person is no longer on the team." };
+    if (!member) return failure("That person is no longer on the team.");
     if (member.role === role) return { ok: true };
-    if (member.role === "OWNER" && owners.length <= 1) return { ok: false, formError: LAST_OWNER };
+    if (member.role === "OWNER" && owners.length <= 1) return failure(LAST_OWNER);
     await tx.teamMember.update({ where: { id: memberId }, data: { role } });
     await recordAuditEvent(tx, {
       actor,
@@ -64,14 +66,16 @@ export async function changeTeamRole(db: Database, actor: Actor, input: unknown)
 }
 
 /** Removes someone from the team and ends every session they have, at once. */
-export async function removeTeamMember(db: Database, actor: Actor, input: unknown): Promise<ActionResult> {
-  const parsed = RemoveTeamMemberSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
+export async function removeTeamMember(
+  db: Database,
+  actor: Actor,
+  { memberId }: RemoveTeamMemberInput,
+): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
     const owners = await lockOwners(tx);
-    const member = await tx.teamMember.findUnique({ where: { id: parsed.data.memberId } });
+    const member = await tx.teamMember.findUnique({ where: { id: memberId } });
     if (!member) return { ok: true };
-    if (member.role === "OWNER" && owners.length <= 1) return { ok: false, formError: LAST_OWNER };
+    if (member.role === "OWNER" && owners.length <= 1) return failure(LAST_OWNER);
     await tx.teamMember.delete({ where: { id: member.id } });
     const ended = await tx.session.deleteMany({
       where: { user: { email: member.email } },

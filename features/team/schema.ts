@@ -17,3 +17,7 @@ export const ChangeRoleSchema = z.strictObject({
 export const RemoveTeamMemberSchema = z.strictObject({
   memberId: RecordIdSchema,
 });
+
+export type AddTeamMemberInput = z.infer<typeof AddTeamMemberSchema>;
+export type ChangeRoleInput = z.infer<typeof ChangeRoleSchema>;
+export type RemoveTeamMemberInput = z.infer<typeof RemoveTeamMemberSchema>;

@@ -1,23 +1,22 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import type { ActionResult } from "@/features/applications/results";
-import { formToObject } from "@/features/applications/schema";
+import { requireLinkToken } from "@/features/auth/guards";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
-import { workflowContext } from "@/features/reviews/context";
 import { respondToVouch } from "@/features/vouches/mutations";
+import { VouchResponseSchema } from "@/features/vouches/schema";
+import { workflowContext } from "@/features/workflow/context";
+import { type FormState, formFields, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
-import { TokenSchema } from "@/lib/tokens";
-
-export type VouchFormState = ActionResult & { values?: Record<string, string> };
 
 /** The voucher's answer; the mailed token is the only credential. */
-export async function answerVouch(_previous: VouchFormState, form: FormData): Promise<VouchFormState> {
-  const values = formToObject(form, ["token"]);
-  const token = TokenSchema.safeParse(form.get("token"));
-  if (!token.success) return { ok: false, formError: "This link is not valid.", values };
-  const result = await respondToVouch(getDb(), token.data, values, workflowContext());
+export async function respondToVouchAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const link = requireLinkToken(form.get("token"));
+  const values = formFields(form, ["token"]);
+  if (!link.ok) return { ...link, values };
+  const input = parseInput(VouchResponseSchema, values);
+  const result = input.ok ? await respondToVouch(getDb(), link.token, input.data, workflowContext()) : input;
   if (!result.ok) return { ...result, values };
   deliverMailAfterResponse();
-  redirect(`/vouch/${token.data}`);
+  redirect(`/vouch/${link.token}`);
 }

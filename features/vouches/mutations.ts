@@ -1,19 +1,19 @@
-import { latestVouch } from "@/features/applications/checks";
-import { advanceWhenReady } from "@/features/applications/lifecycle";
-import { mailApplicant } from "@/features/applications/notify";
-import { type ActionResult, invalid } from "@/features/applications/results";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { vouchRequestMail } from "@/features/mail/templates";
-import type { WorkflowContext } from "@/features/reviews/decision";
-import { VouchResponseSchema } from "@/features/vouches/schema";
+import type { VouchResponse } from "@/features/vouches/schema";
+import { advanceWhenReady } from "@/features/workflow/advance";
+import type { WorkflowContext } from "@/features/workflow/context";
+import { mailApplicant } from "@/features/workflow/mail-applicant";
+import { latestVouch } from "@/features/workflow/readiness";
+import { isIn, OPEN_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
+import { type ActionResult, failure } from "@/lib/action-result";
+import { DAY_MS, VOUCH_LINK_DAYS } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
-import { hashToken, looksLikeToken, newToken } from "@/lib/tokens";
+import { hashToken, newToken } from "@/lib/tokens";
 
-export const VOUCH_TOKEN_TTL_MS = 14 * 24 * 60 * 60 * 1000;
-
-/** The current member whose contact address this is; only they can vouch. */
+/** The current member whose contact address this is exactly; only they can vouch. */
 export function findVouchingMember(tx: Prisma.TransactionClient, email: string) {
   return tx.member.findFirst({
     where: { status: "ACTIVE", contactEmail: email },
@@ -46,7 +46,7 @@ export async function createVouchRequest(
       memberId: input.member.id,
       voucherEmail: input.member.contactEmail,
       tokenHash: hash,
-      expiresAt: new Date(Date.now() + VOUCH_TOKEN_TTL_MS),
+      expiresAt: new Date(Date.now() + VOUCH_LINK_DAYS * DAY_MS),
     },
   });
   await recordAuditEvent(tx, {
@@ -70,18 +70,13 @@ export async function createVouchRequest(
 export async function respondToVouch(
   db: Database,
   token: string,
-  input: unknown,
+  { decision, comment }: VouchResponse,
   context: WorkflowContext,
 ): Promise<ActionResult<{ decision: "confirm" | "decline" }>> {
-  if (!looksLikeToken(token)) return { ok: false, formError: "This link is not valid." };
-  const parsed = VouchResponseSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-  const { decision, comment } = parsed.data;
   return db.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<
-      { id: string }[]
-    >`SELECT id FROM "Vouch" WHERE "tokenHash" = ${hashToken(token)} FOR UPDATE`;
-    if (!row) return { ok: false, formError: "This link is not valid." };
+    const [row] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Vouch" WHERE "tokenHash" = ${hashToken(token)} FOR UPDATE`;
+    if (!row) return failure("This link is not valid.");
     const vouch = await tx.vouch.findUniqueOrThrow({
       where: { id: row.id },
       include: {
@@ -91,16 +86,12 @@ export async function respondToVouch(
         },
       },
     });
-    if (vouch.status !== "PENDING")
-      return { ok: false, formError: "You have already answered this request. Thank you." };
-    if (vouch.expiresAt <= new Date())
-      return { ok: false, formError: "This request has expired; the applicant can ask again." };
+    if (vouch.status !== "PENDING") return failure("You have already answered this request. Thank you.");
+    if (vouch.expiresAt <= new Date()) return failure("This request has expired; the applicant can ask again.");
     if (vouch.member.status !== "ACTIVE" || vouch.member.contactEmail !== vouch.voucherEmail) {
-      return { ok: false, formError: "Only the contact of a current member can vouch." };
+      return failure("Only the contact of a current member can vouch.");
     }
-    if (!["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"].includes(vouch.application.state)) {
-      return { ok: false, formError: "This application is no longer open." };
-    }
+    if (!isIn(OPEN_STATES, vouch.application.state)) return failure("This application is no longer open.");
     await tx.vouch.update({
       where: { id: vouch.id },
       data: {

@@ -5,3 +5,4 @@ export const VouchResponseSchema = z.strictObject({
   decision: z.enum(["confirm", "decline"], { message: "Choose whether you vouch for them" }),
   comment: textInput(2000).default(""),
 });
+export type VouchResponse = z.infer<typeof VouchResponseSchema>;

@@ -1,12 +1,15 @@
 import path from "node:path";
+import type { Viewer } from "@/features/auth/data";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import type { Database } from "@/lib/prisma";
 
 export const config = loadPortalConfig(path.resolve(import.meta.dirname, "../../portal.config.json"));
 export const context = { baseUrl: "http://portal.test", project: config.project, quorum: config.quorum };
 
-export async function createUser(db: Database, email: string) {
-  return db.user.create({ data: { email }, select: { id: true, email: true } });
+/** A signed-up person who is not on the security team. */
+export async function createUser(db: Database, email: string): Promise<Viewer> {
+  const user = await db.user.create({ data: { email }, select: { id: true, email: true } });
+  return { ...user, role: null };
 }
 
 export async function createMember(

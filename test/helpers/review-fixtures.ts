@@ -1,8 +1,9 @@
-import { createDraftApplication, saveApplicationDraft } from "@/features/applications/mutations";
+import { startApplication } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
 import type { Database } from "@/lib/prisma";
 import { hashToken } from "@/lib/tokens";
 import { completeForm, config, context, createUser } from "@/test/helpers/fixtures";
+import { saveDraftForm } from "@/test/helpers/validated";
 
 let counter = 0;
 
@@ -14,10 +15,10 @@ export async function applicationReadyForReview(db: Database, options: { domain?
   counter++;
   const domain = options.domain ?? `vendor${counter}-${Date.now()}.example`;
   const applicant = await createUser(db, `lead@${domain}`);
-  const draft = await createDraftApplication(db, applicant, config);
+  const draft = await startApplication(db, applicant, config);
   if (!draft.ok) throw new Error("no draft");
   const alias = `kmesh-security@${domain}`;
-  const saved = await saveApplicationDraft(
+  const saved = await saveDraftForm(
     db,
     applicant,
     draft.id,

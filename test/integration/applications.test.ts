@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { confirmAliasVerification, sendAliasVerification } from "@/features/alias-verification/mutations";
+import { confirmAlias, sendAliasVerification } from "@/features/alias-verification/mutations";
 import { toFormValues } from "@/features/applications/form-values";
-import { createDraftApplication, saveApplicationDraft, withdrawApplication } from "@/features/applications/mutations";
+import { startApplication, withdrawApplication } from "@/features/applications/mutations";
 import { SUBMIT_ATTEMPTS_PER_HOUR, submitApplication } from "@/features/applications/submission";
+import type { Viewer } from "@/features/auth/data";
 import { deliverOutbox } from "@/features/mail/delivery";
-import { respondToVouch } from "@/features/vouches/mutations";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { completeForm, config, context, createMember, createUser } from "@/test/helpers/fixtures";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
+import { respondToVouchForm, saveDraftForm } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
@@ -45,11 +46,11 @@ async function newApplicant() {
   return createUser(db, `applicant${applicantCount}@umbrella${applicantCount}.example`);
 }
 
-async function draftWith(applicant: { id: string; email: string }, overrides: Record<string, string> = {}) {
-  const created = await createDraftApplication(db, applicant, config);
+async function draftWith(applicant: Viewer, overrides: Record<string, string> = {}) {
+  const created = await startApplication(db, applicant, config);
   if (!created.ok) throw new Error("draft not created");
   const n = applicantCount;
-  const saved = await saveApplicationDraft(
+  const saved = await saveDraftForm(
     db,
     applicant,
     created.id,
@@ -69,14 +70,14 @@ async function draftWith(applicant: { id: string; email: string }, overrides: Re
 describe("drafts", () => {
   it("keep everything typed, even incomplete or malformed, and give it back to the form", async () => {
     const applicant = await newApplicant();
-    const created = await createDraftApplication(db, applicant, config);
+    const created = await startApplication(db, applicant, config);
     if (!created.ok) throw new Error("no draft");
     const typed = {
       distributionName: "Half-typed",
       securityAlias: "not-an-address-yet",
       "answer:user-base": "We have users",
     };
-    const saved = await saveApplicationDraft(db, applicant, created.id, typed, config);
+    const saved = await saveDraftForm(db, applicant, created.id, typed, config);
     expect(saved).toMatchObject({
       ok: true,
       changed: expect.arrayContaining(["distributionName", "securityAlias", "user-base"]),
@@ -89,7 +90,7 @@ describe("drafts", () => {
     const applicant = await newApplicant();
     const id = await draftWith(applicant);
     const before = await db.application.findUniqueOrThrow({ where: { id } });
-    const withStatus = await saveApplicationDraft(
+    const withStatus = await saveDraftForm(
       db,
       applicant,
       id,
@@ -97,7 +98,7 @@ describe("drafts", () => {
       config,
     );
     expect(withStatus).toMatchObject({ ok: false, formError: expect.stringMatching(/Unrecognized key: "state"/) });
-    const tooLong = await saveApplicationDraft(db, applicant, id, { "answer:user-base": "x".repeat(20_001) }, config);
+    const tooLong = await saveDraftForm(db, applicant, id, { "answer:user-base": "x".repeat(20_001) }, config);
     expect(tooLong).toMatchObject({
       ok: false,
       fieldErrors: { "answer:user-base": [expect.stringMatching(/under 20,000/)] },
@@ -112,7 +113,7 @@ describe("drafts", () => {
     const owner = await newApplicant();
     const id = await draftWith(owner);
     const intruder = await newApplicant();
-    expect(await saveApplicationDraft(db, intruder, id, completeForm(), config)).toMatchObject({
+    expect(await saveDraftForm(db, intruder, id, completeForm(), config)).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/not yours/),
     });
@@ -139,8 +140,8 @@ describe("the security alias", () => {
     expect(message.mail.subject).toBe("Confirm this alias for the Kmesh distributors list");
     expect(message.mail.text).toContain(applicant.email);
     const token = linkIn(message.mail.text ?? "", "/verify-alias/");
-    expect(await confirmAliasVerification(db, token, context)).toEqual({ ok: true });
-    expect(await confirmAliasVerification(db, token, context)).toMatchObject({
+    expect(await confirmAlias(db, token, context)).toEqual({ ok: true });
+    expect(await confirmAlias(db, token, context)).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/already used/),
     });
@@ -160,11 +161,11 @@ describe("the security alias", () => {
       where: { applicationId: id },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
-    expect(await confirmAliasVerification(db, token, context)).toMatchObject({
+    expect(await confirmAlias(db, token, context)).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/expired/),
     });
-    expect(await confirmAliasVerification(db, "A".repeat(43), context)).toMatchObject({
+    expect(await confirmAlias(db, "A".repeat(43), context)).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/not valid/),
     });
@@ -192,7 +193,7 @@ describe("submitting", () => {
       ok: false,
       fieldErrors: { "answer:track-record": [expect.any(String)], "accept:embargo-policy": ["Accept this to apply"] },
     });
-    await saveApplicationDraft(
+    await saveDraftForm(
       db,
       applicant,
       id,
@@ -238,12 +239,12 @@ describe("submitting", () => {
         .text ?? "",
       "/verify-alias/",
     );
-    expect(await confirmAliasVerification(db, aliasToken, context)).toEqual({ ok: true });
+    expect(await confirmAlias(db, aliasToken, context)).toEqual({ ok: true });
     expect((await db.application.findUniqueOrThrow({ where: { id } })).state).toBe("SUBMITTED");
 
     const vouchToken = linkIn(vouchMail.mail.text ?? "", "/vouch/");
     expect(
-      await respondToVouch(
+      await respondToVouchForm(
         db,
         vouchToken,
         { decision: "confirm", comment: "We work with them upstream.", extra: "x" },
@@ -251,9 +252,14 @@ describe("submitting", () => {
       ),
     ).toMatchObject({ ok: false });
     expect(
-      await respondToVouch(db, vouchToken, { decision: "confirm", comment: "We work with them upstream." }, context),
+      await respondToVouchForm(
+        db,
+        vouchToken,
+        { decision: "confirm", comment: "We work with them upstream." },
+        context,
+      ),
     ).toEqual({ ok: true, decision: "confirm" });
-    expect(await respondToVouch(db, vouchToken, { decision: "decline" }, context)).toMatchObject({
+    expect(await respondToVouchForm(db, vouchToken, { decision: "decline" }, context)).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/already answered/),
     });
@@ -365,13 +371,13 @@ describe("vouching", () => {
       "/vouch/",
     );
     await db.member.update({ where: { id: member.id }, data: { status: "REMOVED", activeOrganisationKey: null } });
-    expect(await respondToVouch(db, token, { decision: "confirm" }, context)).toMatchObject({
+    expect(await respondToVouchForm(db, token, { decision: "confirm" }, context)).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/current member/),
     });
     await db.member.update({ where: { id: member.id }, data: { status: "ACTIVE" } });
     await db.vouch.updateMany({ where: { applicationId: id }, data: { expiresAt: new Date(Date.now() - 1) } });
-    expect(await respondToVouch(db, token, { decision: "confirm" }, context)).toMatchObject({
+    expect(await respondToVouchForm(db, token, { decision: "confirm" }, context)).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/expired/),
     });

@@ -23,7 +23,7 @@ describe("audit events", () => {
         db.$transaction((tx) =>
           recordAuditEvent(tx, {
             actor,
-            action: "test.event",
+            action: "application.reminded",
             subjectType: "Test",
             subjectId: String(i),
             data: { i, b: { z: 1, a: 2 } },
@@ -56,11 +56,11 @@ describe("audit events", () => {
     const { db } = database;
     await expect(
       db.$transaction(async (tx) => {
-        await recordAuditEvent(tx, { actor, action: "test.rolled-back", subjectType: "Test", subjectId: "x" });
+        await recordAuditEvent(tx, { actor, action: "application.escalated", subjectType: "Test", subjectId: "x" });
         throw new Error("the change failed");
       }),
     ).rejects.toThrow("the change failed");
-    expect(await db.auditEvent.count({ where: { action: "test.rolled-back" } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { action: "application.escalated", subjectId: "x" } })).toBe(0);
     expect((await verifyAuditChain(db)).ok).toBe(true);
   });
 

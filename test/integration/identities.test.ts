@@ -4,16 +4,16 @@
 // `p%@globex.example` passed as a voucher. Each of those is tried here.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sendAliasVerification } from "@/features/alias-verification/mutations";
-import { createDraftApplication, saveApplicationDraft } from "@/features/applications/mutations";
+import { startApplication } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
 import { portalAdapter } from "@/features/auth/adapter";
-import { approveWhenDecided } from "@/features/reviews/decision";
-import { findTeamRole } from "@/features/team/data";
-import { addTeamMember } from "@/features/team/mutations";
+import { findTeamRole } from "@/features/auth/data";
+import { approveWhenDecided } from "@/features/workflow/decision";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { completeForm, config, context, createMember, createUser } from "@/test/helpers/fixtures";
 import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+import { addTeamMemberForm, saveDraftForm } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
@@ -59,7 +59,7 @@ describe("sign-in", () => {
 describe("the roster", () => {
   it("gives a role to the rostered address only", async () => {
     const owner = await createReviewer(db, "owner@kmesh.example", "OWNER");
-    expect(await addTeamMember(db, owner, { email: "New.Reviewer@kmesh.example", role: "REVIEWER" })).toEqual({
+    expect(await addTeamMemberForm(db, owner, { email: "New.Reviewer@kmesh.example", role: "REVIEWER" })).toEqual({
       ok: true,
     });
     expect(await findTeamRole(db, "new.reviewer@kmesh.example")).toBe("REVIEWER");
@@ -101,10 +101,10 @@ async function submittedWith(overrides: Record<string, string>) {
   applicants++;
   const domain = `vendor${applicants}.example`;
   const applicant = await createUser(db, overrides.applicantEmail ?? `lead@${domain}`);
-  const draft = await createDraftApplication(db, applicant, config);
+  const draft = await startApplication(db, applicant, config);
   if (!draft.ok) throw new Error("no draft");
   const { applicantEmail: _, ...fields } = overrides;
-  await saveApplicationDraft(
+  await saveDraftForm(
     db,
     applicant,
     draft.id,

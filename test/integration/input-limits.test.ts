@@ -2,16 +2,14 @@
 // instead of a 500, and draft saves are limited per person and no longer
 // write an audit event each (they took the audit chain's global lock).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createDraftApplication, DRAFT_SAVES, saveApplicationDraft } from "@/features/applications/mutations";
-import { addComment } from "@/features/reviews/mutations";
+import { DRAFT_SAVES, startApplication } from "@/features/applications/mutations";
 import { parseQueueFilter } from "@/features/reviews/schema";
-import { removeTeamMember } from "@/features/team/mutations";
-import { respondToVouch } from "@/features/vouches/mutations";
 import { CONTROL_CHARACTER_MESSAGE } from "@/lib/input";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { config, context, createMember, createUser } from "@/test/helpers/fixtures";
 import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+import { addCommentForm, removeTeamMemberForm, respondToVouchForm, saveDraftForm } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
@@ -38,9 +36,9 @@ const NUL = "\u0000";
 describe("control characters", () => {
   it("in a draft's answer are refused beside the field, and nothing is saved", async () => {
     const applicant = await createUser(db, "nul@umbrella.example");
-    const draft = await createDraftApplication(db, applicant, config);
+    const draft = await startApplication(db, applicant, config);
     if (!draft.ok) throw new Error("no draft");
-    const saved = await saveApplicationDraft(
+    const saved = await saveDraftForm(
       db,
       applicant,
       draft.id,
@@ -50,13 +48,7 @@ describe("control characters", () => {
     expect(saved).toMatchObject({ ok: false, fieldErrors: { "answer:user-base": [CONTROL_CHARACTER_MESSAGE] } });
     expect((await db.application.findUniqueOrThrow({ where: { id: draft.id } })).distributionName).toBe("");
     // Tabs and line breaks are text, not control characters to refuse.
-    const kept = await saveApplicationDraft(
-      db,
-      applicant,
-      draft.id,
-      { "answer:user-base": "Line one\r\n\tLine two" },
-      config,
-    );
+    const kept = await saveDraftForm(db, applicant, draft.id, { "answer:user-base": "Line one\r\n\tLine two" }, config);
     expect(kept).toMatchObject({ ok: true });
   });
 
@@ -64,11 +56,11 @@ describe("control characters", () => {
     const { id } = await applicationReadyForReview(db);
     const reviewer = await createReviewer(db, "reviewer@kmesh.example", "OWNER");
     expect(
-      await addComment(db, reviewer, { applicationId: id, visibility: "INTERNAL", body: `a${NUL}b` }, context),
+      await addCommentForm(db, reviewer, { applicationId: id, visibility: "INTERNAL", body: `a${NUL}b` }, context),
     ).toMatchObject({ ok: false, fieldErrors: { body: [CONTROL_CHARACTER_MESSAGE] } });
-    expect(await removeTeamMember(db, reviewer, { memberId: `abc${NUL}` })).toMatchObject({ ok: false });
+    expect(await removeTeamMemberForm(db, reviewer, { memberId: `abc${NUL}` })).toMatchObject({ ok: false });
     expect(
-      await respondToVouch(db, "A".repeat(43), { decision: "confirm", comment: `yes${NUL}` }, context),
+      await respondToVouchForm(db, "A".repeat(43), { decision: "confirm", comment: `yes${NUL}` }, context),
     ).toMatchObject({ ok: false, fieldErrors: { comment: [CONTROL_CHARACTER_MESSAGE] } });
 
     expect(parseQueueFilter({ q: `acme${NUL}`, state: "IN_REVIEW" })).toEqual({
@@ -91,11 +83,11 @@ describe("control characters", () => {
 describe("draft saves", () => {
   it("are limited per person, with the time to wait", async () => {
     const applicant = await createUser(db, "typist@umbrella.example");
-    const draft = await createDraftApplication(db, applicant, config);
+    const draft = await startApplication(db, applicant, config);
     if (!draft.ok) throw new Error("no draft");
     const results = [];
     for (let i = 0; i <= DRAFT_SAVES.limit; i++) {
-      results.push(await saveApplicationDraft(db, applicant, draft.id, { distributionName: `Mesh ${i}` }, config));
+      results.push(await saveDraftForm(db, applicant, draft.id, { distributionName: `Mesh ${i}` }, config));
     }
     expect(results.slice(0, -1).every((result) => result.ok)).toBe(true);
     expect(results.at(-1)).toMatchObject({
@@ -105,20 +97,20 @@ describe("draft saves", () => {
     });
     // Another person's saves are not held up by this one's.
     const other = await createUser(db, "other-typist@umbrella.example");
-    const otherDraft = await createDraftApplication(db, other, config);
+    const otherDraft = await startApplication(db, other, config);
     if (!otherDraft.ok) throw new Error("no draft");
-    expect(await saveApplicationDraft(db, other, otherDraft.id, { distributionName: "Other" }, config)).toMatchObject({
+    expect(await saveDraftForm(db, other, otherDraft.id, { distributionName: "Other" }, config)).toMatchObject({
       ok: true,
     });
   });
 
   it("write no audit event; the draft's creation is audited and its updatedAt moves", async () => {
     const applicant = await createUser(db, "quiet@umbrella.example");
-    const draft = await createDraftApplication(db, applicant, config);
+    const draft = await startApplication(db, applicant, config);
     if (!draft.ok) throw new Error("no draft");
     const before = await db.application.findUniqueOrThrow({ where: { id: draft.id } });
     for (const name of ["Q", "Qu", "Qui", "Quiet Mesh"]) {
-      await saveApplicationDraft(db, applicant, draft.id, { distributionName: name }, config);
+      await saveDraftForm(db, applicant, draft.id, { distributionName: name }, config);
     }
     const events = await db.auditEvent.findMany({ where: { subjectId: draft.id }, select: { action: true } });
     expect(events.map((event) => event.action)).toEqual(["application.created"]);

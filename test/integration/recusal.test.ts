@@ -3,12 +3,11 @@
 // status: nothing of the team's deliberation, in any view. And recusal holds
 // for every judgement, an owner's rejection included.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { castVote, rejectApplication } from "@/features/reviews/decision";
-import { addComment, recordAssessments } from "@/features/reviews/mutations";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { config, context, createMember } from "@/test/helpers/fixtures";
 import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+import { addCommentForm, castVoteForm, recordAssessmentsForm, rejectApplicationForm } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
@@ -38,16 +37,21 @@ beforeAll(async () => {
   insider = await createReviewer(db, `psirt@eu.${application.domain}`);
   insiderOwner = await createReviewer(db, `ciso@${application.domain}`, "OWNER");
   const id = application.id;
-  await castVote(db, reviewer, { applicationId: id, choice: "REJECT", reason: SECRET_REASON }, context);
-  await recordAssessments(
+  await castVoteForm(db, reviewer, { applicationId: id, choice: "REJECT", reason: SECRET_REASON }, context);
+  await recordAssessmentsForm(
     db,
     reviewer,
     id,
     { "assessment:user-base": "NEEDS_INFO", "note:user-base": SECRET_NOTE },
     config.criteria,
   );
-  await addComment(db, reviewer, { applicationId: id, visibility: "INTERNAL", body: SECRET_COMMENT }, context);
-  await addComment(db, reviewer, { applicationId: id, visibility: "APPLICANT", body: "Please add links." }, context);
+  await addCommentForm(db, reviewer, { applicationId: id, visibility: "INTERNAL", body: SECRET_COMMENT }, context);
+  await addCommentForm(
+    db,
+    reviewer,
+    { applicationId: id, visibility: "APPLICANT", body: "Please add links." },
+    context,
+  );
   await db.vouch.updateMany({ where: { applicationId: id }, data: { comment: VOUCHER_COMMENT } });
 });
 afterAll(async () => {
@@ -92,7 +96,7 @@ describe("a recused reviewer", () => {
   });
 
   it("cannot reject, even as an owner", async () => {
-    const refused = await rejectApplication(
+    const refused = await rejectApplicationForm(
       db,
       insiderOwner,
       { applicationId: application.id, reason: "Rejecting my own organisation's application." },

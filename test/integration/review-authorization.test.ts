@@ -74,11 +74,16 @@ const form = (fields: Record<string, string>) => {
 function everyReviewEntryPoint() {
   const id = applicationId;
   return [
-    () => reviewActions.vote({ ok: true }, form({ applicationId: id, choice: "APPROVE" })),
-    () => reviewActions.assess({ ok: true }, form({ applicationId: id, "assessment:user-base": "MET" })),
-    () => reviewActions.comment({ ok: true }, form({ applicationId: id, visibility: "INTERNAL", body: "hi" })),
-    () => reviewActions.askForChanges({ ok: true }, form({ applicationId: id, message: "more" })),
-    () => reviewActions.reject({ ok: true }, form({ applicationId: id, reason: "No track record at all." })),
+    () => reviewActions.castVoteAction({ ok: true }, form({ applicationId: id, choice: "APPROVE" })),
+    () =>
+      reviewActions.recordAssessmentsAction({ ok: true }, form({ applicationId: id, "assessment:user-base": "MET" })),
+    () => reviewActions.addCommentAction({ ok: true }, form({ applicationId: id, visibility: "INTERNAL", body: "hi" })),
+    () => reviewActions.requestChangesAction({ ok: true }, form({ applicationId: id, message: "more" })),
+    () =>
+      reviewActions.rejectApplicationAction(
+        { ok: true },
+        form({ applicationId: id, reason: "No track record at all." }),
+      ),
     () => pages.queue({ searchParams: Promise.resolve({}) }),
     () => pages.detail({ params: Promise.resolve({ id }) }),
     () => pages.members(),
@@ -87,10 +92,11 @@ function everyReviewEntryPoint() {
 
 function everyOwnerEntryPoint() {
   return [
-    () => teamActions.addToTeam({ ok: true }, form({ email: "x@kmesh.example", role: "OWNER" })),
-    () => teamActions.changeRole({ ok: true }, form({ memberId: "x", role: "OWNER" })),
-    () => teamActions.removeFromTeam({ ok: true }, form({ memberId: "x" })),
-    () => reviewActions.reject({ ok: true }, form({ applicationId, reason: "No track record at all." })),
+    () => teamActions.addTeamMemberAction({ ok: true }, form({ email: "x@kmesh.example", role: "OWNER" })),
+    () => teamActions.changeTeamRoleAction({ ok: true }, form({ memberId: "x", role: "OWNER" })),
+    () => teamActions.removeTeamMemberAction({ ok: true }, form({ memberId: "x" })),
+    () =>
+      reviewActions.rejectApplicationAction({ ok: true }, form({ applicationId, reason: "No track record at all." })),
     () => pages.team(),
   ];
 }
@@ -125,12 +131,15 @@ describe("outside the security team", () => {
     cookie = await sessionFor("leaving@kmesh.example");
     const member = await db.teamMember.create({ data: { email: "leaving@kmesh.example", role: "REVIEWER" } });
     expect(
-      await reviewActions.comment({ ok: true }, form({ applicationId, visibility: "INTERNAL", body: "Still here" })),
+      await reviewActions.addCommentAction(
+        { ok: true },
+        form({ applicationId, visibility: "INTERNAL", body: "Still here" }),
+      ),
     ).toMatchObject({ ok: true });
 
     const ownerCookie = await sessionFor("owner@kmesh.example");
     cookie = ownerCookie;
-    expect(await teamActions.removeFromTeam({ ok: true }, form({ memberId: member.id }))).toEqual({ ok: true });
+    expect(await teamActions.removeTeamMemberAction({ ok: true }, form({ memberId: member.id }))).toEqual({ ok: true });
 
     cookie = "cookie-leaving@kmesh.example";
     for (const call of everyReviewEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);

@@ -1,13 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toFormValues } from "@/features/applications/form-values";
-import { saveApplicationDraft } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
-import { castVote, rejectApplication } from "@/features/reviews/decision";
-import { addComment, recordAssessments, requestChanges } from "@/features/reviews/mutations";
+import type { Viewer } from "@/features/auth/data";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { config, context, createMember } from "@/test/helpers/fixtures";
 import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+import {
+  addCommentForm,
+  castVoteForm,
+  recordAssessmentsForm,
+  rejectApplicationForm,
+  requestChangesForm,
+  saveDraftForm,
+} from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
@@ -34,18 +40,18 @@ afterAll(async () => {
 
 /** The applicant edits the stored application (as the form would show it) and submits it again. */
 async function editAndResubmit(
-  applicant: { id: string; email: string },
+  applicant: Viewer,
   id: string,
   change: (form: Record<string, string>) => Record<string, string>,
 ) {
   const stored = await db.application.findUniqueOrThrow({ where: { id }, include: { answers: true } });
-  const saved = await saveApplicationDraft(db, applicant, id, change(toFormValues(stored, config)), config);
+  const saved = await saveDraftForm(db, applicant, id, change(toFormValues(stored, config)), config);
   if (!saved.ok) throw new Error(JSON.stringify(saved));
   return submitApplication(db, applicant, id, config, context);
 }
 
 const vote = (reviewer: typeof first, applicationId: string, choice: string, reason = "") =>
-  castVote(db, reviewer, { applicationId, choice, reason }, context);
+  castVoteForm(db, reviewer, { applicationId, choice, reason }, context);
 
 describe("votes", () => {
   it("approve once the quorum is reached by the last vote, creating exactly one member with its addresses", async () => {
@@ -101,7 +107,9 @@ describe("votes", () => {
       ok: false,
       formError: expect.stringMatching(/recused/),
     });
-    expect(await recordAssessments(db, insider, id, { "assessment:user-base": "MET" }, config.criteria)).toMatchObject({
+    expect(
+      await recordAssessmentsForm(db, insider, id, { "assessment:user-base": "MET" }, config.criteria),
+    ).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/recused/),
     });
@@ -125,7 +133,7 @@ describe("votes", () => {
       Array.from({ length: 50 }, (_, i) => {
         const reviewer = reviewers[i % reviewers.length] as (typeof reviewers)[number];
         if (i % 7 === 3 && reviewer.role === "OWNER") {
-          return rejectApplication(
+          return rejectApplicationForm(
             db,
             reviewer,
             { applicationId: id, reason: "Rejected in the race by an owner." },
@@ -158,7 +166,7 @@ describe("who counts", () => {
     const other = await applicationReadyForReview(db);
     const insider = await createReviewer(db, `someone@${other.domain}`);
     expect(
-      await addComment(
+      await addCommentForm(
         db,
         insider,
         { applicationId: other.id, visibility: "INTERNAL", body: "Looks fine to me." },
@@ -174,7 +182,7 @@ describe("assessments, comments and requests for changes", () => {
     const { id, applicant } = await applicationReadyForReview(db);
     await vote(first, id, "APPROVE");
     expect(
-      await recordAssessments(
+      await recordAssessmentsForm(
         db,
         first,
         id,
@@ -186,15 +194,19 @@ describe("assessments, comments and requests for changes", () => {
         config.criteria,
       ),
     ).toEqual({ ok: true });
-    expect(await recordAssessments(db, first, id, { "assessment:user-base": "MAYBE" }, config.criteria)).toMatchObject({
+    expect(
+      await recordAssessmentsForm(db, first, id, { "assessment:user-base": "MAYBE" }, config.criteria),
+    ).toMatchObject({
       ok: false,
     });
-    expect(await recordAssessments(db, first, id, { "assessment:nonexistent": "MET" }, config.criteria)).toMatchObject({
+    expect(
+      await recordAssessmentsForm(db, first, id, { "assessment:nonexistent": "MET" }, config.criteria),
+    ).toMatchObject({
       ok: false,
     });
 
     expect(
-      await addComment(
+      await addCommentForm(
         db,
         first,
         { applicationId: id, visibility: "INTERNAL", body: "Checked their advisories page." },
@@ -207,7 +219,7 @@ describe("assessments, comments and requests for changes", () => {
       }),
     ).toBe(0);
     expect(
-      await addComment(
+      await addCommentForm(
         db,
         first,
         { applicationId: id, visibility: "APPLICANT", body: "Thanks, looking good so far." },
@@ -221,7 +233,7 @@ describe("assessments, comments and requests for changes", () => {
     ).toBe(1);
 
     expect(
-      await requestChanges(
+      await requestChangesForm(
         db,
         second,
         { applicationId: id, message: "Please add the CVE list." },
@@ -254,7 +266,7 @@ describe("assessments, comments and requests for changes", () => {
 
   it("asks the voucher again when a resubmission changes the organisation's domains or addresses", async () => {
     const { id, applicant } = await applicationReadyForReview(db);
-    await requestChanges(
+    await requestChangesForm(
       db,
       first,
       { applicationId: id, message: "Subscribe your PSIRT alias too." },
@@ -276,14 +288,14 @@ describe("assessments, comments and requests for changes", () => {
   it("only an owner rejects, with a reason that is mailed", async () => {
     const { id, applicant } = await applicationReadyForReview(db);
     expect(
-      await rejectApplication(db, first, { applicationId: id, reason: "Not a distribution at all." }, context),
+      await rejectApplicationForm(db, first, { applicationId: id, reason: "Not a distribution at all." }, context),
     ).toMatchObject({ ok: false });
-    expect(await rejectApplication(db, owner, { applicationId: id, reason: "" }, context)).toMatchObject({
+    expect(await rejectApplicationForm(db, owner, { applicationId: id, reason: "" }, context)).toMatchObject({
       ok: false,
       fieldErrors: { reason: [expect.any(String)] },
     });
     expect(
-      await rejectApplication(
+      await rejectApplicationForm(
         db,
         owner,
         { applicationId: id, reason: "A rebuild of another vendor's distribution." },

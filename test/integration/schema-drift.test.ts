@@ -2,8 +2,14 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffShapes, readPrismaSchema, type SchemaShape, shapeFromDatabase, shapeFromPrisma } from "@/lib/schema-drift";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import {
+  diffShapes,
+  readPrismaSchema,
+  type SchemaShape,
+  shapeFromDatabase,
+  shapeFromPrisma,
+} from "@/test/helpers/schema-drift";
 
 let database: TestDatabase;
 let client: pg.Client;

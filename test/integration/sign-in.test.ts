@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSessionToken, portalAdapter } from "@/features/auth/adapter";
 import { findSessionUser } from "@/features/auth/data";
-import { endSession, hashVerificationToken } from "@/features/auth/mutations";
+import { hashVerificationToken, signOut } from "@/features/auth/mutations";
+import { SignInRequestSchema } from "@/features/auth/schema";
 import { LINK_SENT_MESSAGE, requestSignInLink, SIGN_IN_LIMITS } from "@/features/auth/sign-in-link";
 import { deliverOutbox } from "@/features/mail/delivery";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { createUser } from "@/test/helpers/fixtures";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
+import { validated } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
@@ -30,12 +32,16 @@ afterAll(async () => {
   await database.drop();
 });
 
+/** What the /signin/link route does with a body: parse, then ask. */
+const ask = (input: unknown, ctx = context()) =>
+  validated(SignInRequestSchema, input, (request) => requestSignInLink(db, request, ctx));
+
 describe("asking for a sign-in link", () => {
   it("mails a one-use link to a confirmation page and answers the same for known and unknown addresses", async () => {
     await createUser(db, "known@acme.example");
-    const known = await requestSignInLink(db, { email: "Known@ACME.example", callbackUrl: "/apply" }, context());
-    const unknown = await requestSignInLink(db, { email: "nobody@nowhere.example" }, context());
-    expect(known).toEqual({ status: 200, body: { ok: true, message: LINK_SENT_MESSAGE } });
+    const known = await ask({ email: "Known@ACME.example", callbackUrl: "/apply" });
+    const unknown = await ask({ email: "nobody@nowhere.example" });
+    expect(known).toEqual({ ok: true, message: LINK_SENT_MESSAGE });
     expect(unknown).toEqual(known);
 
     await deliverOutbox(db, { smtpUrl: mail.url, from: "portal@kmesh.example", baseUrl: "http://portal.test" });
@@ -63,14 +69,14 @@ describe("asking for a sign-in link", () => {
       "d@x.example\r\nBcc: e@y.example",
       "d＠x.example",
     ]) {
-      expect(await requestSignInLink(db, { email }, context())).toMatchObject({
-        status: 400,
-        body: { fieldErrors: { email: ["Enter one e-mail address, like security@example.com"] } },
+      expect(await ask({ email })).toMatchObject({
+        ok: false,
+        fieldErrors: { email: ["Enter one e-mail address, like security@example.com"] },
       });
     }
-    expect(await requestSignInLink(db, { email: "d@x.example", admin: true }, context())).toMatchObject({
-      status: 400,
-      body: { formError: expect.stringMatching(/Unrecognized key/) },
+    expect(await ask({ email: "d@x.example", admin: true })).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/Unrecognized key/),
     });
     expect(await db.outboxMail.count({ where: { to: { contains: "x.example" } } })).toBe(0);
   });
@@ -78,19 +84,19 @@ describe("asking for a sign-in link", () => {
   it("is limited per address and per client, with the time to wait", async () => {
     const results = [];
     for (let i = 0; i <= SIGN_IN_LIMITS.perAddress.limit; i++) {
-      results.push(await requestSignInLink(db, { email: "target@victim.example" }, context(`198.51.100.${i}`)));
+      results.push(await ask({ email: "target@victim.example" }, context(`198.51.100.${i}`)));
     }
     const last = results.at(-1);
-    expect(results.slice(0, -1).every((result) => result.status === 200)).toBe(true);
-    expect(last).toMatchObject({ status: 429, body: { formError: expect.stringMatching(/Try again in \d+ minutes/) } });
-    expect(last?.status === 429 && last.retryAfterSeconds).toBeGreaterThan(0);
+    expect(results.slice(0, -1).every((result) => result.ok)).toBe(true);
+    expect(last).toMatchObject({ ok: false, formError: expect.stringMatching(/Try again in \d+ minutes/) });
+    expect(last && !last.ok && last.retryAfterSeconds).toBeGreaterThan(0);
 
     const client = "192.0.2.99";
-    let status = 200;
-    for (let i = 0; i <= SIGN_IN_LIMITS.perClient.limit && status === 200; i++) {
-      status = (await requestSignInLink(db, { email: `user${i}@spray.example` }, context(client))).status;
+    let limited = false;
+    for (let i = 0; i <= SIGN_IN_LIMITS.perClient.limit && !limited; i++) {
+      limited = !(await ask({ email: `user${i}@spray.example` }, context(client))).ok;
     }
-    expect(status).toBe(429);
+    expect(limited).toBe(true);
   });
 });
 
@@ -107,7 +113,7 @@ describe("sessions", () => {
     expect(await db.session.findFirst({ where: { sessionToken: hashSessionToken("cookie-value") } })).not.toBeNull();
     expect(await findSessionUser(db, "cookie-value")).toEqual({ id: user.id, email: "session@acme.example" });
 
-    await endSession(db, "cookie-value");
+    await signOut(db, "cookie-value");
     expect(await findSessionUser(db, "cookie-value")).toBeNull();
     expect(await db.auditEvent.count({ where: { action: "auth.signed-out", subjectId: user.id } })).toBe(1);
   });

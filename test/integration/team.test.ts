@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSessionToken } from "@/features/auth/adapter";
-import { findSessionUser } from "@/features/auth/data";
+import { findSessionUser, findTeamRole } from "@/features/auth/data";
 import { sendStaleReminders } from "@/features/reviews/reminders";
-import { findTeamRole } from "@/features/team/data";
-import { addTeamMember, bootstrapOwners, changeTeamRole, removeTeamMember } from "@/features/team/mutations";
+import { bootstrapOwners } from "@/features/team/mutations";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { context, createMember, createUser } from "@/test/helpers/fixtures";
 import { applicationReadyForReview } from "@/test/helpers/review-fixtures";
+import { addTeamMemberForm, changeTeamRoleForm, removeTeamMemberForm } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
@@ -35,16 +35,16 @@ describe("the roster", () => {
   });
 
   it("refuses duplicates and bad addresses, naming the field", async () => {
-    expect(await addTeamMember(db, actor, { email: "new@kmesh.example", role: "REVIEWER" })).toEqual({ ok: true });
-    expect(await addTeamMember(db, actor, { email: "NEW@kmesh.example", role: "OWNER" })).toMatchObject({
+    expect(await addTeamMemberForm(db, actor, { email: "new@kmesh.example", role: "REVIEWER" })).toEqual({ ok: true });
+    expect(await addTeamMemberForm(db, actor, { email: "NEW@kmesh.example", role: "OWNER" })).toMatchObject({
       ok: false,
       fieldErrors: { email: [expect.stringMatching(/already on the team/)] },
     });
-    expect(await addTeamMember(db, actor, { email: "a@b.example, c@d.example", role: "OWNER" })).toMatchObject({
+    expect(await addTeamMemberForm(db, actor, { email: "a@b.example, c@d.example", role: "OWNER" })).toMatchObject({
       ok: false,
       fieldErrors: { email: expect.any(Array) },
     });
-    expect(await addTeamMember(db, actor, { email: "x@kmesh.example", role: "ADMIN" })).toMatchObject({
+    expect(await addTeamMemberForm(db, actor, { email: "x@kmesh.example", role: "ADMIN" })).toMatchObject({
       ok: false,
       fieldErrors: { role: expect.any(Array) },
     });
@@ -53,19 +53,19 @@ describe("the roster", () => {
   it("never loses its last owner, even when two owners demote each other at once", async () => {
     await db.teamMember.deleteMany({ where: { role: "OWNER", email: { not: "boot@kmesh.example" } } });
     const last = await db.teamMember.findFirstOrThrow({ where: { role: "OWNER" } });
-    expect(await removeTeamMember(db, actor, { memberId: last.id })).toMatchObject({
+    expect(await removeTeamMemberForm(db, actor, { memberId: last.id })).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/last owner/),
     });
-    expect(await changeTeamRole(db, actor, { memberId: last.id, role: "REVIEWER" })).toMatchObject({
+    expect(await changeTeamRoleForm(db, actor, { memberId: last.id, role: "REVIEWER" })).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/last owner/),
     });
 
     const other = await db.teamMember.create({ data: { email: "second-owner@kmesh.example", role: "OWNER" } });
     const results = await Promise.all([
-      changeTeamRole(db, actor, { memberId: last.id, role: "REVIEWER" }),
-      changeTeamRole(db, actor, { memberId: other.id, role: "REVIEWER" }),
+      changeTeamRoleForm(db, actor, { memberId: last.id, role: "REVIEWER" }),
+      changeTeamRoleForm(db, actor, { memberId: other.id, role: "REVIEWER" }),
     ]);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     expect(await db.teamMember.count({ where: { role: "OWNER" } })).toBe(1);
@@ -82,7 +82,7 @@ describe("the roster", () => {
       },
     });
     expect(await findSessionUser(db, "live-cookie")).not.toBeNull();
-    expect(await removeTeamMember(db, actor, { memberId: member.id })).toEqual({ ok: true });
+    expect(await removeTeamMemberForm(db, actor, { memberId: member.id })).toEqual({ ok: true });
     expect(await findSessionUser(db, "live-cookie")).toBeNull();
     expect(await findTeamRole(db, "leaving@kmesh.example")).toBeNull();
   });

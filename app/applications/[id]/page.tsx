@@ -1,18 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { Markdown } from "@/components/ui/markdown";
 import { Notice } from "@/components/ui/notice";
-import { resendAliasVerification, withdraw } from "@/features/applications/actions";
+import { sendAliasVerificationAction } from "@/features/alias-verification/actions";
+import { withdrawApplicationAction } from "@/features/applications/actions";
 import { AliasStatus } from "@/features/applications/components/alias-status";
-import { StateBadge } from "@/features/applications/components/state-badge";
-import { Timeline } from "@/features/applications/components/timeline";
 import { getMyApplication } from "@/features/applications/data";
-import { noticeFor } from "@/features/applications/notices";
-import { EDITABLE_STATES, WITHDRAWABLE_STATES } from "@/features/applications/states";
-import { getSessionUser } from "@/features/auth/data";
+import { noticeFor } from "@/features/applications/page-notices";
+import { Timeline } from "@/features/audit/components/timeline";
+import { requireUserPage } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { StateBadge } from "@/features/workflow/components/state-badge";
+import { EDITABLE_STATES, isIn, WITHDRAWABLE_STATES } from "@/features/workflow/states";
 
 export const metadata: Metadata = { title: "Application" };
 
@@ -26,12 +27,11 @@ export default async function ApplicationPage({
   searchParams: Promise<{ notice?: string }>;
 }) {
   const { id } = await params;
-  const user = await getSessionUser();
-  if (!user) redirect(`/signin?callbackUrl=/applications/${encodeURIComponent(id)}`);
+  const user = await requireUserPage(`/applications/${encodeURIComponent(id)}`);
   const application = await getMyApplication(user.id, id, getPortalConfig());
   if (!application) notFound();
   const notice = noticeFor((await searchParams).notice);
-  const open = WITHDRAWABLE_STATES.includes(application.state);
+  const open = isIn(WITHDRAWABLE_STATES, application.state);
   return (
     <div className="space-y-8">
       <div className="flex flex-wrap items-center gap-4">
@@ -45,7 +45,7 @@ export default async function ApplicationPage({
           <p className="whitespace-pre-wrap">{application.decisionReason}</p>
         </Notice>
       ) : null}
-      {EDITABLE_STATES.includes(application.state) ? (
+      {isIn(EDITABLE_STATES, application.state) ? (
         <p>
           <Link href={`/applications/${id}/edit`} className="font-semibold text-brand-700 underline">
             {application.state === "DRAFT" ? "Continue the application" : "Make the requested changes"}
@@ -59,7 +59,7 @@ export default async function ApplicationPage({
         </h2>
         <AliasStatus alias={application.alias} />
         {open && !application.alias?.verifiedAt && application.alias ? (
-          <form action={resendAliasVerification}>
+          <form action={sendAliasVerificationAction}>
             <input type="hidden" name="applicationId" value={id} />
             <Button variant="secondary">Send a new confirmation link</Button>
           </form>
@@ -97,7 +97,7 @@ export default async function ApplicationPage({
             Withdraw
           </h2>
           <p className="text-slate-700">Withdrawing ends this application; you can apply again later.</p>
-          <form action={withdraw}>
+          <form action={withdrawApplicationAction}>
             <input type="hidden" name="applicationId" value={id} />
             <Button variant="danger">Withdraw this application</Button>
           </form>

@@ -2,9 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Markdown } from "@/components/ui/markdown";
-import { StateBadge } from "@/features/applications/components/state-badge";
-import { Timeline } from "@/features/applications/components/timeline";
+import { Timeline } from "@/features/audit/components/timeline";
+import { requireTeam } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { MarkViewed } from "@/features/reviews/components/mark-viewed";
 import {
   AssessmentForm,
   CommentForm,
@@ -14,27 +15,25 @@ import {
 } from "@/features/reviews/components/review-forms";
 import { Answers, Checks, Related } from "@/features/reviews/components/review-records";
 import { getReviewDetail } from "@/features/reviews/data";
-import { markViewed } from "@/features/reviews/mutations";
-import { getTeamViewer } from "@/features/team/data";
-import { getDb } from "@/lib/db";
+import { StateBadge } from "@/features/workflow/components/state-badge";
+import { isIn, OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 
 export const metadata: Metadata = { title: "Review" };
 
 export default async function ReviewPage({ params }: { params: Promise<{ id: string }> }) {
-  const viewer = await getTeamViewer();
-  if (!viewer) notFound();
+  const viewer = await requireTeam();
   const { id } = await params;
   const detail = await getReviewDetail(id, viewer);
   if (!detail || detail.state === "DRAFT") notFound();
-  await markViewed(getDb(), viewer, id);
   const config = getPortalConfig();
-  const open = detail.state === "SUBMITTED" || detail.state === "IN_REVIEW";
+  const open = isIn(REVIEWABLE_STATES, detail.state);
   const { recused } = detail;
   const myVote = detail.votes.find((item) => item.round === detail.round && item.reviewer.id === viewer.id);
   const mine = detail.assessments.filter((item) => item.round === detail.round && item.reviewer.id === viewer.id);
   const roundVotes = detail.votes.filter((item) => item.round === detail.round);
   return (
     <div className="space-y-8">
+      <MarkViewed applicationId={id} />
       <p>
         <Link href="/review" className="text-brand-700 underline">
           Review queue
@@ -157,7 +156,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
         </>
       )}
 
-      {viewer.role === "OWNER" && !recused && ["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"].includes(detail.state) ? (
+      {viewer.role === "OWNER" && !recused && isIn(OPEN_STATES, detail.state) ? (
         <section aria-labelledby="decide" className="space-y-3">
           <h2 id="decide" className="text-xl font-semibold">
             Reject (owners)

@@ -1,7 +1,9 @@
 import { isSameOrigin } from "@/features/auth/origin";
+import { SignInRequestSchema } from "@/features/auth/schema";
 import { requestSignInLink } from "@/features/auth/sign-in-link";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { failure, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { clientAddress } from "@/lib/rate-limit";
@@ -13,28 +15,32 @@ const MAX_BODY_BYTES = 4 * 1024;
 // POST /signin/link: JSON from the sign-in form, or a plain form post when
 // the page runs without JavaScript (answered with a redirect back).
 export async function POST(request: Request) {
-  if (!isSameOrigin(request))
-    return Response.json({ ok: false, formError: "Cross-site request refused." }, { status: 403 });
+  // proxy.ts refuses cross-site posts first; this holds without it too.
+  if (!isSameOrigin(request)) return Response.json(failure("Cross-site request refused."), { status: 403 });
   const body = await readBodyText(request, MAX_BODY_BYTES);
   if (!body.ok) return body.response;
   const isForm = (request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded");
   const input = isForm ? Object.fromEntries(new URLSearchParams(body.text)) : parseJson(body.text);
   const env = getEnv();
-  const result = await requestSignInLink(getDb(), input, {
-    clientAddress: clientAddress(request.headers),
-    baseUrl: env.nextAuthUrl,
-    secret: env.nextAuthSecret,
-    project: getPortalConfig().project,
-  });
-  if (result.status === 200) deliverMailAfterResponse();
+  const parsed = parseInput(SignInRequestSchema, input);
+  const result = parsed.ok
+    ? await requestSignInLink(getDb(), parsed.data, {
+        clientAddress: clientAddress(request.headers),
+        baseUrl: env.nextAuthUrl,
+        secret: env.nextAuthSecret,
+        project: getPortalConfig().project,
+      })
+    : parsed;
+  const status = result.ok ? 200 : result.retryAfterSeconds ? 429 : 400;
+  if (result.ok) deliverMailAfterResponse();
   if (isForm) {
     const back = new URL("/signin", env.nextAuthUrl);
-    back.searchParams.set("link", result.status === 200 ? "sent" : result.status === 429 ? "limited" : "invalid");
+    back.searchParams.set("link", status === 200 ? "sent" : status === 429 ? "limited" : "invalid");
     return Response.redirect(back, 303);
   }
-  return Response.json(result.body, {
-    status: result.status,
-    headers: result.status === 429 ? { "Retry-After": String(result.retryAfterSeconds) } : {},
+  return Response.json(result, {
+    status,
+    headers: !result.ok && result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {},
   });
 }
 

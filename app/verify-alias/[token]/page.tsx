@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
-import { confirmAlias } from "@/features/alias-verification/actions";
-import { getAliasVerificationByToken } from "@/features/applications/data";
+import { confirmAliasAction } from "@/features/alias-verification/actions";
+import { getAliasVerificationByToken } from "@/features/alias-verification/data";
 import { getPortalConfig } from "@/features/portal-config/load";
 
 export const metadata: Metadata = { title: "Confirm security alias", referrer: "no-referrer" };
@@ -32,7 +32,7 @@ export default async function VerifyAliasPage({ params }: { params: Promise<{ to
             vulnerability reports.
           </p>
           <p>Confirm only if you read this alias on behalf of that team.</p>
-          <form action={confirmAlias}>
+          <form action={confirmAliasAction}>
             <input type="hidden" name="token" value={token} />
             <Button>Confirm {verification.address}</Button>
           </form>

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { Markdown } from "@/components/ui/markdown";
 import { Notice } from "@/components/ui/notice";
-import { getVouchByToken } from "@/features/applications/data";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { VouchForm } from "@/features/vouches/components/vouch-form";
+import { getVouchByToken } from "@/features/vouches/data";
 
 export const metadata: Metadata = { title: "Vouch for an applicant", referrer: "no-referrer" };
 

@@ -4,7 +4,11 @@ import { type ReactNode, startTransition, useActionState, useEffect, useRef, use
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
-import { autosaveApplication, type FormState, saveApplication } from "@/features/applications/actions";
+import {
+  type ApplicationFormState,
+  saveApplicationDraftAction,
+  saveOrSubmitApplicationAction,
+} from "@/features/applications/actions";
 import { CriterionFields } from "@/features/applications/components/criterion-fields";
 import { TextField } from "@/features/applications/components/text-field";
 import { submissionSchema } from "@/features/applications/schema";
@@ -23,7 +27,9 @@ const AUTOSAVE_DELAY_MS = 1500;
 export function ApplicationForm({ applicationId, initialValues, criteria, policies, aliasStatus }: Props) {
   const [values, setValues] = useState(initialValues);
   const [clientErrors, setClientErrors] = useState<Record<string, string[]> | null>(null);
-  const [state, formAction, pending] = useActionState<FormState, FormData>(saveApplication, { ok: true });
+  const [state, formAction, pending] = useActionState<ApplicationFormState, FormData>(saveOrSubmitApplicationAction, {
+    ok: true,
+  });
   const [autosaved, setAutosaved] = useState<string | null>(null);
   const dirty = useRef(false);
 
@@ -40,7 +46,7 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
       const data = new FormData();
       data.set("applicationId", applicationId);
       for (const [name, value] of Object.entries(values)) data.set(name, value);
-      const result = await autosaveApplication(data);
+      const result = await saveApplicationDraftAction(data);
       if (result.ok && result.savedAt) {
         dirty.current = false;
         setAutosaved(new Date(result.savedAt).toLocaleTimeString());

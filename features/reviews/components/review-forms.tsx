@@ -5,7 +5,14 @@ import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { TextAreaField } from "@/components/ui/text-area-field";
-import { askForChanges, assess, comment, type ReviewFormState, reject, vote } from "@/features/reviews/actions";
+import {
+  addCommentAction,
+  castVoteAction,
+  type ReviewFormState,
+  recordAssessmentsAction,
+  rejectApplicationAction,
+  requestChangesAction,
+} from "@/features/reviews/actions";
 
 const initial: ReviewFormState = { ok: true };
 
@@ -25,7 +32,7 @@ export function VoteForm({
   applicationId: string;
   current?: { choice: string; reason: string | null };
 }) {
-  const [state, action, pending] = useActionState(vote, initial);
+  const [state, action, pending] = useActionState(castVoteAction, initial);
   const errors = errorsOf(state);
   const values = state.ok ? undefined : state.values;
   const chosen = values?.choice ?? current?.choice;
@@ -62,7 +69,7 @@ export function VoteForm({
 type CriterionRow = { key: string; title: string; assessment?: string; note?: string };
 
 export function AssessmentForm({ applicationId, criteria }: { applicationId: string; criteria: CriterionRow[] }) {
-  const [state, action, pending] = useActionState(assess, initial);
+  const [state, action, pending] = useActionState(recordAssessmentsAction, initial);
   const errors = errorsOf(state);
   const values = state.ok ? undefined : state.values;
   return (
@@ -112,7 +119,7 @@ export function AssessmentForm({ applicationId, criteria }: { applicationId: str
 }
 
 export function CommentForm({ applicationId }: { applicationId: string }) {
-  const [state, action, pending] = useActionState(comment, initial);
+  const [state, action, pending] = useActionState(addCommentAction, initial);
   const errors = errorsOf(state);
   const values = state.ok ? undefined : state.values;
   return (
@@ -149,8 +156,9 @@ export function CommentForm({ applicationId }: { applicationId: string }) {
 }
 
 export function RequestChangesForm({ applicationId }: { applicationId: string }) {
-  const [state, action, pending] = useActionState(askForChanges, initial);
+  const [state, action, pending] = useActionState(requestChangesAction, initial);
   const errors = errorsOf(state);
+  const values = state.ok ? undefined : state.values;
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="applicationId" value={applicationId} />
@@ -160,6 +168,7 @@ export function RequestChangesForm({ applicationId }: { applicationId: string })
         label="Message to the applicant"
         hint="The criteria marked 'needs information' are listed for them automatically."
         errors={errors.message}
+        defaultValue={values?.message ?? ""}
         rows={3}
       />
       <Outcome state={state} />
@@ -171,8 +180,9 @@ export function RequestChangesForm({ applicationId }: { applicationId: string })
 }
 
 export function RejectForm({ applicationId }: { applicationId: string }) {
-  const [state, action, pending] = useActionState(reject, initial);
+  const [state, action, pending] = useActionState(rejectApplicationAction, initial);
   const errors = errorsOf(state);
+  const values = state.ok ? undefined : state.values;
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="applicationId" value={applicationId} />
@@ -181,6 +191,7 @@ export function RejectForm({ applicationId }: { applicationId: string }) {
         name="reason"
         label="Reason (mailed to the applicant)"
         errors={errors.reason}
+        defaultValue={values?.reason ?? ""}
         rows={3}
       />
       <Outcome state={state} />

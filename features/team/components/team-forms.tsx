@@ -4,12 +4,13 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
-import { addToTeam, changeRole, removeFromTeam, type TeamFormState } from "@/features/team/actions";
+import { addTeamMemberAction, changeTeamRoleAction, removeTeamMemberAction } from "@/features/team/actions";
+import type { FormState } from "@/lib/action-result";
 
-const initial: TeamFormState = { ok: true };
+const initial: FormState = { ok: true };
 
 export function AddTeamMemberForm() {
-  const [state, action, pending] = useActionState(addToTeam, initial);
+  const [state, action, pending] = useActionState(addTeamMemberAction, initial);
   const errors = state.ok ? {} : (state.fieldErrors ?? {});
   return (
     <form action={action} className="flex flex-wrap items-end gap-4">
@@ -52,8 +53,8 @@ export function TeamMemberControls({
   email: string;
   role: "REVIEWER" | "OWNER";
 }) {
-  const [roleState, roleAction, rolePending] = useActionState(changeRole, initial);
-  const [removeState, removeAction, removePending] = useActionState(removeFromTeam, initial);
+  const [roleState, roleAction, rolePending] = useActionState(changeTeamRoleAction, initial);
+  const [removeState, removeAction, removePending] = useActionState(removeTeamMemberAction, initial);
   const error = (!roleState.ok && roleState.formError) || (!removeState.ok && removeState.formError);
   const other = role === "OWNER" ? "REVIEWER" : "OWNER";
   return (

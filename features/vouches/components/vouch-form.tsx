@@ -4,10 +4,11 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
 import { TextAreaField } from "@/components/ui/text-area-field";
-import { answerVouch, type VouchFormState } from "@/features/vouches/actions";
+import { respondToVouchAction } from "@/features/vouches/actions";
+import type { FormState } from "@/lib/action-result";
 
 export function VouchForm({ token, distributionName }: { token: string; distributionName: string }) {
-  const [state, action, pending] = useActionState<VouchFormState, FormData>(answerVouch, { ok: true });
+  const [state, action, pending] = useActionState<FormState, FormData>(respondToVouchAction, { ok: true });
   const errors = state.ok ? {} : (state.fieldErrors ?? {});
   const decisionError = errors.decision?.length ? "decision-error" : undefined;
   return (

@@ -5,20 +5,19 @@ import { Markdown } from "@/components/ui/markdown";
 import { AliasStatus } from "@/features/applications/components/alias-status";
 import { ApplicationForm } from "@/features/applications/components/application-form";
 import { getMyApplication } from "@/features/applications/data";
-import { EDITABLE_STATES } from "@/features/applications/states";
-import { getSessionUser } from "@/features/auth/data";
+import { requireUserPage } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { EDITABLE_STATES, isIn } from "@/features/workflow/states";
 
 export const metadata: Metadata = { title: "Edit application" };
 
 export default async function EditApplicationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await getSessionUser();
-  if (!user) redirect(`/signin?callbackUrl=/applications/${encodeURIComponent(id)}/edit`);
+  const user = await requireUserPage(`/applications/${encodeURIComponent(id)}/edit`);
   const config = getPortalConfig();
   const application = await getMyApplication(user.id, id, config);
   if (!application) notFound();
-  if (!EDITABLE_STATES.includes(application.state)) redirect(`/applications/${id}`);
+  if (!isIn(EDITABLE_STATES, application.state)) redirect(`/applications/${id}`);
   const policies = Object.fromEntries(
     config.criteria
       .filter((criterion) => criterion.policy)

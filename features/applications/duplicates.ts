@@ -1,6 +1,8 @@
-import type { Conflict } from "@/features/applications/results";
-import { OPEN_STATES } from "@/features/applications/states";
+import { OPEN_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
+
+/** A duplicate found at submission; `name` and `href` only for the applicant's own other application. */
+export type Conflict = { kind: "member" | "application"; name: string | null; href: string | null };
 
 type Candidate = {
   id: string;
@@ -32,7 +34,7 @@ export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Can
   const application = await tx.application.findFirst({
     where: {
       id: { not: candidate.id },
-      state: { in: OPEN_STATES },
+      state: { in: [...OPEN_STATES] },
       OR: [
         { openOrganisationKey: candidate.organisationKey },
         { orgDomains: { hasSome: candidate.orgDomains } },

@@ -1,6 +1,8 @@
 import type { Prisma } from "@/generated/prisma/client";
 import { normalizeEmail } from "@/lib/email";
 
+// The two checks besides the votes: the alias proved by its link, the vouch confirmed.
+
 /** True when the application's current security alias has been confirmed through its link. */
 export async function isAliasVerified(
   tx: Prisma.TransactionClient,

@@ -1,8 +1,9 @@
-import { isAliasVerified, latestVouch } from "@/features/applications/checks";
-import { mailApplicant } from "@/features/applications/notify";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
-
-import { approveWhenDecided, type WorkflowContext } from "@/features/reviews/decision";
+import type { WorkflowContext } from "@/features/workflow/context";
+import { approveWhenDecided } from "@/features/workflow/decision";
+import { mailApplicant } from "@/features/workflow/mail-applicant";
+import { isAliasVerified, latestVouch } from "@/features/workflow/readiness";
+import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 
 /**
@@ -19,7 +20,7 @@ export async function advanceWhenReady(
     where: { id: applicationId },
     select: { state: true, securityAlias: true, distributionName: true, applicant: { select: { email: true } } },
   });
-  if (application.state !== "SUBMITTED" && application.state !== "IN_REVIEW") return;
+  if (!isIn(REVIEWABLE_STATES, application.state)) return;
   if (!(await isAliasVerified(tx, applicationId, application.securityAlias))) return;
   if ((await latestVouch(tx, applicationId))?.status !== "CONFIRMED") return;
   if (await approveWhenDecided(tx, applicationId, context)) return;

@@ -1,4 +1,4 @@
-import { STATE_LABELS } from "@/features/applications/states";
+import { STATE_LABELS } from "@/features/workflow/states";
 import type { ApplicationState } from "@/generated/prisma/enums";
 
 const TONES: Record<ApplicationState, string> = {

@@ -1,0 +1,95 @@
+import { recordAuditEvent } from "@/features/audit/mutations";
+import type { TeamViewer } from "@/features/auth/data";
+import { lockForJudgement, startReview } from "@/features/reviews/judgement";
+import type { RejectInput, VoteInput } from "@/features/reviews/schema";
+import type { WorkflowContext } from "@/features/workflow/context";
+import { approveWhenDecided } from "@/features/workflow/decision";
+import { mailApplicant } from "@/features/workflow/mail-applicant";
+import { OPEN_STATES } from "@/features/workflow/states";
+import { Prisma } from "@/generated/prisma/client";
+import { type ActionResult, failure } from "@/lib/action-result";
+import type { Database } from "@/lib/prisma";
+
+/** Records a reviewer's vote for the current round and applies the decision rule. */
+export async function castVote(
+  db: Database,
+  reviewer: TeamViewer,
+  { applicationId, choice, reason }: VoteInput,
+  context: WorkflowContext,
+): Promise<ActionResult<{ approved: boolean }>> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const locked = await lockForJudgement(tx, reviewer, applicationId, { what: "Voting is" });
+      if (!locked.ok) return locked;
+      const { application } = locked;
+      const key = {
+        applicationId_round_reviewerId: { applicationId, round: application.round, reviewerId: reviewer.id },
+      };
+      await tx.vote.upsert({
+        where: key,
+        create: { applicationId, round: application.round, reviewerId: reviewer.id, choice, reason: reason || null },
+        update: { choice, reason: reason || null },
+      });
+      await startReview(tx, applicationId, application.state);
+      await recordAuditEvent(tx, {
+        actor: reviewer,
+        action: "review.voted",
+        subjectType: "Application",
+        subjectId: applicationId,
+        data: { choice, round: application.round, reason },
+      });
+      return { ok: true, approved: await approveWhenDecided(tx, applicationId, context) };
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      return failure(
+        "This organisation already has an active member; reject this application or remove the old member first.",
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * An owner's rejection, with the reason mailed to the applicant: possible at
+ * any time while the application is open, unless the owner is recused.
+ */
+export async function rejectApplication(
+  db: Database,
+  owner: TeamViewer,
+  { applicationId, reason }: RejectInput,
+  context: WorkflowContext,
+): Promise<ActionResult> {
+  if (owner.role !== "OWNER") return failure("Only an owner can reject an application.");
+  return db.$transaction(async (tx) => {
+    const locked = await lockForJudgement(tx, owner, applicationId, { what: "Rejecting is", states: OPEN_STATES });
+    if (!locked.ok) return locked;
+    const { application } = locked;
+    const now = new Date();
+    await tx.application.update({
+      where: { id: applicationId },
+      data: {
+        state: "REJECTED",
+        decisionReason: reason,
+        decidedAt: now,
+        lastActivityAt: now,
+        openOrganisationKey: null,
+      },
+    });
+    await recordAuditEvent(tx, {
+      actor: owner,
+      action: "application.rejected",
+      subjectType: "Application",
+      subjectId: applicationId,
+      data: { reason, round: application.round },
+    });
+    await mailApplicant(tx, context, {
+      to: application.applicant.email,
+      distributionName: application.distributionName,
+      headline: "rejected",
+      path: `/applications/${applicationId}`,
+      detail: reason,
+    });
+    return { ok: true };
+  });
+}

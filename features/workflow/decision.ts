@@ -1,0 +1,87 @@
+import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
+import type { WorkflowContext } from "@/features/workflow/context";
+import { mailApplicant } from "@/features/workflow/mail-applicant";
+import { isAliasVerified, latestVouch } from "@/features/workflow/readiness";
+import { isIn, organisationKey, REVIEWABLE_STATES } from "@/features/workflow/states";
+import type { Prisma } from "@/generated/prisma/client";
+
+/**
+ * The decision rule, in the caller's transaction (which holds the
+ * application's row lock): approved when `quorum` reviewers vote approve in
+ * the current round, none votes reject, the alias is verified and the vouch
+ * confirmed. Approval writes the decision, the member and its subscriber
+ * addresses together. Returns whether it approved.
+ */
+export async function approveWhenDecided(
+  tx: Prisma.TransactionClient,
+  applicationId: string,
+  context: WorkflowContext,
+): Promise<boolean> {
+  const application = await tx.application.findUniqueOrThrow({
+    where: { id: applicationId },
+    include: { applicant: { select: { email: true } } },
+  });
+  if (!isIn(REVIEWABLE_STATES, application.state)) return false;
+  // Only the votes of people still on the team count: a removed reviewer's approval lapses.
+  const team = await tx.teamMember.findMany({ select: { email: true } });
+  const votes = await tx.vote.findMany({
+    where: {
+      applicationId,
+      round: application.round,
+      reviewer: { email: { in: team.map((member) => member.email) } },
+    },
+    select: { choice: true },
+  });
+  const approvals = votes.filter((vote) => vote.choice === "APPROVE").length;
+  if (approvals < context.quorum || votes.some((vote) => vote.choice === "REJECT")) return false;
+  if (!(await isAliasVerified(tx, applicationId, application.securityAlias))) return false;
+  if ((await latestVouch(tx, applicationId))?.status !== "CONFIRMED") return false;
+
+  const now = new Date();
+  // A member of the same organisation reinstated meanwhile: no second member; the team decides.
+  const existing = await tx.member.findUnique({
+    where: { activeOrganisationKey: organisationKey(application.organisation) },
+    select: { id: true },
+  });
+  if (existing) return false;
+  const member = await tx.member.create({
+    data: {
+      distributionName: application.distributionName,
+      organisation: application.organisation,
+      website: application.website,
+      orgDomains: application.orgDomains,
+      contactEmail: application.applicant.email,
+      activeOrganisationKey: organisationKey(application.organisation),
+      applicationId,
+      approvedAt: now,
+      addresses: { create: application.listAddresses.map((address) => ({ address })) },
+    },
+    select: { id: true },
+  });
+  await tx.application.update({
+    where: { id: applicationId },
+    data: { state: "APPROVED", decidedAt: now, lastActivityAt: now, openOrganisationKey: null },
+  });
+  await recordAuditEvent(tx, {
+    actor: SYSTEM_ACTOR,
+    action: "application.approved",
+    subjectType: "Application",
+    subjectId: applicationId,
+    data: { round: application.round, approvals, quorum: context.quorum, memberId: member.id },
+  });
+  await recordAuditEvent(tx, {
+    actor: SYSTEM_ACTOR,
+    action: "member.created",
+    subjectType: "Member",
+    subjectId: member.id,
+    data: { applicationId, distributionName: application.distributionName, addresses: application.listAddresses },
+  });
+  await mailApplicant(tx, context, {
+    to: application.applicant.email,
+    distributionName: application.distributionName,
+    headline: "approved",
+    path: `/applications/${applicationId}`,
+    detail: `Welcome to the ${context.project} private distributors list. These addresses will be subscribed: ${application.listAddresses.join(", ")}.`,
+  });
+  return true;
+}

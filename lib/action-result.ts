@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+// What every server action and mutation answers. Expected failures are
+// values, shown beside the fields they concern; only the unexpected throws.
+
+export type ActionFailure = {
+  ok: false;
+  fieldErrors?: Record<string, string[]>;
+  formError?: string;
+  /** Refused for now (a rate limit): worth trying again after this many seconds. */
+  retryAfterSeconds?: number;
+};
+
+export type ActionResult<T = object> = ({ ok: true } & T) | ActionFailure;
+
+/** A form's state between submissions: the result, and what was typed when it failed. */
+export type FormState<T = object> = ActionResult<T> & { values?: Record<string, string> };
+
+export function invalid(error: z.ZodError, formError?: string): ActionFailure {
+  const flattened = z.flattenError(error);
+  const messages = [...flattened.formErrors, ...(formError ? [formError] : [])];
+  return {
+    ok: false,
+    fieldErrors: flattened.fieldErrors as Record<string, string[]>,
+    ...(messages.length ? { formError: messages.join(" ") } : {}),
+  };
+}
+
+/** Input checked against its schema: the parsed value, or the failure to show. */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  formError?: string,
+): { ok: true; data: z.output<S> } | ActionFailure {
+  const parsed = schema.safeParse(input);
+  return parsed.success ? { ok: true, data: parsed.data } : invalid(parsed.error, formError);
+}
+
+export function failure(formError: string): ActionFailure {
+  return { ok: false, formError };
+}
+
+/** The same answer for a record that does not exist and one that is not the caller's. */
+export const NOT_FOUND: ActionFailure = failure("That does not exist, or is not yours.");
+
+/** FormData as plain fields; Next's own `$ACTION…` fields and files are not the user's input. */
+export function formFields(form: FormData, drop: string[] = []): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith("$ACTION") || drop.includes(key) || typeof value !== "string") continue;
+    result[key] = value;
+  }
+  return result;
+}

@@ -1,0 +1,8 @@
+// How long each mailed link works; the mails say so, in these words.
+
+export const SIGN_IN_LINK_MINUTES = 10;
+export const ALIAS_LINK_DAYS = 7;
+export const VOUCH_LINK_DAYS = 14;
+
+export const MINUTE_MS = 60 * 1000;
+export const DAY_MS = 24 * 60 * MINUTE_MS;

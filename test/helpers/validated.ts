@@ -1,0 +1,89 @@
+// Mutations called the way their server actions call them: raw form-like
+// input parsed with the same schema first, a failure answered when it does
+// not parse. Tests use these to pass what a form would send.
+import type { z } from "zod";
+import { saveApplicationDraft } from "@/features/applications/mutations";
+import { DRAFT_NOT_SAVED, draftSchema } from "@/features/applications/schema";
+import type { Actor } from "@/features/audit/mutations";
+import type { TeamViewer, Viewer } from "@/features/auth/data";
+import type { Criterion, PortalConfig } from "@/features/portal-config/schema";
+import { castVote, rejectApplication } from "@/features/reviews/decisions";
+import { addComment, recordAssessments, requestChanges } from "@/features/reviews/mutations";
+import {
+  assessmentSchema,
+  CommentSchema,
+  RejectSchema,
+  RequestChangesSchema,
+  VoteSchema,
+} from "@/features/reviews/schema";
+import { addTeamMember, changeTeamRole, removeTeamMember } from "@/features/team/mutations";
+import { AddTeamMemberSchema, ChangeRoleSchema, RemoveTeamMemberSchema } from "@/features/team/schema";
+import { respondToVouch } from "@/features/vouches/mutations";
+import { VouchResponseSchema } from "@/features/vouches/schema";
+import type { WorkflowContext } from "@/features/workflow/context";
+import { type ActionFailure, parseInput } from "@/lib/action-result";
+import type { Database } from "@/lib/prisma";
+
+export async function validated<S extends z.ZodType, R>(
+  schema: S,
+  input: unknown,
+  run: (data: z.output<S>) => Promise<R>,
+  formError?: string,
+): Promise<R | ActionFailure> {
+  const parsed = parseInput(schema, input, formError);
+  return parsed.ok ? run(parsed.data) : parsed;
+}
+
+type Form = Record<string, unknown>;
+
+export const saveDraftForm = (
+  db: Database,
+  applicant: Viewer,
+  id: string,
+  form: Form,
+  config: Pick<PortalConfig, "criteria" | "version">,
+) =>
+  validated(
+    draftSchema(config.criteria),
+    form,
+    (draft) => saveApplicationDraft(db, applicant, id, draft, config),
+    DRAFT_NOT_SAVED,
+  );
+
+export const respondToVouchForm = (db: Database, token: string, form: Form, context: WorkflowContext) =>
+  validated(VouchResponseSchema, form, (answer) => respondToVouch(db, token, answer, context));
+
+export const castVoteForm = (db: Database, reviewer: TeamViewer, form: Form, context: WorkflowContext) =>
+  validated(VoteSchema, form, (vote) => castVote(db, reviewer, vote, context));
+
+export const recordAssessmentsForm = (
+  db: Database,
+  reviewer: TeamViewer,
+  applicationId: string,
+  form: Form,
+  criteria: Criterion[],
+) =>
+  validated(assessmentSchema(criteria), { applicationId, ...form }, (input) => recordAssessments(db, reviewer, input));
+
+export const addCommentForm = (db: Database, reviewer: TeamViewer, form: Form, context: WorkflowContext) =>
+  validated(CommentSchema, form, (comment) => addComment(db, reviewer, comment, context));
+
+export const requestChangesForm = (
+  db: Database,
+  reviewer: TeamViewer,
+  form: Form,
+  criteria: Criterion[],
+  context: WorkflowContext,
+) => validated(RequestChangesSchema, form, (input) => requestChanges(db, reviewer, input, criteria, context));
+
+export const rejectApplicationForm = (db: Database, owner: TeamViewer, form: Form, context: WorkflowContext) =>
+  validated(RejectSchema, form, (input) => rejectApplication(db, owner, input, context));
+
+export const addTeamMemberForm = (db: Database, actor: Actor, form: Form) =>
+  validated(AddTeamMemberSchema, form, (input) => addTeamMember(db, actor, input));
+
+export const changeTeamRoleForm = (db: Database, actor: Actor, form: Form) =>
+  validated(ChangeRoleSchema, form, (input) => changeTeamRole(db, actor, input));
+
+export const removeTeamMemberForm = (db: Database, actor: Actor, form: Form) =>
+  validated(RemoveTeamMemberSchema, form, (input) => removeTeamMember(db, actor, input));
