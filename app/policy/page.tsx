@@ -10,18 +10,17 @@ export default function PolicyPage() {
   return (
     <div className="space-y-10">
       <h1 className="text-3xl font-bold tracking-tight">Embargo policy and contributing back</h1>
-      <section aria-labelledby="embargo" className="space-y-2">
-        <h2 id="embargo" className="text-2xl font-semibold">
-          Embargo policy
-        </h2>
-        <Markdown>{config.policy.embargo}</Markdown>
-      </section>
-      <section aria-labelledby="contributing" className="space-y-2">
-        <h2 id="contributing" className="text-2xl font-semibold">
-          Contributing back
-        </h2>
-        <Markdown>{config.policy.contributingBack}</Markdown>
-      </section>
+      {[
+        { id: "embargo", title: "Embargo policy", text: config.policy.embargo },
+        { id: "contributing", title: "Contributing back", text: config.policy.contributingBack },
+      ].map((policy) => (
+        <section key={policy.id} aria-labelledby={policy.id} className="space-y-2">
+          <h2 id={policy.id} className="text-2xl font-semibold">
+            {policy.title}
+          </h2>
+          <Markdown>{policy.text}</Markdown>
+        </section>
+      ))}
       <section aria-labelledby="sources" className="space-y-2">
         <h2 id="sources" className="text-2xl font-semibold">
           Source documents

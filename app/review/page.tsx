@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { inputClass } from "@/components/ui/field";
+import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { listReviewQueue } from "@/features/reviews/data";
@@ -74,68 +75,40 @@ export default async function ReviewQueuePage({
         {queue.total} open application{queue.total === 1 ? "" : "s"}; stale means no activity for{" "}
         {config.staleAfterBusinessDays} business days.
       </p>
-      <div className="overflow-x-auto">
-        <table className="w-full min-w-[48rem] text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-300">
-              <th scope="col" className="py-2">
-                Application
-              </th>
-              <th scope="col" className="py-2">
-                State
-              </th>
-              <th scope="col" className="py-2">
-                Age
-              </th>
-              <th scope="col" className="py-2">
-                Alias
-              </th>
-              <th scope="col" className="py-2">
-                Vouch
-              </th>
-              <th scope="col" className="py-2">
-                Votes
-              </th>
-              <th scope="col" className="py-2">
-                Not looked yet
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {queue.rows.map((row) => (
-              <tr key={row.id} className="border-b border-slate-200 align-top">
-                <td className="py-2">
-                  <Link href={`/review/${row.id}`} className="font-semibold text-brand-700 underline">
-                    {row.distributionName}
-                  </Link>
-                  <div className="text-slate-600">{row.organisation}</div>
-                  {row.stale ? <span className="font-semibold text-amber-800">Stale</span> : null}
-                </td>
-                <td className="py-2">
-                  <StateBadge state={row.state} />
-                </td>
-                <td className="py-2">
-                  {row.submittedAt ? `${Math.floor((Date.now() - row.submittedAt.getTime()) / 86_400_000)} d` : "-"}
-                </td>
-                <td className="py-2">{row.aliasVerified ? "verified" : "not verified"}</td>
-                <td className="py-2">{row.vouch ? VOUCH[row.vouch] : "none"}</td>
-                {row.recused ? (
-                  <td colSpan={2} className="py-2">
-                    You are recused
-                  </td>
-                ) : (
-                  <>
-                    <td className="py-2">
-                      {row.approvals} approve / {row.rejections} reject (quorum {config.quorum})
-                    </td>
-                    <td className="py-2 break-all">{row.notLooked?.join(", ") || "everyone has looked"}</td>
-                  </>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        minWidthClass="min-w-[48rem]"
+        columns={["Application", "State", "Age", "Alias", "Vouch", "Votes", "Not looked yet"]}
+      >
+        {queue.rows.map((row) => (
+          <Row key={row.id}>
+            <Cell>
+              <Link href={`/review/${row.id}`} className="font-semibold text-brand-700 underline">
+                {row.distributionName}
+              </Link>
+              <div className="text-slate-600">{row.organisation}</div>
+              {row.stale ? <span className="font-semibold text-amber-800">Stale</span> : null}
+            </Cell>
+            <Cell>
+              <StateBadge state={row.state} />
+            </Cell>
+            <Cell>
+              {row.submittedAt ? `${Math.floor((Date.now() - row.submittedAt.getTime()) / 86_400_000)} d` : "-"}
+            </Cell>
+            <Cell>{row.aliasVerified ? "verified" : "not verified"}</Cell>
+            <Cell>{row.vouch ? VOUCH[row.vouch] : "none"}</Cell>
+            {row.recused ? (
+              <Cell colSpan={2}>You are recused</Cell>
+            ) : (
+              <>
+                <Cell>
+                  {row.approvals} approve / {row.rejections} reject (quorum {config.quorum})
+                </Cell>
+                <Cell className="break-all">{row.notLooked?.join(", ") || "everyone has looked"}</Cell>
+              </>
+            )}
+          </Row>
+        ))}
+      </Table>
       {queue.rows.length === 0 ? <p>Nothing matches.</p> : null}
       <nav aria-label="Pages" className="flex gap-4">
         {filter.page > 1 ? (

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
 import { listUndeliveredMail } from "@/features/mail/data";
 import { AddTeamMemberForm, TeamMemberControls } from "@/features/team/components/team-forms";
@@ -16,32 +17,25 @@ export default async function TeamPage() {
         Reviewers read applications, assess criteria and vote. Owners also manage this roster, members, exports and
         settings. Removing someone ends their sessions at once.
       </p>
-      <table className="w-full text-left">
-        <thead>
-          <tr className="border-b border-slate-300">
-            <th scope="col" className="py-2">
-              Address
-            </th>
-            <th scope="col" className="py-2">
-              Role
-            </th>
-            <th scope="col" className="py-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {team.map((member) => (
-            <tr key={member.id} className="border-b border-slate-200 align-top">
-              <td className="py-3 break-all">{member.email}</td>
-              <td className="py-3">{member.role === "OWNER" ? "Owner" : "Reviewer"}</td>
-              <td className="py-3">
-                <TeamMemberControls memberId={member.id} email={member.email} role={member.role} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        columns={[
+          "Address",
+          "Role",
+          <span key="actions" className="sr-only">
+            Actions
+          </span>,
+        ]}
+      >
+        {team.map((member) => (
+          <Row key={member.id}>
+            <Cell className="break-all">{member.email}</Cell>
+            <Cell>{member.role === "OWNER" ? "Owner" : "Reviewer"}</Cell>
+            <Cell>
+              <TeamMemberControls memberId={member.id} email={member.email} role={member.role} />
+            </Cell>
+          </Row>
+        ))}
+      </Table>
       <section aria-labelledby="add" className="space-y-3">
         <h2 id="add" className="text-xl font-semibold">
           Add someone

@@ -1,5 +1,6 @@
 import "server-only";
 import { toFormValues } from "@/features/applications/form-values";
+import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/actions";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { getDb } from "@/lib/db";
@@ -13,6 +14,20 @@ export async function listMyApplications(applicantId: string) {
   });
 }
 
+/** The columns that say what an application is: both the applicant's and the team's pages show them. */
+export const APPLICATION_FACTS = {
+  id: true,
+  state: true,
+  round: true,
+  distributionName: true,
+  organisation: true,
+  website: true,
+  orgDomains: true,
+  listAddresses: true,
+  securityAlias: true,
+  voucherEmail: true,
+} as const;
+
 /** The applicant's own application with everything its pages show; null for anyone else's. */
 export async function getMyApplication(
   applicantId: string,
@@ -23,8 +38,13 @@ export async function getMyApplication(
   const db = getDb();
   const application = await db.application.findFirst({
     where: { id, applicantId },
-    include: {
-      answers: true,
+    select: {
+      ...APPLICATION_FACTS,
+      decisionReason: true,
+      submittedAt: true,
+      answers: {
+        select: { criterionKey: true, answer: true, evidenceUrls: true, accepted: true, acceptedPolicyVersion: true },
+      },
       comments: {
         where: { visibility: "APPLICANT" },
         orderBy: { createdAt: "asc" },
@@ -46,7 +66,7 @@ export async function getMyApplication(
   const timeline = await db.auditEvent.findMany({
     where: { subjectType: "Application", subjectId: id, action: { in: [...APPLICANT_TIMELINE_ACTIONS] } },
     orderBy: { id: "asc" },
-    select: { id: true, action: true, createdAt: true, data: true },
+    select: { id: true, action: true, createdAt: true },
   });
   const alias = application.aliasVerifications[0];
   return {
@@ -90,20 +110,3 @@ function voucherAnswer(
 }
 
 export type MyApplication = NonNullable<Awaited<ReturnType<typeof getMyApplication>>>;
-
-/** What the applicant's timeline shows: the application's states and checks, nothing of the team's deliberation. */
-export const APPLICANT_TIMELINE_ACTIONS = [
-  "application.created",
-  "application.submitted",
-  "application.resubmitted",
-  "alias.verification-sent",
-  "alias.verified",
-  "vouch.requested",
-  "vouch.confirmed",
-  "vouch.declined",
-  "application.in-review",
-  "application.changes-requested",
-  "application.approved",
-  "application.rejected",
-  "application.withdrawn",
-];

@@ -1,6 +1,9 @@
 import { createSignInLink } from "@/features/auth/mutations";
 import type { SignInRequest } from "@/features/auth/schema";
+import { getPortalConfig } from "@/features/portal-config/load";
 import type { ActionResult } from "@/lib/action-result";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimits } from "@/lib/rate-limit";
@@ -34,4 +37,15 @@ export async function requestSignInLink(
   }
   await createSignInLink(db, { email, callbackPath: callbackUrl ?? "/apply", ...context });
   return { ok: true, message: LINK_SENT_MESSAGE };
+}
+
+/** The sign-in form's request, from this process's database, environment and configuration. */
+export function requestSignInLinkNow(request: SignInRequest, clientAddress: string) {
+  const env = getEnv();
+  return requestSignInLink(getDb(), request, {
+    clientAddress,
+    baseUrl: env.nextAuthUrl,
+    secret: env.nextAuthSecret,
+    project: getPortalConfig().project,
+  });
 }

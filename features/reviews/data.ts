@@ -1,4 +1,5 @@
 import "server-only";
+import { APPLICATION_FACTS } from "@/features/applications/data";
 import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/actions";
 import type { TeamViewer } from "@/features/auth/data";
 import { isRecused } from "@/features/reviews/recusal";
@@ -106,17 +107,8 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
   const application = await db.application.findUnique({
     where: { id },
     select: {
-      id: true,
+      ...APPLICATION_FACTS,
       applicantId: true,
-      state: true,
-      round: true,
-      distributionName: true,
-      organisation: true,
-      website: true,
-      orgDomains: true,
-      listAddresses: true,
-      securityAlias: true,
-      voucherEmail: true,
       applicant: { select: { email: true } },
       answers: {
         select: {

@@ -2,11 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Button } from "@/components/ui/button";
-import { Markdown } from "@/components/ui/markdown";
 import { Notice } from "@/components/ui/notice";
 import { sendAliasVerificationAction } from "@/features/alias-verification/actions";
 import { withdrawApplicationAction } from "@/features/applications/actions";
 import { AliasStatus } from "@/features/applications/components/alias-status";
+import { ApplicantMessages } from "@/features/applications/components/applicant-messages";
 import { getMyApplication } from "@/features/applications/data";
 import { noticeFor } from "@/features/applications/page-notices";
 import { Timeline } from "@/features/audit/components/timeline";
@@ -71,18 +71,7 @@ export default async function ApplicationPage({
         </p>
       </section>
 
-      {application.comments.length > 0 ? (
-        <section aria-labelledby="comments" className="space-y-3">
-          <h2 id="comments" className="text-xl font-semibold">
-            Messages from the security team
-          </h2>
-          {application.comments.map((comment) => (
-            <article key={comment.id} className="rounded-md border border-slate-200 p-4">
-              <Markdown>{comment.body}</Markdown>
-            </article>
-          ))}
-        </section>
-      ) : null}
+      <ApplicantMessages comments={application.comments} />
 
       <section aria-labelledby="history" className="space-y-3">
         <h2 id="history" className="text-xl font-semibold">

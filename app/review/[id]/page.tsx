@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Markdown } from "@/components/ui/markdown";
+import { ApplicantMessages } from "@/features/applications/components/applicant-messages";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
@@ -85,18 +86,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
             You are recused from this application: you cannot assess, vote, comment or decide, and you see it as the
             applicant does, with the alias and vouch status; nothing of the team's deliberation is shown to you.
           </p>
-          {detail.comments.length > 0 ? (
-            <section aria-labelledby="comments" className="space-y-3">
-              <h2 id="comments" className="text-xl font-semibold">
-                Messages to the applicant
-              </h2>
-              {detail.comments.map((item) => (
-                <article key={item.id} className="rounded-md border border-slate-200 p-3">
-                  <Markdown>{item.body}</Markdown>
-                </article>
-              ))}
-            </section>
-          ) : null}
+          <ApplicantMessages comments={detail.comments} />
         </>
       ) : (
         <>

@@ -1,10 +1,8 @@
 import { isSameOrigin } from "@/features/auth/origin";
 import { SignInRequestSchema } from "@/features/auth/schema";
-import { requestSignInLink } from "@/features/auth/sign-in-link";
+import { requestSignInLinkNow } from "@/features/auth/sign-in-link";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
-import { getPortalConfig } from "@/features/portal-config/load";
 import { failure, parseInput } from "@/lib/action-result";
-import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { clientAddress } from "@/lib/rate-limit";
 import { readBodyText } from "@/lib/request-body";
@@ -23,14 +21,7 @@ export async function POST(request: Request) {
   const input = isForm ? Object.fromEntries(new URLSearchParams(body.text)) : parseJson(body.text);
   const env = getEnv();
   const parsed = parseInput(SignInRequestSchema, input);
-  const result = parsed.ok
-    ? await requestSignInLink(getDb(), parsed.data, {
-        clientAddress: clientAddress(request.headers),
-        baseUrl: env.nextAuthUrl,
-        secret: env.nextAuthSecret,
-        project: getPortalConfig().project,
-      })
-    : parsed;
+  const result = parsed.ok ? await requestSignInLinkNow(parsed.data, clientAddress(request.headers)) : parsed;
   const status = result.ok ? 200 : result.retryAfterSeconds ? 429 : 400;
   if (result.ok) deliverMailAfterResponse();
   if (isForm) {

@@ -155,49 +155,60 @@ export function CommentForm({ applicationId }: { applicationId: string }) {
   );
 }
 
-export function RequestChangesForm({ applicationId }: { applicationId: string }) {
-  const [state, action, pending] = useActionState(requestChangesAction, initial);
+/** A form with one text, for one action on the application: asking for changes, rejecting. */
+function ApplicationNoteForm({
+  applicationId,
+  action: formAction,
+  field,
+  button,
+  variant,
+}: {
+  applicationId: string;
+  action: (previous: ReviewFormState, form: FormData) => Promise<ReviewFormState>;
+  field: { id: string; name: string; label: string; hint?: string };
+  button: string;
+  variant: "secondary" | "danger";
+}) {
+  const [state, action, pending] = useActionState(formAction, initial);
   const errors = errorsOf(state);
   const values = state.ok ? undefined : state.values;
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="applicationId" value={applicationId} />
-      <TextAreaField
-        id="changes-message"
-        name="message"
-        label="Message to the applicant"
-        hint="The criteria marked 'needs information' are listed for them automatically."
-        errors={errors.message}
-        defaultValue={values?.message ?? ""}
-        rows={3}
-      />
+      <TextAreaField {...field} errors={errors[field.name]} defaultValue={values?.[field.name] ?? ""} rows={3} />
       <Outcome state={state} />
-      <Button disabled={pending} variant="secondary">
-        Request changes
+      <Button disabled={pending} variant={variant}>
+        {button}
       </Button>
     </form>
   );
 }
 
-export function RejectForm({ applicationId }: { applicationId: string }) {
-  const [state, action, pending] = useActionState(rejectApplicationAction, initial);
-  const errors = errorsOf(state);
-  const values = state.ok ? undefined : state.values;
+export function RequestChangesForm({ applicationId }: { applicationId: string }) {
   return (
-    <form action={action} className="space-y-3">
-      <input type="hidden" name="applicationId" value={applicationId} />
-      <TextAreaField
-        id="reject-reason"
-        name="reason"
-        label="Reason (mailed to the applicant)"
-        errors={errors.reason}
-        defaultValue={values?.reason ?? ""}
-        rows={3}
-      />
-      <Outcome state={state} />
-      <Button disabled={pending} variant="danger">
-        Reject the application
-      </Button>
-    </form>
+    <ApplicationNoteForm
+      applicationId={applicationId}
+      action={requestChangesAction}
+      field={{
+        id: "changes-message",
+        name: "message",
+        label: "Message to the applicant",
+        hint: "The criteria marked 'needs information' are listed for them automatically.",
+      }}
+      button="Request changes"
+      variant="secondary"
+    />
+  );
+}
+
+export function RejectForm({ applicationId }: { applicationId: string }) {
+  return (
+    <ApplicationNoteForm
+      applicationId={applicationId}
+      action={rejectApplicationAction}
+      field={{ id: "reject-reason", name: "reason", label: "Reason (mailed to the applicant)" }}
+      button="Reject the application"
+      variant="danger"
+    />
   );
 }

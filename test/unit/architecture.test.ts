@@ -1,0 +1,107 @@
+// The rules of features/README.md and STYLE.md that a reader should not have
+// to police by hand: the features' layers, the guard every server action
+// starts with, and no Prisma under app/.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const read = (file: string) => readFileSync(path.join(root, file), "utf8");
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && /\.tsx?$/.test(entry.name))
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
+}
+
+/** The layer of each feature, from the numbered list in features/README.md (1 is the lowest). */
+function documentedLayers(): Map<string, number> {
+  const layers = new Map<string, number>();
+  for (const line of read("features/README.md").split("\n")) {
+    const match = line.match(/^(\d+)\. (.*)$/);
+    if (!match) continue;
+    for (const [, name] of (match[2] ?? "").matchAll(/`([a-z-]+)`/g)) layers.set(name as string, Number(match[1]));
+  }
+  return layers;
+}
+
+function featureImports(): { from: string; to: string; file: string }[] {
+  return sourceFiles("features").flatMap((file) => {
+    const from = file.split(path.sep)[1] as string;
+    return [...read(file).matchAll(/from "@\/features\/([a-z-]+)\//g)]
+      .map((match) => match[1] as string)
+      .filter((to) => to !== from)
+      .map((to) => ({ from, to, file }));
+  });
+}
+
+describe("features", () => {
+  it("are each placed in a layer in features/README.md", () => {
+    const folders = readdirSync(path.join(root, "features"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+    expect([...documentedLayers().keys()].sort()).toEqual(folders);
+  });
+
+  it("import only features in lower layers", () => {
+    const layers = documentedLayers();
+    const upward = featureImports()
+      .filter(({ from, to }) => (layers.get(to) ?? 0) >= (layers.get(from) ?? 0))
+      .map(
+        ({ from, to, file }) => `${file}: ${from} (layer ${layers.get(from)}) imports ${to} (layer ${layers.get(to)})`,
+      );
+    expect(upward).toEqual([]);
+  });
+
+  it("catch a feature that imports one above it", () => {
+    const layers = new Map([
+      ["workflow", 4],
+      ["reviews", 7],
+    ]);
+    const upward = [{ from: "workflow", to: "reviews" }].filter(
+      ({ from, to }) => (layers.get(to) ?? 0) >= (layers.get(from) ?? 0),
+    );
+    expect(upward).toHaveLength(1);
+  });
+});
+
+const GUARDS = ["requireTeam(", "requireUser(", "requireUserPage(", "requireLinkToken("];
+
+/** Each exported server action in a file, with the first statement of its body. */
+function actionsWithFirstStatement(file: string): { name: string; first: string }[] {
+  const source = read(file);
+  return [...source.matchAll(/export async function (\w+)\([\s\S]*?\)[^{]*\{\n([^\n]*)/g)].map((match) => ({
+    name: match[1] as string,
+    first: (match[2] ?? "").trim(),
+  }));
+}
+
+describe("server actions", () => {
+  const files = sourceFiles("features").filter((file) => file.endsWith("actions.ts"));
+
+  it("all live in files that say so", () => {
+    const elsewhere = sourceFiles("features")
+      .concat(sourceFiles("app"))
+      .filter((file) => !file.endsWith("actions.ts") && /^["']use server["']/m.test(read(file)));
+    expect(elsewhere).toEqual([]);
+  });
+
+  it("each start with a guard from features/auth/guards.ts", () => {
+    const actions = files.flatMap((file) => actionsWithFirstStatement(file).map((action) => ({ ...action, file })));
+    expect(actions.length).toBeGreaterThan(10);
+    const unguarded = actions
+      .filter(({ first }) => !GUARDS.some((guard) => first.includes(guard)))
+      .map(({ file, name, first }) => `${file}: ${name} starts with "${first}"`);
+    expect(unguarded).toEqual([]);
+  });
+});
+
+describe("app/", () => {
+  it("imports no Prisma: reads go through data.ts, writes through mutations.ts", () => {
+    const prisma = sourceFiles("app").filter((file) =>
+      /from ["'](@prisma\/client|@\/generated\/prisma[^"']*|@\/lib\/(db|prisma))["']/.test(read(file)),
+    );
+    expect(prisma).toEqual([]);
+  });
+});
