@@ -5,7 +5,7 @@ import { confirmAliasAction } from "@/features/alias-verification/actions";
 import { getAliasVerificationByToken } from "@/features/alias-verification/data";
 import { getPortalConfig } from "@/features/portal-config/load";
 
-export const metadata: Metadata = { title: "Confirm security alias", referrer: "no-referrer" };
+export const metadata: Metadata = { title: "Confirm security alias", referrer: "same-origin" };
 
 export default async function VerifyAliasPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;

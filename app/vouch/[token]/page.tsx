@@ -5,7 +5,7 @@ import { getPortalConfig } from "@/features/portal-config/load";
 import { VouchForm } from "@/features/vouches/components/vouch-form";
 import { getVouchByToken } from "@/features/vouches/data";
 
-export const metadata: Metadata = { title: "Vouch for an applicant", referrer: "no-referrer" };
+export const metadata: Metadata = { title: "Vouch for an applicant", referrer: "same-origin" };
 
 export default async function VouchPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
