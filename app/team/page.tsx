@@ -18,6 +18,8 @@ export default async function TeamPage() {
         settings. Removing someone ends their sessions at once.
       </p>
       <Table
+        // The controls wrap; on a phone the roster fits without scrolling.
+        minWidthClass=""
         columns={[
           "Address",
           "Role",
