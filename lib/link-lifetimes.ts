@@ -6,3 +6,6 @@ export const VOUCH_LINK_DAYS = 14;
 
 export const MINUTE_MS = 60 * 1000;
 export const DAY_MS = 24 * 60 * MINUTE_MS;
+/** A re-attestation link works this long; a reminder goes out halfway. */
+export const ATTESTATION_DAYS = 30;
+export const ATTESTATION_REMINDER_DAYS = 14;

@@ -5,10 +5,12 @@ import { pathToFileURL } from "node:url";
 import { type Actor, recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import type { PortalConfig } from "@/features/portal-config/schema";
-import { isIn, OPEN_STATES, organisationKey, REVIEWABLE_STATES } from "@/features/workflow/states";
+import { isIn, OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { ApplicationState, Prisma } from "@/generated/prisma/client";
 import { parseEnv } from "@/lib/env";
+import { organisationKey } from "@/lib/organisation-key";
 import { createDatabase, type Database } from "@/lib/prisma";
+import { seedMemberLifecycle } from "@/prisma/seed-members";
 
 const SEED_MARKER = "demo-seed";
 
@@ -94,7 +96,11 @@ const APPLICATIONS: DemoApplication[] = [
   },
 ];
 
-export async function seedDemoData(db: Database, config: PortalConfig): Promise<boolean> {
+export async function seedDemoData(
+  db: Database,
+  config: PortalConfig,
+  { baseUrl = "http://localhost:3000" }: { baseUrl?: string } = {},
+): Promise<boolean> {
   return db.$transaction(
     async (tx) => {
       const done = await tx.setting.findUnique({ where: { key: SEED_MARKER } });
@@ -111,15 +117,17 @@ export async function seedDemoData(db: Database, config: PortalConfig): Promise<
       }
 
       const memberIds: string[] = [];
+      const members = new Map<string, { id: string; contactEmail: string }>();
       for (const { addresses, ...member } of MEMBERS) {
         const created = await tx.member.create({
           data: {
             ...member,
             activeOrganisationKey: organisationKey(member.organisation),
-            addresses: { create: addresses.map((address) => ({ address })) },
+            addresses: { create: addresses.map((address) => ({ address, addedReason: "Joined before the portal" })) },
           },
         });
         memberIds.push(created.id);
+        members.set(created.distributionName, { id: created.id, contactEmail: created.contactEmail });
         await recordAuditEvent(tx, {
           actor: seeder,
           action: "member.seeded",
@@ -193,6 +201,7 @@ export async function seedDemoData(db: Database, config: PortalConfig): Promise<
         });
       }
 
+      await seedMemberLifecycle(tx, config, { members, ownerId: users.get(DEMO.owner) as string, baseUrl });
       await tx.setting.create({ data: { key: SEED_MARKER, value: { seededAt: new Date().toISOString() } } });
       return true;
     },
@@ -238,7 +247,9 @@ async function main() {
   }
   const db = createDatabase(result.env.databaseUrl);
   try {
-    const seeded = await seedDemoData(db, loadPortalConfig(result.env.portalConfigPath));
+    const seeded = await seedDemoData(db, loadPortalConfig(result.env.portalConfigPath), {
+      baseUrl: result.env.nextAuthUrl,
+    });
     console.log(seeded ? "demo data seeded" : "demo data already present");
   } finally {
     await db.$disconnect();

@@ -55,7 +55,8 @@ async function main() {
   if (embedded && (mode === "dev" || process.env.PORTAL_DEMO_SEED === "1")) {
     const db = createDatabase(databaseUrl, { max: 2 });
     try {
-      if (await seedDemoData(db, config)) console.log("portal: demo data seeded (see README: demo accounts)");
+      if (await seedDemoData(db, config, { baseUrl: env.nextAuthUrl }))
+        console.log("portal: demo data seeded (see README: demo accounts)");
     } finally {
       await db.$disconnect();
     }

@@ -7,6 +7,7 @@ import { listMyApplications } from "@/features/applications/data";
 import { noticeFor } from "@/features/applications/page-notices";
 import { SignInForm } from "@/features/auth/components/sign-in-form";
 import { getViewer } from "@/features/auth/data";
+import { isMemberContact } from "@/features/members/data";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { StateBadge } from "@/features/workflow/components/state-badge";
 
@@ -27,12 +28,22 @@ export default async function ApplyPage({ searchParams }: { searchParams: Promis
       </div>
     );
   }
-  const applications = await listMyApplications(user.id);
+  const [applications, contact] = await Promise.all([listMyApplications(user.id), isMemberContact(user.email)]);
   const notice = noticeFor((await searchParams).notice);
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-bold tracking-tight">My applications</h1>
       {notice ? <Notice tone={notice.tone}>{notice.message}</Notice> : null}
+      {contact ? (
+        <Notice>
+          You are the contact of a member of the list. To change its addresses, hand over the contact role or see its
+          requests, open{" "}
+          <Link href="/membership" className="font-semibold underline">
+            My membership
+          </Link>
+          .
+        </Notice>
+      ) : null}
       {applications.length === 0 ? (
         <p className="text-slate-700">You have no applications yet.</p>
       ) : (

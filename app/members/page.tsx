@@ -1,43 +1,98 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { inputClass } from "@/components/ui/field";
+import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
+import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
 import { listMembers } from "@/features/members/data";
+import { MEMBER_STATUS_LABELS, parseMemberFilter } from "@/features/members/schema";
 
 export const metadata: Metadata = { title: "Members" };
 
-export default async function MembersPage() {
-  const _viewer = await requireTeam();
-  const members = await listMembers();
+const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : "never");
+
+export default async function MembersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  await requireTeam();
+  const { filter, searchError } = parseMemberFilter(await searchParams);
+  const list = await listMembers(filter);
   return (
     <div className="space-y-6">
-      <h1 className="text-3xl font-bold tracking-tight">Members</h1>
+      <div className="flex flex-wrap items-baseline justify-between gap-4">
+        <h1 className="text-3xl font-bold tracking-tight">Members</h1>
+        <Link href="/members/attestations" className="text-brand-700 underline">
+          Yearly re-attestation
+        </Link>
+      </div>
+      <form method="get" className="flex flex-wrap items-end gap-4" aria-label="Filter the members">
+        <div>
+          <label htmlFor="q" className="block font-medium">
+            Search
+          </label>
+          <input
+            id="q"
+            name="q"
+            defaultValue={filter.q ?? ""}
+            placeholder="Name, organisation or an address"
+            aria-describedby={searchError ? "q-error" : undefined}
+            aria-invalid={Boolean(searchError)}
+            className={inputClass}
+          />
+          {searchError ? (
+            <p id="q-error" className="text-sm font-medium text-red-700">
+              {searchError}
+            </p>
+          ) : null}
+        </div>
+        <div>
+          <label htmlFor="status" className="block font-medium">
+            Status
+          </label>
+          <select id="status" name="status" defaultValue={filter.status ?? ""} className={inputClass}>
+            <option value="">Any</option>
+            {Object.entries(MEMBER_STATUS_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="rounded-md border border-slate-300 px-4 py-2 font-semibold">
+          Filter
+        </button>
+      </form>
       <p className="text-slate-700">
-        {members.filter((member) => member.status === "ACTIVE").length} active distributions on the list.
+        {list.onTheList} distribution{list.onTheList === 1 ? "" : "s"} on the list; {list.total} match
+        {list.total === 1 ? "es" : ""} this filter.
       </p>
       <Table
-        minWidthClass="min-w-[40rem]"
-        columns={["Distribution", "Contact", "Subscribed addresses", "Since", "Status"]}
+        minWidthClass="min-w-[56rem]"
+        columns={["Distribution", "Contact", "Subscribed addresses", "Joined", "Last attested", "Status"]}
       >
-        {members.map((member) => (
+        {list.rows.map((member) => (
           <Row key={member.id} data-member={member.distributionName}>
             <Cell>
-              {member.applicationId ? (
-                <Link href={`/review/${member.applicationId}`} className="font-semibold text-brand-700 underline">
-                  {member.distributionName}
-                </Link>
-              ) : (
-                <span className="font-semibold">{member.distributionName}</span>
-              )}
+              <Link href={`/members/${member.id}`} className="font-semibold text-brand-700 underline">
+                {member.distributionName}
+              </Link>
               <div className="text-slate-600">{member.organisation}</div>
             </Cell>
             <Cell className="break-all">{member.contactEmail}</Cell>
             <Cell className="break-all">{member.addresses.map((item) => item.address).join(", ")}</Cell>
-            <Cell>{member.approvedAt.toISOString().slice(0, 10)}</Cell>
-            <Cell>{member.status === "ACTIVE" ? "Active" : "Removed"}</Cell>
+            <Cell>{day(member.approvedAt)}</Cell>
+            <Cell>{day(member.lastAttestedAt)}</Cell>
+            <Cell>
+              <MemberStatusBadge status={member.status} />
+            </Cell>
           </Row>
         ))}
       </Table>
+      {list.rows.length === 0 ? <p>Nothing matches.</p> : null}
+      <Pagination page={filter.page} pages={list.pages} href={pageLink("/members", filter)} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { inputClass } from "@/components/ui/field";
+import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
@@ -21,12 +22,6 @@ export default async function ReviewQueuePage({
   const { filter, searchError } = parseQueueFilter(await searchParams);
   const config = getPortalConfig();
   const queue = await listReviewQueue(filter, viewer, config.staleAfterBusinessDays);
-  const pageLink = (page: number) => {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries({ ...filter, page }))
-      if (value !== undefined && value !== "") params.set(key, String(value));
-    return `/review?${params}`;
-  };
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-bold tracking-tight">Review queue</h1>
@@ -110,21 +105,7 @@ export default async function ReviewQueuePage({
         ))}
       </Table>
       {queue.rows.length === 0 ? <p>Nothing matches.</p> : null}
-      <nav aria-label="Pages" className="flex gap-4">
-        {filter.page > 1 ? (
-          <Link href={pageLink(filter.page - 1)} className="underline">
-            Previous page
-          </Link>
-        ) : null}
-        <span>
-          Page {filter.page} of {queue.pages}
-        </span>
-        {filter.page < queue.pages ? (
-          <Link href={pageLink(filter.page + 1)} className="underline">
-            Next page
-          </Link>
-        ) : null}
-      </nav>
+      <Pagination page={filter.page} pages={queue.pages} href={pageLink("/review", filter)} />
     </div>
   );
 }

@@ -1,12 +1,18 @@
+import { ON_THE_LIST } from "@/features/members/schema";
 import { OPEN_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 
-/** A duplicate found at submission; `name` and `href` only for the applicant's own other application. */
+/**
+ * A duplicate found at submission. `name` and `href` only for the
+ * applicant's own: their other application, or the membership whose
+ * contact they are.
+ */
 export type Conflict = { kind: "member" | "application"; name: string | null; href: string | null };
 
 type Candidate = {
   id: string;
   applicantId: string;
+  applicantEmail: string;
   organisationKey: string;
   orgDomains: string[];
   listAddresses: string[];
@@ -20,17 +26,21 @@ type Candidate = {
 export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Candidate): Promise<Conflict | null> {
   const member = await tx.member.findFirst({
     where: {
-      status: "ACTIVE",
+      status: { in: [...ON_THE_LIST] },
       OR: [
         { activeOrganisationKey: candidate.organisationKey },
         { orgDomains: { hasSome: candidate.orgDomains } },
         { addresses: { some: { address: { in: candidate.listAddresses } } } },
       ],
     },
-    select: { id: true },
+    select: { contactEmail: true, distributionName: true },
   });
-  // Who the members are is the team's business: the applicant is not told which one matched.
-  if (member) return { kind: "member", name: null, href: null };
+  // Who the members are is the team's business: the applicant is not told
+  // which one matched, unless they are its contact.
+  if (member) {
+    const own = member.contactEmail === candidate.applicantEmail;
+    return { kind: "member", name: own ? member.distributionName : null, href: own ? "/membership" : null };
+  }
   const application = await tx.application.findFirst({
     where: {
       id: { not: candidate.id },
@@ -54,7 +64,9 @@ export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Can
 
 export function describeConflict(conflict: Conflict): string {
   if (conflict.kind === "member") {
-    return "This organisation, domain or address already belongs to a member of the list. To change its addresses, request an address change instead of applying again.";
+    return conflict.href
+      ? `This organisation, domain or address already belongs to ${conflict.name}, a member of the list whose contact you are. Change its addresses from your membership page instead of applying again.`
+      : "This organisation, domain or address already belongs to a member of the list. To change its addresses, ask your organisation's contact for the list (the address it registered with the security team) to request an address change; they can also hand the contact role over to you.";
   }
   return conflict.href
     ? `You already have an open application for this organisation, domain or address (${conflict.name}). Continue that one instead.`

@@ -12,10 +12,11 @@ import { advanceWhenReady } from "@/features/workflow/advance";
 import type { WorkflowContext } from "@/features/workflow/context";
 import { lockApplication } from "@/features/workflow/lock";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
-import { EDITABLE_STATES, isIn, organisationKey, REVIEWABLE_STATES, STATE_LABELS } from "@/features/workflow/states";
+import { EDITABLE_STATES, isIn, REVIEWABLE_STATES, STATE_LABELS } from "@/features/workflow/states";
 import { Prisma } from "@/generated/prisma/client";
 import type { ApplicationState } from "@/generated/prisma/enums";
 import { type ActionFailure, type ActionResult, failure, invalid, NOT_FOUND } from "@/lib/action-result";
+import { organisationKey } from "@/lib/organisation-key";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimit } from "@/lib/rate-limit";
 
@@ -90,6 +91,7 @@ export async function submitApplication(
       const conflict = await findDuplicate(tx, {
         id,
         applicantId: applicant.id,
+        applicantEmail: applicant.email,
         organisationKey: key,
         orgDomains: data.orgDomains,
         listAddresses: data.listAddresses,

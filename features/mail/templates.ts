@@ -114,3 +114,85 @@ export function reviewerNoticeMail(
     { link: url, label: "Review it" },
   ]);
 }
+
+type MemberFacts = { project: string; listName: string; distributionName: string };
+
+/** Anything a member's contact is told about their membership: a headline, a detail, a link. */
+export function memberNoticeMail(
+  to: string,
+  facts: MemberFacts,
+  headline: string,
+  url: string,
+  detail?: string,
+): MailMessage {
+  return compose(to, `${facts.distributionName}: ${headline}`, [
+    { text: `Your membership of the ${facts.listName} for ${facts.distributionName}: ${headline}.` },
+    ...(detail ? [{ quote: detail }] : []),
+    { link: url, label: "See your membership" },
+  ]);
+}
+
+export function addressConfirmationMail(to: string, facts: MemberFacts & { contactEmail: string }, url: string) {
+  return compose(to, `Confirm this address for the ${facts.listName}`, [
+    {
+      text: `${facts.contactEmail}, the contact for ${facts.distributionName} on the ${facts.project} private distributors list, asked to subscribe this address to the list, which receives embargoed security reports.`,
+    },
+    { text: "If this address is read by that team, confirm it:" },
+    { link: url, label: "Confirm the address" },
+    {
+      text: `The link expires in ${ALIAS_LINK_DAYS} days. If you do not recognise this request, ignore this message.`,
+    },
+  ]);
+}
+
+export function handoverConfirmationMail(to: string, facts: MemberFacts & { contactEmail: string }, url: string) {
+  return compose(to, `Become the contact for ${facts.distributionName} on the ${facts.listName}`, [
+    {
+      text: `${facts.contactEmail} asked to hand over the contact role for ${facts.distributionName} on the ${facts.project} private distributors list to this address. The contact answers re-attestations and requests address changes for the team.`,
+    },
+    { link: url, label: "Accept the contact role" },
+    { text: `The link expires in ${ALIAS_LINK_DAYS} days. A reviewer of the security team approves the handover.` },
+  ]);
+}
+
+/** The removal notice, in the project's own words (after the Kubernetes list's removal e-mail). */
+export function removalMail(
+  to: string,
+  facts: MemberFacts & { addresses: string[]; reason: string; applyUrl: string },
+  message: string,
+): MailMessage {
+  return compose(to, `${facts.project} distributors list: ${facts.distributionName} removed`, [
+    {
+      text: `The ${facts.project} security team has removed ${facts.distributionName} from the ${facts.listName}: ${facts.addresses.join(", ") || "its addresses"} will no longer receive embargoed reports.`,
+    },
+    { text: `The reason: ${facts.reason}.` },
+    ...(message ? [{ quote: message }] : []),
+    {
+      text: `If ${facts.distributionName} meets all the membership criteria again, you can apply to join again:`,
+    },
+    { link: facts.applyUrl, label: "Apply to join the list" },
+    { text: `Thank you, on behalf of the ${facts.project} security team.` },
+  ]);
+}
+
+export function attestationRequestMail(
+  to: string,
+  facts: MemberFacts & { dueOn: string },
+  url: string,
+  reminder: boolean,
+): MailMessage {
+  return compose(
+    to,
+    `${reminder ? "Reminder: " : ""}Confirm ${facts.distributionName}'s membership of the ${facts.listName}`,
+    [
+      {
+        text: `Once a year the ${facts.project} security team asks every member of the ${facts.listName} to confirm that it still meets the membership criteria and accepts the current embargo policy.`,
+      },
+      { text: `Please answer for ${facts.distributionName} by ${facts.dueOn}:` },
+      { link: url, label: "Review and confirm" },
+      {
+        text: "The link works once. A member that does not answer by the date may be removed from the list.",
+      },
+    ],
+  );
+}

@@ -1,5 +1,5 @@
 import type { TeamViewer } from "@/features/auth/data";
-import { isRecused } from "@/features/reviews/recusal";
+import { isRecused } from "@/features/team/recusal";
 import { type LockedApplication, lockApplication } from "@/features/workflow/lock";
 import { isIn, REVIEWABLE_STATES, STATE_LABELS } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";

@@ -1,9 +1,11 @@
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
+import { createMemberFromApplication } from "@/features/members/mutations";
 import type { WorkflowContext } from "@/features/workflow/context";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { isAliasVerified, latestVouch } from "@/features/workflow/readiness";
-import { isIn, organisationKey, REVIEWABLE_STATES } from "@/features/workflow/states";
+import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
+import { organisationKey } from "@/lib/organisation-key";
 
 /**
  * The decision rule, in the caller's transaction (which holds the
@@ -44,19 +46,19 @@ export async function approveWhenDecided(
     select: { id: true },
   });
   if (existing) return false;
-  const member = await tx.member.create({
-    data: {
-      distributionName: application.distributionName,
-      organisation: application.organisation,
-      website: application.website,
-      orgDomains: application.orgDomains,
-      contactEmail: application.applicant.email,
-      activeOrganisationKey: organisationKey(application.organisation),
-      applicationId,
-      approvedAt: now,
-      addresses: { create: application.listAddresses.map((address) => ({ address })) },
-    },
-    select: { id: true },
+  const accepted = await tx.criterionAnswer.findFirst({
+    where: { applicationId, accepted: true, acceptedPolicyVersion: { not: null } },
+    select: { acceptedPolicyVersion: true },
+  });
+  const member = await createMemberFromApplication(tx, {
+    id: applicationId,
+    distributionName: application.distributionName,
+    organisation: application.organisation,
+    website: application.website,
+    orgDomains: application.orgDomains,
+    listAddresses: application.listAddresses,
+    contactEmail: application.applicant.email,
+    acceptedPolicyVersion: accepted?.acceptedPolicyVersion ?? null,
   });
   await tx.application.update({
     where: { id: applicationId },

@@ -34,12 +34,3 @@ export const WITHDRAWABLE_STATES = ["DRAFT", ...OPEN_STATES] as const satisfies 
 export function isIn(states: readonly ApplicationState[], state: ApplicationState): boolean {
   return states.includes(state);
 }
-
-/** The key that makes a second open application (or active member) for one organisation a unique-constraint violation. */
-export function organisationKey(organisation: string): string {
-  return organisation
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
-}

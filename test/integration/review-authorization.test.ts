@@ -20,16 +20,22 @@ vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 const reviewActions = await import("@/features/reviews/actions");
 const teamActions = await import("@/features/team/actions");
+const memberActions = await import("@/features/members/actions");
+const requestActions = await import("@/features/member-requests/actions");
+const attestationActions = await import("@/features/attestations/actions");
 const pages = {
   queue: (await import("@/app/review/page")).default,
   detail: (await import("@/app/review/[id]/page")).default,
   members: (await import("@/app/members/page")).default,
+  member: (await import("@/app/members/[id]/page")).default,
+  attestations: (await import("@/app/members/attestations/page")).default,
   team: (await import("@/app/team/page")).default,
 };
 
 let database: TestDatabase & { db: Database };
 let db: Database;
 let applicationId: string;
+let memberId: string;
 
 async function sessionFor(email: string) {
   const user = (await db.user.findUnique({ where: { email } })) ?? (await createUser(db, email));
@@ -57,6 +63,7 @@ beforeAll(async () => {
     ],
   });
   applicationId = (await applicationReadyForReview(db)).id;
+  memberId = (await db.member.findFirstOrThrow()).id;
 });
 afterAll(async () => {
   const { getDb } = await import("@/lib/db");
@@ -86,7 +93,20 @@ function everyReviewEntryPoint() {
       ),
     () => pages.queue({ searchParams: Promise.resolve({}) }),
     () => pages.detail({ params: Promise.resolve({ id }) }),
-    () => pages.members(),
+    () => pages.members({ searchParams: Promise.resolve({}) }),
+    () => pages.member({ params: Promise.resolve({ id: memberId }) }),
+    () => pages.attestations(),
+    () => reviewActions.markViewedAction(id),
+    () =>
+      requestActions.decideAddressChangeAction(
+        { ok: true },
+        form({ requestId: "cl0000000000000000000000", decision: "approve", memberId }),
+      ),
+    () =>
+      requestActions.decideHandoverAction(
+        { ok: true },
+        form({ requestId: "cl0000000000000000000000", decision: "approve", memberId }),
+      ),
   ];
 }
 
@@ -98,6 +118,19 @@ function everyOwnerEntryPoint() {
     () =>
       reviewActions.rejectApplicationAction({ ok: true }, form({ applicationId, reason: "No track record at all." })),
     () => pages.team(),
+    () => memberActions.removeMemberAction({ ok: true }, form({ memberId, reason: "ON_REQUEST", message: "Bye" })),
+    () => memberActions.reinstateMemberAction({ ok: true }, form({ memberId, note: "Back again" })),
+    () =>
+      memberActions.recordEmbargoBreachAction(
+        { ok: true },
+        form({ memberId, occurredOn: "2026-01-01", description: "Told the press early." }),
+      ),
+    () => attestationActions.startAttestationRoundAction({ ok: true }, form({})),
+    () =>
+      attestationActions.extendAttestationAction(
+        { ok: true },
+        form({ attestationId: "cl0000000000000000000000", days: "14" }),
+      ),
   ];
 }
 
@@ -118,6 +151,9 @@ describe("outside the security team", () => {
     for (const call of everyOwnerEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
     expect(await db.vote.count()).toBe(0);
     expect(await db.comment.count()).toBe(0);
+    expect(await db.member.count({ where: { status: "REMOVED" } })).toBe(0);
+    expect(await db.embargoBreach.count()).toBe(0);
+    expect(await db.attestationRound.count()).toBe(0);
     expect((await db.application.findUniqueOrThrow({ where: { id: applicationId } })).state).toBe("IN_REVIEW");
   });
 

@@ -79,6 +79,7 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
     errors: errors[name],
     onChange: (value: string) => update(name, value),
   });
+  const conflictHref = !state.ok && "conflict" in state ? (state.conflict as { href: string | null }).href : null;
   const formError = !state.ok
     ? state.formError
     : clientErrors
@@ -88,7 +89,19 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
   return (
     <form action={formAction} onSubmit={submit} noValidate className="space-y-10">
       <input type="hidden" name="applicationId" value={applicationId} />
-      {formError ? <Notice tone="error">{formError}</Notice> : null}
+      {formError ? (
+        <Notice tone="error">
+          {formError}
+          {conflictHref ? (
+            <>
+              {" "}
+              <a href={conflictHref} className="font-semibold underline">
+                Go there
+              </a>
+            </>
+          ) : null}
+        </Notice>
+      ) : null}
       {state.ok && state.notice ? <Notice tone="success">{state.notice}</Notice> : null}
 
       <fieldset className="space-y-5">

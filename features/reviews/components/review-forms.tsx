@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
-import { Notice } from "@/components/ui/notice";
+import { errorsOf, FormOutcome } from "@/components/ui/form-outcome";
 import { TextAreaField } from "@/components/ui/text-area-field";
 import {
   addCommentAction,
@@ -15,15 +15,6 @@ import {
 } from "@/features/reviews/actions";
 
 const initial: ReviewFormState = { ok: true };
-
-function Outcome({ state }: { state: ReviewFormState }) {
-  if (!state.ok) return state.formError ? <Notice tone="error">{state.formError}</Notice> : null;
-  return state.message ? <Notice tone="success">{state.message}</Notice> : null;
-}
-
-function errorsOf(state: ReviewFormState) {
-  return state.ok ? {} : (state.fieldErrors ?? {});
-}
 
 export function VoteForm({
   applicationId,
@@ -60,7 +51,7 @@ export function VoteForm({
         defaultValue={values?.reason ?? current?.reason ?? ""}
         rows={2}
       />
-      <Outcome state={state} />
+      <FormOutcome state={state} />
       <Button disabled={pending}>Cast vote</Button>
     </form>
   );
@@ -112,7 +103,7 @@ export function AssessmentForm({ applicationId, criteria }: { applicationId: str
           </Field>
         </div>
       ))}
-      <Outcome state={state} />
+      <FormOutcome state={state} />
       <Button disabled={pending}>Save assessment</Button>
     </form>
   );
@@ -147,7 +138,7 @@ export function CommentForm({ applicationId }: { applicationId: string }) {
           <option value="APPLICANT">Also the applicant (mailed to them)</option>
         </select>
       </div>
-      <Outcome state={state} />
+      <FormOutcome state={state} />
       <Button disabled={pending} variant="secondary">
         Add comment
       </Button>
@@ -176,7 +167,7 @@ function ApplicationNoteForm({
     <form action={action} className="space-y-3">
       <input type="hidden" name="applicationId" value={applicationId} />
       <TextAreaField {...field} errors={errors[field.name]} defaultValue={values?.[field.name] ?? ""} rows={3} />
-      <Outcome state={state} />
+      <FormOutcome state={state} />
       <Button disabled={pending} variant={variant}>
         {button}
       </Button>

@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { Button } from "@/components/ui/button";
+import { Notice } from "@/components/ui/notice";
+import { confirmHandoverAction } from "@/features/member-requests/actions";
+import { getHandoverByToken } from "@/features/member-requests/data";
+import { getPortalConfig } from "@/features/portal-config/load";
+
+export const metadata: Metadata = { title: "Become a member's contact", referrer: "same-origin" };
+
+export default async function ConfirmContactPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const handover = await getHandoverByToken(token);
+  const config = getPortalConfig();
+  return (
+    <div className="max-w-prose space-y-6">
+      <h1 className="text-3xl font-bold tracking-tight">Become a member's contact</h1>
+      {!handover ? (
+        <Notice tone="error">This link is not valid.</Notice>
+      ) : handover.confirmedAt ? (
+        <Notice tone="success">
+          You accepted on {handover.confirmedAt.toISOString().slice(0, 10)}. A reviewer of the security team approves
+          the handover; you will be mailed.
+        </Notice>
+      ) : !handover.open ? (
+        <Notice tone="error">This handover is closed; nothing was changed.</Notice>
+      ) : handover.expired ? (
+        <Notice tone="error">This link has expired. Ask the current contact to start again.</Notice>
+      ) : (
+        <>
+          <p>
+            <strong>{handover.contactEmail}</strong> asked to hand over the contact role for{" "}
+            <strong>{handover.distributionName}</strong> ({handover.organisation}) on the {config.listName} to{" "}
+            <strong>{handover.newContactEmail}</strong>. The contact requests address changes and answers the yearly
+            re-attestation for the team.
+          </p>
+          <form action={confirmHandoverAction}>
+            <input type="hidden" name="token" value={token} />
+            <Button>Accept the contact role</Button>
+          </form>
+        </>
+      )}
+    </div>
+  );
+}

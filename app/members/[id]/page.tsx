@@ -1,0 +1,174 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
+import { Timeline } from "@/features/audit/components/timeline";
+import { requireTeam } from "@/features/auth/guards";
+import { RequestDecisionForm } from "@/features/member-requests/components/request-forms";
+import { AddressChangeSummary, HandoverSummary } from "@/features/member-requests/components/request-list";
+import { listMemberRequests } from "@/features/member-requests/data";
+import { EmbargoBreachForm, ReinstateMemberForm, RemoveMemberForm } from "@/features/members/components/member-forms";
+import {
+  AddressHistory,
+  Attestations,
+  Breaches,
+  ExportsOfMember,
+  Removals,
+} from "@/features/members/components/member-records";
+import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
+import { getMemberDetail } from "@/features/members/data";
+import { getPortalConfig } from "@/features/portal-config/load";
+
+export const metadata: Metadata = { title: "Member" };
+
+const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : "never");
+
+function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="space-y-3">
+      <h2 id={id} className="text-xl font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+export default async function MemberPage({ params }: { params: Promise<{ id: string }> }) {
+  const viewer = await requireTeam();
+  const { id } = await params;
+  const member = await getMemberDetail(id);
+  if (!member) notFound();
+  const requests = await listMemberRequests(member.id);
+  const owner = viewer.role === "OWNER";
+  const policyVersion = getPortalConfig().version;
+  const lapsed = member.attestations.find((item) => item.status === "LAPSED");
+  const openChanges = requests.addressChanges.filter((item) => item.status === "PENDING");
+  const openHandovers = requests.handovers.filter((item) => item.status === "PENDING");
+  return (
+    <div className="space-y-8">
+      <p>
+        <Link href="/members" className="text-brand-700 underline">
+          Members
+        </Link>
+      </p>
+      <div className="flex flex-wrap items-center gap-4">
+        <h1 className="text-3xl font-bold tracking-tight">{member.distributionName}</h1>
+        <MemberStatusBadge status={member.status} />
+      </div>
+      <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[12rem_1fr]">
+        <dt className="font-medium">Organisation</dt>
+        <dd>{member.organisation}</dd>
+        <dt className="font-medium">Website</dt>
+        <dd className="break-all">{member.website}</dd>
+        <dt className="font-medium">Domains</dt>
+        <dd>{member.orgDomains.join(", ")}</dd>
+        <dt className="font-medium">Contact</dt>
+        <dd className="break-all">{member.contactEmail}</dd>
+        <dt className="font-medium">Joined</dt>
+        <dd>{day(member.approvedAt)}</dd>
+        <dt className="font-medium">Last attested</dt>
+        <dd>{day(member.lastAttestedAt)}</dd>
+        <dt className="font-medium">Policy accepted</dt>
+        <dd>
+          {member.acceptedPolicyVersion
+            ? `version ${member.acceptedPolicyVersion.slice(0, 12)}${member.acceptedPolicyVersion === policyVersion ? " (current)" : " (an earlier one)"}`
+            : "not on record"}
+        </dd>
+        <dt className="font-medium">Application</dt>
+        <dd>
+          {member.applicationId ? (
+            <Link href={`/review/${member.applicationId}`} className="text-brand-700 underline">
+              The application it joined with
+            </Link>
+          ) : (
+            "none on record (joined before the portal)"
+          )}
+        </dd>
+        {member.removedAt ? (
+          <>
+            <dt className="font-medium">Removed</dt>
+            <dd>
+              {day(member.removedAt)}: {member.removalReason}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+
+      <Section id="addresses" title="Addresses">
+        <AddressHistory addresses={member.addresses} />
+      </Section>
+
+      <Section id="requests" title="Address changes and contact handovers">
+        {requests.addressChanges.length + requests.handovers.length === 0 ? <p>None so far.</p> : null}
+        {openChanges.map((request) => (
+          <article key={request.id} className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4">
+            <h3 className="font-semibold">Address change waiting for a decision</h3>
+            <AddressChangeSummary request={request} />
+            <RequestDecisionForm kind="address-change" requestId={request.id} memberId={member.id} />
+          </article>
+        ))}
+        {openHandovers.map((handover) => (
+          <article key={handover.id} className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4">
+            <h3 className="font-semibold">Contact handover waiting for a decision</h3>
+            <HandoverSummary handover={handover} />
+            <RequestDecisionForm kind="handover" requestId={handover.id} memberId={member.id} />
+          </article>
+        ))}
+        {requests.addressChanges
+          .filter((request) => request.status !== "PENDING")
+          .map((request) => (
+            <article key={request.id} className="rounded-md border border-slate-200 p-3">
+              <AddressChangeSummary request={request} />
+            </article>
+          ))}
+        {requests.handovers
+          .filter((handover) => handover.status !== "PENDING")
+          .map((handover) => (
+            <article key={handover.id} className="rounded-md border border-slate-200 p-3">
+              <HandoverSummary handover={handover} />
+            </article>
+          ))}
+      </Section>
+
+      <Section id="attestations" title="Re-attestations">
+        <Attestations attestations={member.attestations} />
+      </Section>
+
+      <Section id="removals" title="Removals and reinstatements">
+        <Removals removals={member.removals} />
+      </Section>
+
+      <Section id="breaches" title="Embargo breaches">
+        <Breaches breaches={member.breaches} />
+        {owner ? <EmbargoBreachForm memberId={member.id} /> : null}
+      </Section>
+
+      {owner ? (
+        <Section id="decide" title={member.status === "REMOVED" ? "Reinstate (owners)" : "Remove (owners)"}>
+          {member.status === "REMOVAL_PENDING" && lapsed ? (
+            <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-4">
+              <p>The re-attestation lapsed. Remove the member, or give the contact more time:</p>
+              <ExtendAttestationForm attestationId={lapsed.id} label={member.distributionName} />
+            </div>
+          ) : null}
+          {member.status === "REMOVED" ? (
+            <ReinstateMemberForm memberId={member.id} />
+          ) : (
+            <RemoveMemberForm memberId={member.id} />
+          )}
+        </Section>
+      ) : null}
+
+      <Section id="exports" title="Exports it appeared in">
+        <ExportsOfMember exports={member.exports} />
+      </Section>
+
+      <Section id="history" title="History">
+        <Timeline
+          events={member.history.map((event) => ({ id: event.id, action: event.action, at: event.createdAt }))}
+        />
+      </Section>
+    </div>
+  );
+}

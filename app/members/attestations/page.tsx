@@ -1,0 +1,95 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Cell, Row, Table } from "@/components/ui/table";
+import { ExtendAttestationForm, StartRoundForm } from "@/features/attestations/components/round-forms";
+import { getLatestRound } from "@/features/attestations/data";
+import { requireTeam } from "@/features/auth/guards";
+import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
+
+export const metadata: Metadata = { title: "Yearly re-attestation" };
+
+const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : "");
+const STATUS = { PENDING: "Waiting", CONFIRMED: "Confirmed", LAPSED: "Lapsed" } as const;
+
+export default async function AttestationsPage() {
+  const viewer = await requireTeam();
+  const round = await getLatestRound();
+  const owner = viewer.role === "OWNER";
+  return (
+    <div className="space-y-6">
+      <p>
+        <Link href="/members" className="text-brand-700 underline">
+          Members
+        </Link>
+      </p>
+      <h1 className="text-3xl font-bold tracking-tight">Yearly re-attestation</h1>
+      <p className="max-w-prose text-slate-700">
+        Once a year every member's contact is asked to reconfirm each membership criterion and accept the current
+        policy, through a link that works for 30 days. A reminder goes out after 14 days; after 30, a member that has
+        not answered is marked "removal pending" and stays on the list until an owner removes it or gives it more time.
+      </p>
+      {round ? (
+        <section aria-labelledby="round" className="space-y-3">
+          <h2 id="round" className="text-xl font-semibold">
+            {round.running ? "Round in progress" : "Last round"}: started {day(round.createdAt)}
+            {round.startedBy ? ` by ${round.startedBy.email}` : ""}, due {day(round.dueAt)}
+          </h2>
+          <p>
+            <strong>{round.confirmed}</strong> confirmed, <strong>{round.pending}</strong> waiting,{" "}
+            <strong>{round.lapsed}</strong> lapsed.
+          </p>
+          <Table
+            minWidthClass="min-w-[40rem]"
+            columns={[
+              "Member",
+              "Answer",
+              "Due",
+              "Member status",
+              <span key="actions" className="sr-only">
+                Actions
+              </span>,
+            ]}
+          >
+            {round.attestations.map((attestation) => (
+              <Row key={attestation.id} data-attestation={attestation.member.distributionName}>
+                <Cell>
+                  <Link href={`/members/${attestation.member.id}`} className="text-brand-700 underline">
+                    {attestation.member.distributionName}
+                  </Link>
+                </Cell>
+                <Cell>
+                  {STATUS[attestation.status]}
+                  {attestation.respondedAt ? ` ${day(attestation.respondedAt)}` : ""}
+                  {attestation.status === "PENDING" && attestation.remindedAt ? " (reminded)" : ""}
+                </Cell>
+                <Cell>{day(attestation.dueAt)}</Cell>
+                <Cell>
+                  <MemberStatusBadge status={attestation.member.status} />
+                </Cell>
+                <Cell>
+                  {owner && attestation.status === "LAPSED" && attestation.member.status !== "REMOVED" ? (
+                    <ExtendAttestationForm attestationId={attestation.id} label={attestation.member.distributionName} />
+                  ) : null}
+                </Cell>
+              </Row>
+            ))}
+          </Table>
+        </section>
+      ) : (
+        <p>No round has been started yet.</p>
+      )}
+      {owner ? (
+        <section aria-labelledby="start" className="space-y-3">
+          <h2 id="start" className="text-xl font-semibold">
+            Start a round (owners)
+          </h2>
+          <p className="text-slate-700">
+            Mails every active member's contact. The same can run from cron: <code>npm run portal -- attest start</code>
+            .
+          </p>
+          <StartRoundForm />
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireUserPage } from "@/features/auth/guards";
+import {
+  AddressChangeForm,
+  CancelRequestForm,
+  HandoverForm,
+} from "@/features/member-requests/components/request-forms";
+import { AddressChangeSummary, HandoverSummary } from "@/features/member-requests/components/request-list";
+import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
+import { listMembershipsOf } from "@/features/members/data";
+import { getPortalConfig } from "@/features/portal-config/load";
+
+export const metadata: Metadata = { title: "My membership" };
+
+const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : "not yet");
+
+export default async function MembershipPage() {
+  const viewer = await requireUserPage("/membership");
+  const memberships = await listMembershipsOf(viewer.email);
+  const config = getPortalConfig();
+  if (memberships.length === 0) {
+    return (
+      <div className="max-w-prose space-y-4">
+        <h1 className="text-3xl font-bold tracking-tight">My membership</h1>
+        <p>
+          {viewer.email} is not the contact of a distribution on the {config.listName}. Each member has one contact, who
+          requests address changes and answers the yearly re-attestation.
+        </p>
+        <p>
+          If your organisation is on the list, ask its contact to make the change, or to hand the contact role over to
+          you. To join the list,{" "}
+          <Link href="/apply" className="underline">
+            apply
+          </Link>
+          .
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="space-y-10">
+      <h1 className="text-3xl font-bold tracking-tight">My membership</h1>
+      {memberships.map((member) => (
+        <section key={member.id} aria-labelledby={`member-${member.id}`} className="space-y-6">
+          <div className="flex flex-wrap items-center gap-4">
+            <h2 id={`member-${member.id}`} className="text-2xl font-semibold">
+              {member.distributionName}
+            </h2>
+            <MemberStatusBadge status={member.status} />
+          </div>
+          <p className="text-slate-700">
+            {member.organisation} · on the list since {day(member.approvedAt)} · last re-attested{" "}
+            {day(member.lastAttestedAt)}
+          </p>
+          <div className="space-y-2">
+            <h3 className="text-lg font-semibold">Subscribed addresses</h3>
+            <ul className="list-disc pl-6">
+              {member.addresses.map((row) => (
+                <li key={row.address} className="break-all">
+                  {row.address}
+                </li>
+              ))}
+            </ul>
+          </div>
+          {member.addressRequests.length + member.handovers.length > 0 ? (
+            <div className="space-y-3">
+              <h3 className="text-lg font-semibold">Open requests</h3>
+              {member.addressRequests.map((request) => (
+                <article key={request.id} className="space-y-2 rounded-md border border-slate-200 p-3">
+                  <AddressChangeSummary request={request} />
+                  <CancelRequestForm requestId={request.id} />
+                </article>
+              ))}
+              {member.handovers.map((handover) => (
+                <article key={handover.id} className="rounded-md border border-slate-200 p-3">
+                  <HandoverSummary handover={handover} />
+                </article>
+              ))}
+            </div>
+          ) : null}
+          <div className="space-y-3">
+            <h3 className="text-lg font-semibold">Change the addresses</h3>
+            <AddressChangeForm memberId={member.id} addresses={member.addresses.map((row) => row.address)} />
+          </div>
+          <div className="space-y-3">
+            <h3 className="text-lg font-semibold">Hand the contact role over</h3>
+            <HandoverForm memberId={member.id} orgDomains={member.orgDomains} />
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}

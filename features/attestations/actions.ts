@@ -1,0 +1,57 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { extendAttestation, respondToAttestation, startAttestationRound } from "@/features/attestations/mutations";
+import { attestationSchema, ExtendAttestationSchema } from "@/features/attestations/schema";
+import { requireLinkToken, requireTeam } from "@/features/auth/guards";
+import { deliverMailAfterResponse } from "@/features/mail/schedule";
+import { memberContext } from "@/features/members/context";
+import { getPortalConfig } from "@/features/portal-config/load";
+import { type FormState, formFields, parseInput } from "@/lib/action-result";
+import { getDb } from "@/lib/db";
+
+export type AttestationFormState = FormState<{ message?: string }>;
+
+/** An owner starts this year's round (404 for everyone else). */
+export async function startAttestationRoundAction(
+  _previous: AttestationFormState,
+  _form: FormData,
+): Promise<AttestationFormState> {
+  const owner = await requireTeam("OWNER");
+  const result = await startAttestationRound(getDb(), owner, getPortalConfig(), memberContext());
+  if (!result.ok) return result;
+  deliverMailAfterResponse();
+  revalidatePath("/members/attestations");
+  return { ok: true, message: `Round started: ${result.asked} member contact(s) asked.` };
+}
+
+/** An owner gives a member more time (404 for everyone else). */
+export async function extendAttestationAction(
+  _previous: AttestationFormState,
+  form: FormData,
+): Promise<AttestationFormState> {
+  const owner = await requireTeam("OWNER");
+  const values = formFields(form);
+  const input = parseInput(ExtendAttestationSchema, values);
+  const result = input.ok ? await extendAttestation(getDb(), owner, input.data, memberContext()) : input;
+  if (!result.ok) return { ...result, values };
+  deliverMailAfterResponse();
+  revalidatePath("/members/attestations");
+  return { ok: true, message: "Extended; the contact was mailed a new link." };
+}
+
+/** The contact's answer; the mailed token is the only credential. */
+export async function respondToAttestationAction(
+  _previous: AttestationFormState,
+  form: FormData,
+): Promise<AttestationFormState> {
+  const link = requireLinkToken(form.get("token"));
+  const values = formFields(form, ["token"]);
+  if (!link.ok) return { ...link, values };
+  const config = getPortalConfig();
+  const input = parseInput(attestationSchema(config.criteria), values, "Confirm each criterion and accept the policy.");
+  const result = input.ok ? await respondToAttestation(getDb(), link.token, input.data, config) : input;
+  if (!result.ok) return { ...result, values };
+  redirect(`/attest/${link.token}`);
+}

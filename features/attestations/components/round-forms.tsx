@@ -1,0 +1,55 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, inputClass } from "@/components/ui/field";
+import { errorsOf, FormOutcome, valuesOf } from "@/components/ui/form-outcome";
+import {
+  type AttestationFormState,
+  extendAttestationAction,
+  startAttestationRoundAction,
+} from "@/features/attestations/actions";
+
+const initial: AttestationFormState = { ok: true };
+
+export function StartRoundForm() {
+  const [state, action, pending] = useActionState(startAttestationRoundAction, initial);
+  return (
+    <form action={action} className="space-y-3">
+      <FormOutcome state={state} />
+      <Button disabled={pending}>Start this year's round</Button>
+    </form>
+  );
+}
+
+export function ExtendAttestationForm({ attestationId, label }: { attestationId: string; label: string }) {
+  const [state, action, pending] = useActionState(extendAttestationAction, initial);
+  const values = valuesOf(state);
+  const id = `extend-${attestationId}`;
+  return (
+    <form action={action} className="flex flex-wrap items-end gap-3">
+      <input type="hidden" name="attestationId" value={attestationId} />
+      <div className="w-32">
+        <Field id={id} label={`Days more for ${label}`} errors={errorsOf(state).days}>
+          {(describedBy, invalid) => (
+            <input
+              id={id}
+              name="days"
+              type="number"
+              min={7}
+              max={60}
+              defaultValue={values?.days ?? "14"}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              className={inputClass}
+            />
+          )}
+        </Field>
+      </div>
+      <Button variant="secondary" disabled={pending}>
+        Extend
+      </Button>
+      <FormOutcome state={state} />
+    </form>
+  );
+}

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import type { Criterion } from "@/features/portal-config/schema";
+import { RecordIdSchema } from "@/lib/input";
+
+/**
+ * A member's re-attestation: each criterion reconfirmed (`confirm:<key>`),
+ * the current policy accepted (`accept`), and the version of the policy the
+ * page showed, so that an acceptance is of the text that was read.
+ */
+export function attestationSchema(criteria: Pick<Criterion, "key">[]) {
+  const shape: Record<string, z.ZodType> = {
+    policyVersion: z.string().regex(/^[0-9a-f]{64}$/, "Reload the page: it is missing the policy version"),
+    accept: z.literal("on", { message: "Accept the current policy to stay on the list" }),
+  };
+  for (const { key } of criteria) {
+    shape[`confirm:${key}`] = z.literal("on", { message: "Confirm that your distribution still meets this" });
+  }
+  return z.strictObject(shape).transform((form) => ({ policyVersion: form.policyVersion as string }));
+}
+export type AttestationInput = z.output<ReturnType<typeof attestationSchema>>;
+
+export const ExtendAttestationSchema = z.strictObject({
+  attestationId: RecordIdSchema,
+  days: z.coerce
+    .number({ message: "Give a number of days" })
+    .int()
+    .min(7, "At least 7 days")
+    .max(60, "At most 60 days"),
+});
+export type ExtendAttestationInput = z.infer<typeof ExtendAttestationSchema>;

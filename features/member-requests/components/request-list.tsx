@@ -1,0 +1,72 @@
+import type { MemberRequests } from "@/features/member-requests/data";
+
+const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(0, 10) : "");
+const STATUS = { PENDING: "open", APPROVED: "approved", REJECTED: "rejected", CANCELLED: "cancelled" } as const;
+
+type Change = MemberRequests["addressChanges"][number];
+type Handover = MemberRequests["handovers"][number];
+
+/** One address change: what it adds and removes, why, and how far its confirmations are. */
+export function AddressChangeSummary({
+  request,
+}: {
+  request: Pick<Change, "addAddresses" | "removeAddresses" | "reason" | "confirmations" | "createdAt"> &
+    Partial<Change>;
+}) {
+  const now = new Date();
+  return (
+    <div className="space-y-1 text-sm">
+      <p>
+        Asked {day(request.createdAt)}
+        {request.requestedBy ? ` by ${request.requestedBy.email}` : ""}
+        {request.status ? `: ${STATUS[request.status]}` : ""}
+        {request.reviewer ? ` by ${request.reviewer.email} on ${day(request.decidedAt)}` : ""}.
+      </p>
+      {request.addAddresses.length ? (
+        <ul className="list-disc pl-6">
+          {request.addAddresses.map((address) => {
+            const confirmation = request.confirmations.find((item) => item.address === address);
+            const state = confirmation?.confirmedAt
+              ? `confirmed ${day(confirmation.confirmedAt)}`
+              : confirmation && confirmation.expiresAt <= now
+                ? "link expired"
+                : "waiting for its link to be followed";
+            return (
+              <li key={address} className="break-all">
+                Add {address}: {state}
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+      {request.removeAddresses.length ? (
+        <p className="break-all">Remove: {request.removeAddresses.join(", ")}</p>
+      ) : null}
+      <p>Reason: {request.reason}</p>
+      {request.decisionNote ? <p>Note: {request.decisionNote}</p> : null}
+    </div>
+  );
+}
+
+export function HandoverSummary({
+  handover,
+}: {
+  handover: Pick<Handover, "newContactEmail" | "confirmedAt" | "expiresAt" | "createdAt"> & Partial<Handover>;
+}) {
+  const state = handover.confirmedAt
+    ? `accepted by the new contact ${day(handover.confirmedAt)}`
+    : handover.expiresAt <= new Date()
+      ? "the new contact's link expired"
+      : "waiting for the new contact to accept";
+  return (
+    <div className="space-y-1 text-sm">
+      <p className="break-all">
+        Hand over to {handover.newContactEmail}, asked {day(handover.createdAt)}
+        {handover.status ? `: ${STATUS[handover.status]}` : ""}
+        {handover.reviewer ? ` by ${handover.reviewer.email} on ${day(handover.decidedAt)}` : ""}.
+      </p>
+      <p>{state}</p>
+      {handover.decisionNote ? <p>Note: {handover.decisionNote}</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, inputClass } from "@/components/ui/field";
+import { errorsOf, FormOutcome, valuesOf } from "@/components/ui/form-outcome";
+import { TextAreaField } from "@/components/ui/text-area-field";
+import {
+  type MemberFormState,
+  recordEmbargoBreachAction,
+  reinstateMemberAction,
+  removeMemberAction,
+} from "@/features/members/actions";
+import { REMOVAL_REASONS } from "@/features/members/schema";
+
+const initial: MemberFormState = { ok: true };
+
+export function RemoveMemberForm({ memberId }: { memberId: string }) {
+  const [state, action, pending] = useActionState(removeMemberAction, initial);
+  const errors = errorsOf(state);
+  const values = valuesOf(state);
+  return (
+    <form action={action} className="space-y-3">
+      <input type="hidden" name="memberId" value={memberId} />
+      <Field id="removal-reason" label="Reason" errors={errors.reason}>
+        {(describedBy, invalid) => (
+          <select
+            id="removal-reason"
+            name="reason"
+            defaultValue={values?.reason ?? ""}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            className={inputClass}
+          >
+            <option value="">Choose a reason</option>
+            {Object.entries(REMOVAL_REASONS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label.charAt(0).toUpperCase() + label.slice(1)}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <TextAreaField
+        id="removal-detail"
+        name="detail"
+        label="The reason in your words (required for another reason)"
+        errors={errors.detail}
+        defaultValue={values?.detail ?? ""}
+        rows={2}
+      />
+      <TextAreaField
+        id="removal-message"
+        name="message"
+        label="Message to the contact (mailed with the removal notice)"
+        errors={errors.message}
+        defaultValue={values?.message ?? ""}
+        rows={3}
+      />
+      <FormOutcome state={state} />
+      <Button variant="danger" disabled={pending}>
+        Remove from the list
+      </Button>
+    </form>
+  );
+}
+
+export function ReinstateMemberForm({ memberId }: { memberId: string }) {
+  const [state, action, pending] = useActionState(reinstateMemberAction, initial);
+  const values = valuesOf(state);
+  return (
+    <form action={action} className="space-y-3">
+      <input type="hidden" name="memberId" value={memberId} />
+      <TextAreaField
+        id="reinstate-note"
+        name="note"
+        label="Why it is reinstated (mailed to the contact)"
+        errors={errorsOf(state).note}
+        defaultValue={values?.note ?? ""}
+        rows={2}
+      />
+      <FormOutcome state={state} />
+      <Button variant="secondary" disabled={pending}>
+        Reinstate
+      </Button>
+    </form>
+  );
+}
+
+export function EmbargoBreachForm({ memberId }: { memberId: string }) {
+  const [state, action, pending] = useActionState(recordEmbargoBreachAction, initial);
+  const errors = errorsOf(state);
+  const values = valuesOf(state);
+  return (
+    <form action={action} className="space-y-3">
+      <input type="hidden" name="memberId" value={memberId} />
+      <Field id="breach-date" label="Date" errors={errors.occurredOn}>
+        {(describedBy, invalid) => (
+          <input
+            id="breach-date"
+            name="occurredOn"
+            type="date"
+            defaultValue={values?.occurredOn ?? ""}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            className={inputClass}
+          />
+        )}
+      </Field>
+      <TextAreaField
+        id="breach-description"
+        name="description"
+        label="What happened"
+        errors={errors.description}
+        defaultValue={values?.description ?? ""}
+        rows={2}
+      />
+      <Field id="breach-link" label="Link (optional)" errors={errors.link}>
+        {(describedBy, invalid) => (
+          <input
+            id="breach-link"
+            name="link"
+            type="url"
+            defaultValue={values?.link ?? ""}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            className={inputClass}
+          />
+        )}
+      </Field>
+      <FormOutcome state={state} />
+      <Button variant="secondary" disabled={pending}>
+        Record the breach
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,16 @@
+import { MEMBER_STATUS_LABELS } from "@/features/members/schema";
+import type { MemberStatus } from "@/generated/prisma/enums";
+
+const TONES: Record<MemberStatus, string> = {
+  ACTIVE: "bg-emerald-100 text-emerald-900",
+  REMOVAL_PENDING: "bg-amber-100 text-amber-900",
+  REMOVED: "bg-slate-200 text-slate-700",
+};
+
+export function MemberStatusBadge({ status }: { status: MemberStatus }) {
+  return (
+    <span data-status={status} className={`inline-block rounded-full px-3 py-1 text-sm font-semibold ${TONES[status]}`}>
+      {MEMBER_STATUS_LABELS[status]}
+    </span>
+  );
+}
