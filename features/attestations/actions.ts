@@ -35,10 +35,13 @@ export async function extendAttestationAction(
   const values = formFields(form);
   const input = parseInput(ExtendAttestationSchema, values);
   const result = input.ok ? await extendAttestation(getDb(), owner, input.data, memberContext()) : input;
-  if (!result.ok) return { ...result, values };
+  if (!result.ok || !input.ok) return { ...result, values };
   deliverMailAfterResponse();
-  revalidatePath("/members/attestations");
-  return { ok: true, message: "Extended; the contact was mailed a new link." };
+  redirect(
+    input.data.from === "member"
+      ? `/members/${result.memberId}?notice=extended`
+      : "/members/attestations?notice=extended",
+  );
 }
 
 /** The contact's answer; the mailed token is the only credential. */

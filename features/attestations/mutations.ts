@@ -218,7 +218,7 @@ export async function extendAttestation(
   owner: TeamViewer,
   { attestationId, days }: ExtendAttestationInput,
   context: MemberContext,
-): Promise<ActionResult> {
+): Promise<ActionResult<{ memberId: string }>> {
   if (owner.role !== "OWNER") return failure("Only an owner can extend an attestation.");
   return db.$transaction(async (tx) => {
     const found = await tx.attestation.findUnique({ where: { id: attestationId }, select: { memberId: true } });
@@ -242,6 +242,6 @@ export async function extendAttestation(
       subjectId: member.id,
       data: { attestationId, dueAt: dueAt.toISOString() },
     });
-    return { ok: true };
+    return { ok: true, memberId: member.id };
   });
 }

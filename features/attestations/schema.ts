@@ -21,6 +21,8 @@ export type AttestationInput = z.output<ReturnType<typeof attestationSchema>>;
 
 export const ExtendAttestationSchema = z.strictObject({
   attestationId: RecordIdSchema,
+  /** The page the owner extended from, which then says so. */
+  from: z.enum(["member", "round"]).default("round"),
   days: z.coerce
     .number({ message: "Give a number of days" })
     .int()

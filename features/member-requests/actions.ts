@@ -19,8 +19,10 @@ import {
 } from "@/features/member-requests/schema";
 import { memberContext } from "@/features/members/context";
 import { findMembershipOf } from "@/features/members/data";
+import type { MemberNotice } from "@/features/members/page-notices";
 import { type ActionResult, type FormState, formFields, NOT_FOUND, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
+import { RecordIdSchema } from "@/lib/input";
 
 export type RequestFormState = FormState<{ message?: string }>;
 
@@ -75,7 +77,7 @@ export async function cancelAddressChangeAction(
   return finish(result, {}, "Request cancelled.", "/membership");
 }
 
-/** A reviewer decides an address change (404 for everyone outside the team). */
+/** A reviewer decides an address change (404 for everyone outside the team); the member's page says how it went. */
 export async function decideAddressChangeAction(
   _previous: RequestFormState,
   form: FormData,
@@ -84,28 +86,26 @@ export async function decideAddressChangeAction(
   const values = formFields(form, ["memberId"]);
   const input = parseInput(RequestDecisionSchema, values);
   const result = input.ok ? await decideAddressChange(getDb(), reviewer, input.data, memberContext()) : input;
-  const approved = input.ok && input.data.decision === "approve";
-  return finish(
-    result,
-    values,
-    approved ? "Approved: the addresses changed." : "Rejected; the contact was told why.",
-    `/members/${form.get("memberId")}`,
-  );
+  if (!result.ok || !input.ok) return { ...result, values };
+  deliverMailAfterResponse();
+  redirect(memberPage(form, `address-change-${input.data.decision === "approve" ? "approved" : "rejected"}`));
 }
 
-/** A reviewer decides a contact handover (404 for everyone outside the team). */
+/** A reviewer decides a contact handover (404 for everyone outside the team); the member's page says how it went. */
 export async function decideHandoverAction(_previous: RequestFormState, form: FormData): Promise<RequestFormState> {
   const reviewer = await requireTeam();
   const values = formFields(form, ["memberId"]);
   const input = parseInput(RequestDecisionSchema, values);
   const result = input.ok ? await decideHandover(getDb(), reviewer, input.data, memberContext()) : input;
-  const approved = input.ok && input.data.decision === "approve";
-  return finish(
-    result,
-    values,
-    approved ? "Approved: the contact changed." : "Rejected; the contact was told why.",
-    `/members/${form.get("memberId")}`,
-  );
+  if (!result.ok || !input.ok) return { ...result, values };
+  deliverMailAfterResponse();
+  redirect(memberPage(form, `handover-${input.data.decision === "approve" ? "approved" : "rejected"}`));
+}
+
+/** The member's page the decision was made on, with the notice that says how it went. */
+function memberPage(form: FormData, notice: MemberNotice): string {
+  const id = RecordIdSchema.safeParse(form.get("memberId"));
+  return id.success ? `/members/${id.data}?notice=${notice}` : "/members";
 }
 
 /** Someone reading an added address confirms it; the mailed token is the only credential. */

@@ -4,8 +4,8 @@ import { enqueueMail } from "@/features/mail/mutations";
 import { addressConfirmationMail } from "@/features/mail/templates";
 import { conflictForMemberRequest } from "@/features/member-requests/judgement";
 import type { AddressChangeInput, RequestDecision } from "@/features/member-requests/schema";
+import { LISTED_ADDRESS } from "@/features/members/listed-addresses";
 import { lockMember, type MemberContext, mailContact, mailTeamAboutMember } from "@/features/members/mutations";
-import { ON_THE_LIST } from "@/features/members/schema";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
@@ -20,12 +20,7 @@ const TAKEN = "Already subscribed for another distribution on the list: ask the 
 async function subscribedElsewhere(tx: Prisma.TransactionClient, memberId: string, addresses: string[]) {
   if (addresses.length === 0) return [];
   const rows = await tx.subscriberAddress.findMany({
-    where: {
-      address: { in: addresses },
-      removedAt: null,
-      memberId: { not: memberId },
-      member: { status: { in: [...ON_THE_LIST] } },
-    },
+    where: { ...LISTED_ADDRESS, address: { in: addresses }, memberId: { not: memberId } },
     select: { address: true },
   });
   return rows.map((row) => row.address);

@@ -45,7 +45,7 @@ export function addressChangeSchema(current: string[]) {
     if (already.length) {
       ctx.addIssue({ code: "custom", path: ["add"], message: `Already subscribed: ${already.join(", ")}` });
     }
-    if (add.length + remove.length === 0) {
+    if (add.length + remove.length + invalid.length === 0) {
       ctx.addIssue({ code: "custom", path: ["add"], message: "Add an address, or tick one to remove" });
     } else if (add.length === 0 && remove.length === current.length) {
       ctx.addIssue({ code: "custom", path: ["add"], message: "Keep at least one address on the list" });

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { requireTeam } from "@/features/auth/guards";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { memberContext } from "@/features/members/context";
@@ -25,7 +26,9 @@ export async function removeMemberAction(_previous: MemberFormState, form: FormD
   const values = formFields(form);
   const input = parseInput(RemoveMemberSchema, values);
   const result = input.ok ? await removeMember(getDb(), owner, input.data, memberContext()) : input;
-  return finish(result, values, "Removed: its addresses are off the list, and the contact was mailed the reason.");
+  if (!result.ok) return { ...result, values };
+  deliverMailAfterResponse();
+  redirect(`/members/${input.ok ? input.data.memberId : ""}?notice=removed`);
 }
 
 export async function reinstateMemberAction(_previous: MemberFormState, form: FormData): Promise<MemberFormState> {
@@ -33,7 +36,9 @@ export async function reinstateMemberAction(_previous: MemberFormState, form: Fo
   const values = formFields(form);
   const input = parseInput(ReinstateMemberSchema, values);
   const result = input.ok ? await reinstateMember(getDb(), owner, input.data, memberContext()) : input;
-  return finish(result, values, "Reinstated: its addresses are back on the list.");
+  if (!result.ok) return { ...result, values };
+  deliverMailAfterResponse();
+  redirect(`/members/${input.ok ? input.data.memberId : ""}?notice=reinstated`);
 }
 
 export async function recordEmbargoBreachAction(_previous: MemberFormState, form: FormData): Promise<MemberFormState> {

@@ -94,8 +94,8 @@ function everyReviewEntryPoint() {
     () => pages.queue({ searchParams: Promise.resolve({}) }),
     () => pages.detail({ params: Promise.resolve({ id }) }),
     () => pages.members({ searchParams: Promise.resolve({}) }),
-    () => pages.member({ params: Promise.resolve({ id: memberId }) }),
-    () => pages.attestations(),
+    () => pages.member({ params: Promise.resolve({ id: memberId }), searchParams: Promise.resolve({}) }),
+    () => pages.attestations({ searchParams: Promise.resolve({}) }),
     () => reviewActions.markViewedAction(id),
     () =>
       requestActions.decideAddressChangeAction(

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Notice } from "@/components/ui/notice";
 import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
@@ -17,6 +18,7 @@ import {
 } from "@/features/members/components/member-records";
 import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
 import { getMemberDetail } from "@/features/members/data";
+import { memberNoticeFor } from "@/features/members/page-notices";
 import { getPortalConfig } from "@/features/portal-config/load";
 
 export const metadata: Metadata = { title: "Member" };
@@ -34,13 +36,20 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
-export default async function MemberPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function MemberPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ notice?: string | string[] }>;
+}) {
   const viewer = await requireTeam();
   const { id } = await params;
   const member = await getMemberDetail(id);
   if (!member) notFound();
   const requests = await listMemberRequests(member.id);
   const owner = viewer.role === "OWNER";
+  const notice = memberNoticeFor((await searchParams).notice);
   const policyVersion = getPortalConfig().version;
   const lapsed = member.attestations.find((item) => item.status === "LAPSED");
   const openChanges = requests.addressChanges.filter((item) => item.status === "PENDING");
@@ -56,6 +65,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
         <h1 className="text-3xl font-bold tracking-tight">{member.distributionName}</h1>
         <MemberStatusBadge status={member.status} />
       </div>
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
       <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[12rem_1fr]">
         <dt className="font-medium">Organisation</dt>
         <dd>{member.organisation}</dd>
@@ -149,7 +159,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
           {member.status === "REMOVAL_PENDING" && lapsed ? (
             <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-4">
               <p>The re-attestation lapsed. Remove the member, or give the contact more time:</p>
-              <ExtendAttestationForm attestationId={lapsed.id} label={member.distributionName} />
+              <ExtendAttestationForm attestationId={lapsed.id} label={member.distributionName} from="member" />
             </div>
           ) : null}
           {member.status === "REMOVED" ? (

@@ -1,18 +1,25 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Notice } from "@/components/ui/notice";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { ExtendAttestationForm, StartRoundForm } from "@/features/attestations/components/round-forms";
 import { getLatestRound } from "@/features/attestations/data";
 import { requireTeam } from "@/features/auth/guards";
 import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
+import { memberNoticeFor } from "@/features/members/page-notices";
 
 export const metadata: Metadata = { title: "Yearly re-attestation" };
 
 const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : "");
 const STATUS = { PENDING: "Waiting", CONFIRMED: "Confirmed", LAPSED: "Lapsed" } as const;
 
-export default async function AttestationsPage() {
+export default async function AttestationsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ notice?: string | string[] }>;
+}) {
   const viewer = await requireTeam();
+  const notice = memberNoticeFor((await searchParams).notice);
   const round = await getLatestRound();
   const owner = viewer.role === "OWNER";
   return (
@@ -23,6 +30,7 @@ export default async function AttestationsPage() {
         </Link>
       </p>
       <h1 className="text-3xl font-bold tracking-tight">Yearly re-attestation</h1>
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
       <p className="max-w-prose text-slate-700">
         Once a year every member's contact is asked to reconfirm each membership criterion and accept the current
         policy, through a link that works for 30 days. A reminder goes out after 14 days; after 30, a member that has
@@ -68,7 +76,11 @@ export default async function AttestationsPage() {
                 </Cell>
                 <Cell>
                   {owner && attestation.status === "LAPSED" && attestation.member.status !== "REMOVED" ? (
-                    <ExtendAttestationForm attestationId={attestation.id} label={attestation.member.distributionName} />
+                    <ExtendAttestationForm
+                      attestationId={attestation.id}
+                      label={attestation.member.distributionName}
+                      from="round"
+                    />
                   ) : null}
                 </Cell>
               </Row>

@@ -22,13 +22,22 @@ export function StartRoundForm() {
   );
 }
 
-export function ExtendAttestationForm({ attestationId, label }: { attestationId: string; label: string }) {
+export function ExtendAttestationForm({
+  attestationId,
+  label,
+  from,
+}: {
+  attestationId: string;
+  label: string;
+  from: "member" | "round";
+}) {
   const [state, action, pending] = useActionState(extendAttestationAction, initial);
   const values = valuesOf(state);
   const id = `extend-${attestationId}`;
   return (
     <form action={action} className="flex flex-wrap items-end gap-3">
       <input type="hidden" name="attestationId" value={attestationId} />
+      <input type="hidden" name="from" value={from} />
       <div className="w-32">
         <Field id={id} label={`Days more for ${label}`} errors={errorsOf(state).days}>
           {(describedBy, invalid) => (
