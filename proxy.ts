@@ -7,12 +7,12 @@ import { getEnv } from "@/lib/env";
 import { loadRouteTable } from "@/lib/route-table";
 
 // Runs before every page, route handler and server action (not before
-// static files). It refuses cross-site writes, gives per-request pages a
-// CSP nonce, and answers outsiders on team pages exactly as it answers an
-// address that does not exist: both are rendered as the same not-found
-// page, so nobody can tell a refusal from a missing page. It is a first gate
-// only: every page, route handler and action authorises again where it
-// touches data.
+// static files). It refuses cross-site writes and malformed server-action
+// calls, gives per-request pages a CSP nonce, and answers outsiders on team
+// pages exactly as it answers an address that does not exist, whatever the
+// method: both are rendered as the same not-found page, so nobody can tell a
+// refusal from a missing page. It is a first gate only: every page, route
+// handler and action authorises again where it touches data.
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 // Private folders ("_…") are never routes: rewriting here renders Next's not-found page.
@@ -20,13 +20,22 @@ const NOT_FOUND_PATH = "/_portal/not-found";
 // Production only: the development server builds its routes as they are asked for.
 const isRoute = process.env.NODE_ENV === "development" ? null : loadRouteTable();
 
+const plain = (status: number, text: string) =>
+  new NextResponse(`${text}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+
 export async function proxy(request: NextRequest) {
+  const isAction = request.headers.has("next-action");
   if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
     // Next itself would answer a cross-site server action with a 500.
-    return new NextResponse("Cross-site request refused.\n", {
-      status: 403,
-      headers: { "content-type": "text/plain; charset=utf-8" },
-    });
+    return plain(403, "Cross-site request refused.");
+  }
+  // Next would answer an action body that is not JSON with a 500.
+  if (isAction && (request.headers.get("content-type") ?? "").startsWith("text/plain")) {
+    try {
+      JSON.parse(await request.clone().text());
+    } catch {
+      return plain(400, "Malformed request.");
+    }
   }
   const path = request.nextUrl.pathname;
   const isPage = !path.startsWith("/api/") && !SHARED_PAGES.has(path);
@@ -37,7 +46,7 @@ export async function proxy(request: NextRequest) {
   if (policy) requestHeaders.set("content-security-policy", policy);
 
   const refused =
-    (request.method === "GET" || request.method === "HEAD") &&
+    !isAction &&
     ((isRoute !== null && !isRoute(path)) ||
       !(await mayOpenPage(getDb(), path, request.cookies, getEnv().secureCookies)));
   const response = refused

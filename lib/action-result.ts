@@ -43,12 +43,24 @@ export function failure(formError: string): ActionFailure {
 /** The same answer for a record that does not exist and one that is not the caller's. */
 export const NOT_FOUND: ActionFailure = failure("That does not exist, or is not yours.");
 
-/** FormData as plain fields; Next's own `$ACTION…` fields and files are not the user's input. */
-export function formFields(form: FormData, drop: string[] = []): Record<string, string> {
+/**
+ * FormData as plain fields; Next's own `$ACTION…` fields and files are not
+ * the user's input. A server action can be called with anything at all, so
+ * anything that is not FormData has no fields.
+ */
+export function formFields(form: unknown, drop: string[] = []): Record<string, string> {
   const result: Record<string, string> = {};
+  if (!(form instanceof FormData)) return result;
   for (const [key, value] of form.entries()) {
     if (key.startsWith("$ACTION") || drop.includes(key) || typeof value !== "string") continue;
     result[key] = value;
   }
   return result;
+}
+
+/** One text field of a form, or null (also when the "form" is not FormData at all). */
+export function formField(form: unknown, name: string): string | null {
+  if (!(form instanceof FormData)) return null;
+  const value = form.get(name);
+  return typeof value === "string" ? value : null;
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 
 // Pages rendered per request get a fresh nonce: only scripts that carry it
-// (Next's own) run, and whatever they load ('strict-dynamic'). Pages that
-// may be rendered once and served to everyone (the public list description
-// and policy) cannot carry a per-request nonce; they get 'unsafe-inline' for
-// Next's inline bootstrap, and show nothing anyone but the operator wrote.
+// (Next's own) run, and whatever they load ('strict-dynamic'). A page
+// rendered once and served to everyone cannot carry a per-request nonce; it
+// would get 'unsafe-inline' for Next's inline bootstrap instead, and must
+// show nothing that anyone but the operator wrote.
 
 export function newNonce(): string {
   return randomBytes(16).toString("base64");
@@ -31,5 +31,9 @@ export function contentSecurityPolicy({ nonce, development }: { nonce?: string; 
 /** For JSON and other non-page answers: nothing may load or frame them. */
 export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
-/** Pages that may be served from a rendering shared by every visitor, so without a nonce. */
-export const SHARED_PAGES = new Set(["/", "/policy"]);
+/**
+ * Pages served from a rendering shared by every visitor, so without a nonce.
+ * None yet: the layout reads the session, so even `/` and `/policy` are
+ * rendered per request, and carry a nonce like every other page.
+ */
+export const SHARED_PAGES = new Set<string>([]);

@@ -102,6 +102,13 @@ function handle(
   options: ForwardingProxyOptions,
   agent: http.Agent,
 ) {
+  // Only origin-form targets ("/path"): an absolute-form one ("http://other/path")
+  // would have Next redirect to the host it names.
+  if (!req.url?.startsWith("/")) {
+    send(res, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" }, body: "Bad request.\n" });
+    req.resume();
+    return;
+  }
   if (Number(req.headers["content-length"] ?? 0) > options.maxBodyBytes) {
     refuseBody(req, res, options.maxBodyBytes);
     return;

@@ -10,7 +10,7 @@ import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { workflowContext } from "@/features/workflow/context";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
-import { type FormState, failure, formFields, parseInput } from "@/lib/action-result";
+import { type FormState, failure, formField, formFields, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 
 export type ApplicationFormState = FormState<{ savedAt?: string; notice?: string }>;
@@ -32,7 +32,7 @@ export async function saveOrSubmitApplicationAction(
   const signedIn = await requireUser();
   const values = formFields(form, ["applicationId", "intent"]);
   if (!signedIn.ok) return { ...signedIn, values };
-  const id = ApplicationIdSchema.safeParse(form.get("applicationId"));
+  const id = ApplicationIdSchema.safeParse(formField(form, "applicationId"));
   if (!id.success) return { ...UNKNOWN_APPLICATION, values };
   const { viewer } = signedIn;
   const db = getDb();
@@ -43,7 +43,7 @@ export async function saveOrSubmitApplicationAction(
 
   const alias = await sendAliasVerification(db, viewer, id.data, workflowContext());
   deliverMailAfterResponse();
-  if (form.get("intent") !== "submit") {
+  if (formField(form, "intent") !== "submit") {
     const mailed = alias.ok && alias.status === "sent";
     const notice = mailed ? "Draft saved. We mailed a confirmation link to your security alias." : "Draft saved.";
     return { ok: true, savedAt: new Date().toISOString(), notice, values };
@@ -57,7 +57,7 @@ export async function saveOrSubmitApplicationAction(
 export async function saveApplicationDraftAction(form: FormData): Promise<ApplicationFormState> {
   const signedIn = await requireUser();
   if (!signedIn.ok) return signedIn;
-  const id = ApplicationIdSchema.safeParse(form.get("applicationId"));
+  const id = ApplicationIdSchema.safeParse(formField(form, "applicationId"));
   if (!id.success) return UNKNOWN_APPLICATION;
   const config = getPortalConfig();
   const draft = parseInput(
@@ -72,7 +72,7 @@ export async function saveApplicationDraftAction(form: FormData): Promise<Applic
 
 export async function withdrawApplicationAction(form: FormData): Promise<void> {
   const viewer = await requireUserPage("/apply");
-  const id = ApplicationIdSchema.safeParse(form.get("applicationId"));
+  const id = ApplicationIdSchema.safeParse(formField(form, "applicationId"));
   if (!id.success) redirect("/apply");
   const result = await withdrawApplication(getDb(), viewer, id.data, workflowContext());
   deliverMailAfterResponse();

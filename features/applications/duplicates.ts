@@ -1,6 +1,7 @@
 import { ON_THE_LIST } from "@/features/members/schema";
 import { OPEN_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
+import { domainAndParents, domainOf } from "@/lib/email";
 
 /**
  * A duplicate found at submission. `name` and `href` only for the
@@ -24,12 +25,18 @@ type Candidate = {
  * duplicate. Only the applicant's own other application is named and linked.
  */
 export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Candidate): Promise<Conflict | null> {
+  // A subdomain of a member's domain, or an address at one, is the same organisation.
+  const domains = [
+    ...new Set(
+      [...candidate.orgDomains, ...candidate.listAddresses.map(domainOf)].flatMap((domain) => domainAndParents(domain)),
+    ),
+  ];
   const member = await tx.member.findFirst({
     where: {
       status: { in: [...ON_THE_LIST] },
       OR: [
         { activeOrganisationKey: candidate.organisationKey },
-        { orgDomains: { hasSome: candidate.orgDomains } },
+        { orgDomains: { hasSome: domains } },
         { addresses: { some: { address: { in: candidate.listAddresses } } } },
       ],
     },
@@ -47,7 +54,7 @@ export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Can
       state: { in: [...OPEN_STATES] },
       OR: [
         { openOrganisationKey: candidate.organisationKey },
-        { orgDomains: { hasSome: candidate.orgDomains } },
+        { orgDomains: { hasSome: domains } },
         { listAddresses: { hasSome: candidate.listAddresses } },
       ],
     },

@@ -7,6 +7,7 @@ import type { Viewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
 import { reviewerNoticeMail } from "@/features/mail/templates";
 import type { PortalConfig } from "@/features/portal-config/schema";
+import { isRecused, recusalDomains } from "@/features/team/recusal";
 import { createVouchRequest, findVouchingMember, latestVouchIsUsable } from "@/features/vouches/mutations";
 import { advanceWhenReady } from "@/features/workflow/advance";
 import type { WorkflowContext } from "@/features/workflow/context";
@@ -21,6 +22,9 @@ import type { Database } from "@/lib/prisma";
 import { consumeRateLimit } from "@/lib/rate-limit";
 
 export const SUBMIT_ATTEMPTS_PER_HOUR = 30;
+
+const NO_OWNER_LEFT =
+  "These domains are those of the security team's own owners, which would leave nobody free to decide on the application. Write to the security team instead.";
 
 const NOT_A_VOUCHER =
   "This address is not the contact of a current member. Ask the member who knows your team for the contact address they registered with the list.";
@@ -70,6 +74,13 @@ export async function submitApplication(
       };
 
       const fieldErrors: Record<string, string[]> = {};
+      // Recusal hangs on the domains an application claims: claiming the
+      // owners' own would leave nobody free to reject it.
+      const owners = await tx.teamMember.findMany({ where: { role: "OWNER" }, select: { email: true } });
+      const claimed = recusalDomains({ orgDomains: data.orgDomains, applicant });
+      if (owners.length > 0 && owners.every((owner) => isRecused(owner.email, claimed))) {
+        fieldErrors.orgDomains = [NO_OWNER_LEFT];
+      }
       const verification = await tx.aliasVerification.findFirst({
         where: { applicationId: id, address: data.securityAlias },
         orderBy: { createdAt: "desc" },

@@ -49,7 +49,7 @@ export async function respondToAttestationAction(
   _previous: AttestationFormState,
   form: FormData,
 ): Promise<AttestationFormState> {
-  const link = requireLinkToken(form.get("token"));
+  const link = requireLinkToken(form);
   const values = formFields(form, ["token"]);
   if (!link.ok) return { ...link, values };
   const config = getPortalConfig();

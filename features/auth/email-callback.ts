@@ -2,6 +2,7 @@ import "server-only";
 import { NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { authOptions } from "@/features/auth/options";
+import { getEnv } from "@/lib/env";
 
 export type EmailSignIn = { token: string; email: string; callbackUrl: string };
 
@@ -26,4 +27,15 @@ export function isClosedAuthEndpoint(path: string[], method: string): boolean {
   // Sign-in links are requested through /signin/link, which validates and rate-limits.
   if (method === "POST" && action === "signin" && provider === "email") return true;
   return action === "callback" && provider === "email";
+}
+
+/**
+ * next-auth's error page, answered here: the sign-in page with the error's
+ * code, when it is a plain word (next-auth would copy any value, control
+ * characters included, into a Location header).
+ */
+export function authErrorPage(request: Request): Response {
+  const code = new URL(request.url).searchParams.get("error") ?? "";
+  const safe = /^[A-Za-z]{1,40}$/.test(code) ? code : "Verification";
+  return Response.redirect(new URL(`/signin?error=${safe}`, getEnv().nextAuthUrl), 303);
 }

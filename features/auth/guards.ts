@@ -2,7 +2,7 @@ import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { getViewer, type TeamViewer, type Viewer } from "@/features/auth/data";
 import type { TeamRole } from "@/generated/prisma/enums";
-import { type ActionResult, failure } from "@/lib/action-result";
+import { type ActionResult, failure, formField } from "@/lib/action-result";
 import { TokenSchema } from "@/lib/tokens";
 
 // The guards every server action and every page that is not public starts
@@ -33,8 +33,8 @@ export async function requireUserPage(path: string): Promise<Viewer> {
   return viewer;
 }
 
-/** Actions whose only credential is a mailed link's token: anything that is not one is refused unread. */
-export function requireLinkToken(value: FormDataEntryValue | null): ActionResult<{ token: string }> {
-  const token = TokenSchema.safeParse(value);
+/** Actions whose only credential is a mailed link's token (the form's `token`): anything that is not one is refused unread. */
+export function requireLinkToken(form: unknown): ActionResult<{ token: string }> {
+  const token = TokenSchema.safeParse(formField(form, "token"));
   return token.success ? { ok: true, token: token.data } : failure("This link is not valid.");
 }

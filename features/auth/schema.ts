@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { EmailSchema } from "@/lib/email";
 
-/** Only same-site paths: never an absolute URL an attacker could send a victim to. */
+/**
+ * Only same-site paths, in printable ASCII: never an absolute URL an attacker
+ * could send a victim to, nor a character that cannot go in a Location header.
+ */
 export const CallbackPathSchema = z
   .string()
   .max(500)
-  .refine((value) => /^\/(?![/\\])[^\s]*$/.test(value), "must be a path on this site")
+  .refine((value) => /^\/(?![/\\])[\x21-\x7E]*$/.test(value), "must be a path on this site")
   .catch("/apply");
 
 export const SignInRequestSchema = z.strictObject({

@@ -20,7 +20,7 @@ import {
 import { memberContext } from "@/features/members/context";
 import { findMembershipOf } from "@/features/members/data";
 import type { MemberNotice } from "@/features/members/page-notices";
-import { type ActionResult, type FormState, formFields, NOT_FOUND, parseInput } from "@/lib/action-result";
+import { type ActionResult, type FormState, formField, formFields, NOT_FOUND, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 import { RecordIdSchema } from "@/lib/input";
 
@@ -104,13 +104,13 @@ export async function decideHandoverAction(_previous: RequestFormState, form: Fo
 
 /** The member's page the decision was made on, with the notice that says how it went. */
 function memberPage(form: FormData, notice: MemberNotice): string {
-  const id = RecordIdSchema.safeParse(form.get("memberId"));
+  const id = RecordIdSchema.safeParse(formField(form, "memberId"));
   return id.success ? `/members/${id.data}?notice=${notice}` : "/members";
 }
 
 /** Someone reading an added address confirms it; the mailed token is the only credential. */
 export async function confirmAddressAction(form: FormData): Promise<void> {
-  const link = requireLinkToken(form.get("token"));
+  const link = requireLinkToken(form);
   if (!link.ok) redirect("/");
   const result = await confirmAddress(getDb(), link.token, memberContext());
   if (result.ok) deliverMailAfterResponse();
@@ -119,7 +119,7 @@ export async function confirmAddressAction(form: FormData): Promise<void> {
 
 /** The proposed new contact accepts; the mailed token is the only credential. */
 export async function confirmHandoverAction(form: FormData): Promise<void> {
-  const link = requireLinkToken(form.get("token"));
+  const link = requireLinkToken(form);
   if (!link.ok) redirect("/");
   const result = await confirmHandover(getDb(), link.token, memberContext());
   if (result.ok) deliverMailAfterResponse();

@@ -3,7 +3,7 @@ import { APPLICATION_FACTS } from "@/features/applications/data";
 import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/actions";
 import type { TeamViewer } from "@/features/auth/data";
 import type { QueueFilter } from "@/features/reviews/schema";
-import { isRecused } from "@/features/team/recusal";
+import { isRecused, recusalDomains } from "@/features/team/recusal";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
@@ -31,13 +31,18 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
   }
   if (filter.stale) and.push({ lastActivityAt: { lt: staleBefore } });
   if (filter.mine) {
-    const voted = await db.$queryRaw<{ id: string }[]>`
+    const ownDomains = domainAndParents(domainOf(viewer.email));
+    // Voted already, or recused through the applicant's own domain (compared as whole domain names).
+    const excluded = await db.$queryRaw<{ id: string }[]>`
       SELECT a.id FROM "Application" a JOIN "Vote" v ON v."applicationId" = a.id AND v.round = a.round
-       WHERE v."reviewerId" = ${viewer.id}`;
+       WHERE v."reviewerId" = ${viewer.id}
+      UNION
+      SELECT a.id FROM "Application" a JOIN "User" u ON u.id = a."applicantId"
+       WHERE split_part(u.email, '@', 2) = ANY(${ownDomains})`;
     and.push(
       { state: { in: [...REVIEWABLE_STATES] } },
-      { id: { notIn: voted.map((row) => row.id) } },
-      { NOT: { orgDomains: { hasSome: domainAndParents(domainOf(viewer.email)) } } },
+      { id: { notIn: excluded.map((row) => row.id) } },
+      { NOT: { orgDomains: { hasSome: ownDomains } } },
       { applicantId: { not: viewer.id } },
     );
   }
@@ -56,11 +61,12 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
         state: true,
         round: true,
         applicantId: true,
+        applicant: { select: { email: true } },
         orgDomains: true,
         securityAlias: true,
         submittedAt: true,
         lastActivityAt: true,
-        votes: { select: { round: true, choice: true } },
+        votes: { select: { round: true, choice: true, reviewer: { select: { email: true } } } },
         aliasVerifications: { where: { verifiedAt: { not: null } }, select: { address: true } },
         vouches: { orderBy: { createdAt: "desc" }, take: 1, select: { status: true } },
         views: { select: { user: { select: { email: true } } } },
@@ -73,9 +79,11 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
     pages: Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE)),
     rows: rows.map((row) => {
       const looked = new Set(row.views.map((view) => view.user.email));
-      const votes = row.votes.filter((vote) => vote.round === row.round);
+      // Only votes that count: this round's, by people still on the team.
+      const onTeam = new Set(team.map((member) => member.email));
+      const votes = row.votes.filter((vote) => vote.round === row.round && onTeam.has(vote.reviewer.email));
       // A recused viewer sees the application's state and checks, not the team's tally.
-      const recused = row.applicantId === viewer.id || isRecused(viewer.email, row.orgDomains);
+      const recused = row.applicantId === viewer.id || isRecused(viewer.email, recusalDomains(row));
       return {
         id: row.id,
         distributionName: row.distributionName,
@@ -134,7 +142,7 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
   const recused =
     application.applicantId === viewer.id ||
     application.applicant.email === viewer.email ||
-    isRecused(viewer.email, application.orgDomains);
+    isRecused(viewer.email, recusalDomains(application));
   const deliberation = recused ? recusedView(db, application) : teamView(db, application);
   const { vouches, ...rest } = application;
   return {
@@ -161,7 +169,7 @@ async function recusedView(db: Database, application: Loaded) {
     }),
   ]);
   return {
-    votes: [] as Vote[],
+    votes: [] as (Vote & { counts: boolean })[],
     assessments: [] as Assessment[],
     // As the applicant sees them: from the security team, no author named.
     comments: comments.map((comment) => ({ ...comment, author: null as { email: string } | null })),
@@ -203,7 +211,7 @@ type RelatedApplication = Prisma.ApplicationGetPayload<{ select: typeof relatedA
 async function teamView(db: Database, application: Loaded) {
   const { id } = application;
   const sameOrganisation = { equals: literalPattern(application.organisation), mode: "insensitive" } as const;
-  const [votes, assessments, comments, history, relatedMembers, relatedApplications] = await Promise.all([
+  const [votes, assessments, comments, history, relatedMembers, relatedApplications, team] = await Promise.all([
     db.vote.findMany({ where: { applicationId: id }, orderBy: { createdAt: "asc" }, select: voteFields }),
     db.criterionAssessment.findMany({ where: { applicationId: id }, select: assessmentFields }),
     db.comment.findMany({
@@ -237,9 +245,12 @@ async function teamView(db: Database, application: Loaded) {
       },
       select: relatedApplicationFields,
     }),
+    db.teamMember.findMany({ select: { email: true } }),
   ]);
+  const onTeam = new Set(team.map((member) => member.email));
   return {
-    votes,
+    // A removed reviewer's vote is shown, but no longer counts.
+    votes: votes.map((vote) => ({ ...vote, counts: onTeam.has(vote.reviewer.email) })),
     assessments,
     comments,
     history: history.map((event) => ({ ...event, id: event.id.toString() })),

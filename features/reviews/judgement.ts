@@ -1,5 +1,5 @@
 import type { TeamViewer } from "@/features/auth/data";
-import { isRecused } from "@/features/team/recusal";
+import { isRecused, recusalDomains } from "@/features/team/recusal";
 import { type LockedApplication, lockApplication } from "@/features/workflow/lock";
 import { isIn, REVIEWABLE_STATES, STATE_LABELS } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
@@ -18,8 +18,8 @@ export function conflictOfInterest(
   if (application.applicantId === reviewer.id || application.applicant.email === reviewer.email) {
     return "You applied for this distribution, so you cannot review it.";
   }
-  if (isRecused(reviewer.email, application.orgDomains)) {
-    return "You are recused: your address is at one of the applicant's organisation domains.";
+  if (isRecused(reviewer.email, recusalDomains(application))) {
+    return "You are recused: your address is at the applicant's domain or one of its organisation's.";
   }
   return null;
 }

@@ -11,7 +11,7 @@ import { getDb } from "@/lib/db";
 
 /** The voucher's answer; the mailed token is the only credential. */
 export async function respondToVouchAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const link = requireLinkToken(form.get("token"));
+  const link = requireLinkToken(form);
   const values = formFields(form, ["token"]);
   if (!link.ok) return { ...link, values };
   const input = parseInput(VouchResponseSchema, values);

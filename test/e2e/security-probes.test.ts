@@ -1,6 +1,7 @@
 // The production build probed as an outsider would, over plain HTTP: each
 // test is one hole a probe of `npm start` found (issue 7, F3–F11).
 import { readFileSync } from "node:fs";
+import { connect } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "@/lib/embedded-postgres";
@@ -23,13 +24,13 @@ afterAll(async () => {
   await mail?.stop();
 });
 
-/** A server action's id from the build, as an attacker reads it from the client bundle. */
-function anyActionId(): string {
+/** A server action's id from the build (the first, or the one named), as an attacker reads it from the client bundle. */
+function anyActionId(name?: string): string {
   const manifest = JSON.parse(
     readFileSync(path.resolve(import.meta.dirname, "../../.next/server/server-reference-manifest.json"), "utf8"),
-  ) as { node: Record<string, unknown> };
-  const id = Object.keys(manifest.node)[0];
-  if (!id) throw new Error("no server action in the build");
+  ) as { node: Record<string, { exportedName: string }> };
+  const id = Object.entries(manifest.node).find(([, action]) => !name || action.exportedName === name)?.[0];
+  if (!id) throw new Error(`no server action ${name ?? ""} in the build`);
   return id;
 }
 
@@ -118,6 +119,71 @@ describe("F8: refusals", () => {
         expect(notFoundShape(body), page).toBe(expected);
       }
     }
+  });
+});
+
+describe("probes of the fixed build", () => {
+  it("answer every method on a team page exactly as on an address that does not exist", async () => {
+    for (const method of ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"]) {
+      const team = await fetch(`${base}/team`, { method, headers: { origin: base } });
+      const unknown = await fetch(`${base}/teax`, { method, headers: { origin: base } });
+      expect(team.status, method).toBe(unknown.status);
+      expect(notFoundShape(await team.text()), method).toBe(notFoundShape(await unknown.text()));
+    }
+  });
+
+  it("answer a malformed server-action call with a 400 or a failure, never a 500", async () => {
+    const headers = { "content-type": "text/plain;charset=UTF-8", origin: base };
+    for (const body of ["x", "[", '{"a":']) {
+      const response = await fetch(`${base}/apply`, {
+        method: "POST",
+        headers: { ...headers, "next-action": anyActionId() },
+        body,
+      });
+      expect(response.status, body).toBe(400);
+    }
+    const cookie = await signInOverHttp(base, mail, "malformed@umbrella.example");
+    const wrongShape = await fetch(`${base}/apply`, {
+      method: "POST",
+      headers: { ...headers, cookie, "next-action": anyActionId("saveApplicationDraftAction") },
+      body: "[1]",
+    });
+    expect(wrongShape.status).toBe(200);
+    expect(await wrongShape.text()).toContain("Unknown application");
+  });
+
+  it("refuse an absolute-form request target instead of redirecting to the host it names", async () => {
+    const { port } = new URL(base);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => {
+        socket.write("GET http://evil.example/team HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+      });
+      let text = "";
+      socket.on("data", (chunk) => {
+        text += chunk;
+      });
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(answer).not.toContain("evil.example");
+  });
+
+  it("keep control characters out of a sign-in's Location headers: no 500, no burned link", async () => {
+    const error = await fetch(`${base}/api/auth/error?error=%00`, { redirect: "manual" });
+    expect(error.status).toBe(303);
+    const before = mail.messages.length;
+    const asked = await fetch(`${base}/signin/link`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base },
+      body: JSON.stringify({ email: "ctl@victim.example", callbackUrl: "/\u0001" }),
+    });
+    expect(asked.status).toBe(200);
+    const link = await signInLinkFor(mail, "ctl@victim.example", before);
+    expect(link.searchParams.get("callbackUrl")).toBe("/apply");
+    const confirmed = await confirmSignIn(base, link);
+    expect(confirmed.status).toBeLessThan(500);
+    expect(confirmed.headers.getSetCookie().join()).toContain("next-auth.session-token=");
   });
 });
 

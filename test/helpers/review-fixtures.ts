@@ -11,10 +11,13 @@ let counter = 0;
  * An application submitted by a new applicant, with its alias verified and
  * (unless `vouched: false`) its vouch confirmed: ready for the reviewers' votes.
  */
-export async function applicationReadyForReview(db: Database, options: { domain?: string; vouched?: boolean } = {}) {
+export async function applicationReadyForReview(
+  db: Database,
+  options: { domain?: string; vouched?: boolean; applicantEmail?: string } = {},
+) {
   counter++;
   const domain = options.domain ?? `vendor${counter}-${Date.now()}.example`;
-  const applicant = await createUser(db, `lead@${domain}`);
+  const applicant = await createUser(db, options.applicantEmail ?? `lead@${domain}`);
   const draft = await startApplication(db, applicant, config);
   if (!draft.ok) throw new Error("no draft");
   const alias = `kmesh-security@${domain}`;

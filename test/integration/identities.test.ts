@@ -178,15 +178,45 @@ describe("vouchers", () => {
 
 describe("duplicates", () => {
   it("match a member's subscribed address exactly, not as a pattern", async () => {
+    // A member subscribed through a list host's address, outside its own domains.
+    const hosted = await db.member.create({
+      data: {
+        distributionName: "Hosted Mesh",
+        organisation: "Hosted",
+        website: "https://hosted.example",
+        orgDomains: ["hosted.example"],
+        contactEmail: "lead@hosted.example",
+        activeOrganisationKey: "hosted",
+        addresses: { create: { address: "hosted-sec@lists.example" } },
+      },
+    });
     const lookalike = await submittedWith({
-      listAddresses: "securit_@acme.example",
+      listAddresses: "hosted_sec@lists.example",
       voucherEmail: "psirt@globex.example",
     });
     expect(lookalike.result).toMatchObject({ ok: true });
     const same = await submittedWith({
-      listAddresses: "SECURITY@Acme.example",
+      listAddresses: "HOSTED-SEC@Lists.example",
       voucherEmail: "psirt@globex.example",
     });
     expect(same.result).toMatchObject({ ok: false, conflict: { kind: "member" } });
+    expect(hosted.id).toBeTruthy();
+  });
+});
+
+describe("duplicates by domain", () => {
+  it("count a subdomain of a member's domain, and an address at it, as the member's organisation", async () => {
+    const subdomain = await submittedWith({
+      orgDomains: "mesh.acme.example",
+      listAddresses: "kmesh@mesh.acme.example",
+      securityAlias: "kmesh@mesh.acme.example",
+      voucherEmail: "psirt@globex.example",
+    });
+    expect(subdomain.result).toMatchObject({ ok: false, conflict: { kind: "member" } });
+    const addressOnly = await submittedWith({
+      listAddresses: "kmesh+vendor@acme.example",
+      voucherEmail: "psirt@globex.example",
+    });
+    expect(addressOnly.result).toMatchObject({ ok: false, conflict: { kind: "member" } });
   });
 });

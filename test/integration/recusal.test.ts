@@ -106,3 +106,57 @@ describe("a recused reviewer", () => {
     expect((await db.application.findUniqueOrThrow({ where: { id: application.id } })).state).toBe("IN_REVIEW");
   });
 });
+
+describe("recusal cannot be turned against the team", () => {
+  it("refuses an application whose domains would recuse every owner", async () => {
+    const { startApplication } = await import("@/features/applications/mutations");
+    const { submitApplication } = await import("@/features/applications/submission");
+    const { saveDraftForm } = await import("@/test/helpers/validated");
+    const { completeForm, createUser } = await import("@/test/helpers/fixtures");
+    const squatter = await createUser(db, "eve@evil.example");
+    const draft = await startApplication(db, squatter, config);
+    if (!draft.ok) throw new Error("no draft");
+    const ownerDomains = (await db.teamMember.findMany({ where: { role: "OWNER" }, select: { email: true } })).map(
+      ({ email }) => email.split("@")[1],
+    );
+    await saveDraftForm(
+      db,
+      squatter,
+      draft.id,
+      completeForm({
+        organisation: "Victim Corp",
+        orgDomains: ["victimcorp.example", ...ownerDomains].join("\n"),
+        listAddresses: "security@victimcorp.example",
+        securityAlias: "sec@evil.example",
+      }),
+      config,
+    );
+    expect(await submitApplication(db, squatter, draft.id, config, context)).toMatchObject({
+      ok: false,
+      fieldErrors: { orgDomains: [expect.stringMatching(/owners/)] },
+    });
+  });
+
+  it("recuses a reviewer at the applicant's own domain, whatever domains the application claims", async () => {
+    const colleague = await createReviewer(db, "colleague@reviewers-inc.example");
+    const { id } = await applicationReadyForReview(db, { applicantEmail: "mallory@reviewers-inc.example" });
+    const { getReviewDetail } = await import("@/features/reviews/data");
+    expect((await getReviewDetail(id, colleague))?.recused).toBe(true);
+    expect(await castVoteForm(db, colleague, { applicationId: id, choice: "APPROVE" }, context)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/recused/),
+    });
+  });
+});
+
+describe("the queue's tally", () => {
+  it("counts only the votes that count: a removed reviewer's is left out", async () => {
+    const { listReviewQueue } = await import("@/features/reviews/data");
+    const { id } = await applicationReadyForReview(db);
+    const leaving = await createReviewer(db, "leaving@kmesh.example");
+    await castVoteForm(db, leaving, { applicationId: id, choice: "APPROVE" }, context);
+    await db.teamMember.deleteMany({ where: { email: leaving.email } });
+    const row = (await listReviewQueue({ page: 1 }, reviewer, 2)).rows.find((item) => item.id === id);
+    expect(row).toMatchObject({ approvals: 0 });
+  });
+});

@@ -68,5 +68,9 @@ describe("sign-in request", () => {
     expect(CallbackPathSchema.parse("//evil.example/")).toBe("/apply");
     expect(CallbackPathSchema.parse("/\\evil.example")).toBe("/apply");
     expect(CallbackPathSchema.parse("/applications/abc")).toBe("/applications/abc");
+    // Nor a character that cannot go in a Location header (a NUL once gave a 500 and burned the link).
+    expect(CallbackPathSchema.parse("/\u0001")).toBe("/apply");
+    expect(CallbackPathSchema.parse("/apply\u0000")).toBe("/apply");
+    expect(CallbackPathSchema.parse("/a b")).toBe("/apply");
   });
 });

@@ -99,6 +99,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                 <li key={item.id}>
                   {item.reviewer.email}: <strong>{item.choice.toLowerCase()}</strong>
                   {item.reason ? ` (${item.reason})` : ""}
+                  {item.counts ? "" : " (no longer on the team: does not count)"}
                 </li>
               ))}
               {roundVotes.length === 0 ? <li>No votes yet.</li> : null}
