@@ -200,6 +200,11 @@ const relatedMemberFields = {
   organisation: true,
   status: true,
   orgDomains: true,
+  // A breach stays visible on a new application from the same organisation.
+  breaches: {
+    orderBy: { occurredOn: "desc" },
+    select: { id: true, occurredOn: true, description: true, link: true },
+  },
 } as const;
 const relatedApplicationFields = { id: true, distributionName: true, organisation: true, state: true } as const;
 
@@ -227,7 +232,7 @@ async function teamView(db: Database, application: Loaded) {
     db.member.findMany({
       where: {
         OR: [
-          { orgDomains: { hasSome: application.orgDomains } },
+          { orgDomains: { hasSome: [...new Set(application.orgDomains.flatMap(domainAndParents))] } },
           { addresses: { some: { address: { in: application.listAddresses } } } },
           { organisation: sameOrganisation },
         ],

@@ -152,6 +152,26 @@ describe("embargo breaches", () => {
     expect(breaches).toHaveLength(1);
     expect(breaches[0]?.occurredOn.toISOString()).toBe("2026-03-02T00:00:00.000Z");
   });
+
+  it("show on a new application from the same organisation after a removal, to the reviewers", async () => {
+    const { getReviewDetail } = await import("@/features/reviews/data");
+    const { member, domain } = await memberWithContact(db, "Breached");
+    await recordEmbargoBreach(db, owner, {
+      memberId: member.id,
+      occurredOn: "2026-05-04",
+      description: "Published the patched release a week before the embargo lifted.",
+      link: "",
+    });
+    expect(await remove(owner, { memberId: member.id, reason: "EMBARGO_BREACH" })).toEqual({ ok: true });
+    // Applying again from a subdomain of the removed member's domain.
+    const { id } = await applicationReadyForReview(db, { domain: `eu.${domain}` });
+    const detail = await getReviewDetail(id, reviewer);
+    const related = detail?.relatedMembers.find((row) => row.id === member.id);
+    expect(related?.status).toBe("REMOVED");
+    expect(related?.breaches.map((breach) => breach.description)).toEqual([
+      "Published the patched release a week before the embargo lifted.",
+    ]);
+  });
 });
 
 describe("the team's member pages", () => {

@@ -1,4 +1,5 @@
 import { Markdown } from "@/components/ui/markdown";
+import { MEMBER_STATUS_LABELS } from "@/features/members/schema";
 import type { Criterion } from "@/features/portal-config/schema";
 import type { ReviewDetail } from "@/features/reviews/data";
 
@@ -107,8 +108,30 @@ export function Related({ detail }: { detail: ReviewDetail }) {
     <ul className="list-disc space-y-1 pl-6">
       {detail.relatedMembers.map((member) => (
         <li key={member.id}>
-          Member {member.distributionName} ({member.organisation}, {member.status.toLowerCase()};{" "}
-          {member.orgDomains.join(", ")})
+          Member{" "}
+          <a href={`/members/${member.id}`} className="underline">
+            {member.distributionName}
+          </a>{" "}
+          ({member.organisation}, {MEMBER_STATUS_LABELS[member.status].toLowerCase()}; {member.orgDomains.join(", ")})
+          {member.breaches.length > 0 ? (
+            <ul className="list-disc pl-6">
+              {member.breaches.map((breach) => (
+                <li key={breach.id} className="text-red-800">
+                  Embargo breach on {breach.occurredOn.toISOString().slice(0, 10)}: {breach.description}
+                  {breach.link ? (
+                    <>
+                      {" "}
+                      (
+                      <a href={breach.link} className="underline" rel="nofollow noopener noreferrer">
+                        link
+                      </a>
+                      )
+                    </>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </li>
       ))}
       {detail.relatedApplications.map((application) => (
