@@ -121,11 +121,9 @@ export function Related({ detail }: { detail: ReviewDetail }) {
                   {breach.link ? (
                     <>
                       {" "}
-                      (
                       <a href={breach.link} className="underline" rel="nofollow noopener noreferrer">
-                        link
+                        (the breach's record)
                       </a>
-                      )
                     </>
                   ) : null}
                 </li>
