@@ -37,7 +37,7 @@ export default async function MembersPage({
             id="q"
             name="q"
             defaultValue={filter.q ?? ""}
-            placeholder="Name, organisation or an address"
+            placeholder="Name or address"
             aria-describedby={searchError ? "q-error" : undefined}
             aria-invalid={Boolean(searchError)}
             className={inputClass}
@@ -70,22 +70,33 @@ export default async function MembersPage({
         {list.total === 1 ? "es" : ""} this filter.
       </p>
       <Table
-        minWidthClass="min-w-[56rem]"
+        minWidthClass="min-w-[48rem]"
+        stackOnPhone
         columns={["Distribution", "Contact", "Subscribed addresses", "Joined", "Last attested", "Status"]}
       >
         {list.rows.map((member) => (
           <Row key={member.id} data-member={member.distributionName}>
-            <Cell>
+            <Cell label="Distribution">
               <Link href={`/members/${member.id}`} className="font-semibold text-brand-700 underline">
                 {member.distributionName}
               </Link>
               <div className="text-slate-600">{member.organisation}</div>
             </Cell>
-            <Cell className="break-all">{member.contactEmail}</Cell>
-            <Cell className="break-all">{member.addresses.map((item) => item.address).join(", ")}</Cell>
-            <Cell>{day(member.approvedAt)}</Cell>
-            <Cell>{day(member.lastAttestedAt)}</Cell>
-            <Cell>
+            <Cell label="Contact" className="break-all">
+              {member.contactEmail}
+            </Cell>
+            <Cell label="Subscribed addresses" className="break-all">
+              {member.addresses.map((item) => (
+                <div key={item.address}>{item.address}</div>
+              ))}
+            </Cell>
+            <Cell label="Joined" className="whitespace-nowrap">
+              {day(member.approvedAt)}
+            </Cell>
+            <Cell label="Last attested" className="whitespace-nowrap">
+              {day(member.lastAttestedAt)}
+            </Cell>
+            <Cell label="Status" className="whitespace-nowrap">
               <MemberStatusBadge status={member.status} />
             </Cell>
           </Row>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Notice } from "@/components/ui/notice";
 import { requireUserPage } from "@/features/auth/guards";
 import {
   AddressChangeForm,
@@ -53,6 +54,19 @@ export default async function MembershipPage() {
             {member.organisation} · on the list since {day(member.approvedAt)} · last re-attested{" "}
             {day(member.lastAttestedAt)}
           </p>
+          {member.attestations.map((attestation) =>
+            attestation.status === "PENDING" ? (
+              <Notice key="attestation">
+                This year's re-attestation is waiting for your answer, by {day(attestation.dueAt)}: follow the link
+                mailed to you. If you cannot find it, ask the security team for a new one.
+              </Notice>
+            ) : (
+              <Notice key="attestation" tone="error">
+                The re-attestation was not answered by {day(attestation.dueAt)}, so the list's owners will decide
+                whether {member.distributionName} stays on the list. Ask the security team for more time.
+              </Notice>
+            ),
+          )}
           <div className="space-y-2">
             <h3 className="text-lg font-semibold">Subscribed addresses</h3>
             <ul className="list-disc pl-6">

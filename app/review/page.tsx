@@ -72,33 +72,38 @@ export default async function ReviewQueuePage({
       </p>
       <Table
         minWidthClass="min-w-[48rem]"
+        stackOnPhone
         columns={["Application", "State", "Age", "Alias", "Vouch", "Votes", "Not looked yet"]}
       >
         {queue.rows.map((row) => (
           <Row key={row.id}>
-            <Cell>
+            <Cell label="Application">
               <Link href={`/review/${row.id}`} className="font-semibold text-brand-700 underline">
                 {row.distributionName}
               </Link>
               <div className="text-slate-600">{row.organisation}</div>
               {row.stale ? <span className="font-semibold text-amber-800">Stale</span> : null}
             </Cell>
-            <Cell>
+            <Cell label="State" className="whitespace-nowrap">
               <StateBadge state={row.state} />
             </Cell>
-            <Cell>
+            <Cell label="Age">
               {row.submittedAt ? `${Math.floor((Date.now() - row.submittedAt.getTime()) / 86_400_000)} d` : "-"}
             </Cell>
-            <Cell>{row.aliasVerified ? "verified" : "not verified"}</Cell>
-            <Cell>{row.vouch ? VOUCH[row.vouch] : "none"}</Cell>
+            <Cell label="Alias">{row.aliasVerified ? "verified" : "not verified"}</Cell>
+            <Cell label="Vouch">{row.vouch ? VOUCH[row.vouch] : "none"}</Cell>
             {row.recused ? (
-              <Cell colSpan={2}>You are recused</Cell>
+              <Cell label="Votes" colSpan={2}>
+                You are recused
+              </Cell>
             ) : (
               <>
-                <Cell>
+                <Cell label="Votes">
                   {row.approvals} approve / {row.rejections} reject (quorum {config.quorum})
                 </Cell>
-                <Cell className="break-all">{row.notLooked?.join(", ") || "everyone has looked"}</Cell>
+                <Cell label="Not looked yet" className="break-all">
+                  {row.notLooked?.join(", ") || "everyone has looked"}
+                </Cell>
               </>
             )}
           </Row>

@@ -3,16 +3,25 @@ import type { Criterion } from "@/features/portal-config/schema";
 import { RecordIdSchema } from "@/lib/input";
 
 /**
+ * The criteria a member reconfirms each year: the standing ones (alias and
+ * evidence). The acceptances are the policy accepted below them, and the
+ * vouch was a condition of joining, not of staying.
+ */
+export function reattestedCriteria<T extends Pick<Criterion, "kind">>(criteria: T[]): T[] {
+  return criteria.filter((criterion) => criterion.kind === "alias" || criterion.kind === "evidence");
+}
+
+/**
  * A member's re-attestation: each criterion reconfirmed (`confirm:<key>`),
  * the current policy accepted (`accept`), and the version of the policy the
  * page showed, so that an acceptance is of the text that was read.
  */
-export function attestationSchema(criteria: Pick<Criterion, "key">[]) {
+export function attestationSchema(criteria: Pick<Criterion, "key" | "kind">[]) {
   const shape: Record<string, z.ZodType> = {
     policyVersion: z.string().regex(/^[0-9a-f]{64}$/, "Reload the page: it is missing the policy version"),
     accept: z.literal("on", { message: "Accept the current policy to stay on the list" }),
   };
-  for (const { key } of criteria) {
+  for (const { key } of reattestedCriteria(criteria)) {
     shape[`confirm:${key}`] = z.literal("on", { message: "Confirm that your distribution still meets this" });
   }
   return z.strictObject(shape).transform((form) => ({ policyVersion: form.policyVersion as string }));

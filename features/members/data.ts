@@ -148,6 +148,13 @@ export async function listMembershipsOf(contactEmail: string) {
         where: { status: "PENDING" },
         select: { id: true, newContactEmail: true, confirmedAt: true, expiresAt: true, createdAt: true },
       },
+      // The re-attestation waiting for an answer, or lapsed, if there is one.
+      attestations: {
+        where: { status: { in: ["PENDING", "LAPSED"] } },
+        orderBy: { createdAt: "desc" },
+        take: 1,
+        select: { status: true, dueAt: true },
+      },
     },
   });
 }

@@ -8,7 +8,7 @@ import {
   runAttestationSchedule,
   startAttestationRound,
 } from "@/features/attestations/mutations";
-import { attestationSchema } from "@/features/attestations/schema";
+import { attestationSchema, reattestedCriteria } from "@/features/attestations/schema";
 import { listedAddresses } from "@/features/members/listed-addresses";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
@@ -36,7 +36,7 @@ afterAll(async () => {
 
 function everythingConfirmed(policyVersion = config.version): Record<string, string> {
   const form: Record<string, string> = { policyVersion, accept: "on" };
-  for (const criterion of config.criteria) form[`confirm:${criterion.key}`] = "on";
+  for (const criterion of reattestedCriteria(config.criteria)) form[`confirm:${criterion.key}`] = "on";
   return form;
 }
 
@@ -101,8 +101,11 @@ describe("a re-attestation round", () => {
     expect(await db.member.findUniqueOrThrow({ where: { id: member.id } })).toMatchObject({
       status: "REMOVAL_PENDING",
     });
-    // Still on the list until an owner decides.
+    // Still on the list until an owner decides; the contact's membership page says so.
     expect(await listedAddresses(db, member.id)).toHaveLength(2);
+    const { listMembershipsOf } = await import("@/features/members/data");
+    const [membership] = await listMembershipsOf(member.contactEmail);
+    expect(membership?.attestations).toEqual([{ status: "LAPSED", dueAt: expect.any(Date) }]);
     expect(await db.outboxMail.count({ where: { to: owner.email, subject: { contains: "lapsed" } } })).toBe(2);
 
     // An owner gives more time: a new link, and the member is active again.

@@ -3,6 +3,7 @@ import { Notice } from "@/components/ui/notice";
 import { AttestationForm } from "@/features/attestations/components/attestation-form";
 import { PolicyChanges } from "@/features/attestations/components/policy-changes";
 import { getAttestationByToken } from "@/features/attestations/data";
+import { reattestedCriteria } from "@/features/attestations/schema";
 import { getPortalConfig } from "@/features/portal-config/load";
 
 export const metadata: Metadata = { title: "Yearly re-attestation", referrer: "same-origin" };
@@ -61,7 +62,11 @@ export default async function AttestPage({ params }: { params: Promise<{ token: 
               <PolicyChanges key={policy.title} policy={policy} />
             ))}
           </section>
-          <AttestationForm token={token} policyVersion={config.version} criteria={config.criteria} />
+          <AttestationForm
+            token={token}
+            policyVersion={config.version}
+            criteria={reattestedCriteria(config.criteria)}
+          />
         </>
       )}
     </div>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Fact, Facts } from "@/components/ui/facts";
 import { Notice } from "@/components/ui/notice";
 import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
 import { Timeline } from "@/features/audit/components/timeline";
@@ -66,27 +67,23 @@ export default async function MemberPage({
         <MemberStatusBadge status={member.status} />
       </div>
       {notice ? <Notice tone="success">{notice}</Notice> : null}
-      <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[12rem_1fr]">
-        <dt className="font-medium">Organisation</dt>
-        <dd>{member.organisation}</dd>
-        <dt className="font-medium">Website</dt>
-        <dd className="break-all">{member.website}</dd>
-        <dt className="font-medium">Domains</dt>
-        <dd>{member.orgDomains.join(", ")}</dd>
-        <dt className="font-medium">Contact</dt>
-        <dd className="break-all">{member.contactEmail}</dd>
-        <dt className="font-medium">Joined</dt>
-        <dd>{day(member.approvedAt)}</dd>
-        <dt className="font-medium">Last attested</dt>
-        <dd>{day(member.lastAttestedAt)}</dd>
-        <dt className="font-medium">Policy accepted</dt>
-        <dd>
+      <Facts>
+        <Fact term="Organisation">{member.organisation}</Fact>
+        <Fact term="Website" className="break-all">
+          {member.website}
+        </Fact>
+        <Fact term="Domains">{member.orgDomains.join(", ")}</Fact>
+        <Fact term="Contact" className="break-all">
+          {member.contactEmail}
+        </Fact>
+        <Fact term="Joined">{day(member.approvedAt)}</Fact>
+        <Fact term="Last attested">{day(member.lastAttestedAt)}</Fact>
+        <Fact term="Policy accepted">
           {member.acceptedPolicyVersion
             ? `version ${member.acceptedPolicyVersion.slice(0, 12)}${member.acceptedPolicyVersion === policyVersion ? " (current)" : " (an earlier one)"}`
             : "not on record"}
-        </dd>
-        <dt className="font-medium">Application</dt>
-        <dd>
+        </Fact>
+        <Fact term="Application">
           {member.applicationId ? (
             <Link href={`/review/${member.applicationId}`} className="text-brand-700 underline">
               The application it joined with
@@ -94,16 +91,13 @@ export default async function MemberPage({
           ) : (
             "none on record (joined before the portal)"
           )}
-        </dd>
+        </Fact>
         {member.removedAt ? (
-          <>
-            <dt className="font-medium">Removed</dt>
-            <dd>
-              {day(member.removedAt)}: {member.removalReason}
-            </dd>
-          </>
+          <Fact term="Removed">
+            {day(member.removedAt)}: {member.removalReason}
+          </Fact>
         ) : null}
-      </dl>
+      </Facts>
 
       <Section id="addresses" title="Addresses">
         <AddressHistory addresses={member.addresses} />

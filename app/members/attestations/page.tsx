@@ -48,6 +48,7 @@ export default async function AttestationsPage({
           </p>
           <Table
             minWidthClass="min-w-[40rem]"
+            stackOnPhone
             columns={[
               "Member",
               "Answer",
@@ -60,21 +61,21 @@ export default async function AttestationsPage({
           >
             {round.attestations.map((attestation) => (
               <Row key={attestation.id} data-attestation={attestation.member.distributionName}>
-                <Cell>
+                <Cell label="Member">
                   <Link href={`/members/${attestation.member.id}`} className="text-brand-700 underline">
                     {attestation.member.distributionName}
                   </Link>
                 </Cell>
-                <Cell>
+                <Cell label="Answer">
                   {STATUS[attestation.status]}
                   {attestation.respondedAt ? ` ${day(attestation.respondedAt)}` : ""}
                   {attestation.status === "PENDING" && attestation.remindedAt ? " (reminded)" : ""}
                 </Cell>
-                <Cell>{day(attestation.dueAt)}</Cell>
-                <Cell>
+                <Cell label="Due">{day(attestation.dueAt)}</Cell>
+                <Cell label="Member status">
                   <MemberStatusBadge status={attestation.member.status} />
                 </Cell>
-                <Cell>
+                <Cell label="Actions">
                   {owner && attestation.status === "LAPSED" && attestation.member.status !== "REMOVED" ? (
                     <ExtendAttestationForm
                       attestationId={attestation.id}
@@ -90,7 +91,10 @@ export default async function AttestationsPage({
       ) : (
         <p>No round has been started yet.</p>
       )}
-      {owner ? (
+      {owner && round?.running ? (
+        <p className="text-slate-700">The next round can start once this one is due.</p>
+      ) : null}
+      {owner && !round?.running ? (
         <section aria-labelledby="start" className="space-y-3">
           <h2 id="start" className="text-xl font-semibold">
             Start a round (owners)

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Fact, Facts } from "@/components/ui/facts";
 import { Markdown } from "@/components/ui/markdown";
 import { ApplicantMessages } from "@/features/applications/components/applicant-messages";
 import { Timeline } from "@/features/audit/components/timeline";
@@ -44,20 +45,18 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
         <h1 className="text-3xl font-bold tracking-tight">{detail.distributionName}</h1>
         <StateBadge state={detail.state} />
       </div>
-      <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[12rem_1fr]">
-        <dt className="font-medium">Organisation</dt>
-        <dd>{detail.organisation}</dd>
-        <dt className="font-medium">Website</dt>
-        <dd className="break-all">{detail.website}</dd>
-        <dt className="font-medium">Applicant</dt>
-        <dd>{detail.applicant.email}</dd>
-        <dt className="font-medium">Domains</dt>
-        <dd>{detail.orgDomains.join(", ")}</dd>
-        <dt className="font-medium">Addresses to subscribe</dt>
-        <dd className="break-all">{detail.listAddresses.join(", ")}</dd>
-        <dt className="font-medium">Round</dt>
-        <dd>{detail.round}</dd>
-      </dl>
+      <Facts>
+        <Fact term="Organisation">{detail.organisation}</Fact>
+        <Fact term="Website" className="break-all">
+          {detail.website}
+        </Fact>
+        <Fact term="Applicant">{detail.applicant.email}</Fact>
+        <Fact term="Domains">{detail.orgDomains.join(", ")}</Fact>
+        <Fact term="Addresses to subscribe" className="break-all">
+          {detail.listAddresses.join(", ")}
+        </Fact>
+        <Fact term="Round">{detail.round}</Fact>
+      </Facts>
 
       <section aria-labelledby="checks" className="space-y-2">
         <h2 id="checks" className="text-xl font-semibold">

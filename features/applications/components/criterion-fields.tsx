@@ -57,7 +57,9 @@ export function CriterionFields({ number, criterion, field, policy, aliasStatus 
       <section className="space-y-3" aria-label={criterion.title}>
         {heading}
         {policy ? (
-          <div className="max-h-72 overflow-y-auto rounded-md border border-slate-200 bg-slate-50 p-4">{policy}</div>
+          <div className="rounded-md sm:max-h-72 sm:overflow-y-auto border border-slate-200 bg-slate-50 p-4">
+            {policy}
+          </div>
         ) : null}
         <label className="flex items-start gap-3">
           <input

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { errorsOf, FormOutcome, valuesOf } from "@/components/ui/form-outcome";
 import { type AttestationFormState, respondToAttestationAction } from "@/features/attestations/actions";
 
-type Criterion = { key: string; title: string; guidance: string };
+type Criterion = { key: string; title: string };
 
 /** Each criterion reconfirmed and the current policy accepted, in one answer. */
 export function AttestationForm({
@@ -22,7 +22,7 @@ export function AttestationForm({
   });
   const errors = errorsOf(state);
   const values = valuesOf(state);
-  const box = (name: string, label: string, hint?: string) => {
+  const box = (name: string, label: string) => {
     const errorId = errors[name]?.length ? `${name}-error` : undefined;
     return (
       <div key={name} className="rounded-md border border-slate-200 p-3">
@@ -31,15 +31,12 @@ export function AttestationForm({
             type="checkbox"
             name={name}
             value="on"
-            className="mt-1 size-5"
+            className="mt-0.5 size-5 shrink-0"
             defaultChecked={values?.[name] === "on"}
             aria-describedby={errorId}
             aria-invalid={Boolean(errorId)}
           />
-          <span>
-            <span className="font-medium">{label}</span>
-            {hint ? <span className="block text-sm text-slate-600">{hint}</span> : null}
-          </span>
+          <span className="font-medium">{label}</span>
         </label>
         {errorId ? (
           <p id={errorId} className="mt-1 text-sm font-medium text-red-700">
@@ -55,7 +52,7 @@ export function AttestationForm({
       <input type="hidden" name="policyVersion" value={policyVersion} />
       <fieldset className="space-y-2">
         <legend className="mb-2 text-xl font-semibold">Our distribution still meets each criterion</legend>
-        {criteria.map((criterion) => box(`confirm:${criterion.key}`, criterion.title, criterion.guidance))}
+        {criteria.map((criterion) => box(`confirm:${criterion.key}`, criterion.title))}
       </fieldset>
       {box("accept", "We accept the current embargo policy and the duty to contribute back, shown above")}
       <FormOutcome state={state} />

@@ -36,7 +36,7 @@ export function PolicyChanges({ policy }: { policy: PolicyChange }) {
       ) : (
         <p className="text-sm text-slate-600">Unchanged since you last accepted it.</p>
       )}
-      <div className="max-h-72 overflow-y-auto rounded-md border border-slate-200 bg-slate-50 p-4">
+      <div className="rounded-md sm:max-h-72 sm:overflow-y-auto border border-slate-200 bg-slate-50 p-4">
         <Markdown>{policy.text}</Markdown>
       </div>
     </section>

@@ -44,6 +44,15 @@ export function AddressChangeSummary({
       ) : null}
       <p>Reason: {request.reason}</p>
       {request.decisionNote ? <p>Note: {request.decisionNote}</p> : null}
+      {request.status === undefined || request.status === "PENDING" ? (
+        <p className="font-medium">
+          {request.addAddresses.every((address) =>
+            request.confirmations.some((item) => item.address === address && item.confirmedAt),
+          )
+            ? "Next: a reviewer of the security team decides."
+            : "Next: each added address follows the link mailed to it; then a reviewer decides."}
+        </p>
+      ) : null}
     </div>
   );
 }
