@@ -7,7 +7,6 @@ import type { Viewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
 import { reviewerNoticeMail } from "@/features/mail/templates";
 import type { PortalConfig } from "@/features/portal-config/schema";
-import { isRecused, recusalDomains } from "@/features/team/recusal";
 import { createVouchRequest, findVouchingMember, latestVouchIsUsable } from "@/features/vouches/mutations";
 import { advanceWhenReady } from "@/features/workflow/advance";
 import type { WorkflowContext } from "@/features/workflow/context";
@@ -20,6 +19,7 @@ import { type ActionFailure, type ActionResult, failure, invalid, NOT_FOUND } fr
 import { organisationKey } from "@/lib/organisation-key";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimit } from "@/lib/rate-limit";
+import { isRecused, recusalDomains } from "@/lib/recusal";
 
 export const SUBMIT_ATTEMPTS_PER_HOUR = 30;
 

@@ -3,7 +3,7 @@ import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
 import { attestationRequestMail } from "@/features/mail/templates";
-import { lockMember, type MemberContext, mailTeamAboutMember } from "@/features/members/mutations";
+import { lockMember, type MemberContext, mailTeamAboutMember, ownerConflict } from "@/features/members/mutations";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
@@ -174,7 +174,8 @@ export async function runAttestationSchedule(
       const attestation = await tx.attestation.findUniqueOrThrow({ where: { id } });
       if (!member || attestation.status !== "PENDING") return;
       if (attestation.dueAt > now) {
-        if (attestation.remindedAt) return;
+        // A removed member is not reminded (its link is refused anyway); it lapses quietly when due.
+        if (attestation.remindedAt || member.status === "REMOVED") return;
         const tokenHash = await mailAttestationLink(tx, context, member, attestation.dueAt, true);
         await tx.attestation.update({ where: { id }, data: { tokenHash, remindedAt: now } });
         await recordAuditEvent(tx, {
@@ -226,7 +227,16 @@ export async function extendAttestation(
     const member = await lockMember(tx, found.memberId);
     const attestation = await tx.attestation.findUniqueOrThrow({ where: { id: attestationId } });
     if (!member || member.status === "REMOVED") return failure("This member is no longer on the list.");
+    const conflict = ownerConflict(owner, member);
+    if (conflict) return failure(conflict);
     if (attestation.status === "CONFIRMED") return failure("This attestation was already answered.");
+    const newest = await tx.attestation.findFirst({
+      where: { memberId: member.id },
+      orderBy: { createdAt: "desc" },
+      select: { id: true },
+    });
+    if (newest?.id !== attestation.id)
+      return failure("A newer re-attestation was asked of this member: extend that one.");
     const dueAt = new Date(Date.now() + days * DAY_MS);
     const tokenHash = await mailAttestationLink(tx, context, member, dueAt, true);
     await tx.attestation.update({
@@ -244,4 +254,31 @@ export async function extendAttestation(
     });
     return { ok: true, memberId: member.id };
   });
+}
+
+/**
+ * After a contact handover, in its transaction: each re-attestation still
+ * waiting for an answer gets a fresh link, mailed to the new contact; the
+ * link the former contact holds stops working.
+ */
+export async function reissueAttestations(
+  tx: Prisma.TransactionClient,
+  context: MemberContext,
+  member: { id: string; contactEmail: string; distributionName: string },
+): Promise<void> {
+  const waiting = await tx.attestation.findMany({
+    where: { memberId: member.id, status: "PENDING", dueAt: { gt: new Date() } },
+    select: { id: true, dueAt: true },
+  });
+  for (const attestation of waiting) {
+    const tokenHash = await mailAttestationLink(tx, context, member, attestation.dueAt, false);
+    await tx.attestation.update({ where: { id: attestation.id }, data: { tokenHash } });
+    await recordAuditEvent(tx, {
+      actor: SYSTEM_ACTOR,
+      action: "attestation.reissued",
+      subjectType: "Member",
+      subjectId: member.id,
+      data: { attestationId: attestation.id, to: member.contactEmail },
+    });
+  }
 }

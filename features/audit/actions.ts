@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = {
   "attestation.confirmed": "Re-attested the criteria and policy",
   "attestation.lapsed": "Re-attestation lapsed",
   "attestation.extended": "Re-attestation extended",
+  "attestation.reissued": "Re-attestation link sent to the new contact",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

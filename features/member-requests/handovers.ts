@@ -1,3 +1,4 @@
+import { reissueAttestations } from "@/features/attestations/mutations";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
@@ -124,15 +125,31 @@ export async function decideHandover(
       { id: string }[]
     >`SELECT id FROM "ContactHandover" WHERE id = ${requestId} FOR UPDATE`;
     if (!member || !locked) return NOT_FOUND;
-    const handover = await tx.contactHandover.findUniqueOrThrow({ where: { id: requestId } });
+    const handover = await tx.contactHandover.findUniqueOrThrow({
+      where: { id: requestId },
+      include: { requestedBy: { select: { email: true } } },
+    });
     if (handover.status !== "PENDING") return failure("This handover was already decided.");
-    const conflict = conflictForMemberRequest(reviewer, member, handover.requestedById);
+    const conflict = conflictForMemberRequest(reviewer, member, handover.requestedById, [
+      handover.requestedBy.email,
+      handover.newContactEmail,
+    ]);
     if (conflict) return failure(conflict);
     const now = new Date();
     if (decision === "approve") {
       if (member.status === "REMOVED") return failure("The member was removed; nothing was changed.");
       if (!handover.confirmedAt) return failure("The new contact has not confirmed through their link yet.");
       await tx.member.update({ where: { id: member.id }, data: { contactEmail: handover.newContactEmail } });
+      // What the former contact started or holds does not outlive the handover.
+      await tx.addressChangeRequest.updateMany({
+        where: { memberId: member.id, status: "PENDING" },
+        data: {
+          status: "CANCELLED",
+          decidedAt: now,
+          decisionNote: "The contact changed; the new contact can ask again.",
+        },
+      });
+      await reissueAttestations(tx, context, { ...member, contactEmail: handover.newContactEmail });
     }
     await tx.contactHandover.update({
       where: { id: requestId },

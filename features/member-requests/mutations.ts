@@ -4,9 +4,8 @@ import { enqueueMail } from "@/features/mail/mutations";
 import { addressConfirmationMail } from "@/features/mail/templates";
 import { conflictForMemberRequest } from "@/features/member-requests/judgement";
 import type { AddressChangeInput, RequestDecision } from "@/features/member-requests/schema";
-import { LISTED_ADDRESS } from "@/features/members/listed-addresses";
+import { claimAddresses } from "@/features/members/listed-addresses";
 import { lockMember, type MemberContext, mailContact, mailTeamAboutMember } from "@/features/members/mutations";
-import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
@@ -15,16 +14,6 @@ import { hashToken, newToken } from "@/lib/tokens";
 
 export const ADDRESS_REQUESTS_PER_DAY = 10;
 const TAKEN = "Already subscribed for another distribution on the list: ask the security team if it should move.";
-
-/** Addresses among `addresses` that are on the list for any member other than `memberId`. */
-async function subscribedElsewhere(tx: Prisma.TransactionClient, memberId: string, addresses: string[]) {
-  if (addresses.length === 0) return [];
-  const rows = await tx.subscriberAddress.findMany({
-    where: { ...LISTED_ADDRESS, address: { in: addresses }, memberId: { not: memberId } },
-    select: { address: true },
-  });
-  return rows.map((row) => row.address);
-}
 
 /**
  * The contact asks to add and/or remove subscriber addresses. Each added
@@ -50,7 +39,7 @@ export async function requestAddressChange(
     const current = member.addresses.map((row) => row.address);
     const gone = remove.filter((address) => !current.includes(address));
     if (gone.length) return failure(`No longer subscribed: ${gone.join(", ")}. Reload the page.`);
-    const taken = await subscribedElsewhere(tx, memberId, add);
+    const taken = await claimAddresses(tx, memberId, add);
     if (taken.length) return { ok: false, fieldErrors: { add: [`${taken.join(", ")}: ${TAKEN}`] } };
     const request = await tx.addressChangeRequest.create({
       data: { memberId, requestedById: contact.id, addAddresses: add, removeAddresses: remove, reason },
@@ -145,7 +134,7 @@ export async function decideAddressChange(
       include: { confirmations: true, requestedBy: { select: { email: true } } },
     });
     if (request.status !== "PENDING") return failure("This request was already decided.");
-    const conflict = conflictForMemberRequest(reviewer, member, request.requestedById);
+    const conflict = conflictForMemberRequest(reviewer, member, request.requestedById, [request.requestedBy.email]);
     if (conflict) return failure(conflict);
     const now = new Date();
     if (decision === "reject") {
@@ -167,8 +156,19 @@ export async function decideAddressChange(
     if (request.confirmations.some((item) => !item.confirmedAt)) {
       return failure("Every added address must be confirmed through its link first.");
     }
-    const taken = await subscribedElsewhere(tx, member.id, request.addAddresses);
+    const taken = await claimAddresses(tx, member.id, request.addAddresses);
     if (taken.length) return failure(`${taken.join(", ")}: ${TAKEN}`);
+    // Requests are checked one by one when made; together they must still leave an address on the list.
+    const current = member.addresses.map((row) => row.address);
+    const remaining = new Set([
+      ...current.filter((a) => !request.removeAddresses.includes(a)),
+      ...request.addAddresses,
+    ]);
+    if (remaining.size === 0) {
+      return failure(
+        "Approving this would leave the member without any address on the list. Reject it, or ask the contact to add one first.",
+      );
+    }
     const addedReason = `Address change approved by ${reviewer.email}: ${request.reason}`;
     for (const address of request.addAddresses) {
       await tx.subscriberAddress.upsert({

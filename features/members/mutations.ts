@@ -2,6 +2,7 @@ import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
 import { memberNoticeMail, removalMail, reviewerNoticeMail } from "@/features/mail/templates";
+import { claimAddresses } from "@/features/members/listed-addresses";
 import {
   type EmbargoBreachInput,
   REMOVAL_REASONS,
@@ -12,6 +13,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { organisationKey } from "@/lib/organisation-key";
 import type { Database } from "@/lib/prisma";
+import { isRecused, memberRecusalDomains } from "@/lib/recusal";
 
 /** What member mutations need to mail the contact: where the portal is and what the list is called. */
 export type MemberContext = { baseUrl: string; project: string; listName: string };
@@ -27,6 +29,17 @@ export async function lockMember(tx: Prisma.TransactionClient, id: string) {
 }
 
 export type LockedMember = NonNullable<Awaited<ReturnType<typeof lockMember>>>;
+
+/**
+ * Why this owner may not decide about this member, if they may not: recusal
+ * holds for members as for applications (their organisation's domains and
+ * the contact's).
+ */
+export function ownerConflict(owner: TeamViewer, member: { orgDomains: string[]; contactEmail: string }) {
+  return isRecused(owner.email, memberRecusalDomains(member))
+    ? "You are recused from decisions about this member: your address is at its organisation. Another owner decides."
+    : null;
+}
 
 /** Mails the member's contact about their membership, in the transaction that changed it. */
 export async function mailContact(
@@ -73,7 +86,11 @@ export async function mailTeamAboutMember(
   }
 }
 
-/** The member an approved application becomes, with its subscriber addresses; in the decision's transaction. */
+/**
+ * The member an approved application becomes, with its subscriber addresses;
+ * in the decision's transaction. Creates nothing, and returns the addresses,
+ * when any is listed for another member by now.
+ */
 export async function createMemberFromApplication(
   tx: Prisma.TransactionClient,
   application: {
@@ -86,8 +103,10 @@ export async function createMemberFromApplication(
     contactEmail: string;
     acceptedPolicyVersion: string | null;
   },
-) {
-  return tx.member.create({
+): Promise<{ ok: true; id: string } | { ok: false; taken: string[] }> {
+  const taken = await claimAddresses(tx, null, application.listAddresses);
+  if (taken.length) return { ok: false, taken };
+  const member = await tx.member.create({
     data: {
       distributionName: application.distributionName,
       organisation: application.organisation,
@@ -103,6 +122,7 @@ export async function createMemberFromApplication(
     },
     select: { id: true },
   });
+  return { ok: true, id: member.id };
 }
 
 /**
@@ -119,6 +139,8 @@ export async function removeMember(
   return db.$transaction(async (tx) => {
     const member = await lockMember(tx, memberId);
     if (!member) return NOT_FOUND;
+    const conflict = ownerConflict(owner, member);
+    if (conflict) return failure(conflict);
     if (member.status === "REMOVED") return failure("This member was already removed.");
     const now = new Date();
     const said = reason === "OTHER" ? detail : REMOVAL_REASONS[reason];
@@ -170,7 +192,19 @@ export async function reinstateMember(
     return await db.$transaction(async (tx) => {
       const member = await lockMember(tx, memberId);
       if (!member) return NOT_FOUND;
+      const conflict = ownerConflict(owner, member);
+      if (conflict) return failure(conflict);
       if (member.status !== "REMOVED") return failure("This member is on the list.");
+      const taken = await claimAddresses(
+        tx,
+        member.id,
+        member.addresses.map((row) => row.address),
+      );
+      if (taken.length) {
+        return failure(
+          `Listed for another member since the removal: ${taken.join(", ")}. Move or remove them there first.`,
+        );
+      }
       const now = new Date();
       await tx.member.update({
         where: { id: memberId },
@@ -220,6 +254,8 @@ export async function recordEmbargoBreach(
   return db.$transaction(async (tx) => {
     const member = await lockMember(tx, memberId);
     if (!member) return NOT_FOUND;
+    const conflict = ownerConflict(owner, member);
+    if (conflict) return failure(conflict);
     const breach = await tx.embargoBreach.create({
       data: {
         memberId,

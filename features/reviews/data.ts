@@ -3,7 +3,6 @@ import { APPLICATION_FACTS } from "@/features/applications/data";
 import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/actions";
 import type { TeamViewer } from "@/features/auth/data";
 import type { QueueFilter } from "@/features/reviews/schema";
-import { isRecused, recusalDomains } from "@/features/team/recusal";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
@@ -12,6 +11,7 @@ import { getDb } from "@/lib/db";
 import { domainAndParents, domainOf } from "@/lib/email";
 import { literalPattern } from "@/lib/like-pattern";
 import type { Database } from "@/lib/prisma";
+import { isRecused, recusalDomains } from "@/lib/recusal";
 
 export const QUEUE_PAGE_SIZE = 20;
 

@@ -1,10 +1,10 @@
 import type { TeamViewer } from "@/features/auth/data";
-import { isRecused, recusalDomains } from "@/features/team/recusal";
 import { type LockedApplication, lockApplication } from "@/features/workflow/lock";
 import { isIn, REVIEWABLE_STATES, STATE_LABELS } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 import type { ApplicationState } from "@/generated/prisma/enums";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
+import { isRecused, recusalDomains } from "@/lib/recusal";
 
 // What every judgement of an application (an assessment, a vote, a request
 // for changes, a comment, a rejection) checks first: the reviewer's conflict

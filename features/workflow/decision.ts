@@ -50,7 +50,7 @@ export async function approveWhenDecided(
     where: { applicationId, accepted: true, acceptedPolicyVersion: { not: null } },
     select: { acceptedPolicyVersion: true },
   });
-  const member = await createMemberFromApplication(tx, {
+  const created = await createMemberFromApplication(tx, {
     id: applicationId,
     distributionName: application.distributionName,
     organisation: application.organisation,
@@ -60,6 +60,9 @@ export async function approveWhenDecided(
     contactEmail: application.applicant.email,
     acceptedPolicyVersion: accepted?.acceptedPolicyVersion ?? null,
   });
+  // An address given to another member (by an address change) since submission: no member; the team decides.
+  if (!created.ok) return false;
+  const member = created;
   await tx.application.update({
     where: { id: applicationId },
     data: { state: "APPROVED", decidedAt: now, lastActivityAt: now, openOrganisationKey: null },

@@ -108,7 +108,7 @@ export default async function MemberPage({
         {openChanges.map((request) => (
           <article key={request.id} className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4">
             <h3 className="font-semibold">Address change waiting for a decision</h3>
-            <AddressChangeSummary request={request} />
+            <AddressChangeSummary request={request} orgDomains={member.orgDomains} />
             <RequestDecisionForm kind="address-change" requestId={request.id} memberId={member.id} />
           </article>
         ))}
@@ -123,7 +123,7 @@ export default async function MemberPage({
           .filter((request) => request.status !== "PENDING")
           .map((request) => (
             <article key={request.id} className="rounded-md border border-slate-200 p-3">
-              <AddressChangeSummary request={request} />
+              <AddressChangeSummary request={request} orgDomains={member.orgDomains} />
             </article>
           ))}
         {requests.handovers

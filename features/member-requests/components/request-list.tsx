@@ -1,4 +1,5 @@
 import type { MemberRequests } from "@/features/member-requests/data";
+import { domainAndParents, domainOf } from "@/lib/email";
 
 const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(0, 10) : "");
 const STATUS = { PENDING: "open", APPROVED: "approved", REJECTED: "rejected", CANCELLED: "cancelled" } as const;
@@ -9,9 +10,12 @@ type Handover = MemberRequests["handovers"][number];
 /** One address change: what it adds and removes, why, and how far its confirmations are. */
 export function AddressChangeSummary({
   request,
+  orgDomains,
 }: {
   request: Pick<Change, "addAddresses" | "removeAddresses" | "reason" | "confirmations" | "createdAt"> &
     Partial<Change>;
+  /** For the team: added addresses outside these domains are pointed out. */
+  orgDomains?: string[];
 }) {
   const now = new Date();
   return (
@@ -34,6 +38,9 @@ export function AddressChangeSummary({
             return (
               <li key={address} className="break-all">
                 Add {address}: {state}
+                {orgDomains && !domainAndParents(domainOf(address)).some((domain) => orgDomains.includes(domain)) ? (
+                  <strong className="text-amber-800"> (outside the member's domains: check who reads it)</strong>
+                ) : null}
               </li>
             );
           })}

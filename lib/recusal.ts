@@ -19,3 +19,12 @@ export function isRecused(reviewerEmail: string, domains: string[]): boolean {
   const candidates = domainAndParents(domainOf(reviewerEmail));
   return domains.some((domain) => candidates.includes(domain));
 }
+
+/**
+ * The domains that recuse someone from a decision about a member: its
+ * organisation domains and the domains of the people concerned (its contact,
+ * whoever asked for the change, a new contact).
+ */
+export function memberRecusalDomains(member: { orgDomains: string[]; contactEmail: string }, ...addresses: string[]) {
+  return [...new Set([...member.orgDomains, ...[member.contactEmail, ...addresses].map(domainOf)])];
+}
