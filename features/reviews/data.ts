@@ -74,13 +74,13 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
     }),
     db.teamMember.findMany({ select: { email: true } }),
   ]);
+  const onTeam = new Set(team.map((member) => member.email));
   return {
     total,
     pages: Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE)),
     rows: rows.map((row) => {
       const looked = new Set(row.views.map((view) => view.user.email));
       // Only votes that count: this round's, by people still on the team.
-      const onTeam = new Set(team.map((member) => member.email));
       const votes = row.votes.filter((vote) => vote.round === row.round && onTeam.has(vote.reviewer.email));
       // A recused viewer sees the application's state and checks, not the team's tally.
       const recused = row.applicantId === viewer.id || isRecused(viewer.email, recusalDomains(row));
