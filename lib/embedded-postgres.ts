@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rm } from "node:fs/promises";
+import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -38,9 +38,13 @@ export async function startEmbeddedPostgres(
     const { server, handlers } = serve(db);
     const port = await listen(server, options.port ?? 0);
     const instance = db;
+    const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+    // Where the portal's commands (npm run portal) find the running server.
+    const urlFile = options.dataDir ? path.join(options.dataDir, URL_FILE) : undefined;
+    if (urlFile) await writeFile(urlFile, url, { mode: 0o600 });
     let stopped = false;
     return {
-      url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+      url,
       stop: async () => {
         if (stopped) return;
         stopped = true;
@@ -49,6 +53,7 @@ export async function startEmbeddedPostgres(
           for (const handler of handlers) void handler.detach(true);
         });
         await instance.close();
+        if (urlFile) await rm(urlFile, { force: true });
         await releaseLock();
       },
     };
@@ -57,6 +62,19 @@ export async function startEmbeddedPostgres(
     await releaseLock();
     throw error;
   }
+}
+
+const URL_FILE = "portal.url";
+
+/**
+ * The URL of the embedded server another process (`npm run dev` or
+ * `npm start`) is running on this data directory, or null when none is.
+ */
+export async function runningEmbeddedUrl(dataDir: string): Promise<string | null> {
+  const holder = Number.parseInt(await readFile(path.join(dataDir, "portal.lock"), "utf8").catch(() => ""), 10);
+  if (!Number.isInteger(holder) || !isAlive(holder)) return null;
+  const url = (await readFile(path.join(dataDir, URL_FILE), "utf8").catch(() => "")).trim();
+  return url.startsWith("postgresql://") ? url : null;
 }
 
 function serve(db: PGlite): { server: Server; handlers: Set<PGLiteSocketHandler> } {

@@ -39,6 +39,14 @@ const EnvSchema = z
     TRUST_PROXY: optional(z.enum(["true", "false"], { message: "must be true or false" })),
     GITHUB_ID: optional(z.string().max(200)),
     GITHUB_SECRET: optional(z.string().max(200)),
+    MAILMAN_REST_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" })),
+    MAILMAN_REST_USER: optional(z.string().max(200)),
+    MAILMAN_REST_PASSWORD: optional(z.string().max(200)),
+    MAILMAN_LIST_ID: optional(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._-]*\.[a-z0-9.-]+$/, "must be a Mailman list id, like distributors.lists.example.org"),
+    ),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.GITHUB_ID) !== Boolean(env.GITHUB_SECRET)) {
@@ -46,6 +54,14 @@ const EnvSchema = z
         code: "custom",
         path: [env.GITHUB_ID ? "GITHUB_SECRET" : "GITHUB_ID"],
         message: "set both GITHUB_ID and GITHUB_SECRET, or neither",
+      });
+    }
+    const mailman = [env.MAILMAN_REST_URL, env.MAILMAN_REST_USER, env.MAILMAN_REST_PASSWORD, env.MAILMAN_LIST_ID];
+    if (mailman.some(Boolean) && !mailman.every(Boolean)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MAILMAN_REST_URL"],
+        message: "set all of MAILMAN_REST_URL, MAILMAN_REST_USER, MAILMAN_REST_PASSWORD and MAILMAN_LIST_ID, or none",
       });
     }
     if (env.NODE_ENV !== "production") return;
@@ -70,6 +86,8 @@ export type Env = {
   portalConfigPath: string;
   trustProxy: boolean;
   github: { clientId: string; clientSecret: string } | undefined;
+  /** Mailman core's REST API for the live sync, when all four MAILMAN_ variables are set. */
+  mailman: { restUrl: string; user: string; password: string; listId: string } | undefined;
   /** Secure cookies (the __Secure- prefix) when the public URL is https. */
   secureCookies: boolean;
 };
@@ -100,6 +118,15 @@ export function parseEnv(source: Record<string, string | undefined>): EnvResult 
       trustProxy: raw.TRUST_PROXY === "true",
       github:
         raw.GITHUB_ID && raw.GITHUB_SECRET ? { clientId: raw.GITHUB_ID, clientSecret: raw.GITHUB_SECRET } : undefined,
+      mailman:
+        raw.MAILMAN_REST_URL && raw.MAILMAN_REST_USER && raw.MAILMAN_REST_PASSWORD && raw.MAILMAN_LIST_ID
+          ? {
+              restUrl: raw.MAILMAN_REST_URL,
+              user: raw.MAILMAN_REST_USER,
+              password: raw.MAILMAN_REST_PASSWORD,
+              listId: raw.MAILMAN_LIST_ID,
+            }
+          : undefined,
       secureCookies: (raw.NEXTAUTH_URL ?? "").startsWith("https://"),
     },
   };

@@ -3,33 +3,74 @@
 //                 yearly re-attestation's reminders and lapses
 //   attest start  start this year's re-attestation round
 //   mail          deliver queued mail now (retries included)
+//   export --format google-groups|mailman|groups-yaml|json [--since-last] [--out FILE]
+//                 the member list as the route gives it (recorded as an export),
+//                 or with --since-last what changed since the last export
+//   sync mailman --plan | --apply [--prune]
+//                 the subscriptions that make the Mailman list match, or make them
+//
+// With DATABASE_URL unset, commands use the embedded database: the running
+// portal's server when `npm run dev` or `npm start` is up, otherwise .data/
+// (PORTAL_DATA_DIR) opened here.
+import { createWriteStream, existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
 import { runAttestationSchedule, startAttestationRound } from "@/features/attestations/mutations";
+import type { Actor } from "@/features/audit/mutations";
+import { prepareDownload } from "@/features/exports/download";
+import { FORMAT_SLUGS, type FormatSlug } from "@/features/exports/formats";
+import { applyMailmanSync, planMailmanSync, planText } from "@/features/exports/mailman-sync";
 import { deliverOutbox } from "@/features/mail/delivery";
 import type { MemberContext } from "@/features/members/mutations";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import { sendStaleReminders } from "@/features/reviews/reminders";
-import { parseEnv } from "@/lib/env";
+import { runningEmbeddedUrl, startEmbeddedPostgres } from "@/lib/embedded-postgres";
+import { type Env, parseEnv } from "@/lib/env";
+import { migrate } from "@/lib/migrations";
 import { createDatabase, type Database } from "@/lib/prisma";
 
-const USAGE = "usage: npm run portal -- remind | attest start | mail";
+const root = path.resolve(import.meta.dirname, "..");
+const FORMATS = Object.keys(FORMAT_SLUGS).join("|");
+const USAGE = [
+  "usage: npm run portal -- <command>",
+  "  remind | attest start | mail",
+  `  export --format ${FORMATS} [--since-last] [--out FILE]`,
+  "  sync mailman --plan | --apply [--prune]",
+];
+
+type Config = ReturnType<typeof loadPortalConfig>;
 
 async function main() {
-  const [command, subcommand] = process.argv.slice(2);
-  const known = command === "remind" || command === "mail" || (command === "attest" && subcommand === "start");
-  if (!known) fail([USAGE]);
+  const { positionals, values } = parseCommandLine();
+  const [command, subcommand] = positionals;
   const result = parseEnv(process.env);
   if (!result.ok) fail(result.problems);
   const env = result.env;
-  if (!env.databaseUrl) fail(["DATABASE_URL: is required for this command"]);
-  const config = loadPortalConfig(path.resolve(env.portalConfigPath));
-  const db = createDatabase(env.databaseUrl, { max: 2 });
+  const config = loadPortalConfig(path.resolve(root, env.portalConfigPath));
+  const known =
+    (command === "remind" || command === "mail" || command === "export") && positionals.length === 1
+      ? true
+      : (command === "attest" && subcommand === "start") || (command === "sync" && subcommand === "mailman");
+  if (!known) fail(USAGE);
+  if (command === "export" && !(values.format && values.format in FORMAT_SLUGS)) {
+    fail([`export: --format must be one of ${FORMATS}`]);
+  }
+  if (command === "sync" && values.plan === values.apply) fail(["sync mailman: give --plan or --apply"]);
+  if (command === "sync" && !env.mailman) {
+    fail(["sync mailman: set MAILMAN_REST_URL, MAILMAN_REST_USER, MAILMAN_REST_PASSWORD and MAILMAN_LIST_ID"]);
+  }
+  const { db, close } = await openDatabase(env);
   const context: MemberContext = { baseUrl: env.nextAuthUrl, project: config.project, listName: config.listName };
   try {
+    if (command === "export") return await exportMembers(db, config, values);
+    if (command === "sync") return await syncMailman(db, env, values);
     if (command === "remind") await remind(db, config, context);
     if (command === "attest") {
       const started = await startAttestationRound(db, null, config, context);
-      if (!started.ok) fail([started.formError ?? "the round could not be started"]);
+      if (!started.ok) throw new Error(started.formError ?? "the round could not be started");
       console.log(`attestation round started: ${started.asked} member contact(s) asked`);
     }
     const { sent, failed } = await deliverOutbox(db, {
@@ -40,11 +81,72 @@ async function main() {
     });
     console.log(`mail: ${sent} sent, ${failed} failed (will be retried)`);
   } finally {
-    await db.$disconnect();
+    await close();
   }
 }
 
-async function remind(db: Database, config: ReturnType<typeof loadPortalConfig>, context: MemberContext) {
+type Options = ReturnType<typeof parseCommandLine>["values"];
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      args: process.argv.slice(2),
+      allowPositionals: true,
+      options: {
+        format: { type: "string" },
+        "since-last": { type: "boolean", default: false },
+        out: { type: "string" },
+        plan: { type: "boolean", default: false },
+        apply: { type: "boolean", default: false },
+        prune: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    fail([error instanceof Error ? error.message : String(error), ...USAGE]);
+  }
+}
+
+/** The person at the terminal, as the audit log names a command's actor. */
+function cliActor(): Actor {
+  return { id: null, email: `cli:${os.userInfo().username}@${os.hostname()}` };
+}
+
+async function exportMembers(db: Database, config: Config, options: Options) {
+  const download = await prepareDownload(
+    db,
+    cliActor(),
+    { format: options.format as FormatSlug, sinceLast: options["since-last"], channel: "CLI" },
+    { project: config.project, listName: config.listName, listAddress: config.listAddress },
+  );
+  const body = Readable.from(download.body, { objectMode: false });
+  if (options.out) {
+    await pipeline(body, createWriteStream(path.resolve(options.out)));
+    console.error(
+      download.exportId
+        ? `export ${download.exportId} written to ${options.out}`
+        : `changes since the last export written to ${options.out}`,
+    );
+  } else {
+    await pipeline(body, process.stdout, { end: false });
+  }
+}
+
+async function syncMailman(db: Database, env: Env, options: Options) {
+  if (!env.mailman) throw new Error("the Mailman variables are checked before the database is opened");
+  const connection = { ...env.mailman, baseUrl: env.mailman.restUrl };
+  // A MailmanError's message names Mailman's answer, never the password.
+  if (options.plan) {
+    process.stdout.write(planText(await planMailmanSync(db, connection, { prune: options.prune }), connection));
+    return;
+  }
+  const run = await applyMailmanSync(db, cliActor(), connection, { prune: options.prune });
+  process.stdout.write(planText(run.plan, connection));
+  console.log(
+    `applied: ${run.plan.add.length} subscribed, ${run.plan.remove.length} unsubscribed; recorded as export ${run.exportId}`,
+  );
+}
+
+async function remind(db: Database, config: Config, context: MemberContext) {
   const now = new Date();
   const { reminded, escalated } = await sendStaleReminders(db, {
     now,
@@ -55,6 +157,38 @@ async function remind(db: Database, config: ReturnType<typeof loadPortalConfig>,
   console.log(`reminded reviewers of ${reminded.length} stale application(s); escalated ${escalated.length} to owners`);
   const attestations = await runAttestationSchedule(db, now, context);
   console.log(`re-attestation: ${attestations.reminded} reminded, ${attestations.lapsed} lapsed`);
+}
+
+/**
+ * DATABASE_URL when set; otherwise the embedded database: through the
+ * running portal's server, or opened here (and migrated) when none runs.
+ */
+async function openDatabase(env: Env): Promise<{ db: Database; close: () => Promise<void> }> {
+  if (env.databaseUrl) {
+    const db = createDatabase(env.databaseUrl, { max: 2 });
+    return { db, close: () => db.$disconnect() };
+  }
+  const dataDir = path.resolve(root, process.env.PORTAL_DATA_DIR ?? ".data");
+  const running = await runningEmbeddedUrl(dataDir);
+  if (running) {
+    const db = createDatabase(running, { max: 2 });
+    return { db, close: () => db.$disconnect() };
+  }
+  if (!existsSync(path.join(dataDir, "pgdata"))) {
+    fail([
+      `DATABASE_URL is unset and there is no embedded database in ${dataDir}: start the portal once (npm run dev) or set DATABASE_URL`,
+    ]);
+  }
+  const embedded = await startEmbeddedPostgres({ dataDir });
+  await migrate({ connectionString: embedded.url, directory: path.join(root, "prisma/migrations") });
+  const db = createDatabase(embedded.url, { max: 2 });
+  return {
+    db,
+    close: async () => {
+      await db.$disconnect();
+      await embedded.stop();
+    },
+  };
 }
 
 function fail(lines: string[]): never {

@@ -49,6 +49,11 @@ export const AUDIT_ACTIONS = {
   "attestation.lapsed": "Re-attestation lapsed",
   "attestation.extended": "Re-attestation extended",
   "attestation.reissued": "Re-attestation link sent to the new contact",
+  "export.created": "Member list exported",
+  "export.applied": "Export marked as applied to the list",
+  "export.synced": "Member list synced to Mailman",
+  "token.created": "API token created",
+  "token.revoked": "API token revoked",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -99,10 +99,14 @@ export async function getMemberDetail(id: string) {
     },
   });
   if (!member) return null;
-  const everAddresses = member.addresses.map((row) => row.address);
+  const rowSets = await db.exportAddress.findMany({
+    where: { memberId: id },
+    distinct: ["exportId"],
+    select: { exportId: true },
+  });
   const [exports, history] = await Promise.all([
     db.export.findMany({
-      where: { addresses: { hasSome: everAddresses } },
+      where: { rowsFromId: { in: rowSets.map((row) => row.exportId) } },
       orderBy: { createdAt: "desc" },
       take: 20,
       select: { id: true, format: true, createdAt: true },

@@ -1,7 +1,12 @@
-import type { Viewer } from "@/features/auth/data";
+import { expect } from "vitest";
+import type { TeamViewer, Viewer } from "@/features/auth/data";
+import { confirmAddress, decideAddressChange, requestAddressChange } from "@/features/member-requests/mutations";
+import { addressChangeSchema, RequestDecisionSchema } from "@/features/member-requests/schema";
+import { listedAddresses } from "@/features/members/listed-addresses";
 import type { MemberContext } from "@/features/members/mutations";
 import type { Database } from "@/lib/prisma";
 import { config } from "@/test/helpers/fixtures";
+import { validated } from "@/test/helpers/validated";
 
 export const memberContext: MemberContext = {
   baseUrl: "http://portal.test",
@@ -47,4 +52,38 @@ export async function mailedToken(db: Database, to: string, path: string): Promi
   const token = mail?.text.match(new RegExp(`${path}([A-Za-z0-9_-]{43})`))?.[1];
   if (!token) throw new Error(`no ${path} link mailed to ${to}`);
   return token;
+}
+
+/** The whole address-change round trip: the contact asks, the added address confirms, a reviewer approves. */
+export async function approvedAddressChange(
+  db: Database,
+  setup: Awaited<ReturnType<typeof memberWithContact>>,
+  reviewer: TeamViewer,
+  change: { add: string; remove: string; reason?: string },
+) {
+  const current = await listedAddresses(db, setup.member.id);
+  const asked = await validated(
+    addressChangeSchema(current),
+    {
+      memberId: setup.member.id,
+      add: change.add,
+      [`remove:${change.remove}`]: "on",
+      reason: change.reason ?? "Moving to a team alias.",
+    },
+    (input) => requestAddressChange(db, setup.contact, input, memberContext),
+  );
+  expect(asked).toMatchObject({ ok: true });
+  expect(await confirmAddress(db, await mailedToken(db, change.add, "/confirm-address/"), memberContext)).toEqual({
+    ok: true,
+  });
+  const request = await db.addressChangeRequest.findFirstOrThrow({
+    where: { memberId: setup.member.id },
+    orderBy: { createdAt: "desc" },
+  });
+  const decided = await validated(
+    RequestDecisionSchema,
+    { requestId: request.id, decision: "approve", note: "" },
+    (input) => decideAddressChange(db, reviewer, input, memberContext),
+  );
+  expect(decided).toMatchObject({ ok: true });
 }

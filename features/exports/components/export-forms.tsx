@@ -1,0 +1,82 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import { FormOutcome } from "@/components/ui/form-outcome";
+import {
+  applyMailmanSyncAction,
+  type ExportFormState,
+  markExportAppliedAction,
+  planMailmanSyncAction,
+  type ShownPlan,
+  type SyncFormState,
+} from "@/features/exports/actions";
+
+export function MarkAppliedForm({ exportId }: { exportId: string }) {
+  const [state, action, pending] = useActionState(markExportAppliedAction, { ok: true } as ExportFormState);
+  return (
+    <form action={action} className="space-y-2">
+      <input type="hidden" name="exportId" value={exportId} />
+      <Button variant="secondary" disabled={pending} className="px-3 py-1 text-sm">
+        Mark applied to the list
+      </Button>
+      <FormOutcome state={state} />
+    </form>
+  );
+}
+
+/** Plan, then apply, the live sync to the Mailman list; the plan is shown before anything changes. */
+export function MailmanSyncPanel({ listId }: { listId: string }) {
+  const [planState, plan, planning] = useActionState(planMailmanSyncAction, { ok: true } as SyncFormState);
+  const [applyState, apply, applying] = useActionState(applyMailmanSyncAction, { ok: true } as SyncFormState);
+  const shown = applyState.ok && applyState.plan ? applyState.plan : planState.ok ? planState.plan : undefined;
+  return (
+    <div className="space-y-4">
+      <form action={plan} className="flex flex-wrap items-center gap-4">
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="prune" className="h-5 w-5" />
+          Also unsubscribe addresses the portal has never listed (--prune)
+        </label>
+        <Button variant="secondary" disabled={planning}>
+          {planning ? "Reading the list…" : "Show what would change"}
+        </Button>
+      </form>
+      <FormOutcome state={planState} />
+      {shown ? <PlanView plan={shown} listId={listId} /> : null}
+      {planState.ok && planState.plan && !(applyState.ok && applyState.applied) ? (
+        <form action={apply}>
+          {planState.plan.prune ? <input type="hidden" name="prune" value="on" /> : null}
+          <Button disabled={applying}>{applying ? "Applying…" : `Apply to ${listId}`}</Button>
+        </form>
+      ) : null}
+      <FormOutcome state={applyState} />
+    </div>
+  );
+}
+
+function PlanView({ plan, listId }: { plan: ShownPlan; listId: string }) {
+  const more = (shown: number, total: number) =>
+    total > shown ? <li className="text-slate-600">…and {total - shown} more</li> : null;
+  return (
+    <div className="space-y-3 rounded-md border border-slate-200 p-4" data-sync-plan>
+      <p>
+        <strong>{listId}</strong>: {plan.counts.add} to subscribe, {plan.counts.remove} to unsubscribe,{" "}
+        {plan.counts.kept} not known to the portal and kept. {plan.listed} address{plan.listed === 1 ? "" : "es"} listed
+        by the portal.
+      </p>
+      {plan.counts.add + plan.counts.remove === 0 ? <p>The list already matches.</p> : null}
+      <ul className="space-y-1 break-all font-mono text-sm">
+        {plan.add.map((item) => (
+          <li key={`+${item.address}`}>
+            + {item.address} <span className="text-slate-600">({item.displayName})</span>
+          </li>
+        ))}
+        {more(plan.add.length, plan.counts.add)}
+        {plan.remove.map((address) => (
+          <li key={`-${address}`}>- {address}</li>
+        ))}
+        {more(plan.remove.length, plan.counts.remove)}
+      </ul>
+    </div>
+  );
+}

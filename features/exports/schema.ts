@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { FORMAT_SLUGS, type FormatSlug } from "@/features/exports/formats";
+import type { ExportChannel } from "@/generated/prisma/enums";
+import { RecordIdSchema } from "@/lib/input";
+
+/** How an export left the portal, as the export page says it. */
+export const CHANNEL_LABELS: Record<ExportChannel, string> = {
+  WEB: "downloaded here",
+  API: "API token",
+  CLI: "command line",
+  MAILMAN_SYNC: "Mailman sync",
+};
+
+const SLUGS = Object.keys(FORMAT_SLUGS) as [FormatSlug, ...FormatSlug[]];
+
+export const FormatSlugSchema = z.enum(SLUGS, { message: `Choose one of ${SLUGS.join(", ")}` });
+
+/** The export page's format, from its query string; the Google Groups file when none or an unknown one is given. */
+export function parseFormatSlug(value: unknown): FormatSlug {
+  const parsed = FormatSlugSchema.safeParse(value);
+  return parsed.success ? parsed.data : "google-groups";
+}
+
+export const MarkAppliedSchema = z.object({
+  exportId: RecordIdSchema,
+});
+
+export const MailmanSyncSchema = z.object({
+  prune: z
+    .enum(["on"])
+    .optional()
+    .transform((value) => value === "on"),
+});
