@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
 import { listUndeliveredMail } from "@/features/mail/data";
@@ -12,7 +13,12 @@ export default async function TeamPage() {
   const [team, undelivered] = await Promise.all([listTeam(), listUndeliveredMail()]);
   return (
     <div className="space-y-8">
-      <h1 className="text-3xl font-bold tracking-tight">Security team</h1>
+      <div className="flex flex-wrap items-baseline justify-between gap-4">
+        <h1 className="text-3xl font-bold tracking-tight">Security team</h1>
+        <Link href="/team/tokens" className="text-brand-700 underline">
+          API tokens
+        </Link>
+      </div>
       <p className="max-w-prose text-slate-700">
         Reviewers read applications, assess criteria and vote. Owners also manage this roster, members, exports and
         settings. Removing someone ends their sessions at once.

@@ -7,6 +7,8 @@ import type { Database } from "@/lib/prisma";
 // very page an unknown address gets; every page and action still checks
 // again itself.
 const TEAM_PAGES = ["/review", "/members", "/team", "/audit"];
+// Of those, the pages for owners only: a reviewer gets the unknown page too.
+const OWNER_PAGES = ["/members/export", "/team", "/audit"];
 
 const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
@@ -19,5 +21,7 @@ export async function mayOpenPage(
   if (under(path, "/dev/outbox")) return isDevelopmentOutboxOpen();
   if (!TEAM_PAGES.some((prefix) => under(path, prefix))) return true;
   const user = await findSessionUser(db, cookies.get(sessionCookieName(secureCookies))?.value);
-  return Boolean(user && (await findTeamRole(db, user.email)));
+  const role = user ? await findTeamRole(db, user.email) : null;
+  if (OWNER_PAGES.some((prefix) => under(path, prefix))) return role === "OWNER";
+  return role !== null;
 }

@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CreateApiTokenForm } from "@/features/api-tokens/components/create-token-form";
+import { ApiTokenTable } from "@/features/api-tokens/components/token-table";
+import { listApiTokens } from "@/features/api-tokens/data";
+import { requireTeam } from "@/features/auth/guards";
+import { getEnv } from "@/lib/env";
+
+export const metadata: Metadata = { title: "API tokens" };
+
+export default async function ApiTokensPage() {
+  await requireTeam("OWNER");
+  const tokens = await listApiTokens();
+  return (
+    <div className="space-y-8">
+      <div className="space-y-2">
+        <p>
+          <Link href="/team" className="text-brand-700 underline">
+            Security team
+          </Link>
+        </p>
+        <h1 className="text-3xl font-bold tracking-tight">API tokens</h1>
+      </div>
+      <p className="max-w-prose text-slate-700">
+        A token lets a script fetch the member list export without signing in, for example to keep a mailing list in
+        sync. It works only while it is neither expired nor revoked and the owner who created it is still an owner. Each
+        export made with a token is recorded in the audit log.
+      </p>
+      <section aria-labelledby="tokens" className="space-y-3">
+        <h2 id="tokens" className="text-xl font-semibold">
+          Tokens
+        </h2>
+        <ApiTokenTable tokens={tokens} />
+      </section>
+      <section aria-labelledby="create" className="space-y-3">
+        <h2 id="create" className="text-xl font-semibold">
+          Create a token
+        </h2>
+        <CreateApiTokenForm baseUrl={getEnv().nextAuthUrl.replace(/\/+$/, "")} />
+      </section>
+    </div>
+  );
+}
