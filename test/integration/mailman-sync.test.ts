@@ -59,12 +59,12 @@ describe.skipIf(skipReason)("the member list in a real Mailman 3", () => {
 
   /** The list's members as `mailman members` prints them, one address each. */
   async function membersOfList(): Promise<string[]> {
-    const result = await mailman.run(["members", LIST_ADDRESS]);
+    const result = await mailman.run(["members", "--email-only", LIST_ADDRESS]);
     expect(result.code, result.stderr).toBe(0);
     return result.stdout
       .split("\n")
+      .map((line) => line.trim().toLowerCase())
       .filter(Boolean)
-      .map((line) => (line.match(/<([^>]+)>\s*$/)?.[1] ?? line.trim()).toLowerCase())
       .sort();
   }
 
