@@ -17,16 +17,23 @@ export default async function MembersPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await requireTeam();
+  const viewer = await requireTeam();
   const { filter, searchError } = parseMemberFilter(await searchParams);
   const list = await listMembers(filter);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-baseline justify-between gap-4">
         <h1 className="text-3xl font-bold tracking-tight">Members</h1>
-        <Link href="/members/attestations" className="text-brand-700 underline">
-          Yearly re-attestation
-        </Link>
+        <div className="flex flex-wrap gap-4">
+          <Link href="/members/attestations" className="text-brand-700 underline">
+            Yearly re-attestation
+          </Link>
+          {viewer.role === "OWNER" ? (
+            <Link href="/members/export" className="text-brand-700 underline">
+              Export the list
+            </Link>
+          ) : null}
+        </div>
       </div>
       <form method="get" className="flex flex-wrap items-end gap-4" aria-label="Filter the members">
         <div>

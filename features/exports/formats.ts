@@ -24,7 +24,7 @@ export const SLUG_OF: Record<ExportFormat, FormatSlug> = {
 
 export const FORMAT_LABELS: Record<ExportFormat, string> = {
   GOOGLE_GROUPS: "Google Groups (CSV)",
-  MAILMAN: "Mailman 3 (addmembers / syncmembers)",
+  MAILMAN: "Mailman 3",
   GROUPS_YAML: "Kubernetes groups.yaml",
   JSON: "JSON",
 };

@@ -144,7 +144,7 @@ export default async function ExportPage({
             <>
               <Facts>
                 <Fact term="List">{mailman.listId}</Fact>
-                <Fact term="REST API">{mailman.restUrl}</Fact>
+                <Fact term="REST API">{new URL(mailman.restUrl).origin}</Fact>
               </Facts>
               <MailmanSyncPanel listId={mailman.listId} />
             </>

@@ -43,7 +43,10 @@ export function MailmanSyncPanel({ listId }: { listId: string }) {
       </form>
       <FormOutcome state={planState} />
       {shown ? <PlanView plan={shown} listId={listId} /> : null}
-      {planState.ok && planState.plan && !(applyState.ok && applyState.applied) ? (
+      {planState.ok &&
+      planState.plan &&
+      planState.plan.counts.add + planState.plan.counts.remove > 0 &&
+      !(applyState.ok && applyState.applied) ? (
         <form action={apply}>
           {planState.plan.prune ? <input type="hidden" name="prune" value="on" /> : null}
           <Button disabled={applying}>{applying ? "Applying…" : `Apply to ${listId}`}</Button>
