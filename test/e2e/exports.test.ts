@@ -27,7 +27,9 @@ describe("exporting the member list", () => {
     expect(first).toContain(",kmesh-security@acme.example,USER,MEMBER");
     await owner.reload();
     await owner.getByRole("button", { name: "Mark applied to the list" }).click();
-    await owner.getByText("Marked as applied").waitFor();
+    // The row now says when; the diff starts from it.
+    await owner.getByText(/marked applied to the list: 0 added, 0 removed/).waitFor();
+    expect(await owner.getByRole("button", { name: "Mark applied to the list" }).count()).toBe(0);
 
     await owner.goto("/members");
     await owner.getByRole("link", { name: "Acme Mesh" }).click();
