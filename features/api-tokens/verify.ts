@@ -24,8 +24,8 @@ const BEARER = /^bearer ([^\s]{1,200})$/i;
  * Checks an `Authorization: Bearer <token>` header for `scope`. Missing,
  * malformed, unknown, revoked, expired, lacking the scope, or made by someone
  * who is no longer an owner all get the same 401. `client` is the caller's
- * address (`clientAddress` in lib/rate-limit.ts): after too many refusals it
- * gets 429 before any token is looked up.
+ * address (`clientAddress` in lib/rate-limit.ts): after too many refusals its
+ * refusals become 429, while a valid token from the same address still works.
  */
 export async function authenticateApiToken(
   db: Database,
@@ -33,11 +33,9 @@ export async function authenticateApiToken(
   scope: ApiTokenScope,
   client: string,
 ): Promise<ApiTokenCheck> {
+  // A valid token is never locked out by someone else's failures at the same
+  // client address (a NAT, a shared runner): only refusals are counted and limited.
   const failures = `api-token-failures:${client.slice(0, 100)}`;
-  const blocked = await db.rateLimitBucket.findUnique({ where: { key: failures } });
-  if (blocked && blocked.count >= API_TOKEN_LIMITS.failuresPerClient.limit && blocked.resetAt > new Date()) {
-    return { ok: false, status: 429, retryAfterSeconds: secondsUntil(blocked.resetAt) };
-  }
   const token = await findUsableToken(db, authorization, scope);
   if (!token) {
     const { limit, windowMs } = API_TOKEN_LIMITS.failuresPerClient;
@@ -79,5 +77,3 @@ async function findUsableToken(db: Database, authorization: string | null, scope
   if (creator?.role !== "OWNER") return null;
   return { id: token.id, name: token.name, prefix: token.prefix, createdById: token.createdById };
 }
-
-const secondsUntil = (date: Date) => Math.max(1, Math.ceil((date.getTime() - Date.now()) / 1000));

@@ -51,6 +51,7 @@ export const AUDIT_ACTIONS = {
   "attestation.reissued": "Re-attestation link sent to the new contact",
   "export.created": "Member list exported",
   "export.applied": "Export marked as applied to the list",
+  "export.changes-downloaded": "Changes since the last export downloaded",
   "export.synced": "Member list synced to Mailman",
   "token.created": "API token created",
   "token.revoked": "API token revoked",

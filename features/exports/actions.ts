@@ -60,7 +60,11 @@ async function runSync(owner: { id: string; email: string }, form: FormData, app
       const plan = await planMailmanSync(db, connection, input.data);
       return { ok: true, plan: shorten(plan), values };
     }
-    const run = await applyMailmanSync(db, owner, connection, input.data);
+    if (!input.data.digest) return { ...failure("Show the plan first, then apply it."), values };
+    const run = await applyMailmanSync(db, owner, connection, {
+      prune: input.data.prune,
+      expectedDigest: input.data.digest,
+    });
     revalidatePath("/members/export");
     return {
       ok: true,

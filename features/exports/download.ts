@@ -1,4 +1,4 @@
-import type { Actor } from "@/features/audit/mutations";
+import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
 import { diffText, exportDiff } from "@/features/exports/diff";
 import { FORMAT_SLUGS, FORMATS, type FormatSlug, type ListFacts, SLUG_OF } from "@/features/exports/formats";
 import { recordExport } from "@/features/exports/mutations";
@@ -38,7 +38,24 @@ export async function prepareDownload(
   const stem = `${list.listAddress.slice(0, list.listAddress.lastIndexOf("@"))}-${SLUG_OF[format]}`;
   const date = now.toISOString().slice(0, 10);
   if (request.sinceLast) {
-    const text = diffText(await exportDiff(db, format), list);
+    const diff = await exportDiff(db, format);
+    const text = diffText(diff, list);
+    // It names addresses as a file does, so it is audited as one is.
+    await db.$transaction((tx) =>
+      recordAuditEvent(tx, {
+        actor,
+        action: "export.changes-downloaded",
+        subjectType: "Export",
+        subjectId: diff.base?.id ?? "none",
+        data: {
+          format,
+          channel: request.channel,
+          added: diff.addedCount,
+          removed: diff.removedCount,
+          ...(request.apiTokenId ? { apiTokenId: request.apiTokenId } : {}),
+        },
+      }),
+    );
     return {
       filename: `${stem}-changes-${date}.txt`,
       contentType: "text/plain; charset=utf-8",

@@ -32,7 +32,9 @@ export async function exportResponse(request: Request): Promise<Response> {
   const authorization = request.headers.get("authorization");
   let actor: Actor;
   let apiTokenId: string | null = null;
-  if (authorization !== null) {
+  // Only a Bearer credential is a token; another scheme (a proxy's Basic
+  // auth in front of the portal) leaves the session to answer.
+  if (authorization !== null && /^bearer(\s|$)/i.test(authorization)) {
     const token = await authenticateApiToken(db, authorization, "members:read", clientAddress(request.headers));
     if (!token.ok) {
       return token.status === 429

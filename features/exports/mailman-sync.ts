@@ -1,7 +1,7 @@
+import { createHash } from "node:crypto";
 import type { Actor } from "@/features/audit/mutations";
 import { oneLine } from "@/features/exports/formats";
 import { LISTED_ADDRESSES, recordExport } from "@/features/exports/mutations";
-import { normalizeEmail } from "@/lib/email";
 import { listSubscribers, type MailmanConnection, subscribe, unsubscribe } from "@/lib/mailman-rest";
 import type { Database } from "@/lib/prisma";
 
@@ -15,6 +15,8 @@ export type SyncPlan = {
   /** How many addresses the portal lists now. */
   listed: number;
   prune: boolean;
+  /** SHA-256 over the changes, so that "apply" can insist on the plan that was shown. */
+  digest: string;
 };
 
 /**
@@ -34,7 +36,9 @@ export async function planMailmanSync(
     listSubscribers(connection),
   ]);
   // Mailman keeps the case an address was subscribed with; the portal's are lower-case.
-  const subscribed = new Set(subscribers.map(({ address }) => normalizeEmail(address) ?? address.toLowerCase()));
+  // Lower-cased only: a look-alike (full-width, say) must stay a different
+  // address, not be taken for the portal's and left subscribed in its place.
+  const subscribed = new Set(subscribers.map(({ address }) => address.trim().toLowerCase()));
   const wanted = new Set(listed.map(({ address }) => address));
   const add = listed
     .filter(({ address }) => !subscribed.has(address))
@@ -51,12 +55,15 @@ export async function planMailmanSync(
   );
   const remove = options.prune ? extra : extra.filter((address) => known.has(address));
   const kept = options.prune ? [] : extra.filter((address) => !known.has(address));
-  return { add, remove, kept, listed: listed.length, prune: options.prune };
+  const digest = createHash("sha256")
+    .update(JSON.stringify([add.map(({ address }) => address), remove, options.prune]))
+    .digest("hex");
+  return { add, remove, kept, listed: listed.length, prune: options.prune, digest };
 }
 
 export type SyncRun = { plan: SyncPlan; exportId: string };
 
-/** Mailman refused or failed midway through applying a plan. */
+/** Applying was refused (the plan changed) or Mailman failed midway. */
 export class SyncIncompleteError extends Error {
   constructor(message: string) {
     super(message);
@@ -75,9 +82,14 @@ export async function applyMailmanSync(
   db: Database,
   actor: Actor,
   connection: MailmanConnection,
-  options: { prune: boolean },
+  options: { prune: boolean; expectedDigest?: string },
 ): Promise<SyncRun> {
   const plan = await planMailmanSync(db, connection, options);
+  if (options.expectedDigest && options.expectedDigest !== plan.digest) {
+    throw new SyncIncompleteError(
+      "The list or the members changed since this plan was shown; nothing was changed. Look at the new plan, then apply it.",
+    );
+  }
   let done = 0;
   const total = plan.add.length + plan.remove.length;
   try {

@@ -34,24 +34,14 @@ export type ExportInput = {
 /**
  * Records an export of the addresses listed now: a hash of the set, and the
  * set itself as rows (or a pointer to an earlier export's rows when the set
- * has not changed), with its audit event, in one repeatable-read transaction
- * so that the hash, the rows and the file all describe one moment.
+ * has not changed), with its audit event, in one transaction. The set is
+ * read, hashed and stored by one statement, so all three describe one
+ * moment; the transaction stays READ COMMITTED so that the audit chain's
+ * lock is followed by a fresh read of the chain's head.
  */
 export async function recordExport(db: Database, actor: Actor, input: ExportInput): Promise<RecordedExport> {
   return db.$transaction(
     async (tx) => {
-      const [summary] = await tx.$queryRaw<{ count: number; hash: string }[]>`
-        SELECT count(*)::int AS count,
-          encode(sha256(convert_to(coalesce(
-            string_agg(s.address || E'\t' || coalesce(s."memberId", ''), E'\n' ORDER BY s.address COLLATE "C"), ''),
-            'UTF8')), 'hex') AS hash
-        FROM (${LISTED_ADDRESSES}) s`;
-      if (!summary) throw new Error("the listed addresses could not be counted");
-      const same = await tx.export.findFirst({
-        where: { addressHash: summary.hash },
-        orderBy: { createdAt: "desc" },
-        select: { rowsFromId: true },
-      });
       const now = new Date();
       const created = await tx.export.create({
         data: {
@@ -60,30 +50,51 @@ export async function recordExport(db: Database, actor: Actor, input: ExportInpu
           actorId: actor.id,
           actorEmail: actor.email,
           apiTokenId: input.apiTokenId ?? null,
-          addressHash: summary.hash,
-          addressCount: summary.count,
-          rowsFromId: same?.rowsFromId ?? "",
+          addressHash: "",
+          addressCount: 0,
+          rowsFromId: "",
           appliedAt: input.applied ? now : null,
           appliedById: input.applied ? actor.id : null,
           syncAdded: input.sync?.added ?? null,
           syncRemoved: input.sync?.removed ?? null,
           createdAt: now,
         },
-        select: { id: true, createdAt: true },
+        select: { id: true },
       });
-      let rowsFromId = same?.rowsFromId;
-      if (!rowsFromId) {
-        rowsFromId = created.id;
-        await tx.$executeRaw`
+      const [stored] = await tx.$queryRaw<{ count: number; hash: string; reused: string | null }[]>`
+        WITH listed AS MATERIALIZED (${LISTED_ADDRESSES}),
+        summary AS (
+          SELECT count(*)::int AS count,
+            encode(sha256(convert_to(coalesce(
+              string_agg(address || E'\t' || coalesce("memberId", ''), E'\n' ORDER BY address COLLATE "C"), ''),
+              'UTF8')), 'hex') AS hash
+          FROM listed
+        ),
+        earlier AS (
+          SELECT e."rowsFromId" FROM "Export" e, summary
+          WHERE e."addressHash" = summary.hash AND e."rowsFromId" <> ''
+          ORDER BY e."createdAt" DESC LIMIT 1
+        ),
+        inserted AS (
           INSERT INTO "ExportAddress" ("exportId", address, "memberId", position)
           SELECT ${created.id}, s.address, s."memberId",
             row_number() OVER (ORDER BY m."distributionName" COLLATE "C", s."memberId" COLLATE "C", s.address COLLATE "C")
-          FROM (${LISTED_ADDRESSES}) s JOIN "Member" m ON m.id = s."memberId"`;
-        await tx.export.update({ where: { id: created.id }, data: { rowsFromId } });
-        // Fresh statistics, so that the file is read page by page from the
-        // position index rather than sorted whole for each page.
-        if (summary.count > 10_000) await tx.$executeRaw`ANALYZE "ExportAddress"`;
-      }
+          FROM listed s JOIN "Member" m ON m.id = s."memberId"
+          WHERE NOT EXISTS (SELECT 1 FROM earlier)
+          RETURNING 1
+        )
+        SELECT summary.count, summary.hash, (SELECT "rowsFromId" FROM earlier) AS reused,
+          (SELECT count(*) FROM inserted)::int AS "insertedCount"
+        FROM summary`;
+      if (!stored) throw new Error("the listed addresses could not be counted");
+      const rowsFromId = stored.reused ?? created.id;
+      await tx.export.update({
+        where: { id: created.id },
+        data: { addressHash: stored.hash, addressCount: stored.count, rowsFromId },
+      });
+      // Fresh statistics, so that the file is read page by page from the
+      // position index rather than sorted whole for each page.
+      if (!stored.reused && stored.count > 10_000) await tx.$executeRaw`ANALYZE "ExportAddress"`;
       await recordAuditEvent(tx, {
         actor,
         action: input.channel === "MAILMAN_SYNC" ? "export.synced" : "export.created",
@@ -92,15 +103,15 @@ export async function recordExport(db: Database, actor: Actor, input: ExportInpu
         data: {
           format: input.format,
           channel: input.channel,
-          addressCount: summary.count,
-          addressHash: summary.hash,
+          addressCount: stored.count,
+          addressHash: stored.hash,
           ...(input.apiTokenId ? { apiTokenId: input.apiTokenId } : {}),
           ...(input.sync ? { added: input.sync.added, removed: input.sync.removed } : {}),
         },
       });
-      return { id: created.id, rowsFromId, addressCount: summary.count, addressHash: summary.hash, createdAt: now };
+      return { id: created.id, rowsFromId, addressCount: stored.count, addressHash: stored.hash, createdAt: now };
     },
-    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 120_000, maxWait: 10_000 },
+    { timeout: 120_000, maxWait: 10_000 },
   );
 }
 

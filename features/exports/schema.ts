@@ -26,6 +26,10 @@ export const MarkAppliedSchema = z.object({
 });
 
 export const MailmanSyncSchema = z.object({
+  digest: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "Show the plan again, then apply it.")
+    .optional(),
   prune: z
     .enum(["on"])
     .optional()

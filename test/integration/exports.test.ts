@@ -7,6 +7,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApiToken, revokeApiToken } from "@/features/api-tokens/mutations";
+import { verifyAuditChain } from "@/features/audit/data";
+import { recordAuditEvent } from "@/features/audit/mutations";
 import { diffText, exportDiff } from "@/features/exports/diff";
 import type { ListFacts } from "@/features/exports/formats";
 import { markExportApplied, recordExport } from "@/features/exports/mutations";
@@ -110,6 +112,26 @@ describe("an export", () => {
     expect(await exportFileText(db, third, "MAILMAN", list)).toContain(
       `"${added.member.distributionName}" <kmesh@${added.domain}>`,
     );
+  });
+});
+
+describe("exports at the same time as other audited changes", () => {
+  it("keep the audit chain whole", async () => {
+    const writes = await Promise.allSettled([
+      ...Array.from({ length: 4 }, () => recordExport(db, owner, { format: "JSON", channel: "API" })),
+      ...Array.from({ length: 4 }, (_, index) =>
+        db.$transaction((tx) =>
+          recordAuditEvent(tx, {
+            actor: owner,
+            action: "review.commented",
+            subjectType: "Test",
+            subjectId: `${index}`,
+          }),
+        ),
+      ),
+    ]);
+    expect(writes.filter((write) => write.status === "rejected")).toEqual([]);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
   });
 });
 
@@ -217,6 +239,15 @@ describe("GET /api/exports/members with an API token", () => {
     const diff = await get("format=google-groups&since=last", `Bearer ${secret}`);
     expect(diff.status).toBe(200);
     expect(await diff.text()).toMatch(/^# .*changes to the Google Groups \(CSV\) file\n# since the export of /);
+    const audited = await db.auditEvent.findFirstOrThrow({
+      where: { action: "export.changes-downloaded" },
+      orderBy: { id: "desc" },
+    });
+    expect(audited).toMatchObject({
+      subjectType: "Export",
+      actorEmail: expect.stringMatching(/^API token dpt_/),
+      data: expect.objectContaining({ format: "GOOGLE_GROUPS", channel: "API" }),
+    });
     expect((await get("format=xml", `Bearer ${secret}`)).status).toBe(400);
   });
 
@@ -224,7 +255,7 @@ describe("GET /api/exports/members with an API token", () => {
     const { secret, id } = await token();
     const answers = [
       await get("format=json", "Bearer"),
-      await get("format=json", "Basic b3duZXI6cGFzc3dvcmQ="),
+      await get("format=json", "bearer dpt_00000000_not-a-token"),
       await get("format=json", `Bearer ${secret.slice(0, -2)}xx`),
     ];
     expect(await revokeApiToken(db, owner, { tokenId: id })).toMatchObject({ ok: true });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Fact, Facts } from "@/components/ui/facts";
+import { Notice } from "@/components/ui/notice";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
 import { MailmanSyncPanel, MarkAppliedForm } from "@/features/exports/components/export-forms";
@@ -68,6 +69,12 @@ export default async function ExportPage({
           Download
         </h2>
         <p>{WHERE_IT_GOES[slug]}</p>
+        {page.formulaLike.length > 0 ? (
+          <Notice>
+            These addresses start with a character a spreadsheet reads as a formula, so the CSV writes them with a
+            leading apostrophe: add them to the group by hand. {page.formulaLike.join(", ")}
+          </Notice>
+        ) : null}
         <a
           href={download}
           download

@@ -49,6 +49,7 @@ export function MailmanSyncPanel({ listId }: { listId: string }) {
       !(applyState.ok && applyState.applied) ? (
         <form action={apply}>
           {planState.plan.prune ? <input type="hidden" name="prune" value="on" /> : null}
+          <input type="hidden" name="digest" value={planState.plan.digest} />
           <Button disabled={applying}>{applying ? "Applying…" : `Apply to ${listId}`}</Button>
         </form>
       ) : null}
