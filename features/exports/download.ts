@@ -9,7 +9,7 @@ import type { Database } from "@/lib/prisma";
 export type Download = {
   filename: string;
   contentType: string;
-  /** The recorded export, or null for a diff (which records nothing). */
+  /** The recorded export, or null for a diff (audited, but not an export). */
   exportId: string | null;
   body: AsyncIterable<string>;
 };
