@@ -44,12 +44,24 @@ describe("schema.prisma and prisma/migrations", () => {
   });
 
   it("names a change of nullability, default, uniqueness, index and enum value", () => {
-    const changed = schemaText
-      .replace("  website             String\n", "  website             String?\n")
-      .replace("round               Int              @default(1)", "round               Int              @default(2)")
-      .replace("  contactEmail          String\n", "  contactEmail          String @unique\n")
-      .replace("  @@index([createdAt])\n}\n\nmodel ApiToken", "}\n\nmodel ApiToken")
-      .replace("  ABSTAIN\n", "  ABSTAIN\n  VETO\n");
+    // Each edit must find its text: a schema change elsewhere must not turn one into a no-op.
+    const swap = (text: string, from: string, to: string) => {
+      if (!text.includes(from)) throw new Error(`schema.prisma no longer contains ${JSON.stringify(from)}`);
+      return text.replace(from, to);
+    };
+    let changed = swap(schemaText, "  website             String\n", "  website             String?\n");
+    changed = swap(
+      changed,
+      "round               Int              @default(1)",
+      "round               Int              @default(2)",
+    );
+    changed = swap(changed, "  contactEmail          String\n", "  contactEmail          String @unique\n");
+    changed = swap(
+      changed,
+      "  @@index([format, createdAt])\n  @@index([createdAt])\n",
+      "  @@index([format, createdAt])\n",
+    );
+    changed = swap(changed, "  ABSTAIN\n", "  ABSTAIN\n  VETO\n");
     expect(diffAgainstMigrated(changed).sort()).toEqual(
       [
         "Export: index btree (createdAt): in the migrated database but not in schema.prisma",
