@@ -43,7 +43,14 @@ export async function getMyApplication(
       decisionReason: true,
       submittedAt: true,
       answers: {
-        select: { criterionKey: true, answer: true, evidenceUrls: true, accepted: true, acceptedPolicyVersion: true },
+        select: {
+          criterionKey: true,
+          answer: true,
+          evidenceUrls: true,
+          accepted: true,
+          acceptedPolicyVersion: true,
+          acceptedAt: true,
+        },
       },
       comments: {
         where: { visibility: "APPLICANT" },
@@ -78,6 +85,14 @@ export async function getMyApplication(
     decisionReason: application.decisionReason,
     submittedAt: application.submittedAt,
     values: toFormValues(application, config),
+    facts: {
+      website: application.website,
+      orgDomains: application.orgDomains,
+      listAddresses: application.listAddresses,
+      securityAlias: application.securityAlias,
+      voucherEmail: application.voucherEmail,
+    },
+    answers: application.answers,
     alias:
       alias && alias.address === normalizeEmail(application.securityAlias)
         ? {

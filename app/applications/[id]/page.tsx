@@ -7,6 +7,7 @@ import { sendAliasVerificationAction } from "@/features/alias-verification/actio
 import { withdrawApplicationAction } from "@/features/applications/actions";
 import { AliasStatus } from "@/features/applications/components/alias-status";
 import { ApplicantMessages } from "@/features/applications/components/applicant-messages";
+import { SubmittedAnswers } from "@/features/applications/components/submitted-answers";
 import { getMyApplication } from "@/features/applications/data";
 import { noticeFor } from "@/features/applications/page-notices";
 import { Timeline } from "@/features/audit/components/timeline";
@@ -28,7 +29,8 @@ export default async function ApplicationPage({
 }) {
   const { id } = await params;
   const user = await requireUserPage(`/applications/${encodeURIComponent(id)}`);
-  const application = await getMyApplication(user.id, id, getPortalConfig());
+  const config = getPortalConfig();
+  const application = await getMyApplication(user.id, id, config);
   if (!application) notFound();
   const notice = noticeFor((await searchParams).notice);
   const open = isIn(WITHDRAWABLE_STATES, application.state);
@@ -72,6 +74,13 @@ export default async function ApplicationPage({
       </section>
 
       <ApplicantMessages comments={application.comments} />
+
+      <section aria-labelledby="answers" className="space-y-3">
+        <h2 id="answers" className="text-xl font-semibold">
+          {application.submittedAt ? "What you sent" : "Your draft so far"}
+        </h2>
+        <SubmittedAnswers application={application} criteria={config.criteria} policyVersion={config.version} />
+      </section>
 
       <section aria-labelledby="history" className="space-y-3">
         <h2 id="history" className="text-xl font-semibold">
