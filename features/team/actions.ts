@@ -7,14 +7,21 @@ import { AddTeamMemberSchema, ChangeRoleSchema, RemoveTeamMemberSchema } from "@
 import { type FormState, formFields, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 
-export async function addTeamMemberAction(_previous: FormState, form: FormData): Promise<FormState> {
+export async function addTeamMemberAction(
+  _previous: FormState<{ message?: string }>,
+  form: FormData,
+): Promise<FormState<{ message?: string }>> {
   const owner = await requireTeam("OWNER");
   const values = formFields(form);
   const input = parseInput(AddTeamMemberSchema, values);
   const result = input.ok ? await addTeamMember(getDb(), owner, input.data) : input;
   if (!result.ok) return { ...result, values };
   revalidatePath("/team");
-  return { ok: true };
+  const role = input.ok && input.data.role === "OWNER" ? "an owner" : "a reviewer";
+  return {
+    ok: true,
+    message: `${input.ok ? input.data.email : "They"} is on the team as ${role}: they can sign in with that address now.`,
+  };
 }
 
 export async function changeTeamRoleAction(_previous: FormState, form: FormData): Promise<FormState> {

@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
+import { FormOutcome } from "@/components/ui/form-outcome";
 import { Notice } from "@/components/ui/notice";
 import { addTeamMemberAction, changeTeamRoleAction, removeTeamMemberAction } from "@/features/team/actions";
 import type { FormState } from "@/lib/action-result";
@@ -10,7 +11,7 @@ import type { FormState } from "@/lib/action-result";
 const initial: FormState = { ok: true };
 
 export function AddTeamMemberForm() {
-  const [state, action, pending] = useActionState(addTeamMemberAction, initial);
+  const [state, action, pending] = useActionState(addTeamMemberAction, initial as FormState<{ message?: string }>);
   const errors = state.ok ? {} : (state.fieldErrors ?? {});
   return (
     <form action={action} className="flex flex-wrap items-end gap-4">
@@ -39,7 +40,9 @@ export function AddTeamMemberForm() {
         </select>
       </div>
       <Button disabled={pending}>Add to the team</Button>
-      {!state.ok && state.formError ? <Notice tone="error">{state.formError}</Notice> : null}
+      <div className="basis-full">
+        <FormOutcome state={state} />
+      </div>
     </form>
   );
 }
