@@ -70,17 +70,58 @@ describe("the application form", () => {
       void dialog.accept();
     });
     await page.reload();
-    expect(await page.getByLabel("Organisation", { exact: true }).inputValue()).toBe("Globex typed just before reload");
-    expect(await embargoBox(page).isChecked()).toBe(true);
+    // What the server had not saved yet comes back as soon as the page runs, and is saved.
+    await expect
+      .poll(() => page.getByLabel("Organisation", { exact: true }).inputValue())
+      .toBe("Globex typed just before reload");
+    await expect.poll(() => embargoBox(page).isChecked()).toBe(true);
     expect(dialogs).toEqual(["beforeunload"]);
 
-    // Once saved, leaving asks nothing.
+    // Leaving a field saves it; once all is saved (the tab keeps no unsaved
+    // copy), leaving the page asks nothing and loses nothing.
     await page.getByLabel("Website").fill("https://globex-e2e.example");
     await page.getByLabel("Website").blur();
-    await page.getByText(/Draft saved automatically at/).waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.evaluate(() => sessionStorage.length), { timeout: 10_000 }).toBe(0);
     await page.reload();
     expect(dialogs).toEqual(["beforeunload"]);
     expect(await page.getByLabel("Website").inputValue()).toBe("https://globex-e2e.example");
+    expect(await page.getByLabel("Organisation", { exact: true }).inputValue()).toBe("Globex typed just before reload");
+    expect(await embargoBox(page).isChecked()).toBe(true);
+  });
+
+  it("saves by beacon when the tab is closed within the delay; the beacon's route refuses the signed-out and other sites", async () => {
+    const page = await startDraft("autosave-close@globex-e2e.example");
+    const editUrl = page.url();
+    await page.getByLabel("Organisation", { exact: true }).fill("Globex typed before closing");
+    page.on("dialog", (dialog) => void dialog.accept());
+    await page.close({ runBeforeUnload: true });
+
+    const again = await page.context().newPage();
+    await expect
+      .poll(
+        async () => {
+          await again.goto(editUrl);
+          return again.getByLabel("Organisation", { exact: true }).inputValue();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe("Globex typed before closing");
+
+    const draftUrl = `${new URL(editUrl).pathname.replace(/\/edit$/, "")}/draft`;
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    const signedOut = await fetch(`${portal.baseUrl()}${draftUrl}`, {
+      method: "POST",
+      headers: form,
+      body: "organisation=Signed+out",
+    });
+    expect(signedOut.status).toBe(400);
+    const crossSite = await again.context().request.post(draftUrl, {
+      headers: { ...form, "sec-fetch-site": "cross-site" },
+      data: "organisation=Forged",
+    });
+    expect(crossSite.status()).toBe(403);
+    await again.reload();
+    expect(await again.getByLabel("Organisation", { exact: true }).inputValue()).toBe("Globex typed before closing");
   });
 
   it("shows only the latest outcome: no 'Draft saved' notice beside a failed submit", async () => {
@@ -88,6 +129,8 @@ describe("the application form", () => {
     await page.getByLabel("Security alias").fill("kmesh-security@globex-e2e.example");
     await page.getByRole("button", { name: "Save draft" }).click();
     await page.getByText("Draft saved. We mailed a confirmation link to your security alias.").waitFor();
+    // The alias's own status says the same, not "Not confirmed yet: save the draft…".
+    await page.getByText("A confirmation link was mailed to kmesh-security@globex-e2e.example").waitFor();
 
     await page.getByRole("button", { name: "Submit application" }).click();
     await page.getByText("Complete the fields marked below").first().waitFor();

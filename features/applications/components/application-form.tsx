@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { type ReactNode, startTransition, useActionState, useEffect, useState } from "react";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
@@ -34,9 +35,12 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
   const [outcome, setOutcome] = useState<"client" | "server">("server");
   const { resume } = autosave;
 
+  const router = useRouter();
   useEffect(() => {
     resume(state.ok ? state.values : undefined, state.ok ? state.savedAt : undefined);
-  }, [state, resume]);
+    // Saving may have mailed the alias link: the alias status beside the field is the server's to redraw.
+    if (state.ok && state.notice) router.refresh();
+  }, [state, resume, router]);
 
   const serverState = outcome === "server" ? state : null;
   const submitted = outcome === "client" ? (clientErrors ?? {}) : !state.ok ? (state.fieldErrors ?? {}) : {};

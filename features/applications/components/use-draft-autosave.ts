@@ -29,7 +29,8 @@ export function snapshotOf(values: Record<string, string | undefined>): string {
   );
 }
 
-type Backup = { base: string; values: Values };
+/** `base`: the last save the tab knows of; `sent`: saves sent since, whose answer it has not seen. */
+type Backup = { base: string; sent: string[]; values: Values };
 
 // What is typed but not saved yet is also kept in this tab's sessionStorage:
 // a reload's request for the page can reach the server before the leaving
@@ -39,7 +40,9 @@ const backupKey = (applicationId: string) => `application-draft:${applicationId}
 function readBackup(applicationId: string): Backup | null {
   try {
     const parsed = JSON.parse(sessionStorage.getItem(backupKey(applicationId)) ?? "null") as Backup | null;
-    return parsed && typeof parsed.base === "string" && typeof parsed.values === "object" ? parsed : null;
+    return parsed && typeof parsed.base === "string" && Array.isArray(parsed.sent) && typeof parsed.values === "object"
+      ? parsed
+      : null;
   } catch {
     return null;
   }
@@ -74,10 +77,14 @@ export function useDraftAutosave(applicationId: string, initialValues: Values, b
   const again = useRef(false);
   const failures = useRef(0);
   const suspended = useRef(false);
+  const sentSince = useRef<string[]>([]);
 
   const unsaved = useCallback(() => snapshotOf(latest.current) !== saved.current, []);
   const keepBackup = useCallback(() => {
-    writeBackup(applicationId, unsaved() ? { base: saved.current, values: latest.current } : null);
+    writeBackup(
+      applicationId,
+      unsaved() ? { base: saved.current, sent: sentSince.current, values: latest.current } : null,
+    );
   }, [applicationId, unsaved]);
 
   const schedule = useCallback((delay: number, run: () => void) => {
@@ -95,6 +102,8 @@ export function useDraftAutosave(applicationId: string, initialValues: Values, b
     const snapshot = snapshotOf(sent);
     if (snapshot === saved.current || snapshot === rejected.current) return;
     inFlight.current = true;
+    sentSince.current = [...sentSince.current, snapshot];
+    keepBackup();
     setStatus({ kind: "saving" });
     let result: ApplicationFormState | null;
     try {
@@ -111,6 +120,7 @@ export function useDraftAutosave(applicationId: string, initialValues: Values, b
     if (result?.ok) {
       failures.current = 0;
       saved.current = snapshot;
+      sentSince.current = [];
       keepBackup();
       setStatus({ kind: "saved", at: result.savedAt ?? new Date().toISOString(), automatically: true });
     } else if (!result || result.retryAfterSeconds) {
@@ -171,6 +181,7 @@ export function useDraftAutosave(applicationId: string, initialValues: Values, b
       suspended.current = false;
       if (savedValues) {
         saved.current = snapshotOf(savedValues);
+        sentSince.current = [];
         rejected.current = null;
         failures.current = 0;
         setStatus({ kind: "saved", at: savedAt ?? new Date().toISOString(), automatically: false });
@@ -188,7 +199,9 @@ export function useDraftAutosave(applicationId: string, initialValues: Values, b
   useEffect(() => {
     const backup = readBackup(applicationId);
     if (!backup) return;
-    if (backup.base !== saved.current || snapshotOf(backup.values) === saved.current) {
+    // The server holds the last save this tab knew of, or one it sent as it went: the backup is newer.
+    const known = backup.base === saved.current || backup.sent.includes(saved.current);
+    if (!known || snapshotOf(backup.values) === saved.current) {
       writeBackup(applicationId, null);
       return;
     }
@@ -204,6 +217,8 @@ export function useDraftAutosave(applicationId: string, initialValues: Values, b
       // Leaving fires pagehide, then visibilitychange: one beacon is enough.
       if (snapshot === saved.current || snapshot === rejected.current || snapshot === beaconed) return;
       beaconed = snapshot;
+      sentSince.current = [...sentSince.current, snapshot];
+      keepBackup();
       const body = new URLSearchParams(Object.entries(latest.current));
       // Past the browser's quota (64 KB) the beacon is refused; the page may live on to save normally.
       if (!navigator.sendBeacon(beaconUrl, body)) void run();
@@ -231,7 +246,7 @@ export function useDraftAutosave(applicationId: string, initialValues: Values, b
         void saveApplicationDraftAction(formDataOf(applicationId, latest.current)).catch(() => {});
       }
     };
-  }, [applicationId, beaconUrl, run, unsaved]);
+  }, [applicationId, beaconUrl, run, unsaved, keepBackup]);
 
   return { values, status, setField, flush, suspend, resume };
 }
