@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Criterion } from "@/features/portal-config/schema";
+import { type Criterion, DEFAULT_MIN_ANSWER_LENGTH } from "@/features/portal-config/schema";
 import { EMAIL_MESSAGE, normalizeDomain, normalizeEmail } from "@/lib/email";
 import { textInput } from "@/lib/input";
 
@@ -77,14 +77,33 @@ const urlList = z
     return [...new Set(items)];
   });
 
-const requiredEmail = z.string().transform((value, ctx) => {
-  const address = normalizeEmail(value);
-  if (!address) {
-    ctx.addIssue({ code: "custom", message: EMAIL_MESSAGE });
-    return z.NEVER;
-  }
-  return address;
-});
+const requiredEmail = (message: string) =>
+  z.string().transform((value, ctx) => {
+    const address = normalizeEmail(value);
+    if (!address) {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    }
+    return address;
+  });
+
+export const VOUCHER_MESSAGE =
+  "Enter the contact address of a current member of the list who knows your team: one e-mail address, like security@member.example";
+
+/** An answer long enough to be complete: empty says "answer", too short says how many more characters. */
+function answerText(criterion: Criterion) {
+  const minimum = criterion.minAnswerLength ?? DEFAULT_MIN_ANSWER_LENGTH;
+  return text(LIMITS.answer).superRefine((value, ctx) => {
+    if (value.length === 0) ctx.addIssue({ code: "custom", message: "Answer this criterion" });
+    else if (value.length < minimum) {
+      const missing = minimum - value.length;
+      ctx.addIssue({
+        code: "custom",
+        message: `Add ${missing} more character${missing === 1 ? "" : "s"}: an answer here has at least ${minimum}`,
+      });
+    }
+  });
+}
 
 /** What a draft may hold: anything the applicant typed, within length limits, and only known fields. */
 export function draftSchema(criteria: Criterion[]) {
@@ -115,12 +134,12 @@ export function submissionSchema(criteria: Criterion[]) {
     website: httpUrl,
     orgDomains: domainList,
     listAddresses: emailList("address to subscribe"),
-    securityAlias: requiredEmail,
-    voucherEmail: requiredEmail,
+    securityAlias: requiredEmail(EMAIL_MESSAGE),
+    voucherEmail: requiredEmail(VOUCHER_MESSAGE),
   };
   for (const criterion of criteria) {
     if (criterion.kind === "evidence") {
-      shape[`answer:${criterion.key}`] = text(LIMITS.answer).min(20, "Answer this criterion (at least a sentence)");
+      shape[`answer:${criterion.key}`] = answerText(criterion);
       shape[`evidence:${criterion.key}`] = urlList;
     }
     if (criterion.kind === "acceptance") {

@@ -47,8 +47,11 @@ export function loadPortalConfig(file: string): PortalConfig {
   const policy = { embargo: readPolicy("embargo"), contributingBack: readPolicy("contributingBack") };
   if (problems.length > 0) throw new PortalConfigError(absolute, problems);
 
+  // An answer's minimum length is a rule of the form, not something an
+  // acceptance accepts: setting it must not ask everyone to accept again.
+  const accepted = config.criteria.map(({ minAnswerLength: _rule, ...criterion }) => criterion);
   const version = createHash("sha256")
-    .update(JSON.stringify({ criteria: config.criteria, policy }))
+    .update(JSON.stringify({ criteria: accepted, policy }))
     .digest("hex");
   return { ...config, policy, version };
 }

@@ -14,7 +14,15 @@ export const CriterionSchema = z.strictObject({
   kind: z.enum(CRITERION_KINDS),
   /** For kind `acceptance`: which policy text the checkbox accepts. */
   policy: z.enum(["embargo", "contributingBack"]).optional(),
+  /**
+   * For kind `evidence`: the fewest characters a complete answer has
+   * (default DEFAULT_MIN_ANSWER_LENGTH). 1 where a short answer ("We are
+   * not.") can be complete. A rule of the form, not part of the version.
+   */
+  minAnswerLength: z.number().int().min(1).max(2000).optional(),
 });
+
+export const DEFAULT_MIN_ANSWER_LENGTH = 20;
 
 export const PortalConfigSchema = z
   .strictObject({
@@ -43,6 +51,13 @@ export const PortalConfigSchema = z
           code: "custom",
           path: ["criteria", index, "policy"],
           message: 'an acceptance criterion names the policy it accepts ("embargo" or "contributingBack")',
+        });
+      }
+      if (criterion.minAnswerLength !== undefined && criterion.kind !== "evidence") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["criteria", index, "minAnswerLength"],
+          message: 'only an "evidence" criterion has an answer with a minimum length',
         });
       }
     });

@@ -219,6 +219,24 @@ describe("submitting", () => {
     expect((await db.application.findUniqueOrThrow({ where: { id } })).state).toBe("DRAFT");
   });
 
+  it("takes a short answer where one can be complete, and says what is missing elsewhere and who can vouch", async () => {
+    const applicant = await newApplicant();
+    const id = await draftWith(applicant, {
+      "answer:not-downstream": "We are not.",
+      "answer:user-base": "Yes",
+      voucherEmail: "Jane Doe at Acme",
+    });
+    const result = await submitApplication(db, applicant, id, config, context);
+    expect(result).toMatchObject({
+      ok: false,
+      fieldErrors: {
+        "answer:user-base": ["Add 17 more characters: an answer here has at least 20"],
+        voucherEmail: [expect.stringMatching(/contact address of a current member of the list who knows your team/)],
+      },
+    });
+    expect(result.ok ? {} : result.fieldErrors).not.toHaveProperty(["answer:not-downstream"]);
+  });
+
   it("goes from submitted to in review once the alias is verified and the voucher confirms", async () => {
     const applicant = await newApplicant();
     const id = await draftWith(applicant);

@@ -81,6 +81,32 @@ describe("portal configuration", () => {
     expect(loadPortalConfig(file).version).not.toBe(base.version);
   });
 
+  it("takes a minimum answer length for evidence criteria only, without changing the version", async () => {
+    const withEvidence = {
+      ...minimal,
+      criteria: [
+        ...minimal.criteria,
+        { key: "downstream", title: "Not a rebuild", guidance: "Say so.", kind: "evidence" },
+      ],
+    };
+    const base = loadPortalConfig(await writeConfig(withEvidence));
+    const short = {
+      ...withEvidence,
+      criteria: withEvidence.criteria.map((c) => (c.key === "downstream" ? { ...c, minAnswerLength: 1 } : c)),
+    };
+    const loaded = loadPortalConfig(await writeConfig(short));
+    expect(loaded.criteria.find((c) => c.key === "downstream")?.minAnswerLength).toBe(1);
+    expect(loaded.version).toBe(base.version);
+    const misplaced = {
+      ...minimal,
+      criteria: minimal.criteria.map((c) => (c.key === "vouch" ? { ...c, minAnswerLength: 5 } : c)),
+    };
+    const file = await writeConfig(misplaced);
+    expect(problemsOf(() => loadPortalConfig(file))).toEqual([
+      'criteria[2].minAnswerLength: only an "evidence" criterion has an answer with a minimum length',
+    ]);
+  });
+
   it("explains every problem in a bad configuration, naming where it is", async () => {
     const bad = {
       ...minimal,

@@ -1,16 +1,15 @@
 "use client";
 
-import { type ReactNode, startTransition, useActionState, useEffect, useRef, useState } from "react";
+import { useRouter } from "next/navigation";
+import { type ReactNode, startTransition, useActionState, useEffect, useState } from "react";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
-import {
-  type ApplicationFormState,
-  saveApplicationDraftAction,
-  saveOrSubmitApplicationAction,
-} from "@/features/applications/actions";
+import { type ApplicationFormState, saveOrSubmitApplicationAction } from "@/features/applications/actions";
+import { AutosaveStatusLine } from "@/features/applications/components/autosave-status-line";
 import { CriterionFields } from "@/features/applications/components/criterion-fields";
 import { TextField } from "@/features/applications/components/text-field";
+import { useDraftAutosave } from "@/features/applications/components/use-draft-autosave";
 import { submissionSchema } from "@/features/applications/schema";
 import type { Criterion } from "@/features/portal-config/schema";
 
@@ -22,38 +21,31 @@ type Props = {
   aliasStatus: ReactNode;
 };
 
-const AUTOSAVE_DELAY_MS = 1500;
+const COMPLETE_THE_FIELDS = "Complete the fields marked below, then submit again.";
 
 export function ApplicationForm({ applicationId, initialValues, criteria, policies, aliasStatus }: Props) {
-  const [values, setValues] = useState(initialValues);
+  const autosave = useDraftAutosave(applicationId, initialValues, `/applications/${applicationId}/draft`);
+  const { values, status } = autosave;
   const [clientErrors, setClientErrors] = useState<Record<string, string[]> | null>(null);
   const [state, formAction, pending] = useActionState<ApplicationFormState, FormData>(saveOrSubmitApplicationAction, {
     ok: true,
   });
-  const [autosaved, setAutosaved] = useState<string | null>(null);
-  const dirty = useRef(false);
+  // One outcome at a time: the browser's own check of a submission, or the
+  // server's answer to Save or Submit. A newer one replaces the older.
+  const [outcome, setOutcome] = useState<"client" | "server">("server");
+  const { resume } = autosave;
 
-  // What the server answered wins over the browser's own check once it arrives.
-  const errors = (!state.ok ? state.fieldErrors : undefined) ?? clientErrors ?? {};
-  const update = (name: string, value: string) => {
-    dirty.current = true;
-    setValues((current) => ({ ...current, [name]: value }));
-  };
-
+  const router = useRouter();
   useEffect(() => {
-    if (!dirty.current) return;
-    const timer = setTimeout(async () => {
-      const data = new FormData();
-      data.set("applicationId", applicationId);
-      for (const [name, value] of Object.entries(values)) data.set(name, value);
-      const result = await saveApplicationDraftAction(data);
-      if (result.ok && result.savedAt) {
-        dirty.current = false;
-        setAutosaved(new Date(result.savedAt).toLocaleTimeString());
-      }
-    }, AUTOSAVE_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [values, applicationId]);
+    resume(state.ok ? state.values : undefined, state.ok ? state.savedAt : undefined);
+    // Saving may have mailed the alias link: the alias status beside the field is the server's to redraw.
+    if (state.ok && state.notice) router.refresh();
+  }, [state, resume, router]);
+
+  const serverState = outcome === "server" ? state : null;
+  const submitted = outcome === "client" ? (clientErrors ?? {}) : !state.ok ? (state.fieldErrors ?? {}) : {};
+  const notSaved = status.kind === "invalid" ? status.fieldErrors : {};
+  const errorsOf = (name: string) => notSaved[name]?.map((message) => `Not saved: ${message}`) ?? submitted[name];
 
   // The action is called here rather than by the form itself: React resets a
   // form after its own action runs, which would untick the checkboxes.
@@ -64,30 +56,45 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
     const parsed = submitter?.value === "submit" ? submissionSchema(criteria).safeParse(values) : null;
     if (!parsed || parsed.success) {
       setClientErrors(null);
+      setOutcome("server");
+      autosave.suspend();
       startTransition(() => formAction(data));
       return;
     }
     const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
     setClientErrors(fieldErrors);
+    setOutcome("client");
     const first = Object.keys(fieldErrors)[0];
     if (first) document.getElementById(first)?.focus();
+  }
+
+  // Leaving a field saves it, unless the applicant is pressing Save or Submit, which save it themselves.
+  function leaveField(event: React.FocusEvent<HTMLFormElement>) {
+    const next = event.relatedTarget;
+    if (next instanceof HTMLButtonElement && next.form === event.currentTarget) return;
+    autosave.flush();
   }
 
   const field = (name: string) => ({
     id: name,
     value: values[name] ?? "",
-    errors: errors[name],
-    onChange: (value: string) => update(name, value),
+    errors: errorsOf(name),
+    // A tick is a decision made, not typing under way: saved at once.
+    onChange: (value: string) => autosave.setField(name, value, name.startsWith("accept:")),
   });
-  const conflictHref = !state.ok && "conflict" in state ? (state.conflict as { href: string | null }).href : null;
-  const formError = !state.ok
-    ? state.formError
-    : clientErrors
-      ? "Complete the fields marked below, then submit again."
+  const conflictHref =
+    serverState && !serverState.ok && "conflict" in serverState
+      ? (serverState.conflict as { href: string | null }).href
       : null;
+  const formError =
+    outcome === "client" ? COMPLETE_THE_FIELDS : serverState && !serverState.ok ? serverState.formError : null;
+  // "Draft saved" holds until a background save answers after it, which replaces it.
+  const manualSaveIsLatest =
+    status.kind === "saved" ? !status.automatically : status.kind === "idle" || status.kind === "saving";
+  const notice = serverState?.ok && manualSaveIsLatest ? serverState.notice : null;
 
   return (
-    <form action={formAction} onSubmit={submit} noValidate className="space-y-10">
+    <form action={formAction} onSubmit={submit} onBlur={leaveField} noValidate className="space-y-10">
       <input type="hidden" name="applicationId" value={applicationId} />
       {formError ? (
         <Notice tone="error">
@@ -102,7 +109,7 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
           ) : null}
         </Notice>
       ) : null}
-      {state.ok && state.notice ? <Notice tone="success">{state.notice}</Notice> : null}
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
 
       <fieldset className="space-y-5">
         <legend className="mb-2 text-xl font-semibold">Your distribution</legend>
@@ -151,9 +158,7 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
         <Button name="intent" value="submit" disabled={pending}>
           {pending ? "Working…" : "Submit application"}
         </Button>
-        <p className="text-sm text-slate-600" aria-live="polite">
-          {autosaved ? `Draft saved automatically at ${autosaved}.` : "Your draft is saved automatically as you type."}
-        </p>
+        <AutosaveStatusLine status={status} />
       </div>
     </form>
   );

@@ -1,0 +1,259 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { type ApplicationFormState, saveApplicationDraftAction } from "@/features/applications/actions";
+
+export type AutosaveStatus =
+  | { kind: "idle" }
+  | { kind: "saving" }
+  | { kind: "saved"; at: string; automatically: boolean }
+  /** The server refused these values; not tried again until they change. */
+  | { kind: "invalid"; fieldErrors: Record<string, string[]>; message: string }
+  /** A failure that may pass (the network, the server, a rate limit): tried again by itself. */
+  | { kind: "retrying"; message: string; inSeconds: number }
+  /** Refused for a reason typing cannot fix (signed out, no longer editable). */
+  | { kind: "refused"; message: string };
+
+type Values = Record<string, string>;
+
+const DELAY_MS = 1500;
+const FIRST_RETRY_MS = 2000;
+const MAX_RETRY_MS = 60_000;
+
+/** The values as one comparable string: an empty field and a missing one are the same. */
+export function snapshotOf(values: Record<string, string | undefined>): string {
+  return JSON.stringify(
+    Object.entries(values)
+      .filter(([, value]) => value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}
+
+/** `base`: the last save the tab knows of; `sent`: saves sent since, whose answer it has not seen. */
+type Backup = { base: string; sent: string[]; values: Values };
+
+// What is typed but not saved yet is also kept in this tab's sessionStorage:
+// a reload's request for the page can reach the server before the leaving
+// page's beacon, and the tab's storage cannot be outrun. It goes with the tab.
+const backupKey = (applicationId: string) => `application-draft:${applicationId}`;
+
+function readBackup(applicationId: string): Backup | null {
+  try {
+    const parsed = JSON.parse(sessionStorage.getItem(backupKey(applicationId)) ?? "null") as Backup | null;
+    return parsed && typeof parsed.base === "string" && Array.isArray(parsed.sent) && typeof parsed.values === "object"
+      ? parsed
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeBackup(applicationId: string, backup: Backup | null) {
+  try {
+    if (backup) sessionStorage.setItem(backupKey(applicationId), JSON.stringify(backup));
+    else sessionStorage.removeItem(backupKey(applicationId));
+  } catch {
+    // Storage full or refused: the beacon and the background save remain.
+  }
+}
+
+const notSaved = (reason: string) => `Not saved: ${reason.replace(/^(Not saved|Nothing was saved): /, "")}`;
+
+/**
+ * The form's values and their background saving: a save 1.5 s after the last
+ * change (at once for a checkbox, or when `flush` is called on leaving a
+ * field), transient failures retried with back-off, and what is not saved yet
+ * sent with `navigator.sendBeacon` to `beaconUrl` when the page is hidden or
+ * goes away, since a server action's request does not outlive the page.
+ */
+export function useDraftAutosave(applicationId: string, initialValues: Values, beaconUrl: string) {
+  const [values, setValues] = useState(initialValues);
+  const [status, setStatus] = useState<AutosaveStatus>({ kind: "idle" });
+  const latest = useRef(initialValues);
+  const saved = useRef(snapshotOf(initialValues));
+  const rejected = useRef<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const inFlight = useRef(false);
+  const again = useRef(false);
+  const failures = useRef(0);
+  const suspended = useRef(false);
+  const sentSince = useRef<string[]>([]);
+
+  const unsaved = useCallback(() => snapshotOf(latest.current) !== saved.current, []);
+  const keepBackup = useCallback(() => {
+    writeBackup(
+      applicationId,
+      unsaved() ? { base: saved.current, sent: sentSince.current, values: latest.current } : null,
+    );
+  }, [applicationId, unsaved]);
+
+  const schedule = useCallback((delay: number, run: () => void) => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(run, delay);
+  }, []);
+
+  const run = useCallback(async (): Promise<void> => {
+    clearTimeout(timer.current);
+    if (inFlight.current || suspended.current) {
+      again.current = true;
+      return;
+    }
+    const sent = { ...latest.current };
+    const snapshot = snapshotOf(sent);
+    if (snapshot === saved.current || snapshot === rejected.current) return;
+    inFlight.current = true;
+    sentSince.current = [...sentSince.current, snapshot];
+    keepBackup();
+    setStatus({ kind: "saving" });
+    let result: ApplicationFormState | null;
+    try {
+      result = await saveApplicationDraftAction(formDataOf(applicationId, sent));
+    } catch {
+      result = null; // the network, or the server's own error page
+    }
+    inFlight.current = false;
+    if (suspended.current) {
+      // The applicant pressed Save or Submit meanwhile; that answer is the one to show.
+      again.current = true;
+      return;
+    }
+    if (result?.ok) {
+      failures.current = 0;
+      saved.current = snapshot;
+      sentSince.current = [];
+      keepBackup();
+      setStatus({ kind: "saved", at: result.savedAt ?? new Date().toISOString(), automatically: true });
+    } else if (!result || result.retryAfterSeconds) {
+      failures.current++;
+      const wait = result?.retryAfterSeconds
+        ? result.retryAfterSeconds * 1000
+        : Math.min(FIRST_RETRY_MS * 2 ** (failures.current - 1), MAX_RETRY_MS);
+      const reason = result ? "too many saves in a short time" : "the portal could not be reached";
+      setStatus({ kind: "retrying", message: notSaved(reason), inSeconds: Math.ceil(wait / 1000) });
+      schedule(wait, () => void run());
+      return;
+    } else {
+      rejected.current = snapshot;
+      const fieldErrors = result.fieldErrors ?? {};
+      const first = Object.values(fieldErrors).flat()[0];
+      setStatus(
+        first
+          ? { kind: "invalid", fieldErrors, message: notSaved(first) }
+          : { kind: "refused", message: notSaved(result.formError ?? "the portal refused the draft") },
+      );
+    }
+    if (again.current) {
+      again.current = false;
+      void run();
+    }
+  }, [applicationId, schedule, keepBackup]);
+
+  /** Changes one field; saved after a pause in typing, or at once. */
+  const setField = useCallback(
+    (name: string, value: string, immediately = false) => {
+      latest.current = { ...latest.current, [name]: value };
+      setValues(latest.current);
+      keepBackup();
+      if (!unsaved()) {
+        clearTimeout(timer.current);
+        setStatus((current) => (current.kind === "saved" ? current : { kind: "idle" }));
+        return;
+      }
+      schedule(immediately ? 0 : DELAY_MS, () => void run());
+    },
+    [run, schedule, unsaved, keepBackup],
+  );
+
+  /** Saves now what is not saved yet (on leaving a field). */
+  const flush = useCallback(() => {
+    if (unsaved()) void run();
+  }, [run, unsaved]);
+
+  /** While Save or Submit is on its way, the background save waits. */
+  const suspend = useCallback(() => {
+    suspended.current = true;
+    clearTimeout(timer.current);
+  }, []);
+
+  /** Save or Submit answered; when it saved, `savedValues` are what it saved. */
+  const resume = useCallback(
+    (savedValues?: Values, savedAt?: string) => {
+      suspended.current = false;
+      if (savedValues) {
+        saved.current = snapshotOf(savedValues);
+        sentSince.current = [];
+        rejected.current = null;
+        failures.current = 0;
+        setStatus({ kind: "saved", at: savedAt ?? new Date().toISOString(), automatically: false });
+        keepBackup();
+      }
+      if (again.current || unsaved()) {
+        again.current = false;
+        schedule(DELAY_MS, () => void run());
+      }
+    },
+    [run, schedule, unsaved, keepBackup],
+  );
+
+  // Typing the leaving page had not saved comes back, unless the draft changed elsewhere since.
+  useEffect(() => {
+    const backup = readBackup(applicationId);
+    if (!backup) return;
+    // The server holds the last save this tab knew of, or one it sent as it went: the backup is newer.
+    const known = backup.base === saved.current || backup.sent.includes(saved.current);
+    if (!known || snapshotOf(backup.values) === saved.current) {
+      writeBackup(applicationId, null);
+      return;
+    }
+    latest.current = { ...latest.current, ...backup.values };
+    setValues(latest.current);
+    schedule(0, () => void run());
+  }, [applicationId, run, schedule]);
+
+  useEffect(() => {
+    let beaconed: string | null = null;
+    const sendNow = () => {
+      const snapshot = snapshotOf(latest.current);
+      // Leaving fires pagehide, then visibilitychange: one beacon is enough.
+      if (snapshot === saved.current || snapshot === rejected.current || snapshot === beaconed) return;
+      beaconed = snapshot;
+      sentSince.current = [...sentSince.current, snapshot];
+      keepBackup();
+      const body = new URLSearchParams(Object.entries(latest.current));
+      // Past the browser's quota (64 KB) the beacon is refused; the page may live on to save normally.
+      if (!navigator.sendBeacon(beaconUrl, body)) void run();
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === "hidden") sendNow();
+    };
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!unsaved()) return;
+      sendNow();
+      event.preventDefault();
+      // Older browsers show the warning only when returnValue is set.
+      event.returnValue = "";
+    };
+    document.addEventListener("visibilitychange", onVisibility);
+    window.addEventListener("pagehide", sendNow);
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => {
+      document.removeEventListener("visibilitychange", onVisibility);
+      window.removeEventListener("pagehide", sendNow);
+      window.removeEventListener("beforeunload", onBeforeUnload);
+      // Leaving the form inside the portal (a link) keeps the page alive: save the usual way.
+      clearTimeout(timer.current);
+      if (!suspended.current && unsaved() && snapshotOf(latest.current) !== rejected.current) {
+        void saveApplicationDraftAction(formDataOf(applicationId, latest.current)).catch(() => {});
+      }
+    };
+  }, [applicationId, beaconUrl, run, unsaved, keepBackup]);
+
+  return { values, status, setField, flush, suspend, resume };
+}
+
+function formDataOf(applicationId: string, values: Values): FormData {
+  const data = new FormData();
+  data.set("applicationId", applicationId);
+  for (const [name, value] of Object.entries(values)) data.set(name, value);
+  return data;
+}
