@@ -79,7 +79,8 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
     total,
     pages: Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE)),
     rows: rows.map((row) => {
-      const looked = new Set(row.views.map((view) => view.user.email));
+      // Voting (in any round) is looking: a reviewer who voted is never "not looked yet".
+      const looked = new Set([...row.views.map((view) => view.user.email), ...row.votes.map((v) => v.reviewer.email)]);
       // Only votes that count: this round's, by people still on the team.
       const votes = row.votes.filter((vote) => vote.round === row.round && onTeam.has(vote.reviewer.email));
       // A recused viewer sees the application's state and checks, not the team's tally.
