@@ -119,6 +119,9 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
       ...APPLICATION_FACTS,
       applicantId: true,
       applicant: { select: { email: true } },
+      decidedAt: true,
+      decisionReason: true,
+      member: { select: { id: true, distributionName: true } },
       answers: {
         select: {
           criterionKey: true,
