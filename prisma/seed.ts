@@ -1,15 +1,18 @@
 // Demo data for a newcomer's portal: one owner, two reviewers, three member
-// distributions and applications in several states. Idempotent: a second run
-// changes nothing. `npm run dev` runs it on the embedded database's first start.
+// distributions and applications in several states, reached through the
+// workflow's own functions (prisma/seed-applications.ts). Idempotent: a second
+// run changes nothing. `npm run dev` runs it on the embedded database's first start.
 import { pathToFileURL } from "node:url";
-import { type Actor, recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
+import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
+import type { TeamViewer } from "@/features/auth/data";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import type { PortalConfig } from "@/features/portal-config/schema";
-import { isIn, OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
-import type { ApplicationState, Prisma } from "@/generated/prisma/client";
+import type { WorkflowContext } from "@/features/workflow/context";
+import type { Prisma } from "@/generated/prisma/client";
 import { parseEnv } from "@/lib/env";
 import { organisationKey } from "@/lib/organisation-key";
 import { createDatabase, type Database } from "@/lib/prisma";
+import { type DemoApplication, seedApplication } from "@/prisma/seed-applications";
 import { seedMemberLifecycle } from "@/prisma/seed-members";
 
 const SEED_MARKER = "demo-seed";
@@ -47,196 +50,140 @@ const MEMBERS = [
   },
 ];
 
-type DemoApplication = {
-  applicant: string;
-  distributionName: string;
-  organisation: string;
-  domain: string;
-  state: ApplicationState;
-  decisionReason?: string;
-};
+// Initech's contact vouches: the applicants name a current member's contact,
+// as the rules require.
+const VOUCHER = "security@initech.example";
 
 const APPLICATIONS: DemoApplication[] = [
+  // Alias verified and vouch confirmed: in review, nobody has voted yet. Two
+  // reviewers' approvals take it to approved.
   {
     applicant: DEMO.applicant,
     distributionName: "Umbrella Mesh",
     organisation: "Umbrella",
     domain: "umbrella.example",
-    state: "SUBMITTED",
+    reach: "IN_REVIEW",
   },
+  // Submitted: the alias is verified, the voucher has not answered yet (their
+  // link is in the outbox).
+  {
+    applicant: "miles@cyberdyne.example",
+    distributionName: "Cyberdyne Mesh",
+    organisation: "Cyberdyne Systems",
+    domain: "cyberdyne.example",
+    reach: "SUBMITTED",
+    vouched: false,
+  },
+  // In review with one approval, bob's.
   {
     applicant: "erin@hooli.example",
     distributionName: "Hooli Kmesh",
     organisation: "Hooli",
     domain: "hooli.example",
-    state: "IN_REVIEW",
+    reach: "IN_REVIEW",
+    approvedBy: DEMO.reviewers[0],
   },
   {
     applicant: "frank@wonka.example",
     distributionName: "Wonka Edge",
     organisation: "Wonka Industries",
     domain: "wonka.example",
-    state: "CHANGES_REQUESTED",
+    reach: "CHANGES_REQUESTED",
   },
   {
     applicant: DEMO.applicant,
     distributionName: "Umbrella Lab Build",
     organisation: "Umbrella Labs",
     domain: "umbrella-labs.example",
-    state: "DRAFT",
+    reach: "DRAFT",
   },
   {
     applicant: "gus@vandelay.example",
     distributionName: "Vandelay Rebuild",
     organisation: "Vandelay Industries",
     domain: "vandelay.example",
-    state: "REJECTED",
-    decisionReason:
-      "A rebuild of another distribution (criterion 4); the track record links pointed to upstream advisories.",
+    reach: "REJECTED",
   },
 ];
 
+/**
+ * Seeds the demo data once: the marker setting is written with the team and
+ * members in the first transaction, so a second run (every `npm run dev` on
+ * the same data) finds it and changes nothing. The applications then go
+ * through the workflow step by step, each step its own transaction as in the
+ * portal; a seed interrupted half-way keeps the steps it reached (delete the
+ * data directory to start again).
+ */
 export async function seedDemoData(
   db: Database,
   config: PortalConfig,
   { baseUrl = "http://localhost:3000" }: { baseUrl?: string } = {},
 ): Promise<boolean> {
-  return db.$transaction(
+  const users = await db.$transaction(
     async (tx) => {
       const done = await tx.setting.findUnique({ where: { key: SEED_MARKER } });
-      if (done) return false;
-      const seeder: Actor = SYSTEM_ACTOR;
-
-      await tx.teamMember.create({ data: { email: DEMO.owner, role: "OWNER" } });
-      for (const email of DEMO.reviewers) await tx.teamMember.create({ data: { email, role: "REVIEWER" } });
-      const team = [DEMO.owner, ...DEMO.reviewers];
-      const users = new Map<string, string>();
-      for (const email of [...team, ...new Set(APPLICATIONS.map((app) => app.applicant))]) {
-        const user = await tx.user.create({ data: { email, emailVerified: new Date() } });
-        users.set(email, user.id);
-      }
-
-      const memberIds: string[] = [];
-      const members = new Map<string, { id: string; contactEmail: string }>();
-      for (const { addresses, ...member } of MEMBERS) {
-        const created = await tx.member.create({
-          data: {
-            ...member,
-            activeOrganisationKey: organisationKey(member.organisation),
-            addresses: { create: addresses.map((address) => ({ address, addedReason: "Joined before the portal" })) },
-          },
-        });
-        memberIds.push(created.id);
-        members.set(created.distributionName, { id: created.id, contactEmail: created.contactEmail });
-        await recordAuditEvent(tx, {
-          actor: seeder,
-          action: "member.seeded",
-          subjectType: "Member",
-          subjectId: created.id,
-          data: { distributionName: member.distributionName, addresses },
-        });
-      }
-
-      for (const demo of APPLICATIONS) {
-        const submitted = demo.state !== "DRAFT";
-        const application = await tx.application.create({
-          data: {
-            applicantId: users.get(demo.applicant) as string,
-            state: demo.state,
-            distributionName: demo.distributionName,
-            organisation: demo.organisation,
-            website: `https://${demo.domain}`,
-            orgDomains: [demo.domain],
-            listAddresses: [`kmesh-security@${demo.domain}`],
-            securityAlias: `kmesh-security@${demo.domain}`,
-            openOrganisationKey: isIn(OPEN_STATES, demo.state) ? organisationKey(demo.organisation) : null,
-            voucherEmail: submitted ? (MEMBERS[0]?.contactEmail ?? null) : null,
-            submittedAt: submitted ? new Date() : null,
-            decidedAt: demo.state === "REJECTED" ? new Date() : null,
-            decisionReason: demo.decisionReason ?? null,
-            answers: { create: demoAnswers(config, demo) },
-          },
-        });
-        if (submitted) {
-          // The submitted and in-review applications arrive with their checks
-          // done, so the demo reviewers can take one all the way to approval.
-          const checked = isIn(REVIEWABLE_STATES, demo.state);
-          await tx.aliasVerification.create({
-            data: {
-              applicationId: application.id,
-              address: `kmesh-security@${demo.domain}`,
-              tokenHash: `seed-alias-${application.id}`,
-              expiresAt: new Date(Date.now() + 7 * 86_400_000),
-              verifiedAt: checked ? new Date() : null,
-            },
-          });
-          await tx.vouch.create({
-            data: {
-              applicationId: application.id,
-              memberId: memberIds[0] as string,
-              voucherEmail: MEMBERS[0]?.contactEmail as string,
-              tokenHash: `seed-vouch-${application.id}`,
-              status: checked ? "CONFIRMED" : "PENDING",
-              expiresAt: new Date(Date.now() + 14 * 86_400_000),
-              respondedAt: checked ? new Date() : null,
-            },
-          });
-        }
-        if (demo.state === "IN_REVIEW") {
-          await tx.vote.create({
-            data: {
-              applicationId: application.id,
-              reviewerId: users.get(DEMO.reviewers[0]) as string,
-              round: 1,
-              choice: "APPROVE",
-            },
-          });
-        }
-        await recordAuditEvent(tx, {
-          actor: seeder,
-          action: "application.seeded",
-          subjectType: "Application",
-          subjectId: application.id,
-          data: { state: demo.state, distributionName: demo.distributionName },
-        });
-      }
-
-      await seedMemberLifecycle(tx, config, { members, ownerId: users.get(DEMO.owner) as string, baseUrl });
+      if (done) return null;
       await tx.setting.create({ data: { key: SEED_MARKER, value: { seededAt: new Date().toISOString() } } });
-      return true;
+      return seedPeopleAndMembers(tx, config, baseUrl);
     },
     { timeout: 60_000 },
   );
+  if (!users) return false;
+  const context: WorkflowContext = { baseUrl, project: config.project, quorum: config.quorum };
+  const teamViewer = (email: string, role: "OWNER" | "REVIEWER"): TeamViewer => ({
+    id: users.get(email) as string,
+    email,
+    role,
+  });
+  const actors = {
+    users,
+    owner: teamViewer(DEMO.owner, "OWNER"),
+    reviewers: DEMO.reviewers.map((email) => teamViewer(email, "REVIEWER")),
+    voucherEmail: VOUCHER,
+  };
+  const journeysFrom = new Date();
+  for (const demo of APPLICATIONS) await seedApplication(db, config, context, actors, demo);
+  // The mail of those steps stays in the outbox to be read (/dev/outbox), not
+  // sent: its addresses are made up, and some fifty queued messages would hold
+  // up the first real ones (sign-in links), as delivery sends the oldest first.
+  await db.outboxMail.updateMany({
+    where: { status: "PENDING", createdAt: { gte: journeysFrom } },
+    data: { status: "STORED" },
+  });
+  return true;
 }
 
-function demoAnswers(
-  config: PortalConfig,
-  demo: DemoApplication,
-): Prisma.CriterionAnswerCreateWithoutApplicationInput[] {
-  const complete = demo.state !== "DRAFT";
-  return config.criteria.map((criterion) => {
-    switch (criterion.kind) {
-      case "evidence":
-        return {
-          criterionKey: criterion.key,
-          answer: complete
-            ? `${demo.distributionName} (${criterion.title.toLowerCase()}): see our public advisories and release notes.`
-            : "",
-          evidenceUrls: complete ? [`https://${demo.domain}/security`] : [],
-        };
-      case "acceptance":
-        return complete
-          ? {
-              criterionKey: criterion.key,
-              accepted: true,
-              acceptedPolicyVersion: config.version,
-              acceptedAt: new Date(),
-            }
-          : { criterionKey: criterion.key };
-      default:
-        return { criterionKey: criterion.key };
-    }
-  });
+/** The team, the applicants' accounts, the members and the member lifecycle; returns each user's id by address. */
+async function seedPeopleAndMembers(tx: Prisma.TransactionClient, config: PortalConfig, baseUrl: string) {
+  await tx.teamMember.create({ data: { email: DEMO.owner, role: "OWNER" } });
+  for (const email of DEMO.reviewers) await tx.teamMember.create({ data: { email, role: "REVIEWER" } });
+  const team = [DEMO.owner, ...DEMO.reviewers];
+  const users = new Map<string, string>();
+  for (const email of [...team, ...new Set(APPLICATIONS.map((app) => app.applicant))]) {
+    const user = await tx.user.create({ data: { email, emailVerified: new Date() } });
+    users.set(email, user.id);
+  }
+
+  const members = new Map<string, { id: string; contactEmail: string }>();
+  for (const { addresses, ...member } of MEMBERS) {
+    const created = await tx.member.create({
+      data: {
+        ...member,
+        activeOrganisationKey: organisationKey(member.organisation),
+        addresses: { create: addresses.map((address) => ({ address, addedReason: "Joined before the portal" })) },
+      },
+    });
+    members.set(created.distributionName, { id: created.id, contactEmail: created.contactEmail });
+    await recordAuditEvent(tx, {
+      actor: SYSTEM_ACTOR,
+      action: "member.seeded",
+      subjectType: "Member",
+      subjectId: created.id,
+      data: { distributionName: member.distributionName, addresses },
+    });
+  }
+  await seedMemberLifecycle(tx, config, { members, ownerId: users.get(DEMO.owner) as string, baseUrl });
+  return users;
 }
 
 async function main() {

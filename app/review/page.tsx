@@ -5,13 +5,12 @@ import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { AliasBadge, Reviewers, Tally, VouchBadge } from "@/features/reviews/components/queue-cells";
 import { listReviewQueue } from "@/features/reviews/data";
 import { parseQueueFilter } from "@/features/reviews/schema";
 import { StateBadge } from "@/features/workflow/components/state-badge";
 
 export const metadata: Metadata = { title: "Review queue" };
-
-const VOUCH = { PENDING: "pending", CONFIRMED: "confirmed", DECLINED: "declined" } as const;
 
 export default async function ReviewQueuePage({
   searchParams,
@@ -71,7 +70,8 @@ export default async function ReviewQueuePage({
         {config.staleAfterBusinessDays} business days.
       </p>
       <Table
-        minWidthClass="min-w-[48rem]"
+        label="Open applications"
+        minWidthClass="min-w-[52rem]"
         stackOnPhone
         columns={["Application", "State", "Age", "Alias", "Vouch", "Votes", "Not looked yet"]}
       >
@@ -87,11 +87,15 @@ export default async function ReviewQueuePage({
             <Cell label="State" className="whitespace-nowrap">
               <StateBadge state={row.state} />
             </Cell>
-            <Cell label="Age">
+            <Cell label="Age" className="whitespace-nowrap tabular-nums">
               {row.submittedAt ? `${Math.floor((Date.now() - row.submittedAt.getTime()) / 86_400_000)} d` : "-"}
             </Cell>
-            <Cell label="Alias">{row.aliasVerified ? "verified" : "not verified"}</Cell>
-            <Cell label="Vouch">{row.vouch ? VOUCH[row.vouch] : "none"}</Cell>
+            <Cell label="Alias">
+              <AliasBadge verified={row.aliasVerified} />
+            </Cell>
+            <Cell label="Vouch">
+              <VouchBadge status={row.vouch} />
+            </Cell>
             {row.recused ? (
               <Cell label="Votes" colSpan={2}>
                 You are recused
@@ -99,10 +103,10 @@ export default async function ReviewQueuePage({
             ) : (
               <>
                 <Cell label="Votes">
-                  {row.approvals} approve / {row.rejections} reject (quorum {config.quorum})
+                  <Tally approvals={row.approvals ?? 0} rejections={row.rejections ?? 0} quorum={config.quorum} />
                 </Cell>
-                <Cell label="Not looked yet" className="break-all">
-                  {row.notLooked?.join(", ") || "everyone has looked"}
+                <Cell label="Not looked yet">
+                  <Reviewers emails={row.notLooked ?? []} />
                 </Cell>
               </>
             )}

@@ -79,7 +79,8 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
     total,
     pages: Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE)),
     rows: rows.map((row) => {
-      const looked = new Set(row.views.map((view) => view.user.email));
+      // Voting (in any round) is looking: a reviewer who voted is never "not looked yet".
+      const looked = new Set([...row.views.map((view) => view.user.email), ...row.votes.map((v) => v.reviewer.email)]);
       // Only votes that count: this round's, by people still on the team.
       const votes = row.votes.filter((vote) => vote.round === row.round && onTeam.has(vote.reviewer.email));
       // A recused viewer sees the application's state and checks, not the team's tally.
@@ -118,6 +119,9 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
       ...APPLICATION_FACTS,
       applicantId: true,
       applicant: { select: { email: true } },
+      decidedAt: true,
+      decisionReason: true,
+      member: { select: { id: true, distributionName: true } },
       answers: {
         select: {
           criterionKey: true,

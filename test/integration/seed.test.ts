@@ -1,5 +1,5 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyAuditChain } from "@/features/audit/data";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import type { Database } from "@/lib/prisma";
@@ -11,15 +11,33 @@ const config = loadPortalConfig(path.resolve(import.meta.dirname, "../../portal.
 
 beforeAll(async () => {
   database = await createMigratedDatabase();
-});
+  // The queue's reads use the portal's own database client.
+  vi.stubEnv("DATABASE_URL", database.url);
+  expect(await seedDemoData(database.db, config)).toBe(true);
+}, 120_000);
 afterAll(async () => {
+  const { getDb } = await import("@/lib/db");
+  await getDb().$disconnect();
   await database.drop();
 });
+
+async function application(distributionName: string) {
+  return database.db.application.findFirstOrThrow({
+    where: { distributionName },
+    select: {
+      id: true,
+      state: true,
+      securityAlias: true,
+      aliasVerifications: { select: { address: true, verifiedAt: true } },
+      vouches: { orderBy: { createdAt: "desc" }, select: { status: true } },
+      votes: { select: { choice: true, reviewer: { select: { email: true } } } },
+    },
+  });
+}
 
 describe("demo seed", () => {
   it("creates a team, members and applications in several states, once", async () => {
     const { db } = database;
-    expect(await seedDemoData(db, config)).toBe(true);
     expect(await seedDemoData(db, config)).toBe(false);
 
     expect(await db.teamMember.findMany({ orderBy: { email: "asc" }, select: { email: true, role: true } })).toEqual(
@@ -36,5 +54,55 @@ describe("demo seed", () => {
     expect(new Set(answers.map((answer) => answer.criterionKey))).toEqual(new Set(config.criteria.map((c) => c.key)));
     expect(await db.user.findUnique({ where: { email: DEMO.applicant } })).not.toBeNull();
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+  });
+
+  it("has Umbrella Mesh in review, as the rule makes it once its alias is verified and its vouch confirmed", async () => {
+    const umbrella = await application("Umbrella Mesh");
+    expect(umbrella.state).toBe("IN_REVIEW");
+    expect(umbrella.aliasVerifications).toEqual([{ address: umbrella.securityAlias, verifiedAt: expect.any(Date) }]);
+    expect(umbrella.vouches[0]?.status).toBe("CONFIRMED");
+    expect(umbrella.votes).toEqual([]);
+    // It got there through the workflow: submitted, then moved to in review by the rule.
+    const actions = await database.db.auditEvent.findMany({
+      where: { subjectType: "Application", subjectId: umbrella.id },
+      orderBy: { id: "asc" },
+      select: { action: true },
+    });
+    expect(actions.map((event) => event.action)).toEqual(
+      expect.arrayContaining(["application.submitted", "alias.verified", "vouch.confirmed", "application.in-review"]),
+    );
+  });
+
+  it("keeps an application submitted only while a check is outstanding", async () => {
+    const submitted = await database.db.application.findMany({ where: { state: "SUBMITTED" }, select: { id: true } });
+    expect(submitted.length).toBeGreaterThan(0);
+    for (const { id } of submitted) {
+      const app = await database.db.application.findUniqueOrThrow({
+        where: { id },
+        select: { distributionName: true },
+      });
+      const row = await application(app.distributionName);
+      const aliasVerified = row.aliasVerifications.some(
+        (item) => item.address === row.securityAlias && item.verifiedAt,
+      );
+      expect(aliasVerified && row.vouches[0]?.status === "CONFIRMED", app.distributionName).toBe(false);
+    }
+    // The pending voucher can answer: their link is in the outbox.
+    expect(
+      await database.db.outboxMail.count({ where: { subject: { contains: "Cyberdyne Mesh" }, status: "STORED" } }),
+    ).toBeGreaterThan(0);
+  });
+
+  it("does not list a reviewer who voted as not having looked yet", async () => {
+    const { listReviewQueue } = await import("@/features/reviews/data");
+    const { parseQueueFilter } = await import("@/features/reviews/schema");
+    const hooli = await application("Hooli Kmesh");
+    expect(hooli.votes).toEqual([{ choice: "APPROVE", reviewer: { email: DEMO.reviewers[0] } }]);
+    const owner = await database.db.user.findUniqueOrThrow({ where: { email: DEMO.owner } });
+    const queue = await listReviewQueue(parseQueueFilter({}).filter, { ...owner, role: "OWNER" }, 2);
+    const row = queue.rows.find((item) => item.id === hooli.id);
+    expect(row?.approvals).toBe(1);
+    expect(row?.notLooked).not.toContain(DEMO.reviewers[0]);
+    expect(row?.notLooked).toContain(DEMO.reviewers[1]);
   });
 });

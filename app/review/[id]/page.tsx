@@ -15,7 +15,7 @@ import {
   RequestChangesForm,
   VoteForm,
 } from "@/features/reviews/components/review-forms";
-import { Answers, Checks, Related } from "@/features/reviews/components/review-records";
+import { Answers, Checks, DecisionNotice, Related } from "@/features/reviews/components/review-records";
 import { getReviewDetail } from "@/features/reviews/data";
 import { StateBadge } from "@/features/workflow/components/state-badge";
 import { isIn, OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
@@ -93,6 +93,8 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
             <h2 id="votes" className="text-xl font-semibold">
               Votes this round (quorum {config.quorum})
             </h2>
+            {/* In the place of the forms once the team can no longer vote: what became of the application. */}
+            {open ? null : <DecisionNotice detail={detail} />}
             <ul>
               {roundVotes.map((item) => (
                 <li key={item.id}>
@@ -118,14 +120,16 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                     };
                   })}
                 />
-                <VoteForm
-                  applicationId={id}
-                  current={myVote ? { choice: myVote.choice, reason: myVote.reason } : undefined}
-                />
-                <h3 className="text-lg font-semibold">Request changes</h3>
-                <RequestChangesForm applicationId={id} />
               </>
             ) : null}
+            {/* The vote and request forms stay mounted when their action closes the application, to show its outcome. */}
+            <VoteForm
+              applicationId={id}
+              current={myVote ? { choice: myVote.choice, reason: myVote.reason } : undefined}
+              closed={!open}
+            />
+            {open ? <h3 className="text-lg font-semibold">Request changes</h3> : null}
+            <RequestChangesForm applicationId={id} closed={!open} />
           </section>
 
           <section aria-labelledby="comments" className="space-y-3">
@@ -146,13 +150,15 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
         </>
       )}
 
-      {viewer.role === "OWNER" && !recused && isIn(OPEN_STATES, detail.state) ? (
-        <section aria-labelledby="decide" className="space-y-3">
-          <h2 id="decide" className="text-xl font-semibold">
-            Reject (owners)
-          </h2>
-          <RejectForm applicationId={id} />
-        </section>
+      {viewer.role === "OWNER" && !recused ? (
+        <div className="space-y-3">
+          {isIn(OPEN_STATES, detail.state) ? (
+            <h2 id="decide" className="text-xl font-semibold">
+              Reject (owners)
+            </h2>
+          ) : null}
+          <RejectForm applicationId={id} closed={!isIn(OPEN_STATES, detail.state)} />
+        </div>
       ) : null}
 
       <section aria-labelledby="history" className="space-y-3">

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { errorsOf, FormOutcome } from "@/components/ui/form-outcome";
@@ -16,14 +16,38 @@ import {
 
 const initial: ReviewFormState = { ok: true };
 
+/**
+ * What is left of a form once its action has closed the application (the
+ * deciding vote, a request for changes, a rejection): the outcome, in the
+ * place of the form, focused so that the page does not leave the user
+ * somewhere else as the form disappears.
+ */
+function ClosedOutcome({ state }: { state: ReviewFormState }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const message = state.ok ? state.message : undefined;
+  useEffect(() => {
+    if (message) ref.current?.focus();
+  }, [message]);
+  if (!message) return null;
+  return (
+    <div ref={ref} tabIndex={-1} className="outline-none" data-outcome>
+      <FormOutcome state={state} />
+    </div>
+  );
+}
+
+/** The vote; kept mounted once the application is decided (`closed`), to show what the vote came to. */
 export function VoteForm({
   applicationId,
   current,
+  closed = false,
 }: {
   applicationId: string;
   current?: { choice: string; reason: string | null };
+  closed?: boolean;
 }) {
   const [state, action, pending] = useActionState(castVoteAction, initial);
+  if (closed) return <ClosedOutcome state={state} />;
   const errors = errorsOf(state);
   const values = state.ok ? undefined : state.values;
   const chosen = values?.choice ?? current?.choice;
@@ -153,14 +177,17 @@ function ApplicationNoteForm({
   field,
   button,
   variant,
+  closed,
 }: {
   applicationId: string;
   action: (previous: ReviewFormState, form: FormData) => Promise<ReviewFormState>;
   field: { id: string; name: string; label: string; hint?: string };
   button: string;
   variant: "secondary" | "danger";
+  closed: boolean;
 }) {
   const [state, action, pending] = useActionState(formAction, initial);
+  if (closed) return <ClosedOutcome state={state} />;
   const errors = errorsOf(state);
   const values = state.ok ? undefined : state.values;
   return (
@@ -175,10 +202,11 @@ function ApplicationNoteForm({
   );
 }
 
-export function RequestChangesForm({ applicationId }: { applicationId: string }) {
+export function RequestChangesForm({ applicationId, closed = false }: { applicationId: string; closed?: boolean }) {
   return (
     <ApplicationNoteForm
       applicationId={applicationId}
+      closed={closed}
       action={requestChangesAction}
       field={{
         id: "changes-message",
@@ -192,10 +220,11 @@ export function RequestChangesForm({ applicationId }: { applicationId: string })
   );
 }
 
-export function RejectForm({ applicationId }: { applicationId: string }) {
+export function RejectForm({ applicationId, closed = false }: { applicationId: string; closed?: boolean }) {
   return (
     <ApplicationNoteForm
       applicationId={applicationId}
+      closed={closed}
       action={rejectApplicationAction}
       field={{ id: "reject-reason", name: "reason", label: "Reason (mailed to the applicant)" }}
       button="Reject the application"

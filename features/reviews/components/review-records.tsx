@@ -1,4 +1,6 @@
+import Link from "next/link";
 import { Markdown } from "@/components/ui/markdown";
+import { Notice } from "@/components/ui/notice";
 import { MEMBER_STATUS_LABELS } from "@/features/members/schema";
 import type { Criterion } from "@/features/portal-config/schema";
 import type { ReviewDetail } from "@/features/reviews/data";
@@ -143,4 +145,47 @@ export function Related({ detail }: { detail: ReviewDetail }) {
       ))}
     </ul>
   );
+}
+
+/** Where the application stands once the team can no longer vote on it: shown in the place of the forms. */
+export function DecisionNotice({ detail }: { detail: ReviewDetail }) {
+  const on = detail.decidedAt ? ` on ${day(detail.decidedAt)}` : "";
+  switch (detail.state) {
+    case "APPROVED":
+      return (
+        <Notice tone="success">
+          <strong>Approved{on}.</strong>{" "}
+          {detail.member ? (
+            <>
+              The member was created with its subscriber addresses:{" "}
+              <Link href={`/members/${detail.member.id}`} className="font-semibold underline">
+                {detail.member.distributionName}
+              </Link>
+              .
+            </>
+          ) : null}
+        </Notice>
+      );
+    case "REJECTED":
+      return (
+        <Notice>
+          <strong>Rejected{on}.</strong> Reason mailed to the applicant: {detail.decisionReason}
+        </Notice>
+      );
+    case "CHANGES_REQUESTED":
+      return (
+        <Notice>
+          <strong>Changes requested.</strong> The applicant has been told what to change; votes start again when they
+          resubmit.
+        </Notice>
+      );
+    case "WITHDRAWN":
+      return (
+        <Notice>
+          <strong>Withdrawn{on}</strong> by the applicant.
+        </Notice>
+      );
+    default:
+      return null;
+  }
 }
