@@ -30,6 +30,9 @@ const EnvSchema = z
     DATABASE_URL: optional(
       z.url({ protocol: /^postgres(ql)?$/, message: "must be a postgres:// or postgresql:// URL" }),
     ),
+    PORT: optional(
+      z.coerce.number({ message: "must be a port number" }).int("must be a port number").min(0).max(65535),
+    ),
     NEXTAUTH_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" })),
     NEXTAUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)")),
     SMTP_URL: optional(z.url({ protocol: /^smtps?$/, message: "must be an smtp:// or smtps:// URL" })),
@@ -70,6 +73,8 @@ const EnvSchema = z
     }
   });
 
+export const DEFAULT_PORT = 3000;
+
 // Production refuses to start without NEXTAUTH_SECRET; this only serves
 // development and tests, where links and sessions need some stable secret.
 const DEVELOPMENT_SECRET = "development-only-secret-never-used-in-production";
@@ -77,6 +82,12 @@ const DEVELOPMENT_SECRET = "development-only-secret-never-used-in-production";
 export type Env = {
   nodeEnv: "development" | "production" | "test";
   databaseUrl: string | undefined;
+  /** PORT, the public port of `npm run dev`/`npm start` (3000 when unset; -p overrides it). */
+  port: number | undefined;
+  /**
+   * NEXTAUTH_URL. Unset outside production, http://localhost:PORT; `npm run dev`
+   * sets it for Next from the port and host it actually listens on.
+   */
   nextAuthUrl: string;
   /** NEXTAUTH_SECRET; outside production a fixed development value when unset. */
   nextAuthSecret: string;
@@ -109,7 +120,8 @@ export function parseEnv(source: Record<string, string | undefined>): EnvResult 
     env: {
       nodeEnv: raw.NODE_ENV,
       databaseUrl: raw.DATABASE_URL,
-      nextAuthUrl: raw.NEXTAUTH_URL ?? "http://localhost:3000",
+      port: raw.PORT,
+      nextAuthUrl: raw.NEXTAUTH_URL ?? `http://localhost:${raw.PORT ?? DEFAULT_PORT}`,
       nextAuthSecret: raw.NEXTAUTH_SECRET ?? DEVELOPMENT_SECRET,
       smtpUrl: raw.SMTP_URL,
       mailFrom: raw.MAIL_FROM ?? "Distributors Portal <portal@localhost>",

@@ -4,14 +4,16 @@
 // the forwarding proxy that answers on the public port.
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { z } from "zod";
 import { loadPortalConfig, PortalConfigError } from "@/features/portal-config/load";
 import { databaseProbe } from "@/lib/database-probe";
 import { DataDirectoryInUseError, type EmbeddedPostgres, startEmbeddedPostgres } from "@/lib/embedded-postgres";
-import { parseEnv } from "@/lib/env";
+import { DEFAULT_PORT, parseEnv } from "@/lib/env";
 import { type ForwardingProxy, freeLoopbackPort, startForwardingProxy } from "@/lib/forwarding-proxy";
 import { FRONT_DOOR_SECRET_VARIABLE, newFrontDoorSecret } from "@/lib/front-door";
 import { MigrationError, migrate } from "@/lib/migrations";
 import { createDatabase } from "@/lib/prisma";
+import { listeningUrl, publicUrlWarning } from "@/lib/public-url";
 import { MAX_REQUEST_BODY_BYTES } from "@/lib/request-body";
 import { seedDemoData } from "@/prisma/seed";
 
@@ -27,6 +29,9 @@ processEnv.NODE_ENV = mode === "start" ? "production" : processEnv.NODE_ENV || "
 // rewrite to any other host name for an external one.
 const NEXT_HOST = "localhost";
 
+const PortSchema = z.coerce.number().int().min(0).max(65535);
+const HostSchema = z.string().trim().min(1).max(255);
+
 let embedded: EmbeddedPostgres | undefined;
 let proxy: ForwardingProxy | undefined;
 let next: ChildProcess | undefined;
@@ -37,6 +42,9 @@ async function main() {
   const env = envResult.env;
   const config = loadPortalConfig(path.resolve(root, env.portalConfigPath));
 
+  // -p/--port and -H/--hostname are the portal's own; other arguments go to Next.
+  const { port, host, rest } = listenOptions(process.argv.slice(3), env.port ?? DEFAULT_PORT);
+
   let databaseUrl = env.databaseUrl;
   if (!databaseUrl) {
     const dataDir = path.resolve(root, process.env.PORTAL_DATA_DIR ?? ".data");
@@ -44,6 +52,7 @@ async function main() {
     databaseUrl = embedded.url;
     console.log(`portal: embedded Postgres (PGlite) on ${new URL(databaseUrl).host}, data in ${dataDir}`);
   }
+
   const applied = await migrate({
     connectionString: databaseUrl,
     directory: path.join(root, "prisma/migrations"),
@@ -51,23 +60,11 @@ async function main() {
   });
   if (applied.length === 0) console.log("portal: database schema is up to date");
 
-  // Demo accounts have no place in a real deployment: `npm start` seeds only when asked.
-  if (embedded && (mode === "dev" || process.env.PORTAL_DEMO_SEED === "1")) {
-    const db = createDatabase(databaseUrl, { max: 2 });
-    try {
-      if (await seedDemoData(db, config, { baseUrl: env.nextAuthUrl }))
-        console.log("portal: demo data seeded (see README: demo accounts)");
-    } finally {
-      await db.$disconnect();
-    }
-  }
-
-  const nextBin = path.join(root, "node_modules/next/dist/bin/next");
-  const preload = `--require ${path.join(root, "scripts/exit-with-parent.cjs")}`;
   // Next listens on a private loopback port behind the forwarding proxy,
   // which answers on the public one and vouches for the client's address.
+  // It is up (answering 503 until Next is) before the seed, whose demo mail
+  // links need the port it got.
   // The development server is public on loopback only: /dev/outbox shows sign-in links.
-  const { port, host, rest } = listenOptions(process.argv.slice(3));
   const publicHost = host ?? (mode === "dev" ? "127.0.0.1" : "::");
   const internalPort = await freeLoopbackPort();
   const frontDoorSecret = newFrontDoorSecret();
@@ -81,14 +78,37 @@ async function main() {
     maxBodyBytes: MAX_REQUEST_BODY_BYTES,
     isDatabaseAvailable: databaseProbe(databaseUrl),
   });
-  const shown = publicHost === "::" || publicHost === "0.0.0.0" ? "localhost" : publicHost;
-  console.log(`portal: open http://${shown}:${proxy.port} (Next itself listens on ${NEXT_HOST}:${internalPort})`);
+  const listening = { host, port: proxy.port };
+  // Every mailed link and sign-in redirect follows NEXTAUTH_URL; unset (only
+  // outside production), the address listened on, whatever PORT, -p or -H said.
+  const configuredUrl = process.env.NEXTAUTH_URL?.trim() ? env.nextAuthUrl : undefined;
+  const publicUrl = configuredUrl ?? listeningUrl(listening);
+  const warning = configuredUrl ? publicUrlWarning(configuredUrl, listening) : null;
+  if (warning) console.warn(`portal: ${warning}`);
+  const opened = new URL(listeningUrl(listening)).origin;
+  const shownPublic = new URL(publicUrl).origin === opened ? "" : `, public URL ${publicUrl} (NEXTAUTH_URL)`;
+  console.log(`portal: open ${opened}${shownPublic} (Next itself listens on ${NEXT_HOST}:${internalPort})`);
+
+  // Demo accounts have no place in a real deployment: `npm start` seeds only when asked.
+  if (embedded && (mode === "dev" || process.env.PORTAL_DEMO_SEED === "1")) {
+    const db = createDatabase(databaseUrl, { max: 2 });
+    try {
+      if (await seedDemoData(db, config, { baseUrl: publicUrl }))
+        console.log("portal: demo data seeded (see README: demo accounts)");
+    } finally {
+      await db.$disconnect();
+    }
+  }
+
+  const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+  const preload = `--require ${path.join(root, "scripts/exit-with-parent.cjs")}`;
   next = spawn(process.execPath, [nextBin, mode as string, "-p", String(internalPort), "-H", NEXT_HOST, ...rest], {
     cwd: root,
     stdio: "inherit",
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
+      NEXTAUTH_URL: publicUrl,
       [FRONT_DOOR_SECRET_VARIABLE]: frontDoorSecret,
       NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(" "),
     },
@@ -143,17 +163,25 @@ function describeStartupError(error: unknown): string {
 }
 
 /** `-p/--port` and `-H/--hostname` are the portal's (PORT, default 3000); other arguments go to Next. */
-function listenOptions(args: string[]): { port: number; host: string | undefined; rest: string[] } {
-  let port = Number.parseInt(process.env.PORT ?? "3000", 10);
-  let host: string | undefined;
+function listenOptions(
+  args: string[],
+  defaultPort: number,
+): { port: number; host: string | undefined; rest: string[] } {
+  let port: unknown = defaultPort;
+  let host: unknown;
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = (args[i] as string).split("=", 2) as [string, string | undefined];
-    const value = () => inline ?? args[++i] ?? "";
-    if (flag === "-p" || flag === "--port") port = Number.parseInt(value(), 10);
+    const arg = args[i] as string;
+    const equals = arg.indexOf("=");
+    const flag = equals === -1 ? arg : arg.slice(0, equals);
+    const value = () => (equals === -1 ? args[++i] : arg.slice(equals + 1));
+    if (flag === "-p" || flag === "--port") port = value();
     else if (flag === "-H" || flag === "--hostname") host = value();
-    else rest.push(args[i] as string);
+    else rest.push(arg);
   }
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(["--port (or PORT) must be a port number"]);
-  return { port, host, rest };
+  const parsedPort = PortSchema.safeParse(port);
+  if (!parsedPort.success) fail(["--port (or PORT) must be a port number"]);
+  const parsedHost = HostSchema.optional().safeParse(host);
+  if (!parsedHost.success) fail(["--hostname must name a host or address"]);
+  return { port: parsedPort.data, host: parsedHost.data, rest };
 }

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/features/auth/components/sign-in-form";
 import { getViewer } from "@/features/auth/data";
-import { CallbackPathSchema } from "@/features/auth/schema";
-import { LINK_SENT_MESSAGE } from "@/features/auth/sign-in-link";
+import { CallbackPathSchema, RetryAfterSchema } from "@/features/auth/schema";
+import { LINK_SENT_MESSAGE, signInLimitedMessage } from "@/features/auth/sign-in-link";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -25,7 +25,11 @@ export default async function SignInPage({
   const params = await searchParams;
   const callbackUrl = CallbackPathSchema.parse(params.callbackUrl ?? "/apply");
   if (await getViewer()) redirect(callbackUrl);
-  const notice = NOTICES[params.link ?? params.error ?? ""] ?? (params.error ? NOTICES.Verification : null);
+  const retryAfter = RetryAfterSchema.parse(params.retry);
+  const notice =
+    params.link === "limited" && retryAfter
+      ? { tone: "error" as const, message: signInLimitedMessage(retryAfter) }
+      : (NOTICES[params.link ?? params.error ?? ""] ?? (params.error ? NOTICES.Verification : null));
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-bold tracking-tight">Sign in</h1>

@@ -17,3 +17,6 @@ export const SignInRequestSchema = z.strictObject({
 });
 
 export type SignInRequest = z.infer<typeof SignInRequestSchema>;
+
+/** The wait a rate-limited sign-in form post is redirected back with (`?retry=`): whole seconds, at most a day. */
+export const RetryAfterSchema = z.coerce.number().int().min(1).max(86_400).optional().catch(undefined);

@@ -8,10 +8,21 @@ import { SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimits } from "@/lib/rate-limit";
 
+// Per address, strict: it is what keeps anyone from flooding one mailbox.
+// Per client address, generous: a whole office behind one NAT shares it
+// (200 an hour is a team of dozens each asking a few times, since a session
+// lasts a week); it only caps one machine spraying links at many mailboxes.
 export const SIGN_IN_LIMITS = {
   perAddress: { limit: 5, windowMs: 15 * 60 * 1000 },
-  perClient: { limit: 20, windowMs: 60 * 60 * 1000 },
+  perClient: { limit: 200, windowMs: 60 * 60 * 1000 },
 };
+
+/** "Too many …" with how long to wait, in seconds under a minute and in whole minutes above. */
+export function signInLimitedMessage(retryAfterSeconds: number): string {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  const [count, unit] = seconds < 60 ? [seconds, "second"] : [Math.ceil(seconds / 60), "minute"];
+  return `Too many sign-in links were requested. Try again in ${count} ${unit}${count === 1 ? "" : "s"}.`;
+}
 
 // The same answer whether or not the address belongs to anyone: nothing here
 // tells an outsider who has an account.
@@ -28,10 +39,9 @@ export async function requestSignInLink(
     { key: `signin:client:${context.clientAddress}`, ...SIGN_IN_LIMITS.perClient },
   ]);
   if (!limited.ok) {
-    const minutes = Math.ceil(limited.retryAfterSeconds / 60);
     return {
       ok: false,
-      formError: `Too many sign-in links were requested. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+      formError: signInLimitedMessage(limited.retryAfterSeconds),
       retryAfterSeconds: limited.retryAfterSeconds,
     };
   }

@@ -4,7 +4,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { type RunningPortal, startPortal } from "@/test/helpers/portal-server";
+import { type RunningPortal, type StartOptions, startPortal } from "@/test/helpers/portal-server";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
 
 const resultsDir = path.resolve(import.meta.dirname, "../../test-results");
@@ -39,7 +39,7 @@ export type PortalFixture = {
  * fresh browser context per test; a full-page screenshot of every page a
  * failing test opened, under test-results/.
  */
-export function portalFixture(): PortalFixture {
+export function portalFixture(options: StartOptions = {}): PortalFixture {
   let mail: MailCatcher;
   let portal: RunningPortal;
   let browser: Browser;
@@ -47,7 +47,10 @@ export function portalFixture(): PortalFixture {
   let page: Page | undefined;
   beforeAll(async () => {
     mail = await startMailCatcher();
-    portal = await startPortal({ SMTP_URL: mail.url, MAIL_FROM: "Kmesh distributors portal <portal@kmesh.example>" });
+    portal = await startPortal(
+      { SMTP_URL: mail.url, MAIL_FROM: "Kmesh distributors portal <portal@kmesh.example>" },
+      options,
+    );
     browser = await launchChromium();
   });
   afterAll(async () => {

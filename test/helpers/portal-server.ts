@@ -27,29 +27,42 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startPortal(env: Record<string, string>): Promise<RunningPortal> {
+export type StartOptions = {
+  /** `start` (the built portal, the default) or `dev` (the development server, which needs no NEXTAUTH_URL). */
+  mode?: "start" | "dev";
+  /**
+   * How the port is chosen: `-p <port> -H 127.0.0.1` with NEXTAUTH_URL set to
+   * match (the default), or only `PORT=<port>` with NEXTAUTH_URL unset, as a
+   * newcomer runs `PORT=3100 npm run dev`.
+   */
+  listen?: "flags" | "port-variable";
+};
+
+export async function startPortal(
+  env: Record<string, string>,
+  { mode = "start", listen = "flags" }: StartOptions = {},
+): Promise<RunningPortal> {
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = listen === "flags" ? `http://127.0.0.1:${port}` : `http://localhost:${port}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), "portal-e2e-"));
+  // The wrapper decides NODE_ENV itself (vitest's "test" would reach the development server).
+  const { NEXTAUTH_URL: _inherited, PORT: _port, NODE_ENV: _nodeEnv, ...inherited } = process.env;
+  const listenArgs = listen === "flags" ? ["-p", String(port), "-H", "127.0.0.1"] : [];
   let log = "";
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", "scripts/portal.ts", "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORTAL_DATA_DIR: dataDir,
-        NEXTAUTH_URL: baseUrl,
-        NEXTAUTH_SECRET: "e2e-secret-that-is-long-enough-0123456789",
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: "",
-        PORTAL_DEMO_SEED: "1",
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/portal.ts", mode, ...listenArgs], {
+    cwd: root,
+    env: {
+      ...inherited,
+      PORTAL_DATA_DIR: dataDir,
+      ...(listen === "flags" ? { NEXTAUTH_URL: baseUrl } : { PORT: String(port) }),
+      NEXTAUTH_SECRET: "e2e-secret-that-is-long-enough-0123456789",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: "",
+      PORTAL_DEMO_SEED: "1",
+      ...env,
+    } as unknown as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout?.on("data", (chunk) => {
     log += chunk;
   });

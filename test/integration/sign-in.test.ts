@@ -3,7 +3,12 @@ import { hashSessionToken, portalAdapter } from "@/features/auth/adapter";
 import { findSessionUser } from "@/features/auth/data";
 import { hashVerificationToken, signOut } from "@/features/auth/mutations";
 import { SignInRequestSchema } from "@/features/auth/schema";
-import { LINK_SENT_MESSAGE, requestSignInLink, SIGN_IN_LIMITS } from "@/features/auth/sign-in-link";
+import {
+  LINK_SENT_MESSAGE,
+  requestSignInLink,
+  SIGN_IN_LIMITS,
+  signInLimitedMessage,
+} from "@/features/auth/sign-in-link";
 import { deliverOutbox } from "@/features/mail/delivery";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
@@ -97,6 +102,34 @@ describe("asking for a sign-in link", () => {
       limited = !(await ask({ email: `user${i}@spray.example` }, context(client))).ok;
     }
     expect(limited).toBe(true);
+  });
+
+  it("lets a whole office behind one address sign in, while each mailbox keeps its own strict limit", async () => {
+    const office = "203.0.113.200";
+    // Forty colleagues, each asking twice (a link that went to spam, a second device): 80 from one address.
+    for (let person = 0; person < 40; person++) {
+      for (const _ of [1, 2]) {
+        expect(await ask({ email: `person${person}@office.example` }, context(office))).toMatchObject({ ok: true });
+      }
+    }
+    // One mailbox is still refused after its own five, from the office as from anywhere.
+    for (let i = 2; i < SIGN_IN_LIMITS.perAddress.limit; i++) {
+      expect((await ask({ email: "person0@office.example" }, context(office))).ok).toBe(true);
+    }
+    expect(await ask({ email: "person0@office.example" }, context(office))).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/^Too many sign-in links were requested\. Try again in \d+ minutes?\.$/),
+    });
+    expect(SIGN_IN_LIMITS.perClient).toEqual({ limit: 200, windowMs: 60 * 60 * 1000 });
+    expect(SIGN_IN_LIMITS.perAddress).toEqual({ limit: 5, windowMs: 15 * 60 * 1000 });
+  });
+
+  it("says how long to wait, in seconds under a minute and in minutes above", () => {
+    expect(signInLimitedMessage(1)).toBe("Too many sign-in links were requested. Try again in 1 second.");
+    expect(signInLimitedMessage(42)).toBe("Too many sign-in links were requested. Try again in 42 seconds.");
+    expect(signInLimitedMessage(60)).toBe("Too many sign-in links were requested. Try again in 1 minute.");
+    expect(signInLimitedMessage(61)).toBe("Too many sign-in links were requested. Try again in 2 minutes.");
+    expect(signInLimitedMessage(3599)).toBe("Too many sign-in links were requested. Try again in 60 minutes.");
   });
 });
 

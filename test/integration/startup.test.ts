@@ -1,8 +1,9 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { freePort } from "@/test/helpers/portal-server";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -45,5 +46,53 @@ describe("start-up refuses a bad setup, naming the problem", () => {
     expect(stderr.trim()).toMatch(
       /^portal: cannot use the database at DATABASE_URL: connect ECONNREFUSED 127\.0\.0\.1:1$/,
     );
+  });
+});
+
+/** Starts `npm run dev`'s wrapper on a fresh embedded database and stops it once it says where it listens. */
+async function startUntilListening(args: string[], env: Record<string, string>) {
+  const { NODE_ENV: _ignored, NEXTAUTH_URL: _url, PORT: _port, ...inherited } = process.env;
+  const dataDir = await mkdtemp(path.join(tmpdir(), "portal-listen-"));
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/portal.ts", "dev", ...args], {
+    cwd: root,
+    env: { ...inherited, DATABASE_URL: "", PORTAL_DATA_DIR: dataDir, ...env } as unknown as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  await new Promise<void>((resolve) => {
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      if (stdout.includes("portal: open ")) resolve();
+    });
+    child.once("exit", () => resolve());
+  });
+  child.kill("SIGTERM");
+  await exited;
+  return { stdout, stderr };
+}
+
+describe("start-up says where the portal answers", () => {
+  it("warns in one line, naming both, when NEXTAUTH_URL points at this machine but another port", async () => {
+    const port = await freePort();
+    const { stdout, stderr } = await startUntilListening(["--port", String(port)], {
+      NEXTAUTH_URL: "http://localhost:3000",
+    });
+    expect(stderr).toContain(
+      `portal: warning: NEXTAUTH_URL is http://localhost:3000 but the portal listens on http://localhost:${port};`,
+    );
+    expect(stderr.split("\n").filter((line) => line.includes("NEXTAUTH_URL"))).toHaveLength(1);
+    expect(stdout).toContain(`portal: open http://localhost:${port}, public URL http://localhost:3000 (NEXTAUTH_URL)`);
+  });
+
+  it("without NEXTAUTH_URL follows PORT, with no warning", async () => {
+    const port = await freePort();
+    const { stdout, stderr } = await startUntilListening([], { PORT: String(port) });
+    expect(stderr).not.toContain("NEXTAUTH_URL");
+    expect(stdout).toContain(`portal: open http://localhost:${port} (Next itself listens on`);
   });
 });

@@ -24,6 +24,16 @@ describe("environment", () => {
     });
   });
 
+  it("defaults NEXTAUTH_URL to PORT's port outside production, and refuses a PORT that is no port", () => {
+    const result = parseEnv({ NODE_ENV: "development", PORT: "3100" });
+    expect(result.ok && [result.env.port, result.env.nextAuthUrl]).toEqual([3100, "http://localhost:3100"]);
+    const set = parseEnv({ PORT: "3100", NEXTAUTH_URL: "http://localhost:3000" });
+    expect(set.ok && set.env.nextAuthUrl).toBe("http://localhost:3000");
+    for (const PORT of ["http", "70000", "31.5"]) {
+      expect(parseEnv({ PORT })).toMatchObject({ ok: false, problems: [expect.stringMatching(/^PORT: /)] });
+    }
+  });
+
   it("refuses production without a secret, a public URL and a mail server, naming each variable", () => {
     expect(parseEnv({ NODE_ENV: "production" })).toEqual({
       ok: false,

@@ -27,6 +27,7 @@ export async function POST(request: Request) {
   if (isForm) {
     const back = new URL("/signin", env.nextAuthUrl);
     back.searchParams.set("link", status === 200 ? "sent" : status === 429 ? "limited" : "invalid");
+    if (!result.ok && result.retryAfterSeconds) back.searchParams.set("retry", String(result.retryAfterSeconds));
     return Response.redirect(back, 303);
   }
   return Response.json(result, {

@@ -1,0 +1,46 @@
+// `PORT=<port> npm run dev` with no NEXTAUTH_URL, as a newcomer starts it on
+// a port that is not 3000: the mailed link and the redirect after "Sign in"
+// must lead back to that port, and the browser must meet no CSP refusal.
+import { beforeAll, describe, expect, it } from "vitest";
+import { portalFixture } from "@/test/helpers/browser";
+import { linkIn } from "@/test/helpers/sign-in";
+
+const portal = portalFixture({ mode: "dev", listen: "port-variable" });
+const { page, baseUrl, mail } = portal;
+
+// The development server compiles each route on its first request, which
+// can take a minute on a small machine: ask for each one once beforehand.
+beforeAll(async () => {
+  for (const path of ["/signin", "/signin/link", "/signin/confirm", "/signin/confirm/continue", "/apply"]) {
+    await fetch(new URL(path, baseUrl()), { redirect: "manual" }).then((response) => response.arrayBuffer());
+  }
+});
+
+describe("a portal on another port, without NEXTAUTH_URL", () => {
+  it("mails a link to its own port and signs in through it", { timeout: 300_000 }, async () => {
+    expect(new URL(baseUrl()).port).not.toBe("3000");
+    // Client code is compiled on its first request too.
+    page().setDefaultTimeout(120_000);
+    const refusals: string[] = [];
+    page().on("console", (message) => {
+      if (/Content Security Policy|Content-Security-Policy/i.test(message.text())) refusals.push(message.text());
+    });
+
+    await page().goto("/signin");
+    await page().getByLabel("E-mail address").fill("dana@umbrella.example");
+    await page().getByRole("button", { name: "Send me a sign-in link" }).click();
+    await page().getByText("a sign-in link is on its way").waitFor();
+    const message = await mail().waitFor(
+      (m) => m.envelopeTo.includes("dana@umbrella.example") && /Sign in/.test(m.mail.subject ?? ""),
+    );
+    const link = linkIn(message.mail.text, "/signin/confirm");
+    expect(new URL(link).origin).toBe(new URL(baseUrl()).origin);
+
+    await page().goto(link);
+    await page().getByRole("button", { name: "Sign in" }).click();
+    await page().waitForURL((url) => url.pathname === "/apply");
+    expect(new URL(page().url()).origin).toBe(new URL(baseUrl()).origin);
+    await expect(page().getByRole("button", { name: "Sign out" }).count()).resolves.toBe(1);
+    expect(refusals).toEqual([]);
+  });
+});
