@@ -44,6 +44,7 @@ export function toFormValues(
     if (criterion.kind === "acceptance") {
       values[`accept:${criterion.key}`] =
         answer?.accepted && answer.acceptedPolicyVersion === config.version ? "on" : "";
+      values[`note:${criterion.key}`] = answer?.answer ?? "";
     }
   }
   return values;
@@ -60,7 +61,12 @@ export function fromDraftValues(values: Record<string, string | undefined>, conf
             answer: values[`answer:${criterion.key}`] ?? "",
             evidenceUrls: (values[`evidence:${criterion.key}`] ?? "").split(/\s+/).filter(Boolean),
           }
-        : { criterionKey: criterion.key, accepted: Boolean(values[`accept:${criterion.key}`]) },
+        : {
+            criterionKey: criterion.key,
+            accepted: Boolean(values[`accept:${criterion.key}`]),
+            // An acceptance may carry a note (criterion kind "acceptance"), kept in the answer column.
+            note: values[`note:${criterion.key}`] ?? "",
+          },
     );
   return {
     columns: {

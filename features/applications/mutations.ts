@@ -89,11 +89,14 @@ export async function saveApplicationDraft(
       const previous = stored.find((row) => row.criterionKey === answer.criterionKey);
       const data =
         "accepted" in answer
-          ? answer.accepted
-            ? previous?.accepted && previous.acceptedPolicyVersion === config.version
-              ? {}
-              : { accepted: true, acceptedPolicyVersion: config.version, acceptedAt: now }
-            : { accepted: false, acceptedPolicyVersion: null, acceptedAt: null }
+          ? {
+              answer: answer.note,
+              ...(answer.accepted
+                ? previous?.accepted && previous.acceptedPolicyVersion === config.version
+                  ? {}
+                  : { accepted: true, acceptedPolicyVersion: config.version, acceptedAt: now }
+                : { accepted: false, acceptedPolicyVersion: null, acceptedAt: null }),
+            }
           : { answer: answer.answer, evidenceUrls: answer.evidenceUrls };
       const differs = Object.entries(data).some(
         ([key, value]) =>

@@ -7,7 +7,15 @@ import { textInput } from "@/lib/input";
 // that z.flattenError puts every message next to its own field:
 //   answer:<key>, evidence:<key> (one URL per line), accept:<key> (checkbox)
 
-export const LIMITS = { name: 120, website: 300, list: 2_000, answer: 20_000, evidence: 4_000, items: 10 } as const;
+export const LIMITS = {
+  name: 120,
+  website: 300,
+  list: 2_000,
+  answer: 20_000,
+  evidence: 4_000,
+  note: 2_000,
+  items: 10,
+} as const;
 
 export function splitLines(value: string): string[] {
   return value
@@ -121,7 +129,10 @@ export function draftSchema(criteria: Criterion[]) {
       shape[`answer:${criterion.key}`] = text(LIMITS.answer).default("");
       shape[`evidence:${criterion.key}`] = text(LIMITS.evidence).default("");
     }
-    if (criterion.kind === "acceptance") shape[`accept:${criterion.key}`] = z.enum(["on", "true", ""]).optional();
+    if (criterion.kind === "acceptance") {
+      shape[`accept:${criterion.key}`] = z.enum(["on", "true", ""]).optional();
+      shape[`note:${criterion.key}`] = text(LIMITS.note).default("");
+    }
   }
   return z.strictObject(shape).transform((values) => values as DraftValues);
 }
@@ -144,6 +155,8 @@ export function submissionSchema(criteria: Criterion[]) {
     }
     if (criterion.kind === "acceptance") {
       shape[`accept:${criterion.key}`] = z.enum(["on", "true"], { message: "Accept this to apply" });
+      // Optional: how the organisation means to take part, for the reviewers.
+      shape[`note:${criterion.key}`] = text(LIMITS.note).default("");
     }
   }
   return z.strictObject(shape);

@@ -7,10 +7,9 @@ import { AddTeamMemberSchema, ChangeRoleSchema, RemoveTeamMemberSchema } from "@
 import { type FormState, formFields, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 
-export async function addTeamMemberAction(
-  _previous: FormState<{ message?: string }>,
-  form: FormData,
-): Promise<FormState<{ message?: string }>> {
+export type TeamFormState = FormState<{ message?: string }>;
+
+export async function addTeamMemberAction(_previous: TeamFormState, form: FormData): Promise<TeamFormState> {
   const owner = await requireTeam("OWNER");
   const values = formFields(form);
   const input = parseInput(AddTeamMemberSchema, values);

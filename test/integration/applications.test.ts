@@ -180,6 +180,28 @@ describe("the security alias", () => {
   });
 });
 
+describe("an acceptance", () => {
+  it("carries the applicant's note, kept with the draft and through submission, and refuses control characters in it", async () => {
+    const applicant = await newApplicant();
+    const note = "We will send patches upstream and join the monthly community call.";
+    const id = await draftWith(applicant, { "note:contribute-back": note });
+    const stored = await db.criterionAnswer.findFirstOrThrow({
+      where: { applicationId: id, criterionKey: "contribute-back" },
+    });
+    expect(stored).toMatchObject({ answer: note, accepted: true });
+    const application = await db.application.findUniqueOrThrow({ where: { id }, include: { answers: true } });
+    expect(toFormValues(application, config)["note:contribute-back"]).toBe(note);
+    const refused = await saveDraftForm(
+      db,
+      applicant,
+      id,
+      completeForm({ "note:contribute-back": "bad\u202enote" }),
+      config,
+    );
+    expect(refused).toMatchObject({ ok: false, fieldErrors: { "note:contribute-back": [expect.any(String)] } });
+  });
+});
+
 describe("submitting", () => {
   it("needs every criterion answered, the policies accepted, the alias link sent and a member's contact as voucher", async () => {
     const applicant = await newApplicant();

@@ -79,6 +79,13 @@ export function CriterionFields({ number, criterion, field, policy, aliasStatus 
             {checkbox.errors?.join(" ")}
           </p>
         ) : null}
+        <TextField
+          label="A note for the security team (optional)"
+          multiline
+          rows={2}
+          hint="For example, how you will take part. Reviewers read it with your acceptance."
+          {...field(`note:${criterion.key}`)}
+        />
       </section>
     );
   }

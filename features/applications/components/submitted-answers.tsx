@@ -65,6 +65,9 @@ export function SubmittedAnswers({
                     : "Not accepted yet."}
                 </p>
               ) : null}
+              {criterion.kind === "acceptance" && answer?.answer ? (
+                <p className="whitespace-pre-wrap">Your note: {answer.answer}</p>
+              ) : null}
               {criterion.kind === "alias" ? <p className="break-all">Alias: {facts.securityAlias || "—"}</p> : null}
               {criterion.kind === "vouch" ? <p className="break-all">Voucher: {facts.voucherEmail || "—"}</p> : null}
             </li>

@@ -58,6 +58,11 @@ export function Answers({
                   : "Not accepted"}
               </p>
             ) : null}
+            {criterion.kind === "acceptance" && answer?.answer ? (
+              <p className="whitespace-pre-wrap" data-acceptance-note>
+                Applicant's note: {answer.answer}
+              </p>
+            ) : null}
             {criterion.kind === "alias" ? <p>Alias: {detail.securityAlias}</p> : null}
             {criterion.kind === "vouch" ? <p>Voucher named: {detail.voucherEmail ?? "none"}</p> : null}
             {showAssessments && assessments.length ? (

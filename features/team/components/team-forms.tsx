@@ -5,13 +5,18 @@ import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { FormOutcome } from "@/components/ui/form-outcome";
 import { Notice } from "@/components/ui/notice";
-import { addTeamMemberAction, changeTeamRoleAction, removeTeamMemberAction } from "@/features/team/actions";
+import {
+  addTeamMemberAction,
+  changeTeamRoleAction,
+  removeTeamMemberAction,
+  type TeamFormState,
+} from "@/features/team/actions";
 import type { FormState } from "@/lib/action-result";
 
 const initial: FormState = { ok: true };
 
 export function AddTeamMemberForm() {
-  const [state, action, pending] = useActionState(addTeamMemberAction, initial as FormState<{ message?: string }>);
+  const [state, action, pending] = useActionState(addTeamMemberAction, initial as TeamFormState);
   const errors = state.ok ? {} : (state.fieldErrors ?? {});
   return (
     <form action={action} className="flex flex-wrap items-end gap-4">
