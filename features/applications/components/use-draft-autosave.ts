@@ -57,6 +57,20 @@ function writeBackup(applicationId: string, backup: Backup | null) {
   }
 }
 
+/** The fields of `values` that differ from the snapshot `base` (snapshotOf leaves out empty fields). */
+function changedSince(base: string, values: Values): Values {
+  let before: Record<string, string> = {};
+  try {
+    before = Object.fromEntries(JSON.parse(base) as [string, string][]);
+  } catch {
+    return values;
+  }
+  const keys = new Set([...Object.keys(before), ...Object.keys(values)]);
+  return Object.fromEntries(
+    [...keys].filter((key) => (values[key] ?? "") !== (before[key] ?? "")).map((key) => [key, values[key] ?? ""]),
+  );
+}
+
 const notSaved = (reason: string) => `Not saved: ${reason.replace(/^(Not saved|Nothing was saved): /, "")}`;
 
 /**
@@ -205,7 +219,9 @@ export function useDraftAutosave(applicationId: string, initialValues: Values, b
       writeBackup(applicationId, null);
       return;
     }
-    latest.current = { ...latest.current, ...backup.values };
+    // Only the fields typed since the backup's base: a field saved since (a
+    // tick whose save landed after the backup was written) keeps its newer value.
+    latest.current = { ...latest.current, ...changedSince(backup.base, backup.values) };
     setValues(latest.current);
     schedule(0, () => void run());
   }, [applicationId, run, schedule]);
