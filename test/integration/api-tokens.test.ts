@@ -12,16 +12,10 @@ import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { createUser } from "@/test/helpers/fixtures";
 import { createReviewer } from "@/test/helpers/review-fixtures";
+import { session } from "@/test/helpers/session-cookie";
 import { validated } from "@/test/helpers/validated";
 
-let cookie: string | undefined;
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === "next-auth.session-token" && cookie ? { name, value: cookie } : undefined),
-    delete: () => {},
-  }),
-  headers: async () => new Headers(),
-}));
+vi.mock("next/headers", () => import("@/test/helpers/session-cookie"));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 const actions = await import("@/features/api-tokens/actions");
@@ -316,7 +310,7 @@ describe("the actions and the page", () => {
     const target = await newToken("Target");
     const before = await db.apiToken.count();
     for (const who of [undefined, "outsider@example.org", "reviewer@kmesh.example"]) {
-      cookie = who ? await sessionFor(who) : undefined;
+      session.cookie = who ? await sessionFor(who) : undefined;
       await expect(
         actions.createApiTokenAction(
           { ok: true },
@@ -333,7 +327,7 @@ describe("the actions and the page", () => {
   });
 
   it("let an owner create a token (the secret in the answer only) and revoke another owner's", async () => {
-    cookie = await sessionFor(otherOwner.email);
+    session.cookie = await sessionFor(otherOwner.email);
     const created = await actions.createApiTokenAction(
       { ok: true },
       form({ name: "  From the page  ", scopes: ["members:read", "members:read"], expires: "30", expiresOn: "" }),

@@ -7,15 +7,9 @@ import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { createMember, createUser } from "@/test/helpers/fixtures";
 import { applicationReadyForReview } from "@/test/helpers/review-fixtures";
+import { session } from "@/test/helpers/session-cookie";
 
-let cookie: string | undefined;
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === "next-auth.session-token" && cookie ? { name, value: cookie } : undefined),
-    delete: () => {},
-  }),
-  headers: async () => new Headers(),
-}));
+vi.mock("next/headers", () => import("@/test/helpers/session-cookie"));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 const reviewActions = await import("@/features/reviews/actions");
@@ -136,7 +130,7 @@ function everyOwnerEntryPoint() {
 
 describe("outside the security team", () => {
   it("an anonymous caller gets 404 from every review page and action", async () => {
-    cookie = undefined;
+    session.cookie = undefined;
     for (const call of everyReviewEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
     for (const call of everyOwnerEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
   });
@@ -146,7 +140,7 @@ describe("outside the security team", () => {
       where: { id: applicationId },
       include: { applicant: true },
     });
-    cookie = await sessionFor(applicant.applicant.email);
+    session.cookie = await sessionFor(applicant.applicant.email);
     for (const call of everyReviewEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
     for (const call of everyOwnerEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
     expect(await db.vote.count()).toBe(0);
@@ -158,13 +152,13 @@ describe("outside the security team", () => {
   });
 
   it("a reviewer is refused the owners' pages and actions", async () => {
-    cookie = await sessionFor("reviewer@kmesh.example");
+    session.cookie = await sessionFor("reviewer@kmesh.example");
     for (const call of everyOwnerEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
     expect(await db.teamMember.count()).toBe(2);
   });
 
   it("a removed reviewer's existing session no longer works", async () => {
-    cookie = await sessionFor("leaving@kmesh.example");
+    session.cookie = await sessionFor("leaving@kmesh.example");
     const member = await db.teamMember.create({ data: { email: "leaving@kmesh.example", role: "REVIEWER" } });
     expect(
       await reviewActions.addCommentAction(
@@ -174,10 +168,10 @@ describe("outside the security team", () => {
     ).toMatchObject({ ok: true });
 
     const ownerCookie = await sessionFor("owner@kmesh.example");
-    cookie = ownerCookie;
+    session.cookie = ownerCookie;
     expect(await teamActions.removeTeamMemberAction({ ok: true }, form({ memberId: member.id }))).toEqual({ ok: true });
 
-    cookie = "cookie-leaving@kmesh.example";
+    session.cookie = "cookie-leaving@kmesh.example";
     for (const call of everyReviewEntryPoint()) await expect(call()).rejects.toMatchObject(NOT_FOUND);
   });
 });

@@ -4,15 +4,9 @@ import { hashSessionToken } from "@/features/auth/adapter";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { createReviewer } from "@/test/helpers/review-fixtures";
+import { session } from "@/test/helpers/session-cookie";
 
-let cookie: string | undefined;
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (name === "next-auth.session-token" && cookie ? { name, value: cookie } : undefined),
-    delete: () => {},
-  }),
-  headers: async () => new Headers(),
-}));
+vi.mock("next/headers", () => import("@/test/helpers/session-cookie"));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 const actions = await import("@/features/team/actions");
@@ -25,9 +19,13 @@ beforeAll(async () => {
   db = database.db;
   vi.stubEnv("DATABASE_URL", database.url);
   const owner = await createReviewer(db, "owner@kmesh.example", "OWNER");
-  cookie = `cookie-${Math.random()}`;
+  session.cookie = `cookie-${Math.random()}`;
   await db.session.create({
-    data: { sessionToken: hashSessionToken(cookie), userId: owner.id, expires: new Date(Date.now() + 3_600_000) },
+    data: {
+      sessionToken: hashSessionToken(session.cookie),
+      userId: owner.id,
+      expires: new Date(Date.now() + 3_600_000),
+    },
   });
 });
 afterAll(async () => {
