@@ -1,5 +1,6 @@
 import "server-only";
 import { exportDiff } from "@/features/exports/diff";
+import { LISTED_ADDRESSES } from "@/features/exports/mutations";
 import type { ExportFormat } from "@/generated/prisma/enums";
 import { getDb } from "@/lib/db";
 
@@ -8,9 +9,7 @@ export async function getExportPage(format: ExportFormat) {
   const db = getDb();
   const [listed, diff, recent, formulaLike] = await Promise.all([
     db.$queryRaw<{ addresses: number; members: number }[]>`
-      SELECT count(DISTINCT a.address)::int AS addresses, count(DISTINCT m.id)::int AS members
-      FROM "SubscriberAddress" a JOIN "Member" m ON m.id = a."memberId"
-      WHERE a."removedAt" IS NULL AND m.status IN ('ACTIVE', 'REMOVAL_PENDING')`,
+      SELECT count(*)::int AS addresses, count(DISTINCT "memberId")::int AS members FROM (${LISTED_ADDRESSES}) listed`,
     exportDiff(db, format, 200),
     db.export.findMany({
       where: { format },
@@ -31,9 +30,8 @@ export async function getExportPage(format: ExportFormat) {
     // them with an apostrophe, so they must be added to the Google Group by hand.
     format === "GOOGLE_GROUPS"
       ? db.$queryRaw<{ address: string }[]>`
-          SELECT DISTINCT a.address FROM "SubscriberAddress" a JOIN "Member" m ON m.id = a."memberId"
-          WHERE a."removedAt" IS NULL AND m.status IN ('ACTIVE', 'REMOVAL_PENDING') AND left(a.address, 1) IN ('-', '+', '=', '@')
-          ORDER BY a.address LIMIT 50`
+          SELECT address FROM (${LISTED_ADDRESSES}) listed
+          WHERE left(address, 1) IN ('-', '+', '=', '@') ORDER BY address LIMIT 50`
       : Promise.resolve([]),
   ]);
   return {
