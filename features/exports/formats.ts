@@ -107,7 +107,9 @@ export function groupDescription(list: ListFacts): string {
   return [...text].slice(0, 300).join("");
 }
 
-const YAML_OPTIONS = { aliasDuplicateObjects: false, lineWidth: 0 } as const;
+// No block scalars: a lone scalar such as "---a@acme.example" would otherwise
+// come out as a `|-` block, which breaks when spliced into the members list.
+const YAML_OPTIONS = { aliasDuplicateObjects: false, blockQuote: false, lineWidth: 0 } as const;
 
 function yamlScalar(value: string): string {
   return yamlStringify(value, YAML_OPTIONS).trimEnd();

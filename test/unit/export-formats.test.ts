@@ -87,7 +87,7 @@ const nameArbitrary = fc.oneof(
 const LOCAL_CHARS = "abcxyz019!#$%&'*+/=?^_`{|}~-".split("");
 const localArbitrary = fc
   .tuple(
-    fc.constantFrom("", "=", "+", "-", "*", "&", "#", "!", "no", "null", "on"),
+    fc.constantFrom("", "=", "+", "-", "---", "*", "&", "#", "!", "no", "null", "on"),
     fc.array(fc.constantFrom(...LOCAL_CHARS), { minLength: 1, maxLength: 10 }).map((chars) => chars.join("")),
   )
   .map(([start, rest]) => `${start}${rest}`);
@@ -213,6 +213,23 @@ describe("the groups.yaml fragment", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("lists an address that starts like a YAML document marker as one member", () => {
+    // Found by the property above in CI: yaml printed "---a@…" alone as a block scalar.
+    const addresses = ["---a@acme.example", "a@acme.example"];
+    const [member] =
+      fc.sample(
+        membersArbitrary.filter((members) => members.length > 0),
+        1,
+      )[0] ?? [];
+    if (!member) throw new Error("no sample");
+    const text = file("GROUPS_YAML", [
+      { ...member, addresses: addresses.map((address) => ({ address, addedAt: new Date(0) })) },
+    ]);
+    const document = parseDocument(text);
+    expect(document.errors).toEqual([]);
+    expect((document.toJS() as { groups: { members: string[] }[] }).groups[0]?.members).toEqual(addresses);
   });
 
   it("puts a comment naming each distribution above its addresses", () => {
