@@ -20,5 +20,8 @@ export function createDatabase(connectionString: string, options: { max?: number
     console.error(`database: idle connection failed: ${error.message}`);
   });
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
-  return new PrismaClient({ adapter });
+  // Transactions on one application queue on its row lock, and on the pool's
+  // connections under load: a burst of votes waits its turn instead of failing
+  // after Prisma's default 2 s (to start) and 5 s (to finish).
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
 }
