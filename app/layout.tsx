@@ -14,6 +14,8 @@ export function generateMetadata(): Metadata {
   };
 }
 
+const WIDE = "group-has-[[data-wide]]/body:max-w-[96rem]";
+
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
@@ -22,7 +24,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const role = user?.role ?? null;
   return (
     <html lang="en">
-      <body className="flex min-h-screen flex-col bg-white text-slate-900 antialiased">
+      {/* A team page marks itself `data-wide` to use the full width (header, content and footer alike). */}
+      <body className="group/body flex min-h-screen flex-col bg-white text-slate-900 antialiased">
         <a
           href="#content"
           className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2"
@@ -30,7 +33,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <header className="border-b border-slate-200 bg-brand-900 text-white">
-          <div className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <div className={`mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3 ${WIDE}`}>
             <Link href="/" className="font-semibold">
               {config.project} distributors portal
             </Link>
@@ -87,11 +90,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </nav>
           </div>
         </header>
-        <main id="content" className="mx-auto w-full max-w-4xl flex-1 px-4 py-8">
+        <main id="content" className={`mx-auto w-full max-w-4xl flex-1 px-4 py-8 ${WIDE}`}>
           {children}
         </main>
         <footer className="border-t border-slate-200 text-sm text-slate-600">
-          <div className="mx-auto max-w-4xl px-4 py-4">
+          <div className={`mx-auto max-w-4xl px-4 py-4 ${WIDE}`}>
             <p>
               Security team:{" "}
               <a className="underline" href={`mailto:${config.securityTeamAddress}`}>

@@ -10,7 +10,7 @@ import { submitApplication } from "@/features/applications/submission";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import { castVote, rejectApplication } from "@/features/reviews/decisions";
-import { recordAssessments, requestChanges } from "@/features/reviews/mutations";
+import { recordAssessment, requestChanges } from "@/features/reviews/mutations";
 import { assessmentSchema, RejectSchema, RequestChangesSchema, VoteSchema } from "@/features/reviews/schema";
 import { respondToVouch } from "@/features/vouches/mutations";
 import type { WorkflowContext } from "@/features/workflow/context";
@@ -79,10 +79,11 @@ export async function seedApplication(
     if (criterion) {
       const assessed = assessmentSchema(config.criteria).parse({
         applicationId: id,
-        [`assessment:${criterion.key}`]: "NEEDS_INFO",
-        [`note:${criterion.key}`]: "The links show upstream's advisories, not yours.",
+        criterionKey: criterion.key,
+        assessment: "NEEDS_INFO",
+        note: "The links show upstream's advisories, not yours.",
       });
-      check(await recordAssessments(db, second, assessed), "assess");
+      check(await recordAssessment(db, second, assessed), "assess");
     }
     const request = RequestChangesSchema.parse({
       applicationId: id,

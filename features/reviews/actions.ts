@@ -5,7 +5,7 @@ import { requireTeam } from "@/features/auth/guards";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { castVote, rejectApplication } from "@/features/reviews/decisions";
-import { addComment, markViewed, recordAssessments, requestChanges } from "@/features/reviews/mutations";
+import { addComment, markViewed, recordAssessment, requestChanges } from "@/features/reviews/mutations";
 import {
   assessmentSchema,
   CommentSchema,
@@ -39,12 +39,12 @@ export async function castVoteAction(_previous: ReviewFormState, form: FormData)
   return finish(result, values, approved ? "Vote recorded: the application is approved." : "Vote recorded.");
 }
 
-export async function recordAssessmentsAction(_previous: ReviewFormState, form: FormData): Promise<ReviewFormState> {
+export async function recordAssessmentAction(_previous: ReviewFormState, form: FormData): Promise<ReviewFormState> {
   const reviewer = await requireTeam();
   const values = formFields(form);
   const input = parseInput(assessmentSchema(getPortalConfig().criteria), values);
-  const result = input.ok ? await recordAssessments(getDb(), reviewer, input.data) : input;
-  return finish(result, values, "Assessment saved.");
+  const result = input.ok ? await recordAssessment(getDb(), reviewer, input.data) : input;
+  return finish(result, values, input.ok && input.data.assessment === "" ? "Assessment taken back." : "Saved.");
 }
 
 export async function addCommentAction(_previous: ReviewFormState, form: FormData): Promise<ReviewFormState> {

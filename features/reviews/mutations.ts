@@ -9,35 +9,36 @@ import { PAST_DRAFT_STATES } from "@/features/workflow/states";
 import type { ActionResult } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 
-/** Saves a reviewer's met / not met / needs information for the criteria they assessed, with notes. */
-export async function recordAssessments(
+/**
+ * Saves a reviewer's met / not met / needs information (with its note) for one
+ * criterion in this round, or takes it back when the assessment is empty.
+ */
+export async function recordAssessment(
   db: Database,
   reviewer: TeamViewer,
-  { applicationId, assessments }: AssessmentInput,
+  { applicationId, criterionKey, assessment, note }: AssessmentInput,
 ): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
     const locked = await lockForJudgement(tx, reviewer, applicationId, { what: "Assessments are" });
     if (!locked.ok) return locked;
     const { round, state } = locked.application;
-    for (const { criterionKey, assessment, note } of assessments) {
+    const key = { applicationId, round, reviewerId: reviewer.id, criterionKey };
+    if (assessment === "") {
+      await tx.criterionAssessment.deleteMany({ where: key });
+    } else {
       await tx.criterionAssessment.upsert({
-        where: {
-          applicationId_round_reviewerId_criterionKey: { applicationId, round, reviewerId: reviewer.id, criterionKey },
-        },
-        create: { applicationId, round, reviewerId: reviewer.id, criterionKey, assessment, note },
+        where: { applicationId_round_reviewerId_criterionKey: key },
+        create: { ...key, assessment, note },
         update: { assessment, note },
       });
+      await startReview(tx, applicationId, state);
     }
-    await startReview(tx, applicationId, state);
     await recordAuditEvent(tx, {
       actor: reviewer,
       action: "review.assessed",
       subjectType: "Application",
       subjectId: applicationId,
-      data: {
-        round,
-        assessments: Object.fromEntries(assessments.map((item) => [item.criterionKey, item.assessment])),
-      },
+      data: { round, criterion: criterionKey, assessment: assessment || null },
     });
     return { ok: true };
   });

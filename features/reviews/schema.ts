@@ -24,30 +24,23 @@ export const ASSESSMENTS = ["MET", "NOT_MET", "NEEDS_INFO"] as const;
 export type AssessmentChoice = (typeof ASSESSMENTS)[number];
 
 /**
- * The assessment form, flat so that errors sit beside their fields:
- * `assessment:<criterion>` (empty: not assessed) and `note:<criterion>` for
- * each configured criterion, plus the application. Parsed into one entry per
- * assessed criterion.
+ * One reviewer's assessment of one criterion, saved as they choose it on the
+ * review page: met, not met, needs information, or "" to take it back; the
+ * note goes with the assessment and cannot stand alone.
  */
 export function assessmentSchema(criteria: Pick<Criterion, "key">[]) {
-  const shape: Record<string, z.ZodType> = { applicationId };
-  for (const { key } of criteria) {
-    shape[`assessment:${key}`] = z
-      .enum(["", ...ASSESSMENTS], { message: "Choose met, not met or needs information" })
-      .default("");
-    shape[`note:${key}`] = note(5000).default("");
-  }
+  const keys = criteria.map((criterion) => criterion.key);
   return z
-    .strictObject(shape)
-    .transform((form) => {
-      const assessments: { criterionKey: string; assessment: AssessmentChoice; note: string }[] = [];
-      for (const { key } of criteria) {
-        const assessment = form[`assessment:${key}`] as AssessmentChoice | "";
-        if (assessment) assessments.push({ criterionKey: key, assessment, note: form[`note:${key}`] as string });
-      }
-      return { applicationId: form.applicationId as string, assessments };
+    .strictObject({
+      applicationId,
+      criterionKey: z.string().refine((key) => keys.includes(key), "This criterion is not in the policy"),
+      assessment: z.enum(["", ...ASSESSMENTS], { message: "Choose met, not met or needs information" }).default(""),
+      note: note(5000).default(""),
     })
-    .refine((parsed) => parsed.assessments.length > 0, "Choose an assessment for at least one criterion.");
+    .refine((input) => input.assessment !== "" || input.note === "", {
+      path: ["note"],
+      message: "Choose met, not met or needs information to keep this note",
+    });
 }
 export type AssessmentInput = z.output<ReturnType<typeof assessmentSchema>>;
 

@@ -58,7 +58,7 @@ describe("the deciding vote", () => {
     expect(await second.evaluate(() => document.activeElement?.hasAttribute("data-outcome"))).toBe(true);
     expect(await second.getByRole("button", { name: "Cast vote" }).count()).toBe(0);
     expect(await second.locator("[data-state]").textContent()).toBe("Approved");
-    const votes = second.getByRole("region", { name: /Votes this round/ });
+    const votes = second.getByRole("region", { name: "Votes", exact: true });
     await votes.getByText(/^Approved on /).waitFor();
     const member = votes.getByRole("link", { name: "Umbrella Mesh", exact: true });
     expect(await member.getAttribute("href")).toMatch(/^\/members\/[a-z0-9]+$/);

@@ -8,7 +8,7 @@ import type { Actor } from "@/features/audit/mutations";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
 import type { Criterion, PortalConfig } from "@/features/portal-config/schema";
 import { castVote, rejectApplication } from "@/features/reviews/decisions";
-import { addComment, recordAssessments, requestChanges } from "@/features/reviews/mutations";
+import { addComment, recordAssessment, requestChanges } from "@/features/reviews/mutations";
 import {
   assessmentSchema,
   CommentSchema,
@@ -56,14 +56,14 @@ export const respondToVouchForm = (db: Database, token: string, form: Form, cont
 export const castVoteForm = (db: Database, reviewer: TeamViewer, form: Form, context: WorkflowContext) =>
   validated(VoteSchema, form, (vote) => castVote(db, reviewer, vote, context));
 
-export const recordAssessmentsForm = (
+export const recordAssessmentForm = (
   db: Database,
   reviewer: TeamViewer,
   applicationId: string,
   form: Form,
   criteria: Criterion[],
 ) =>
-  validated(assessmentSchema(criteria), { applicationId, ...form }, (input) => recordAssessments(db, reviewer, input));
+  validated(assessmentSchema(criteria), { applicationId, ...form }, (input) => recordAssessment(db, reviewer, input));
 
 export const addCommentForm = (db: Database, reviewer: TeamViewer, form: Form, context: WorkflowContext) =>
   validated(CommentSchema, form, (comment) => addComment(db, reviewer, comment, context));

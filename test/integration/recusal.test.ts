@@ -7,7 +7,7 @@ import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { config, context, createMember } from "@/test/helpers/fixtures";
 import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
-import { addCommentForm, castVoteForm, recordAssessmentsForm, rejectApplicationForm } from "@/test/helpers/validated";
+import { addCommentForm, castVoteForm, recordAssessmentForm, rejectApplicationForm } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
@@ -38,11 +38,11 @@ beforeAll(async () => {
   insiderOwner = await createReviewer(db, `ciso@${application.domain}`, "OWNER");
   const id = application.id;
   await castVoteForm(db, reviewer, { applicationId: id, choice: "REJECT", reason: SECRET_REASON }, context);
-  await recordAssessmentsForm(
+  await recordAssessmentForm(
     db,
     reviewer,
     id,
-    { "assessment:user-base": "NEEDS_INFO", "note:user-base": SECRET_NOTE },
+    { criterionKey: "user-base", assessment: "NEEDS_INFO", note: SECRET_NOTE },
     config.criteria,
   );
   await addCommentForm(db, reviewer, { applicationId: id, visibility: "INTERNAL", body: SECRET_COMMENT }, context);

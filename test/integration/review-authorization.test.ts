@@ -77,7 +77,10 @@ function everyReviewEntryPoint() {
   return [
     () => reviewActions.castVoteAction({ ok: true }, form({ applicationId: id, choice: "APPROVE" })),
     () =>
-      reviewActions.recordAssessmentsAction({ ok: true }, form({ applicationId: id, "assessment:user-base": "MET" })),
+      reviewActions.recordAssessmentAction(
+        { ok: true },
+        form({ applicationId: id, criterionKey: "user-base", assessment: "MET" }),
+      ),
     () => reviewActions.addCommentAction({ ok: true }, form({ applicationId: id, visibility: "INTERNAL", body: "hi" })),
     () => reviewActions.requestChangesAction({ ok: true }, form({ applicationId: id, message: "more" })),
     () =>

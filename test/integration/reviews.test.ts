@@ -9,7 +9,7 @@ import { applicationReadyForReview, createReviewer } from "@/test/helpers/review
 import {
   addCommentForm,
   castVoteForm,
-  recordAssessmentsForm,
+  recordAssessmentForm,
   rejectApplicationForm,
   requestChangesForm,
   saveDraftForm,
@@ -108,7 +108,7 @@ describe("votes", () => {
       formError: expect.stringMatching(/recused/),
     });
     expect(
-      await recordAssessmentsForm(db, insider, id, { "assessment:user-base": "MET" }, config.criteria),
+      await recordAssessmentForm(db, insider, id, { criterionKey: "user-base", assessment: "MET" }, config.criteria),
     ).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/recused/),
@@ -182,28 +182,37 @@ describe("assessments, comments and requests for changes", () => {
     const { id, applicant } = await applicationReadyForReview(db);
     await vote(first, id, "APPROVE");
     expect(
-      await recordAssessmentsForm(
+      await recordAssessmentForm(db, first, id, { criterionKey: "user-base", assessment: "MET" }, config.criteria),
+    ).toEqual({ ok: true });
+    expect(
+      await recordAssessmentForm(
         db,
         first,
         id,
-        {
-          "assessment:user-base": "MET",
-          "assessment:track-record": "NEEDS_INFO",
-          "note:track-record": "Link a CVE fixed this year.",
-        },
+        { criterionKey: "track-record", assessment: "NEEDS_INFO", note: "Link a CVE fixed this year." },
         config.criteria,
       ),
     ).toEqual({ ok: true });
     expect(
-      await recordAssessmentsForm(db, first, id, { "assessment:user-base": "MAYBE" }, config.criteria),
-    ).toMatchObject({
-      ok: false,
-    });
+      await recordAssessmentForm(db, first, id, { criterionKey: "user-base", assessment: "MAYBE" }, config.criteria),
+    ).toMatchObject({ ok: false, fieldErrors: { assessment: [expect.any(String)] } });
     expect(
-      await recordAssessmentsForm(db, first, id, { "assessment:nonexistent": "MET" }, config.criteria),
-    ).toMatchObject({
-      ok: false,
-    });
+      await recordAssessmentForm(db, first, id, { criterionKey: "nonexistent", assessment: "MET" }, config.criteria),
+    ).toMatchObject({ ok: false, fieldErrors: { criterionKey: ["This criterion is not in the policy"] } });
+    expect(
+      await recordAssessmentForm(db, first, id, { criterionKey: "user-base", note: "a note alone" }, config.criteria),
+    ).toMatchObject({ ok: false, fieldErrors: { note: [expect.stringMatching(/to keep this note/)] } });
+    // Taking an assessment back removes it (and is audited).
+    const userBase = { applicationId: id, reviewerId: first.id, criterionKey: "user-base" };
+    expect(await db.criterionAssessment.count({ where: userBase })).toBe(1);
+    expect(
+      await recordAssessmentForm(db, first, id, { criterionKey: "user-base", assessment: "" }, config.criteria),
+    ).toEqual({ ok: true });
+    expect(await db.criterionAssessment.count({ where: userBase })).toBe(0);
+    expect(
+      await db.auditEvent.count({ where: { subjectId: id, action: "review.assessed", actorEmail: first.email } }),
+    ).toBe(3);
+    await recordAssessmentForm(db, first, id, { criterionKey: "user-base", assessment: "MET" }, config.criteria);
 
     expect(
       await addCommentForm(

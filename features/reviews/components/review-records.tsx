@@ -1,4 +1,6 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
+import { Badge } from "@/components/ui/badge";
 import { Markdown } from "@/components/ui/markdown";
 import { Notice } from "@/components/ui/notice";
 import { MEMBER_STATUS_LABELS } from "@/features/members/schema";
@@ -8,27 +10,35 @@ import type { ReviewDetail } from "@/features/reviews/data";
 const ASSESSMENT_LABELS = { MET: "met", NOT_MET: "not met", NEEDS_INFO: "needs information" } as const;
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-/** Each answer with its evidence links and the current round's assessments. */
+/**
+ * Each answer with its evidence links, the current round's assessments by the
+ * others and, where the viewer may assess, their own assessment (`assess`).
+ */
 export function Answers({
   detail,
   criteria,
   policyVersion,
   showAssessments,
+  assess,
+  ownId,
 }: {
   detail: ReviewDetail;
   criteria: Criterion[];
   policyVersion: string;
   showAssessments: boolean;
+  assess?: (criterion: Criterion) => ReactNode;
+  /** The viewer, whose own assessments `assess` shows: not listed again among the team's. */
+  ownId?: string;
 }) {
   return (
     <ol className="space-y-4">
       {criteria.map((criterion, index) => {
         const answer = detail.answers.find((item) => item.criterionKey === criterion.key);
         const assessments = detail.assessments.filter(
-          (item) => item.criterionKey === criterion.key && item.round === detail.round,
+          (item) => item.criterionKey === criterion.key && item.round === detail.round && item.reviewer.id !== ownId,
         );
         return (
-          <li key={criterion.key} className="rounded-md border border-slate-200 p-4">
+          <li key={criterion.key} id={`criterion-${criterion.key}`} className="rounded-md border border-slate-200 p-4">
             <h3 className="font-semibold">
               {index + 1}. {criterion.title}
             </h3>
@@ -66,15 +76,16 @@ export function Answers({
             {criterion.kind === "alias" ? <p>Alias: {detail.securityAlias}</p> : null}
             {criterion.kind === "vouch" ? <p>Voucher named: {detail.voucherEmail ?? "none"}</p> : null}
             {showAssessments && assessments.length ? (
-              <ul className="mt-2 text-sm text-slate-700">
+              <ul className="mt-2 text-sm text-slate-700" aria-label="The team's assessments">
                 {assessments.map((item) => (
-                  <li key={item.reviewer.id}>
+                  <li key={item.reviewer.id} className="break-words">
                     {item.reviewer.email}: <strong>{ASSESSMENT_LABELS[item.assessment]}</strong>
                     {item.note ? ` (${item.note})` : ""}
                   </li>
                 ))}
               </ul>
             ) : null}
+            {assess?.(criterion)}
           </li>
         );
       })}
@@ -82,23 +93,30 @@ export function Answers({
   );
 }
 
+const VOUCH_TONES = { PENDING: "waiting", CONFIRMED: "good", DECLINED: "bad" } as const;
+
+/** The alias round trips and the vouches, each as a badge saying where it stands, the address and the day. */
 export function Checks({ detail }: { detail: ReviewDetail }) {
   return (
-    <ul className="space-y-1">
+    <ul className="space-y-1.5 text-sm">
       {detail.aliasVerifications.map((item) => (
-        <li key={item.id}>
-          Alias {item.address}:{" "}
-          {item.verifiedAt
-            ? `verified ${day(item.verifiedAt)}`
-            : item.expiresAt <= new Date()
-              ? "link expired"
-              : `link sent ${day(item.createdAt)}`}
+        <li key={item.id} className="break-words">
+          <span className="font-medium">Alias</span>{" "}
+          {item.verifiedAt ? (
+            <Badge tone="good">verified</Badge>
+          ) : item.expiresAt <= new Date() ? (
+            <Badge tone="bad">link expired</Badge>
+          ) : (
+            <Badge tone="waiting">link sent</Badge>
+          )}{" "}
+          {item.address} · {day(item.verifiedAt ?? item.createdAt)}
         </li>
       ))}
       {detail.vouches.map((item) => (
-        <li key={item.id}>
-          Vouch from {item.voucherEmail}: {item.status.toLowerCase()}
-          {item.respondedAt ? ` on ${day(item.respondedAt)}` : ""}
+        <li key={item.id} className="break-words">
+          <span className="font-medium">Vouch</span>{" "}
+          <Badge tone={VOUCH_TONES[item.status]}>{item.status.toLowerCase()}</Badge> {item.voucherEmail}
+          {item.respondedAt ? ` · ${day(item.respondedAt)}` : ""}
           {item.comment ? `: “${item.comment}”` : ""}
         </li>
       ))}
@@ -109,10 +127,10 @@ export function Checks({ detail }: { detail: ReviewDetail }) {
 
 export function Related({ detail }: { detail: ReviewDetail }) {
   if (detail.relatedMembers.length + detail.relatedApplications.length === 0) {
-    return <p>No member or other application shares this organisation, a domain or an address.</p>;
+    return <p className="text-sm">No member or other application shares this organisation, a domain or an address.</p>;
   }
   return (
-    <ul className="list-disc space-y-1 pl-6">
+    <ul className="list-disc space-y-1 pl-6 text-sm">
       {detail.relatedMembers.map((member) => (
         <li key={member.id}>
           Member{" "}
@@ -194,3 +212,34 @@ export function DecisionNotice({ detail }: { detail: ReviewDetail }) {
       return null;
   }
 }
+
+/** This round's votes against the decision rule: how many approvals of the quorum, and who voted what. */
+export function VoteTally({ detail, quorum }: { detail: ReviewDetail; quorum: number }) {
+  const votes = detail.votes.filter((item) => item.round === detail.round);
+  const counting = votes.filter((item) => item.counts);
+  const approvals = counting.filter((item) => item.choice === "APPROVE").length;
+  const rejections = counting.filter((item) => item.choice === "REJECT").length;
+  return (
+    <div className="space-y-2">
+      <p className="text-sm">
+        <strong className="text-lg tabular-nums">
+          {approvals} of {quorum}
+        </strong>{" "}
+        approvals needed{rejections > 0 ? <strong className="text-red-800">; {rejections} against</strong> : null}
+        <span className="text-slate-600"> (round {detail.round}; a vote against stops approval)</span>
+      </p>
+      <ul className="space-y-0.5 text-sm">
+        {votes.map((item) => (
+          <li key={item.id} className="break-words">
+            <span title={item.reviewer.email}>{item.reviewer.email}</span>: <strong>{VOTE_LABELS[item.choice]}</strong>
+            {item.reason ? ` (${item.reason})` : ""}
+            {item.counts ? "" : " (no longer on the team: does not count)"}
+          </li>
+        ))}
+        {votes.length === 0 ? <li className="text-slate-600">No votes yet this round.</li> : null}
+      </ul>
+    </div>
+  );
+}
+
+const VOTE_LABELS = { APPROVE: "approve", REJECT: "reject", ABSTAIN: "abstain" } as const;
