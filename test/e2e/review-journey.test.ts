@@ -138,7 +138,14 @@ describe("the security team", () => {
     await signIn(portal, page, DEMO.owner);
     for (const path of ["/review", "/team", "/members"]) {
       await page.goto(path);
-      expect(await accessibilityProblems(page), path).toEqual([]);
+      for (const [width, size] of [
+        ["laptop", LAPTOP],
+        ["phone", PHONE],
+      ] as const) {
+        await page.setViewportSize(size);
+        expect(await accessibilityProblems(page), `${path} at ${width} width`).toEqual([]);
+        await page.screenshot({ path: `test-results/owner${path.replace("/", "-")}-${width}.png`, fullPage: true });
+      }
     }
   });
 
