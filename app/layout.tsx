@@ -59,11 +59,18 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   </>
                 ) : null}
                 {role === "OWNER" ? (
-                  <li>
-                    <Link href="/team" className="underline-offset-4 hover:underline">
-                      Team
-                    </Link>
-                  </li>
+                  <>
+                    <li>
+                      <Link href="/team" className="underline-offset-4 hover:underline">
+                        Team
+                      </Link>
+                    </li>
+                    <li>
+                      <Link href="/audit" className="underline-offset-4 hover:underline">
+                        Audit
+                      </Link>
+                    </li>
+                  </>
                 ) : null}
                 <li>
                   <Link href="/apply" className="underline-offset-4 hover:underline">

@@ -8,6 +8,9 @@
 //                 or with --since-last what changed since the last export
 //   sync mailman --plan | --apply [--prune]
 //                 the subscriptions that make the Mailman list match, or make them
+//   audit verify  recompute the audit log's hash chain: the number of events
+//                 checked, or the first broken link (exit code 1); the result
+//                 is kept for /audit (remind runs the same check daily)
 //
 // With DATABASE_URL unset, commands use the embedded database: the running
 // portal's server when `npm run dev` or `npm start` is up, otherwise .data/
@@ -19,6 +22,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { runAttestationSchedule, startAttestationRound } from "@/features/attestations/mutations";
+import { chainCheckText, checkAuditChain } from "@/features/audit/chain";
 import type { Actor } from "@/features/audit/mutations";
 import { prepareDownload } from "@/features/exports/download";
 import { FORMAT_SLUGS, type FormatSlug } from "@/features/exports/formats";
@@ -39,6 +43,7 @@ const USAGE = [
   "  remind | attest start | mail",
   `  export --format ${FORMATS} [--since-last] [--out FILE]`,
   "  sync mailman --plan | --apply [--prune]",
+  "  audit verify",
 ];
 
 type Config = ReturnType<typeof loadPortalConfig>;
@@ -53,7 +58,9 @@ async function main() {
   const known =
     (command === "remind" || command === "mail" || command === "export") && positionals.length === 1
       ? true
-      : (command === "attest" && subcommand === "start") || (command === "sync" && subcommand === "mailman");
+      : (command === "attest" && subcommand === "start") ||
+        (command === "sync" && subcommand === "mailman") ||
+        (command === "audit" && subcommand === "verify" && positionals.length === 2);
   if (!known) fail(USAGE);
   if (command === "export" && !(values.format && values.format in FORMAT_SLUGS)) {
     fail([`export: --format must be one of ${FORMATS}`]);
@@ -67,6 +74,7 @@ async function main() {
   try {
     if (command === "export") return await exportMembers(db, config, values);
     if (command === "sync") return await syncMailman(db, env, values);
+    if (command === "audit") return await verifyAudit(db);
     if (command === "remind") await remind(db, config, context);
     if (command === "attest") {
       const started = await startAttestationRound(db, null, config, context);
@@ -146,6 +154,15 @@ async function syncMailman(db: Database, env: Env, options: Options) {
   );
 }
 
+async function verifyAudit(db: Database) {
+  const check = await checkAuditChain(db);
+  if (check.ok) console.log(chainCheckText(check));
+  else {
+    console.error(chainCheckText(check));
+    process.exitCode = 1;
+  }
+}
+
 async function remind(db: Database, config: Config, context: MemberContext) {
   const now = new Date();
   const { reminded, escalated } = await sendStaleReminders(db, {
@@ -157,6 +174,8 @@ async function remind(db: Database, config: Config, context: MemberContext) {
   console.log(`reminded reviewers of ${reminded.length} stale application(s); escalated ${escalated.length} to owners`);
   const attestations = await runAttestationSchedule(db, now, context);
   console.log(`re-attestation: ${attestations.reminded} reminded, ${attestations.lapsed} lapsed`);
+  // The daily check of the audit log; a broken chain shows on /audit in red.
+  await verifyAudit(db);
 }
 
 /**

@@ -25,7 +25,7 @@ export const AUDIT_ACTIONS = {
   "vouch.confirmed": "Voucher confirmed",
   "vouch.declined": "Voucher declined",
   "review.voted": "Vote cast",
-  "review.assessed": "Criteria assessed",
+  "review.assessed": "Criterion assessed",
   "review.commented": "Comment added",
   "member.created": "Member added to the list",
   "member.seeded": "Member imported with the demo data",
@@ -55,6 +55,7 @@ export const AUDIT_ACTIONS = {
   "export.synced": "Member list synced to Mailman",
   "token.created": "API token created",
   "token.revoked": "API token revoked",
+  "audit.exported": "Audit log exported",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -1,30 +1,114 @@
 import "server-only";
-import { hashAuditEvent } from "@/features/audit/mutations";
+import { lastChainCheck } from "@/features/audit/chain";
+import type { AuditFilter } from "@/features/audit/schema";
 import type { Prisma } from "@/generated/prisma/client";
-import type { Database } from "@/lib/prisma";
+import { getDb } from "@/lib/db";
+import { normalizeEmail } from "@/lib/email";
 
-export type ChainCheck = { ok: true; events: number } | { ok: false; events: number; brokenAt: string };
+export const AUDIT_PAGE_SIZE = 50;
+const EXPORT_BATCH = 500;
 
-/** Recomputes every hash in order; reports the first event whose hash or link does not match. */
-export async function verifyAuditChain(db: Database): Promise<ChainCheck> {
-  let prevHash: string | null = null;
-  let events = 0;
-  let cursor: bigint | undefined;
-  for (;;) {
-    const page = await db.auditEvent.findMany({
-      orderBy: { id: "asc" },
-      take: 500,
-      ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
-    });
-    for (const event of page) {
-      const expected = hashAuditEvent(prevHash, { ...event, data: event.data as Prisma.InputJsonObject });
-      if (event.prevHash !== prevHash || event.hash !== expected) {
-        return { ok: false, events, brokenAt: event.id.toString() };
-      }
-      prevHash = event.hash;
-      events++;
-    }
-    if (page.length < 500) return { ok: true, events };
-    cursor = page[page.length - 1]?.id;
+const eventFields = {
+  id: true,
+  actorEmail: true,
+  action: true,
+  subjectType: true,
+  subjectId: true,
+  data: true,
+  createdAt: true,
+} as const;
+
+/** The filter as a WHERE clause: equality only (an actor is an identity), days in UTC, both ends included. */
+function auditWhere(filter: AuditFilter): Prisma.AuditEventWhereInput {
+  const where: Prisma.AuditEventWhereInput = {};
+  if (filter.subject) where.subjectId = filter.subject;
+  if (filter.actor) {
+    // A person's address is stored normalised; "system" and "cli:…" actors as written.
+    const written = filter.actor.trim();
+    where.actorEmail = { in: [...new Set([written, normalizeEmail(written) ?? written])] };
   }
+  if (filter.action) where.action = filter.action;
+  if (filter.from || filter.to) {
+    where.createdAt = {
+      ...(filter.from ? { gte: new Date(`${filter.from}T00:00:00.000Z`) } : {}),
+      ...(filter.to ? { lt: new Date(Date.parse(`${filter.to}T00:00:00.000Z`) + 86_400_000) } : {}),
+    };
+  }
+  return where;
+}
+
+/** One page of the audit log, newest first, with the number of events that match. */
+export async function listAuditEvents(filter: AuditFilter) {
+  const db = getDb();
+  const where = auditWhere(filter);
+  const [total, rows] = await Promise.all([
+    db.auditEvent.count({ where }),
+    db.auditEvent.findMany({
+      where,
+      orderBy: { id: "desc" },
+      skip: (filter.page - 1) * AUDIT_PAGE_SIZE,
+      take: AUDIT_PAGE_SIZE,
+      select: eventFields,
+    }),
+  ]);
+  return {
+    total,
+    pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
+    rows: rows.map((row) => ({ ...row, id: row.id.toString() })),
+  };
+}
+
+/**
+ * The matching events, oldest first, as JSON Lines with their hashes (so a
+ * copy can be checked against the chain), read in batches by id as the
+ * client takes them.
+ */
+export async function* auditEventsAsJsonLines(filter: AuditFilter): AsyncGenerator<string> {
+  const db = getDb();
+  const where = auditWhere(filter);
+  let after: bigint | undefined;
+  for (;;) {
+    const batch = await db.auditEvent.findMany({
+      where: after === undefined ? where : { AND: [where, { id: { gt: after } }] },
+      orderBy: { id: "asc" },
+      take: EXPORT_BATCH,
+      select: { ...eventFields, actorId: true, prevHash: true, hash: true },
+    });
+    if (batch.length > 0) {
+      yield batch
+        .map((event) =>
+          JSON.stringify({
+            id: event.id.toString(),
+            createdAt: event.createdAt.toISOString(),
+            actorId: event.actorId,
+            actorEmail: event.actorEmail,
+            action: event.action,
+            subjectType: event.subjectType,
+            subjectId: event.subjectId,
+            data: event.data,
+            prevHash: event.prevHash,
+            hash: event.hash,
+          }),
+        )
+        .join("\n")
+        .concat("\n");
+    }
+    if (batch.length < EXPORT_BATCH) return;
+    after = batch[batch.length - 1]?.id;
+  }
+}
+
+/** The last recorded check of the chain (the daily `remind` job and `audit verify` record one). */
+export function getLastChainCheck() {
+  return lastChainCheck(getDb());
+}
+
+/** The subject types that occur in the log, for the filter's hints. */
+export async function listAuditSubjectTypes(): Promise<string[]> {
+  const rows = await getDb().auditEvent.findMany({
+    distinct: ["subjectType"],
+    select: { subjectType: true },
+    orderBy: { subjectType: "asc" },
+  });
+  return rows.map((row) => row.subjectType);
 }

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { AuditAction } from "@/features/audit/actions";
+import type { AuditFilter } from "@/features/audit/schema";
 import type { Prisma } from "@/generated/prisma/client";
+import type { Database } from "@/lib/prisma";
 
 // One chain for the whole log: the lock serialises writers so that each
 // event's prevHash is the hash of the event committed just before it.
@@ -62,6 +64,15 @@ export async function recordAuditEvent(tx: Prisma.TransactionClient, input: Audi
     data: { ...event, prevHash, hash: hashAuditEvent(prevHash, event) },
     select: { id: true, hash: true },
   });
+}
+
+/** Records that someone downloaded the audit log, and with which filter. */
+export async function recordAuditExport(db: Database, actor: Actor, filter: AuditFilter) {
+  const { page: _page, ...asked } = filter;
+  const data = Object.fromEntries(Object.entries(asked).filter(([, value]) => value !== undefined));
+  await db.$transaction((tx) =>
+    recordAuditEvent(tx, { actor, action: "audit.exported", subjectType: "AuditLog", subjectId: "audit", data }),
+  );
 }
 
 // Postgres JSONB does not keep key order, so the hash covers a sorted copy.

@@ -1,5 +1,8 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAuditChain } from "@/features/audit/data";
+import { lastChainCheck, verifyAuditChain } from "@/features/audit/chain";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
@@ -14,6 +17,22 @@ afterAll(async () => {
 });
 
 const actor = { id: null, email: "owner@example.org" };
+const root = path.resolve(import.meta.dirname, "../..");
+const run = promisify(execFile);
+
+/** `npm run portal -- audit verify` against the test database: its exit code and what it printed. */
+async function auditVerify(): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout, stderr } = await run("node", ["--import", "tsx", "scripts/cli.ts", "audit", "verify"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: database.url, NODE_ENV: "test" },
+    });
+    return { code: 0, out: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, out: failed.stdout + failed.stderr };
+  }
+}
 
 describe("audit events", () => {
   it("chain each event to the one before, also when written concurrently", async () => {
@@ -64,6 +83,39 @@ describe("audit events", () => {
     expect((await verifyAuditChain(db)).ok).toBe(true);
   });
 
+  it("are checked by `audit verify`, which finds an event changed behind the trigger's back by a superuser", async () => {
+    const { db } = database;
+    const intact = await auditVerify();
+    expect(intact).toEqual({ code: 0, out: "audit chain intact: 20 event(s) checked\n" });
+    expect(await lastChainCheck(db)).toMatchObject({ ok: true, events: 20 });
+
+    const target = await db.auditEvent.findFirstOrThrow({ where: { subjectId: "7" } });
+    await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER`);
+      await tx.$executeRaw`UPDATE "AuditEvent" SET "actorEmail" = 'someone-else@example.org' WHERE id = ${target.id}`;
+      await tx.$executeRawUnsafe(`ALTER TABLE "AuditEvent" ENABLE TRIGGER USER`);
+    });
+    const broken = await auditVerify();
+    expect(broken.code).toBe(1);
+    const check = await verifyAuditChain(db);
+    expect(check).toMatchObject({ ok: false, brokenAt: target.id.toString(), field: "hash", found: target.hash });
+    if (check.ok) throw new Error("unreachable");
+    expect(broken.out).toBe(
+      `audit chain BROKEN at event ${target.id} (${check.events} event(s) before it link up): ` +
+        `hash expected ${check.expected}, found ${target.hash}\n`,
+    );
+    // What /audit shows in red.
+    expect(await lastChainCheck(db)).toMatchObject({ ok: false, brokenAt: target.id.toString() });
+
+    // Put back, the chain is whole again.
+    await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER`);
+      await tx.$executeRaw`UPDATE "AuditEvent" SET "actorEmail" = ${target.actorEmail} WHERE id = ${target.id}`;
+      await tx.$executeRawUnsafe(`ALTER TABLE "AuditEvent" ENABLE TRIGGER USER`);
+    });
+    expect((await auditVerify()).code).toBe(0);
+  });
+
   it("detect a forged event inserted into the chain", async () => {
     const { db } = database;
     const last = await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
@@ -71,6 +123,6 @@ describe("audit events", () => {
       data: { action: "forged", subjectType: "Test", subjectId: "x", prevHash: last.hash, hash: "f".repeat(64) },
     });
     const check = await verifyAuditChain(db);
-    expect(check).toMatchObject({ ok: false, events: 20 });
+    expect(check).toMatchObject({ ok: false, events: 20, field: "hash", found: "f".repeat(64) });
   });
 });

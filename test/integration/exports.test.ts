@@ -7,7 +7,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApiToken, revokeApiToken } from "@/features/api-tokens/mutations";
-import { verifyAuditChain } from "@/features/audit/data";
+import { verifyAuditChain } from "@/features/audit/chain";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { diffText, exportDiff } from "@/features/exports/diff";
 import type { ListFacts } from "@/features/exports/formats";

@@ -24,6 +24,7 @@ const pages = {
   member: (await import("@/app/members/[id]/page")).default,
   attestations: (await import("@/app/members/attestations/page")).default,
   team: (await import("@/app/team/page")).default,
+  audit: (await import("@/app/audit/page")).default,
 };
 
 let database: TestDatabase & { db: Database };
@@ -115,6 +116,7 @@ function everyOwnerEntryPoint() {
     () =>
       reviewActions.rejectApplicationAction({ ok: true }, form({ applicationId, reason: "No track record at all." })),
     () => pages.team(),
+    () => pages.audit({ searchParams: Promise.resolve({}) }),
     () => memberActions.removeMemberAction({ ok: true }, form({ memberId, reason: "ON_REQUEST", message: "Bye" })),
     () => memberActions.reinstateMemberAction({ ok: true }, form({ memberId, note: "Back again" })),
     () =>

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { verifyAuditChain } from "@/features/audit/data";
+import { verifyAuditChain } from "@/features/audit/chain";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import type { Database } from "@/lib/prisma";
 import { DEMO, seedDemoData } from "@/prisma/seed";

@@ -1,0 +1,43 @@
+import "server-only";
+import { auditEventsAsJsonLines } from "@/features/audit/data";
+import { recordAuditExport } from "@/features/audit/mutations";
+import { parseAuditFilter } from "@/features/audit/schema";
+import { getViewer } from "@/features/auth/data";
+import { getDb } from "@/lib/db";
+import { consumeRateLimit } from "@/lib/rate-limit";
+import { streamOf } from "@/lib/stream-response";
+
+const plain = (status: number, text: string, headers: Record<string, string> = {}) =>
+  new Response(`${text}\n`, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers },
+  });
+
+// GET /api/audit/export?subject=&actor=&action=&from=&to=
+// The audit log as JSON Lines, oldest first, with the same filter as /audit.
+// Owners only: anyone else gets the unknown path's 404. The download is itself
+// an audit event (who took a copy of the log, and of what).
+export async function auditExportResponse(request: Request): Promise<Response> {
+  const viewer = await getViewer();
+  if (viewer?.role !== "OWNER") return plain(404, "Not found.");
+  const db = getDb();
+  const limit = await consumeRateLimit(db, `audit-export:user:${viewer.id}`, 60, 60 * 60 * 1000);
+  if (!limit.ok) {
+    return plain(429, "Too many downloads; try again later.", { "Retry-After": String(limit.retryAfterSeconds) });
+  }
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const { filter, errors } = parseAuditFilter(params);
+  const problems = Object.entries(errors).map(([field, message]) => `${field}: ${message}`);
+  if (problems.length > 0) return plain(400, problems.join("; "));
+  await recordAuditExport(db, viewer, filter);
+  const stamp = new Date().toISOString().slice(0, 10);
+  return new Response(streamOf(auditEventsAsJsonLines(filter)), {
+    status: 200,
+    headers: {
+      "Content-Type": "application/jsonl; charset=utf-8",
+      "Content-Disposition": `attachment; filename="audit-${stamp}.jsonl"`,
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
