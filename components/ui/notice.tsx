@@ -6,10 +6,18 @@ const tones = {
   error: "border-red-300 bg-red-50 text-red-950",
 } as const;
 
+type Props = {
+  tone?: keyof typeof tones;
+  /** False inside a live region of the page's own, which announces it (a region must be there before its message). */
+  announce?: boolean;
+  children: ReactNode;
+};
+
 /** A message box; errors are announced to screen readers as alerts. */
-export function Notice({ tone = "info", children }: { tone?: keyof typeof tones; children: ReactNode }) {
+export function Notice({ tone = "info", announce = true, children }: Props) {
+  const role = announce ? (tone === "error" ? "alert" : "status") : undefined;
   return (
-    <div role={tone === "error" ? "alert" : "status"} className={`rounded-md border px-4 py-3 ${tones[tone]}`}>
+    <div role={role} className={`rounded-md border px-4 py-3 ${tones[tone]}`}>
       {children}
     </div>
   );

@@ -2,15 +2,16 @@
 
 import { redirect } from "next/navigation";
 import { sendAliasVerification } from "@/features/alias-verification/mutations";
+import { checkDraftForDuplicates, type DuplicateAdvice } from "@/features/applications/duplicates";
 import { saveApplicationDraft, startApplication, withdrawApplication } from "@/features/applications/mutations";
-import { DRAFT_NOT_SAVED, draftSchema } from "@/features/applications/schema";
+import { DRAFT_NOT_SAVED, draftSchema, identityFieldsSchema } from "@/features/applications/schema";
 import { submitApplication } from "@/features/applications/submission";
 import { requireUser, requireUserPage } from "@/features/auth/guards";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { workflowContext } from "@/features/workflow/context";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
-import { type FormState, failure, formField, formFields, parseInput } from "@/lib/action-result";
+import { type ActionResult, type FormState, failure, formField, formFields, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 
 export type ApplicationFormState = FormState<{ savedAt?: string; notice?: string }>;
@@ -68,6 +69,19 @@ export async function saveApplicationDraftAction(form: FormData): Promise<Applic
   if (!draft.ok) return draft;
   const saved = await saveApplicationDraft(getDb(), signedIn.viewer, id.data, draft.data, config);
   return saved.ok ? { ok: true, savedAt: saved.savedAt.toISOString() } : saved;
+}
+
+export type DuplicateCheckResult = ActionResult<{ duplicate: DuplicateAdvice | null }>;
+
+/** The form's early duplicate check of the organisation, domains and addresses it holds; saves nothing. */
+export async function checkDraftForDuplicatesAction(form: FormData): Promise<DuplicateCheckResult> {
+  const signedIn = await requireUser();
+  if (!signedIn.ok) return signedIn;
+  const id = ApplicationIdSchema.safeParse(formField(form, "applicationId"));
+  if (!id.success) return UNKNOWN_APPLICATION;
+  const fields = parseInput(identityFieldsSchema, formFields(form, ["applicationId"]));
+  if (!fields.ok) return fields;
+  return checkDraftForDuplicates(getDb(), signedIn.viewer, id.data, fields.data);
 }
 
 export async function withdrawApplicationAction(form: FormData): Promise<void> {

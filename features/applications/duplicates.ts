@@ -1,12 +1,19 @@
+import { DRAFT_SAVES } from "@/features/applications/mutations";
+import type { IdentityFields } from "@/features/applications/schema";
+import type { Viewer } from "@/features/auth/data";
 import { ON_THE_LIST } from "@/features/members/schema";
-import { OPEN_STATES } from "@/features/workflow/states";
+import { EDITABLE_STATES, isIn, OPEN_STATES, STATE_LABELS } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
+import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { domainAndParents, domainOf } from "@/lib/email";
+import { organisationKey } from "@/lib/organisation-key";
+import type { Database } from "@/lib/prisma";
+import { consumeRateLimit } from "@/lib/rate-limit";
 
 /**
- * A duplicate found at submission. `name` and `href` only for the
- * applicant's own: their other application, or the membership whose
- * contact they are.
+ * A duplicate found at submission, or by the early check of a draft.
+ * `name` and `href` only for the applicant's own: their other application,
+ * or the membership whose contact they are.
  */
 export type Conflict = { kind: "member" | "application"; name: string | null; href: string | null };
 
@@ -31,11 +38,14 @@ export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Can
       [...candidate.orgDomains, ...candidate.listAddresses.map(domainOf)].flatMap((domain) => domainAndParents(domain)),
     ),
   ];
+  // A name with no letters or digits has an empty key, which names no organisation.
+  const byName = candidate.organisationKey !== "";
+  if (!byName && domains.length === 0) return null;
   const member = await tx.member.findFirst({
     where: {
       status: { in: [...ON_THE_LIST] },
       OR: [
-        { activeOrganisationKey: candidate.organisationKey },
+        ...(byName ? [{ activeOrganisationKey: candidate.organisationKey }] : []),
         { orgDomains: { hasSome: domains } },
         { addresses: { some: { address: { in: candidate.listAddresses } } } },
       ],
@@ -53,7 +63,7 @@ export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Can
       id: { not: candidate.id },
       state: { in: [...OPEN_STATES] },
       OR: [
-        { openOrganisationKey: candidate.organisationKey },
+        ...(byName ? [{ openOrganisationKey: candidate.organisationKey }] : []),
         { orgDomains: { hasSome: domains } },
         { listAddresses: { hasSome: candidate.listAddresses } },
       ],
@@ -78,4 +88,55 @@ export function describeConflict(conflict: Conflict): string {
   return conflict.href
     ? `You already have an open application for this organisation, domain or address (${conflict.name}). Continue that one instead.`
     : "An application for this organisation, domain or address is already open. If it is your organisation's, ask whoever filed it, or the security team.";
+}
+
+/** What the form shows about a duplicate: submission's own words, and the link it gives. */
+export type DuplicateAdvice = { message: string; href: string | null };
+
+/** The form asks when the applicant leaves one of these fields: as often as a draft is saved, at most. */
+export const DUPLICATE_CHECKS = DRAFT_SAVES;
+
+/**
+ * The duplicate check of submission, run early on the identity fields of the
+ * applicant's own draft as they stand in the form, so that a duplicate shows
+ * before the rest is filled in. Advice only: submission checks again and
+ * decides. It answers in submission's words, so it tells no more than
+ * submission does (never a contact's address or another applicant's name),
+ * and it is limited like draft saves, so nobody lists the members with it.
+ */
+export async function checkDraftForDuplicates(
+  db: Database,
+  applicant: Viewer,
+  id: string,
+  fields: IdentityFields,
+): Promise<ActionResult<{ duplicate: DuplicateAdvice | null }>> {
+  const limit = await consumeRateLimit(
+    db,
+    `duplicate-check:${applicant.id}`,
+    DUPLICATE_CHECKS.limit,
+    DUPLICATE_CHECKS.windowMs,
+  );
+  if (!limit.ok) {
+    return {
+      ...failure(`Not checked: too many checks in a short time. Try again in ${limit.retryAfterSeconds} seconds.`),
+      retryAfterSeconds: limit.retryAfterSeconds,
+    };
+  }
+  const application = await db.application.findFirst({
+    where: { id, applicantId: applicant.id },
+    select: { state: true },
+  });
+  if (!application) return NOT_FOUND;
+  if (!isIn(EDITABLE_STATES, application.state)) {
+    return failure(`This application is ${STATE_LABELS[application.state].toLowerCase()} and can no longer be edited.`);
+  }
+  const conflict = await findDuplicate(db, {
+    id,
+    applicantId: applicant.id,
+    applicantEmail: applicant.email,
+    organisationKey: organisationKey(fields.organisation),
+    orgDomains: fields.orgDomains,
+    listAddresses: fields.listAddresses,
+  });
+  return { ok: true, duplicate: conflict ? { message: describeConflict(conflict), href: conflict.href } : null };
 }

@@ -137,6 +137,30 @@ export function draftSchema(criteria: Criterion[]) {
   return z.strictObject(shape).transform((values) => values as DraftValues);
 }
 
+/** The value of `list` when it parses, and no items while the field is empty or still being typed. */
+const asFarAsWellFormed = (list: z.ZodType<string[], string>) =>
+  z
+    .string()
+    .max(LIMITS.list)
+    .default("")
+    .transform((value) => {
+      const parsed = list.safeParse(value);
+      return parsed.success ? parsed.data : [];
+    });
+
+/**
+ * The fields that say who applies, as the early duplicate check reads them:
+ * normalised by the same schemas as submission, a list that does not parse
+ * yet counting as empty (its errors are the draft's and submission's to show).
+ */
+export const identityFieldsSchema = z.strictObject({
+  organisation: text(LIMITS.name).default(""),
+  orgDomains: asFarAsWellFormed(domainList),
+  listAddresses: asFarAsWellFormed(emailList("address to subscribe")),
+});
+
+export type IdentityFields = z.output<typeof identityFieldsSchema>;
+
 /** What submitting needs: every field well formed and every criterion answered. */
 export function submissionSchema(criteria: Criterion[]) {
   const shape: Record<string, z.ZodType> = {

@@ -138,6 +138,52 @@ describe("the application form", () => {
     expect(await accessibilityProblems(page)).toEqual([]);
   });
 
+  it("says on leaving the field that a demo member has this organisation or domain, without submitting, until it is changed", async () => {
+    const page = await startDraft("newcomer@stark-e2e.example");
+    const organisation = page.getByLabel("Organisation", { exact: true });
+    const domains = page.getByLabel("Your organisation's e-mail domains");
+    const advice = page.locator('[aria-live="polite"]').getByText("already belongs to a member of the list");
+
+    await organisation.fill("Acme Corporation");
+    await organisation.blur();
+    await advice.waitFor();
+    const said = (await advice.textContent()) ?? "";
+    expect(said).toMatch(/ask your organisation's contact for the list/);
+    expect(said).not.toMatch(/security@acme\.example|Acme Mesh/);
+    expect(page.url()).toMatch(/\/edit$/);
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await organisation.fill("Stark Industries");
+    await organisation.blur();
+    await advice.waitFor({ state: "detached" });
+
+    // The domain is checked the same way, and changing it clears the message; what was typed is saved.
+    await domains.fill("acme.example");
+    await domains.blur();
+    await advice.waitFor();
+    await domains.fill("stark-e2e.example");
+    await domains.blur();
+    await advice.waitFor({ state: "detached" });
+    await expect.poll(() => page.evaluate(() => sessionStorage.length), { timeout: 10_000 }).toBe(0);
+    await page.reload();
+    expect(await organisation.inputValue()).toBe("Stark Industries");
+    expect(await domains.inputValue()).toBe("stark-e2e.example");
+    expect(await page.getByText("already belongs to a member").count()).toBe(0);
+  });
+
+  it("sends a member's own contact to the membership page, and says so again when the draft is reopened", async () => {
+    const page = await startDraft("security@acme.example");
+    const domains = page.getByLabel("Your organisation's e-mail domains");
+    await domains.fill("acme.example");
+    await domains.blur();
+    const advice = page.locator('[aria-live="polite"]').getByText("a member of the list whose contact you are");
+    await advice.waitFor();
+    expect(await page.getByRole("link", { name: "Go there" }).getAttribute("href")).toBe("/membership");
+    await expect.poll(() => page.evaluate(() => sessionStorage.length), { timeout: 10_000 }).toBe(0);
+    await page.reload();
+    await advice.waitFor();
+  });
+
   it("says what the vouch field needs, and takes short complete answers where they can be complete", async () => {
     const page = await startDraft("messages@globex-e2e.example");
     const voucher = page.getByLabel("Contact address of the member who vouches for you");

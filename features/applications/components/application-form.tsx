@@ -10,6 +10,7 @@ import { AutosaveStatusLine } from "@/features/applications/components/autosave-
 import { CriterionFields } from "@/features/applications/components/criterion-fields";
 import { TextField } from "@/features/applications/components/text-field";
 import { useDraftAutosave } from "@/features/applications/components/use-draft-autosave";
+import { IDENTITY_FIELDS, useDuplicateCheck } from "@/features/applications/components/use-duplicate-check";
 import { submissionSchema } from "@/features/applications/schema";
 import type { Criterion } from "@/features/portal-config/schema";
 
@@ -26,6 +27,7 @@ const COMPLETE_THE_FIELDS = "Complete the fields marked below, then submit again
 export function ApplicationForm({ applicationId, initialValues, criteria, policies, aliasStatus }: Props) {
   const autosave = useDraftAutosave(applicationId, initialValues, `/applications/${applicationId}/draft`);
   const { values, status } = autosave;
+  const { duplicate, check: checkDuplicates } = useDuplicateCheck(applicationId, initialValues);
   const [clientErrors, setClientErrors] = useState<Record<string, string[]> | null>(null);
   const [state, formAction, pending] = useActionState<ApplicationFormState, FormData>(saveOrSubmitApplicationAction, {
     ok: true,
@@ -70,6 +72,8 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
 
   // Leaving a field saves it, unless the applicant is pressing Save or Submit, which save it themselves.
   function leaveField(event: React.FocusEvent<HTMLFormElement>) {
+    const left = event.target.getAttribute("name") ?? "";
+    if ((IDENTITY_FIELDS as readonly string[]).includes(left)) void checkDuplicates(values);
     const next = event.relatedTarget;
     if (next instanceof HTMLButtonElement && next.form === event.currentTarget) return;
     autosave.flush();
@@ -92,21 +96,15 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
   const manualSaveIsLatest =
     status.kind === "saved" ? !status.automatically : status.kind === "idle" || status.kind === "saving";
   const notice = serverState?.ok && manualSaveIsLatest ? serverState.notice : null;
+  // Submission's own answer, when it found the duplicate, already says the same above.
+  const advice = duplicate && duplicate.message !== formError ? duplicate : null;
 
   return (
     <form action={formAction} onSubmit={submit} onBlur={leaveField} noValidate className="space-y-10">
       <input type="hidden" name="applicationId" value={applicationId} />
       {formError ? (
         <Notice tone="error">
-          {formError}
-          {conflictHref ? (
-            <>
-              {" "}
-              <a href={conflictHref} className="font-semibold underline">
-                Go there
-              </a>
-            </>
-          ) : null}
+          <MessageWithLink message={formError} href={conflictHref} />
         </Notice>
       ) : null}
       {notice ? <Notice tone="success">{notice}</Notice> : null}
@@ -128,13 +126,25 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
           hint="One per line, e.g. example.com. Reviewers from these domains step aside."
           {...field("orgDomains")}
         />
-        <TextField
-          label="Addresses to subscribe to the list"
-          multiline
-          rows={2}
-          hint="One per line; normally just your security alias."
-          {...field("listAddresses")}
-        />
+        <div>
+          <TextField
+            label="Addresses to subscribe to the list"
+            multiline
+            rows={2}
+            hint="One per line; normally just your security alias."
+            {...field("listAddresses")}
+          />
+          {/* Below the fields it concerns, so that it appearing moves none of them. */}
+          <div aria-live="polite">
+            {advice ? (
+              <div className="mt-4">
+                <Notice tone="info" announce={false}>
+                  <MessageWithLink message={advice.message} href={advice.href} />
+                </Notice>
+              </div>
+            ) : null}
+          </div>
+        </div>
       </fieldset>
 
       <fieldset className="space-y-8">
@@ -161,5 +171,22 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
         <AutosaveStatusLine status={status} />
       </div>
     </form>
+  );
+}
+
+/** A message about a duplicate, with the link to the existing record when it is the applicant's own. */
+function MessageWithLink({ message, href }: { message: string; href: string | null }) {
+  return (
+    <>
+      {message}
+      {href ? (
+        <>
+          {" "}
+          <a href={href} className="font-semibold underline">
+            Go there
+          </a>
+        </>
+      ) : null}
+    </>
   );
 }
