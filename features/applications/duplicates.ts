@@ -1,4 +1,3 @@
-import { DRAFT_SAVES } from "@/features/applications/mutations";
 import type { IdentityFields } from "@/features/applications/schema";
 import type { Viewer } from "@/features/auth/data";
 import { ON_THE_LIST } from "@/features/members/schema";
@@ -93,8 +92,13 @@ export function describeConflict(conflict: Conflict): string {
 /** What the form shows about a duplicate: submission's own words, and the link it gives. */
 export type DuplicateAdvice = { message: string; href: string | null };
 
-/** The form asks when the applicant leaves one of these fields: as often as a draft is saved, at most. */
-export const DUPLICATE_CHECKS = DRAFT_SAVES;
+/**
+ * The form asks when the applicant leaves one of these fields. No more often
+ * than submission may be tried (30 an hour), so that the early check is no
+ * faster a way to probe the member list than submitting is; a check refused
+ * shows nothing, and submission checks again.
+ */
+export const DUPLICATE_CHECKS = { limit: 30, windowMs: 60 * 60 * 1000 } as const;
 
 /**
  * The duplicate check of submission, run early on the identity fields of the
@@ -102,7 +106,7 @@ export const DUPLICATE_CHECKS = DRAFT_SAVES;
  * before the rest is filled in. Advice only: submission checks again and
  * decides. It answers in submission's words, so it tells no more than
  * submission does (never a contact's address or another applicant's name),
- * and it is limited like draft saves, so nobody lists the members with it.
+ * and it is limited like submission, so nobody lists the members faster with it.
  */
 export async function checkDraftForDuplicates(
   db: Database,
