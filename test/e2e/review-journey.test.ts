@@ -136,7 +136,7 @@ describe("the security team", () => {
   it("gives owners an accessible queue and roster", async () => {
     const page = portal.page();
     await signIn(portal, page, DEMO.owner);
-    for (const path of ["/review", "/team", "/members"]) {
+    for (const path of ["/review", "/team", "/members", "/audit"]) {
       await page.goto(path);
       for (const [width, size] of [
         ["laptop", LAPTOP],
@@ -151,11 +151,11 @@ describe("the security team", () => {
 
   it("shows outsiders a 404 for every team page", async () => {
     const page = portal.page();
-    for (const path of ["/review", "/members", "/team"]) {
+    for (const path of ["/review", "/members", "/team", "/audit"]) {
       expect((await page.goto(path))?.status()).toBe(404);
     }
     await signIn(portal, page, "curious@outsider.example");
-    for (const path of ["/review", "/members", "/team"]) {
+    for (const path of ["/review", "/members", "/team", "/audit"]) {
       expect((await page.goto(path))?.status()).toBe(404);
     }
   });
