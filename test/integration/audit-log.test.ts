@@ -12,7 +12,7 @@ import { session } from "@/test/helpers/session-cookie";
 vi.mock("next/headers", () => import("@/test/helpers/session-cookie"));
 
 const { listAuditEvents, AUDIT_PAGE_SIZE } = await import("@/features/audit/data");
-const { auditExportResponse } = await import("@/features/audit/export");
+const { GET } = await import("@/app/api/audit/export/route");
 const { verifyAuditChain } = await import("@/features/audit/chain");
 
 let database: TestDatabase & { db: Database };
@@ -118,7 +118,7 @@ describe("the audit log's list", () => {
 });
 
 describe("the JSON Lines download", () => {
-  const get = (query = "") => auditExportResponse(new Request(`http://portal.test/api/audit/export${query}`));
+  const get = (query = "") => GET(new Request(`http://portal.test/api/audit/export${query}`));
 
   it("is the unknown path to anyone but an owner", async () => {
     session.cookie = undefined;
