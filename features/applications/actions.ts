@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { sendAliasVerification } from "@/features/alias-verification/mutations";
 import { checkDraftForDuplicates, type DuplicateAdvice } from "@/features/applications/duplicates";
 import { saveApplicationDraft, startApplication, withdrawApplication } from "@/features/applications/mutations";
-import { DRAFT_NOT_SAVED, draftSchema, identityFieldsSchema } from "@/features/applications/schema";
+import { DRAFT_PARTLY_SAVED, identityFieldsSchema, parseDraftForSaving } from "@/features/applications/schema";
 import { submitApplication } from "@/features/applications/submission";
 import { requireUser, requireUserPage } from "@/features/auth/guards";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
@@ -14,7 +14,11 @@ import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { type ActionResult, type FormState, failure, formField, formFields, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 
-export type ApplicationFormState = FormState<{ savedAt?: string; notice?: string }>;
+/**
+ * The form's state. A refusal of some fields still saves the others: then
+ * `partlySavedAt` says when, and the refused fields are in `fieldErrors`.
+ */
+export type ApplicationFormState = FormState<{ savedAt?: string; notice?: string }> & { partlySavedAt?: string };
 
 const UNKNOWN_APPLICATION = failure("Unknown application.");
 
@@ -38,9 +42,15 @@ export async function saveOrSubmitApplicationAction(
   const { viewer } = signedIn;
   const db = getDb();
   const config = getPortalConfig();
-  const draft = parseInput(draftSchema(config.criteria), values, DRAFT_NOT_SAVED);
-  const saved = draft.ok ? await saveApplicationDraft(db, viewer, id.data, draft.data, config) : draft;
+  const draft = parseDraftForSaving(config.criteria, values);
+  if (!draft.ok) return { ...draft, values };
+  const refused = Object.keys(draft.refused);
+  const saved = await saveApplicationDraft(db, viewer, id.data, draft.draft, config, refused);
   if (!saved.ok) return { ...saved, values };
+  if (refused.length > 0) {
+    const partlySavedAt = saved.savedAt.toISOString();
+    return { ok: false, fieldErrors: draft.refused, formError: DRAFT_PARTLY_SAVED, partlySavedAt, values };
+  }
 
   const alias = await sendAliasVerification(db, viewer, id.data, workflowContext());
   deliverMailAfterResponse();
@@ -61,14 +71,15 @@ export async function saveApplicationDraftAction(form: FormData): Promise<Applic
   const id = ApplicationIdSchema.safeParse(formField(form, "applicationId"));
   if (!id.success) return UNKNOWN_APPLICATION;
   const config = getPortalConfig();
-  const draft = parseInput(
-    draftSchema(config.criteria),
-    formFields(form, ["applicationId", "intent"]),
-    DRAFT_NOT_SAVED,
-  );
+  const draft = parseDraftForSaving(config.criteria, formFields(form, ["applicationId", "intent"]));
   if (!draft.ok) return draft;
-  const saved = await saveApplicationDraft(getDb(), signedIn.viewer, id.data, draft.data, config);
-  return saved.ok ? { ok: true, savedAt: saved.savedAt.toISOString() } : saved;
+  const refused = Object.keys(draft.refused);
+  const saved = await saveApplicationDraft(getDb(), signedIn.viewer, id.data, draft.draft, config, refused);
+  if (!saved.ok) return saved;
+  const savedAt = saved.savedAt.toISOString();
+  return refused.length === 0
+    ? { ok: true, savedAt }
+    : { ok: false, fieldErrors: draft.refused, formError: DRAFT_PARTLY_SAVED, partlySavedAt: savedAt };
 }
 
 export type DuplicateCheckResult = ActionResult<{ duplicate: DuplicateAdvice | null }>;

@@ -64,6 +64,8 @@ export async function saveApplicationDraft(
   id: string,
   draft: DraftValues,
   config: Pick<PortalConfig, "criteria" | "version">,
+  /** Form fields whose stored values stay as they are (refused as typed: see parseDraftForSaving). */
+  keep: string[] = [],
 ): Promise<ActionResult<{ savedAt: Date; changed: string[] }>> {
   const limit = await consumeRateLimit(db, `draft-save:${applicant.id}`, DRAFT_SAVES.limit, DRAFT_SAVES.windowMs);
   if (!limit.ok) {
@@ -81,12 +83,16 @@ export async function saveApplicationDraft(
       return failure(`This application is ${STATE_LABELS[locked.state].toLowerCase()} and can no longer be edited.`);
     }
     const stored = await tx.criterionAnswer.findMany({ where: { applicationId: id } });
+    for (const key of Object.keys(columns) as (keyof typeof columns)[]) {
+      if (keep.includes(key)) delete columns[key];
+    }
     const changed: string[] = (Object.keys(columns) as (keyof typeof columns)[]).filter(
       (key) => JSON.stringify(columns[key]) !== JSON.stringify(locked[key]),
     );
     const now = new Date();
-    for (const answer of answers) {
-      const previous = stored.find((row) => row.criterionKey === answer.criterionKey);
+    for (const typed of answers) {
+      const previous = stored.find((row) => row.criterionKey === typed.criterionKey);
+      const answer = keptWhereRefused(typed, previous, keep);
       const data =
         "accepted" in answer
           ? {
@@ -115,6 +121,25 @@ export async function saveApplicationDraft(
     await tx.application.update({ where: { id }, data: columns });
     return { ok: true, savedAt: now, changed };
   });
+}
+
+type DraftAnswer = ReturnType<typeof fromDraftValues>["answers"][number];
+
+/** An answer as typed, with the stored value in place of each of its fields that was refused. */
+function keptWhereRefused(
+  answer: DraftAnswer,
+  stored: { answer: string | null; evidenceUrls: string[] } | undefined,
+  keep: string[],
+): DraftAnswer {
+  const key = answer.criterionKey;
+  if (answer.accepted !== undefined) {
+    return keep.includes(`note:${key}`) ? { ...answer, note: stored?.answer ?? "" } : answer;
+  }
+  return {
+    ...answer,
+    ...(keep.includes(`answer:${key}`) ? { answer: stored?.answer ?? "" } : {}),
+    ...(keep.includes(`evidence:${key}`) ? { evidenceUrls: stored?.evidenceUrls ?? [] } : {}),
+  };
 }
 
 /** Withdraws a draft or open application; the organisation is free to apply again. */

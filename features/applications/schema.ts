@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Criterion, DEFAULT_MIN_ANSWER_LENGTH } from "@/features/portal-config/schema";
+import { type ActionFailure, invalid } from "@/lib/action-result";
 import { EMAIL_MESSAGE, normalizeDomain, normalizeEmail } from "@/lib/email";
 import { textInput } from "@/lib/input";
 
@@ -187,6 +188,27 @@ export function submissionSchema(criteria: Criterion[]) {
 }
 
 export const DRAFT_NOT_SAVED = "Nothing was saved: correct the fields marked below.";
+export const DRAFT_PARTLY_SAVED = "Everything else is saved; correct the fields marked below and they are saved too.";
+
+/**
+ * A draft to save even when some of its fields are refused (too long, control
+ * characters): the fields that parse, and the refused ones with their reasons
+ * (their stored values are kept), so that one bad field never holds back the
+ * rest of what the applicant typed. Unknown fields refuse the whole draft.
+ */
+export function parseDraftForSaving(
+  criteria: Criterion[],
+  values: Record<string, string>,
+): { ok: true; draft: DraftValues; refused: Record<string, string[]> } | ActionFailure {
+  const schema = draftSchema(criteria);
+  const whole = schema.safeParse(values);
+  if (whole.success) return { ok: true, draft: whole.data, refused: {} };
+  const { formErrors, fieldErrors } = z.flattenError(whole.error);
+  if (formErrors.length > 0) return invalid(whole.error, DRAFT_NOT_SAVED);
+  const refused = fieldErrors as Record<string, string[]>;
+  const rest = schema.safeParse(Object.fromEntries(Object.entries(values).filter(([key]) => !(key in refused))));
+  return rest.success ? { ok: true, draft: rest.data, refused } : invalid(whole.error, DRAFT_NOT_SAVED);
+}
 
 /** A draft as parsed: every known field, as typed (trimmed). */
 export type DraftValues = Record<string, string | undefined>;

@@ -49,6 +49,18 @@ describe("the application form", () => {
     await page.waitForTimeout(4_000);
     expect(await statusLine(page).textContent()).toMatch(/^Not saved: /);
 
+    // The refused answer holds back nothing else: a field typed meanwhile is
+    // saved, as a second browser (no tab storage) sees.
+    await page.getByLabel("Website").fill("https://globex-e2e.example");
+    await statusLine(page)
+      .getByText(/everything else was saved at/)
+      .waitFor({ timeout: 15_000 });
+    const elsewhere = await portal.newPage();
+    await signIn(portal, elsewhere, "autosave-limit@globex-e2e.example", "/apply");
+    await elsewhere.goto(new URL(page.url()).pathname);
+    expect(await elsewhere.getByLabel("Website").inputValue()).toBe("https://globex-e2e.example");
+    expect(await answerTo(elsewhere, "user-base").inputValue()).toBe("");
+
     await answer.fill("Globex Mesh is used by 40 public cloud customers outside Globex.");
     await page.getByText(/Draft saved automatically at/).waitFor({ timeout: 15_000 });
     expect(await answer.getAttribute("aria-invalid")).not.toBe("true");

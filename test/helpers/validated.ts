@@ -3,7 +3,7 @@
 // not parse. Tests use these to pass what a form would send.
 import type { z } from "zod";
 import { saveApplicationDraft } from "@/features/applications/mutations";
-import { DRAFT_NOT_SAVED, draftSchema } from "@/features/applications/schema";
+import { DRAFT_PARTLY_SAVED, parseDraftForSaving } from "@/features/applications/schema";
 import type { Actor } from "@/features/audit/mutations";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
 import type { Criterion, PortalConfig } from "@/features/portal-config/schema";
@@ -36,19 +36,26 @@ export async function validated<S extends z.ZodType, R>(
 
 type Form = Record<string, unknown>;
 
-export const saveDraftForm = (
+/** As the draft's actions save: what parses is saved, the refused fields keep their stored values. */
+export async function saveDraftForm(
   db: Database,
   applicant: Viewer,
   id: string,
-  form: Form,
+  form: Record<string, string>,
   config: Pick<PortalConfig, "criteria" | "version">,
-) =>
-  validated(
-    draftSchema(config.criteria),
-    form,
-    (draft) => saveApplicationDraft(db, applicant, id, draft, config),
-    DRAFT_NOT_SAVED,
-  );
+) {
+  const parsed = parseDraftForSaving(config.criteria, form);
+  if (!parsed.ok) return parsed;
+  const refused = Object.keys(parsed.refused);
+  const saved = await saveApplicationDraft(db, applicant, id, parsed.draft, config, refused);
+  if (!saved.ok || refused.length === 0) return saved;
+  return {
+    ok: false as const,
+    fieldErrors: parsed.refused,
+    formError: DRAFT_PARTLY_SAVED,
+    partlySavedAt: saved.savedAt,
+  };
+}
 
 export const respondToVouchForm = (db: Database, token: string, form: Form, context: WorkflowContext) =>
   validated(VouchResponseSchema, form, (answer) => respondToVouch(db, token, answer, context));

@@ -86,7 +86,7 @@ describe("drafts", () => {
     expect(toFormValues(stored, config)).toMatchObject(typed);
   });
 
-  it("refuse unknown fields such as status, and over-long answers, saving nothing", async () => {
+  it("refuse unknown fields such as status (saving nothing), and over-long answers (saving the rest)", async () => {
     const applicant = await newApplicant();
     const id = await draftWith(applicant);
     const before = await db.application.findUniqueOrThrow({ where: { id } });
@@ -98,15 +98,33 @@ describe("drafts", () => {
       config,
     );
     expect(withStatus).toMatchObject({ ok: false, formError: expect.stringMatching(/Unrecognized key: "state"/) });
-    const tooLong = await saveDraftForm(db, applicant, id, { "answer:user-base": "x".repeat(20_001) }, config);
-    expect(tooLong).toMatchObject({
-      ok: false,
-      fieldErrors: { "answer:user-base": [expect.stringMatching(/under 20,000/)] },
-    });
     expect(await db.application.findUniqueOrThrow({ where: { id } })).toMatchObject({
       state: "DRAFT",
       distributionName: before.distributionName,
     });
+    const answerBefore = await db.criterionAnswer.findUniqueOrThrow({
+      where: { applicationId_criterionKey: { applicationId: id, criterionKey: "user-base" } },
+    });
+    const tooLong = await saveDraftForm(
+      db,
+      applicant,
+      id,
+      { ...completeForm(), distributionName: "Renamed Mesh", "answer:user-base": "x".repeat(20_001) },
+      config,
+    );
+    expect(tooLong).toMatchObject({
+      ok: false,
+      fieldErrors: { "answer:user-base": [expect.stringMatching(/under 20,000/)] },
+      partlySavedAt: expect.any(Date),
+    });
+    expect(await db.application.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      state: "DRAFT",
+      distributionName: "Renamed Mesh",
+    });
+    const answerAfter = await db.criterionAnswer.findUniqueOrThrow({
+      where: { applicationId_criterionKey: { applicationId: id, criterionKey: "user-base" } },
+    });
+    expect(answerAfter.answer).toBe(answerBefore.answer);
   });
 
   it("belong to their applicant only", async () => {

@@ -34,19 +34,49 @@ afterAll(async () => {
 const NUL = "\u0000";
 
 describe("control characters", () => {
-  it("in a draft's answer are refused beside the field, and nothing is saved", async () => {
+  it("in a draft's answer are refused beside the field, which keeps its saved value; the rest is saved", async () => {
     const applicant = await createUser(db, "nul@umbrella.example");
     const draft = await startApplication(db, applicant, config);
     if (!draft.ok) throw new Error("no draft");
+    const answer = () =>
+      db.criterionAnswer.findUnique({
+        where: { applicationId_criterionKey: { applicationId: draft.id, criterionKey: "user-base" } },
+      });
+    await saveDraftForm(db, applicant, draft.id, { "answer:user-base": "We have users." }, config);
     const saved = await saveDraftForm(
       db,
       applicant,
       draft.id,
-      { distributionName: "Null Mesh", "answer:user-base": `We have users${NUL} many of them` },
+      {
+        distributionName: "Null Mesh",
+        "answer:user-base": `We have users${NUL} many of them`,
+        "answer:track-record": "x".repeat(20_001),
+        "evidence:track-record": "https://null.example/advisories",
+        "note:contribute-back": `We will${NUL} help`,
+      },
       config,
     );
-    expect(saved).toMatchObject({ ok: false, fieldErrors: { "answer:user-base": [CONTROL_CHARACTER_MESSAGE] } });
-    expect((await db.application.findUniqueOrThrow({ where: { id: draft.id } })).distributionName).toBe("");
+    expect(saved).toMatchObject({
+      ok: false,
+      formError: "Everything else is saved; correct the fields marked below and they are saved too.",
+      partlySavedAt: expect.any(Date),
+      fieldErrors: {
+        "answer:user-base": [CONTROL_CHARACTER_MESSAGE],
+        "answer:track-record": [expect.stringMatching(/20,000/)],
+        "note:contribute-back": [CONTROL_CHARACTER_MESSAGE],
+      },
+    });
+    expect((await db.application.findUniqueOrThrow({ where: { id: draft.id } })).distributionName).toBe("Null Mesh");
+    expect((await answer())?.answer).toBe("We have users.");
+    const trackRecord = await db.criterionAnswer.findUniqueOrThrow({
+      where: { applicationId_criterionKey: { applicationId: draft.id, criterionKey: "track-record" } },
+    });
+    expect(trackRecord).toMatchObject({ answer: "", evidenceUrls: ["https://null.example/advisories"] });
+    // An unknown field is not the applicant's typing: nothing is saved.
+    expect(
+      await saveDraftForm(db, applicant, draft.id, { distributionName: "Other", "answer:forged": "x" }, config),
+    ).toMatchObject({ ok: false, formError: expect.stringMatching(/Nothing was saved/) });
+    expect((await db.application.findUniqueOrThrow({ where: { id: draft.id } })).distributionName).toBe("Null Mesh");
     // Tabs and line breaks are text, not control characters to refuse.
     const kept = await saveDraftForm(db, applicant, draft.id, { "answer:user-base": "Line one\r\n\tLine two" }, config);
     expect(kept).toMatchObject({ ok: true });

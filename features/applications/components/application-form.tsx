@@ -39,13 +39,18 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
 
   const router = useRouter();
   useEffect(() => {
-    resume(state.ok ? state.values : undefined, state.ok ? state.savedAt : undefined);
+    if (state.ok) resume(state.values, state.savedAt);
+    else if (state.partlySavedAt) resume(state.values, state.partlySavedAt, state.fieldErrors);
+    else resume();
     // Saving may have mailed the alias link: the alias status beside the field is the server's to redraw.
     if (state.ok && state.notice) router.refresh();
   }, [state, resume, router]);
 
   const serverState = outcome === "server" ? state : null;
-  const submitted = outcome === "client" ? (clientErrors ?? {}) : !state.ok ? (state.fieldErrors ?? {}) : {};
+  // A save that refused some fields hands them to the autosave's status, which
+  // clears them once they are saved: they are not the submission's to keep showing.
+  const partly = !state.ok && Boolean(state.partlySavedAt);
+  const submitted = outcome === "client" ? (clientErrors ?? {}) : !state.ok && !partly ? (state.fieldErrors ?? {}) : {};
   const notSaved = status.kind === "invalid" ? status.fieldErrors : {};
   const errorsOf = (name: string) => notSaved[name]?.map((message) => `Not saved: ${message}`) ?? submitted[name];
 
@@ -91,7 +96,11 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
       ? (serverState.conflict as { href: string | null }).href
       : null;
   const formError =
-    outcome === "client" ? COMPLETE_THE_FIELDS : serverState && !serverState.ok ? serverState.formError : null;
+    outcome === "client"
+      ? COMPLETE_THE_FIELDS
+      : serverState && !serverState.ok && (!partly || status.kind === "invalid")
+        ? serverState.formError
+        : null;
   // "Draft saved" holds until a background save answers after it, which replaces it.
   const manualSaveIsLatest =
     status.kind === "saved" ? !status.automatically : status.kind === "idle" || status.kind === "saving";

@@ -14,7 +14,10 @@ function describe(status: AutosaveStatus): string {
         : `Draft saved at ${timeOf(status.at)}.`;
     case "invalid": {
       const count = Object.keys(status.fieldErrors).length;
-      return `${status.message}. ${count === 1 ? "The field is" : `${count} fields are`} marked above.`;
+      const marked = `${status.message}. ${count === 1 ? "The field is" : `${count} fields are`} marked above`;
+      return status.partlySavedAt
+        ? `${marked}; everything else was saved at ${timeOf(status.partlySavedAt)}.`
+        : `${marked}.`;
     }
     case "retrying":
       return `${status.message}. Trying again in ${status.inSeconds} seconds.`;

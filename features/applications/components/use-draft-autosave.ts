@@ -7,8 +7,11 @@ export type AutosaveStatus =
   | { kind: "idle" }
   | { kind: "saving" }
   | { kind: "saved"; at: string; automatically: boolean }
-  /** The server refused these values; not tried again until they change. */
-  | { kind: "invalid"; fieldErrors: Record<string, string[]>; message: string }
+  /**
+   * The server refused these fields (not tried again until they change); when
+   * `partlySavedAt`, it saved every other field then.
+   */
+  | { kind: "invalid"; fieldErrors: Record<string, string[]>; message: string; partlySavedAt?: string }
   /** A failure that may pass (the network, the server, a rate limit): tried again by itself. */
   | { kind: "retrying"; message: string; inSeconds: number }
   /** Refused for a reason typing cannot fix (signed out, no longer editable). */
@@ -69,6 +72,19 @@ function changedSince(base: string, values: Values): Values {
   return Object.fromEntries(
     [...keys].filter((key) => (values[key] ?? "") !== (before[key] ?? "")).map((key) => [key, values[key] ?? ""]),
   );
+}
+
+/** `sent` as the server holds it after a partial save: each refused field as it was last saved. */
+function keptOf(sent: Values, refused: string[], savedSnapshot: string): Values {
+  let before: Record<string, string> = {};
+  try {
+    before = Object.fromEntries(JSON.parse(savedSnapshot) as [string, string][]);
+  } catch {
+    // An unreadable snapshot: the refused fields count as empty.
+  }
+  const kept = { ...sent };
+  for (const field of refused) kept[field] = before[field] ?? "";
+  return kept;
 }
 
 const notSaved = (reason: string) => `Not saved: ${reason.replace(/^(Not saved|Nothing was saved): /, "")}`;
@@ -150,9 +166,17 @@ export function useDraftAutosave(applicationId: string, initialValues: Values, b
       rejected.current = snapshot;
       const fieldErrors = result.fieldErrors ?? {};
       const first = Object.values(fieldErrors).flat()[0];
+      const { partlySavedAt } = result;
+      if (partlySavedAt) {
+        // Everything but the refused fields is on the server now.
+        saved.current = snapshotOf(keptOf(sent, Object.keys(fieldErrors), saved.current));
+        sentSince.current = [];
+        failures.current = 0;
+        keepBackup();
+      }
       setStatus(
         first
-          ? { kind: "invalid", fieldErrors, message: notSaved(first) }
+          ? { kind: "invalid", fieldErrors, message: notSaved(first), partlySavedAt }
           : { kind: "refused", message: notSaved(result.formError ?? "the portal refused the draft") },
       );
     }
@@ -189,16 +213,25 @@ export function useDraftAutosave(applicationId: string, initialValues: Values, b
     clearTimeout(timer.current);
   }, []);
 
-  /** Save or Submit answered; when it saved, `savedValues` are what it saved. */
+  /**
+   * Save or Submit answered; when it saved, `savedValues` are what it sent,
+   * of which the `refused` fields (with their reasons) were not saved.
+   */
   const resume = useCallback(
-    (savedValues?: Values, savedAt?: string) => {
+    (savedValues?: Values, savedAt?: string, refused: Record<string, string[]> = {}) => {
       suspended.current = false;
       if (savedValues) {
-        saved.current = snapshotOf(savedValues);
+        const at = savedAt ?? new Date().toISOString();
+        const first = Object.values(refused).flat()[0];
+        saved.current = snapshotOf(first ? keptOf(savedValues, Object.keys(refused), saved.current) : savedValues);
         sentSince.current = [];
-        rejected.current = null;
+        rejected.current = first ? snapshotOf(savedValues) : null;
         failures.current = 0;
-        setStatus({ kind: "saved", at: savedAt ?? new Date().toISOString(), automatically: false });
+        setStatus(
+          first
+            ? { kind: "invalid", fieldErrors: refused, message: notSaved(first), partlySavedAt: at }
+            : { kind: "saved", at, automatically: false },
+        );
         keepBackup();
       }
       if (again.current || unsaved()) {
