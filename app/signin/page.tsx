@@ -23,8 +23,10 @@ export default async function SignInPage({
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
   const params = await searchParams;
-  const callbackUrl = CallbackPathSchema.parse(params.callbackUrl ?? "/apply");
-  if (await getViewer()) redirect(callbackUrl);
+  // Without a page to return to, the link leads the team to its queue and everyone else to their applications.
+  const callbackUrl = params.callbackUrl === undefined ? undefined : CallbackPathSchema.parse(params.callbackUrl);
+  const viewer = await getViewer();
+  if (viewer) redirect(callbackUrl ?? (viewer.role ? "/review" : "/apply"));
   const retryAfter = RetryAfterSchema.parse(params.retry);
   const notice =
     params.link === "limited" && retryAfter

@@ -1,3 +1,4 @@
+import { findTeamRole } from "@/features/auth/data";
 import { createSignInLink } from "@/features/auth/mutations";
 import type { SignInRequest } from "@/features/auth/schema";
 import { getPortalConfig } from "@/features/portal-config/load";
@@ -45,7 +46,9 @@ export async function requestSignInLink(
       retryAfterSeconds: limited.retryAfterSeconds,
     };
   }
-  await createSignInLink(db, { email, callbackPath: callbackUrl ?? "/apply", ...context });
+  // Without a page to return to, the team lands on its queue, everyone else on their applications.
+  const callbackPath = callbackUrl ?? ((await findTeamRole(db, email)) ? "/review" : "/apply");
+  await createSignInLink(db, { email, callbackPath, ...context });
   return { ok: true, message: LINK_SENT_MESSAGE };
 }
 

@@ -67,6 +67,21 @@ describe("asking for a sign-in link", () => {
     expect(await use()).toBeNull();
   });
 
+  it("leads the team to the review queue and everyone else to their applications, unless told where", async () => {
+    await db.teamMember.create({ data: { email: "lander@kmesh.example", role: "REVIEWER" } });
+    const linkTo = async (email: string, callbackUrl?: string) => {
+      expect(await ask({ email, ...(callbackUrl ? { callbackUrl } : {}) })).toMatchObject({ ok: true });
+      await deliverOutbox(db, { smtpUrl: mail.url, from: "portal@kmesh.example", baseUrl: "http://portal.test" });
+      const message = await mail.waitFor((m) => m.envelopeTo.includes(email) && !seen.has(m) && Boolean(seen.add(m)));
+      const link = (message.mail.text ?? "").match(/http:\/\/portal\.test\/signin\/confirm\S+/)?.[0] ?? "";
+      return new URL(link).searchParams.get("callbackUrl");
+    };
+    const seen = new Set<unknown>();
+    expect(await linkTo("lander@kmesh.example")).toBe("/review");
+    expect(await linkTo("vendor-lander@acme.example")).toBe("/apply");
+    expect(await linkTo("lander@kmesh.example", "/members")).toBe("/members");
+  });
+
   it("refuses anything but one plain address, and unknown fields", async () => {
     for (const email of [
       "a@x.example, b@y.example",

@@ -9,7 +9,8 @@ import { SignInRequestSchema } from "@/features/auth/schema";
 
 type Result = { tone: "success" | "error"; message: string } | null;
 
-export function SignInForm({ callbackUrl, initial }: { callbackUrl: string; initial: Result }) {
+/** `callbackUrl`: where the link leads; without one, the team's queue or the applicant's applications. */
+export function SignInForm({ callbackUrl, initial }: { callbackUrl?: string; initial: Result }) {
   const [email, setEmail] = useState("");
   const [errors, setErrors] = useState<string[] | undefined>();
   const [result, setResult] = useState<Result>(initial);
@@ -50,7 +51,7 @@ export function SignInForm({ callbackUrl, initial }: { callbackUrl: string; init
 
   return (
     <form method="post" action="/signin/link" onSubmit={submit} noValidate className="max-w-md space-y-4">
-      <input type="hidden" name="callbackUrl" value={callbackUrl} />
+      {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
       <Field id="email" label="E-mail address" errors={errors} hint="We send you a link that signs you in.">
         {(describedBy, invalid) => (
           <input
