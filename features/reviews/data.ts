@@ -235,6 +235,9 @@ async function teamView(db: Database, application: Loaded) {
     }),
     db.member.findMany({
       where: {
+        // The member this application became is not a duplicate of it (a
+        // member from before the portal has no application: NULL is kept).
+        AND: [{ OR: [{ applicationId: null }, { applicationId: { not: id } }] }],
         OR: [
           { orgDomains: { hasSome: [...new Set(application.orgDomains.flatMap(domainAndParents))] } },
           { addresses: { some: { address: { in: application.listAddresses } } } },

@@ -49,6 +49,11 @@ describe("an approved application", () => {
     const member = await db.member.findUniqueOrThrow({ where: { applicationId: id }, include: { addresses: true } });
     expect(member.addresses.every((row) => row.addedReason === "Approved application")).toBe(true);
     expect(member.acceptedPolicyVersion).toMatch(/^[0-9a-f]{64}$/);
+    // Its review page does not list the member it became as a duplicate of itself.
+    const { getReviewDetail } = await import("@/features/reviews/data");
+    const detail = await getReviewDetail(id, reviewer);
+    expect(detail?.member?.id).toBe(member.id);
+    expect(detail?.relatedMembers.map((row) => row.id)).not.toContain(member.id);
   });
 });
 
