@@ -165,12 +165,17 @@ async function seedPeopleAndMembers(tx: Prisma.TransactionClient, config: Portal
   }
 
   const members = new Map<string, { id: string; contactEmail: string }>();
+  // They joined before the portal, over a year ago (before this year's re-attestation).
+  const joined = new Date(Date.now() - 400 * 24 * 60 * 60 * 1000);
   for (const { addresses, ...member } of MEMBERS) {
     const created = await tx.member.create({
       data: {
         ...member,
+        approvedAt: joined,
         activeOrganisationKey: organisationKey(member.organisation),
-        addresses: { create: addresses.map((address) => ({ address, addedReason: "Joined before the portal" })) },
+        addresses: {
+          create: addresses.map((address) => ({ address, addedReason: "Joined before the portal", createdAt: joined })),
+        },
       },
     });
     members.set(created.distributionName, { id: created.id, contactEmail: created.contactEmail });

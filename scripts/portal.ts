@@ -4,6 +4,8 @@
 // the forwarding proxy that answers on the public port.
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
 import { z } from "zod";
 import { loadPortalConfig, PortalConfigError } from "@/features/portal-config/load";
 import { databaseProbe } from "@/lib/database-probe";
@@ -94,7 +96,7 @@ async function main() {
     const db = createDatabase(databaseUrl, { max: 2 });
     try {
       if (await seedDemoData(db, config, { baseUrl: publicUrl }))
-        console.log("portal: demo data seeded (see README: demo accounts)");
+        console.log('portal: demo data seeded (see the README\'s "Demo data")');
     } finally {
       await db.$disconnect();
     }
@@ -104,18 +106,37 @@ async function main() {
   const preload = `--require ${path.join(root, "scripts/exit-with-parent.cjs")}`;
   next = spawn(process.execPath, [nextBin, mode as string, "-p", String(internalPort), "-H", NEXT_HOST, ...rest], {
     cwd: root,
-    stdio: "inherit",
+    stdio: ["inherit", "pipe", "pipe"],
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
       NEXTAUTH_URL: publicUrl,
       [FRONT_DOOR_SECRET_VARIABLE]: frontDoorSecret,
       NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(" "),
+      ...(process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: "1" } : {}),
     },
   });
+  // Next announces its own, internal address: people should open the public one.
+  relayLines(next.stdout, process.stdout, (line) => publicAddressOnly(line, publicUrl));
+  relayLines(next.stderr, process.stderr, (line) => line);
   next.on("exit", (code, signal) => {
     void shutdown(code ?? (signal ? 1 : 0));
   });
+}
+
+/** Copies a stream line by line, each line through `rewrite` (null drops it). */
+function relayLines(from: Readable | null, to: Writable, rewrite: (line: string) => string | null) {
+  if (!from) return;
+  createInterface({ input: from, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+    const out = rewrite(line);
+    if (out !== null) to.write(`${out}\n`);
+  });
+}
+
+/** Next's start-up lines name its loopback port: the Local line shows the public address, the Network line goes. */
+function publicAddressOnly(line: string, publicUrl: string): string | null {
+  if (/-\s+Network:/.test(line)) return null;
+  return line.replace(/(-\s+Local:\s+)\S+/, `$1${publicUrl}`);
 }
 
 let shuttingDown = false;

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Markdown } from "@/components/ui/markdown";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { shortVersion } from "@/features/portal-config/version";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Embargo policy" };
@@ -38,7 +39,7 @@ export default function PolicyPage() {
           ))}
         </ul>
         <p className="text-sm text-slate-500">
-          Policy version <code className="break-all">{config.version.slice(0, 16)}</code>
+          Policy version <code className="break-all">{shortVersion(config.version)}</code>
         </p>
       </section>
     </div>

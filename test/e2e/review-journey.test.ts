@@ -53,7 +53,7 @@ describe("the review page", () => {
     // The whole decision is in view with the first answer and still with the last one.
     const panel = page.getByRole("complementary", { name: "Checks and decision" });
     const castVote = panel.getByRole("button", { name: "Cast vote" });
-    await panel.getByText("1 of 2", { exact: false }).waitFor();
+    await panel.getByText("1 approval", { exact: true }).waitFor();
     expect(await inView(page, castVote)).toBe(true);
     expect(await inView(page, panel.getByRole("listitem").filter({ hasText: /^Vouch confirmed/ }))).toBe(true);
     const [first, second] = config.criteria as [Criterion, Criterion];

@@ -41,6 +41,23 @@ export default async function ApplicationPage({
         <StateBadge state={application.state} />
       </div>
       {notice ? <Notice tone={notice.tone}>{notice.message}</Notice> : null}
+      {application.state === "APPROVED" ? (
+        <Notice tone="success">
+          <p>
+            <strong>
+              {application.distributionName} is on the {config.listName}.
+            </strong>{" "}
+            Its subscriber addresses now receive the list's messages under the embargo policy you accepted.
+          </p>
+          <p>
+            Your membership (addresses, contact, the yearly re-attestation) is on{" "}
+            <Link href="/membership" className="font-semibold underline">
+              My membership
+            </Link>
+            ; change addresses there rather than applying again.
+          </p>
+        </Notice>
+      ) : null}
       {application.state === "REJECTED" && application.decisionReason ? (
         <Notice tone="error">
           <p className="font-semibold">Reason given by the security team</p>

@@ -21,6 +21,7 @@ import { MemberStatusBadge } from "@/features/members/components/member-status-b
 import { getMemberDetail } from "@/features/members/data";
 import { memberNoticeFor } from "@/features/members/page-notices";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { shortVersion } from "@/features/portal-config/version";
 
 export const metadata: Metadata = { title: "Member" };
 
@@ -80,7 +81,7 @@ export default async function MemberPage({
         <Fact term="Last attested">{day(member.lastAttestedAt)}</Fact>
         <Fact term="Policy accepted">
           {member.acceptedPolicyVersion
-            ? `version ${member.acceptedPolicyVersion.slice(0, 12)}${member.acceptedPolicyVersion === policyVersion ? " (current)" : " (an earlier one)"}`
+            ? `version ${shortVersion(member.acceptedPolicyVersion)}${member.acceptedPolicyVersion === policyVersion ? " (current)" : " (an earlier one)"}`
             : "not on record"}
         </Fact>
         <Fact term="Application">

@@ -5,7 +5,8 @@ export function AliasStatus({ alias }: { alias: MyApplication["alias"] }) {
   if (alias.verifiedAt) {
     return (
       <p className="text-emerald-800">
-        ✓ {alias.address} verified on {alias.verifiedAt.toISOString().slice(0, 10)}.
+        ✓ {alias.address} verified on{" "}
+        <span className="whitespace-nowrap">{alias.verifiedAt.toISOString().slice(0, 10)}</span>.
       </p>
     );
   }

@@ -2,6 +2,7 @@ import { Fact, Facts } from "@/components/ui/facts";
 import { Markdown } from "@/components/ui/markdown";
 import type { MyApplication } from "@/features/applications/data";
 import type { Criterion } from "@/features/portal-config/schema";
+import { shortVersion } from "@/features/portal-config/version";
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -61,7 +62,7 @@ export function SubmittedAnswers({
               {criterion.kind === "acceptance" ? (
                 <p>
                   {answer?.accepted
-                    ? `Accepted${answer.acceptedAt ? ` on ${day(answer.acceptedAt)}` : ""}, policy version ${answer.acceptedPolicyVersion?.slice(0, 12) ?? "unknown"}${answer.acceptedPolicyVersion === policyVersion ? " (the current one)" : " (the policy has changed since)"}.`
+                    ? `Accepted${answer.acceptedAt ? ` on ${day(answer.acceptedAt)}` : ""}, policy version ${answer.acceptedPolicyVersion ? shortVersion(answer.acceptedPolicyVersion) : "unknown"}${answer.acceptedPolicyVersion === policyVersion ? " (the current one)" : " (the policy has changed since)"}.`
                     : "Not accepted yet."}
                 </p>
               ) : null}

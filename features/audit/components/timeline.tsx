@@ -6,7 +6,7 @@ export function Timeline({ events }: { events: { id: string; action: string; at:
       {events.map((event) => (
         <li key={event.id}>
           <span className="font-medium">{auditActionLabel(event.action)}</span>{" "}
-          <time dateTime={event.at.toISOString()} className="text-sm text-slate-600">
+          <time dateTime={event.at.toISOString()} className="text-sm whitespace-nowrap text-slate-600">
             {event.at.toISOString().replace("T", " ").slice(0, 16)} UTC
           </time>
         </li>

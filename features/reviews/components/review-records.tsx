@@ -5,6 +5,7 @@ import { Markdown } from "@/components/ui/markdown";
 import { Notice } from "@/components/ui/notice";
 import { MEMBER_STATUS_LABELS } from "@/features/members/schema";
 import type { Criterion } from "@/features/portal-config/schema";
+import { shortVersion } from "@/features/portal-config/version";
 import type { ReviewDetail } from "@/features/reviews/data";
 
 const ASSESSMENT_LABELS = { MET: "met", NOT_MET: "not met", NEEDS_INFO: "needs information" } as const;
@@ -64,7 +65,7 @@ export function Answers({
             {criterion.kind === "acceptance" ? (
               <p>
                 {answer?.accepted
-                  ? `Accepted ${answer.acceptedAt ? day(answer.acceptedAt) : ""} (policy version ${answer.acceptedPolicyVersion?.slice(0, 12)}${answer.acceptedPolicyVersion === policyVersion ? ", current" : ", OUTDATED"})`
+                  ? `Accepted ${answer.acceptedAt ? day(answer.acceptedAt) : ""} (policy version ${answer.acceptedPolicyVersion ? shortVersion(answer.acceptedPolicyVersion) : "unknown"}${answer.acceptedPolicyVersion === policyVersion ? ", current" : ", OUTDATED"})`
                   : "Not accepted"}
               </p>
             ) : null}
@@ -109,14 +110,19 @@ export function Checks({ detail }: { detail: ReviewDetail }) {
           ) : (
             <Badge tone="waiting">link sent</Badge>
           )}{" "}
-          {item.address} · {day(item.verifiedAt ?? item.createdAt)}
+          {item.address} · <span className="whitespace-nowrap">{day(item.verifiedAt ?? item.createdAt)}</span>
         </li>
       ))}
       {detail.vouches.map((item) => (
         <li key={item.id} className="break-words">
           <span className="font-medium">Vouch</span>{" "}
           <Badge tone={VOUCH_TONES[item.status]}>{item.status.toLowerCase()}</Badge> {item.voucherEmail}
-          {item.respondedAt ? ` · ${day(item.respondedAt)}` : ""}
+          {item.respondedAt ? (
+            <>
+              {" "}
+              · <span className="whitespace-nowrap">{day(item.respondedAt)}</span>
+            </>
+          ) : null}
           {item.comment ? `: “${item.comment}”` : ""}
         </li>
       ))}
@@ -180,11 +186,11 @@ export function DecisionNotice({ detail }: { detail: ReviewDetail }) {
           <strong>Approved{on}.</strong>{" "}
           {detail.member ? (
             <>
-              The member was created with its subscriber addresses:{" "}
+              The member{" "}
               <Link href={`/members/${detail.member.id}`} className="font-semibold underline">
                 {detail.member.distributionName}
-              </Link>
-              .
+              </Link>{" "}
+              is on the list with its subscriber addresses.
             </>
           ) : null}
         </Notice>
@@ -223,9 +229,10 @@ export function VoteTally({ detail, quorum }: { detail: ReviewDetail; quorum: nu
     <div className="space-y-2">
       <p className="text-sm">
         <strong className="text-lg tabular-nums">
-          {approvals} of {quorum}
+          {approvals} approval{approvals === 1 ? "" : "s"}
         </strong>{" "}
-        approvals needed{rejections > 0 ? <strong className="text-red-800">; {rejections} against</strong> : null}
+        of the {quorum} that decide
+        {rejections > 0 ? <strong className="text-red-800">; {rejections} against</strong> : null}
         <span className="text-slate-600"> (round {detail.round}; a vote against stops approval)</span>
       </p>
       <ul className="space-y-0.5 text-sm">

@@ -7,6 +7,7 @@ import { ApplicationForm } from "@/features/applications/components/application-
 import { getMyApplication } from "@/features/applications/data";
 import { requireUserPage } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { shortVersion } from "@/features/portal-config/version";
 import { EDITABLE_STATES, isIn } from "@/features/workflow/states";
 
 export const metadata: Metadata = { title: "Edit application" };
@@ -36,7 +37,7 @@ export default async function EditApplicationPage({ params }: { params: Promise<
       <h1 className="text-3xl font-bold tracking-tight">{application.distributionName || "New application"}</h1>
       <p className="max-w-prose text-slate-700">
         Answer each criterion with evidence the security team can check. Policy version{" "}
-        <code>{config.version.slice(0, 12)}</code>.
+        <code>{shortVersion(config.version)}</code>.
       </p>
       <ApplicationForm
         applicationId={id}
