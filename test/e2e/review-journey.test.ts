@@ -107,6 +107,7 @@ describe("the review page", () => {
 });
 
 describe("the security team", () => {
+  // Two reviewers with eight assessments each, then the applicant: a long journey on a busy machine.
   it("two reviewers assess and approve a seeded application; the applicant sees Approved and the member is listed", async () => {
     const [firstReviewer, secondReviewer] = DEMO.reviewers;
     const first = await assessAndApprove(firstReviewer, "text=Vote recorded.");
@@ -127,11 +128,19 @@ describe("the security team", () => {
     await applicant.getByRole("link", { name: "Umbrella Mesh", exact: true }).click();
     await applicant.getByRole("heading", { name: "Umbrella Mesh" }).waitFor();
     expect(await applicant.locator("[data-state]").textContent()).toBe("Approved");
+    // What comes next: the applicant is on the list, and their membership is one link away.
+    await applicant.getByText("Umbrella Mesh is on the Kmesh private distributors list.").waitFor();
+    expect(await applicant.getByRole("link", { name: "My membership" }).getAttribute("href")).toBe("/membership");
+    await applicant.setViewportSize(LAPTOP);
+    await applicant.screenshot({ path: "test-results/applicant-approved-desktop.png" });
+    await applicant.setViewportSize(PHONE);
+    expect(await accessibilityProblems(applicant), "approved application at phone width").toEqual([]);
+    await applicant.screenshot({ path: "test-results/applicant-approved-phone.png" });
     const approvedMail = await portal
       .mail()
       .waitFor((m) => m.envelopeTo.includes(DEMO.applicant) && /approved/.test(m.mail.subject ?? ""));
     expect(approvedMail.mail.text).toContain("Welcome to the Kmesh private distributors list");
-  });
+  }, 180_000);
 
   it("gives owners an accessible queue and roster", async () => {
     const page = portal.page();
