@@ -24,7 +24,9 @@ const plain = (status: number, text: string) =>
   new NextResponse(`${text}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
 
 export async function proxy(request: NextRequest) {
-  const isAction = request.headers.has("next-action");
+  // Next runs a server action only for a POST: the header on any other method
+  // must not take a team page past the gate below (Next would render the page).
+  const isAction = request.method === "POST" && request.headers.has("next-action");
   if (!SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
     // Next itself would answer a cross-site server action with a 500.
     return plain(403, "Cross-site request refused.");

@@ -1,0 +1,219 @@
+// The people and records of the authorisation matrix (test/security/), made
+// in the database with the portal's own mutations, and a session cookie for
+// each person who has one (a session row, as next-auth's adapter writes it).
+import { randomBytes } from "node:crypto";
+import { expect } from "vitest";
+import { sendAliasVerification } from "@/features/alias-verification/mutations";
+import { createApiToken } from "@/features/api-tokens/mutations";
+import { startApplication } from "@/features/applications/mutations";
+import { startAttestationRound } from "@/features/attestations/mutations";
+import { hashSessionToken } from "@/features/auth/adapter";
+import type { TeamViewer, Viewer } from "@/features/auth/data";
+import { recordExport } from "@/features/exports/mutations";
+import { requestHandover } from "@/features/member-requests/handovers";
+import { requestAddressChange } from "@/features/member-requests/mutations";
+import type { Database } from "@/lib/prisma";
+import { completeForm, config, context, createMember, createUser } from "@/test/helpers/fixtures";
+import { mailedToken, memberContext, memberWithContact } from "@/test/helpers/member-fixtures";
+import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+import { addCommentForm, removeTeamMemberForm, respondToVouchForm, saveDraftForm } from "@/test/helpers/validated";
+
+/** An internal comment on applicant A's application: for the team's eyes only. */
+export const INTERNAL_NOTE = "Internal note 7f3a: we have doubts about their advisories.";
+
+/**
+ * Everyone the matrix asks as. A token role sends `Authorization: Bearer`, the
+ * others a session cookie (or nothing). The removed team member asks twice:
+ * with the session they had on the team (which the removal ended) and with
+ * one from signing in again afterwards, as anyone may.
+ */
+export const ROLES = [
+  "anonymous",
+  "applicantA",
+  "applicantB",
+  "voucher",
+  "reviewer",
+  "recusedReviewer",
+  "owner",
+  "removedTeamMember",
+  "removedTeamMemberSignedIn",
+  "memberContact",
+  "tokenWithScope",
+  "tokenWithoutScope",
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export type MatrixFixture = Awaited<ReturnType<typeof createMatrixFixture>>;
+
+/** A live session for `user`, as the adapter stores it: the cookie holds the token, the row its hash. */
+export async function createSession(db: Database, user: { id: string }): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await db.session.create({
+    // Fresh, as at sign-in (7 days): next-auth renews a session only when it is a day old.
+    data: { sessionToken: hashSessionToken(token), userId: user.id, expires: new Date(Date.now() + 7 * 86_400_000) },
+  });
+  return token;
+}
+
+export async function createMatrixFixture(db: Database) {
+  // The member whose contact vouches for applicant A.
+  const acme = await createMember(db, {
+    distributionName: "Acme Mesh",
+    organisation: "Acme",
+    domain: "acme.example",
+    contactEmail: "security@acme.example",
+  });
+  const voucher = await createUser(db, "security@acme.example");
+  const owner = (await createReviewer(db, "owner@kmesh.example", "OWNER")) as TeamViewer;
+  const reviewer = (await createReviewer(db, "reviewer@kmesh.example")) as TeamViewer;
+
+  // Applicant A: submitted, vouched for by Acme's contact through the mailed link, in review.
+  const a = await applicationReadyForReview(db, {
+    domain: "vendor-a.example",
+    applicantEmail: "lead@vendor-a.example",
+    vouched: false,
+  });
+  const vouchToken = await mailedToken(db, "security@acme.example", "/vouch/");
+  expect(
+    await respondToVouchForm(db, vouchToken, { decision: "confirm", comment: "We know them." }, context),
+  ).toMatchObject({ ok: true });
+  const applicationA = await db.application.findUniqueOrThrow({ where: { id: a.id } });
+  expect(applicationA.state).toBe("IN_REVIEW");
+  // The team's deliberation, which only the team (not recused) may read.
+  expect(
+    await addCommentForm(db, reviewer, { applicationId: a.id, visibility: "INTERNAL", body: INTERNAL_NOTE }, context),
+  ).toEqual({ ok: true });
+  // Recused by domain: an address at applicant A's organisation.
+  const recusedReviewer = (await createReviewer(db, "psirt-team@vendor-a.example")) as TeamViewer;
+
+  // Applicant B: a draft of their own, its alias link mailed.
+  const applicantB = await createUser(db, "lead@vendor-b.example");
+  const draftB = await startApplication(db, applicantB, config);
+  if (!draftB.ok) throw new Error("no draft for applicant B");
+  const savedB = await saveDraftForm(
+    db,
+    applicantB,
+    draftB.id,
+    completeForm({
+      distributionName: "Vendor B Mesh",
+      organisation: "Vendor B",
+      website: "https://vendor-b.example",
+      orgDomains: "vendor-b.example",
+      listAddresses: "kmesh-security@vendor-b.example",
+      securityAlias: "kmesh-security@vendor-b.example",
+      voucherEmail: "security@acme.example",
+    }),
+    config,
+  );
+  expect(savedB).toMatchObject({ ok: true });
+  expect(await sendAliasVerification(db, applicantB, draftB.id, context)).toMatchObject({ ok: true });
+  const aliasToken = await mailedToken(db, "kmesh-security@vendor-b.example", "/verify-alias/");
+
+  // A member's contact, with an address change and a handover waiting, and this year's re-attestation asked.
+  const contactMember = await memberWithContact(db, "Contact");
+  const added = `new-list@${contactMember.domain}`;
+  const change = await requestAddressChange(
+    db,
+    contactMember.contact,
+    { memberId: contactMember.member.id, add: [added], remove: [], reason: "A new list address for the team." },
+    memberContext,
+  );
+  if (!change.ok) throw new Error(JSON.stringify(change));
+  const addressToken = await mailedToken(db, added, "/confirm-address/");
+  const newContact = `psirt-lead@${contactMember.domain}`;
+  expect(
+    await requestHandover(
+      db,
+      contactMember.contact,
+      { memberId: contactMember.member.id, newContactEmail: newContact },
+      memberContext,
+    ),
+  ).toMatchObject({ ok: true });
+  const handover = await db.contactHandover.findFirstOrThrow({ where: { memberId: contactMember.member.id } });
+  const handoverToken = await mailedToken(db, newContact, "/confirm-contact/");
+  expect(await startAttestationRound(db, owner, config, memberContext)).toMatchObject({ ok: true });
+  const attestToken = await mailedToken(db, contactMember.contact.email, "/attest/");
+  const attestation = await db.attestation.findFirstOrThrow({ where: { memberId: contactMember.member.id } });
+
+  // An export the owners have not yet marked applied.
+  const exported = await recordExport(db, owner, { format: "JSON", channel: "WEB" });
+
+  // API tokens an owner made: one that may read the member list, one that may do nothing.
+  const scoped = await createApiToken(db, owner, { name: "list sync", scopes: ["members:read"], expiresAt: null });
+  const unscoped = await createApiToken(db, owner, { name: "no scope", scopes: [], expiresAt: null });
+  if (!scoped.ok || !unscoped.ok) throw new Error("no API tokens");
+
+  // A team member with a session, then removed (which ends their sessions), then signed in again as anyone can.
+  const leaving = await createReviewer(db, "leaving@kmesh.example");
+  const oldSession = await createSession(db, leaving);
+  const rostered = await db.teamMember.findUniqueOrThrow({ where: { email: leaving.email } });
+  expect(await removeTeamMemberForm(db, owner, { memberId: rostered.id })).toEqual({ ok: true });
+  expect(await db.session.count({ where: { userId: leaving.id } })).toBe(0);
+  const leavingUser: Viewer = { id: leaving.id, email: leaving.email, role: null };
+
+  const sessions: Partial<Record<Role, string>> = {
+    applicantA: await createSession(db, a.applicant),
+    applicantB: await createSession(db, applicantB),
+    voucher: await createSession(db, voucher),
+    reviewer: await createSession(db, reviewer),
+    recusedReviewer: await createSession(db, recusedReviewer),
+    owner: await createSession(db, owner),
+    removedTeamMember: oldSession,
+    removedTeamMemberSignedIn: await createSession(db, leavingUser),
+    memberContact: await createSession(db, contactMember.contact),
+  };
+  const bearer: Partial<Record<Role, string>> = {
+    tokenWithScope: scoped.token.secret,
+    tokenWithoutScope: unscoped.token.secret,
+  };
+
+  // Mail queued so far is the fixture's: marked sent, so that any mail queued from here on is the test's business.
+  await db.outboxMail.updateMany({ data: { status: "SENT", sentAt: new Date() } });
+
+  const records = {
+    applicationA: a.id,
+    applicationB: draftB.id,
+    acmeMember: acme.id,
+    contactMember: contactMember.member.id,
+    addressChange: change.requestId,
+    handover: handover.id,
+    attestation: attestation.id,
+    export: exported.id,
+    apiToken: scoped.token.id,
+    ownerTeamMember: (await db.teamMember.findUniqueOrThrow({ where: { email: owner.email } })).id,
+    reviewerTeamMember: (await db.teamMember.findUniqueOrThrow({ where: { email: reviewer.email } })).id,
+    outboxMail: (await db.outboxMail.findFirstOrThrow()).id,
+    vouchToken,
+    aliasToken,
+    addressToken,
+    handoverToken,
+    attestToken,
+  };
+  return {
+    sessions,
+    bearer,
+    records,
+    names: {
+      applicationA: applicationA.distributionName,
+      contactMember: contactMember.member.distributionName,
+      acmeMember: acme.distributionName,
+      contactDomain: contactMember.domain,
+    },
+  };
+}
+
+export type MatrixRecords = MatrixFixture["records"];
+
+const LINK_TOKENS = ["vouchToken", "aliasToken", "addressToken", "handoverToken", "attestToken"];
+
+/** Records of the same kinds that do not exist: fresh ids and link tokens. */
+export function missingRecords(records: MatrixRecords): MatrixRecords {
+  return Object.fromEntries(
+    Object.keys(records).map((name) => [
+      name,
+      LINK_TOKENS.includes(name)
+        ? randomBytes(32).toString("base64url")
+        : `cm${randomBytes(16).toString("hex").slice(0, 23)}`,
+    ]),
+  ) as MatrixRecords;
+}

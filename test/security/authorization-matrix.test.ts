@@ -1,0 +1,813 @@
+// The authorisation matrix (issue 12): every page, route handler and server
+// action of the production build, asked over HTTP by every kind of person the
+// portal knows, against the answer each should get. The routes and actions
+// come from the build's manifests, so a new one without a row fails here.
+// Server actions are called with their id as an attacker would, aimed at
+// other people's records, and no table may change. A refusal must be the
+// same bytes as the answer for a record that does not exist (its "missing
+// twin": the same request with fresh ids and link tokens), apart from the
+// per-request nonce and the echoed path or ids.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/lib/prisma";
+import { routePattern } from "@/lib/route-table";
+import { builtActions, builtRoutes } from "@/test/helpers/build-manifests";
+import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import { config } from "@/test/helpers/fixtures";
+import {
+  type ActionExpectation,
+  type Answer,
+  actionMismatch,
+  type Blanks,
+  blank,
+  describeAnswer,
+  headerShape,
+} from "@/test/helpers/matrix-checks";
+import {
+  createMatrixFixture,
+  INTERNAL_NOTE,
+  type MatrixFixture,
+  type MatrixRecords,
+  missingRecords,
+  ROLES,
+  type Role,
+} from "@/test/helpers/matrix-fixture";
+import { type RunningPortal, startPortal } from "@/test/helpers/portal-server";
+import { callServerAction, formOf } from "@/test/helpers/server-actions";
+import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
+import { changedTables, checksumQuery, tableChecksums } from "@/test/helpers/table-checksums";
+
+// ------------------------------------------------------------------ who asks
+
+/** No session: nobody signed in, a session the team removal ended, an API token (which is no session). */
+const NO_SESSION = ["anonymous", "removedTeamMember", "tokenWithScope", "tokenWithoutScope"] as const;
+/** Signed in, not on the team. */
+const OUTSIDERS = ["applicantA", "applicantB", "voucher", "removedTeamMemberSignedIn", "memberContact"] as const;
+const TEAM = ["reviewer", "recusedReviewer", "owner"] as const;
+
+function by<T>(groups: { noSession: T; outsiders: T; team: T }, except: Partial<Record<Role, NoInfer<T>>> = {}) {
+  const answers = {} as Record<Role, T>;
+  for (const role of NO_SESSION) answers[role] = groups.noSession;
+  for (const role of OUTSIDERS) answers[role] = groups.outsiders;
+  for (const role of TEAM) answers[role] = groups.team;
+  return { ...answers, ...except };
+}
+const all = <T>(answer: T, except: Partial<Record<Role, NoInfer<T>>> = {}) =>
+  by({ noSession: answer, outsiders: answer, team: answer }, except);
+
+// ------------------------------------------------------------ pages and routes
+
+// Widened to Answer (a const of a union type would be narrowed to its member).
+const PAGE = { is: "page" } as Answer;
+const NOT_FOUND = { is: "notFound" } as Answer;
+const SIGN_IN = { is: "signIn" } as Answer;
+const page = (check: { shows?: string[]; hides?: string[] }): Answer => ({ is: "page", ...check });
+const status = (code: number, body?: string, shows?: string[]): Answer => ({ is: "status", status: code, body, shows });
+const redirect = (to: string): Answer => ({ is: "redirect", to });
+
+type Probe = {
+  path: (r: MatrixRecords) => string;
+  method?: "GET" | "POST";
+  body?: { type: string; text: string };
+  answers: Record<Role, Answer>;
+  /** Tables an allowed answer may change (an export or a download of the log is recorded); nothing else may write. */
+  writes?: string[];
+};
+
+const FORM = "application/x-www-form-urlencoded";
+const OUTSIDE_THE_TEAM = { noSession: NOT_FOUND, outsiders: NOT_FOUND };
+const teamOnly = () => by({ ...OUTSIDE_THE_TEAM, team: PAGE });
+const ownersOnly = () => by({ ...OUTSIDE_THE_TEAM, team: NOT_FOUND }, { owner: PAGE });
+// The export routes' own 404, in plain text: not the not-found page an unknown
+// address gets (which proxy.ts renders for /api/… too). It tells nothing a
+// public path list does not, but it is not "the same bytes as missing".
+const API_NOT_FOUND = status(404, "Not found.\n");
+// Texts of the fixture a page may or may not show (see `shownTexts` below).
+const A_NAME = "applicationA";
+const CONTACT_MEMBER = "contactMember";
+const ACME_MEMBER = "acmeMember";
+const INTERNAL = "internalNote";
+
+const ROUTES: Record<string, Probe[]> = {
+  "/page": [{ path: () => "/", answers: all(PAGE) }],
+  "/policy/page": [{ path: () => "/policy", answers: all(PAGE) }],
+  "/apply/page": [
+    {
+      path: () => "/apply",
+      answers: all(PAGE, { applicantA: page({ shows: [A_NAME] }), applicantB: page({ hides: [A_NAME] }) }),
+    },
+  ],
+  "/signin/page": [
+    {
+      path: () => "/signin",
+      answers: by({ noSession: PAGE, outsiders: redirect("/apply"), team: redirect("/apply") }),
+    },
+  ],
+  "/signin/confirm/page": [{ path: () => "/signin/confirm", answers: all(PAGE) }],
+  "/applications/[id]/page": [
+    {
+      path: (r) => `/applications/${r.applicationA}`,
+      answers: by(
+        { noSession: SIGN_IN, outsiders: NOT_FOUND, team: NOT_FOUND },
+        { applicantA: page({ shows: [A_NAME], hides: [INTERNAL] }) },
+      ),
+    },
+  ],
+  "/applications/[id]/edit/page": [
+    {
+      path: (r) => `/applications/${r.applicationB}/edit`,
+      answers: by({ noSession: SIGN_IN, outsiders: NOT_FOUND, team: NOT_FOUND }, { applicantB: PAGE }),
+    },
+  ],
+  "/applications/[id]/draft/route": [
+    {
+      path: (r) => `/applications/${r.applicationB}/draft`,
+      method: "POST",
+      body: { type: FORM, text: "distributionName=Hijacked+Mesh" },
+      answers: by(
+        {
+          noSession: status(400, undefined, ["Your session has ended."]),
+          outsiders: status(400, '{"ok":false,"formError":"That does not exist, or is not yours."}'),
+          team: status(400, '{"ok":false,"formError":"That does not exist, or is not yours."}'),
+        },
+        { applicantB: status(200) },
+      ),
+      writes: ["Application", "CriterionAnswer"],
+    },
+    { path: (r) => `/applications/${r.applicationB}/draft`, answers: all(status(405)) },
+  ],
+  "/attest/[token]/page": [{ path: (r) => `/attest/${r.attestToken}`, answers: all(PAGE) }],
+  "/confirm-address/[token]/page": [{ path: (r) => `/confirm-address/${r.addressToken}`, answers: all(PAGE) }],
+  "/confirm-contact/[token]/page": [{ path: (r) => `/confirm-contact/${r.handoverToken}`, answers: all(PAGE) }],
+  "/verify-alias/[token]/page": [{ path: (r) => `/verify-alias/${r.aliasToken}`, answers: all(PAGE) }],
+  "/vouch/[token]/page": [{ path: (r) => `/vouch/${r.vouchToken}`, answers: all(PAGE) }],
+  "/membership/page": [
+    {
+      path: () => "/membership",
+      answers: by(
+        { noSession: SIGN_IN, outsiders: page({ hides: [CONTACT_MEMBER] }), team: page({ hides: [CONTACT_MEMBER] }) },
+        {
+          memberContact: page({ shows: [CONTACT_MEMBER] }),
+          voucher: page({ shows: [ACME_MEMBER], hides: [CONTACT_MEMBER] }),
+        },
+      ),
+    },
+  ],
+  "/review/page": [{ path: () => "/review", answers: teamOnly() }],
+  "/review/[id]/page": [
+    {
+      path: (r) => `/review/${r.applicationA}`,
+      answers: by(
+        { ...OUTSIDE_THE_TEAM, team: page({ shows: [INTERNAL] }) },
+        // Recused: the applicant's view, none of the team's deliberation.
+        { recusedReviewer: page({ hides: [INTERNAL] }) },
+      ),
+    },
+  ],
+  "/members/page": [{ path: () => "/members", answers: teamOnly() }],
+  "/members/[id]/page": [{ path: (r) => `/members/${r.contactMember}`, answers: teamOnly() }],
+  "/members/attestations/page": [{ path: () => "/members/attestations", answers: teamOnly() }],
+  "/members/export/page": [{ path: () => "/members/export", answers: ownersOnly() }],
+  "/team/page": [{ path: () => "/team", answers: ownersOnly() }],
+  "/team/tokens/page": [{ path: () => "/team/tokens", answers: ownersOnly() }],
+  "/audit/page": [{ path: () => "/audit", answers: ownersOnly() }],
+  // Closed in production (and wherever real mail is sent): it shows sign-in links.
+  "/dev/outbox/page": [{ path: () => "/dev/outbox", answers: all(NOT_FOUND) }],
+  "/dev/outbox/[id]/page": [{ path: (r) => `/dev/outbox/${r.outboxMail}`, answers: all(NOT_FOUND) }],
+  "/api/health/route": [{ path: () => "/api/health", answers: all(status(200, '{"status":"ok"}')) }],
+  "/icon.svg/route": [{ path: () => "/icon.svg", answers: all(status(200)) }],
+  "/api/exports/members/route": [
+    {
+      path: () => "/api/exports/members?format=json",
+      // Owners and a token with the scope; a bad token and none get the same 401; other sessions the route's own 404.
+      answers: by(
+        { noSession: status(401, "Unauthorized.\n"), outsiders: API_NOT_FOUND, team: API_NOT_FOUND },
+        { owner: status(200, undefined, [CONTACT_MEMBER]), tokenWithScope: status(200, undefined, [CONTACT_MEMBER]) },
+      ),
+      writes: ["Export", "ExportAddress", "AuditEvent", "ApiToken"],
+    },
+  ],
+  "/api/audit/export/route": [
+    { path: () => "/api/audit/export", answers: all(API_NOT_FOUND, { owner: status(200) }), writes: ["AuditEvent"] },
+  ],
+  "/api/auth/[...nextauth]/route": [
+    {
+      path: () => "/api/auth/session",
+      answers: by({
+        noSession: status(200, "{}"),
+        outsiders: status(200, undefined, ['"user"']),
+        team: status(200, undefined, ['"user"']),
+      }),
+    },
+    // Sign-in links go through /signin/link; the e-mail callback only through the confirmation page's POST.
+    { path: () => "/api/auth/signin/email", method: "POST", answers: all(status(404, '{"error":"Not found."}')) },
+    {
+      path: () => "/api/auth/callback/email?token=x&email=a%40b.example",
+      answers: all(status(404, '{"error":"Not found."}')),
+    },
+  ],
+  "/signin/link/route": [
+    {
+      path: () => "/signin/link",
+      method: "POST",
+      body: { type: "application/json", text: '{"email":"not an address"}' },
+      answers: all(status(400)),
+    },
+  ],
+  "/signin/confirm/continue/route": [
+    {
+      path: () => "/signin/confirm/continue",
+      method: "POST",
+      body: { type: FORM, text: "token=x&email=a%40b.example&callbackUrl=%2Fapply" },
+      answers: all(redirect("/signin?error=Verification")),
+    },
+  ],
+};
+
+// ------------------------------------------------------------------ actions
+
+type ActionRow = {
+  /** The page the browser calls it from (one of the build's routes for it). */
+  page: (r: MatrixRecords) => string;
+  /** How the browser passes the form: `<form action>` (form), useActionState (state+form), or one value. */
+  args: "form" | "state+form" | "value";
+  /** Valid-looking input aimed at someone else's records. */
+  fields: (r: MatrixRecords) => Record<string, string>;
+  /** What an allowed caller sends instead: past the guard, refused by the schema or the record's state. */
+  junk?: (r: MatrixRecords) => Record<string, string>;
+  /** Where a refusal redirects, for actions that answer with a redirect. */
+  refusedAs?: (r: MatrixRecords) => string;
+  answers: Record<Role, ActionExpectation>;
+};
+
+const APPLICANT_B_ONLY = by<ActionExpectation>(
+  { noSession: "signedOut", outsiders: "refused", team: "refused" },
+  { applicantB: "allowed" },
+);
+const APPLICANT_B_PAGES = by<ActionExpectation>(
+  { noSession: "signIn", outsiders: "refused", team: "refused" },
+  { applicantB: "allowed" },
+);
+const CONTACT_ONLY = by<ActionExpectation>(
+  { noSession: "signedOut", outsiders: "refused", team: "refused" },
+  { memberContact: "allowed" },
+);
+const REVIEWERS = by<ActionExpectation>({ noSession: "notFound", outsiders: "notFound", team: "allowed" });
+const REVIEWERS_NOT_RECUSED = { ...REVIEWERS, recusedReviewer: "recused" as const };
+const OWNERS = by<ActionExpectation>(
+  { noSession: "notFound", outsiders: "notFound", team: "notFound" },
+  { owner: "allowed" },
+);
+/** Actions whose credential is a mailed link's token: the session does not matter; a link of another kind is no link. */
+const LINK_HOLDERS_ONLY = all<ActionExpectation>("refused");
+
+const draftB = (r: MatrixRecords) => `/applications/${r.applicationB}/edit`;
+const reviewA = (r: MatrixRecords) => `/review/${r.applicationA}`;
+const attestationAnswers = () => {
+  const fields: Record<string, string> = { policyVersion: "0".repeat(64), accept: "on" };
+  for (const criterion of config.criteria) {
+    if (criterion.kind === "alias" || criterion.kind === "evidence") fields[`confirm:${criterion.key}`] = "on";
+  }
+  return fields;
+};
+
+const ACTIONS: Record<string, ActionRow> = {
+  // The applicant's side: aimed at applicant B's draft.
+  "features/applications/actions.ts#startApplicationAction": {
+    page: () => "/apply",
+    args: "form",
+    fields: () => ({}),
+    answers: by({ noSession: "signIn", outsiders: "notExercised", team: "notExercised" }),
+  },
+  "features/applications/actions.ts#saveApplicationDraftAction": {
+    page: draftB,
+    args: "form",
+    fields: (r) => ({ applicationId: r.applicationB, distributionName: "Hijacked Mesh" }),
+    junk: (r) => ({ applicationId: r.applicationB, unexpected: "x" }),
+    answers: APPLICANT_B_ONLY,
+  },
+  "features/applications/actions.ts#saveOrSubmitApplicationAction": {
+    page: draftB,
+    args: "state+form",
+    fields: (r) => ({ applicationId: r.applicationB, intent: "submit", distributionName: "Hijacked Mesh" }),
+    junk: (r) => ({ applicationId: r.applicationB, intent: "submit", unexpected: "x" }),
+    answers: APPLICANT_B_ONLY,
+  },
+  "features/applications/actions.ts#checkDraftForDuplicatesAction": {
+    page: draftB,
+    args: "form",
+    fields: (r) => ({ applicationId: r.applicationB, organisation: "Acme", orgDomains: "acme.example" }),
+    junk: (r) => ({ applicationId: r.applicationB, unexpected: "x" }),
+    answers: APPLICANT_B_ONLY,
+  },
+  "features/applications/actions.ts#withdrawApplicationAction": {
+    page: (r) => `/applications/${r.applicationB}`,
+    args: "form",
+    fields: (r) => ({ applicationId: r.applicationB }),
+    junk: () => ({ applicationId: "nonsense" }),
+    refusedAs: (r) => `/applications/${r.applicationB}?notice=not-withdrawn`,
+    answers: APPLICANT_B_PAGES,
+  },
+  "features/alias-verification/actions.ts#sendAliasVerificationAction": {
+    page: (r) => `/applications/${r.applicationB}`,
+    args: "form",
+    fields: (r) => ({ applicationId: r.applicationB }),
+    junk: () => ({ applicationId: "nonsense" }),
+    refusedAs: (r) => `/applications/${r.applicationB}?notice=alias-not-sent`,
+    answers: APPLICANT_B_PAGES,
+  },
+  // Mailed links, each sent a real token of another kind of link.
+  "features/alias-verification/actions.ts#confirmAliasAction": {
+    page: (r) => `/verify-alias/${r.aliasToken}`,
+    args: "form",
+    fields: (r) => ({ token: r.vouchToken }),
+    refusedAs: (r) => `/verify-alias/${r.vouchToken}`,
+    answers: LINK_HOLDERS_ONLY,
+  },
+  "features/vouches/actions.ts#respondToVouchAction": {
+    page: (r) => `/vouch/${r.vouchToken}`,
+    args: "state+form",
+    fields: (r) => ({ token: r.aliasToken, decision: "confirm", comment: "" }),
+    answers: LINK_HOLDERS_ONLY,
+  },
+  "features/member-requests/actions.ts#confirmAddressAction": {
+    page: (r) => `/confirm-address/${r.addressToken}`,
+    args: "form",
+    fields: (r) => ({ token: r.handoverToken }),
+    refusedAs: (r) => `/confirm-address/${r.handoverToken}`,
+    answers: LINK_HOLDERS_ONLY,
+  },
+  "features/member-requests/actions.ts#confirmHandoverAction": {
+    page: (r) => `/confirm-contact/${r.handoverToken}`,
+    args: "form",
+    fields: (r) => ({ token: r.addressToken }),
+    refusedAs: (r) => `/confirm-contact/${r.addressToken}`,
+    answers: LINK_HOLDERS_ONLY,
+  },
+  "features/attestations/actions.ts#respondToAttestationAction": {
+    page: (r) => `/attest/${r.attestToken}`,
+    args: "state+form",
+    fields: (r) => ({ token: r.vouchToken, ...attestationAnswers() }),
+    answers: LINK_HOLDERS_ONLY,
+  },
+  // A member's contact: aimed at the other member's record.
+  "features/member-requests/actions.ts#requestAddressChangeAction": {
+    page: () => "/membership",
+    args: "state+form",
+    fields: (r) => ({
+      memberId: r.contactMember,
+      add: "list@attacker.example",
+      reason: "Adding our new list address.",
+    }),
+    junk: (r) => ({ memberId: r.contactMember, add: "", reason: "x" }),
+    answers: CONTACT_ONLY,
+  },
+  "features/member-requests/actions.ts#requestHandoverAction": {
+    page: () => "/membership",
+    args: "state+form",
+    fields: (r) => ({ memberId: r.contactMember, newContactEmail: "attacker@attacker.example" }),
+    junk: (r) => ({ memberId: r.contactMember, newContactEmail: "not an address" }),
+    answers: CONTACT_ONLY,
+  },
+  "features/member-requests/actions.ts#cancelAddressChangeAction": {
+    page: () => "/membership",
+    args: "state+form",
+    fields: (r) => ({ requestId: r.addressChange }),
+    junk: () => ({ requestId: "nonsense" }),
+    answers: CONTACT_ONLY,
+  },
+  "features/member-requests/actions.ts#decideAddressChangeAction": {
+    page: (r) => `/members/${r.contactMember}`,
+    args: "state+form",
+    fields: (r) => ({ requestId: r.addressChange, decision: "approve", note: "", memberId: r.contactMember }),
+    junk: (r) => ({ requestId: r.addressChange, decision: "maybe", memberId: r.contactMember }),
+    answers: REVIEWERS,
+  },
+  "features/member-requests/actions.ts#decideHandoverAction": {
+    page: (r) => `/members/${r.contactMember}`,
+    args: "state+form",
+    fields: (r) => ({ requestId: r.handover, decision: "approve", note: "", memberId: r.contactMember }),
+    junk: (r) => ({ requestId: r.handover, decision: "maybe", memberId: r.contactMember }),
+    answers: REVIEWERS,
+  },
+  // The review of applicant A's application.
+  "features/reviews/actions.ts#markViewedAction": {
+    page: reviewA,
+    args: "value",
+    fields: (r) => ({ value: r.applicationA }),
+    junk: () => ({ value: "nonsense" }),
+    answers: REVIEWERS,
+  },
+  "features/reviews/actions.ts#addCommentAction": {
+    page: reviewA,
+    args: "state+form",
+    fields: (r) => ({ applicationId: r.applicationA, visibility: "INTERNAL", body: "Planted comment." }),
+    junk: (r) => ({ applicationId: r.applicationA, visibility: "EVERYONE", body: "x" }),
+    answers: REVIEWERS_NOT_RECUSED,
+  },
+  "features/reviews/actions.ts#castVoteAction": {
+    page: reviewA,
+    args: "state+form",
+    fields: (r) => ({ applicationId: r.applicationA, choice: "APPROVE" }),
+    junk: (r) => ({ applicationId: r.applicationA, choice: "MAYBE" }),
+    answers: REVIEWERS_NOT_RECUSED,
+  },
+  "features/reviews/actions.ts#recordAssessmentAction": {
+    page: reviewA,
+    args: "state+form",
+    fields: (r) => ({ applicationId: r.applicationA, criterionKey: "user-base", assessment: "MET" }),
+    junk: (r) => ({ applicationId: r.applicationA, criterionKey: "no-such-criterion", assessment: "MET" }),
+    answers: REVIEWERS_NOT_RECUSED,
+  },
+  "features/reviews/actions.ts#requestChangesAction": {
+    page: reviewA,
+    args: "state+form",
+    fields: (r) => ({ applicationId: r.applicationA, message: "Please change everything." }),
+    junk: (r) => ({ applicationId: r.applicationA, message: "x", unexpected: "x" }),
+    answers: REVIEWERS_NOT_RECUSED,
+  },
+  "features/reviews/actions.ts#rejectApplicationAction": {
+    page: reviewA,
+    args: "state+form",
+    fields: (r) => ({ applicationId: r.applicationA, reason: "No track record at all." }),
+    junk: (r) => ({ applicationId: r.applicationA, reason: "short" }),
+    answers: OWNERS,
+  },
+  // Owners' actions on the member list, the re-attestation, the exports, the team and the tokens.
+  "features/members/actions.ts#removeMemberAction": {
+    page: (r) => `/members/${r.acmeMember}`,
+    args: "state+form",
+    fields: (r) => ({ memberId: r.acmeMember, reason: "ON_REQUEST", message: "Bye." }),
+    junk: (r) => ({ memberId: r.acmeMember, reason: "BECAUSE" }),
+    answers: OWNERS,
+  },
+  "features/members/actions.ts#reinstateMemberAction": {
+    page: (r) => `/members/${r.acmeMember}`,
+    args: "state+form",
+    fields: (r) => ({ memberId: r.acmeMember, note: "Back again." }),
+    junk: (r) => ({ memberId: r.acmeMember, note: "x" }),
+    answers: OWNERS,
+  },
+  "features/members/actions.ts#recordEmbargoBreachAction": {
+    page: (r) => `/members/${r.acmeMember}`,
+    args: "state+form",
+    fields: (r) => ({ memberId: r.acmeMember, occurredOn: "2026-01-01", description: "Told the press early." }),
+    junk: (r) => ({ memberId: r.acmeMember, occurredOn: "yesterday", description: "x" }),
+    answers: OWNERS,
+  },
+  "features/attestations/actions.ts#startAttestationRoundAction": {
+    page: () => "/members/attestations",
+    args: "state+form",
+    fields: () => ({}),
+    // The fixture's round is still running: the owner is refused by its state.
+    junk: () => ({}),
+    answers: OWNERS,
+  },
+  "features/attestations/actions.ts#extendAttestationAction": {
+    page: () => "/members/attestations",
+    args: "state+form",
+    fields: (r) => ({ attestationId: r.attestation, days: "30", from: "round" }),
+    junk: (r) => ({ attestationId: r.attestation, days: "999" }),
+    answers: OWNERS,
+  },
+  "features/exports/actions.ts#markExportAppliedAction": {
+    page: () => "/members/export",
+    args: "state+form",
+    fields: (r) => ({ exportId: r.export }),
+    junk: () => ({ exportId: "nonsense" }),
+    answers: OWNERS,
+  },
+  "features/exports/actions.ts#planMailmanSyncAction": {
+    page: () => "/members/export",
+    args: "state+form",
+    fields: () => ({}),
+    junk: () => ({ digest: "nonsense" }),
+    answers: OWNERS,
+  },
+  "features/exports/actions.ts#applyMailmanSyncAction": {
+    page: () => "/members/export",
+    args: "state+form",
+    fields: () => ({ digest: "0".repeat(64), prune: "on" }),
+    junk: () => ({ digest: "nonsense" }),
+    answers: OWNERS,
+  },
+  "features/team/actions.ts#addTeamMemberAction": {
+    page: () => "/team",
+    args: "state+form",
+    fields: () => ({ email: "attacker@attacker.example", role: "OWNER" }),
+    junk: () => ({ email: "not an address", role: "OWNER" }),
+    answers: OWNERS,
+  },
+  "features/team/actions.ts#changeTeamRoleAction": {
+    page: () => "/team",
+    args: "state+form",
+    fields: (r) => ({ memberId: r.reviewerTeamMember, role: "OWNER" }),
+    junk: (r) => ({ memberId: r.reviewerTeamMember, role: "ADMIN" }),
+    answers: OWNERS,
+  },
+  "features/team/actions.ts#removeTeamMemberAction": {
+    page: () => "/team",
+    args: "state+form",
+    fields: (r) => ({ memberId: r.ownerTeamMember }),
+    junk: () => ({ memberId: "nonsense" }),
+    answers: OWNERS,
+  },
+  "features/api-tokens/actions.ts#createApiTokenAction": {
+    page: () => "/team/tokens",
+    args: "state+form",
+    fields: () => ({ name: "attacker", scopes: "members:read", expires: "never" }),
+    junk: () => ({ name: "", expires: "never" }),
+    answers: OWNERS,
+  },
+  "features/api-tokens/actions.ts#revokeApiTokenAction": {
+    page: () => "/team/tokens",
+    args: "state+form",
+    fields: (r) => ({ tokenId: r.apiToken }),
+    junk: () => ({ tokenId: "nonsense" }),
+    answers: OWNERS,
+  },
+  // Signing out ends the caller's own session: without one, it only goes home.
+  "features/auth/actions.ts#signOutAction": {
+    page: () => "/",
+    args: "form",
+    fields: () => ({}),
+    refusedAs: () => "/",
+    answers: by({ noSession: "refused", outsiders: "notExercised", team: "notExercised" }),
+  },
+};
+
+// ------------------------------------------------------------------ fixture
+
+/** Tables any request may change: rate-limit buckets count refusals too. */
+const UNWATCHED_TABLES = ["RateLimitBucket", "_prisma_migrations"];
+
+let database: TestDatabase & { db: Database };
+let mail: MailCatcher;
+let portal: RunningPortal;
+let fx: MatrixFixture;
+let missing: MatrixRecords;
+let checksums: string;
+const figures = {
+  routeAnswers: 0,
+  actionAnswers: 0,
+  notExercised: 0,
+  twins: 0,
+  fingerprints: 0,
+  nextActionChecks: 0,
+  unexpected: 0,
+};
+let started = 0;
+
+beforeAll(async () => {
+  started = performance.now();
+  database = await createMigratedDatabase();
+  fx = await createMatrixFixture(database.db);
+  missing = missingRecords(fx.records);
+  checksums = await checksumQuery(database.db, UNWATCHED_TABLES);
+  mail = await startMailCatcher();
+  portal = await startPortal({ SMTP_URL: mail.url, DATABASE_URL: database.url });
+});
+
+afterAll(async () => {
+  await portal?.stop();
+  await mail?.stop();
+  await database?.drop();
+  const requests = Object.values(ROUTES).flat().length;
+  const cells = figures.routeAnswers + figures.actionAnswers + figures.notExercised;
+  console.log(
+    `authorisation matrix: ${Object.keys(ROUTES).length} routes (${requests} requests) + ` +
+      `${Object.keys(ACTIONS).length} actions × ${ROLES.length} roles = ${cells} checks ` +
+      `(${figures.routeAnswers} route answers, ${figures.actionAnswers} action answers, ` +
+      `${figures.notExercised} allowed and not exercised), ${figures.twins} refusals compared with their missing twin, ` +
+      `${figures.fingerprints} data fingerprints, ${figures.nextActionChecks} GETs with a Next-Action header, ` +
+      `${figures.unexpected} unexpected, ` +
+      `${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+});
+
+/** The texts `shows` and `hides` name. */
+const shownTexts = (): Record<string, string> => ({
+  [A_NAME]: fx.names.applicationA,
+  [CONTACT_MEMBER]: fx.names.contactMember,
+  [ACME_MEMBER]: fx.names.acmeMember,
+  [INTERNAL]: INTERNAL_NOTE,
+});
+
+function credentials(role: Role): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const session = fx.sessions[role];
+  if (session) headers.cookie = `next-auth.session-token=${session}`;
+  const token = fx.bearer[role];
+  if (token) headers.authorization = `Bearer ${token}`;
+  return headers;
+}
+
+/** Ids and tokens of the fixture and of the twin, blanked alike (longest first, so none is cut by another). */
+const recordValues = (): Blanks =>
+  [...Object.entries(fx.records), ...Object.entries(missing)].sort((a, b) => b[1].length - a[1].length);
+
+// ------------------------------------------------------------------ the checks
+
+describe("the authorisation matrix", () => {
+  it("has a row for every page, route handler and server action of the build, and none for anything else", () => {
+    const routes = builtRoutes();
+    const actions = builtActions().map((action) => action.key);
+    expect({
+      routesWithoutRow: routes.filter((route) => !(route in ROUTES)),
+      rowsWithoutRoute: Object.keys(ROUTES).filter((route) => !routes.includes(route)),
+      actionsWithoutRow: actions.filter((action) => !(action in ACTIONS)),
+      rowsWithoutAction: Object.keys(ACTIONS).filter((action) => !actions.includes(action)),
+    }).toEqual({ routesWithoutRow: [], rowsWithoutRoute: [], actionsWithoutRow: [], rowsWithoutAction: [] });
+  });
+
+  it("answers every page and route handler as the table says, to every role", { timeout: 600_000 }, async () => {
+    const unexpected: string[] = [];
+    const values = recordValues();
+    const texts = shownTexts();
+    for (const role of ROLES) {
+      const unknown = await request(role, { path: () => "/no-such-page", answers: all(NOT_FOUND) }, fx.records);
+      for (const [route, probes] of Object.entries(ROUTES)) {
+        for (const probe of probes) {
+          const expected = probe.answers[role];
+          const before = await tableChecksums(database.db, checksums);
+          const response = await request(role, probe, fx.records);
+          const changed = changedTables(before, await tableChecksums(database.db, checksums));
+          figures.routeAnswers++;
+          figures.fingerprints++;
+          const where = `${role} ${probe.method ?? "GET"} ${route}`;
+          const mayWrite = expected.is === "page" || (expected.is === "status" && expected.status < 300);
+          const unwanted = changed.filter((table) => !(mayWrite && probe.writes?.includes(table)));
+          if (unwanted.length) unexpected.push(`${where}: changed ${unwanted.join(", ")}`);
+          const mismatch = pageMismatch(expected, response, probe.path(fx.records), texts);
+          if (mismatch) {
+            unexpected.push(`${where}: ${mismatch}`);
+            continue;
+          }
+          const refusal =
+            expected.is === "notFound" ||
+            expected.is === "signIn" ||
+            (expected.is === "status" && expected.status >= 400);
+          if (!refusal) continue;
+          // The refusal, against the same request for records that do not exist (or an unknown address).
+          const dynamic = route.includes("[");
+          if (!dynamic && expected.is !== "notFound") continue;
+          const twin = dynamic ? await request(role, probe, missing) : unknown;
+          figures.twins++;
+          if (blank(response.body, values) !== blank(twin.body, values)) {
+            unexpected.push(`${where}: the refusal differs from the answer for a record that does not exist`);
+          } else if (headerShape(response.headers, values) !== headerShape(twin.headers, values)) {
+            unexpected.push(`${where}: the refusal's headers differ from those for a record that does not exist`);
+          }
+        }
+      }
+    }
+    figures.unexpected += unexpected.length;
+    expect(unexpected).toEqual([]);
+  });
+
+  it("answers every server action, called over HTTP, as the table says, and no refusal changes a row", {
+    timeout: 600_000,
+  }, async () => {
+    const unexpected: string[] = [];
+    const values = recordValues();
+    const initial = await tableChecksums(database.db, checksums);
+    const built = new Map(builtActions().map((action) => [action.key, action]));
+    for (const role of ROLES) {
+      for (const [key, row] of Object.entries(ACTIONS)) {
+        const action = built.get(key);
+        if (!action) continue;
+        const page = row.page(fx.records);
+        if (!action.routes.some((route) => routePattern(route).test(page.split("?")[0] as string))) {
+          unexpected.push(`${key}: ${page} is not one of the pages that host it (${action.routes.join(", ")})`);
+          continue;
+        }
+        const expected = row.answers[role];
+        if (expected === "notExercised") {
+          figures.notExercised++;
+          continue;
+        }
+        const call = (fields: Record<string, string>) =>
+          callServerAction(portal.baseUrl, {
+            id: action.id,
+            page,
+            args: argumentsOf(row, fields),
+            headers: credentials(role),
+          });
+        const fields = expected === "allowed" && row.junk ? row.junk(fx.records) : row.fields(fx.records);
+        const before = await tableChecksums(database.db, checksums);
+        const answer = await call(fields);
+        const changed = changedTables(before, await tableChecksums(database.db, checksums));
+        figures.actionAnswers++;
+        figures.fingerprints++;
+        const where = `${role} ${key.split("#")[1]}`;
+        if (changed.length) unexpected.push(`${where}: changed ${changed.join(", ")} (${describeAnswer(answer)})`);
+        const mismatch = actionMismatch(expected, answer, row.refusedAs?.(fx.records));
+        if (mismatch) {
+          unexpected.push(`${where}: ${mismatch}: ${describeAnswer(answer)}`);
+          continue;
+        }
+        if (expected !== "notFound" && expected !== "refused") continue;
+        const twin = await call(row.fields(missing));
+        figures.twins++;
+        if (blank(answer.body, values) !== blank(twin.body, values)) {
+          unexpected.push(`${where}: the refusal differs from the answer for records that do not exist`);
+        }
+      }
+    }
+    // Nor afterwards (work Next runs after a response is sent): nothing changed since the first call.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const late = changedTables(initial, await tableChecksums(database.db, checksums));
+    if (late.length) unexpected.push(`after all the calls: changed ${late.join(", ")}`);
+    figures.unexpected += unexpected.length;
+    expect(unexpected).toEqual([]);
+  });
+});
+
+// proxy.ts lets server actions past its team-page gate (each action guards
+// itself); a GET with the header once went past it too, and Next rendered the
+// page, whose own guard answered with a different 404 from an unknown address's.
+describe("a GET that carries a Next-Action header", () => {
+  it("gets the same refusal as one that does not: the header makes no request an action", async () => {
+    const unexpected: string[] = [];
+    const values = recordValues();
+    const action = builtActions()[0]?.id ?? "";
+    for (const role of [...NO_SESSION, ...OUTSIDERS]) {
+      for (const [route, probes] of Object.entries(ROUTES)) {
+        const [probe] = probes;
+        if (probe?.answers[role].is !== "notFound" || probe.method) continue;
+        const plain = await request(role, probe, fx.records);
+        const flagged = await request(role, probe, fx.records, { "next-action": action });
+        figures.nextActionChecks++;
+        if (flagged.status !== plain.status || blank(flagged.body, values) !== blank(plain.body, values)) {
+          unexpected.push(`${role} ${route}: answered ${flagged.status}, not the refusal of a plain GET`);
+        }
+      }
+    }
+    figures.unexpected += unexpected.length;
+    expect(unexpected).toEqual([]);
+  });
+});
+
+function argumentsOf(row: ActionRow, fields: Record<string, string>): unknown[] {
+  if (row.args === "value") return [fields.value];
+  if (row.args === "form") return [formOf(fields)];
+  return [{ ok: true }, formOf(fields)];
+}
+
+type PageResponse = { status: number; location: string | null; headers: Headers; body: string };
+
+async function request(
+  role: Role,
+  probe: Probe,
+  records: MatrixRecords,
+  extraHeaders: Record<string, string> = {},
+): Promise<PageResponse> {
+  const response = await fetch(`${portal.baseUrl}${probe.path(records)}`, {
+    method: probe.method ?? "GET",
+    redirect: "manual",
+    headers: {
+      ...extraHeaders,
+      ...credentials(role),
+      ...(probe.method === "POST" ? { origin: portal.baseUrl } : {}),
+      ...(probe.body ? { "content-type": probe.body.type } : {}),
+    },
+    body: probe.body?.text,
+  });
+  const location = response.headers.get("location");
+  return {
+    status: response.status,
+    location: location?.startsWith(portal.baseUrl) ? location.slice(portal.baseUrl.length) : location,
+    headers: response.headers,
+    body: await response.text(),
+  };
+}
+
+function pageMismatch(expected: Answer, response: PageResponse, path: string, texts: Record<string, string>) {
+  const got = `${response.status}${response.location ? ` → ${response.location}` : ""}`;
+  const missingTexts = (names: string[] = []) => names.filter((name) => !response.body.includes(texts[name] ?? name));
+  const shownTexts = (names: string[] = []) => names.filter((name) => response.body.includes(texts[name] ?? name));
+  switch (expected.is) {
+    case "page":
+      if (response.status !== 200) return `expected 200, got ${got}`;
+      if (missingTexts(expected.shows).length) return `does not show ${missingTexts(expected.shows).join(", ")}`;
+      if (shownTexts(expected.hides).length) return `shows ${shownTexts(expected.hides).join(", ")}`;
+      return null;
+    case "notFound":
+      return response.status === 404 && /Page not found/.test(response.body)
+        ? null
+        : `expected the not-found page, got ${got}`;
+    case "signIn": {
+      const to = `/signin?callbackUrl=${encodeURIComponent(path)}`;
+      return response.status === 307 && response.location === to ? null : `expected a redirect to ${to}, got ${got}`;
+    }
+    case "redirect":
+      return response.status >= 300 && response.status < 400 && response.location === expected.to
+        ? null
+        : `expected a redirect to ${expected.to}, got ${got}`;
+    case "status":
+      if (response.status !== expected.status) return `expected ${expected.status}, got ${got}`;
+      if (expected.body !== undefined && response.body !== expected.body)
+        return `answered ${response.body.slice(0, 200)}`;
+      if (missingTexts(expected.shows).length) return `does not show ${missingTexts(expected.shows).join(", ")}`;
+      return null;
+  }
+}
