@@ -32,6 +32,7 @@ export type ForwardingProxyOptions = {
 // 413 goes out: a client still sending would otherwise see a broken pipe
 // instead of the answer. Beyond it the connection is simply closed.
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+const IDLE_CONNECTION_MS = 4_000;
 
 /** The X-Forwarded-For to pass on: the connection's address, or the trusted proxy's header as it came. */
 export function forwardedFor(
@@ -96,6 +97,15 @@ function unavailable(req: http.IncomingMessage, res: http.ServerResponse, reason
   send(res, unavailableResponse(reason, req.headers.accept ?? ""));
 }
 
+/** A GET or HEAD without a body: safe to send again. */
+function isBodiless(req: http.IncomingMessage): boolean {
+  return (
+    (req.method === "GET" || req.method === "HEAD") &&
+    req.headers["content-length"] === undefined &&
+    req.headers["transfer-encoding"] === undefined
+  );
+}
+
 function handle(
   req: http.IncomingMessage,
   res: http.ServerResponse,
@@ -113,33 +123,46 @@ function handle(
     refuseBody(req, res, options.maxBodyBytes);
     return;
   }
-  const upstream = http.request(
-    {
-      host: options.targetHost,
-      port: options.targetPort,
-      method: req.method,
-      path: req.url,
-      headers: headersFor(req, options),
-      agent,
-    },
-    (answer) => {
-      const forward = () => {
-        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers);
-        answer.pipe(res);
-      };
-      if (answer.statusCode !== 500 || !options.isDatabaseAvailable) return forward();
-      answer.pause();
-      options.isDatabaseAvailable().then(
-        (available) => {
-          if (available) return forward();
-          answer.destroy();
-          unavailable(req, res, "database");
-        },
-        () => forward(),
-      );
-    },
-  );
-  upstream.on("error", () => unavailable(req, res, "starting"));
+  const open = () =>
+    http.request(
+      {
+        host: options.targetHost,
+        port: options.targetPort,
+        method: req.method,
+        path: req.url,
+        headers: headersFor(req, options),
+        agent,
+      },
+      (answer) => {
+        const forward = () => {
+          res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers);
+          answer.pipe(res);
+        };
+        if (answer.statusCode !== 500 || !options.isDatabaseAvailable) return forward();
+        answer.pause();
+        options.isDatabaseAvailable().then(
+          (available) => {
+            if (available) return forward();
+            answer.destroy();
+            unavailable(req, res, "database");
+          },
+          () => forward(),
+        );
+      },
+    );
+  const upstream = open();
+  upstream.on("error", (error: NodeJS.ErrnoException) => {
+    // A kept-alive connection that Next closed just as this request went out
+    // on it: a request without a body is sent again once, on a new connection.
+    // (One with a body cannot be replayed: it was read as it went.)
+    if (upstream.reusedSocket && error.code === "ECONNRESET" && isBodiless(req) && !res.headersSent) {
+      const again = open();
+      again.on("error", () => unavailable(req, res, "starting"));
+      again.end();
+      return;
+    }
+    unavailable(req, res, "starting");
+  });
   // A body without a declared length is counted as it passes.
   let size = 0;
   const count = (chunk: Buffer) => {
@@ -155,7 +178,10 @@ function handle(
 }
 
 export function startForwardingProxy(options: ForwardingProxyOptions): Promise<ForwardingProxy> {
-  const agent = new http.Agent({ keepAlive: true });
+  // Idle connections to Next are dropped before Next drops them (Node's
+  // servers keep an idle connection 5 s), which leaves only the rare request
+  // that crosses Next's close on the wire: see the retry in handle().
+  const agent = new http.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
   const server = http.createServer((req, res) => handle(req, res, options, agent));
 
   // WebSocket upgrades (the development server's hot reload) are passed

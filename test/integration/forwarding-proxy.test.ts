@@ -202,6 +202,53 @@ describe("the forwarding proxy in front of Next", () => {
     });
   });
 
+  it("sends a GET again when Next closes the kept-alive connection it went out on, and answers a POST 503", async () => {
+    // Like Next at the end of its keep-alive time: the second request on a
+    // connection finds it closed (here: closed on arrival, unanswered).
+    const perConnection = new WeakMap<net.Socket, number>();
+    let answered = 0;
+    const closing = http.createServer((req, res) => {
+      const count = (perConnection.get(req.socket) ?? 0) + 1;
+      perConnection.set(req.socket, count);
+      if (count > 1) {
+        req.socket.destroy();
+        return;
+      }
+      req.resume();
+      req.on("end", () => {
+        answered++;
+        res.end(`answer ${answered}`);
+      });
+    });
+    await new Promise<void>((resolve) => closing.listen(0, "127.0.0.1", resolve));
+    const port = (closing.address() as net.AddressInfo).port;
+    const proxy = await startForwardingProxy({
+      host: "127.0.0.1",
+      port: 0,
+      targetHost: "127.0.0.1",
+      targetPort: port,
+      trustProxy: false,
+      secret: SECRET,
+      maxBodyBytes: MAX_BODY,
+    });
+    try {
+      const base = `http://127.0.0.1:${proxy.port}`;
+      expect(await (await fetch(`${base}/one`)).text()).toBe("answer 1");
+      // The proxy reuses its idle connection; Next has closed it: sent again, answered.
+      const again = await fetch(`${base}/two`);
+      expect(again.status).toBe(200);
+      expect(await again.text()).toBe("answer 2");
+      // A POST's body is gone once sent: not replayed, answered 503 instead of a broken connection.
+      const post = await fetch(`${base}/three`, { method: "POST", body: "x=1", headers: { accept: "text/html" } });
+      expect(post.status).toBe(503);
+      expect(answered).toBe(2);
+    } finally {
+      await proxy.close();
+      closing.closeAllConnections();
+      await new Promise<void>((resolve) => closing.close(() => resolve()));
+    }
+  });
+
   it("answers 503 while Next is not listening yet", async () => {
     const closed = await new Promise<number>((resolve) => {
       const probe = net.createServer().listen(0, "127.0.0.1", () => {
