@@ -82,11 +82,12 @@ describe("the application form", () => {
       void dialog.accept();
     });
     await page.reload();
-    // What the server had not saved yet comes back as soon as the page runs, and is saved.
+    // What the server had not saved yet comes back as soon as the page runs
+    // (its scripts: seconds on a busy machine), and is saved.
     await expect
-      .poll(() => page.getByLabel("Organisation", { exact: true }).inputValue())
+      .poll(() => page.getByLabel("Organisation", { exact: true }).inputValue(), { timeout: 15_000 })
       .toBe("Globex typed just before reload");
-    await expect.poll(() => embargoBox(page).isChecked()).toBe(true);
+    await expect.poll(() => embargoBox(page).isChecked(), { timeout: 15_000 }).toBe(true);
     expect(dialogs).toEqual(["beforeunload"]);
 
     // Leaving a field saves it; once all is saved (the tab keeps no unsaved
@@ -215,7 +216,7 @@ describe("the application form", () => {
     await voucher.fill("");
     await page.getByRole("button", { name: "Submit application" }).click();
     await expect
-      .poll(() => describedText(page, voucher))
+      .poll(() => describedText(page, voucher), { timeout: 15_000 })
       .toMatch(/contact address of a current member of the list who knows your team/);
   });
 });
