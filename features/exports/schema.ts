@@ -21,11 +21,11 @@ export function parseFormatSlug(value: unknown): FormatSlug {
   return parsed.success ? parsed.data : "google-groups";
 }
 
-export const MarkAppliedSchema = z.object({
+export const MarkAppliedSchema = z.strictObject({
   exportId: RecordIdSchema,
 });
 
-export const MailmanSyncSchema = z.object({
+export const MailmanSyncSchema = z.strictObject({
   digest: z
     .string()
     .regex(/^[0-9a-f]{64}$/, "Show the plan again, then apply it.")

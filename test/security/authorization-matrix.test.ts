@@ -77,9 +77,11 @@ const FORM = "application/x-www-form-urlencoded";
 const OUTSIDE_THE_TEAM = { noSession: NOT_FOUND, outsiders: NOT_FOUND };
 const teamOnly = () => by({ ...OUTSIDE_THE_TEAM, team: PAGE });
 const ownersOnly = () => by({ ...OUTSIDE_THE_TEAM, team: NOT_FOUND }, { owner: PAGE });
-// The export routes' own 404, in plain text: not the not-found page an unknown
-// address gets (which proxy.ts renders for /api/… too). It tells nothing a
-// public path list does not, but it is not "the same bytes as missing".
+// The member export's own 404 for a signed-in non-owner, in plain text: not the
+// not-found page an unknown address gets (which proxy.ts renders for /api/…
+// too); the route answers API tokens too, so proxy.ts cannot gate it like a
+// page. It tells nothing a public path list does not, but it is not "the same
+// bytes as missing".
 const API_NOT_FOUND = status(404, "Not found.\n");
 // Texts of the fixture a page may or may not show (see `shownTexts` below).
 const A_NAME = "applicationA";
@@ -187,7 +189,7 @@ const ROUTES: Record<string, Probe[]> = {
     },
   ],
   "/api/audit/export/route": [
-    { path: () => "/api/audit/export", answers: all(API_NOT_FOUND, { owner: status(200) }), writes: ["AuditEvent"] },
+    { path: () => "/api/audit/export", answers: all(NOT_FOUND, { owner: status(200) }), writes: ["AuditEvent"] },
   ],
   "/api/auth/[...nextauth]/route": [
     {
