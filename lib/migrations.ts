@@ -3,11 +3,12 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 
-// Prisma's own lock id: `prisma migrate deploy` and this runner serialise on it.
-const MIGRATION_LOCK_ID = 72707369;
+// Prisma's own lock id: `prisma migrate deploy` and this runner serialise on
+// it, and a backup or restore holds it so that no migration runs under them.
+export const MIGRATION_LOCK_ID = 72707369;
 
 // The bookkeeping table exactly as Prisma's schema engine creates it.
-const CREATE_BOOKKEEPING = `
+export const CREATE_BOOKKEEPING = `
 CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
     "checksum"              VARCHAR(64) NOT NULL,

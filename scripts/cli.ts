@@ -11,10 +11,14 @@
 //   audit verify  recompute the audit log's hash chain: the number of events
 //                 checked, or the first broken link (exit code 1); the result
 //                 is kept for /audit (remind runs the same check daily)
+//   backup [--out FILE]
+//                 a consistent backup (plain SQL) taken while the portal runs, by
+//                 default to backups/portal-<UTC time>.sql; --out - writes to stdout
+//   restore FILE  load a backup into an empty database (refuses one that is not)
 //
 // With DATABASE_URL unset, commands use the embedded database: the running
 // portal's server when `npm run dev` or `npm start` is up, otherwise .data/
-// (PORTAL_DATA_DIR) opened here.
+// (PORTAL_DATA_DIR) opened here, and for restore created when it does not exist.
 import { createWriteStream, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,6 +39,7 @@ import { runningEmbeddedUrl, startEmbeddedPostgres } from "@/lib/embedded-postgr
 import { type Env, parseEnv } from "@/lib/env";
 import { migrate } from "@/lib/migrations";
 import { createDatabase, type Database } from "@/lib/prisma";
+import { backupCommand, type Connection, restoreCommand } from "@/scripts/cli-backup";
 
 const root = path.resolve(import.meta.dirname, "..");
 const FORMATS = Object.keys(FORMAT_SLUGS).join("|");
@@ -44,6 +49,8 @@ const USAGE = [
   `  export --format ${FORMATS} [--since-last] [--out FILE]`,
   "  sync mailman --plan | --apply [--prune]",
   "  audit verify",
+  "  backup [--out FILE | --out -]",
+  "  restore FILE",
 ];
 
 type Config = ReturnType<typeof loadPortalConfig>;
@@ -56,11 +63,13 @@ async function main() {
   const env = result.env;
   const config = loadPortalConfig(path.resolve(root, env.portalConfigPath));
   const known =
-    (command === "remind" || command === "mail" || command === "export") && positionals.length === 1
+    (command === "remind" || command === "mail" || command === "export" || command === "backup") &&
+    positionals.length === 1
       ? true
       : (command === "attest" && subcommand === "start") ||
         (command === "sync" && subcommand === "mailman") ||
-        (command === "audit" && subcommand === "verify" && positionals.length === 2);
+        (command === "audit" && subcommand === "verify" && positionals.length === 2) ||
+        (command === "restore" && positionals.length === 2);
   if (!known) fail(USAGE);
   if (command === "export" && !(values.format && values.format in FORMAT_SLUGS)) {
     fail([`export: --format must be one of ${FORMATS}`]);
@@ -68,6 +77,18 @@ async function main() {
   if (command === "sync" && values.plan === values.apply) fail(["sync mailman: give --plan or --apply"]);
   if (command === "sync" && !env.mailman) {
     fail(["sync mailman: set MAILMAN_REST_URL, MAILMAN_REST_USER, MAILMAN_REST_PASSWORD and MAILMAN_LIST_ID"]);
+  }
+  if (command === "backup" || command === "restore") {
+    // Neither migrates first: a backup takes the database as it is, and a
+    // restore needs it empty.
+    const connection = await connect(env, { migrate: false, create: command === "restore" });
+    try {
+      if (command === "backup") await backupCommand(connection, values.out);
+      else await restoreCommand(connection, subcommand as string);
+    } finally {
+      await connection.close();
+    }
+    return;
   }
   const { db, close } = await openDatabase(env);
   const context: MemberContext = { baseUrl: env.nextAuthUrl, project: config.project, listName: config.listName };
@@ -178,36 +199,40 @@ async function remind(db: Database, config: Config, context: MemberContext) {
   await verifyAudit(db);
 }
 
+async function openDatabase(env: Env): Promise<{ db: Database; close: () => Promise<void> }> {
+  const connection = await connect(env, { migrate: true, create: false });
+  const db = createDatabase(connection.url, { max: 2 });
+  return {
+    db,
+    close: async () => {
+      await db.$disconnect();
+      await connection.close();
+    },
+  };
+}
+
 /**
  * DATABASE_URL when set; otherwise the embedded database: through the
- * running portal's server, or opened here (and migrated) when none runs.
+ * running portal's server, or opened here when none runs (migrated, or
+ * created when it does not exist yet, when asked).
  */
-async function openDatabase(env: Env): Promise<{ db: Database; close: () => Promise<void> }> {
-  if (env.databaseUrl) {
-    const db = createDatabase(env.databaseUrl, { max: 2 });
-    return { db, close: () => db.$disconnect() };
-  }
+async function connect(env: Env, options: { migrate: boolean; create: boolean }): Promise<Connection> {
+  const none = async () => {};
+  if (env.databaseUrl) return { url: env.databaseUrl, where: "the database at DATABASE_URL", close: none };
   const dataDir = path.resolve(root, process.env.PORTAL_DATA_DIR ?? ".data");
+  const shown = process.env.PORTAL_DATA_DIR ?? ".data";
   const running = await runningEmbeddedUrl(dataDir);
-  if (running) {
-    const db = createDatabase(running, { max: 2 });
-    return { db, close: () => db.$disconnect() };
-  }
-  if (!existsSync(path.join(dataDir, "pgdata"))) {
+  if (running) return { url: running, where: `the running portal's embedded database (${shown})`, close: none };
+  if (!options.create && !existsSync(path.join(dataDir, "pgdata"))) {
     fail([
       `DATABASE_URL is unset and there is no embedded database in ${dataDir}: start the portal once (npm run dev) or set DATABASE_URL`,
     ]);
   }
   const embedded = await startEmbeddedPostgres({ dataDir });
-  await migrate({ connectionString: embedded.url, directory: path.join(root, "prisma/migrations") });
-  const db = createDatabase(embedded.url, { max: 2 });
-  return {
-    db,
-    close: async () => {
-      await db.$disconnect();
-      await embedded.stop();
-    },
-  };
+  if (options.migrate) {
+    await migrate({ connectionString: embedded.url, directory: path.join(root, "prisma/migrations") });
+  }
+  return { url: embedded.url, where: `the embedded database in ${shown}`, close: embedded.stop };
 }
 
 function fail(lines: string[]): never {
