@@ -4,13 +4,7 @@ import { recordAuditExport } from "@/features/audit/mutations";
 import { parseAuditFilter } from "@/features/audit/schema";
 import { getDb } from "@/lib/db";
 import { consumeRateLimit } from "@/lib/rate-limit";
-import { streamOf } from "@/lib/stream-response";
-
-const plain = (status: number, text: string, headers: Record<string, string> = {}) =>
-  new Response(`${text}\n`, {
-    status,
-    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers },
-  });
+import { plainTextResponse, streamOf } from "@/lib/stream-response";
 
 // GET /api/audit/export?subject=&actor=&action=&from=&to=
 // The audit log as JSON Lines, oldest first, with the same filter as /audit.
@@ -20,16 +14,18 @@ const plain = (status: number, text: string, headers: Record<string, string> = {
 export type AuditExportViewer = { id: string; email: string; role: string | null } | null;
 
 export async function auditExportResponse(request: Request, viewer: AuditExportViewer): Promise<Response> {
-  if (viewer?.role !== "OWNER") return plain(404, "Not found.");
+  if (viewer?.role !== "OWNER") return plainTextResponse(404, "Not found.");
   const db = getDb();
   const limit = await consumeRateLimit(db, `audit-export:user:${viewer.id}`, 60, 60 * 60 * 1000);
   if (!limit.ok) {
-    return plain(429, "Too many downloads; try again later.", { "Retry-After": String(limit.retryAfterSeconds) });
+    return plainTextResponse(429, "Too many downloads; try again later.", {
+      "Retry-After": String(limit.retryAfterSeconds),
+    });
   }
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const { filter, errors } = parseAuditFilter(params);
   const problems = Object.entries(errors).map(([field, message]) => `${field}: ${message}`);
-  if (problems.length > 0) return plain(400, problems.join("; "));
+  if (problems.length > 0) return plainTextResponse(400, problems.join("; "));
   await recordAuditExport(db, viewer, filter);
   const stamp = new Date().toISOString().slice(0, 10);
   return new Response(streamOf(auditEventsAsJsonLines(filter)), {

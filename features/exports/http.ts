@@ -8,7 +8,7 @@ import { FORMAT_SLUGS } from "@/features/exports/formats";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { getDb } from "@/lib/db";
 import { clientAddress, consumeRateLimit } from "@/lib/rate-limit";
-import { streamOf } from "@/lib/stream-response";
+import { plainTextResponse, streamOf } from "@/lib/stream-response";
 
 const QuerySchema = z.object({
   format: z.enum(Object.keys(FORMAT_SLUGS) as [keyof typeof FORMAT_SLUGS, ...(keyof typeof FORMAT_SLUGS)[]], {
@@ -16,12 +16,6 @@ const QuerySchema = z.object({
   }),
   since: z.literal("last", { message: "since may only be last" }).optional(),
 });
-
-const plain = (status: number, text: string, headers: Record<string, string> = {}) =>
-  new Response(`${text}\n`, {
-    status,
-    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers },
-  });
 
 // GET /api/exports/members?format=google-groups|mailman|groups-yaml|json[&since=last]
 // Owners with a session, or an API token with the scope members:read. A
@@ -38,23 +32,25 @@ export async function exportResponse(request: Request): Promise<Response> {
     const token = await authenticateApiToken(db, authorization, "members:read", clientAddress(request.headers));
     if (!token.ok) {
       return token.status === 429
-        ? plain(429, "Too many requests.", { "Retry-After": String(token.retryAfterSeconds) })
-        : plain(401, "Unauthorized.", { "WWW-Authenticate": 'Bearer realm="members"' });
+        ? plainTextResponse(429, "Too many requests.", { "Retry-After": String(token.retryAfterSeconds) })
+        : plainTextResponse(401, "Unauthorized.", { "WWW-Authenticate": 'Bearer realm="members"' });
     }
     actor = { id: null, email: `API token ${token.token.prefix} (${token.token.name})` };
     apiTokenId = token.token.id;
   } else {
     const viewer = await getViewer();
-    if (!viewer) return plain(401, "Unauthorized.", { "WWW-Authenticate": 'Bearer realm="members"' });
-    if (viewer.role !== "OWNER") return plain(404, "Not found.");
+    if (!viewer) return plainTextResponse(401, "Unauthorized.", { "WWW-Authenticate": 'Bearer realm="members"' });
+    if (viewer.role !== "OWNER") return plainTextResponse(404, "Not found.");
     const limit = await consumeRateLimit(db, `export:user:${viewer.id}`, 120, 60 * 60 * 1000);
     if (!limit.ok)
-      return plain(429, "Too many exports; try again later.", { "Retry-After": String(limit.retryAfterSeconds) });
+      return plainTextResponse(429, "Too many exports; try again later.", {
+        "Retry-After": String(limit.retryAfterSeconds),
+      });
     actor = { id: viewer.id, email: viewer.email };
   }
   const url = new URL(request.url);
   const query = QuerySchema.safeParse(Object.fromEntries(url.searchParams));
-  if (!query.success) return plain(400, query.error.issues.map((issue) => issue.message).join("; "));
+  if (!query.success) return plainTextResponse(400, query.error.issues.map((issue) => issue.message).join("; "));
   const config = getPortalConfig();
   const download = await prepareDownload(
     db,
