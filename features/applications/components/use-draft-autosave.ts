@@ -62,12 +62,8 @@ function writeBackup(applicationId: string, backup: Backup | null) {
 
 /** The fields of `values` that differ from the snapshot `base` (snapshotOf leaves out empty fields). */
 function changedSince(base: string, values: Values): Values {
-  let before: Record<string, string> = {};
-  try {
-    before = Object.fromEntries(JSON.parse(base) as [string, string][]);
-  } catch {
-    return values;
-  }
+  const before = valuesOfSnapshot(base);
+  if (!before) return values;
   const keys = new Set([...Object.keys(before), ...Object.keys(values)]);
   return Object.fromEntries(
     [...keys].filter((key) => (values[key] ?? "") !== (before[key] ?? "")).map((key) => [key, values[key] ?? ""]),
@@ -76,15 +72,20 @@ function changedSince(base: string, values: Values): Values {
 
 /** `sent` as the server holds it after a partial save: each refused field as it was last saved. */
 function keptOf(sent: Values, refused: string[], savedSnapshot: string): Values {
-  let before: Record<string, string> = {};
-  try {
-    before = Object.fromEntries(JSON.parse(savedSnapshot) as [string, string][]);
-  } catch {
-    // An unreadable snapshot: the refused fields count as empty.
-  }
+  // An unreadable snapshot: the refused fields count as empty.
+  const before = valuesOfSnapshot(savedSnapshot) ?? {};
   const kept = { ...sent };
   for (const field of refused) kept[field] = before[field] ?? "";
   return kept;
+}
+
+/** The values a snapshot (snapshotOf) was taken of, or null when it cannot be read. */
+function valuesOfSnapshot(snapshot: string): Values | null {
+  try {
+    return Object.fromEntries(JSON.parse(snapshot) as [string, string][]);
+  } catch {
+    return null;
+  }
 }
 
 const notSaved = (reason: string) => `Not saved: ${reason.replace(/^(Not saved|Nothing was saved): /, "")}`;
