@@ -34,7 +34,11 @@ const nextConfig: NextConfig = {
         source,
         headers: [{ key: "Content-Security-Policy", value: contentSecurityPolicy({ development }) }],
       })),
-      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
+      // The icon is a route, not a page: proxy.ts does not see it.
+      ...["/api/:path*", "/icon.svg"].map((source) => ({
+        source,
+        headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }],
+      })),
     ];
   },
 };

@@ -28,8 +28,12 @@ export function contentSecurityPolicy({ nonce, development }: { nonce?: string; 
   ].join("; ");
 }
 
-/** For JSON and other non-page answers: nothing may load or frame them. */
-export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+/**
+ * For JSON, files and every other non-page answer (the not-found page under
+ * /api/ included): nothing in them may run, load, post or be framed.
+ */
+export const API_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
  * Pages served from a rendering shared by every visitor, so without a nonce.

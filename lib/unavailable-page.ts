@@ -42,7 +42,8 @@ export function unavailableResponse(reason: keyof typeof MESSAGES, accept: strin
       headers: {
         ...headers,
         "content-type": "text/html; charset=utf-8",
-        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        "content-security-policy":
+          "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
       },
       body: PAGE(MESSAGES[reason]),
     };

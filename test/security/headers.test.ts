@@ -1,0 +1,372 @@
+// Headers and cookies (issue 12): every page of the production build, asked
+// by each kind of person the portal knows, carries a content security policy
+// with a fresh nonce on every script and no 'unsafe-inline' scripts, refuses
+// to be framed, and is kept out of shared caches; every cookie the portal
+// sets is HttpOnly and SameSite=Lax. Over https (behind a TLS-terminating
+// proxy the test runs, as in production) the session cookie is also
+// __Secure- prefixed and Secure, and HSTS is sent.
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile } from "node:fs/promises";
+import http from "node:http";
+import https from "node:https";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHARED_PAGES } from "@/lib/content-security-policy";
+import type { Database } from "@/lib/prisma";
+import { builtRoutes } from "@/test/helpers/build-manifests";
+import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import { signInLinkFor } from "@/test/helpers/http-sign-in";
+import { createMatrixFixture, type MatrixFixture, type MatrixRecords, type Role } from "@/test/helpers/matrix-fixture";
+import { freePort, type RunningPortal, startPortal } from "@/test/helpers/portal-server";
+import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
+
+/** Who asks: nobody, both applicants, a member's contact, a voucher, and the team. */
+const ASKERS: Role[] = ["anonymous", "applicantA", "applicantB", "memberContact", "voucher", "reviewer", "owner"];
+
+/** A path for every page and route handler of the build; a route without one fails the first test. */
+const PATHS: Record<string, (r: MatrixRecords) => string> = {
+  "/page": () => "/",
+  "/policy/page": () => "/policy",
+  "/apply/page": () => "/apply",
+  "/signin/page": () => "/signin",
+  "/signin/confirm/page": () => "/signin/confirm",
+  "/applications/[id]/page": (r) => `/applications/${r.applicationA}`,
+  "/applications/[id]/edit/page": (r) => `/applications/${r.applicationB}/edit`,
+  "/attest/[token]/page": (r) => `/attest/${r.attestToken}`,
+  "/confirm-address/[token]/page": (r) => `/confirm-address/${r.addressToken}`,
+  "/confirm-contact/[token]/page": (r) => `/confirm-contact/${r.handoverToken}`,
+  "/verify-alias/[token]/page": (r) => `/verify-alias/${r.aliasToken}`,
+  "/vouch/[token]/page": (r) => `/vouch/${r.vouchToken}`,
+  "/membership/page": () => "/membership",
+  "/review/page": () => "/review",
+  "/review/[id]/page": (r) => `/review/${r.applicationA}`,
+  "/members/page": () => "/members",
+  "/members/[id]/page": (r) => `/members/${r.contactMember}`,
+  "/members/attestations/page": () => "/members/attestations",
+  "/members/export/page": () => "/members/export",
+  "/team/page": () => "/team",
+  "/team/tokens/page": () => "/team/tokens",
+  "/audit/page": () => "/audit",
+  "/dev/outbox/page": () => "/dev/outbox",
+  "/dev/outbox/[id]/page": (r) => `/dev/outbox/${r.outboxMail}`,
+  "/applications/[id]/draft/route": (r) => `/applications/${r.applicationB}/draft`,
+  "/api/health/route": () => "/api/health",
+  "/icon.svg/route": () => "/icon.svg",
+  "/api/exports/members/route": () => "/api/exports/members?format=json",
+  "/api/audit/export/route": () => "/api/audit/export",
+  "/api/auth/[...nextauth]/route": () => "/api/auth/session",
+  "/signin/link/route": () => "/signin/link",
+  "/signin/confirm/continue/route": () => "/signin/confirm/continue",
+};
+// Besides the build's routes: what an unknown address answers.
+const UNKNOWN = "/no-such-page";
+
+/** Answers whose bytes are the same for everyone and hold nothing private. */
+const PUBLIC_FILES = new Set(["/icon.svg"]);
+const REFERRER_POLICIES = new Set(["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"]);
+
+let database: TestDatabase & { db: Database };
+let mail: MailCatcher;
+let portal: RunningPortal;
+let tls: { url: string; portal: RunningPortal; ca: Buffer; stop: () => Promise<void> };
+let fx: MatrixFixture;
+const figures = { answers: 0, pages: 0, scripts: 0, cookies: 0, https: 0, problems: 0 };
+let started = 0;
+
+beforeAll(async () => {
+  started = performance.now();
+  database = await createMigratedDatabase();
+  fx = await createMatrixFixture(database.db);
+  mail = await startMailCatcher();
+  portal = await startPortal({ SMTP_URL: mail.url, DATABASE_URL: database.url });
+  tls = await startPortalOverHttps({ SMTP_URL: mail.url, DATABASE_URL: database.url });
+}, 300_000);
+
+afterAll(async () => {
+  await tls?.stop();
+  await portal?.stop();
+  await mail?.stop();
+  await database?.drop();
+  console.log(
+    `headers and cookies: ${figures.answers} answers (${figures.pages} HTML pages, ${figures.scripts} scripts ` +
+      `checked for the nonce), ${figures.cookies} cookies, ${figures.https} over https, ` +
+      `${figures.problems} problems, ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+});
+
+type Answer = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
+
+const header = (answer: Answer, name: string): string => {
+  const value = answer.headers[name];
+  return Array.isArray(value) ? value.join(", ") : (value ?? "");
+};
+
+/** A request through node:http(s), which (unlike fetch) shows every Set-Cookie and trusts the test's own CA. */
+function ask(
+  base: string,
+  target: string,
+  {
+    method = "GET",
+    headers = {},
+    body,
+    ca,
+  }: { method?: string; headers?: Record<string, string>; body?: string; ca?: Buffer } = {},
+): Promise<Answer> {
+  const url = new URL(target, base);
+  const client = url.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.request(url, { method, headers, ca }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+function credentials(role: Role, cookieName: string): Record<string, string> {
+  const session = fx.sessions[role];
+  return session ? { cookie: `${cookieName}=${session}` } : {};
+}
+
+/** What is wrong with one answer's headers and body; empty when nothing is. */
+function problemsOf(path: string, answer: Answer, { overHttps }: { overHttps: boolean }): string[] {
+  const problems: string[] = [];
+  const isHtml = header(answer, "content-type").startsWith("text/html");
+  const policy = header(answer, "content-security-policy");
+  const directives = new Map(
+    policy
+      .split(";")
+      .map((part) => part.trim().split(/\s+/))
+      .filter((words) => words[0])
+      .map(([name, ...values]) => [name as string, values]),
+  );
+  if (!directives.get("frame-ancestors")?.includes("'none'")) problems.push("frame-ancestors is not 'none'");
+  if (header(answer, "x-content-type-options") !== "nosniff") problems.push("no X-Content-Type-Options: nosniff");
+  if (!REFERRER_POLICIES.has(header(answer, "referrer-policy"))) {
+    problems.push(`Referrer-Policy is "${header(answer, "referrer-policy")}"`);
+  }
+  const hsts = header(answer, "strict-transport-security");
+  if (overHttps && !/max-age=(\d{8,})/.test(hsts)) problems.push(`HSTS over https is "${hsts}"`);
+  if (isHtml) {
+    figures.pages++;
+    const scripts = directives.get("script-src") ?? directives.get("default-src") ?? [];
+    if (scripts.includes("'unsafe-inline'") || scripts.includes("'unsafe-eval'")) {
+      problems.push(`script-src allows ${scripts.join(" ")}`);
+    }
+    const nonce = scripts.find((value) => value.startsWith("'nonce-"))?.slice(7, -1);
+    // A page under /api/ (the not-found page) gets the policy of JSON: no script runs at all.
+    const noScriptRuns = scripts.join(" ") === "'none'";
+    if (!SHARED_PAGES.has(path) && !noScriptRuns) {
+      if (!nonce || nonce.length < 16) problems.push("no per-request nonce in script-src");
+      for (const tag of answer.body.match(/<script\b[^>]*>/g) ?? []) {
+        figures.scripts++;
+        if (!tag.includes(`nonce="${nonce}"`)) problems.push(`a script without the nonce: ${tag.slice(0, 80)}`);
+      }
+      const cache = header(answer, "cache-control");
+      if (!cache.includes("private") || !cache.includes("no-store")) problems.push(`Cache-Control is "${cache}"`);
+    }
+    if (!(directives.get("object-src") ?? directives.get("default-src"))?.includes("'none'")) {
+      problems.push("object-src is not 'none'");
+    }
+    if (!directives.has("base-uri")) problems.push("no base-uri");
+    if (!directives.has("form-action")) problems.push("no form-action");
+  } else if (!PUBLIC_FILES.has(path) && answer.status < 300) {
+    const cache = header(answer, "cache-control");
+    if (!cache.includes("no-store")) problems.push(`Cache-Control is "${cache}"`);
+  }
+  for (const cookie of [answer.headers["set-cookie"] ?? []].flat()) problems.push(...cookieProblems(cookie, overHttps));
+  return problems;
+}
+
+function cookieProblems(line: string, overHttps: boolean): string[] {
+  figures.cookies++;
+  const [pair = "", ...attributes] = line.split(";").map((part) => part.trim());
+  const name = pair.split("=")[0] ?? "";
+  const has = (attribute: string) => attributes.some((value) => value.toLowerCase() === attribute.toLowerCase());
+  const problems: string[] = [];
+  if (!has("HttpOnly")) problems.push(`cookie ${name} is not HttpOnly`);
+  if (!has("SameSite=Lax") && !has("SameSite=Strict")) problems.push(`cookie ${name} is not SameSite=Lax`);
+  if (overHttps) {
+    if (!has("Secure")) problems.push(`cookie ${name} is not Secure over https`);
+    if (name.includes("session-token") && !name.startsWith("__Secure-"))
+      problems.push(`cookie ${name} has no __Secure-`);
+  }
+  return problems;
+}
+
+/** Every page and route handler as everyone asks it; the problems found, each with where. */
+async function askEverything(base: string, cookieName: string, ca?: Buffer) {
+  const problems: string[] = [];
+  const nonces = new Map<string, string>();
+  const routes = builtRoutes();
+  const paths = [...routes.map((route) => PATHS[route]?.(fx.records)).filter((path) => path !== undefined), UNKNOWN];
+  for (const role of ASKERS) {
+    const headers = { ...credentials(role, cookieName), ...bearer(role) };
+    for (const path of paths) {
+      const answer = await ask(base, path, { headers, ca });
+      figures.answers++;
+      if (ca) figures.https++;
+      if (answer.status >= 500) problems.push(`${role} ${path}: ${answer.status}`);
+      for (const problem of problemsOf(path.split("?")[0] as string, answer, { overHttps: ca !== undefined })) {
+        problems.push(`${role} ${path}: ${problem}`);
+      }
+      const nonce = header(answer, "content-security-policy").match(/'nonce-([^']+)'/)?.[1];
+      if (nonce) {
+        const seen = nonces.get(nonce);
+        if (seen) problems.push(`${role} ${path}: the nonce of ${seen} again`);
+        nonces.set(nonce, `${role} ${path}`);
+      }
+    }
+  }
+  return problems;
+}
+
+const bearer = (role: Role): Record<string, string> => {
+  const token = fx.bearer[role];
+  return token ? { authorization: `Bearer ${token}` } : {};
+};
+
+describe("headers on every page", () => {
+  it("has a path for every page and route handler of the build", () => {
+    expect(builtRoutes().filter((route) => !(route in PATHS))).toEqual([]);
+  });
+
+  it("over http: a fresh nonce on every script, no framing, no sniffing, no shared caching, strict cookies", async () => {
+    const problems = await askEverything(portal.baseUrl, "next-auth.session-token");
+    figures.problems += problems.length;
+    expect(problems).toEqual([]);
+  });
+
+  it("over https: the same, with HSTS and __Secure- session cookies", async () => {
+    const problems = await askEverything(tls.url, "__Secure-next-auth.session-token", tls.ca);
+    figures.problems += problems.length;
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("the cookies of signing in", () => {
+  it("over https: the session cookie is __Secure-, Secure, HttpOnly and SameSite=Lax, and works", async () => {
+    const email = "headers-check@vendor-https.example";
+    const before = mail.messages.length;
+    const origin = { origin: tls.url };
+    const asked = await ask(tls.url, "/signin/link", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...origin },
+      body: JSON.stringify({ email }),
+      ca: tls.ca,
+    });
+    expect(asked.status).toBe(200);
+    const link = await signInLinkFor(mail, email, before);
+    expect(link.origin).toBe(tls.url);
+    const confirmPage = await ask(tls.url, `${link.pathname}${link.search}`, { ca: tls.ca });
+    expect(problemsOf("/signin/confirm", confirmPage, { overHttps: true })).toEqual([]);
+    const confirmed = await ask(tls.url, "/signin/confirm/continue", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...origin },
+      body: new URLSearchParams({
+        token: link.searchParams.get("token") ?? "",
+        email: link.searchParams.get("email") ?? "",
+        callbackUrl: "/apply",
+      }).toString(),
+      ca: tls.ca,
+    });
+    const cookies = [confirmed.headers["set-cookie"] ?? []].flat();
+    const session = cookies.find((line) => line.startsWith("__Secure-next-auth.session-token="));
+    expect(session, JSON.stringify(cookies)).toBeDefined();
+    expect(cookies.flatMap((line) => cookieProblems(line, true))).toEqual([]);
+
+    const signedIn = await ask(tls.url, "/apply", { headers: { cookie: session?.split(";")[0] ?? "" }, ca: tls.ca });
+    expect(signedIn.body).toContain(email);
+    // The plain name is not the session over https: a cookie set by plain http cannot sign anyone in.
+    const plainName = session?.split(";")[0]?.replace(/^__Secure-/, "") ?? "";
+    const downgraded = await ask(tls.url, "/apply", { headers: { cookie: plainName }, ca: tls.ca });
+    expect(downgraded.body).not.toContain(email);
+  });
+
+  it("over http: the session cookie is HttpOnly and SameSite=Lax", async () => {
+    const email = "headers-check@vendor-http.example";
+    const before = mail.messages.length;
+    const asked = await ask(portal.baseUrl, "/signin/link", {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: portal.baseUrl },
+      body: JSON.stringify({ email }),
+    });
+    expect(asked.status).toBe(200);
+    const link = await signInLinkFor(mail, email, before);
+    const confirmed = await ask(portal.baseUrl, "/signin/confirm/continue", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: portal.baseUrl },
+      body: new URLSearchParams({
+        token: link.searchParams.get("token") ?? "",
+        email: link.searchParams.get("email") ?? "",
+        callbackUrl: "/apply",
+      }).toString(),
+    });
+    const cookies = [confirmed.headers["set-cookie"] ?? []].flat();
+    expect(cookies.some((line) => line.startsWith("next-auth.session-token="))).toBe(true);
+    expect(cookies.flatMap((line) => cookieProblems(line, false))).toEqual([]);
+  });
+});
+
+/**
+ * The built portal behind a TLS-terminating proxy, as production runs it: the
+ * public URL is https, the proxy is trusted to say so (TRUST_PROXY), and its
+ * certificate is the test's own, made with openssl for 127.0.0.1.
+ */
+async function startPortalOverHttps(env: Record<string, string>) {
+  const dir = await mkdtemp(path.join(tmpdir(), "portal-tls-"));
+  const key = path.join(dir, "key.pem");
+  const cert = path.join(dir, "cert.pem");
+  execFileSync("openssl", [
+    "req",
+    ...["-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"],
+    ...["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+  ]);
+  const ca = await readFile(cert);
+  const port = await freePort();
+  const url = `https://127.0.0.1:${port}`;
+  const behind = await startPortal({ ...env, NEXTAUTH_URL: url, TRUST_PROXY: "true" });
+  const upstream = new URL(behind.baseUrl);
+  const proxy = https.createServer({ key: await readFile(key), cert: ca }, (request, response) => {
+    const forwarded = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: request.method,
+        path: request.url,
+        headers: {
+          ...request.headers,
+          "x-forwarded-proto": "https",
+          "x-forwarded-host": request.headers.host ?? "",
+          "x-forwarded-for": request.socket.remoteAddress ?? "",
+        },
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    forwarded.on("error", () => response.destroy());
+    request.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
+  return {
+    url,
+    portal: behind,
+    ca,
+    stop: async () => {
+      await new Promise((resolve) => proxy.close(resolve));
+      await behind.stop();
+    },
+  };
+}
