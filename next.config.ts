@@ -29,8 +29,9 @@ const nextConfig: NextConfig = {
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },
-      // Every other page gets a per-request nonce policy from proxy.ts.
-      ...[...SHARED_PAGES].map((source) => ({
+      // Pages get their policy from proxy.ts: a per-request nonce, or for the pages rendered once
+      // the hashes of their scripts; under `next dev`, which renders those per request without a nonce, this one.
+      ...(development ? [...SHARED_PAGES.keys()] : []).map((source) => ({
         source,
         headers: [{ key: "Content-Security-Policy", value: contentSecurityPolicy({ development }) }],
       })),

@@ -1,7 +1,7 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { isSameOrigin } from "@/features/auth/origin";
 import { mayOpenPage } from "@/features/team/gate";
-import { contentSecurityPolicy, newNonce, SHARED_PAGES } from "@/lib/content-security-policy";
+import { contentSecurityPolicy, loadSharedPagePolicies, newNonce, SHARED_PAGES } from "@/lib/content-security-policy";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { loadRouteTable } from "@/lib/route-table";
@@ -17,8 +17,11 @@ import { loadRouteTable } from "@/lib/route-table";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 // Private folders ("_…") are never routes: rewriting here renders Next's not-found page.
 const NOT_FOUND_PATH = "/_portal/not-found";
+const development = process.env.NODE_ENV === "development";
 // Production only: the development server builds its routes as they are asked for.
-const isRoute = process.env.NODE_ENV === "development" ? null : loadRouteTable();
+const isRoute = development ? null : loadRouteTable();
+// The pages rendered once at build, each with the hashes of its own inline scripts.
+const sharedPagePolicies = development ? null : loadSharedPagePolicies();
 
 const plain = (status: number, text: string) =>
   new NextResponse(`${text}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
@@ -43,7 +46,7 @@ export async function proxy(request: NextRequest) {
   const isPage = !path.startsWith("/api/") && !SHARED_PAGES.has(path);
   const nonce = isPage ? newNonce() : undefined;
   const requestHeaders = new Headers(request.headers);
-  const policy = nonce ? contentSecurityPolicy({ nonce, development: process.env.NODE_ENV === "development" }) : null;
+  const policy = nonce ? contentSecurityPolicy({ nonce, development }) : null;
   // Next reads the nonce from the request's policy and puts it on its scripts.
   if (policy) requestHeaders.set("content-security-policy", policy);
 
@@ -54,7 +57,8 @@ export async function proxy(request: NextRequest) {
   const response = refused
     ? NextResponse.rewrite(new URL(NOT_FOUND_PATH, request.url), { request: { headers: requestHeaders } })
     : NextResponse.next({ request: { headers: requestHeaders } });
-  if (policy) response.headers.set("content-security-policy", policy);
+  const sharedPolicy = refused ? undefined : sharedPagePolicies?.get(path);
+  if (policy ?? sharedPolicy) response.headers.set("content-security-policy", (policy ?? sharedPolicy) as string);
   return response;
 }
 

@@ -1,9 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { signOutAction } from "@/features/auth/actions";
-import { getViewer } from "@/features/auth/data";
-import { getPortalConfig } from "@/features/portal-config/load";
+import { ViewerMenu } from "@/features/auth/components/viewer-menu";
+import { CONFIG_FINGERPRINT_META, configFingerprint, getPortalConfig } from "@/features/portal-config/load";
 import "./globals.css";
 
 export function generateMetadata(): Metadata {
@@ -11,6 +10,8 @@ export function generateMetadata(): Metadata {
   return {
     title: { default: `${config.listName}`, template: `%s · ${config.project} distributors portal` },
     description: `Apply to join the ${config.listName}, the embargoed list that hears about ${config.project} security fixes before the public.`,
+    // Which configuration a page rendered once at build shows (`npm start` checks it).
+    other: { [CONFIG_FINGERPRINT_META]: configFingerprint(config) },
   };
 }
 
@@ -18,10 +19,10 @@ const WIDE = "group-has-[[data-wide]]/body:max-w-[96rem]";
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-export default async function RootLayout({ children }: { children: ReactNode }) {
+// The layout reads no session (ViewerMenu does, in the browser), so that the
+// public pages can be rendered once and served to everyone.
+export default function RootLayout({ children }: { children: ReactNode }) {
   const config = getPortalConfig();
-  const user = await getViewer();
-  const role = user?.role ?? null;
   return (
     <html lang="en">
       {/* A team page marks itself `data-wide` to use the full width (header, content and footer alike). */}
@@ -44,55 +45,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                     Policy
                   </Link>
                 </li>
-                {role ? (
-                  <>
-                    <li>
-                      <Link href="/review" className="underline-offset-4 hover:underline">
-                        Review
-                      </Link>
-                    </li>
-                    <li>
-                      <Link href="/members" className="underline-offset-4 hover:underline">
-                        Members
-                      </Link>
-                    </li>
-                  </>
-                ) : null}
-                {role === "OWNER" ? (
-                  <>
-                    <li>
-                      <Link href="/team" className="underline-offset-4 hover:underline">
-                        Team
-                      </Link>
-                    </li>
-                    <li>
-                      <Link href="/audit" className="underline-offset-4 hover:underline">
-                        Audit
-                      </Link>
-                    </li>
-                  </>
-                ) : null}
-                <li>
-                  <Link href="/apply" className="underline-offset-4 hover:underline">
-                    {user ? "My applications" : "Apply"}
-                  </Link>
-                </li>
-                {user ? (
-                  <li className="flex items-center gap-2">
-                    <span className="text-slate-200">{user.email}</span>
-                    <form action={signOutAction}>
-                      <button type="submit" className="underline-offset-4 hover:underline">
-                        Sign out
-                      </button>
-                    </form>
-                  </li>
-                ) : (
-                  <li>
-                    <Link href="/signin" className="underline-offset-4 hover:underline">
-                      Sign in
-                    </Link>
-                  </li>
-                )}
+                <ViewerMenu />
               </ul>
             </nav>
           </div>

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { CriteriaList } from "@/features/portal-config/components/criteria-list";
 import { getPortalConfig } from "@/features/portal-config/load";
 
-export const dynamic = "force-dynamic";
+// Rendered once, at build, from the portal config: the same for everyone (see SHARED_PAGES).
+export const dynamic = "force-static";
 
 export default function HomePage() {
   const config = getPortalConfig();

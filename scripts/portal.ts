@@ -7,7 +7,12 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { z } from "zod";
-import { loadPortalConfig, PortalConfigError } from "@/features/portal-config/load";
+import {
+  builtConfigFingerprint,
+  configFingerprint,
+  loadPortalConfig,
+  PortalConfigError,
+} from "@/features/portal-config/load";
 import { databaseProbe } from "@/lib/database-probe";
 import { DataDirectoryInUseError, type EmbeddedPostgres, startEmbeddedPostgres } from "@/lib/embedded-postgres";
 import { DEFAULT_PORT, parseEnv } from "@/lib/env";
@@ -43,6 +48,14 @@ async function main() {
   if (!envResult.ok) fail(envResult.problems);
   const env = envResult.env;
   const config = loadPortalConfig(path.resolve(root, env.portalConfigPath));
+  // `/` and `/policy` were rendered once, at build, from the configuration of that moment.
+  const built = mode === "start" ? builtConfigFingerprint(path.join(root, ".next")) : null;
+  if (built && built !== configFingerprint(config)) {
+    fail([
+      `${env.portalConfigPath} is not the configuration this build was made with: the public pages would show the old one.`,
+      `Run \`npm run build\` again with the same PORTAL_CONFIG, then \`npm start\`.`,
+    ]);
+  }
 
   // -p/--port and -H/--hostname are the portal's own; other arguments go to Next.
   const { port, host, rest } = listenOptions(process.argv.slice(3), env.port ?? DEFAULT_PORT);

@@ -3,7 +3,8 @@ import { Markdown } from "@/components/ui/markdown";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { shortVersion } from "@/features/portal-config/version";
 
-export const dynamic = "force-dynamic";
+// Rendered once, at build, from the portal config: the same for everyone (see SHARED_PAGES).
+export const dynamic = "force-static";
 export const metadata: Metadata = { title: "Embargo policy" };
 
 export default function PolicyPage() {

@@ -3,6 +3,7 @@ import type { NextAuthOptions } from "next-auth";
 import GitHubProvider from "next-auth/providers/github";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { portalAdapter } from "@/features/auth/adapter";
+import { findTeamRole } from "@/features/auth/data";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
 import { getEnv } from "@/lib/env";
@@ -43,6 +44,9 @@ export function authOptions(): NextAuthOptions {
     callbacks: {
       // A GitHub account without a verified e-mail address cannot be matched to anyone.
       signIn: ({ user }) => Boolean(user.email && normalizeEmail(user.email)),
+      // What the header's ViewerMenu shows: the address and the team role, read on every request; nothing else.
+      session: async ({ session, user }) =>
+        ({ expires: session.expires, user: { email: user.email }, role: await findTeamRole(db, user.email) }) as never,
     },
     events: {
       signIn: async ({ user, account }) => {

@@ -63,3 +63,25 @@ export function getPortalConfig(): PortalConfig {
   cached ??= loadPortalConfig(process.env.PORTAL_CONFIG?.trim() || "portal.config.json");
   return cached;
 }
+
+/**
+ * A fingerprint of everything in a configuration. The pages rendered once at
+ * build (`/`, `/policy`) carry the one they were rendered from, so that
+ * `npm start` can refuse a configuration other than the build's.
+ */
+export function configFingerprint(config: PortalConfig): string {
+  return createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 32);
+}
+
+export const CONFIG_FINGERPRINT_META = "portal-config";
+
+/** The fingerprint of the configuration the build rendered its shared pages from, or null without a build. */
+export function builtConfigFingerprint(distDir: string): string | null {
+  let html: string;
+  try {
+    html = readFileSync(path.join(distDir, "server/app/index.html"), "utf8");
+  } catch {
+    return null;
+  }
+  return html.match(new RegExp(`<meta name="${CONFIG_FINGERPRINT_META}" content="([0-9a-f]+)"`))?.[1] ?? null;
+}

@@ -12,7 +12,7 @@ import https from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHARED_PAGES } from "@/lib/content-security-policy";
+import { inlineScriptHashes, SHARED_PAGES } from "@/lib/content-security-policy";
 import type { Database } from "@/lib/prisma";
 import { builtRoutes } from "@/test/helpers/build-manifests";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
@@ -166,7 +166,14 @@ function problemsOf(path: string, answer: Answer, { overHttps }: { overHttps: bo
     const nonce = scripts.find((value) => value.startsWith("'nonce-"))?.slice(7, -1);
     // A page under /api/ (the not-found page) gets the policy of JSON: no script runs at all.
     const noScriptRuns = scripts.join(" ") === "'none'";
-    if (!SHARED_PAGES.has(path) && !noScriptRuns) {
+    if (SHARED_PAGES.has(path) && answer.status === 200) {
+      // Rendered once for everyone: no nonce, and every inline script's hash in the policy.
+      if (nonce) problems.push("a nonce on a page rendered once");
+      for (const hash of inlineScriptHashes(answer.body)) {
+        figures.scripts++;
+        if (!scripts.includes(hash)) problems.push(`an inline script whose hash ${hash} is not in the policy`);
+      }
+    } else if (!noScriptRuns) {
       if (!nonce || nonce.length < 16) problems.push("no per-request nonce in script-src");
       for (const tag of answer.body.match(/<script\b[^>]*>/g) ?? []) {
         figures.scripts++;
@@ -285,12 +292,16 @@ describe("the cookies of signing in", () => {
     expect(session, JSON.stringify(cookies)).toBeDefined();
     expect(cookies.flatMap((line) => cookieProblems(line, true))).toEqual([]);
 
-    const signedIn = await ask(tls.url, "/apply", { headers: { cookie: session?.split(";")[0] ?? "" }, ca: tls.ca });
-    expect(signedIn.body).toContain(email);
+    // Who the header says is signed in.
+    const signedIn = await ask(tls.url, "/api/auth/session", {
+      headers: { cookie: session?.split(";")[0] ?? "" },
+      ca: tls.ca,
+    });
+    expect(JSON.parse(signedIn.body)).toMatchObject({ user: { email } });
     // The plain name is not the session over https: a cookie set by plain http cannot sign anyone in.
     const plainName = session?.split(";")[0]?.replace(/^__Secure-/, "") ?? "";
-    const downgraded = await ask(tls.url, "/apply", { headers: { cookie: plainName }, ca: tls.ca });
-    expect(downgraded.body).not.toContain(email);
+    const downgraded = await ask(tls.url, "/api/auth/session", { headers: { cookie: plainName }, ca: tls.ca });
+    expect(downgraded.body).toBe("{}");
   });
 
   it("over http: the session cookie is HttpOnly and SameSite=Lax", async () => {
