@@ -17,20 +17,6 @@ export function sessionCookieName(secure: boolean): string {
   return `${secure ? "__Secure-" : ""}next-auth.session-token`;
 }
 
-/** The user of a live database session, or null. Sessions ended in the database end here at once. */
-export async function findSessionUser(
-  db: Database,
-  sessionToken: string | undefined,
-): Promise<{ id: string; email: string } | null> {
-  if (!sessionToken || sessionToken.length > 200) return null;
-  const session = await db.session.findUnique({
-    where: { sessionToken: hashSessionToken(sessionToken) },
-    select: { expires: true, user: { select: { id: true, email: true } } },
-  });
-  if (!session || session.expires.getTime() <= Date.now()) return null;
-  return session.user;
-}
-
 /** The rostered role of an address, read from the database on every request. */
 export async function findTeamRole(db: Database, email: string): Promise<TeamRole | null> {
   const address = normalizeEmail(email);
@@ -39,11 +25,24 @@ export async function findTeamRole(db: Database, email: string): Promise<TeamRol
   return member?.role ?? null;
 }
 
+/**
+ * The person of a live session with their team role, in one statement (every
+ * page and the team-page gate ask this): findSessionUser and findTeamRole
+ * together. Addresses are stored normalised, so the role is found by equality.
+ */
+export async function findSessionViewer(db: Database, sessionToken: string | undefined): Promise<Viewer | null> {
+  if (!sessionToken || sessionToken.length > 200) return null;
+  const [viewer] = await db.$queryRaw<Viewer[]>`
+    SELECT u.id, u.email, t.role::text AS role
+      FROM "Session" s
+      JOIN "User" u ON u.id = s."userId"
+      LEFT JOIN "TeamMember" t ON t.email = u.email
+     WHERE s."sessionToken" = ${hashSessionToken(sessionToken)} AND s.expires > ${new Date()}`;
+  return viewer ?? null;
+}
+
 /** The signed-in person for this request, read once per request; null when signed out. */
 export const getViewer = cache(async (): Promise<Viewer | null> => {
   const jar = await cookies();
-  const db = getDb();
-  const user = await findSessionUser(db, jar.get(sessionCookieName(getEnv().secureCookies))?.value);
-  if (!user) return null;
-  return { ...user, role: await findTeamRole(db, user.email) };
+  return findSessionViewer(getDb(), jar.get(sessionCookieName(getEnv().secureCookies))?.value);
 });

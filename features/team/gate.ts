@@ -1,4 +1,4 @@
-import { findSessionUser, findTeamRole, sessionCookieName } from "@/features/auth/data";
+import { findSessionViewer, sessionCookieName } from "@/features/auth/data";
 import { isDevelopmentOutboxOpen } from "@/features/mail/data";
 import type { Database } from "@/lib/prisma";
 
@@ -21,8 +21,7 @@ export async function mayOpenPage(
 ): Promise<boolean> {
   if (under(path, "/dev/outbox")) return isDevelopmentOutboxOpen();
   if (!TEAM_PAGES.some((prefix) => under(path, prefix))) return true;
-  const user = await findSessionUser(db, cookies.get(sessionCookieName(secureCookies))?.value);
-  const role = user ? await findTeamRole(db, user.email) : null;
+  const role = (await findSessionViewer(db, cookies.get(sessionCookieName(secureCookies))?.value))?.role ?? null;
   if (OWNER_PAGES.some((prefix) => under(path, prefix))) return role === "OWNER";
   return role !== null;
 }

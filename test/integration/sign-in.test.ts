@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSessionToken, portalAdapter } from "@/features/auth/adapter";
-import { findSessionUser } from "@/features/auth/data";
+import { findSessionViewer } from "@/features/auth/data";
 import { hashVerificationToken, signOut } from "@/features/auth/mutations";
 import { SignInRequestSchema } from "@/features/auth/schema";
 import {
@@ -159,10 +159,14 @@ describe("sessions", () => {
     });
     expect(await db.session.findFirst({ where: { sessionToken: "cookie-value" } })).toBeNull();
     expect(await db.session.findFirst({ where: { sessionToken: hashSessionToken("cookie-value") } })).not.toBeNull();
-    expect(await findSessionUser(db, "cookie-value")).toEqual({ id: user.id, email: "session@acme.example" });
+    expect(await findSessionViewer(db, "cookie-value")).toEqual({
+      id: user.id,
+      email: "session@acme.example",
+      role: null,
+    });
 
     await signOut(db, "cookie-value");
-    expect(await findSessionUser(db, "cookie-value")).toBeNull();
+    expect(await findSessionViewer(db, "cookie-value")).toBeNull();
     expect(await db.auditEvent.count({ where: { action: "auth.signed-out", subjectId: user.id } })).toBe(1);
   });
 
@@ -171,6 +175,6 @@ describe("sessions", () => {
     await db.session.create({
       data: { sessionToken: hashSessionToken("old"), userId: user.id, expires: new Date(Date.now() - 1) },
     });
-    expect(await findSessionUser(db, "old")).toBeNull();
+    expect(await findSessionViewer(db, "old")).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSessionToken } from "@/features/auth/adapter";
-import { findSessionUser, findTeamRole } from "@/features/auth/data";
+import { findSessionViewer, findTeamRole } from "@/features/auth/data";
 import { sendStaleReminders } from "@/features/reviews/reminders";
 import { bootstrapOwners } from "@/features/team/mutations";
 import type { Database } from "@/lib/prisma";
@@ -81,9 +81,13 @@ describe("the roster", () => {
         expires: new Date(Date.now() + 3_600_000),
       },
     });
-    expect(await findSessionUser(db, "live-cookie")).not.toBeNull();
+    expect(await findSessionViewer(db, "live-cookie")).toEqual({
+      id: user.id,
+      email: "leaving@kmesh.example",
+      role: "REVIEWER",
+    });
     expect(await removeTeamMemberForm(db, actor, { memberId: member.id })).toEqual({ ok: true });
-    expect(await findSessionUser(db, "live-cookie")).toBeNull();
+    expect(await findSessionViewer(db, "live-cookie")).toBeNull();
     expect(await findTeamRole(db, "leaving@kmesh.example")).toBeNull();
   });
 });
