@@ -42,6 +42,8 @@ const POOL_TIMEOUT_SECONDS = 5;
 /** An answer slower than this is a hang. */
 const HANG_MS = 30_000;
 const TEST_CLIENT = "faults-test";
+/** Requests in flight at most: a request due while this many are unanswered is not sent. */
+const CONCURRENCY = 32;
 
 const figures: string[] = [];
 const started = performance.now();
@@ -85,7 +87,7 @@ async function loadWithOutages(
   const run = await runLoad({
     durationMs: load.seconds * 1000,
     rate: load.rate,
-    concurrency: 32,
+    concurrency: CONCURRENCY,
     timeoutMs: HANG_MS,
     next: workload.next,
     events,
@@ -96,8 +98,8 @@ async function loadWithOutages(
   const { drafts, submissions, votes } = workload.acknowledged;
   const seconds = (run.endedAt - run.startedAt) / 1000;
   figures.push(
-    `${load.label}: ${run.outcomes.length} requests at ~${Math.round(run.outcomes.length / seconds)}/s` +
-      `${run.skipped ? ` (${run.skipped} not sent: ${32} in flight)` : ""}, ` +
+    `${load.label}: ${run.outcomes.length} requests in ${seconds.toFixed(0)} s (~${Math.round(run.outcomes.length / seconds)}/s; ` +
+      `${load.rate}/s asked, at most ${CONCURRENCY} in flight), ` +
       perOutage.map(describeOutage).join(", ") +
       `, ${failures.length} failures overall; ${submissions.length} submissions (${drafts.length} drafts) and ` +
       `${votes.length} votes acknowledged, ${missing.length === 0 ? "all stored" : `${missing.length} missing`}`,
