@@ -2,9 +2,11 @@ import { type NextRequest, NextResponse } from "next/server";
 import { isSameOrigin } from "@/features/auth/origin";
 import { mayOpenPage } from "@/features/team/gate";
 import { contentSecurityPolicy, loadSharedPagePolicies, newNonce, SHARED_PAGES } from "@/lib/content-security-policy";
+import { isDatabaseUnavailableError } from "@/lib/database-failure";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { loadRouteTable } from "@/lib/route-table";
+import { unavailableResponse } from "@/lib/unavailable-page";
 
 // Runs before every page, route handler and server action (not before
 // static files). It refuses cross-site writes and malformed server-action
@@ -50,10 +52,20 @@ export async function proxy(request: NextRequest) {
   // Next reads the nonce from the request's policy and puts it on its scripts.
   if (policy) requestHeaders.set("content-security-policy", policy);
 
-  const refused =
-    !isAction &&
-    ((isRoute !== null && !isRoute(path)) ||
-      !(await mayOpenPage(getDb(), path, request.cookies, getEnv().secureCookies)));
+  let refused: boolean;
+  try {
+    refused =
+      !isAction &&
+      ((isRoute !== null && !isRoute(path)) ||
+        !(await mayOpenPage(getDb(), path, request.cookies, getEnv().secureCookies)));
+  } catch (error) {
+    // The gate asks the database about team pages. Next reports no error of
+    // this file to the front door, which would pass its 500 on: answer the
+    // 503 with Retry-After here.
+    if (!isDatabaseUnavailableError(error)) throw error;
+    const answer = unavailableResponse("database", request.headers.get("accept") ?? "");
+    return new NextResponse(answer.body, { status: answer.status, headers: answer.headers });
+  }
   const response = refused
     ? NextResponse.rewrite(new URL(NOT_FOUND_PATH, request.url), { request: { headers: requestHeaders } })
     : NextResponse.next({ request: { headers: requestHeaders } });

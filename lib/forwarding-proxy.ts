@@ -4,10 +4,14 @@
 //   the client forged), unless a trusted reverse proxy (TRUST_PROXY=true)
 //   already did, and signs what it passes on (lib/front-door.ts);
 // - refuses request bodies over the limit with a 413 before Next reads them;
-// - answers 503 with Retry-After, not a bare 500, while the database is down
-//   or Next is (re)starting.
+// - answers 503 with Retry-After, not a bare 500, while the database is down,
+//   when Next reports that a request failed for want of it (a terminated
+//   connection, a full pool: lib/database-failure.ts), or while Next is
+//   (re)starting.
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import net from "node:net";
+import { REQUEST_ID_HEADER } from "@/lib/database-failure";
 import { FRONT_DOOR_HEADER } from "@/lib/front-door";
 import { type PlainAnswer, unavailableResponse } from "@/lib/unavailable-page";
 
@@ -26,6 +30,8 @@ export type ForwardingProxyOptions = {
   maxBodyBytes: number;
   /** Asked when Next answers 500: false turns the answer into a 503. */
   isDatabaseAvailable?: () => Promise<boolean>;
+  /** Asked when Next answers 500, with the request's id: true (Next reported a database failure) turns it into a 503. */
+  databaseFailed?: (requestId: string) => Promise<boolean>;
 };
 
 // A refused body is read to its end and dropped, up to this much, before the
@@ -45,7 +51,11 @@ export function forwardedFor(
   return trustProxy && given ? given : own;
 }
 
-function headersFor(req: http.IncomingMessage, options: ForwardingProxyOptions): http.OutgoingHttpHeaders {
+function headersFor(
+  req: http.IncomingMessage,
+  options: ForwardingProxyOptions,
+  requestId: string = randomUUID(),
+): http.OutgoingHttpHeaders {
   const headers: http.OutgoingHttpHeaders = { ...req.headers };
   // Only a trusted reverse proxy may say which host and scheme the client used.
   if (!options.trustProxy) {
@@ -58,6 +68,7 @@ function headersFor(req: http.IncomingMessage, options: ForwardingProxyOptions):
     options.trustProxy,
   );
   headers[FRONT_DOOR_HEADER] = options.secret;
+  headers[REQUEST_ID_HEADER] = requestId;
   return headers;
 }
 
@@ -123,6 +134,7 @@ function handle(
     refuseBody(req, res, options.maxBodyBytes);
     return;
   }
+  const requestId = randomUUID();
   const open = () =>
     http.request(
       {
@@ -130,7 +142,7 @@ function handle(
         port: options.targetPort,
         method: req.method,
         path: req.url,
-        headers: headersFor(req, options),
+        headers: headersFor(req, options, requestId),
         agent,
       },
       (answer) => {
@@ -138,11 +150,12 @@ function handle(
           res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers);
           answer.pipe(res);
         };
-        if (answer.statusCode !== 500 || !options.isDatabaseAvailable) return forward();
+        const { isDatabaseAvailable, databaseFailed } = options;
+        if (answer.statusCode !== 500 || (!isDatabaseAvailable && !databaseFailed)) return forward();
         answer.pause();
-        options.isDatabaseAvailable().then(
-          (available) => {
-            if (available) return forward();
+        Promise.all([databaseFailed?.(requestId) ?? false, isDatabaseAvailable?.() ?? true]).then(
+          ([failed, available]) => {
+            if (!failed && available) return forward();
             answer.destroy();
             unavailable(req, res, "database");
           },

@@ -13,6 +13,7 @@ import {
   loadPortalConfig,
   PortalConfigError,
 } from "@/features/portal-config/load";
+import { databaseFailureReports } from "@/lib/database-failure";
 import { databaseProbe } from "@/lib/database-probe";
 import { DataDirectoryInUseError, type EmbeddedPostgres, startEmbeddedPostgres } from "@/lib/embedded-postgres";
 import { DEFAULT_PORT, parseEnv } from "@/lib/env";
@@ -83,6 +84,8 @@ async function main() {
   const publicHost = host ?? (mode === "dev" ? "127.0.0.1" : "::");
   const internalPort = await freeLoopbackPort();
   const frontDoorSecret = newFrontDoorSecret();
+  // Next says over its IPC channel which requests failed for want of the database.
+  const databaseFailures = databaseFailureReports();
   proxy = await startForwardingProxy({
     host: publicHost,
     port,
@@ -92,6 +95,7 @@ async function main() {
     secret: frontDoorSecret,
     maxBodyBytes: MAX_REQUEST_BODY_BYTES,
     isDatabaseAvailable: databaseProbe(databaseUrl),
+    databaseFailed: databaseFailures.failed,
   });
   const listening = { host, port: proxy.port };
   // Every mailed link and sign-in redirect follows NEXTAUTH_URL; unset (only
@@ -119,7 +123,7 @@ async function main() {
   const preload = `--require ${path.join(root, "scripts/exit-with-parent.cjs")}`;
   next = spawn(process.execPath, [nextBin, mode as string, "-p", String(internalPort), "-H", NEXT_HOST, ...rest], {
     cwd: root,
-    stdio: ["inherit", "pipe", "pipe"],
+    stdio: ["inherit", "pipe", "pipe", "ipc"],
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -132,6 +136,7 @@ async function main() {
   // Next announces its own, internal address: people should open the public one.
   relayLines(next.stdout, process.stdout, (line) => publicAddressOnly(line, publicUrl));
   relayLines(next.stderr, process.stderr, (line) => line);
+  next.on("message", databaseFailures.receive);
   next.on("exit", (code, signal) => {
     void shutdown(code ?? (signal ? 1 : 0));
   });

@@ -13,6 +13,8 @@ export type RunningPortal = {
   /** Next's own port, behind the front door (loopback only). */
   internalPort: number;
   output: () => string;
+  /** True while the portal's process runs. */
+  alive: () => boolean;
   stop: () => Promise<void>;
 };
 
@@ -89,6 +91,7 @@ export async function startPortal(
     baseUrl,
     internalPort,
     output: () => log,
+    alive: () => child.exitCode === null && child.signalCode === null,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;

@@ -12,7 +12,8 @@ export type MailCatcher = {
   stop: () => Promise<void>;
 };
 
-export async function startMailCatcher(): Promise<MailCatcher> {
+/** Listens on `port` when given (a test that stops and restarts its mail server keeps SMTP_URL), else on a free one. */
+export async function startMailCatcher({ port: wanted = 0 }: { port?: number } = {}): Promise<MailCatcher> {
   const messages: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
   const server = new SMTPServer({
@@ -31,7 +32,7 @@ export async function startMailCatcher(): Promise<MailCatcher> {
   });
   const port = await new Promise<number>((resolve, reject) => {
     server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(wanted, "127.0.0.1", () => {
       const address = server.server.address();
       resolve(typeof address === "object" && address ? address.port : 0);
     });

@@ -1,6 +1,7 @@
 import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseFailureReports, REQUEST_ID_HEADER } from "@/lib/database-failure";
 import {
   type ForwardingProxy,
   type ForwardingProxyOptions,
@@ -17,6 +18,8 @@ const upgraded = new Set<net.Socket>();
 const SECRET = "front-door-secret-for-this-test";
 const MAX_BODY = 1024;
 let upstreamRequests = 0;
+/** Called with the request id of each /fail-database request, as Next's instrumentation reports it. */
+let reportFailure: (requestId: string) => void = () => {};
 
 type Seen = { headers: http.IncomingHttpHeaders; method: string; url: string; body: string };
 
@@ -29,7 +32,8 @@ beforeAll(async () => {
       body += chunk;
     });
     req.on("end", () => {
-      if (req.url === "/fail") {
+      if (req.url === "/fail-database") reportFailure(String(req.headers[REQUEST_ID_HEADER]));
+      if (req.url === "/fail" || req.url === "/fail-database") {
         res.writeHead(500, { "content-type": "text/html" });
         res.end("<h1>Something went wrong</h1>");
         return;
@@ -179,6 +183,33 @@ describe("the forwarding proxy in front of Next", () => {
       },
       { isDatabaseAvailable: async () => available },
     );
+  });
+
+  it("turns a 500 into a 503 when Next reports that this request failed for want of the database", async () => {
+    const reports = databaseFailureReports({ graceMs: 200 });
+    const ids = new Set<string>();
+    reportFailure = (requestId) => {
+      ids.add(requestId);
+      reports.receive({ type: "portal:database-unavailable", requestId });
+    };
+    await withProxy(
+      false,
+      async (proxy) => {
+        const failed = await fetch(`http://127.0.0.1:${proxy.port}/fail-database`, {
+          headers: { accept: "text/html", [REQUEST_ID_HEADER]: "chosen-by-the-client" },
+        });
+        expect(failed.status).toBe(503);
+        expect(failed.headers.get("retry-after")).toBe("10");
+        // Another request's 500, not reported: passed on as it is.
+        const bug = await fetch(`http://127.0.0.1:${proxy.port}/fail`, { headers: { accept: "text/html" } });
+        expect(bug.status).toBe(500);
+      },
+      // The database itself answers the probe: only the report says this request failed for want of it.
+      { isDatabaseAvailable: async () => true, databaseFailed: reports.failed },
+    );
+    // The front door's own id, fresh and unguessable, not the one the client sent.
+    expect([...ids]).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+    reportFailure = () => {};
   });
 
   it("passes WebSocket upgrades through, with the same header rule", async () => {

@@ -27,6 +27,7 @@ describe("GET /api/health", () => {
     const response = await GET();
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("retry-after")).toBeNull();
     expect(await response.json()).toEqual({ status: "ok" });
   });
 
@@ -42,6 +43,7 @@ describe("GET /api/health", () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const response = await GET();
     expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
     expect(await response.json()).toEqual({ status: "unavailable" });
     expect(errors).toHaveBeenCalledWith(expect.stringMatching(/^health: database check failed/));
   });
