@@ -140,6 +140,13 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
         orderBy: { createdAt: "desc" },
         select: { id: true, voucherEmail: true, status: true, comment: true, respondedAt: true, createdAt: true },
       },
+      // The team's deliberation comes in the same statement; a recused viewer's copy drops it below.
+      votes: { orderBy: { createdAt: "asc" }, select: voteFields },
+      assessments: { select: assessmentFields },
+      comments: {
+        orderBy: { createdAt: "asc" },
+        select: { id: true, body: true, visibility: true, createdAt: true, author: { select: { email: true } } },
+      },
     },
   });
   if (!application) return null;
@@ -147,8 +154,10 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
     application.applicantId === viewer.id ||
     application.applicant.email === viewer.email ||
     isRecused(viewer.email, recusalDomains(application));
-  const deliberation = recused ? recusedView(db, application) : teamView(db, application);
-  const { vouches, ...rest } = application;
+  const { vouches, votes, assessments, comments, ...rest } = application;
+  const deliberation = recused
+    ? recusedView(db, application, comments)
+    : teamView(db, application, { votes, assessments, comments });
   return {
     ...rest,
     recused,
@@ -158,25 +167,27 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
 }
 
 type Loaded = { id: string; orgDomains: string[]; listAddresses: string[]; organisation: string };
+type LoadedComment = {
+  id: string;
+  body: string;
+  visibility: "APPLICANT" | "INTERNAL";
+  createdAt: Date;
+  author: { email: string } | null;
+};
 
-async function recusedView(db: Database, application: Loaded) {
-  const [comments, history] = await Promise.all([
-    db.comment.findMany({
-      where: { applicationId: application.id, visibility: "APPLICANT" },
-      orderBy: { createdAt: "asc" },
-      select: { id: true, body: true, visibility: true, createdAt: true },
-    }),
-    db.auditEvent.findMany({
-      where: { subjectType: "Application", subjectId: application.id, action: { in: [...APPLICANT_TIMELINE_ACTIONS] } },
-      orderBy: { id: "asc" },
-      select: { id: true, action: true, createdAt: true },
-    }),
-  ]);
+async function recusedView(db: Database, application: Loaded, comments: LoadedComment[]) {
+  const history = await db.auditEvent.findMany({
+    where: { subjectType: "Application", subjectId: application.id, action: { in: [...APPLICANT_TIMELINE_ACTIONS] } },
+    orderBy: { id: "asc" },
+    select: { id: true, action: true, createdAt: true },
+  });
   return {
     votes: [] as (Vote & { counts: boolean })[],
     assessments: [] as Assessment[],
     // As the applicant sees them: from the security team, no author named.
-    comments: comments.map((comment) => ({ ...comment, author: null as { email: string } | null })),
+    comments: comments
+      .filter((comment) => comment.visibility === "APPLICANT")
+      .map(({ author: _, ...comment }) => ({ ...comment, author: null as { email: string } | null })),
     history: history.map((event) => ({ ...event, id: event.id.toString() })),
     relatedMembers: [] as RelatedMember[],
     relatedApplications: [] as RelatedApplication[],
@@ -217,17 +228,14 @@ type Assessment = Prisma.CriterionAssessmentGetPayload<{ select: typeof assessme
 type RelatedMember = Prisma.MemberGetPayload<{ select: typeof relatedMemberFields }>;
 type RelatedApplication = Prisma.ApplicationGetPayload<{ select: typeof relatedApplicationFields }>;
 
-async function teamView(db: Database, application: Loaded) {
+async function teamView(
+  db: Database,
+  application: Loaded,
+  { votes, assessments, comments }: { votes: Vote[]; assessments: Assessment[]; comments: LoadedComment[] },
+) {
   const { id } = application;
   const sameOrganisation = { equals: literalPattern(application.organisation), mode: "insensitive" } as const;
-  const [votes, assessments, comments, history, relatedMembers, relatedApplications, team] = await Promise.all([
-    db.vote.findMany({ where: { applicationId: id }, orderBy: { createdAt: "asc" }, select: voteFields }),
-    db.criterionAssessment.findMany({ where: { applicationId: id }, select: assessmentFields }),
-    db.comment.findMany({
-      where: { applicationId: id },
-      orderBy: { createdAt: "asc" },
-      select: { id: true, body: true, visibility: true, createdAt: true, author: { select: { email: true } } },
-    }),
+  const [history, relatedMembers, relatedApplications, team] = await Promise.all([
     db.auditEvent.findMany({
       where: { subjectType: "Application", subjectId: id },
       orderBy: { id: "asc" },
