@@ -1,6 +1,7 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { createDatabase, type Database } from "@/lib/prisma";
+import { QUERY_COUNTER_VARIABLE } from "@/lib/query-counter";
 
 const globalForDb = globalThis as unknown as { portalDb?: Database };
 
@@ -15,7 +16,8 @@ export function getDb(): Database {
   if (!databaseUrl) {
     throw new Error("DATABASE_URL is not set: start the portal with `npm run dev` or `npm start`, which provide one.");
   }
-  const db = createDatabase(databaseUrl);
+  // Set only by `npm run bench` (lib/query-counter.ts).
+  const db = createDatabase(databaseUrl, { countQueriesAt: process.env[QUERY_COUNTER_VARIABLE] || undefined });
   globalForDb.portalDb = db;
   return db;
 }

@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { Pool } from "pg";
 import { PrismaClient } from "@/generated/prisma/client";
+import { countQueries } from "@/lib/query-counter";
 
 export type Database = PrismaClient;
 
@@ -8,8 +9,13 @@ export type Database = PrismaClient;
  * A Prisma client over a pg.Pool that the caller owns through the client:
  * `$disconnect()` ends the pool. The pool's error listener keeps an idle
  * connection's failure (a Postgres restart) from crashing the process.
+ * `countQueriesAt` (the bench's PORTAL_QUERY_COUNTER) counts its statements
+ * (lib/query-counter.ts).
  */
-export function createDatabase(connectionString: string, options: { max?: number } = {}): Database {
+export function createDatabase(
+  connectionString: string,
+  options: { max?: number; countQueriesAt?: string } = {},
+): Database {
   const pool = new Pool({
     connectionString,
     max: options.max ?? 10,
@@ -19,6 +25,7 @@ export function createDatabase(connectionString: string, options: { max?: number
   pool.on("error", (error) => {
     console.error(`database: idle connection failed: ${error.message}`);
   });
+  if (options.countQueriesAt) countQueries(pool, options.countQueriesAt);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // Transactions on one application queue on its row lock, and on the pool's
   // connections under load: a burst of votes waits its turn instead of failing
