@@ -1,0 +1,432 @@
+// Bypass probes (issue 12): three canaries the wrong caller must never see (an
+// internal comment and a vote reason, for the team only and not a recused
+// reviewer; a member's contact address, for the team and that member's own
+// contact) are seeded, and every page and route handler of the production
+// build is asked by each caller who may not see them, with every trick known
+// to take a request past Next's middleware or past a path check: the
+// x-middleware-subrequest header (CVE-2025-29927) in each spelling, the RSC
+// and prefetch requests, .rsc suffixes, /_next/data, encoded and upper-case
+// paths, double slashes, dot segments, forged host and client headers, a
+// server-action header on GET, and a few of them together. No answer's body
+// or headers may hold a canary. The allowed callers must see them on the
+// ordinary path, or the probes would prove nothing.
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TeamViewer } from "@/features/auth/data";
+import type { Database } from "@/lib/prisma";
+import { builtActions, builtRoutes } from "@/test/helpers/build-manifests";
+import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import { context, createUser } from "@/test/helpers/fixtures";
+import { createMatrixFixture, createSession, type MatrixFixture, type Role } from "@/test/helpers/matrix-fixture";
+import { type RunningPortal, startPortal } from "@/test/helpers/portal-server";
+import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
+import { addCommentForm, castVoteForm } from "@/test/helpers/validated";
+
+const SESSION_COOKIE = "next-auth.session-token";
+const CONCURRENCY = 4;
+
+// ------------------------------------------------------------------ canaries
+
+const hex = () => randomBytes(8).toString("hex");
+/** What each canary is searched for by: its random part, which no escaping changes. */
+const CANARIES = {
+  comment: `CANARY-${hex()}`,
+  voteReason: `CANARY-${hex()}`,
+  contact: `canary-${hex()}`,
+};
+type Canary = keyof typeof CANARIES;
+const CANARY_NAMES = Object.keys(CANARIES) as Canary[];
+
+/** Callers besides the matrix's: the contact of the member whose address is a canary. */
+type Caller = Role | "canaryContact";
+
+/** Who may see none of the canaries. The member contact is another member's. */
+const OUTSIDERS: Caller[] = [
+  "anonymous",
+  "applicantA",
+  "applicantB",
+  "voucher",
+  "removedTeamMember",
+  "removedTeamMemberSignedIn",
+  "memberContact",
+  "tokenWithoutScope",
+];
+/**
+ * A recused reviewer is on the team (it may read the member list), but not in
+ * applicant A's deliberation; the canary contact may see its own address.
+ */
+const PROBED: { caller: Caller; canaries: Canary[] }[] = [
+  ...OUTSIDERS.map((caller) => ({ caller, canaries: CANARY_NAMES })),
+  { caller: "recusedReviewer", canaries: ["comment", "voteReason"] },
+  { caller: "canaryContact", canaries: ["comment", "voteReason"] },
+];
+
+/** Who must see each canary on the ordinary path, and where. */
+const MUST_SEE: { caller: Caller; path: (ids: Ids) => string; canaries: Canary[] }[] = [
+  { caller: "reviewer", path: (ids) => `/review/${ids.applicationA}`, canaries: ["comment", "voteReason"] },
+  { caller: "owner", path: (ids) => `/review/${ids.applicationA}`, canaries: ["comment", "voteReason"] },
+  { caller: "owner", path: () => "/members", canaries: ["contact"] },
+  { caller: "owner", path: (ids) => `/members/${ids.canaryMember}`, canaries: ["contact"] },
+  { caller: "owner", path: () => "/api/exports/members?format=json", canaries: ["contact"] },
+  { caller: "reviewer", path: (ids) => `/members/${ids.canaryMember}`, canaries: ["contact"] },
+  { caller: "recusedReviewer", path: (ids) => `/members/${ids.canaryMember}`, canaries: ["contact"] },
+];
+
+// ---------------------------------------------------------------- the routes
+
+type Ids = MatrixFixture["records"] & { canaryMember: string };
+
+/** A path for every page and route handler of the build (as in headers.test.ts); a route without one fails. */
+const PATHS: Record<string, (r: Ids) => string> = {
+  "/page": () => "/",
+  "/policy/page": () => "/policy",
+  "/apply/page": () => "/apply",
+  "/signin/page": () => "/signin",
+  "/signin/confirm/page": () => "/signin/confirm",
+  "/applications/[id]/page": (r) => `/applications/${r.applicationA}`,
+  "/applications/[id]/edit/page": (r) => `/applications/${r.applicationA}/edit`,
+  "/attest/[token]/page": (r) => `/attest/${r.attestToken}`,
+  "/confirm-address/[token]/page": (r) => `/confirm-address/${r.addressToken}`,
+  "/confirm-contact/[token]/page": (r) => `/confirm-contact/${r.handoverToken}`,
+  "/verify-alias/[token]/page": (r) => `/verify-alias/${r.aliasToken}`,
+  "/vouch/[token]/page": (r) => `/vouch/${r.vouchToken}`,
+  "/membership/page": () => "/membership",
+  "/review/page": () => "/review",
+  "/review/[id]/page": (r) => `/review/${r.applicationA}`,
+  "/members/page": () => "/members",
+  "/members/[id]/page": (r) => `/members/${r.canaryMember}`,
+  "/members/attestations/page": () => "/members/attestations",
+  "/members/export/page": () => "/members/export",
+  "/team/page": () => "/team",
+  "/team/tokens/page": () => "/team/tokens",
+  "/audit/page": () => "/audit",
+  "/dev/outbox/page": () => "/dev/outbox",
+  "/dev/outbox/[id]/page": (r) => `/dev/outbox/${r.outboxMail}`,
+  "/applications/[id]/draft/route": (r) => `/applications/${r.applicationA}/draft`,
+  "/api/health/route": () => "/api/health",
+  "/icon.svg/route": () => "/icon.svg",
+  "/api/exports/members/route": () => "/api/exports/members?format=json",
+  "/api/audit/export/route": () => "/api/audit/export",
+  "/api/auth/[...nextauth]/route": () => "/api/auth/session",
+  "/signin/link/route": () => "/signin/link",
+  "/signin/confirm/continue/route": () => "/signin/confirm/continue",
+};
+
+// -------------------------------------------------------------- the variants
+
+type Request = { path: string; headers: Record<string, string>; gzip?: boolean };
+type Variant = { name: string; make: (path: string, ctx: VariantContext) => Request };
+type VariantContext = { buildId: string; actionId: string; cookieValue?: string };
+
+const split = (target: string) => {
+  const at = target.indexOf("?");
+  return at < 0 ? { pathname: target, query: "" } : { pathname: target.slice(0, at), query: target.slice(at) };
+};
+/** The path's own segments changed, its query kept. */
+const onPath = (target: string, change: (pathname: string) => string) => {
+  const { pathname, query } = split(target);
+  return change(pathname) + query;
+};
+const withQuery = (target: string, pair: string) => `${target}${target.includes("?") ? "&" : "?"}${pair}`;
+const plain = (path: string): Request => ({ path, headers: {} });
+const header = (name: string, value: string) => (path: string) => ({ path, headers: { [name]: value } });
+
+/** "/review/abc" → a router state tree for it, as the client sends on navigation. */
+function stateTree(pathname: string): string {
+  const segments = pathname.split("/").filter(Boolean);
+  let node: unknown[] = ["__PAGE__", {}];
+  for (const segment of [...segments].reverse()) node = [segment, { children: node }];
+  return encodeURIComponent(JSON.stringify(["", { children: node }, null, null, true]));
+}
+
+const SUBREQUEST = [
+  "middleware",
+  "proxy",
+  "src/middleware",
+  "src/proxy",
+  "pages/_middleware",
+  "middleware:middleware:middleware:middleware:middleware",
+  "proxy:proxy:proxy:proxy:proxy",
+  Array(5).fill("src/middleware").join(":"),
+];
+
+/** The first segment's first letter percent-encoded: /audit → /%61udit. */
+const encodeFirstLetter = (pathname: string) =>
+  pathname.replace(/^\/([a-z])/, (_, letter: string) => `/%${letter.charCodeAt(0).toString(16)}`);
+
+const VARIANTS: Variant[] = [
+  { name: "plain", make: plain },
+  { name: "gzip", make: (path) => ({ path, headers: { "accept-encoding": "gzip" }, gzip: true }) },
+  ...SUBREQUEST.map((value) => ({
+    name: `x-middleware-subrequest: ${value}`,
+    make: header("x-middleware-subrequest", value),
+  })),
+  { name: "RSC: 1", make: header("rsc", "1") },
+  { name: "?_rsc", make: (path) => plain(withQuery(path, "_rsc=abc")) },
+  { name: "Next-Router-Prefetch", make: (path) => ({ path, headers: { rsc: "1", "next-router-prefetch": "1" } }) },
+  {
+    name: "Next-Router-State-Tree",
+    make: (path) => ({ path, headers: { rsc: "1", "next-router-state-tree": stateTree(split(path).pathname) } }),
+  },
+  { name: ".rsc", make: (path) => plain(onPath(path, (p) => `${p === "/" ? "/index" : p}.rsc`)) },
+  { name: ".prefetch.rsc", make: (path) => plain(onPath(path, (p) => `${p === "/" ? "/index" : p}.prefetch.rsc`)) },
+  {
+    name: "/_next/data",
+    make: (path, { buildId }) => plain(onPath(path, (p) => `/_next/data/${buildId}${p === "/" ? "/index" : p}.json`)),
+  },
+  { name: "percent-encoded letter", make: (path) => plain(onPath(path, encodeFirstLetter)) },
+  {
+    name: "percent-encoded slash",
+    make: (path) => plain(onPath(path, (p) => p.replace(/^(\/[^/]+)\//, "$1%2F"))),
+  },
+  { name: "upper case", make: (path) => plain(onPath(path, (p) => p.replace(/^\/[^/]+/, (s) => s.toUpperCase()))) },
+  {
+    name: "capitalised",
+    make: (path) => plain(onPath(path, (p) => p.replace(/^\/([a-z])/, (_, c: string) => `/${c.toUpperCase()}`))),
+  },
+  { name: "double slashes", make: (path) => plain(onPath(path, (p) => `/${p.replaceAll("/", "//")}`)) },
+  { name: "trailing slash", make: (path) => plain(onPath(path, (p) => (p === "/" ? p : `${p}/`))) },
+  { name: "dot segments", make: (path) => plain(onPath(path, (p) => `/.${p.replaceAll("/", "/./")}`)) },
+  { name: "Host", make: header("host", "localhost") },
+  { name: "X-Forwarded-Host", make: header("x-forwarded-host", "evil.example") },
+  { name: "X-Forwarded-Proto", make: header("x-forwarded-proto", "https") },
+  { name: "Forwarded", make: header("forwarded", "for=127.0.0.1;host=localhost;proto=https") },
+  { name: "X-Forwarded-For", make: header("x-forwarded-for", "127.0.0.1") },
+  { name: "X-Real-IP", make: header("x-real-ip", "127.0.0.1") },
+  { name: "Next-Action on GET", make: (path, { actionId }) => ({ path, headers: { "next-action": actionId } }) },
+  // Together.
+  {
+    name: "subrequest + RSC + state tree",
+    make: (path) => ({
+      path: withQuery(path, "_rsc=abc"),
+      headers: {
+        "x-middleware-subrequest": "middleware:middleware:middleware:middleware:middleware",
+        rsc: "1",
+        "next-router-state-tree": stateTree(split(path).pathname),
+      },
+    }),
+  },
+  {
+    name: "upper case + subrequest",
+    make: (path) => ({
+      path: onPath(path, (p) => p.toUpperCase()),
+      headers: { "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy" },
+    }),
+  },
+  {
+    name: "percent-encoded + .rsc + forged host",
+    make: (path) => ({
+      path: onPath(path, (p) => `${encodeFirstLetter(p)}.rsc`),
+      headers: { "x-forwarded-host": "localhost", "x-forwarded-for": "127.0.0.1" },
+    }),
+  },
+  {
+    name: "double slash + trailing slash + prefetch",
+    make: (path) => ({
+      path: onPath(path, (p) => `/${p}${p === "/" ? "" : "/"}`),
+      headers: { rsc: "1", "next-router-prefetch": "1" },
+    }),
+  },
+  {
+    name: "https forged, __Secure- cookie",
+    make: (path, { cookieValue }) => ({
+      path,
+      headers: {
+        "x-forwarded-proto": "https",
+        forwarded: "proto=https",
+        ...(cookieValue
+          ? { cookie: `__Secure-${SESSION_COOKIE}=${cookieValue}; ${SESSION_COOKIE}=${cookieValue}` }
+          : {}),
+      },
+    }),
+  },
+  {
+    name: "Next-Action on GET + subrequest + gzip",
+    make: (path, { actionId }) => ({
+      path,
+      headers: { "next-action": actionId, "x-middleware-subrequest": "src/middleware", "accept-encoding": "gzip" },
+      gzip: true,
+    }),
+  },
+];
+
+// ------------------------------------------------------------------- set-up
+
+let database: TestDatabase & { db: Database };
+let mail: MailCatcher;
+let portal: RunningPortal;
+let fx: MatrixFixture;
+let ids: Ids;
+let canaryContactSession: string;
+let started = 0;
+const figures = { requests: 0, routes: 0, variants: VARIANTS.length, callers: PROBED.length, seen: 0, leaks: 0 };
+
+beforeAll(async () => {
+  started = performance.now();
+  database = await createMigratedDatabase();
+  const db = database.db;
+  fx = await createMatrixFixture(db);
+  const owner = await db.user.findUniqueOrThrow({ where: { email: "owner@kmesh.example" } });
+  const reviewer = await db.user.findUniqueOrThrow({ where: { email: "reviewer@kmesh.example" } });
+  const asTeam = (user: { id: string; email: string }, role: "OWNER" | "REVIEWER"): TeamViewer => ({ ...user, role });
+  // The team's deliberation on applicant A's application, with the features' own mutations.
+  expect(
+    await addCommentForm(
+      db,
+      asTeam(owner, "OWNER"),
+      { applicationId: fx.records.applicationA, visibility: "INTERNAL", body: `Doubts: ${CANARIES.comment}.` },
+      context,
+    ),
+  ).toEqual({ ok: true });
+  expect(
+    await castVoteForm(
+      db,
+      asTeam(reviewer, "REVIEWER"),
+      { applicationId: fx.records.applicationA, choice: "ABSTAIN", reason: `Waiting: ${CANARIES.voteReason}.` },
+      context,
+    ),
+  ).toMatchObject({ ok: true, approved: false });
+  // A member whose contact address is the canary, and that contact signed in.
+  const domain = `${hex()}.example`;
+  const contactEmail = `${CANARIES.contact}@${domain}`;
+  const member = await db.member.create({
+    data: {
+      distributionName: "Canary Mesh",
+      organisation: "Canary Corp",
+      website: `https://${domain}`,
+      orgDomains: [domain],
+      contactEmail,
+      activeOrganisationKey: "canary corp",
+      addresses: { create: [{ address: `kmesh@${domain}`, addedReason: "Approved application" }] },
+    },
+  });
+  canaryContactSession = await createSession(db, await createUser(db, contactEmail));
+  ids = { ...fx.records, canaryMember: member.id };
+  mail = await startMailCatcher();
+  portal = await startPortal({ SMTP_URL: mail.url, DATABASE_URL: database.url });
+}, 300_000);
+
+afterAll(async () => {
+  await portal?.stop();
+  await mail?.stop();
+  await database?.drop();
+  console.log(
+    `bypass probes: ${figures.requests} requests (${figures.routes} routes × ${figures.variants} variants × ` +
+      `${figures.callers} callers), canaries seen by allowed callers on ${figures.seen} pages, ` +
+      `${figures.leaks} leaks, ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+});
+
+// ------------------------------------------------------------------ asking
+
+type Answer = { status: number; headers: string; body: string };
+
+/** node:http sends the path byte for byte (fetch would resolve dot segments and tidy it). */
+function ask(request: Request): Promise<Answer> {
+  const url = new URL(portal.baseUrl);
+  return new Promise((resolve, reject) => {
+    const outgoing = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: request.path,
+        method: "GET",
+        headers: { "accept-encoding": "identity", ...request.headers },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          let body = Buffer.concat(chunks);
+          const encoding = response.headers["content-encoding"];
+          if (encoding === "gzip") body = gunzipSync(body);
+          else if (encoding && encoding !== "identity") reject(new Error(`unexpected content-encoding ${encoding}`));
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.rawHeaders.join("\n"),
+            body: body.toString("utf8"),
+          });
+        });
+        response.on("error", reject);
+      },
+    );
+    outgoing.on("error", reject);
+    outgoing.end();
+  });
+}
+
+function credentials(caller: Caller): { headers: Record<string, string>; cookieValue?: string } {
+  const session = caller === "canaryContact" ? canaryContactSession : fx.sessions[caller];
+  if (session) return { headers: { cookie: `${SESSION_COOKIE}=${session}` }, cookieValue: session };
+  const token = caller === "canaryContact" ? undefined : fx.bearer[caller];
+  return { headers: token ? { authorization: `Bearer ${token}` } : {} };
+}
+
+/** The canaries an answer holds, in its body or any header. */
+const canariesIn = (answer: Answer, among: Canary[]) =>
+  among.filter((canary) => {
+    const mark = CANARIES[canary].slice(7);
+    return answer.body.includes(mark) || answer.headers.includes(mark);
+  });
+
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+// -------------------------------------------------------------------- tests
+
+describe("bypass probes", () => {
+  it("has a path for every page and route handler of the build", () => {
+    expect(builtRoutes().filter((route) => !(route in PATHS))).toEqual([]);
+  });
+
+  it("shows each canary to the callers who may see it, on the ordinary path", async () => {
+    for (const { caller, path, canaries } of MUST_SEE) {
+      const answer = await ask({ path: path(ids), headers: credentials(caller).headers });
+      expect({ caller, path: path(ids), status: answer.status, seen: canariesIn(answer, canaries) }).toEqual({
+        caller,
+        path: path(ids),
+        status: 200,
+        seen: canaries,
+      });
+      figures.seen++;
+    }
+  });
+
+  it("never shows a canary to a caller who may not see it, whatever the request looks like", async () => {
+    const routes = builtRoutes();
+    figures.routes = routes.length;
+    const buildId = readFileSync(path.resolve(import.meta.dirname, "../../.next/BUILD_ID"), "utf8").trim();
+    const actionId = builtActions().find((action) => action.key.endsWith("#addCommentAction"))?.id;
+    expect(actionId).toBeDefined();
+    const jobs = PROBED.flatMap(({ caller, canaries }) =>
+      routes.flatMap((route) => VARIANTS.map((variant) => ({ caller, canaries, route, variant }))),
+    );
+    const leaks: string[] = [];
+    await inParallel(jobs, CONCURRENCY, async ({ caller, canaries, route, variant }) => {
+      const own = credentials(caller);
+      const made = variant.make((PATHS[route] as (r: Ids) => string)(ids), {
+        buildId,
+        actionId: actionId as string,
+        cookieValue: own.cookieValue,
+      });
+      const answer = await ask({ ...made, headers: { ...own.headers, ...made.headers } });
+      figures.requests++;
+      const seen = canariesIn(answer, canaries);
+      if (seen.length > 0)
+        leaks.push(`${caller} ${variant.name} GET ${made.path} → ${answer.status}: ${seen.join(", ")}`);
+    });
+    figures.leaks = leaks.length;
+    expect(leaks).toEqual([]);
+    expect(figures.requests).toBe(routes.length * VARIANTS.length * PROBED.length);
+  }, 600_000);
+});
