@@ -4,6 +4,7 @@ import { mayOpenPage } from "@/features/team/gate";
 import { contentSecurityPolicy, newNonce, SHARED_PAGES } from "@/lib/content-security-policy";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { isMalformedMultipart } from "@/lib/request-body";
 import { loadRouteTable } from "@/lib/route-table";
 
 // Runs before every page, route handler and server action (not before
@@ -32,12 +33,17 @@ export async function proxy(request: NextRequest) {
     return plain(403, "Cross-site request refused.");
   }
   // Next would answer an action body that is not JSON with a 500.
-  if (isAction && (request.headers.get("content-type") ?? "").startsWith("text/plain")) {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (isAction && contentType.startsWith("text/plain")) {
     try {
       JSON.parse(await request.clone().text());
     } catch {
       return plain(400, "Malformed request.");
     }
+  }
+  // And a form whose parts it cannot parse (a field named with a control character) too.
+  if (isAction && /^multipart\/form-data/i.test(contentType)) {
+    if (isMalformedMultipart(await request.clone().arrayBuffer(), contentType)) return plain(400, "Malformed request.");
   }
   const path = request.nextUrl.pathname;
   const isPage = !path.startsWith("/api/") && !SHARED_PAGES.has(path);
