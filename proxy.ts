@@ -41,8 +41,9 @@ export async function proxy(request: NextRequest) {
       return plain(400, "Malformed request.");
     }
   }
-  // And a form whose parts it cannot parse (a field named with a control character) too.
-  if (isAction && /^multipart\/form-data/i.test(contentType)) {
+  // And a form it cannot parse (a field named with a control character, no
+  // boundary), which it reads from any POST to a page as a form's action.
+  if (request.method === "POST" && /^multipart\/form-data/i.test(contentType)) {
     if (isMalformedMultipart(await request.clone().arrayBuffer(), contentType)) return plain(400, "Malformed request.");
   }
   const path = request.nextUrl.pathname;

@@ -3,7 +3,8 @@
 // - sets X-Forwarded-For from the TCP connection (Next alone keeps a header
 //   the client forged), unless a trusted reverse proxy (TRUST_PROXY=true)
 //   already did, and signs what it passes on (lib/front-door.ts);
-// - refuses request bodies over the limit with a 413 before Next reads them;
+// - refuses request bodies over the limit with a 413 before Next reads them,
+//   and paths that do not decode with a 400 (Next would answer a bare 500);
 // - answers 503 with Retry-After, not a bare 500, while the database is down
 //   or Next is (re)starting.
 import http from "node:http";
@@ -33,6 +34,20 @@ export type ForwardingProxyOptions = {
 // instead of the answer. Beyond it the connection is simply closed.
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 const IDLE_CONNECTION_MS = 4_000;
+
+/**
+ * True when a request target's path holds a percent-escape that does not
+ * decode (`%ZZ`, or bytes that are no UTF-8): Next fails to decode it, finds
+ * no error page for it in an app-router build, and answers a bare 500.
+ */
+export function hasUndecodablePath(target: string): boolean {
+  try {
+    decodeURIComponent(target.split("?")[0] ?? "");
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 /** The X-Forwarded-For to pass on: the connection's address, or the trusted proxy's header as it came. */
 export function forwardedFor(
@@ -113,8 +128,8 @@ function handle(
   agent: http.Agent,
 ) {
   // Only origin-form targets ("/path"): an absolute-form one ("http://other/path")
-  // would have Next redirect to the host it names.
-  if (!req.url?.startsWith("/")) {
+  // would have Next redirect to the host it names. And only paths that decode.
+  if (!req.url?.startsWith("/") || hasUndecodablePath(req.url)) {
     send(res, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" }, body: "Bad request.\n" });
     req.resume();
     return;

@@ -160,6 +160,21 @@ describe("the forwarding proxy in front of Next", () => {
     });
   });
 
+  // Found by fuzzing (test/security/fuzz-http.test.ts): Next answered these with a bare 500.
+  it("answers 400 to a path with a percent-escape that does not decode, without passing it on", async () => {
+    await withProxy(false, async (proxy) => {
+      const before = upstreamRequests;
+      for (const path of ["/applications/%ZZ", "/vouch/%E0%A4%A", "/applications/%C0%AF/draft", "/%"]) {
+        const answer = await fetch(`http://127.0.0.1:${proxy.port}${path}`);
+        expect([path, answer.status, await answer.text()]).toEqual([path, 400, "Bad request.\n"]);
+      }
+      expect(upstreamRequests).toBe(before);
+      // A well-formed escape, and any in the query (Next reads the query leniently), pass.
+      const fine = await fetch(`http://127.0.0.1:${proxy.port}/vouch/%E2%82%AC%25?q=%ZZ`);
+      expect(((await fine.json()) as Seen).url).toBe("/vouch/%E2%82%AC%25?q=%ZZ");
+    });
+  });
+
   it("turns a 500 into a 503 with Retry-After while the database is down, and only then", async () => {
     let available = false;
     await withProxy(
