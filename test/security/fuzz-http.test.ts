@@ -388,7 +388,29 @@ type RouteTarget = {
 };
 
 const FORM = "application/x-www-form-urlencoded";
-const segment = adversarialString({ huge: 0 }).map((text) => encodeURIComponent(text.slice(0, 2_000)) || "x");
+/** A path segment: any text, percent-encoded (lone surrogates made well-formed first), or raw malformed escapes. */
+const segment = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: adversarialString({ huge: 0 }).map(
+      (text) => encodeURIComponent(text.slice(0, 2_000).toWellFormed()) || "x",
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "%",
+      "%ZZ",
+      "%E0%A4%A",
+      "%C0%AF",
+      "%FF%FE",
+      "%00",
+      "%2e%2e",
+      "..%2F..%2Fetc",
+      "%25%30%30",
+    ),
+  },
+);
 /** Parameters: a URL holds at most 16 KB of them (Node answers 431 beyond), so each value is cut to 1,000 characters. */
 const queryOf = (names: string[], value = fieldValue) =>
   fc.array(
@@ -628,6 +650,8 @@ function pageRequests(route: string, r: MatrixRecords): fc.Arbitrary<HttpRequest
       path: `${path}${query(pairs)}`,
       headers: {},
     })),
+    // A POST that is no server action: Next reads a form posted to a page as a form's action.
+    anyBody(PAGE_PARAMETERS).map((body) => bodyRequest(path, body)),
     ...(dynamic
       ? [
           segment.map((junk) => ({
@@ -887,7 +911,31 @@ describe("fuzzing over HTTP", () => {
     expect(fine.status).toBe(200);
   });
 
-  it("answers every page's adversarial URL without a server error, and changes no row", {
+  // Found by this file: Next answered both with a bare 500.
+  it("answers a path that does not decode, and a form Next cannot parse posted to a page, with a 400", async () => {
+    const answers = [];
+    for (const [method, path, type, body] of [
+      ["GET", "/applications/%ZZ", "", undefined],
+      ["POST", "/applications/%C0%AF/draft", FORM, "a=b"],
+      ["POST", "/signin", "multipart/form-data", "junk"],
+      ["POST", "/api/audit/export", "multipart/form-data; boundary=x", "--x\r\nno end"],
+    ] as const) {
+      const response = await fetch(`${portal.baseUrl}${path}`, {
+        method,
+        headers: { origin: portal.baseUrl, ...(type ? { "content-type": type } : {}) },
+        body,
+      });
+      answers.push([path, response.status]);
+    }
+    expect(answers).toEqual([
+      ["/applications/%ZZ", 400],
+      ["/applications/%C0%AF/draft", 400],
+      ["/signin", 400],
+      ["/api/audit/export", 400],
+    ]);
+  });
+
+  it("answers every page's adversarial URL and body without a server error, and changes no row", {
     timeout: 600_000,
   }, async () => {
     const problems: string[] = [];
