@@ -4,7 +4,8 @@
 //   the client forged), unless a trusted reverse proxy (TRUST_PROXY=true)
 //   already did, and signs what it passes on (lib/front-door.ts);
 // - refuses request bodies over the limit with a 413 before Next reads them,
-//   and paths that do not decode with a 400 (Next would answer a bare 500);
+//   paths that do not decode with a 400 (Next would answer a bare 500), and
+//   addresses too long for the headers Next copies them into with a 414;
 // - answers 503 with Retry-After, not a bare 500, while the database is down
 //   or Next is (re)starting.
 import http from "node:http";
@@ -34,6 +35,15 @@ export type ForwardingProxyOptions = {
 // instead of the answer. Beyond it the connection is simply closed.
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 const IDLE_CONNECTION_MS = 4_000;
+/**
+ * The longest request target passed on (longer ones are answered 414): Next
+ * copies the address into headers of its own (the sign-in redirect's
+ * callbackUrl, percent-encoded again), and a Node server reads at most 16 KB
+ * of headers. The portal's own addresses are a few hundred characters.
+ */
+export const MAX_TARGET_LENGTH = 8 * 1024;
+/** Headers read from Next's answer: room for a long address echoed in a Location header. */
+const MAX_UPSTREAM_HEADER_BYTES = 64 * 1024;
 
 /**
  * True when a request target's path holds a percent-escape that does not
@@ -134,6 +144,12 @@ function handle(
     req.resume();
     return;
   }
+  if (req.url.length > MAX_TARGET_LENGTH) {
+    const body = `The address is too long: the portal accepts at most ${MAX_TARGET_LENGTH} characters.\n`;
+    send(res, { status: 414, headers: { "content-type": "text/plain; charset=utf-8" }, body });
+    req.resume();
+    return;
+  }
   if (Number(req.headers["content-length"] ?? 0) > options.maxBodyBytes) {
     refuseBody(req, res, options.maxBodyBytes);
     return;
@@ -147,6 +163,7 @@ function handle(
         path: req.url,
         headers: headersFor(req, options),
         agent,
+        maxHeaderSize: MAX_UPSTREAM_HEADER_BYTES,
       },
       (answer) => {
         const forward = () => {
