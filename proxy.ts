@@ -5,6 +5,7 @@ import { contentSecurityPolicy, loadSharedPagePolicies, newNonce, SHARED_PAGES }
 import { isDatabaseUnavailableError } from "@/lib/database-failure";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { isMalformedMultipart } from "@/lib/request-body";
 import { loadRouteTable } from "@/lib/route-table";
 import { unavailableResponse } from "@/lib/unavailable-page";
 
@@ -37,12 +38,18 @@ export async function proxy(request: NextRequest) {
     return plain(403, "Cross-site request refused.");
   }
   // Next would answer an action body that is not JSON with a 500.
-  if (isAction && (request.headers.get("content-type") ?? "").startsWith("text/plain")) {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (isAction && contentType.startsWith("text/plain")) {
     try {
       JSON.parse(await request.clone().text());
     } catch {
       return plain(400, "Malformed request.");
     }
+  }
+  // And a form it cannot parse (a field named with a control character, no
+  // boundary), which it reads from any POST to a page as a form's action.
+  if (request.method === "POST" && /^multipart\/form-data/i.test(contentType)) {
+    if (isMalformedMultipart(await request.clone().arrayBuffer(), contentType)) return plain(400, "Malformed request.");
   }
   const path = request.nextUrl.pathname;
   const isPage = !path.startsWith("/api/") && !SHARED_PAGES.has(path);

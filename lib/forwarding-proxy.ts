@@ -3,7 +3,9 @@
 // - sets X-Forwarded-For from the TCP connection (Next alone keeps a header
 //   the client forged), unless a trusted reverse proxy (TRUST_PROXY=true)
 //   already did, and signs what it passes on (lib/front-door.ts);
-// - refuses request bodies over the limit with a 413 before Next reads them;
+// - refuses request bodies over the limit with a 413 before Next reads them,
+//   paths that do not decode with a 400 (Next would answer a bare 500), and
+//   addresses too long for the headers Next copies them into with a 414;
 // - answers 503 with Retry-After, not a bare 500, while the database is down,
 //   when Next reports that a request failed for want of it (a terminated
 //   connection, a full pool: lib/database-failure.ts), or while Next is
@@ -39,6 +41,29 @@ export type ForwardingProxyOptions = {
 // instead of the answer. Beyond it the connection is simply closed.
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 const IDLE_CONNECTION_MS = 4_000;
+/**
+ * The longest request target passed on (longer ones are answered 414): Next
+ * copies the address into headers of its own (the sign-in redirect's
+ * callbackUrl, percent-encoded again), and a Node server reads at most 16 KB
+ * of headers. The portal's own addresses are a few hundred characters.
+ */
+export const MAX_TARGET_LENGTH = 8 * 1024;
+/** Headers read from Next's answer: room for a long address echoed in a Location header. */
+const MAX_UPSTREAM_HEADER_BYTES = 64 * 1024;
+
+/**
+ * True when a request target's path holds a percent-escape that does not
+ * decode (`%ZZ`, or bytes that are no UTF-8): Next fails to decode it, finds
+ * no error page for it in an app-router build, and answers a bare 500.
+ */
+export function hasUndecodablePath(target: string): boolean {
+  try {
+    decodeURIComponent(target.split("?")[0] ?? "");
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 /** The X-Forwarded-For to pass on: the connection's address, or the trusted proxy's header as it came. */
 export function forwardedFor(
@@ -124,9 +149,15 @@ function handle(
   agent: http.Agent,
 ) {
   // Only origin-form targets ("/path"): an absolute-form one ("http://other/path")
-  // would have Next redirect to the host it names.
-  if (!req.url?.startsWith("/")) {
+  // would have Next redirect to the host it names. And only paths that decode.
+  if (!req.url?.startsWith("/") || hasUndecodablePath(req.url)) {
     send(res, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" }, body: "Bad request.\n" });
+    req.resume();
+    return;
+  }
+  if (req.url.length > MAX_TARGET_LENGTH) {
+    const body = `The address is too long: the portal accepts at most ${MAX_TARGET_LENGTH} characters.\n`;
+    send(res, { status: 414, headers: { "content-type": "text/plain; charset=utf-8" }, body });
     req.resume();
     return;
   }
@@ -144,6 +175,7 @@ function handle(
         path: req.url,
         headers: headersFor(req, options, requestId),
         agent,
+        maxHeaderSize: MAX_UPSTREAM_HEADER_BYTES,
       },
       (answer) => {
         const forward = () => {

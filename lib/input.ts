@@ -25,9 +25,27 @@ export function textInput(max: number) {
   return z
     .string()
     .trim()
-    .max(max, `Keep this under ${max.toLocaleString("en")} characters`)
+    .max(max, tooLongMessage(max))
     .refine((value) => !hasControlCharacters(value), CONTROL_CHARACTER_MESSAGE);
 }
+
+/** A page's URL parameters with one value each: the first of a repeated one, as a search form sends it once. */
+export function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]),
+  );
+}
+
+/** What a form says of a value longer than `max` characters. */
+export function tooLongMessage(max: number): string {
+  return `Keep this under ${max.toLocaleString("en")} characters`;
+}
+
+/**
+ * What a form says when a checkbox, or a field the page fills in itself,
+ * holds a value the page never sends: only a changed request gets it.
+ */
+export const UNEXPECTED_CHOICE_MESSAGE = "Reload the page and try again: this holds a value the form does not offer";
 
 /** The id of a stored record (a cuid) as it arrives in a form or a URL. */
 export const RecordIdSchema = z.string().regex(/^[a-z0-9]{20,40}$/, "Unknown record");

@@ -46,3 +46,38 @@ export async function readFormBody(request: Request, maxBytes: number): Promise<
   if (!body.ok) return body;
   return { ok: true, fields: Object.fromEntries(new URLSearchParams(body.text)) };
 }
+
+// Characters a multipart part's header cannot hold (line breaks but as the
+// CRLF that ends a header line, and the C0 controls and DEL): Next's parser
+// (busboy) throws on them, and Next answers a server action with a 500.
+// FormData escapes only CR, LF and '"' in a field's name, so a name with,
+// say, an escape character comes through as it is.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused
+const PART_HEADER_CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F]/;
+
+/**
+ * True when a `multipart/form-data` body cannot be read as one: no boundary,
+ * no closing delimiter, or a part whose headers hold a control character.
+ */
+export function isMalformedMultipart(body: ArrayBuffer, contentType: string): boolean {
+  const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  const delimiter = boundary ? `--${boundary[1] ?? boundary[2]}` : null;
+  if (!delimiter) return true;
+  // Latin-1: one character per byte, so nothing is lost or merged.
+  const text = Buffer.from(body).toString("latin1");
+  const parts = text.split(`\r\n${delimiter}`);
+  // The body starts with the first delimiter (a preamble before it is ignored).
+  const first = parts[0]?.indexOf(delimiter) ?? -1;
+  if (first < 0) return true;
+  parts[0] = parts[0]?.slice(first + delimiter.length) ?? "";
+  const last = parts.at(-1) ?? "";
+  if (!last.startsWith("--")) return true;
+  return parts.slice(0, -1).some((part) => {
+    const end = part.indexOf("\r\n\r\n");
+    if (!part.startsWith("\r\n") || end < 0) return true;
+    return part
+      .slice(2, end)
+      .split("\r\n")
+      .some((line) => PART_HEADER_CONTROL.test(line));
+  });
+}

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type Criterion, DEFAULT_MIN_ANSWER_LENGTH } from "@/features/portal-config/schema";
 import { type ActionFailure, invalid } from "@/lib/action-result";
 import { EMAIL_MESSAGE, normalizeDomain, normalizeEmail } from "@/lib/email";
-import { textInput } from "@/lib/input";
+import { textInput, tooLongMessage, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
 
 // One schema module for the browser and the server. Form fields are flat so
 // that z.flattenError puts every message next to its own field:
@@ -30,7 +30,7 @@ const text = textInput;
 const emailList = (label: string) =>
   z
     .string()
-    .max(LIMITS.list)
+    .max(LIMITS.list, tooLongMessage(LIMITS.list))
     .transform((value, ctx) => {
       const items = splitLines(value);
       const normalized: string[] = [];
@@ -46,7 +46,7 @@ const emailList = (label: string) =>
 
 const domainList = z
   .string()
-  .max(LIMITS.list)
+  .max(LIMITS.list, tooLongMessage(LIMITS.list))
   .transform((value, ctx) => {
     const given = splitLines(value);
     const items: string[] = [];
@@ -64,7 +64,7 @@ const domainList = z
 const httpUrl = z
   .string()
   .trim()
-  .max(LIMITS.website)
+  .max(LIMITS.website, tooLongMessage(LIMITS.website))
   .refine(
     (value) => /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(value) && URL.canParse(value),
     "Enter a web address starting with https://",
@@ -72,7 +72,7 @@ const httpUrl = z
 
 const urlList = z
   .string()
-  .max(LIMITS.evidence)
+  .max(LIMITS.evidence, tooLongMessage(LIMITS.evidence))
   .transform((value, ctx) => {
     const items = value
       .split(/\s+/)
@@ -131,7 +131,7 @@ export function draftSchema(criteria: Criterion[]) {
       shape[`evidence:${criterion.key}`] = text(LIMITS.evidence).default("");
     }
     if (criterion.kind === "acceptance") {
-      shape[`accept:${criterion.key}`] = z.enum(["on", "true", ""]).optional();
+      shape[`accept:${criterion.key}`] = z.enum(["on", "true", ""], { message: UNEXPECTED_CHOICE_MESSAGE }).optional();
       shape[`note:${criterion.key}`] = text(LIMITS.note).default("");
     }
   }
@@ -142,7 +142,7 @@ export function draftSchema(criteria: Criterion[]) {
 const asFarAsWellFormed = (list: z.ZodType<string[], string>) =>
   z
     .string()
-    .max(LIMITS.list)
+    .max(LIMITS.list, tooLongMessage(LIMITS.list))
     .default("")
     .transform((value) => {
       const parsed = list.safeParse(value);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Criterion } from "@/features/portal-config/schema";
-import { RecordIdSchema } from "@/lib/input";
+import { RecordIdSchema, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
 
 /**
  * The criteria a member reconfirms each year: the standing ones (alias and
@@ -31,10 +31,10 @@ export type AttestationInput = z.output<ReturnType<typeof attestationSchema>>;
 export const ExtendAttestationSchema = z.strictObject({
   attestationId: RecordIdSchema,
   /** The page the owner extended from, which then says so. */
-  from: z.enum(["member", "round"]).default("round"),
+  from: z.enum(["member", "round"], { message: UNEXPECTED_CHOICE_MESSAGE }).default("round"),
   days: z.coerce
     .number({ message: "Give a number of days" })
-    .int()
+    .int("Give a whole number of days")
     .min(7, "At least 7 days")
     .max(60, "At most 60 days"),
 });

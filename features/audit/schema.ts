@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AUDIT_ACTIONS, type AuditAction } from "@/features/audit/actions";
-import { textInput } from "@/lib/input";
+import { firstValues, textInput } from "@/lib/input";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const day = z
@@ -44,9 +44,7 @@ export function parseAuditFilter(params: Record<string, string | string[] | unde
   filter: AuditFilter;
   errors: Partial<Record<(typeof FILTER_FIELDS)[number], string>>;
 } {
-  const flat = Object.fromEntries(
-    Object.entries(params).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value]),
-  );
+  const flat = firstValues(params);
   const parsed = AuditFilterSchema.safeParse(flat);
   if (parsed.success) return { filter: parsed.data, errors: {} };
   const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;

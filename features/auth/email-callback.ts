@@ -39,3 +39,42 @@ export function authErrorPage(request: Request): Response {
   const safe = /^[A-Za-z]{1,40}$/.test(code) ? code : "Verification";
   return Response.redirect(new URL(`/signin?error=${safe}`, getEnv().nextAuthUrl), 303);
 }
+
+/** The name of next-auth's callback-URL cookie. */
+export function callbackUrlCookieName(secureCookies: boolean): string {
+  return `${secureCookies ? "__Secure-" : ""}next-auth.callback-url`;
+}
+
+/** next-auth's own test of a callback URL: an http(s) URL, or a path on this site. */
+function isUsableCallbackUrl(value: string, base: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value, value.startsWith("/") ? base : undefined).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * next-auth answers a callback URL it cannot read (`?callbackUrl=http://[`),
+ * in the query or in its cookie, with a 500 ("a problem with the server
+ * configuration"), on every endpoint. Such a request is refused here with a
+ * 400, and such a cookie cleared (the browser would otherwise get the 500 on
+ * every call until it expired). Null when the request may go on to next-auth.
+ */
+export function refuseUnusableCallbackUrl(request: Request, cookieValue: string | undefined): Response | null {
+  const { nextAuthUrl, secureCookies } = getEnv();
+  // next-auth reads the query's last value of a repeated parameter.
+  const param = new URL(request.url).searchParams.getAll("callbackUrl").at(-1);
+  const badParam = param !== undefined && param !== "" && !isUsableCallbackUrl(param, nextAuthUrl);
+  const badCookie = cookieValue !== undefined && cookieValue !== "" && !isUsableCallbackUrl(cookieValue, nextAuthUrl);
+  if (!badParam && !badCookie) return null;
+  const response = Response.json({ error: "The callback URL is not an address of this site." }, { status: 400 });
+  if (badCookie) {
+    const secure = secureCookies ? "; Secure" : "";
+    response.headers.append(
+      "Set-Cookie",
+      `${callbackUrlCookieName(secureCookies)}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure}`,
+    );
+  }
+  return response;
+}

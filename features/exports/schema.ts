@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { FORMAT_SLUGS, type FormatSlug } from "@/features/exports/formats";
 import type { ExportChannel } from "@/generated/prisma/enums";
-import { RecordIdSchema } from "@/lib/input";
+import { RecordIdSchema, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
 
 /** How an export left the portal, as the export page says it. */
 export const CHANNEL_LABELS: Record<ExportChannel, string> = {
@@ -31,7 +31,7 @@ export const MailmanSyncSchema = z.strictObject({
     .regex(/^[0-9a-f]{64}$/, "Show the plan again, then apply it.")
     .optional(),
   prune: z
-    .enum(["on"])
+    .enum(["on"], { message: UNEXPECTED_CHOICE_MESSAGE })
     .optional()
     .transform((value) => value === "on"),
 });

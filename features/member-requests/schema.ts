@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { EmailSchema, normalizeEmail } from "@/lib/email";
-import { RecordIdSchema, textInput } from "@/lib/input";
+import { RecordIdSchema, textInput, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
 
 const MAX_ADDRESSES = 10;
 
@@ -31,7 +31,8 @@ export function addressChangeSchema(current: string[]) {
     add: z.string().max(2000, "Keep this under 2,000 characters").default(""),
     reason: textInput(2000).min(10, "Say why (at least a sentence); a reviewer reads it"),
   };
-  for (const address of current) shape[`remove:${address}`] = z.enum(["on", ""]).optional();
+  for (const address of current)
+    shape[`remove:${address}`] = z.enum(["on", ""], { message: UNEXPECTED_CHOICE_MESSAGE }).optional();
   return z.strictObject(shape).transform((form, ctx) => {
     const { addresses: add, invalid } = addressList(form.add as string);
     for (const item of invalid) {

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import type { MemberStatus, RemovalReason } from "@/generated/prisma/enums";
-import { RecordIdSchema, textInput } from "@/lib/input";
+import {
+  CONTROL_CHARACTER_MESSAGE,
+  firstValues,
+  hasControlCharacters,
+  RecordIdSchema,
+  textInput,
+  tooLongMessage,
+} from "@/lib/input";
 
 export const MEMBER_STATUS_LABELS: Record<MemberStatus, string> = {
   ACTIVE: "Active",
@@ -26,11 +33,12 @@ export const MemberFilterSchema = z.object({
 });
 export type MemberFilter = z.infer<typeof MemberFilterSchema>;
 
-/** The member list's filter from the URL; a search that cannot be used is dropped, with the reason. */
-export function parseMemberFilter(params: Record<string, string | string[] | undefined>): {
+/** The member list's filter from the URL (a repeated parameter counts once); a search that cannot be used is dropped, with the reason. */
+export function parseMemberFilter(query: Record<string, string | string[] | undefined>): {
   filter: MemberFilter;
   searchError?: string;
 } {
+  const params = firstValues(query);
   const parsed = MemberFilterSchema.safeParse(params);
   if (parsed.success) return { filter: parsed.data };
   return {
@@ -69,7 +77,8 @@ export const EmbargoBreachSchema = z.strictObject({
   link: z
     .string()
     .trim()
-    .max(500)
+    .max(500, tooLongMessage(500))
+    .refine((value) => !hasControlCharacters(value), CONTROL_CHARACTER_MESSAGE)
     .refine((value) => value === "" || (/^https?:\/\//i.test(value) && URL.canParse(value)), {
       message: "Give a web address starting with https://, or nothing",
     })

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Criterion } from "@/features/portal-config/schema";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { OPEN_STATES } from "@/features/workflow/states";
-import { textInput } from "@/lib/input";
+import { firstValues, textInput } from "@/lib/input";
 
 const applicationId = ApplicationIdSchema;
 const note = textInput;
@@ -72,11 +72,15 @@ export const QueueFilterSchema = z.object({
 });
 export type QueueFilter = z.infer<typeof QueueFilterSchema>;
 
-/** The queue's filter from the URL; a search that cannot be used is dropped, with the reason for the search field. */
-export function parseQueueFilter(params: Record<string, string | string[] | undefined>): {
+/**
+ * The queue's filter from the URL (a repeated parameter counts once); a
+ * search that cannot be used is dropped, with the reason for the search field.
+ */
+export function parseQueueFilter(query: Record<string, string | string[] | undefined>): {
   filter: QueueFilter;
   searchError?: string;
 } {
+  const params = firstValues(query);
   const parsed = QueueFilterSchema.safeParse(params);
   if (parsed.success) return { filter: parsed.data };
   return {

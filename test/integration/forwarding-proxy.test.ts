@@ -6,6 +6,7 @@ import {
   type ForwardingProxy,
   type ForwardingProxyOptions,
   forwardedFor,
+  MAX_TARGET_LENGTH,
   startForwardingProxy,
 } from "@/lib/forwarding-proxy";
 import { FRONT_DOOR_HEADER, UNVERIFIED_CLIENT } from "@/lib/front-door";
@@ -32,6 +33,12 @@ beforeAll(async () => {
       body += chunk;
     });
     req.on("end", () => {
+      if (req.url?.startsWith("/long-header")) {
+        // Like Next's sign-in redirect: the address, encoded again, in a header of the answer.
+        res.setHeader("x-echo", encodeURIComponent(encodeURIComponent(req.url)).repeat(3));
+        res.end("ok");
+        return;
+      }
       if (req.url === "/fail-database") reportFailure(String(req.headers[REQUEST_ID_HEADER]));
       if (req.url === "/fail" || req.url === "/fail-database") {
         res.writeHead(500, { "content-type": "text/html" });
@@ -161,6 +168,50 @@ describe("the forwarding proxy in front of Next", () => {
       });
       expect(atLimit.status).toBe(200);
       expect(((await atLimit.json()) as Seen).body.length).toBe(MAX_BODY);
+    });
+  });
+
+  // Found by fuzzing (test/security/fuzz-http.test.ts): Next answered these with a bare 500.
+  it("answers 400 to a path with a percent-escape that does not decode, without passing it on", async () => {
+    await withProxy(false, async (proxy) => {
+      const before = upstreamRequests;
+      for (const path of ["/applications/%ZZ", "/vouch/%E0%A4%A", "/applications/%C0%AF/draft", "/%"]) {
+        const answer = await fetch(`http://127.0.0.1:${proxy.port}${path}`);
+        expect([path, answer.status, await answer.text()]).toEqual([path, 400, "Bad request.\n"]);
+      }
+      expect(upstreamRequests).toBe(before);
+      // A well-formed escape, and any in the query (Next reads the query leniently), pass.
+      const fine = await fetch(`http://127.0.0.1:${proxy.port}/vouch/%E2%82%AC%25?q=%ZZ`);
+      expect(((await fine.json()) as Seen).url).toBe("/vouch/%E2%82%AC%25?q=%ZZ");
+    });
+  });
+
+  // Found by fuzzing: a 12 KB address came back as a 503 "starting or restarting" (Next's sign-in redirect
+  // echoed it, percent-encoded again, in a Location header longer than the 16 KB the proxy read).
+  it("answers 414 to an address over 8 KB, and passes on an answer with long headers", async () => {
+    await withProxy(false, async (proxy) => {
+      const before = upstreamRequests;
+      const long = await fetch(`http://127.0.0.1:${proxy.port}/applications/${"a".repeat(MAX_TARGET_LENGTH)}`);
+      expect(long.status).toBe(414);
+      expect(await long.text()).toMatch(/too long/);
+      expect(upstreamRequests).toBe(before);
+      // Read as a browser reads (fetch stops at 16 KB of headers, as the proxy did).
+      const echoed = await new Promise<http.IncomingMessage>((resolve, reject) =>
+        http
+          .get(
+            {
+              port: proxy.port,
+              host: "127.0.0.1",
+              path: `/long-header?${"b".repeat(MAX_TARGET_LENGTH - 100)}`,
+              maxHeaderSize: 128 * 1024,
+            },
+            resolve,
+          )
+          .on("error", reject),
+      );
+      echoed.resume();
+      expect(echoed.statusCode).toBe(200);
+      expect(String(echoed.headers["x-echo"]).length).toBeGreaterThan(20_000);
     });
   });
 
