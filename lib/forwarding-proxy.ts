@@ -6,6 +6,9 @@
 // - refuses request bodies over the limit with a 413 before Next reads them,
 //   paths that do not decode with a 400 (Next would answer a bare 500), and
 //   addresses too long for the headers Next copies them into with a 414;
+// - refuses an RSC request whose router state header Next cannot parse with a
+//   400 (Next answers a 500, and proxy.ts never sees the header: Next strips
+//   the RSC headers from what its proxy is shown);
 // - answers 503 with Retry-After, not a bare 500, while the database is down,
 //   when Next reports that a request failed for want of it (a terminated
 //   connection, a full pool: lib/database-failure.ts), or while Next is
@@ -15,6 +18,7 @@ import http from "node:http";
 import net from "node:net";
 import { REQUEST_ID_HEADER } from "@/lib/database-failure";
 import { FRONT_DOOR_HEADER } from "@/lib/front-door";
+import { isReadableRouterState, ROUTER_STATE_HEADER } from "@/lib/router-state";
 import { type PlainAnswer, unavailableResponse } from "@/lib/unavailable-page";
 
 export type ForwardingProxy = { port: number; close: () => Promise<void> };
@@ -158,6 +162,11 @@ function handle(
   if (req.url.length > MAX_TARGET_LENGTH) {
     const body = `The address is too long: the portal accepts at most ${MAX_TARGET_LENGTH} characters.\n`;
     send(res, { status: 414, headers: { "content-type": "text/plain; charset=utf-8" }, body });
+    req.resume();
+    return;
+  }
+  if (!isReadableRouterState(req.headers[ROUTER_STATE_HEADER] ?? null)) {
+    send(res, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" }, body: "Malformed request.\n" });
     req.resume();
     return;
   }

@@ -331,6 +331,25 @@ describe("the forwarding proxy in front of Next", () => {
     }
   });
 
+  it("answers 400 to a router state Next cannot read (Next would answer 500), and passes a readable one on", async () => {
+    await withProxy(false, async (proxy) => {
+      const before = upstreamRequests;
+      const tree = (value: unknown) => encodeURIComponent(JSON.stringify(value));
+      const malformed = await fetch(`http://127.0.0.1:${proxy.port}/review`, {
+        headers: { rsc: "1", "next-router-state-tree": tree(["", { children: ["review", {}] }, null, null, true]) },
+      });
+      expect(malformed.status).toBe(400);
+      expect(await malformed.text()).toBe("Malformed request.\n");
+      expect(upstreamRequests).toBe(before);
+      const readable = tree(["", { children: ["review", { children: ["__PAGE__", {}] }] }]);
+      const passed = await fetch(`http://127.0.0.1:${proxy.port}/review`, {
+        headers: { rsc: "1", "next-router-state-tree": readable },
+      });
+      expect(passed.status).toBe(200);
+      expect(((await passed.json()) as Seen).headers["next-router-state-tree"]).toBe(readable);
+    });
+  });
+
   it("answers 503 while Next is not listening yet", async () => {
     const closed = await new Promise<number>((resolve) => {
       const probe = net.createServer().listen(0, "127.0.0.1", () => {
