@@ -737,8 +737,12 @@ function flightValue(body: string): { value: unknown; hasValue: boolean } {
       at = end + 1;
     }
   }
-  const row = (id: string): unknown =>
-    JSON.parse(rows.get(id) ?? "null", (_, value) =>
+  // A row that is no JSON value (a client reference, `I[…]`, which a page's
+  // layout brings along) is kept as its text: only the action's value is read.
+  const row = (id: string): unknown => {
+    const text = rows.get(id) ?? "null";
+    if (/^[A-Z]/.test(text)) return text;
+    return JSON.parse(text, (_, value) =>
       typeof value !== "string" || !value.startsWith("$")
         ? value
         : value.startsWith("$$")
@@ -749,6 +753,7 @@ function flightValue(body: string): { value: unknown; hasValue: boolean } {
               ? undefined
               : value,
     );
+  };
   const pointer = /^\$@([0-9a-f]+)$/.exec(String((row("0") as { a?: unknown } | null)?.a ?? ""))?.[1];
   if (pointer === undefined || !rows.has(pointer) || rows.get(pointer)?.startsWith("E"))
     return { value: undefined, hasValue: false };
