@@ -231,7 +231,8 @@ describe("on a PostgreSQL cluster the test owns", () => {
         expect((await requestSignInLink(scenario.portal.baseUrl, address)).status).toBe(200);
       }
       const queued = () => db.outboxMail.findMany({ where: { to: { in: addresses } } });
-      await until(async () => (await queued()).every((row) => row.attempts > 0), 15_000);
+      // An attempt is counted when it starts (the lease) and its failure written when the connection is refused.
+      await until(async () => (await queued()).every((row) => row.attempts > 0 && row.lastError !== null), 15_000);
       const held = await queued();
       expect(held).toHaveLength(addresses.length);
       for (const row of held) {
