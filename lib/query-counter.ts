@@ -1,4 +1,4 @@
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import path from "node:path";
 import type { Pool } from "pg";
 
@@ -59,4 +59,17 @@ function counterAt(socketPath: string): QueryCount {
   server.listen(socketPath);
   server.unref();
   return state;
+}
+
+/** What the counter listening on `socketPath` has counted so far (the bench's side of the socket). */
+export function readQueryCount(socketPath: string): Promise<QueryCount> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const socket = connect(socketPath);
+    socket.on("data", (chunk) => {
+      text += chunk;
+    });
+    socket.on("end", () => resolve(JSON.parse(text) as QueryCount));
+    socket.on("error", reject);
+  });
 }

@@ -5,10 +5,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { connect } from "node:net";
 import path from "node:path";
 import { freeLoopbackPort } from "@/lib/forwarding-proxy";
-import { QUERY_COUNTER_VARIABLE, type QueryCount } from "@/lib/query-counter";
+import { QUERY_COUNTER_VARIABLE, type QueryCount, readQueryCount } from "@/lib/query-counter";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -103,7 +102,7 @@ export async function startBenchPortal(options: PortalOptions): Promise<BenchPor
   const internalUrl = `http://127.0.0.1:${internalPort}`;
   const queries = () => {
     if (!options.counterSocket) throw new Error("the statement counter is off");
-    return readCounter(options.counterSocket);
+    return readQueryCount(options.counterSocket);
   };
   return {
     baseUrl,
@@ -142,18 +141,6 @@ function groupAlive(group: number): boolean {
   } catch {
     return false;
   }
-}
-
-function readCounter(socketPath: string): Promise<QueryCount> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    const socket = connect(socketPath);
-    socket.on("data", (chunk) => {
-      text += chunk;
-    });
-    socket.on("end", () => resolve(JSON.parse(text) as QueryCount));
-    socket.on("error", reject);
-  });
 }
 
 function commandOf(pid: number): string {

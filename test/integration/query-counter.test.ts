@@ -2,12 +2,11 @@
 // pool sends is counted and readable on the socket; without the option
 // nothing is counted and nothing listens.
 import { mkdtemp, rm } from "node:fs/promises";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createDatabase } from "@/lib/prisma";
-import type { QueryCount } from "@/lib/query-counter";
+import { readQueryCount } from "@/lib/query-counter";
 import { createEmptyDatabase, type TestDatabase } from "@/test/helpers/database";
 
 let database: TestDatabase;
@@ -23,29 +22,17 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function readCounter(socketPath: string): Promise<QueryCount> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    const socket = connect(socketPath);
-    socket.on("data", (chunk) => {
-      text += chunk;
-    });
-    socket.on("end", () => resolve(JSON.parse(text) as QueryCount));
-    socket.on("error", reject);
-  });
-}
-
 it("counts each statement the pool sends, a transaction's own included, and keeps the last ones", async () => {
   const socketPath = path.join(dir, "count.sock");
   const db = createDatabase(database.url, { countQueriesAt: socketPath });
   try {
     await db.$queryRaw`SELECT 1`;
-    const before = await readCounter(socketPath);
+    const before = await readQueryCount(socketPath);
     await db.$queryRaw`SELECT ${"bench"}::text AS word`;
     await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 2`;
     });
-    const after = await readCounter(socketPath);
+    const after = await readQueryCount(socketPath);
     // One statement, then BEGIN, the statement and COMMIT.
     expect(after.count - before.count).toBe(4);
     expect(after.recent.map((statement) => statement.text).slice(-4)).toEqual([
@@ -62,7 +49,7 @@ it("counts each statement the pool sends, a transaction's own included, and keep
 
 it("counts nothing for a pool created without the option", async () => {
   const socketPath = path.join(dir, "count.sock");
-  const before = await readCounter(socketPath);
+  const before = await readQueryCount(socketPath);
   const db = createDatabase(database.url);
   try {
     await db.$queryRaw`SELECT 1`;
@@ -70,5 +57,5 @@ it("counts nothing for a pool created without the option", async () => {
   } finally {
     await db.$disconnect();
   }
-  expect((await readCounter(socketPath)).count).toBe(before.count);
+  expect((await readQueryCount(socketPath)).count).toBe(before.count);
 });
