@@ -202,6 +202,23 @@ export async function createMatrixFixture(db: Database) {
   };
 }
 
+/**
+ * The headers a role asks with: its session cookie (named `cookieName`; over
+ * https `__Secure-next-auth.session-token`), or its API token, or nothing.
+ */
+export function credentialsOf(
+  fx: MatrixFixture,
+  role: Role,
+  cookieName = "next-auth.session-token",
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const session = fx.sessions[role];
+  if (session) headers.cookie = `${cookieName}=${session}`;
+  const token = fx.bearer[role];
+  if (token) headers.authorization = `Bearer ${token}`;
+  return headers;
+}
+
 export type MatrixRecords = MatrixFixture["records"];
 
 const LINK_TOKENS = ["vouchToken", "aliasToken", "addressToken", "handoverToken", "attestToken"];

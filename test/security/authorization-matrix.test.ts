@@ -24,6 +24,7 @@ import {
 } from "@/test/helpers/matrix-checks";
 import {
   createMatrixFixture,
+  credentialsOf,
   INTERNAL_NOTE,
   type MatrixFixture,
   type MatrixRecords,
@@ -595,14 +596,7 @@ const shownTexts = (): Record<string, string> => ({
   [INTERNAL]: INTERNAL_NOTE,
 });
 
-function credentials(role: Role): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const session = fx.sessions[role];
-  if (session) headers.cookie = `next-auth.session-token=${session}`;
-  const token = fx.bearer[role];
-  if (token) headers.authorization = `Bearer ${token}`;
-  return headers;
-}
+const credentials = (role: Role) => credentialsOf(fx, role);
 
 /** Ids and tokens of the fixture and of the twin, blanked alike (longest first, so none is cut by another). */
 const recordValues = (): Blanks =>

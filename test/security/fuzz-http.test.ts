@@ -38,7 +38,13 @@ import {
   refusedString,
   unknownFieldName,
 } from "@/test/helpers/fuzz-values";
-import { createMatrixFixture, type MatrixFixture, type MatrixRecords, type Role } from "@/test/helpers/matrix-fixture";
+import {
+  createMatrixFixture,
+  credentialsOf,
+  type MatrixFixture,
+  type MatrixRecords,
+  type Role,
+} from "@/test/helpers/matrix-fixture";
 import { type RunningPortal, startPortal } from "@/test/helpers/portal-server";
 import { callServerAction } from "@/test/helpers/server-actions";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
@@ -699,14 +705,7 @@ afterAll(async () => {
   );
 });
 
-function credentials(role: Role): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const session = fx.sessions[role];
-  if (session) headers.cookie = `next-auth.session-token=${session}`;
-  const token = fx.bearer[role];
-  if (token) headers.authorization = `Bearer ${token}`;
-  return headers;
-}
+const credentials = (role: Role) => credentialsOf(fx, role);
 
 /**
  * Next's error page, or an unexpected error's digest (a number) in a Flight

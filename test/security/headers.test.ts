@@ -17,48 +17,14 @@ import type { Database } from "@/lib/prisma";
 import { builtRoutes } from "@/test/helpers/build-manifests";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { signInLinkFor } from "@/test/helpers/http-sign-in";
-import { createMatrixFixture, type MatrixFixture, type MatrixRecords, type Role } from "@/test/helpers/matrix-fixture";
+import { createMatrixFixture, credentialsOf, type MatrixFixture, type Role } from "@/test/helpers/matrix-fixture";
 import { freePort, type RunningPortal, startPortal } from "@/test/helpers/portal-server";
+import { ROUTE_PATHS } from "@/test/helpers/route-paths";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
 
 /** Who asks: nobody, both applicants, a member's contact, a voucher, and the team. */
 const ASKERS: Role[] = ["anonymous", "applicantA", "applicantB", "memberContact", "voucher", "reviewer", "owner"];
 
-/** A path for every page and route handler of the build; a route without one fails the first test. */
-const PATHS: Record<string, (r: MatrixRecords) => string> = {
-  "/page": () => "/",
-  "/policy/page": () => "/policy",
-  "/apply/page": () => "/apply",
-  "/signin/page": () => "/signin",
-  "/signin/confirm/page": () => "/signin/confirm",
-  "/applications/[id]/page": (r) => `/applications/${r.applicationA}`,
-  "/applications/[id]/edit/page": (r) => `/applications/${r.applicationB}/edit`,
-  "/attest/[token]/page": (r) => `/attest/${r.attestToken}`,
-  "/confirm-address/[token]/page": (r) => `/confirm-address/${r.addressToken}`,
-  "/confirm-contact/[token]/page": (r) => `/confirm-contact/${r.handoverToken}`,
-  "/verify-alias/[token]/page": (r) => `/verify-alias/${r.aliasToken}`,
-  "/vouch/[token]/page": (r) => `/vouch/${r.vouchToken}`,
-  "/membership/page": () => "/membership",
-  "/review/page": () => "/review",
-  "/review/[id]/page": (r) => `/review/${r.applicationA}`,
-  "/members/page": () => "/members",
-  "/members/[id]/page": (r) => `/members/${r.contactMember}`,
-  "/members/attestations/page": () => "/members/attestations",
-  "/members/export/page": () => "/members/export",
-  "/team/page": () => "/team",
-  "/team/tokens/page": () => "/team/tokens",
-  "/audit/page": () => "/audit",
-  "/dev/outbox/page": () => "/dev/outbox",
-  "/dev/outbox/[id]/page": (r) => `/dev/outbox/${r.outboxMail}`,
-  "/applications/[id]/draft/route": (r) => `/applications/${r.applicationB}/draft`,
-  "/api/health/route": () => "/api/health",
-  "/icon.svg/route": () => "/icon.svg",
-  "/api/exports/members/route": () => "/api/exports/members?format=json",
-  "/api/audit/export/route": () => "/api/audit/export",
-  "/api/auth/[...nextauth]/route": () => "/api/auth/session",
-  "/signin/link/route": () => "/signin/link",
-  "/signin/confirm/continue/route": () => "/signin/confirm/continue",
-};
 // Besides the build's routes: what an unknown address answers.
 const UNKNOWN = "/no-such-page";
 
@@ -131,11 +97,6 @@ function ask(
     request.on("error", reject);
     request.end(body);
   });
-}
-
-function credentials(role: Role, cookieName: string): Record<string, string> {
-  const session = fx.sessions[role];
-  return session ? { cookie: `${cookieName}=${session}` } : {};
 }
 
 /** What is wrong with one answer's headers and body; empty when nothing is. */
@@ -216,9 +177,16 @@ async function askEverything(base: string, cookieName: string, ca?: Buffer) {
   const problems: string[] = [];
   const nonces = new Map<string, string>();
   const routes = builtRoutes();
-  const paths = [...routes.map((route) => PATHS[route]?.(fx.records)).filter((path) => path !== undefined), UNKNOWN];
+  // Applicant A's application, applicant B's draft, the member whose contact signs in.
+  const ids = {
+    ...fx.records,
+    application: fx.records.applicationA,
+    draft: fx.records.applicationB,
+    member: fx.records.contactMember,
+  };
+  const paths = [...routes.map((route) => ROUTE_PATHS[route]?.(ids)).filter((path) => path !== undefined), UNKNOWN];
   for (const role of ASKERS) {
-    const headers = { ...credentials(role, cookieName), ...bearer(role) };
+    const headers = credentialsOf(fx, role, cookieName);
     for (const path of paths) {
       const answer = await ask(base, path, { headers, ca });
       figures.answers++;
@@ -238,14 +206,9 @@ async function askEverything(base: string, cookieName: string, ca?: Buffer) {
   return problems;
 }
 
-const bearer = (role: Role): Record<string, string> => {
-  const token = fx.bearer[role];
-  return token ? { authorization: `Bearer ${token}` } : {};
-};
-
 describe("headers on every page", () => {
   it("has a path for every page and route handler of the build", () => {
-    expect(builtRoutes().filter((route) => !(route in PATHS))).toEqual([]);
+    expect(builtRoutes().filter((route) => !(route in ROUTE_PATHS))).toEqual([]);
   });
 
   it("over http: a fresh nonce on every script, no framing, no sniffing, no shared caching, strict cookies", async () => {
