@@ -23,6 +23,7 @@ import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/databa
 import { context, createUser } from "@/test/helpers/fixtures";
 import { createMatrixFixture, createSession, type MatrixFixture, type Role } from "@/test/helpers/matrix-fixture";
 import { type RunningPortal, startPortal } from "@/test/helpers/portal-server";
+import { ROUTE_PATHS, type RouteIds } from "@/test/helpers/route-paths";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
 import { addCommentForm, castVoteForm } from "@/test/helpers/validated";
 
@@ -78,43 +79,7 @@ const MUST_SEE: { caller: Caller; path: (ids: Ids) => string; canaries: Canary[]
 
 // ---------------------------------------------------------------- the routes
 
-type Ids = MatrixFixture["records"] & { canaryMember: string };
-
-/** A path for every page and route handler of the build (as in headers.test.ts); a route without one fails. */
-const PATHS: Record<string, (r: Ids) => string> = {
-  "/page": () => "/",
-  "/policy/page": () => "/policy",
-  "/apply/page": () => "/apply",
-  "/signin/page": () => "/signin",
-  "/signin/confirm/page": () => "/signin/confirm",
-  "/applications/[id]/page": (r) => `/applications/${r.applicationA}`,
-  "/applications/[id]/edit/page": (r) => `/applications/${r.applicationA}/edit`,
-  "/attest/[token]/page": (r) => `/attest/${r.attestToken}`,
-  "/confirm-address/[token]/page": (r) => `/confirm-address/${r.addressToken}`,
-  "/confirm-contact/[token]/page": (r) => `/confirm-contact/${r.handoverToken}`,
-  "/verify-alias/[token]/page": (r) => `/verify-alias/${r.aliasToken}`,
-  "/vouch/[token]/page": (r) => `/vouch/${r.vouchToken}`,
-  "/membership/page": () => "/membership",
-  "/review/page": () => "/review",
-  "/review/[id]/page": (r) => `/review/${r.applicationA}`,
-  "/members/page": () => "/members",
-  "/members/[id]/page": (r) => `/members/${r.canaryMember}`,
-  "/members/attestations/page": () => "/members/attestations",
-  "/members/export/page": () => "/members/export",
-  "/team/page": () => "/team",
-  "/team/tokens/page": () => "/team/tokens",
-  "/audit/page": () => "/audit",
-  "/dev/outbox/page": () => "/dev/outbox",
-  "/dev/outbox/[id]/page": (r) => `/dev/outbox/${r.outboxMail}`,
-  "/applications/[id]/draft/route": (r) => `/applications/${r.applicationA}/draft`,
-  "/api/health/route": () => "/api/health",
-  "/icon.svg/route": () => "/icon.svg",
-  "/api/exports/members/route": () => "/api/exports/members?format=json",
-  "/api/audit/export/route": () => "/api/audit/export",
-  "/api/auth/[...nextauth]/route": () => "/api/auth/session",
-  "/signin/link/route": () => "/signin/link",
-  "/signin/confirm/continue/route": () => "/signin/confirm/continue",
-};
+type Ids = RouteIds & { canaryMember: string };
 
 // -------------------------------------------------------------- the variants
 
@@ -343,7 +308,13 @@ beforeAll(async () => {
     },
   });
   canaryContactSession = await createSession(db, await createUser(db, contactEmail));
-  ids = { ...fx.records, canaryMember: member.id };
+  ids = {
+    ...fx.records,
+    canaryMember: member.id,
+    application: fx.records.applicationA,
+    draft: fx.records.applicationA,
+    member: member.id,
+  };
   const actionId = builtActions().find((action) => action.key.endsWith("#addCommentAction"))?.id;
   if (!actionId) throw new Error("no addCommentAction in the build");
   variantContext = {
@@ -448,7 +419,7 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
 
 describe("bypass probes", () => {
   it("has a path for every page and route handler of the build", () => {
-    expect(builtRoutes().filter((route) => !(route in PATHS))).toEqual([]);
+    expect(builtRoutes().filter((route) => !(route in ROUTE_PATHS))).toEqual([]);
   });
 
   it("shows each canary to the callers who may see it, on the ordinary path", async () => {
@@ -486,7 +457,7 @@ describe("bypass probes", () => {
     const leaks: string[] = [];
     await inParallel(jobs, CONCURRENCY, async ({ caller, canaries, route, variant }) => {
       const own = credentials(caller);
-      const made = variant.make((PATHS[route] as (r: Ids) => string)(ids), {
+      const made = variant.make((ROUTE_PATHS[route] as (r: RouteIds) => string)(ids), {
         ...variantContext,
         cookieValue: own.cookieValue,
       });
