@@ -18,12 +18,11 @@ import { mayOpenPage } from "@/features/team/gate";
 import { findVouchingMember } from "@/features/vouches/mutations";
 import { normalizeEmail } from "@/lib/email";
 import type { Database } from "@/lib/prisma";
-import { hashToken } from "@/lib/tokens";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { completeForm, config, context, createMember, createUser } from "@/test/helpers/fixtures";
 import { confirmSignIn, requestSignInLink } from "@/test/helpers/http-sign-in";
 import { type RunningPortal, startPortal } from "@/test/helpers/portal-server";
-import { createReviewer } from "@/test/helpers/review-fixtures";
+import { createReviewer, markAliasVerified } from "@/test/helpers/review-fixtures";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
 import { saveDraftForm } from "@/test/helpers/validated";
 
@@ -303,15 +302,7 @@ describe("e-mail identity", () => {
         }),
         config,
       );
-      await db.aliasVerification.create({
-        data: {
-          applicationId: draft.id,
-          address: alias,
-          tokenHash: hashToken(`alias-${draft.id}`),
-          expiresAt: new Date(Date.now() + 86_400_000),
-          verifiedAt: new Date(),
-        },
-      });
+      await markAliasVerified(db, draft.id, alias);
       const earlier = new Set((await vouchMails()).map((row) => row.id));
       const submitted = await submitApplication(db, applicant, draft.id, config, context);
       const stored = await db.application.findUniqueOrThrow({
