@@ -10,6 +10,16 @@ type SignedIn = { email: string; role: "OWNER" | "REVIEWER" | null };
 
 const LINK = "underline-offset-4 hover:underline";
 
+/** The team's pages in the header: the queue and the members for the team, the roster and the log for owners. */
+function teamLinks(role: SignedIn["role"]): [href: string, label: string][] {
+  if (!role) return [];
+  const links: [string, string][] = [
+    ["/review", "Review"],
+    ["/members", "Members"],
+  ];
+  return role === "OWNER" ? [...links, ["/team", "Team"], ["/audit", "Audit"]] : links;
+}
+
 /**
  * The signed-in part of the header. The layout does not read the session, so
  * that the public pages can be rendered once for everyone; this island asks
@@ -37,34 +47,13 @@ export function ViewerMenu() {
   if (viewer === undefined) return null;
   return (
     <>
-      {viewer?.role ? (
-        <>
-          <li>
-            <Link href="/review" className={LINK}>
-              Review
-            </Link>
-          </li>
-          <li>
-            <Link href="/members" className={LINK}>
-              Members
-            </Link>
-          </li>
-        </>
-      ) : null}
-      {viewer?.role === "OWNER" ? (
-        <>
-          <li>
-            <Link href="/team" className={LINK}>
-              Team
-            </Link>
-          </li>
-          <li>
-            <Link href="/audit" className={LINK}>
-              Audit
-            </Link>
-          </li>
-        </>
-      ) : null}
+      {teamLinks(viewer?.role ?? null).map(([href, label]) => (
+        <li key={href}>
+          <Link href={href} className={LINK}>
+            {label}
+          </Link>
+        </li>
+      ))}
       <li>
         <Link href="/apply" className={LINK}>
           {viewer ? "My applications" : "Apply"}
