@@ -12,13 +12,16 @@
 // - answers 503 with Retry-After, not a bare 500, while the database is down,
 //   when Next reports that a request failed for want of it (a terminated
 //   connection, a full pool: lib/database-failure.ts), or while Next is
-//   (re)starting.
+//   (re)starting;
+// - answers a plain GET of a page rendered once from its own copy of Next's
+//   answer (lib/shared-page-cache.ts).
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import net from "node:net";
 import { REQUEST_ID_HEADER } from "@/lib/database-failure";
 import { FRONT_DOOR_HEADER } from "@/lib/front-door";
 import { isReadableRouterState, ROUTER_STATE_HEADER } from "@/lib/router-state";
+import { createSharedPageCache, type SharedPageCache } from "@/lib/shared-page-cache";
 import { type PlainAnswer, unavailableResponse } from "@/lib/unavailable-page";
 
 export type ForwardingProxy = { port: number; close: () => Promise<void> };
@@ -38,6 +41,8 @@ export type ForwardingProxyOptions = {
   isDatabaseAvailable?: () => Promise<boolean>;
   /** Asked when Next answers 500, with the request's id: true (Next reported a database failure) turns it into a 503. */
   databaseFailed?: (requestId: string) => Promise<boolean>;
+  /** Paths of pages rendered once, answered from the front door's copy (lib/shared-page-cache.ts). */
+  sharedPages?: Iterable<string>;
 };
 
 // A refused body is read to its end and dropped, up to this much, before the
@@ -151,6 +156,7 @@ function handle(
   res: http.ServerResponse,
   options: ForwardingProxyOptions,
   agent: http.Agent,
+  sharedPages: SharedPageCache | null,
 ) {
   // Only origin-form targets ("/path"): an absolute-form one ("http://other/path")
   // would have Next redirect to the host it names. And only paths that decode.
@@ -170,6 +176,7 @@ function handle(
     req.resume();
     return;
   }
+  if (sharedPages?.serve(req, res)) return;
   if (Number(req.headers["content-length"] ?? 0) > options.maxBodyBytes) {
     refuseBody(req, res, options.maxBodyBytes);
     return;
@@ -236,7 +243,15 @@ export function startForwardingProxy(options: ForwardingProxyOptions): Promise<F
   // servers keep an idle connection 5 s), which leaves only the rare request
   // that crosses Next's close on the wire: see the retry in handle().
   const agent = new http.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
-  const server = http.createServer((req, res) => handle(req, res, options, agent));
+  const sharedPages = options.sharedPages
+    ? createSharedPageCache({
+        paths: options.sharedPages,
+        targetHost: options.targetHost,
+        targetPort: options.targetPort,
+        headers: () => ({ [FRONT_DOOR_HEADER]: options.secret, [REQUEST_ID_HEADER]: randomUUID() }),
+      })
+    : null;
+  const server = http.createServer((req, res) => handle(req, res, options, agent, sharedPages));
 
   // WebSocket upgrades (the development server's hot reload) are passed
   // through as raw bytes; when either end goes, so does the other.

@@ -13,6 +13,7 @@ import {
   loadPortalConfig,
   PortalConfigError,
 } from "@/features/portal-config/load";
+import { SHARED_PAGES } from "@/lib/content-security-policy";
 import { databaseFailureReports } from "@/lib/database-failure";
 import { databaseProbe } from "@/lib/database-probe";
 import { DataDirectoryInUseError, type EmbeddedPostgres, startEmbeddedPostgres } from "@/lib/embedded-postgres";
@@ -96,6 +97,8 @@ async function main() {
     maxBodyBytes: MAX_REQUEST_BODY_BYTES,
     isDatabaseAvailable: databaseProbe(databaseUrl),
     databaseFailed: databaseFailures.failed,
+    // The development server renders them per request, as they are edited.
+    sharedPages: mode === "start" ? SHARED_PAGES.keys() : undefined,
   });
   const listening = { host, port: proxy.port };
   // Every mailed link and sign-in redirect follows NEXTAUTH_URL; unset (only
