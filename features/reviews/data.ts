@@ -228,45 +228,57 @@ type Assessment = Prisma.CriterionAssessmentGetPayload<{ select: typeof assessme
 type RelatedMember = Prisma.MemberGetPayload<{ select: typeof relatedMemberFields }>;
 type RelatedApplication = Prisma.ApplicationGetPayload<{ select: typeof relatedApplicationFields }>;
 
+/**
+ * Members and other applications that look like this one: a shared domain
+ * (for members, a parent domain too), a shared list address, or the same
+ * organisation name in any case. Their ids come from one statement that
+ * the indexes answer (the name through lower(organisation)); the records
+ * are read only when there are some, which is rare.
+ */
+async function relatedRecords(db: Database, application: Loaded) {
+  const { id, orgDomains, listAddresses, organisation } = application;
+  const memberDomains = [...new Set(orgDomains.flatMap(domainAndParents))];
+  const found = await db.$queryRaw<{ kind: "member" | "application"; id: string }[]>`
+    SELECT 'member' AS kind, m.id FROM "Member" m
+     WHERE (m."applicationId" IS NULL OR m."applicationId" <> ${id})
+       AND m.id IN (
+         SELECT id FROM "Member" WHERE "orgDomains" && ${memberDomains}::text[]
+         UNION SELECT id FROM "Member" WHERE lower(organisation) = lower(${organisation})
+         UNION SELECT "memberId" FROM "SubscriberAddress" WHERE address = ANY(${listAddresses}::text[]))
+    UNION ALL
+    SELECT 'application', a.id FROM "Application" a
+     WHERE a.id <> ${id}
+       AND (a."orgDomains" && ${orgDomains}::text[]
+         OR a."listAddresses" && ${listAddresses}::text[]
+         OR lower(a.organisation) = lower(${organisation}))`;
+  const idsOf = (kind: "member" | "application") => found.filter((row) => row.kind === kind).map((row) => row.id);
+  const [memberIds, applicationIds] = [idsOf("member"), idsOf("application")];
+  const [relatedMembers, relatedApplications] = await Promise.all([
+    memberIds.length
+      ? db.member.findMany({ where: { id: { in: memberIds } }, select: relatedMemberFields })
+      : ([] as RelatedMember[]),
+    applicationIds.length
+      ? db.application.findMany({ where: { id: { in: applicationIds } }, select: relatedApplicationFields })
+      : ([] as RelatedApplication[]),
+  ]);
+  return { relatedMembers, relatedApplications };
+}
+
 async function teamView(
   db: Database,
   application: Loaded,
   { votes, assessments, comments }: { votes: Vote[]; assessments: Assessment[]; comments: LoadedComment[] },
 ) {
-  const { id } = application;
-  const sameOrganisation = { equals: literalPattern(application.organisation), mode: "insensitive" } as const;
-  const [history, relatedMembers, relatedApplications, team] = await Promise.all([
+  const [history, related, team] = await Promise.all([
     db.auditEvent.findMany({
-      where: { subjectType: "Application", subjectId: id },
+      where: { subjectType: "Application", subjectId: application.id },
       orderBy: { id: "asc" },
       select: { id: true, action: true, createdAt: true },
     }),
-    db.member.findMany({
-      where: {
-        // The member this application became is not a duplicate of it (a
-        // member from before the portal has no application: NULL is kept).
-        AND: [{ OR: [{ applicationId: null }, { applicationId: { not: id } }] }],
-        OR: [
-          { orgDomains: { hasSome: [...new Set(application.orgDomains.flatMap(domainAndParents))] } },
-          { addresses: { some: { address: { in: application.listAddresses } } } },
-          { organisation: sameOrganisation },
-        ],
-      },
-      select: relatedMemberFields,
-    }),
-    db.application.findMany({
-      where: {
-        id: { not: id },
-        OR: [
-          { orgDomains: { hasSome: application.orgDomains } },
-          { listAddresses: { hasSome: application.listAddresses } },
-          { organisation: sameOrganisation },
-        ],
-      },
-      select: relatedApplicationFields,
-    }),
+    relatedRecords(db, application),
     db.teamMember.findMany({ select: { email: true } }),
   ]);
+  const { relatedMembers, relatedApplications } = related;
   const onTeam = new Set(team.map((member) => member.email));
   return {
     // A removed reviewer's vote is shown, but no longer counts.

@@ -81,6 +81,15 @@ export function readPrismaSchema(schemaText: string): Dmmf {
   return JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: [["schema.prisma", schemaText]] }))) as Dmmf;
 }
 
+/**
+ * Indexes on an expression, which schema.prisma cannot declare: migrations
+ * create them, and the comparison expects them here.
+ */
+const EXPRESSION_INDEXES: Record<string, string[]> = {
+  Application: ["lower(organisation)"],
+  Member: ["lower(organisation)"],
+};
+
 export function shapeFromPrisma(dmmf: Dmmf): SchemaShape {
   const { models, enums, indexes } = dmmf.datamodel;
   const tableName = new Map(models.map((model) => [model.name, model.dbName ?? model.name]));
@@ -124,6 +133,9 @@ export function shapeFromPrisma(dmmf: Dmmf): SchemaShape {
       if (index.type === "id") table.primaryKey = cols;
       else if (index.type === "unique") table.constraints.add(`unique (${cols})`);
       else table.constraints.add(`index ${(index.algorithm ?? "BTree").toLowerCase()} (${cols})`);
+    }
+    for (const expression of EXPRESSION_INDEXES[model.dbName ?? model.name] ?? []) {
+      table.constraints.add(`index btree (${expression})`);
     }
     tables.set(model.dbName ?? model.name, table);
   }
@@ -170,8 +182,10 @@ export async function shapeFromDatabase(client: pg.Client | pg.Pool): Promise<Sc
     primary: boolean;
     method: string;
     cols: string[];
+    expression: string | null;
   }>(`
     SELECT c.relname AS table, i.indisunique AS unique, i.indisprimary AS primary, am.amname AS method,
+           pg_get_expr(i.indexprs, i.indrelid) AS expression,
            array(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
                    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS cols
       FROM pg_index i
@@ -223,7 +237,7 @@ export async function shapeFromDatabase(client: pg.Client | pg.Pool): Promise<Sc
   }
   for (const row of indexes.rows) {
     const table = tableOf(row.table);
-    const cols = row.cols.join(",");
+    const cols = row.expression ?? row.cols.join(",");
     if (row.primary) table.primaryKey = cols;
     else if (row.unique) table.constraints.add(`unique (${cols})`);
     else table.constraints.add(`index ${row.method} (${cols})`);
