@@ -20,7 +20,7 @@ import { markdownTable, type Row, saveResults } from "./bench/results";
 import { exportMembers } from "./bench/scenarios/export";
 import { frontDoor, type PublicPage, publicPages } from "./bench/scenarios/pages";
 import { teamPage } from "./bench/scenarios/review";
-import { coldStart, memoryAtRest } from "./bench/scenarios/start-and-memory";
+import { coldStart, memoryAtRest, residentMemory } from "./bench/scenarios/start-and-memory";
 import { SUBMISSIONS, submitApplications } from "./bench/scenarios/submit";
 import { type BenchFixture, dataSize, seedBench } from "./bench/seed";
 import { ensureBuild, machine, removeStaticFiles, startMailSink, writeStaticFile } from "./bench/setup";
@@ -117,6 +117,7 @@ async function loadScenarios(
   kind: "embedded" | "postgres",
 ): Promise<Row[]> {
   const rows: Row[] = [];
+  const atStart = residentMemory(portal);
   if (want("pages")) {
     rows.push(...(await publicPages(portal, pages)));
     log("public pages");
@@ -156,7 +157,7 @@ async function loadScenarios(
     // At rest: a moment without requests after the last scenario.
     await portal.quiet();
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    rows.push(...memoryAtRest(portal, kind === "embedded"));
+    rows.push(...memoryAtRest(portal, kind === "embedded", atStart));
   }
   return rows;
 }

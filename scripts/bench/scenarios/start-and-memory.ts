@@ -55,18 +55,32 @@ async function bareServerStart(): Promise<number> {
   }
 }
 
-/** The resident memory of every portal process, summed, and of the two that matter. */
-export function memoryAtRest(portal: BenchPortal, embedded: boolean): Row[] {
+/** The resident memory of every portal process, in MB: summed, and of the two that matter. */
+export function residentMemory(portal: BenchPortal) {
   const processes = portalMemory(portal);
-  const total = processes.reduce((sum, process) => sum + process.rss, 0);
   const of = (pid: number) => (processes.find((process) => process.pid === pid)?.rss ?? 0) / MB;
-  const name = "memory at rest, after the scenarios";
+  return {
+    processes: processes.length,
+    total: processes.reduce((sum, process) => sum + process.rss, 0) / MB,
+    wrapper: of(portal.pid),
+    next: of(portal.nextPid),
+  };
+}
+
+/** Memory at rest after the scenarios, against the same right after the portal started. */
+export function memoryAtRest(
+  portal: BenchPortal,
+  embedded: boolean,
+  atStart: ReturnType<typeof residentMemory>,
+): Row[] {
+  const now = residentMemory(portal);
+  const name = "memory at rest, after the scenarios (baseline: right after start)";
   return [
-    row(name, `RSS of every portal process summed (${processes.length} processes), MB`, total / MB, null, {
+    row(name, `RSS of every portal process summed (${now.processes} processes), MB`, now.total, atStart.total, {
       text: "reported",
       check: () => true,
     }),
-    row(name, `the wrapper (front door${embedded ? " + PGlite" : ""}), MB`, of(portal.pid)),
-    row(name, "Next (next-server), MB", of(portal.nextPid)),
+    row(name, `the wrapper (front door${embedded ? " + PGlite" : ""}), MB`, now.wrapper, atStart.wrapper),
+    row(name, "Next (next-server), MB", now.next, atStart.next),
   ];
 }
