@@ -18,7 +18,7 @@ import { RUN_SECONDS } from "./bench/load";
 import { type BenchPortal, root, startBenchPortal } from "./bench/portal";
 import { markdownTable, type Row, saveResults } from "./bench/results";
 import { exportMembers } from "./bench/scenarios/export";
-import { frontDoor, type PublicPage, publicPages } from "./bench/scenarios/pages";
+import { frontDoor, type PublicPage, perRequestFloor, publicPages } from "./bench/scenarios/pages";
 import { teamPage } from "./bench/scenarios/review";
 import { coldStart, memoryAtRest, residentMemory } from "./bench/scenarios/start-and-memory";
 import { SUBMISSIONS, submitApplications } from "./bench/scenarios/submit";
@@ -125,6 +125,10 @@ async function loadScenarios(
   if (want("front-door")) {
     rows.push(...(await frontDoor(portal)));
     log("front door");
+  }
+  if (want("queue") || want("review")) {
+    rows.push(...(await perRequestFloor(portal)));
+    log("per-request page floor");
   }
   if (want("queue")) {
     const queue = await teamPage(portal, databaseUrl, fixture.reviewerCookie, {

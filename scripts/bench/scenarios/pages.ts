@@ -57,3 +57,14 @@ export async function frontDoor(portal: BenchPortal): Promise<Row[]> {
     row(name, "p99 ms, public port vs Next's own port", door.p99, own.p99),
   ];
 }
+
+/**
+ * The floor for the team pages' p99: a page rendered per request that reads
+ * nothing from the database (the sign-in page, signed out), at the team
+ * pages' load. What Next costs for any per-request page on this machine.
+ */
+export async function perRequestFloor(portal: BenchPortal): Promise<Row[]> {
+  const name = "a page rendered per request, no database (/signin), 16 connections";
+  const floor = await load({ url: `${portal.baseUrl}/signin`, connections: 16, quiet: portal.quiet });
+  return [row(name, "p99 ms", floor.p99), row(name, "requests/s", floor.requestsPerSecond)];
+}
