@@ -17,7 +17,7 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   images: { unoptimized: true },
-  serverExternalPackages: ["pg", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
+  serverExternalPackages: ["pg", "pg-copy-streams", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
   // The development server sits behind the front door on "localhost"
   // (scripts/portal.ts); browsers reach it on the loopback address too.
   allowedDevOrigins: ["127.0.0.1", "localhost"],

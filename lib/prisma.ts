@@ -5,6 +5,18 @@ import { countQueries } from "@/lib/query-counter";
 
 export type Database = PrismaClient;
 
+const pools = new WeakMap<Database, Pool>();
+
+/**
+ * The pg.Pool under a client made by createDatabase, for what Prisma cannot
+ * send: `COPY … TO STDOUT` (features/exports/stream.ts).
+ */
+export function poolOf(db: Database): Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error("this database client was not made by createDatabase");
+  return pool;
+}
+
 /**
  * A Prisma client over a pg.Pool that the caller owns through the client:
  * `$disconnect()` ends the pool. The pool's error listener keeps an idle
@@ -30,5 +42,7 @@ export function createDatabase(
   // Transactions on one application queue on its row lock, and on the pool's
   // connections under load: a burst of votes waits its turn instead of failing
   // after Prisma's default 2 s (to start) and 5 s (to finish).
-  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
+  const db = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
+  pools.set(db, pool);
+  return db;
 }

@@ -2,7 +2,7 @@ import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
 import { diffText, exportDiff } from "@/features/exports/diff";
 import { FORMAT_SLUGS, FORMATS, type FormatSlug, type ListFacts, SLUG_OF } from "@/features/exports/formats";
 import { recordExport } from "@/features/exports/mutations";
-import { exportFile } from "@/features/exports/stream";
+import { exportFile, googleGroupsFile } from "@/features/exports/stream";
 import type { ExportChannel } from "@/generated/prisma/enums";
 import type { Database } from "@/lib/prisma";
 
@@ -11,7 +11,7 @@ export type Download = {
   contentType: string;
   /** The recorded export, or null for a diff (audited, but not an export). */
   exportId: string | null;
-  body: AsyncIterable<string>;
+  body: AsyncIterable<string | Uint8Array>;
 };
 
 export type DownloadRequest = {
@@ -75,7 +75,7 @@ export async function prepareDownload(
     filename: `${stem}-${date}.${writer.extension}`,
     contentType: writer.contentType,
     exportId: recorded.id,
-    body: exportFile(db, recorded, format, list),
+    body: format === "GOOGLE_GROUPS" ? googleGroupsFile(db, recorded, list) : exportFile(db, recorded, format, list),
   };
 }
 
