@@ -5,14 +5,17 @@ import { countQueries } from "@/lib/query-counter";
 
 export type Database = PrismaClient;
 
-const pools = new WeakMap<Database, Pool>();
+// On the client itself, under a registered symbol: a build may hold this
+// module more than once (one copy per server chunk), so a WeakMap here
+// would not be the one the client was made with.
+const POOL = Symbol.for("distributors-portal.pg-pool");
 
 /**
  * The pg.Pool under a client made by createDatabase, for what Prisma cannot
  * send: `COPY … TO STDOUT` (features/exports/stream.ts).
  */
 export function poolOf(db: Database): Pool {
-  const pool = pools.get(db);
+  const pool = (db as unknown as { [POOL]?: Pool })[POOL];
   if (!pool) throw new Error("this database client was not made by createDatabase");
   return pool;
 }
@@ -43,6 +46,6 @@ export function createDatabase(
   // connections under load: a burst of votes waits its turn instead of failing
   // after Prisma's default 2 s (to start) and 5 s (to finish).
   const db = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
-  pools.set(db, pool);
+  Object.defineProperty(db, POOL, { value: pool });
   return db;
 }
