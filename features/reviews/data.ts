@@ -5,7 +5,7 @@ import type { TeamViewer } from "@/features/auth/data";
 import type { QueueFilter } from "@/features/reviews/schema";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma } from "@/generated/prisma/client";
 import { businessDaysBefore } from "@/lib/business-days";
 import { getDb } from "@/lib/db";
 import { domainAndParents, domainOf } from "@/lib/email";
@@ -15,66 +15,47 @@ import { isRecused, recusalDomains } from "@/lib/recusal";
 
 export const QUEUE_PAGE_SIZE = 20;
 
-/** Open applications for the review queue, filtered and paginated in the database. */
+/**
+ * Open applications for the review queue, filtered and paginated in the
+ * database: the page's ids, the total and the team in one statement, then
+ * the page's rows with their relations in a second.
+ */
 export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, staleAfterBusinessDays: number) {
   const db = getDb();
   const staleBefore = businessDaysBefore(new Date(), staleAfterBusinessDays);
-  const where: Prisma.ApplicationWhereInput = { state: filter.state ? filter.state : { in: [...OPEN_STATES] } };
-  const and: Prisma.ApplicationWhereInput[] = [];
-  if (filter.q) {
-    and.push({
-      OR: [
-        { organisation: { contains: literalPattern(filter.q), mode: "insensitive" } },
-        { distributionName: { contains: literalPattern(filter.q), mode: "insensitive" } },
-      ],
-    });
-  }
-  if (filter.stale) and.push({ lastActivityAt: { lt: staleBefore } });
-  if (filter.mine) {
-    const ownDomains = domainAndParents(domainOf(viewer.email));
-    // Voted already, or recused through the applicant's own domain (compared as whole domain names).
-    const excluded = await db.$queryRaw<{ id: string }[]>`
-      SELECT a.id FROM "Application" a JOIN "Vote" v ON v."applicationId" = a.id AND v.round = a.round
-       WHERE v."reviewerId" = ${viewer.id}
-      UNION
-      SELECT a.id FROM "Application" a JOIN "User" u ON u.id = a."applicantId"
-       WHERE split_part(u.email, '@', 2) = ANY(${ownDomains})`;
-    and.push(
-      { state: { in: [...REVIEWABLE_STATES] } },
-      { id: { notIn: excluded.map((row) => row.id) } },
-      { NOT: { orgDomains: { hasSome: ownDomains } } },
-      { applicantId: { not: viewer.id } },
-    );
-  }
-  if (and.length) where.AND = and;
-  const [total, rows, team] = await Promise.all([
-    db.application.count({ where }),
-    db.application.findMany({
-      where,
-      orderBy: { lastActivityAt: "asc" },
-      skip: (filter.page - 1) * QUEUE_PAGE_SIZE,
-      take: QUEUE_PAGE_SIZE,
-      select: {
-        id: true,
-        distributionName: true,
-        organisation: true,
-        state: true,
-        round: true,
-        applicantId: true,
-        applicant: { select: { email: true } },
-        orgDomains: true,
-        securityAlias: true,
-        submittedAt: true,
-        lastActivityAt: true,
-        votes: { select: { round: true, choice: true, reviewer: { select: { email: true } } } },
-        aliasVerifications: { where: { verifiedAt: { not: null } }, select: { address: true } },
-        vouches: { orderBy: { createdAt: "desc" }, take: 1, select: { status: true } },
-        views: { select: { user: { select: { email: true } } } },
-      },
-    }),
-    db.teamMember.findMany({ select: { email: true } }),
-  ]);
-  const onTeam = new Set(team.map((member) => member.email));
+  const where = queueConditions(filter, viewer, staleBefore);
+  const [found] = await db.$queryRaw<{ total: number; ids: string[]; team: string[] }[]>`
+    SELECT (SELECT count(*)::int FROM "Application" a WHERE ${where}) AS total,
+      ARRAY(SELECT a.id FROM "Application" a WHERE ${where}
+            ORDER BY a."lastActivityAt", a.id
+            LIMIT ${QUEUE_PAGE_SIZE} OFFSET ${(filter.page - 1) * QUEUE_PAGE_SIZE}) AS ids,
+      ARRAY(SELECT email FROM "TeamMember" ORDER BY email) AS team`;
+  const { total = 0, ids = [], team = [] } = found ?? {};
+  const loaded = ids.length
+    ? await db.application.findMany({
+        where: { id: { in: ids } },
+        select: {
+          id: true,
+          distributionName: true,
+          organisation: true,
+          state: true,
+          round: true,
+          applicantId: true,
+          applicant: { select: { email: true } },
+          orgDomains: true,
+          securityAlias: true,
+          submittedAt: true,
+          lastActivityAt: true,
+          votes: { select: { round: true, choice: true, reviewer: { select: { email: true } } } },
+          aliasVerifications: { where: { verifiedAt: { not: null } }, select: { address: true } },
+          vouches: { orderBy: { createdAt: "desc" }, take: 1, select: { status: true } },
+          views: { select: { user: { select: { email: true } } } },
+        },
+      })
+    : [];
+  const position = new Map(ids.map((id, index) => [id, index]));
+  const rows = loaded.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+  const onTeam = new Set(team);
   return {
     total,
     pages: Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE)),
@@ -97,10 +78,37 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
         recused,
         approvals: recused ? null : votes.filter((vote) => vote.choice === "APPROVE").length,
         rejections: recused ? null : votes.filter((vote) => vote.choice === "REJECT").length,
-        notLooked: recused ? null : team.map((member) => member.email).filter((email) => !looked.has(email)),
+        notLooked: recused ? null : team.filter((email) => !looked.has(email)),
       };
     }),
   };
+}
+
+/** The queue's filter as SQL over "Application" a: only parameters, never the input's text. */
+function queueConditions(filter: QueueFilter, viewer: TeamViewer, staleBefore: Date): Prisma.Sql {
+  const states: string[] = filter.state ? [filter.state] : [...OPEN_STATES];
+  const conditions = [Prisma.sql`a.state::text = ANY(${states}::text[])`];
+  if (filter.q) {
+    // Prisma's `contains` in insensitive mode, as before: the text matched literally.
+    const pattern = `%${literalPattern(filter.q)}%`;
+    conditions.push(Prisma.sql`(a.organisation ILIKE ${pattern} OR a."distributionName" ILIKE ${pattern})`);
+  }
+  if (filter.stale) conditions.push(Prisma.sql`a."lastActivityAt" < ${staleBefore}`);
+  if (filter.mine) {
+    const ownDomains = domainAndParents(domainOf(viewer.email));
+    // Not voted yet this round, not the viewer's own, not recused through the
+    // applicant's domain or the organisation's (compared as whole domain names).
+    conditions.push(
+      Prisma.sql`a.state::text = ANY(${[...REVIEWABLE_STATES]}::text[])`,
+      Prisma.sql`a."applicantId" <> ${viewer.id}`,
+      Prisma.sql`NOT (a."orgDomains" && ${ownDomains}::text[])`,
+      Prisma.sql`NOT EXISTS (SELECT 1 FROM "Vote" v
+        WHERE v."applicationId" = a.id AND v.round = a.round AND v."reviewerId" = ${viewer.id})`,
+      Prisma.sql`NOT EXISTS (SELECT 1 FROM "User" u
+        WHERE u.id = a."applicantId" AND split_part(u.email, '@', 2) = ANY(${ownDomains}::text[]))`,
+    );
+  }
+  return Prisma.join(conditions, " AND ");
 }
 
 /**
