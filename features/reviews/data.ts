@@ -9,7 +9,6 @@ import { Prisma } from "@/generated/prisma/client";
 import { businessDaysBefore } from "@/lib/business-days";
 import { getDb } from "@/lib/db";
 import { domainAndParents, domainOf } from "@/lib/email";
-import { literalPattern } from "@/lib/like-pattern";
 import type { Database } from "@/lib/prisma";
 import { isRecused, recusalDomains } from "@/lib/recusal";
 
@@ -87,11 +86,14 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
 /** The queue's filter as SQL over "Application" a: only parameters, never the input's text. */
 function queueConditions(filter: QueueFilter, viewer: TeamViewer, staleBefore: Date): Prisma.Sql {
   const states: string[] = filter.state ? [filter.state] : [...OPEN_STATES];
-  const conditions = [Prisma.sql`a.state::text = ANY(${states}::text[])`];
+  // Compared as the enum, so that the (state, lastActivityAt) index serves.
+  const conditions = [Prisma.sql`a.state = ANY(${states}::"ApplicationState"[])`];
   if (filter.q) {
-    // Prisma's `contains` in insensitive mode, as before: the text matched literally.
-    const pattern = `%${literalPattern(filter.q)}%`;
-    conditions.push(Prisma.sql`(a.organisation ILIKE ${pattern} OR a."distributionName" ILIKE ${pattern})`);
+    // A plain substring in any case: no pattern, so `_` and `%` are only themselves.
+    conditions.push(
+      Prisma.sql`(strpos(lower(a.organisation), lower(${filter.q})) > 0
+        OR strpos(lower(a."distributionName"), lower(${filter.q})) > 0)`,
+    );
   }
   if (filter.stale) conditions.push(Prisma.sql`a."lastActivityAt" < ${staleBefore}`);
   if (filter.mine) {
@@ -99,7 +101,7 @@ function queueConditions(filter: QueueFilter, viewer: TeamViewer, staleBefore: D
     // Not voted yet this round, not the viewer's own, not recused through the
     // applicant's domain or the organisation's (compared as whole domain names).
     conditions.push(
-      Prisma.sql`a.state::text = ANY(${[...REVIEWABLE_STATES]}::text[])`,
+      Prisma.sql`a.state = ANY(${[...REVIEWABLE_STATES]}::"ApplicationState"[])`,
       Prisma.sql`a."applicantId" <> ${viewer.id}`,
       Prisma.sql`NOT (a."orgDomains" && ${ownDomains}::text[])`,
       Prisma.sql`NOT EXISTS (SELECT 1 FROM "Vote" v
