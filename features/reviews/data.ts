@@ -248,6 +248,8 @@ type RelatedApplication = Prisma.ApplicationGetPayload<{ select: typeof relatedA
 async function relatedRecords(db: Database, application: Loaded) {
   const { id, orgDomains, listAddresses, organisation } = application;
   const memberDomains = [...new Set(orgDomains.flatMap(domainAndParents))];
+  // The member this application became is not a duplicate of it (a member
+  // from before the portal has no application: NULL is kept).
   const found = await db.$queryRaw<{ kind: "member" | "application"; id: string }[]>`
     SELECT 'member' AS kind, m.id FROM "Member" m
      WHERE (m."applicationId" IS NULL OR m."applicationId" <> ${id})
