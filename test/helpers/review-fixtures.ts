@@ -1,11 +1,36 @@
+import { vi } from "vitest";
 import { startApplication } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
 import type { Database } from "@/lib/prisma";
 import { hashToken } from "@/lib/tokens";
-import { completeForm, config, context, createUser } from "@/test/helpers/fixtures";
+import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import { completeForm, config, context, createMember, createUser } from "@/test/helpers/fixtures";
 import { saveDraftForm } from "@/test/helpers/validated";
 
 let counter = 0;
+
+/**
+ * A migrated database that the portal's own code uses (DATABASE_URL), with
+ * the member whose contact vouches in applicationReadyForReview.
+ */
+export async function createReviewDatabase(): Promise<TestDatabase & { db: Database }> {
+  const database = await createMigratedDatabase();
+  vi.stubEnv("DATABASE_URL", database.url);
+  await createMember(database.db, {
+    distributionName: "Acme Mesh",
+    organisation: "Acme",
+    domain: "acme.example",
+    contactEmail: "security@acme.example",
+  });
+  return database;
+}
+
+/** Closes the portal's own client (lib/db.ts) on the database, then drops it. */
+export async function dropReviewDatabase(database: TestDatabase) {
+  const { getDb } = await import("@/lib/db");
+  await getDb().$disconnect();
+  await database.drop();
+}
 
 /**
  * An application submitted by a new applicant, with its alias verified and

@@ -6,9 +6,9 @@ import { startApplication } from "@/features/applications/mutations";
 import { hashSessionToken } from "@/features/auth/adapter";
 import type { Viewer } from "@/features/auth/data";
 import type { Database } from "@/lib/prisma";
-import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
-import { config, createMember, createUser } from "@/test/helpers/fixtures";
-import { applicationReadyForReview } from "@/test/helpers/review-fixtures";
+import type { TestDatabase } from "@/test/helpers/database";
+import { config, createUser } from "@/test/helpers/fixtures";
+import { applicationReadyForReview, createReviewDatabase, dropReviewDatabase } from "@/test/helpers/review-fixtures";
 import { session } from "@/test/helpers/session-cookie";
 
 vi.mock("next/headers", () => import("@/test/helpers/session-cookie"));
@@ -20,21 +20,10 @@ let database: TestDatabase & { db: Database };
 let db: Database;
 
 beforeAll(async () => {
-  database = await createMigratedDatabase();
+  database = await createReviewDatabase();
   db = database.db;
-  vi.stubEnv("DATABASE_URL", database.url);
-  await createMember(db, {
-    distributionName: "Acme Mesh",
-    organisation: "Acme",
-    domain: "acme.example",
-    contactEmail: "security@acme.example",
-  });
 });
-afterAll(async () => {
-  const { getDb } = await import("@/lib/db");
-  await getDb().$disconnect();
-  await database.drop();
-});
+afterAll(() => dropReviewDatabase(database));
 
 let people = 0;
 

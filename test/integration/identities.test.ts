@@ -2,7 +2,7 @@
 // with equality. Before, look-ups were ILIKE patterns: `_lice@…` signed in as
 // alice, `%@reviewers.example` as carol, `new_reviewer@…` got team pages,
 // `p%@globex.example` passed as a voucher. Each of those is tried here.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendAliasVerification } from "@/features/alias-verification/mutations";
 import { startApplication } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
@@ -10,24 +10,22 @@ import { portalAdapter } from "@/features/auth/adapter";
 import { findTeamRole } from "@/features/auth/data";
 import { approveWhenDecided } from "@/features/workflow/decision";
 import type { Database } from "@/lib/prisma";
-import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import type { TestDatabase } from "@/test/helpers/database";
 import { completeForm, config, context, createMember, createUser } from "@/test/helpers/fixtures";
-import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+import {
+  applicationReadyForReview,
+  createReviewDatabase,
+  createReviewer,
+  dropReviewDatabase,
+} from "@/test/helpers/review-fixtures";
 import { addTeamMemberForm, saveDraftForm } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
 
 beforeAll(async () => {
-  database = await createMigratedDatabase();
+  database = await createReviewDatabase();
   db = database.db;
-  vi.stubEnv("DATABASE_URL", database.url);
-  await createMember(db, {
-    distributionName: "Acme Mesh",
-    organisation: "Acme",
-    domain: "acme.example",
-    contactEmail: "security@acme.example",
-  });
   await createMember(db, {
     distributionName: "Globex Service Mesh",
     organisation: "Globex",
@@ -35,11 +33,7 @@ beforeAll(async () => {
     contactEmail: "psirt@globex.example",
   });
 });
-afterAll(async () => {
-  const { getDb } = await import("@/lib/db");
-  await getDb().$disconnect();
-  await database.drop();
-});
+afterAll(() => dropReviewDatabase(database));
 
 describe("sign-in", () => {
   it("finds a user by their exact address only: `_` and `%` are characters, not wildcards", async () => {

@@ -1,14 +1,19 @@
 // The member list after approval: removal and reinstatement, embargo
 // breaches, and what an approved application becomes.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listedAddresses } from "@/features/members/listed-addresses";
 import { recordEmbargoBreach, reinstateMember, removeMember } from "@/features/members/mutations";
 import { EmbargoBreachSchema, ReinstateMemberSchema, RemoveMemberSchema } from "@/features/members/schema";
 import type { Database } from "@/lib/prisma";
-import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
-import { context, createMember } from "@/test/helpers/fixtures";
+import type { TestDatabase } from "@/test/helpers/database";
+import { context } from "@/test/helpers/fixtures";
 import { memberContext, memberWithContact } from "@/test/helpers/member-fixtures";
-import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+import {
+  applicationReadyForReview,
+  createReviewDatabase,
+  createReviewer,
+  dropReviewDatabase,
+} from "@/test/helpers/review-fixtures";
 import { castVoteForm, validated } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
@@ -17,23 +22,12 @@ let owner: Awaited<ReturnType<typeof createReviewer>>;
 let reviewer: Awaited<ReturnType<typeof createReviewer>>;
 
 beforeAll(async () => {
-  database = await createMigratedDatabase();
+  database = await createReviewDatabase();
   db = database.db;
-  vi.stubEnv("DATABASE_URL", database.url);
-  await createMember(db, {
-    distributionName: "Acme Mesh",
-    organisation: "Acme",
-    domain: "acme.example",
-    contactEmail: "security@acme.example",
-  });
   owner = await createReviewer(db, "owner@kmesh.example", "OWNER");
   reviewer = await createReviewer(db, "reviewer@kmesh.example");
 });
-afterAll(async () => {
-  const { getDb } = await import("@/lib/db");
-  await getDb().$disconnect();
-  await database.drop();
-});
+afterAll(() => dropReviewDatabase(database));
 
 const remove = (actor: typeof owner, form: Record<string, string>) =>
   validated(RemoveMemberSchema, form, (input) => removeMember(db, actor, input, memberContext));

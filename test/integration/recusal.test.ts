@@ -2,11 +2,16 @@
 // sees the application as the applicant does, plus the alias and vouch
 // status: nothing of the team's deliberation, in any view. And recusal holds
 // for every judgement, an owner's rejection included.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/prisma";
-import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
-import { config, context, createMember } from "@/test/helpers/fixtures";
-import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+import type { TestDatabase } from "@/test/helpers/database";
+import { config, context } from "@/test/helpers/fixtures";
+import {
+  applicationReadyForReview,
+  createReviewDatabase,
+  createReviewer,
+  dropReviewDatabase,
+} from "@/test/helpers/review-fixtures";
 import { addCommentForm, castVoteForm, recordAssessmentForm, rejectApplicationForm } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
@@ -22,15 +27,8 @@ const SECRET_COMMENT = "Internal comment: do not tell the applicant yet.";
 const VOUCHER_COMMENT = "Voucher's word: I have worked with them for years.";
 
 beforeAll(async () => {
-  database = await createMigratedDatabase();
+  database = await createReviewDatabase();
   db = database.db;
-  vi.stubEnv("DATABASE_URL", database.url);
-  await createMember(db, {
-    distributionName: "Acme Mesh",
-    organisation: "Acme",
-    domain: "acme.example",
-    contactEmail: "security@acme.example",
-  });
   reviewer = await createReviewer(db, "reviewer@kmesh.example");
   application = await applicationReadyForReview(db);
   // Below one of the applicant's domains counts as at it.
@@ -54,11 +52,7 @@ beforeAll(async () => {
   );
   await db.vouch.updateMany({ where: { applicationId: id }, data: { comment: VOUCHER_COMMENT } });
 });
-afterAll(async () => {
-  const { getDb } = await import("@/lib/db");
-  await getDb().$disconnect();
-  await database.drop();
-});
+afterAll(() => dropReviewDatabase(database));
 
 describe("a recused reviewer", () => {
   it("is given no votes, assessments, internal comments, voucher's comment, related records or team history", async () => {

@@ -1,31 +1,25 @@
 // The review page's "looks like" lists: members and other applications with
 // a shared domain (a member's parent domain too), a shared list address, or
 // the same organisation name in any case, and nothing else.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/prisma";
-import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import type { TestDatabase } from "@/test/helpers/database";
 import { createMember } from "@/test/helpers/fixtures";
-import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+import {
+  applicationReadyForReview,
+  createReviewDatabase,
+  createReviewer,
+  dropReviewDatabase,
+} from "@/test/helpers/review-fixtures";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
 
 beforeAll(async () => {
-  database = await createMigratedDatabase();
+  database = await createReviewDatabase();
   db = database.db;
-  vi.stubEnv("DATABASE_URL", database.url);
-  await createMember(db, {
-    distributionName: "Acme Mesh",
-    organisation: "Acme",
-    domain: "acme.example",
-    contactEmail: "security@acme.example",
-  });
 });
-afterAll(async () => {
-  const { getDb } = await import("@/lib/db");
-  await getDb().$disconnect();
-  await database.drop();
-});
+afterAll(() => dropReviewDatabase(database));
 
 async function member(name: string, organisation: string, domains: string[], addresses: string[] = []) {
   const created = await createMember(db, {

@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hashSessionToken } from "@/features/auth/adapter";
 import type { Database } from "@/lib/prisma";
-import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
-import { createMember, createUser } from "@/test/helpers/fixtures";
-import { applicationReadyForReview } from "@/test/helpers/review-fixtures";
+import type { TestDatabase } from "@/test/helpers/database";
+import { createUser } from "@/test/helpers/fixtures";
+import { applicationReadyForReview, createReviewDatabase, dropReviewDatabase } from "@/test/helpers/review-fixtures";
 import { session } from "@/test/helpers/session-cookie";
 
 vi.mock("next/headers", () => import("@/test/helpers/session-cookie"));
@@ -42,15 +42,8 @@ async function sessionFor(email: string) {
 }
 
 beforeAll(async () => {
-  database = await createMigratedDatabase();
+  database = await createReviewDatabase();
   db = database.db;
-  vi.stubEnv("DATABASE_URL", database.url);
-  await createMember(db, {
-    distributionName: "Acme Mesh",
-    organisation: "Acme",
-    domain: "acme.example",
-    contactEmail: "security@acme.example",
-  });
   await db.teamMember.createMany({
     data: [
       { email: "owner@kmesh.example", role: "OWNER" },
@@ -60,11 +53,7 @@ beforeAll(async () => {
   applicationId = (await applicationReadyForReview(db)).id;
   memberId = (await db.member.findFirstOrThrow()).id;
 });
-afterAll(async () => {
-  const { getDb } = await import("@/lib/db");
-  await getDb().$disconnect();
-  await database.drop();
-});
+afterAll(() => dropReviewDatabase(database));
 
 const NOT_FOUND = { digest: "NEXT_HTTP_ERROR_FALLBACK;404" };
 const form = (fields: Record<string, string>) => {

@@ -1,16 +1,21 @@
 // The review queue's filters, totals, pages and order against an oracle: the
 // same rules written plainly in JavaScript over every application, for each
 // filter and their combinations, on two pages.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TeamViewer } from "@/features/auth/data";
 import type { QueueFilter } from "@/features/reviews/schema";
 import { OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { ApplicationState } from "@/generated/prisma/enums";
 import { businessDaysBefore } from "@/lib/business-days";
 import type { Database } from "@/lib/prisma";
-import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
-import { context, createMember, createUser } from "@/test/helpers/fixtures";
-import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
+import type { TestDatabase } from "@/test/helpers/database";
+import { context, createUser } from "@/test/helpers/fixtures";
+import {
+  applicationReadyForReview,
+  createReviewDatabase,
+  createReviewer,
+  dropReviewDatabase,
+} from "@/test/helpers/review-fixtures";
 import { castVoteForm } from "@/test/helpers/validated";
 
 const STALE_DAYS = 2;
@@ -19,15 +24,8 @@ let db: Database;
 let viewer: TeamViewer;
 
 beforeAll(async () => {
-  database = await createMigratedDatabase();
+  database = await createReviewDatabase();
   db = database.db;
-  vi.stubEnv("DATABASE_URL", database.url);
-  await createMember(db, {
-    distributionName: "Acme Mesh",
-    organisation: "Acme",
-    domain: "acme.example",
-    contactEmail: "security@acme.example",
-  });
   const reviewer = await createReviewer(db, "reviewer@team.kmesh.example");
   viewer = { ...reviewer, role: "REVIEWER" };
   const other = await createReviewer(db, "other@reviewers.example");
@@ -83,11 +81,7 @@ beforeAll(async () => {
     });
   }
 });
-afterAll(async () => {
-  const { getDb } = await import("@/lib/db");
-  await getDb().$disconnect();
-  await database.drop();
-});
+afterAll(() => dropReviewDatabase(database));
 
 /** The queue's rules, plainly: which applications, in which order. */
 async function oracle(filter: QueueFilter): Promise<string[]> {
