@@ -64,7 +64,8 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
       // Only votes that count: this round's, by people still on the team.
       const votes = row.votes.filter((vote) => vote.round === row.round && onTeam.has(vote.reviewer.email));
       // A recused viewer sees the application's state and checks, not the team's tally.
-      const recused = row.applicantId === viewer.id || isRecused(viewer.email, recusalDomains(row));
+      const domains = recusalDomains(row);
+      const recused = row.applicantId === viewer.id || isRecused(viewer.email, domains);
       return {
         id: row.id,
         distributionName: row.distributionName,
@@ -77,7 +78,10 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
         recused,
         approvals: recused ? null : votes.filter((vote) => vote.choice === "APPROVE").length,
         rejections: recused ? null : votes.filter((vote) => vote.choice === "REJECT").length,
-        notLooked: recused ? null : team.filter((email) => !looked.has(email)),
+        // Only those expected to look: not the applicant, nor anyone recused from it.
+        notLooked: recused
+          ? null
+          : team.filter((email) => !looked.has(email) && email !== row.applicant.email && !isRecused(email, domains)),
       };
     }),
   };

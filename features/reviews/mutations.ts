@@ -8,6 +8,7 @@ import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { PAST_DRAFT_STATES } from "@/features/workflow/states";
 import type { ActionResult } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
+import { isRecused, recusalDomains } from "@/lib/recusal";
 
 /**
  * Saves a reviewer's met / not met / needs information (with its note) for one
@@ -132,10 +133,22 @@ export async function requestChanges(
   });
 }
 
-/** Notes that this team member has opened the application ("who has not looked yet"). */
-export async function markViewed(db: Database, viewer: { id: string }, applicationId: string): Promise<void> {
-  const exists = await db.application.count({ where: { id: applicationId, state: { not: "DRAFT" } } });
-  if (!exists) return;
+/**
+ * Notes that this team member has opened the application ("who has not looked
+ * yet"). The applicant and anyone recused from it are not expected to look,
+ * so their views are not recorded.
+ */
+export async function markViewed(
+  db: Database,
+  viewer: { id: string; email: string },
+  applicationId: string,
+): Promise<void> {
+  const application = await db.application.findFirst({
+    where: { id: applicationId, state: { not: "DRAFT" } },
+    select: { applicantId: true, orgDomains: true, applicant: { select: { email: true } } },
+  });
+  if (!application) return;
+  if (application.applicantId === viewer.id || isRecused(viewer.email, recusalDomains(application))) return;
   await db.applicationView.upsert({
     where: { applicationId_userId: { applicationId, userId: viewer.id } },
     create: { applicationId, userId: viewer.id },

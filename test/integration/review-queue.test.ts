@@ -9,7 +9,7 @@ import type { ApplicationState } from "@/generated/prisma/enums";
 import { businessDaysBefore } from "@/lib/business-days";
 import type { Database } from "@/lib/prisma";
 import type { TestDatabase } from "@/test/helpers/database";
-import { context, createUser } from "@/test/helpers/fixtures";
+import { context } from "@/test/helpers/fixtures";
 import {
   applicationReadyForReview,
   createReviewDatabase,
@@ -173,7 +173,28 @@ describe("the review queue", () => {
     // Its only vote was in round 1; the application is in round 2 now.
     expect(voted).toMatchObject({ approvals: 0, rejections: 0 });
     expect(voted?.notLooked).toEqual(["other@reviewers.example"]);
-    const someone = await createUser(db, "someone@elsewhere.example");
-    expect(someone.role).toBeNull();
+  });
+
+  it("does not expect the recused to look, and records no view of theirs", async () => {
+    const { listReviewQueue } = await import("@/features/reviews/data");
+    const { markViewed } = await import("@/features/reviews/mutations");
+    const other = await db.user.findUniqueOrThrow({ where: { email: "other@reviewers.example" } });
+    const otherViewer: TeamViewer = { ...other, role: "REVIEWER" };
+    const recusedRow = async () =>
+      (await listReviewQueue({ q: "Recused by domain", page: 1 }, otherViewer, STALE_DAYS)).rows[0];
+    // The viewer at team.kmesh.example is recused from an application of kmesh.example.
+    expect((await recusedRow())?.notLooked).toEqual(["other@reviewers.example"]);
+    const id = (await recusedRow())?.id as string;
+    await markViewed(db, viewer, id);
+    expect(await db.applicationView.count({ where: { applicationId: id } })).toBe(0);
+    // The viewer's own application: not theirs to look at either.
+    const own = await db.application.findFirstOrThrow({ where: { applicantId: viewer.id } });
+    await markViewed(db, viewer, own.id);
+    expect(await db.applicationView.count({ where: { applicationId: own.id } })).toBe(0);
+    await markViewed(db, otherViewer, id);
+    expect(await db.applicationView.findMany({ where: { applicationId: id }, select: { userId: true } })).toEqual([
+      { userId: other.id },
+    ]);
+    expect((await recusedRow())?.notLooked).toEqual([]);
   });
 });
