@@ -1,6 +1,7 @@
 import { FORMAT_LABELS, type ListFacts, oneLine } from "@/features/exports/formats";
 import { LISTED_ADDRESSES } from "@/features/exports/mutations";
 import { REMOVAL_REASONS } from "@/features/members/schema";
+import { Prisma } from "@/generated/prisma/client";
 import type { ExportChannel, ExportFormat, MemberStatus, RemovalReason } from "@/generated/prisma/enums";
 import type { Database } from "@/lib/prisma";
 
@@ -43,6 +44,12 @@ export async function diffBase(
   return { ...rest, applied: appliedAt !== null };
 }
 
+/** The addresses of an export's recorded set, each with its member. */
+const baseAddresses = (rowsFromId: string) => Prisma.sql`
+  SELECT u.address, e."memberId"
+  FROM "ExportMember" e CROSS JOIN LATERAL unnest(e.addresses) AS u(address)
+  WHERE e."exportId" = ${rowsFromId}`;
+
 type AddedRow = {
   address: string;
   memberId: string;
@@ -78,7 +85,8 @@ export async function exportDiff(db: Database, format: ExportFormat, limit?: num
   const take = limit ?? 2_147_483_647;
   const [added, removed, counts] = await Promise.all([
     db.$queryRaw<AddedRow[]>`
-      WITH cur AS (${LISTED_ADDRESSES})
+      WITH cur AS (${LISTED_ADDRESSES}),
+        base AS (${baseAddresses(rowsFromId)})
       SELECT c.address, c."memberId", m."distributionName", sa."addedReason", sa."createdAt" AS "addedAt",
         back."reinstatedAt", back."reinstatementNote"
       FROM cur c
@@ -89,15 +97,16 @@ export async function exportDiff(db: Database, format: ExportFormat, limit?: num
         WHERE r."memberId" = c."memberId" AND r."reinstatedAt" > ${since}
         ORDER BY r."reinstatedAt" DESC LIMIT 1
       ) back ON true
-      WHERE NOT EXISTS (SELECT 1 FROM "ExportAddress" b WHERE b."exportId" = ${rowsFromId} AND b.address = c.address)
+      WHERE NOT EXISTS (SELECT 1 FROM base b WHERE b.address = c.address)
       ORDER BY m."distributionName" COLLATE "C", c.address COLLATE "C"
       LIMIT ${take}`,
     db.$queryRaw<RemovedRow[]>`
-      WITH cur AS (${LISTED_ADDRESSES})
+      WITH cur AS (${LISTED_ADDRESSES}),
+        base AS (${baseAddresses(rowsFromId)})
       SELECT b.address, b."memberId", m."distributionName", m.status,
         sa."removedAt" AS "addressRemovedAt", sa."removedReason" AS "addressRemovedReason",
         gone.reason AS "removalReason", gone.detail AS "removalDetail", gone."removedAt" AS "memberRemovedAt"
-      FROM "ExportAddress" b
+      FROM base b
       LEFT JOIN "Member" m ON m.id = b."memberId"
       LEFT JOIN "SubscriberAddress" sa ON sa."memberId" = b."memberId" AND sa.address = b.address
       LEFT JOIN LATERAL (
@@ -105,12 +114,12 @@ export async function exportDiff(db: Database, format: ExportFormat, limit?: num
         WHERE r."memberId" = b."memberId" AND r."reinstatedAt" IS NULL
         ORDER BY r."removedAt" DESC LIMIT 1
       ) gone ON true
-      WHERE b."exportId" = ${rowsFromId} AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.address = b.address)
+      WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.address = b.address)
       ORDER BY m."distributionName" COLLATE "C", b.address COLLATE "C"
       LIMIT ${take}`,
     db.$queryRaw<{ added: number; removed: number }[]>`
       WITH cur AS (${LISTED_ADDRESSES}),
-        base AS (SELECT address FROM "ExportAddress" WHERE "exportId" = ${rowsFromId})
+        base AS (${baseAddresses(rowsFromId)})
       SELECT
         (SELECT count(*)::int FROM cur WHERE NOT EXISTS (SELECT 1 FROM base WHERE base.address = cur.address)) AS added,
         (SELECT count(*)::int FROM base WHERE NOT EXISTS (SELECT 1 FROM cur WHERE cur.address = base.address)) AS removed`,

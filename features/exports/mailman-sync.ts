@@ -50,7 +50,8 @@ export async function planMailmanSync(
       : (
           await db.$queryRaw<{ address: string }[]>`
             SELECT address FROM "SubscriberAddress" WHERE address = ANY(${extra})
-            UNION SELECT address FROM "ExportAddress" WHERE address = ANY(${extra})`
+            UNION SELECT u.address FROM "ExportMember" e CROSS JOIN LATERAL unnest(e.addresses) AS u(address)
+            WHERE e.addresses && ${extra}::text[] AND u.address = ANY(${extra})`
         ).map(({ address }) => address),
   );
   const remove = options.prune ? extra : extra.filter((address) => known.has(address));

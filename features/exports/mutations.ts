@@ -33,7 +33,7 @@ export type ExportInput = {
 
 /**
  * Records an export of the addresses listed now: a hash of the set, and the
- * set itself as rows (or a pointer to an earlier export's rows when the set
+ * set itself as a row per member (or a pointer to an earlier export's rows when the set
  * has not changed), with its audit event, in one transaction. The set is
  * read, hashed and stored by one statement, so all three describe one
  * moment; the transaction stays READ COMMITTED so that the audit chain's
@@ -76,11 +76,14 @@ export async function recordExport(db: Database, actor: Actor, input: ExportInpu
           ORDER BY e."createdAt" DESC LIMIT 1
         ),
         inserted AS (
-          INSERT INTO "ExportAddress" ("exportId", address, "memberId", position)
-          SELECT ${created.id}, s.address, s."memberId",
-            row_number() OVER (ORDER BY m."distributionName" COLLATE "C", s."memberId" COLLATE "C", s.address COLLATE "C")
+          -- One row per member, its addresses in the file's order.
+          INSERT INTO "ExportMember" ("exportId", position, "memberId", addresses)
+          SELECT ${created.id},
+            row_number() OVER (ORDER BY m."distributionName" COLLATE "C", s."memberId" COLLATE "C"),
+            s."memberId", array_agg(s.address ORDER BY s.address COLLATE "C")
           FROM listed s JOIN "Member" m ON m.id = s."memberId"
           WHERE NOT EXISTS (SELECT 1 FROM earlier)
+          GROUP BY s."memberId", m."distributionName"
           RETURNING 1
         )
         SELECT summary.count, summary.hash, (SELECT "rowsFromId" FROM earlier) AS reused,
@@ -96,7 +99,7 @@ export async function recordExport(db: Database, actor: Actor, input: ExportInpu
       // position index rather than sorted whole for each page. The Google
       // Groups CSV is read by one statement (googleGroupsFile): it needs none.
       if (!stored.reused && stored.count > 10_000 && input.format !== "GOOGLE_GROUPS") {
-        await tx.$executeRaw`ANALYZE "ExportAddress"`;
+        await tx.$executeRaw`ANALYZE "ExportMember"`;
       }
       await recordAuditEvent(tx, {
         actor,

@@ -3,7 +3,8 @@ import { type ExportedMember, FORMATS, type ListFacts } from "@/features/exports
 import type { ExportFormat, MemberStatus } from "@/generated/prisma/enums";
 import { type Database, poolOf } from "@/lib/prisma";
 
-const PAGE_SIZE = 2_000;
+/** Members a page: a page holds their addresses too, about 50 each on a large list. */
+const PAGE_SIZE = 100;
 
 type Row = {
   address: string;
@@ -20,8 +21,8 @@ type Row = {
 };
 
 /**
- * The file of a recorded export, a page of rows at a time: only one page
- * and one member's addresses are held at once, whatever the list's size.
+ * The file of a recorded export, a page of members at a time: only one
+ * page's members and addresses are held at once, whatever the list's size.
  * The bytes depend only on the recorded set and the members, so the route,
  * the page and the CLI give the same file for the same export.
  */
@@ -30,39 +31,44 @@ export async function* exportFile(
   recorded: { rowsFromId: string; addressCount: number },
   format: ExportFormat,
   list: ListFacts,
+  pageSize = PAGE_SIZE,
 ): AsyncGenerator<string> {
   const writer = FORMATS[format];
   yield writer.head(list, recorded.addressCount);
   let index = 0;
-  let current: ExportedMember | undefined;
   let after = 0;
   for (;;) {
     const rows = await db.$queryRaw<Row[]>`
-      SELECT r.address, r."memberId", r.position, m."distributionName", m.organisation, m.website, m.status,
+      SELECT u.address, e."memberId", e.position, m."distributionName", m.organisation, m.website, m.status,
         m."contactEmail", m."approvedAt", m."lastAttestedAt", sa."createdAt" AS "addedAt"
       FROM (
-        -- The page first, from the (exportId, position) index; then its members.
-        SELECT address, "memberId", position FROM "ExportAddress"
+        -- The page of members first, from the (exportId, position) index; then their addresses.
+        SELECT "memberId", position, addresses FROM "ExportMember"
         WHERE "exportId" = ${recorded.rowsFromId} AND position > ${after}
         ORDER BY position
-        LIMIT ${PAGE_SIZE}
-      ) r
-      LEFT JOIN "Member" m ON m.id = r."memberId"
-      LEFT JOIN "SubscriberAddress" sa ON sa."memberId" = r."memberId" AND sa.address = r.address
-      ORDER BY r.position`;
+        LIMIT ${pageSize}
+      ) e
+      CROSS JOIN LATERAL unnest(e.addresses) WITH ORDINALITY AS u(address, n)
+      LEFT JOIN "Member" m ON m.id = e."memberId"
+      LEFT JOIN "SubscriberAddress" sa ON sa."memberId" = e."memberId" AND sa.address = u.address
+      ORDER BY e.position, u.n`;
+    // A page holds whole members: each is written once its addresses are read.
     let chunk = "";
+    let current: ExportedMember | undefined;
+    let members = 0;
     for (const row of rows) {
-      if (!current || current.memberId !== row.memberId || current.memberId === null) {
+      if (row.position !== after) {
         if (current) chunk += writer.member(current, index++, list);
         current = memberOf(row);
+        after = row.position;
+        members += 1;
       }
-      current.addresses.push({ address: row.address, addedAt: row.addedAt });
+      current?.addresses.push({ address: row.address, addedAt: row.addedAt });
     }
+    if (current) chunk += writer.member(current, index++, list);
     if (chunk) yield chunk;
-    if (rows.length < PAGE_SIZE) break;
-    after = rows[rows.length - 1]?.position ?? after;
+    if (members < pageSize) break;
   }
-  if (current) yield writer.member(current, index, list);
   yield writer.tail(recorded.addressCount);
 }
 
@@ -78,7 +84,7 @@ const formulaSafe = (cell: string) =>
 /**
  * The Google Groups CSV of a recorded export, the same bytes as
  * exportFile(…, "GOOGLE_GROUPS", …), written by Postgres itself (COPY … TO
- * STDOUT WITH CSV) from the export's rows in order: a 100,000-address file
+ * STDOUT WITH CSV) from the export's members in order: a 100,000-address file
  * costs what COPY costs, and no JavaScript object per address.
  */
 export async function* googleGroupsFile(
@@ -97,7 +103,8 @@ export async function* googleGroupsFile(
     const copy = client.query(
       copyTo(`COPY (
         SELECT ${formulaSafe(`${listAddress}::text`)}, ${formulaSafe("address")}, 'USER', 'MEMBER'
-        FROM "ExportAddress" WHERE "exportId" = ${exportId} ORDER BY position
+        FROM "ExportMember" e CROSS JOIN LATERAL unnest(e.addresses) WITH ORDINALITY AS u(address, n)
+        WHERE e."exportId" = ${exportId} ORDER BY e.position, u.n
       ) TO STDOUT WITH (FORMAT csv)`),
     );
     for await (const chunk of copy) yield chunk as Buffer;
@@ -130,8 +137,9 @@ export async function exportFileText(
   recorded: { rowsFromId: string; addressCount: number },
   format: ExportFormat,
   list: ListFacts,
+  pageSize = PAGE_SIZE,
 ): Promise<string> {
   let text = "";
-  for await (const chunk of exportFile(db, recorded, format, list)) text += chunk;
+  for await (const chunk of exportFile(db, recorded, format, list, pageSize)) text += chunk;
   return text;
 }

@@ -99,7 +99,7 @@ export async function getMemberDetail(id: string) {
     },
   });
   if (!member) return null;
-  const rowSets = await db.exportAddress.findMany({
+  const rowSets = await db.exportMember.findMany({
     where: { memberId: id },
     distinct: ["exportId"],
     select: { exportId: true },

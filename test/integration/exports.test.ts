@@ -98,8 +98,15 @@ describe("an export", () => {
     const second = await recordExport(db, owner, { format: "MAILMAN", channel: "WEB" });
     expect(second.addressHash).toBe(first.addressHash);
     expect(second.rowsFromId).toBe(first.rowsFromId);
-    expect(await db.exportAddress.count({ where: { exportId: second.id } })).toBe(0);
-    expect(await db.exportAddress.count({ where: { exportId: first.rowsFromId } })).toBe(first.addressCount);
+    expect(await db.exportMember.count({ where: { exportId: second.id } })).toBe(0);
+    // One row per member, holding all its addresses.
+    const stored = await db.exportMember.findMany({
+      where: { exportId: first.rowsFromId },
+      orderBy: { position: "asc" },
+    });
+    expect(stored.flatMap((row) => row.addresses)).toHaveLength(first.addressCount);
+    expect(new Set(stored.map((row) => row.memberId)).size).toBe(stored.length);
+    expect(stored.map((row) => row.position)).toEqual(stored.map((_, index) => index + 1));
     const audit = await db.auditEvent.findFirstOrThrow({ where: { subjectType: "Export", subjectId: second.id } });
     expect(audit).toMatchObject({ action: "export.created", actorEmail: owner.email });
     expect(audit.data).toMatchObject({ format: "MAILMAN", addressCount: second.addressCount });

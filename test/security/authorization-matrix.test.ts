@@ -187,7 +187,7 @@ const ROUTES: Record<string, Probe[]> = {
         { noSession: status(401, "Unauthorized.\n"), outsiders: API_NOT_FOUND, team: API_NOT_FOUND },
         { owner: status(200, undefined, [CONTACT_MEMBER]), tokenWithScope: status(200, undefined, [CONTACT_MEMBER]) },
       ),
-      writes: ["Export", "ExportAddress", "AuditEvent", "ApiToken"],
+      writes: ["Export", "ExportMember", "AuditEvent", "ApiToken"],
     },
   ],
   "/api/audit/export/route": [
