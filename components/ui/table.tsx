@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 /**
  * A data table. On narrow screens it either scrolls sideways (below
  * `minWidthClass`) or, with `stackOnPhone`, shows each row as a card whose
- * cells are labelled by their `label`.
+ * cells are labelled by their `label` (the rules for `table[data-stack]` in
+ * app/globals.css, written once rather than as classes on every cell).
  */
 export function Table({
   columns,
@@ -21,13 +22,10 @@ export function Table({
   label?: string;
   children: ReactNode;
 }) {
-  const stacking = stackOnPhone
-    ? `${minWidthClass} group/stack max-sm:block max-sm:min-w-0 [&>tbody]:max-sm:block [&>thead]:max-sm:sr-only`
-    : minWidthClass;
   return (
     <div className="overflow-x-auto">
       <table
-        className={`w-full text-left text-sm ${stacking}`}
+        className={`w-full text-left text-sm ${minWidthClass}`}
         data-stack={stackOnPhone || undefined}
         aria-label={label}
       >
@@ -49,20 +47,11 @@ export function Table({
 
 export function Row({ children, ...data }: { children: ReactNode } & Record<`data-${string}`, string>) {
   return (
-    <tr
-      className="border-b border-slate-200 align-top max-sm:group-data-stack/stack:block max-sm:group-data-stack/stack:py-3"
-      {...data}
-    >
+    <tr className="border-b border-slate-200 align-top" {...data}>
       {children}
     </tr>
   );
 }
-
-// In a table that stacks, a cell is a line of the card, its label above it; an empty one is left out.
-const STACKED_CELL =
-  "max-sm:group-data-stack/stack:block max-sm:group-data-stack/stack:py-0.5 max-sm:group-data-stack/stack:empty:hidden " +
-  "max-sm:group-data-stack/stack:before:block max-sm:group-data-stack/stack:before:text-xs max-sm:group-data-stack/stack:before:font-medium " +
-  "max-sm:group-data-stack/stack:before:text-slate-600 max-sm:group-data-stack/stack:before:content-[attr(data-label)]";
 
 export function Cell({
   children,
@@ -77,7 +66,8 @@ export function Cell({
   label?: string;
 }) {
   return (
-    <td colSpan={colSpan} data-label={label} className={`py-2 pr-3 ${label ? STACKED_CELL : ""} ${className}`}>
+    // In a table that stacks, the label is shown by app/globals.css (table[data-stack]).
+    <td colSpan={colSpan} data-label={label} className={`py-2 pr-3 ${className}`}>
       {children}
     </td>
   );

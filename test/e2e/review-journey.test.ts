@@ -34,6 +34,23 @@ async function assessAndApprove(email: string, outcome: string) {
 const LAPTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
+/** How the page's stacking table is laid out now: on a phone, a card per row, each cell under its label. */
+async function stackedLayout(page: Page) {
+  return page.evaluate(() => {
+    const table = document.querySelector("table[data-stack]");
+    const cell = table?.querySelector("tbody td[data-label]:not(:empty)");
+    if (!table || !cell) return null;
+    return {
+      table: getComputedStyle(table).display,
+      headerHeight: table.querySelector("thead")?.getBoundingClientRect().height,
+      cell: getComputedStyle(cell).display,
+      label: getComputedStyle(cell, "::before").content,
+      overflows: document.documentElement.scrollWidth > window.innerWidth,
+      expectedLabel: `"${cell.getAttribute("data-label")}"`,
+    };
+  });
+}
+
 /** Whether the element is wholly inside the window as it is scrolled now. */
 async function inView(page: Page, locator: Locator): Promise<boolean> {
   const box = await locator.boundingBox();
@@ -153,6 +170,15 @@ describe("the security team", () => {
       ] as const) {
         await page.setViewportSize(size);
         expect(await accessibilityProblems(page), `${path} at ${width} width`).toEqual([]);
+        if (path !== "/team") {
+          const layout = await stackedLayout(page);
+          expect(layout, `${path}'s table`).not.toBeNull();
+          expect(layout).toMatchObject(
+            width === "phone"
+              ? { table: "block", headerHeight: 1, cell: "block", label: layout?.expectedLabel, overflows: false }
+              : { table: "table", cell: "table-cell", label: "none" },
+          );
+        }
         await page.screenshot({ path: `test-results/owner${path.replace("/", "-")}-${width}.png`, fullPage: true });
       }
     }
