@@ -4,7 +4,7 @@ import { toFormValues } from "@/features/applications/form-values";
 import { submissionSchema } from "@/features/applications/schema";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Viewer } from "@/features/auth/data";
-import { enqueueMail } from "@/features/mail/mutations";
+import { enqueueMails } from "@/features/mail/mutations";
 import { reviewerNoticeMail } from "@/features/mail/templates";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import { createVouchRequest, findVouchingMember, latestVouchIsUsable } from "@/features/vouches/mutations";
@@ -76,7 +76,8 @@ export async function submitApplication(
       const fieldErrors: Record<string, string[]> = {};
       // Recusal hangs on the domains an application claims: claiming the
       // owners' own would leave nobody free to reject it.
-      const owners = await tx.teamMember.findMany({ where: { role: "OWNER" }, select: { email: true } });
+      const team = await tx.teamMember.findMany({ select: { email: true, role: true } });
+      const owners = team.filter((person) => person.role === "OWNER");
       const claimed = recusalDomains({ orgDomains: data.orgDomains, applicant });
       if (owners.length > 0 && owners.every((owner) => isRecused(owner.email, claimed))) {
         fieldErrors.orgDomains = [NO_OWNER_LEFT];
@@ -155,18 +156,17 @@ export async function submitApplication(
         headline: resubmission ? "resubmitted" : "received",
         path: `/applications/${id}`,
       });
-      const team = await tx.teamMember.findMany({ select: { email: true } });
-      for (const { email } of team) {
-        await enqueueMail(
-          tx,
+      await enqueueMails(
+        tx,
+        team.map(({ email }) =>
           reviewerNoticeMail(
             email,
             { project: context.project, distributionName: data.distributionName, organisation: data.organisation },
             resubmission ? "Resubmitted after changes" : "New application",
             `${context.baseUrl}/review/${id}`,
           ),
-        );
-      }
+        ),
+      );
       await advanceWhenReady(tx, id, context);
       const { state } = await tx.application.findUniqueOrThrow({ where: { id }, select: { state: true } });
       return { ok: true, state };

@@ -9,3 +9,8 @@ export async function enqueueMail(tx: Prisma.TransactionClient, message: MailMes
   const row = await tx.outboxMail.create({ data: message, select: { id: true } });
   return row.id;
 }
+
+/** Queues several messages with one statement, inside the caller's transaction (as enqueueMail). */
+export async function enqueueMails(tx: Prisma.TransactionClient, messages: MailMessage[]): Promise<void> {
+  if (messages.length > 0) await tx.outboxMail.createMany({ data: messages });
+}
