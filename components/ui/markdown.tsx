@@ -1,5 +1,55 @@
-import ReactMarkdown, { defaultUrlTransform } from "react-markdown";
+import type { ReactNode } from "react";
+import ReactMarkdown, { defaultUrlTransform, type Options } from "react-markdown";
 import remarkGfm from "remark-gfm";
+
+const OPTIONS: Readonly<Options> = {
+  remarkPlugins: [remarkGfm],
+  skipHtml: true,
+  urlTransform: safeUrl,
+  components: {
+    a: ({ href, children: text }) =>
+      href ? (
+        <a href={href} rel="nofollow noopener noreferrer">
+          {text}
+        </a>
+      ) : (
+        <span>{text}</span>
+      ),
+    img: () => null,
+  },
+};
+
+/**
+ * Texts rendered lately, most recent last. Parsing is most of a text's cost
+ * (about 1 ms for an answer of a few hundred characters, and a review page
+ * shows eight answers and the comments on every request), and the elements
+ * depend on the text alone, so the same text is parsed once. Bounded by the
+ * characters kept, so a few long texts cannot hold much memory.
+ */
+const rendered = new Map<string, ReactNode>();
+const KEPT_CHARACTERS = 2_000_000;
+let keptCharacters = 0;
+
+function parsed(text: string): ReactNode {
+  const known = rendered.get(text);
+  if (known !== undefined) {
+    rendered.delete(text);
+    rendered.set(text, known);
+    return known;
+  }
+  // The component renders synchronously and uses no hooks: called directly, its elements can be kept.
+  const tree = ReactMarkdown({ ...OPTIONS, children: text });
+  if (text.length <= KEPT_CHARACTERS / 10) {
+    rendered.set(text, tree);
+    keptCharacters += text.length;
+    for (const [oldest] of rendered) {
+      if (keptCharacters <= KEPT_CHARACTERS) break;
+      rendered.delete(oldest);
+      keptCharacters -= oldest.length;
+    }
+  }
+  return tree;
+}
 
 /**
  * Markdown rendered to React elements: raw HTML is dropped, and links survive
@@ -8,28 +58,7 @@ import remarkGfm from "remark-gfm";
  * off-site while looking like a path. Links carry rel="nofollow noopener noreferrer".
  */
 export function Markdown({ children }: { children: string }) {
-  return (
-    <div className="prose-policy">
-      <ReactMarkdown
-        remarkPlugins={[remarkGfm]}
-        skipHtml
-        urlTransform={safeUrl}
-        components={{
-          a: ({ href, children: text }) =>
-            href ? (
-              <a href={href} rel="nofollow noopener noreferrer">
-                {text}
-              </a>
-            ) : (
-              <span>{text}</span>
-            ),
-          img: () => null,
-        }}
-      >
-        {children}
-      </ReactMarkdown>
-    </div>
-  );
+  return <div className="prose-policy">{parsed(children)}</div>;
 }
 
 export function safeUrl(url: string): string {

@@ -35,3 +35,27 @@ describe("Markdown from applicants", () => {
     expect(html).toContain('href="#criteria"');
   });
 });
+
+describe("Markdown parsed once per text", () => {
+  // The elements inside the wrapper: the same object when the text's parse was kept.
+  const tree = (text: string) => (Markdown({ children: text }).props as { children: unknown }).children;
+
+  it("gives each text its own elements, the same ones again for the same text", () => {
+    const first = "**First** text, [a link](https://kmesh.net)";
+    const second = "_Second_ text";
+    expect(render(first)).toContain("<strong>First</strong>");
+    expect(render(second)).toContain("<em>Second</em>");
+    expect(render(first)).not.toContain("Second");
+    expect(tree(first)).toBe(tree(first));
+    expect(tree(first)).not.toBe(tree(second));
+  });
+
+  it("keeps a bounded amount: after many long texts the oldest is parsed again, and still right", () => {
+    const oldest = `Oldest ${"o".repeat(100)}`;
+    const kept = tree(oldest);
+    // 25 texts of 100,000 characters: more than the 2,000,000 characters kept.
+    for (let n = 0; n < 25; n++) expect(render(`Long ${n} ${"x".repeat(100_000)}`)).toContain(`Long ${n} `);
+    expect(tree(oldest)).not.toBe(kept);
+    expect(render(oldest)).toContain("Oldest");
+  });
+});
