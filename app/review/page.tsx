@@ -6,7 +6,7 @@ import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { AliasBadge, Reviewers, Tally, VouchBadge } from "@/features/reviews/components/queue-cells";
-import { listReviewQueue } from "@/features/reviews/data";
+import { listReviewQueue } from "@/features/reviews/queue";
 import { parseQueueFilter } from "@/features/reviews/schema";
 import { StateBadge } from "@/features/workflow/components/state-badge";
 

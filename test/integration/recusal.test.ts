@@ -81,7 +81,7 @@ describe("a recused reviewer", () => {
   });
 
   it("sees no tally and no list of who has looked in the queue", async () => {
-    const { listReviewQueue } = await import("@/features/reviews/data");
+    const { listReviewQueue } = await import("@/features/reviews/queue");
     const filter = { page: 1 } as const;
     const rowFor = async (viewer: typeof reviewer) =>
       (await listReviewQueue(filter, viewer, 2)).rows.find((row) => row.id === application.id);
@@ -145,7 +145,7 @@ describe("recusal cannot be turned against the team", () => {
 
 describe("the queue's tally", () => {
   it("counts only the votes that count: a removed reviewer's is left out", async () => {
-    const { listReviewQueue } = await import("@/features/reviews/data");
+    const { listReviewQueue } = await import("@/features/reviews/queue");
     const { id } = await applicationReadyForReview(db);
     const leaving = await createReviewer(db, "leaving@kmesh.example");
     await castVoteForm(db, leaving, { applicationId: id, choice: "APPROVE" }, context);

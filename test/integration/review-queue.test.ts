@@ -141,7 +141,7 @@ const FILTERS: Omit<QueueFilter, "page">[] = [
 
 describe("the review queue", () => {
   it("lists, counts and pages what the oracle lists, for every filter and on both pages", async () => {
-    const { listReviewQueue, QUEUE_PAGE_SIZE } = await import("@/features/reviews/data");
+    const { listReviewQueue, QUEUE_PAGE_SIZE } = await import("@/features/reviews/queue");
     const seen = new Set<number>();
     for (const filter of FILTERS) {
       const expected = await oracle({ ...filter, page: 1 });
@@ -164,7 +164,7 @@ describe("the review queue", () => {
   });
 
   it("counts this round's votes by people on the team, and lists who has not looked yet", async () => {
-    const { listReviewQueue } = await import("@/features/reviews/data");
+    const { listReviewQueue } = await import("@/features/reviews/queue");
     const rows = (await listReviewQueue({ q: "100%", page: 1 }, viewer, STALE_DAYS)).rows;
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ approvals: 1, rejections: 0, recused: false });
@@ -176,7 +176,7 @@ describe("the review queue", () => {
   });
 
   it("does not expect the recused to look, and records no view of theirs", async () => {
-    const { listReviewQueue } = await import("@/features/reviews/data");
+    const { listReviewQueue } = await import("@/features/reviews/queue");
     const { markViewed } = await import("@/features/reviews/mutations");
     const other = await db.user.findUniqueOrThrow({ where: { email: "other@reviewers.example" } });
     const otherViewer: TeamViewer = { ...other, role: "REVIEWER" };

@@ -94,7 +94,7 @@ describe("demo seed", () => {
   });
 
   it("does not list a reviewer who voted as not having looked yet", async () => {
-    const { listReviewQueue } = await import("@/features/reviews/data");
+    const { listReviewQueue } = await import("@/features/reviews/queue");
     const { parseQueueFilter } = await import("@/features/reviews/schema");
     const hooli = await application("Hooli Kmesh");
     expect(hooli.votes).toEqual([{ choice: "APPROVE", reviewer: { email: DEMO.reviewers[0] } }]);
