@@ -23,15 +23,22 @@ const OPTIONS: Readonly<Options> = {
  * Texts rendered lately, most recent last. Parsing is most of a text's cost
  * (about 1 ms for an answer of a few hundred characters, and a review page
  * shows eight answers and the comments on every request), and the elements
- * depend on the text alone, so the same text is parsed once. Bounded by the
- * characters kept, so a few long texts cannot hold much memory.
+ * depend on the text alone, so a short text is parsed once.
+ *
+ * Bounded by characters, short texts only: the elements take up to about a
+ * hundred times their text's size in memory (links keep their syntax nodes),
+ * so about 20 MB at most. Production only: a development build records on
+ * each element the request's components and their props, which a kept
+ * element would carry into another request's payload.
  */
 const rendered = new Map<string, ReactNode>();
-const KEPT_CHARACTERS = 2_000_000;
+const KEPT_CHARACTERS = 200_000;
+const LONGEST_KEPT = 4_000;
 let keptCharacters = 0;
 
 function parsed(text: string): ReactNode {
-  const known = rendered.get(text);
+  const keep = process.env.NODE_ENV === "production" && text.length <= LONGEST_KEPT;
+  const known = keep ? rendered.get(text) : undefined;
   if (known !== undefined) {
     rendered.delete(text);
     rendered.set(text, known);
@@ -39,7 +46,7 @@ function parsed(text: string): ReactNode {
   }
   // The component renders synchronously and uses no hooks: called directly, its elements can be kept.
   const tree = ReactMarkdown({ ...OPTIONS, children: text });
-  if (text.length <= KEPT_CHARACTERS / 10) {
+  if (keep) {
     rendered.set(text, tree);
     keptCharacters += text.length;
     for (const [oldest] of rendered) {

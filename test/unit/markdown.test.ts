@@ -1,6 +1,6 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Markdown } from "@/components/ui/markdown";
 
 const render = (text: string) => renderToStaticMarkup(createElement(Markdown, null, text));
@@ -40,22 +40,38 @@ describe("Markdown parsed once per text", () => {
   // The elements inside the wrapper: the same object when the text's parse was kept.
   const tree = (text: string) => (Markdown({ children: text }).props as { children: unknown }).children;
 
-  it("gives each text its own elements, the same ones again for the same text", () => {
+  it("gives each text its own elements, in production the same ones again for the same text", () => {
     const first = "**First** text, [a link](https://kmesh.net)";
     const second = "_Second_ text";
-    expect(render(first)).toContain("<strong>First</strong>");
-    expect(render(second)).toContain("<em>Second</em>");
-    expect(render(first)).not.toContain("Second");
-    expect(tree(first)).toBe(tree(first));
-    expect(tree(first)).not.toBe(tree(second));
+    // Not kept outside production: a development build's elements carry the request's props.
+    expect(tree(first)).not.toBe(tree(first));
+    vi.stubEnv("NODE_ENV", "production");
+    try {
+      expect(render(first)).toContain("<strong>First</strong>");
+      expect(render(second)).toContain("<em>Second</em>");
+      expect(render(first)).not.toContain("Second");
+      expect(tree(first)).toBe(tree(first));
+      expect(tree(first)).not.toBe(tree(second));
+      // A long text is parsed each time.
+      const long = `Long ${"y".repeat(4_001)}`;
+      expect(tree(long)).not.toBe(tree(long));
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
-  it("keeps a bounded amount: after many long texts the oldest is parsed again, and still right", () => {
-    const oldest = `Oldest ${"o".repeat(100)}`;
-    const kept = tree(oldest);
-    // 25 texts of 100,000 characters: more than the 2,000,000 characters kept.
-    for (let n = 0; n < 25; n++) expect(render(`Long ${n} ${"x".repeat(100_000)}`)).toContain(`Long ${n} `);
-    expect(tree(oldest)).not.toBe(kept);
-    expect(render(oldest)).toContain("Oldest");
+  it("keeps a bounded amount: after many texts the oldest is parsed again, and still right", () => {
+    vi.stubEnv("NODE_ENV", "production");
+    try {
+      const oldest = `Oldest ${"o".repeat(100)}`;
+      const kept = tree(oldest);
+      expect(tree(oldest)).toBe(kept);
+      // 60 texts of 4,000 characters: more than the 200,000 characters kept.
+      for (let n = 0; n < 60; n++) expect(render(`Text ${n} ${"x".repeat(3_990)}`)).toContain(`Text ${n} `);
+      expect(tree(oldest)).not.toBe(kept);
+      expect(render(oldest)).toContain("Oldest");
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
