@@ -1,12 +1,12 @@
 import "server-only";
 import { APPLICATION_FACTS } from "@/features/applications/data";
 import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/actions";
+import { conflictOfInterest } from "@/features/reviews/judgement";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import type { Prisma } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db";
 import { domainAndParents } from "@/lib/email";
 import type { Database } from "@/lib/prisma";
-import { isRecused, recusalDomains } from "@/lib/recusal";
 
 /**
  * Everything a team member may see of one application. A recused viewer
@@ -55,10 +55,7 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
     },
   });
   if (!application) return null;
-  const recused =
-    application.applicantId === viewer.id ||
-    application.applicant.email === viewer.email ||
-    isRecused(viewer.email, recusalDomains(application));
+  const recused = conflictOfInterest(viewer, application) !== null;
   const { vouches, votes, assessments, comments, ...rest } = application;
   const deliberation = recused
     ? recusedView(db, application, comments)

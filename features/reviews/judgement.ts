@@ -10,9 +10,14 @@ import { isRecused, recusalDomains } from "@/lib/recusal";
 // for changes, a comment, a rejection) checks first: the reviewer's conflict
 // of interest and the application's state, under the application's lock.
 
-/** Why this reviewer may not judge this application, if they may not. */
+/**
+ * Why this person may not judge this application, if they may not: the
+ * applicant, or anyone at its domains. The same rule decides what a recused
+ * team member is shown and who is expected to look at it. Without an id
+ * (a team member known by address only) the address alone decides.
+ */
 export function conflictOfInterest(
-  reviewer: TeamViewer,
+  reviewer: { id?: string; email: string },
   application: { applicantId: string; orgDomains: string[]; applicant: { email: string } },
 ): string | null {
   if (application.applicantId === reviewer.id || application.applicant.email === reviewer.email) {

@@ -1,14 +1,13 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
 import type { Criterion } from "@/features/portal-config/schema";
-import { lockForJudgement, startReview } from "@/features/reviews/judgement";
+import { conflictOfInterest, lockForJudgement, startReview } from "@/features/reviews/judgement";
 import type { AssessmentInput, CommentInput, RequestChangesInput } from "@/features/reviews/schema";
 import type { WorkflowContext } from "@/features/workflow/context";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { PAST_DRAFT_STATES } from "@/features/workflow/states";
 import type { ActionResult } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
-import { isRecused, recusalDomains } from "@/lib/recusal";
 
 /**
  * Saves a reviewer's met / not met / needs information (with its note) for one
@@ -148,7 +147,7 @@ export async function markViewed(
     select: { applicantId: true, orgDomains: true, applicant: { select: { email: true } } },
   });
   if (!application) return;
-  if (application.applicantId === viewer.id || isRecused(viewer.email, recusalDomains(application))) return;
+  if (conflictOfInterest(viewer, application)) return;
   await db.applicationView.upsert({
     where: { applicationId_userId: { applicationId, userId: viewer.id } },
     create: { applicationId, userId: viewer.id },

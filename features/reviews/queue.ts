@@ -1,12 +1,12 @@
 import "server-only";
 import type { TeamViewer } from "@/features/auth/data";
+import { conflictOfInterest } from "@/features/reviews/judgement";
 import type { QueueFilter } from "@/features/reviews/schema";
 import { OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import { Prisma } from "@/generated/prisma/client";
 import { businessDaysBefore } from "@/lib/business-days";
 import { getDb } from "@/lib/db";
 import { domainAndParents, domainOf } from "@/lib/email";
-import { isRecused, recusalDomains } from "@/lib/recusal";
 
 export const QUEUE_PAGE_SIZE = 20;
 
@@ -60,8 +60,7 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
       // Only votes that count: this round's, by people still on the team.
       const votes = row.votes.filter((vote) => vote.round === row.round && onTeam.has(vote.reviewer.email));
       // A recused viewer sees the application's state and checks, not the team's tally.
-      const domains = recusalDomains(row);
-      const recused = row.applicantId === viewer.id || isRecused(viewer.email, domains);
+      const recused = conflictOfInterest(viewer, row) !== null;
       return {
         id: row.id,
         distributionName: row.distributionName,
@@ -77,7 +76,7 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
         // Only those expected to look: not the applicant, nor anyone recused from it.
         notLooked: recused
           ? null
-          : team.filter((email) => !looked.has(email) && email !== row.applicant.email && !isRecused(email, domains)),
+          : team.filter((email) => !looked.has(email) && conflictOfInterest({ email }, row) === null),
       };
     }),
   };
