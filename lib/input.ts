@@ -29,6 +29,20 @@ export function textInput(max: number) {
     .refine((value) => !hasControlCharacters(value), CONTROL_CHARACTER_MESSAGE);
 }
 
+const LINE_BREAKS_AND_TABS = /[\t\n\r\u0085]/;
+
+export const LINE_BREAK_MESSAGE = "Write this on one line: no line breaks or tabs";
+
+/**
+ * A single-line field (a name, an address, a link, a search): what
+ * `textInput` refuses, and line breaks and tabs too, since such values are
+ * shown on one line in pages and mails, where a line break could pass for
+ * a line of the portal's own.
+ */
+export function lineInput(max: number) {
+  return textInput(max).refine((value) => !LINE_BREAKS_AND_TABS.test(value), LINE_BREAK_MESSAGE);
+}
+
 /** A page's URL parameters with one value each: the first of a repeated one, as a search form sends it once. */
 export function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
   return Object.fromEntries(

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RecordIdSchema, textInput } from "@/lib/input";
+import { lineInput, RecordIdSchema } from "@/lib/input";
 
 /** What a token may be used for. Exports are the only use today. */
 export const API_TOKEN_SCOPES = ["members:read"] as const;
@@ -47,9 +47,7 @@ export function expiryFrom(
 
 export const CreateApiTokenSchema = z
   .strictObject({
-    name: textInput(80)
-      .min(1, NAME_MESSAGE)
-      .refine((name) => !/[\t\r\n]/.test(name), "Keep the name on one line"),
+    name: lineInput(80).min(1, NAME_MESSAGE),
     scopes: z
       .array(z.enum(API_TOKEN_SCOPES, { message: "Choose from the scopes listed" }), {
         message: "Choose at least one scope",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AUDIT_ACTIONS, type AuditAction } from "@/features/audit/actions";
-import { firstValues, textInput } from "@/lib/input";
+import { firstValues, lineInput } from "@/lib/input";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const day = z
@@ -13,8 +13,8 @@ const blankAsAbsent = (value: unknown) => (value === "" ? undefined : value);
 /** The audit log's filter from the URL: subject, actor and action match exactly; days are UTC and inclusive. */
 export const AuditFilterSchema = z
   .object({
-    subject: z.preprocess(blankAsAbsent, textInput(200).optional()),
-    actor: z.preprocess(blankAsAbsent, textInput(320).optional()),
+    subject: z.preprocess(blankAsAbsent, lineInput(200).optional()),
+    actor: z.preprocess(blankAsAbsent, lineInput(320).optional()),
     action: z.preprocess(
       blankAsAbsent,
       z

@@ -19,6 +19,25 @@ function oneLine(value: string, max = 180): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/**
+ * The names in a message's facts (distribution, organisation, project,
+ * addresses) on one line each, whatever was stored: a line break in a name
+ * could start a line that reads as the portal's own (a fake link, a fake
+ * instruction) in the mail the applicant gets sent to someone else.
+ */
+function flat<T extends object>(facts: T): T {
+  return Object.fromEntries(
+    Object.entries(facts).map(([key, value]) => [key, typeof value === "string" ? singleLine(value) : value]),
+  ) as T;
+}
+
+function singleLine(value: string): string {
+  return value
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 export function compose(to: string, subject: string, blocks: Block[]): MailMessage {
   const text = blocks
     .map((block) => {
@@ -62,7 +81,8 @@ export function signInLinkMail(to: string, project: string, url: string): MailMe
 
 type ApplicationFacts = { project: string; distributionName: string; organisation: string; applicantEmail: string };
 
-export function aliasVerificationMail(to: string, facts: ApplicationFacts, url: string): MailMessage {
+export function aliasVerificationMail(to: string, given: ApplicationFacts, url: string): MailMessage {
+  const facts = flat(given);
   return compose(to, `Confirm this alias for the ${facts.project} distributors list`, [
     {
       text: `${facts.applicantEmail} is applying for ${facts.distributionName} (${facts.organisation}) to join the ${facts.project} private distributors list, and named this address as the security alias that will receive embargoed reports.`,
@@ -75,7 +95,8 @@ export function aliasVerificationMail(to: string, facts: ApplicationFacts, url: 
   ]);
 }
 
-export function vouchRequestMail(to: string, facts: ApplicationFacts, url: string): MailMessage {
+export function vouchRequestMail(to: string, given: ApplicationFacts, url: string): MailMessage {
+  const facts = flat(given);
   return compose(to, `Will you vouch for ${facts.distributionName}? (${facts.project} distributors list)`, [
     {
       text: `${facts.applicantEmail} is applying for ${facts.distributionName} (${facts.organisation}) to join the ${facts.project} private distributors list and named you, as the contact of a current member, to vouch for them.`,
@@ -89,11 +110,12 @@ export function vouchRequestMail(to: string, facts: ApplicationFacts, url: strin
 
 export function applicationStatusMail(
   to: string,
-  facts: { project: string; distributionName: string },
+  given: { project: string; distributionName: string },
   headline: string,
   url: string,
   detail?: string,
 ): MailMessage {
+  const facts = flat(given);
   return compose(to, `${facts.distributionName}: ${headline}`, [
     {
       text: `Your application for ${facts.distributionName} to join the ${facts.project} private distributors list: ${headline}.`,
@@ -105,10 +127,11 @@ export function applicationStatusMail(
 
 export function reviewerNoticeMail(
   to: string,
-  facts: { project: string; distributionName: string; organisation: string },
+  given: { project: string; distributionName: string; organisation: string },
   headline: string,
   url: string,
 ): MailMessage {
+  const facts = flat(given);
   return compose(to, `[${facts.project} distributors] ${headline}: ${facts.distributionName}`, [
     { text: `${facts.distributionName} (${facts.organisation}): ${headline}.` },
     { link: url, label: "Review it" },
@@ -120,11 +143,12 @@ type MemberFacts = { project: string; listName: string; distributionName: string
 /** Anything a member's contact is told about their membership: a headline, a detail, a link. */
 export function memberNoticeMail(
   to: string,
-  facts: MemberFacts,
+  given: MemberFacts,
   headline: string,
   url: string,
   detail?: string,
 ): MailMessage {
+  const facts = flat(given);
   return compose(to, `${facts.distributionName}: ${headline}`, [
     { text: `Your membership of the ${facts.listName} for ${facts.distributionName}: ${headline}.` },
     ...(detail ? [{ quote: detail }] : []),
@@ -132,7 +156,8 @@ export function memberNoticeMail(
   ]);
 }
 
-export function addressConfirmationMail(to: string, facts: MemberFacts & { contactEmail: string }, url: string) {
+export function addressConfirmationMail(to: string, given: MemberFacts & { contactEmail: string }, url: string) {
+  const facts = flat(given);
   return compose(to, `Confirm this address for the ${facts.listName}`, [
     {
       text: `${facts.contactEmail}, the contact for ${facts.distributionName} on the ${facts.project} private distributors list, asked to subscribe this address to the list, which receives embargoed security reports.`,
@@ -145,7 +170,8 @@ export function addressConfirmationMail(to: string, facts: MemberFacts & { conta
   ]);
 }
 
-export function handoverConfirmationMail(to: string, facts: MemberFacts & { contactEmail: string }, url: string) {
+export function handoverConfirmationMail(to: string, given: MemberFacts & { contactEmail: string }, url: string) {
+  const facts = flat(given);
   return compose(to, `Become the contact for ${facts.distributionName} on the ${facts.listName}`, [
     {
       text: `${facts.contactEmail} asked to hand over the contact role for ${facts.distributionName} on the ${facts.project} private distributors list to this address. The contact answers re-attestations and requests address changes for the team.`,
@@ -158,9 +184,10 @@ export function handoverConfirmationMail(to: string, facts: MemberFacts & { cont
 /** The removal notice, in the project's own words (after the Kubernetes list's removal e-mail). */
 export function removalMail(
   to: string,
-  facts: MemberFacts & { addresses: string[]; reason: string; applyUrl: string },
+  given: MemberFacts & { addresses: string[]; reason: string; applyUrl: string },
   message: string,
 ): MailMessage {
+  const facts = flat(given);
   return compose(to, `${facts.project} distributors list: ${facts.distributionName} removed`, [
     {
       text: `The ${facts.project} security team has removed ${facts.distributionName} from the ${facts.listName}: ${facts.addresses.join(", ") || "its addresses"} will no longer receive embargoed reports.`,
@@ -177,10 +204,11 @@ export function removalMail(
 
 export function attestationRequestMail(
   to: string,
-  facts: MemberFacts & { dueOn: string },
+  given: MemberFacts & { dueOn: string },
   url: string,
   reminder: boolean,
 ): MailMessage {
+  const facts = flat(given);
   return compose(
     to,
     `${reminder ? "Reminder: " : ""}Confirm ${facts.distributionName}'s membership of the ${facts.listName}`,

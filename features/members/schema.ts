@@ -4,6 +4,7 @@ import {
   CONTROL_CHARACTER_MESSAGE,
   firstValues,
   hasControlCharacters,
+  lineInput,
   RecordIdSchema,
   textInput,
   tooLongMessage,
@@ -27,7 +28,7 @@ export const REMOVAL_REASONS: Record<RemovalReason, string> = {
 };
 
 export const MemberFilterSchema = z.object({
-  q: textInput(100).optional(),
+  q: lineInput(100).optional(),
   status: z.enum(["ACTIVE", "REMOVAL_PENDING", "REMOVED"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1000).default(1).catch(1),
 });
@@ -79,6 +80,7 @@ export const EmbargoBreachSchema = z.strictObject({
     .trim()
     .max(500, tooLongMessage(500))
     .refine((value) => !hasControlCharacters(value), CONTROL_CHARACTER_MESSAGE)
+    .refine((value) => !/\s/.test(value), "Give one web address, without spaces or line breaks")
     .refine((value) => value === "" || (/^https?:\/\//i.test(value) && URL.canParse(value)), {
       message: "Give a web address starting with https://, or nothing",
     })

@@ -4,12 +4,14 @@ export const CRITERION_KINDS = ["alias", "evidence", "acceptance", "vouch"] as c
 export type CriterionKind = (typeof CRITERION_KINDS)[number];
 
 const text = (max: number) => z.string().trim().min(1).max(max);
+// Names shown on one line in pages, mail subjects and export files.
+const line = (max: number) => text(max).regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, "must be one line of text");
 
 export const CriterionSchema = z.strictObject({
   key: z
     .string()
     .regex(/^[a-z][a-z0-9-]{1,47}$/, "must be lower-case letters, digits and dashes, starting with a letter"),
-  title: text(200),
+  title: line(200),
   guidance: text(2000),
   kind: z.enum(CRITERION_KINDS),
   /** For kind `acceptance`: which policy text the checkbox accepts. */
@@ -26,11 +28,11 @@ export const DEFAULT_MIN_ANSWER_LENGTH = 20;
 
 export const PortalConfigSchema = z
   .strictObject({
-    project: text(100),
-    listName: text(200),
+    project: line(100),
+    listName: line(200),
     listAddress: z.email(),
     securityTeamAddress: z.email(),
-    sourceDocuments: z.array(z.strictObject({ title: text(200), url: z.url({ protocol: /^https$/ }) })).max(20),
+    sourceDocuments: z.array(z.strictObject({ title: line(200), url: z.url({ protocol: /^https$/ }) })).max(20),
     quorum: z.number().int().min(1).max(20).default(2),
     staleAfterBusinessDays: z.number().int().min(1).max(60).default(2),
     policy: z.strictObject({

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Criterion } from "@/features/portal-config/schema";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { OPEN_STATES } from "@/features/workflow/states";
-import { firstValues, textInput } from "@/lib/input";
+import { firstValues, lineInput, textInput } from "@/lib/input";
 
 const applicationId = ApplicationIdSchema;
 const note = textInput;
@@ -67,7 +67,7 @@ export const QueueFilterSchema = z.object({
   state: z.enum(OPEN_STATES).optional().catch(undefined),
   mine: z.literal("1").optional().catch(undefined),
   stale: z.literal("1").optional().catch(undefined),
-  q: textInput(100).optional(),
+  q: lineInput(100).optional(),
   page: z.coerce.number().int().min(1).max(1000).default(1).catch(1),
 });
 export type QueueFilter = z.infer<typeof QueueFilterSchema>;
