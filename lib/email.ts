@@ -50,6 +50,28 @@ export function domainAndParents(domain: string): string[] {
   return labels.slice(0, -1).map((_, index) => labels.slice(index).join("."));
 }
 
+// What every list system the portal feeds takes as a member's address.
+// Mailman 3's validator refuses "|", "^" and more in the local part (its
+// REST API answers 400 and a sync stopped there); Google Groups and
+// k8s.io's groups.yaml tooling have their own rules; and a leading "-", "+"
+// or "=" reads as a formula in a spreadsheet opened from the Google Groups
+// CSV. So an address to subscribe is held to a conservative dot-atom:
+// letters, digits and . _ - + ' only, starting with a letter or digit. The
+// domain is the normal form's. Its SQL twin is "is_list_address"
+// (migration 20261207150000_list_addresses); test/integration/list-addresses.test.ts
+// checks that the two agree.
+const LIST_LOCAL_PART = /^[a-z0-9][a-z0-9_'+-]*(\.[a-z0-9_'+-]+)*$/;
+
+/** True when a normalised address is one every list system takes (see LIST_LOCAL_PART). */
+export function isListAddress(address: string): boolean {
+  return LIST_LOCAL_PART.test(address.slice(0, address.lastIndexOf("@")));
+}
+
+/** Why an address cannot be subscribed, shown beside the field that holds it. */
+export function listAddressMessage(address: string): string {
+  return `"${address.slice(0, 80)}" cannot be subscribed: the list systems take only letters, digits and . _ - + ' before the @, starting with a letter or digit`;
+}
+
 export const EMAIL_MESSAGE = "Enter one e-mail address, like security@example.com";
 
 /** A single plain address, normalised; used for every address the portal accepts. */

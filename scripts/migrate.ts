@@ -1,6 +1,7 @@
 // npm run db:migrate [-- --rolled-back <migration>]
 // Applies prisma/migrations to DATABASE_URL without Prisma's schema engine.
 import path from "node:path";
+import { reportUnlistableAddresses } from "@/features/members/unlistable-addresses";
 import { parseEnv } from "@/lib/env";
 import { MigrationError, markRolledBack, migrate } from "@/lib/migrations";
 
@@ -25,6 +26,7 @@ async function main() {
   }
   const applied = await migrate({ connectionString: url, directory: MIGRATIONS_DIR, log: (line) => console.log(line) });
   console.log(applied.length === 0 ? "database is up to date" : `applied ${applied.length} migration(s)`);
+  await reportUnlistableAddresses(url, (line) => console.warn(`db:migrate: ${line}`));
 }
 
 function fail(lines: string[]): never {

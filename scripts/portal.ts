@@ -7,6 +7,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { z } from "zod";
+import { reportUnlistableAddresses } from "@/features/members/unlistable-addresses";
 import {
   builtConfigFingerprint,
   configFingerprint,
@@ -76,6 +77,7 @@ async function main() {
     log: (line) => console.log(`portal: migration ${line}`),
   });
   if (applied.length === 0) console.log("portal: database schema is up to date");
+  await reportUnlistableAddresses(databaseUrl, (line) => console.warn(`portal: ${line}`));
 
   // Next listens on a private loopback port behind the forwarding proxy,
   // which answers on the public one and vouches for the client's address.

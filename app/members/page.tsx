@@ -5,8 +5,10 @@ import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
 import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
-import { listMembers } from "@/features/members/data";
+import { UnlistableAddresses } from "@/features/members/components/unlistable-addresses";
+import { listMembers, listUnlistableAddresses } from "@/features/members/data";
 import { MEMBER_STATUS_LABELS, parseMemberFilter } from "@/features/members/schema";
+import { isListAddress } from "@/lib/email";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -19,7 +21,7 @@ export default async function MembersPage({
 }) {
   const viewer = await requireTeam();
   const { filter, searchError } = parseMemberFilter(await searchParams);
-  const list = await listMembers(filter);
+  const [list, unlistable] = await Promise.all([listMembers(filter), listUnlistableAddresses()]);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-baseline justify-between gap-4">
@@ -35,6 +37,7 @@ export default async function MembersPage({
           ) : null}
         </div>
       </div>
+      <UnlistableAddresses rows={unlistable} />
       <form method="get" className="flex flex-wrap items-end gap-4" aria-label="Filter the members">
         <div>
           <label htmlFor="q" className="block font-medium">
@@ -94,7 +97,12 @@ export default async function MembersPage({
             </Cell>
             <Cell label="Subscribed addresses" className="break-all">
               {member.addresses.map((item) => (
-                <div key={item.address}>{item.address}</div>
+                <div key={item.address}>
+                  {item.address}
+                  {isListAddress(item.address) ? null : (
+                    <strong className="text-red-700"> (a list system refuses it)</strong>
+                  )}
+                </div>
               ))}
             </Cell>
             <Cell label="Joined" className="whitespace-nowrap">

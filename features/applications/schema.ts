@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { type Criterion, DEFAULT_MIN_ANSWER_LENGTH } from "@/features/portal-config/schema";
 import { type ActionFailure, invalid } from "@/lib/action-result";
-import { EMAIL_MESSAGE, normalizeDomain, normalizeEmail } from "@/lib/email";
-import { textInput, tooLongMessage, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
+import { EMAIL_MESSAGE, isListAddress, listAddressMessage, normalizeDomain, normalizeEmail } from "@/lib/email";
+import { lineInput, textInput, tooLongMessage, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
 
 // One schema module for the browser and the server. Form fields are flat so
 // that z.flattenError puts every message next to its own field:
@@ -27,7 +27,8 @@ export function splitLines(value: string): string[] {
 
 const text = textInput;
 
-const emailList = (label: string) =>
+/** The addresses to subscribe: each one a plain address that every list system takes. */
+const listAddressList = (label: string) =>
   z
     .string()
     .max(LIMITS.list, tooLongMessage(LIMITS.list))
@@ -37,6 +38,7 @@ const emailList = (label: string) =>
       for (const item of items) {
         const address = normalizeEmail(item);
         if (!address) ctx.addIssue({ code: "custom", message: `"${item.slice(0, 80)}" is not an e-mail address` });
+        else if (!isListAddress(address)) ctx.addIssue({ code: "custom", message: listAddressMessage(address) });
         else if (!normalized.includes(address)) normalized.push(address);
       }
       if (items.length === 0) ctx.addIssue({ code: "custom", message: `Give at least one ${label}` });
@@ -117,13 +119,13 @@ function answerText(criterion: Criterion) {
 /** What a draft may hold: anything the applicant typed, within length limits, and only known fields. */
 export function draftSchema(criteria: Criterion[]) {
   const shape: Record<string, z.ZodType> = {
-    distributionName: text(LIMITS.name).default(""),
-    organisation: text(LIMITS.name).default(""),
-    website: text(LIMITS.website).default(""),
+    distributionName: lineInput(LIMITS.name).default(""),
+    organisation: lineInput(LIMITS.name).default(""),
+    website: lineInput(LIMITS.website).default(""),
     orgDomains: text(LIMITS.list).default(""),
     listAddresses: text(LIMITS.list).default(""),
-    securityAlias: text(320).default(""),
-    voucherEmail: text(320).default(""),
+    securityAlias: lineInput(320).default(""),
+    voucherEmail: lineInput(320).default(""),
   };
   for (const criterion of criteria) {
     if (criterion.kind === "evidence") {
@@ -155,9 +157,9 @@ const asFarAsWellFormed = (list: z.ZodType<string[], string>) =>
  * yet counting as empty (its errors are the draft's and submission's to show).
  */
 export const identityFieldsSchema = z.strictObject({
-  organisation: text(LIMITS.name).default(""),
+  organisation: lineInput(LIMITS.name).default(""),
   orgDomains: asFarAsWellFormed(domainList),
-  listAddresses: asFarAsWellFormed(emailList("address to subscribe")),
+  listAddresses: asFarAsWellFormed(listAddressList("address to subscribe")),
 });
 
 export type IdentityFields = z.output<typeof identityFieldsSchema>;
@@ -165,11 +167,11 @@ export type IdentityFields = z.output<typeof identityFieldsSchema>;
 /** What submitting needs: every field well formed and every criterion answered. */
 export function submissionSchema(criteria: Criterion[]) {
   const shape: Record<string, z.ZodType> = {
-    distributionName: text(LIMITS.name).min(1, "Name the distribution"),
-    organisation: text(LIMITS.name).min(1, "Name the organisation behind it"),
+    distributionName: lineInput(LIMITS.name).min(1, "Name the distribution"),
+    organisation: lineInput(LIMITS.name).min(1, "Name the organisation behind it"),
     website: httpUrl,
     orgDomains: domainList,
-    listAddresses: emailList("address to subscribe"),
+    listAddresses: listAddressList("address to subscribe"),
     securityAlias: requiredEmail(EMAIL_MESSAGE),
     voucherEmail: requiredEmail(VOUCHER_MESSAGE),
   };

@@ -7,6 +7,7 @@ import type { AddressChangeInput, RequestDecision } from "@/features/member-requ
 import { claimAddresses } from "@/features/members/listed-addresses";
 import { lockMember, type MemberContext, mailContact, mailTeamAboutMember } from "@/features/members/mutations";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
+import { isListAddress, listAddressMessage } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimit } from "@/lib/rate-limit";
@@ -156,6 +157,9 @@ export async function decideAddressChange(
     if (request.confirmations.some((item) => !item.confirmedAt)) {
       return failure("Every added address must be confirmed through its link first.");
     }
+    // Asked for before the list systems' rule was applied to the form: kept, but never approved onto the list.
+    const unlistable = request.addAddresses.filter((address) => !isListAddress(address));
+    if (unlistable.length) return failure(unlistable.map(listAddressMessage).join(". "));
     const taken = await claimAddresses(tx, member.id, request.addAddresses);
     if (taken.length) return failure(`${taken.join(", ")}: ${TAKEN}`);
     // Requests are checked one by one when made; together they must still leave an address on the list.

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { EmailSchema, normalizeEmail } from "@/lib/email";
+import { EmailSchema, isListAddress, listAddressMessage, normalizeEmail } from "@/lib/email";
 import { RecordIdSchema, textInput, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
 
 const MAX_ADDRESSES = 10;
 
+/** The addresses to add, and what is wrong with each one that cannot be (not an address, or one the list systems refuse). */
 function addressList(value: string): { addresses: string[]; invalid: string[] } {
   const items = value
     .split(/[\n,;]/)
@@ -13,7 +14,8 @@ function addressList(value: string): { addresses: string[]; invalid: string[] } 
   const invalid: string[] = [];
   for (const item of items) {
     const address = normalizeEmail(item);
-    if (!address) invalid.push(item);
+    if (!address) invalid.push(`"${item.slice(0, 80)}" is not an e-mail address`);
+    else if (!isListAddress(address)) invalid.push(listAddressMessage(address));
     else if (!addresses.includes(address)) addresses.push(address);
   }
   return { addresses, invalid };
@@ -35,9 +37,7 @@ export function addressChangeSchema(current: string[]) {
     shape[`remove:${address}`] = z.enum(["on", ""], { message: UNEXPECTED_CHOICE_MESSAGE }).optional();
   return z.strictObject(shape).transform((form, ctx) => {
     const { addresses: add, invalid } = addressList(form.add as string);
-    for (const item of invalid) {
-      ctx.addIssue({ code: "custom", path: ["add"], message: `"${item.slice(0, 80)}" is not an e-mail address` });
-    }
+    for (const message of invalid) ctx.addIssue({ code: "custom", path: ["add"], message });
     if (add.length > MAX_ADDRESSES) {
       ctx.addIssue({ code: "custom", path: ["add"], message: `Add at most ${MAX_ADDRESSES} addresses at a time` });
     }

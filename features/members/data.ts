@@ -1,5 +1,6 @@
 import "server-only";
 import { type MemberFilter, ON_THE_LIST } from "@/features/members/schema";
+import { UNLISTABLE_ADDRESSES_SQL, type UnlistableAddress } from "@/features/members/unlistable-addresses";
 import type { Prisma } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
@@ -49,6 +50,11 @@ export async function listMembers(filter: MemberFilter) {
     db.member.count({ where: { status: { in: [...ON_THE_LIST] } } }),
   ]);
   return { total, onTheList, pages: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)), rows };
+}
+
+/** Stored addresses that some list system refuses, for the team to have replaced (see unlistable-addresses.ts). */
+export async function listUnlistableAddresses(): Promise<UnlistableAddress[]> {
+  return getDb().$queryRawUnsafe<UnlistableAddress[]>(UNLISTABLE_ADDRESSES_SQL);
 }
 
 /** Everything the team sees of one member; null when there is no such member. */

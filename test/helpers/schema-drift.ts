@@ -90,6 +90,14 @@ const EXPRESSION_INDEXES: Record<string, string[]> = {
   Member: ["lower(organisation)"],
 };
 
+/**
+ * Partial indexes, which schema.prisma cannot declare either: the columns,
+ * then the condition as Postgres prints it back.
+ */
+const PARTIAL_INDEXES: Record<string, string[]> = {
+  SubscriberAddress: ['memberId where (("removedAt" IS NULL) AND (NOT is_list_address(address)))'],
+};
+
 export function shapeFromPrisma(dmmf: Dmmf): SchemaShape {
   const { models, enums, indexes } = dmmf.datamodel;
   const tableName = new Map(models.map((model) => [model.name, model.dbName ?? model.name]));
@@ -137,6 +145,9 @@ export function shapeFromPrisma(dmmf: Dmmf): SchemaShape {
     for (const expression of EXPRESSION_INDEXES[model.dbName ?? model.name] ?? []) {
       table.constraints.add(`index btree (${expression})`);
     }
+    for (const partial of PARTIAL_INDEXES[model.dbName ?? model.name] ?? []) {
+      table.constraints.add(`index btree (${partial})`);
+    }
     tables.set(model.dbName ?? model.name, table);
   }
   const enumShapes = new Map(
@@ -183,9 +194,10 @@ export async function shapeFromDatabase(client: pg.Client | pg.Pool): Promise<Sc
     method: string;
     cols: string[];
     expression: string | null;
+    predicate: string | null;
   }>(`
     SELECT c.relname AS table, i.indisunique AS unique, i.indisprimary AS primary, am.amname AS method,
-           pg_get_expr(i.indexprs, i.indrelid) AS expression,
+           pg_get_expr(i.indexprs, i.indrelid) AS expression, pg_get_expr(i.indpred, i.indrelid) AS predicate,
            array(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
                    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS cols
       FROM pg_index i
@@ -237,7 +249,7 @@ export async function shapeFromDatabase(client: pg.Client | pg.Pool): Promise<Sc
   }
   for (const row of indexes.rows) {
     const table = tableOf(row.table);
-    const cols = row.expression ?? row.cols.join(",");
+    const cols = (row.expression ?? row.cols.join(",")) + (row.predicate ? ` where ${row.predicate}` : "");
     if (row.primary) table.primaryKey = cols;
     else if (row.unique) table.constraints.add(`unique (${cols})`);
     else table.constraints.add(`index ${row.method} (${cols})`);

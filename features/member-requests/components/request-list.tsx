@@ -1,5 +1,5 @@
 import type { MemberRequests } from "@/features/member-requests/data";
-import { domainAndParents, domainOf } from "@/lib/email";
+import { domainAndParents, domainOf, isListAddress } from "@/lib/email";
 
 const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(0, 10) : "");
 const STATUS = { PENDING: "open", APPROVED: "approved", REJECTED: "rejected", CANCELLED: "cancelled" } as const;
@@ -38,6 +38,9 @@ export function AddressChangeSummary({
             return (
               <li key={address} className="break-all">
                 Add {address}: {state}
+                {isListAddress(address) ? null : (
+                  <strong className="text-red-700"> (a list system refuses this address: it cannot be approved)</strong>
+                )}
                 {orgDomains && !domainAndParents(domainOf(address)).some((domain) => orgDomains.includes(domain)) ? (
                   <strong className="text-amber-800"> (outside the member's domains: check who reads it)</strong>
                 ) : null}

@@ -1,7 +1,17 @@
 import type { MemberDetail } from "@/features/members/data";
 import { REMOVAL_REASONS } from "@/features/members/schema";
+import { isListAddress } from "@/lib/email";
 
 const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(0, 10) : "");
+
+/** Beside a subscribed address that some list system refuses (stored before the forms applied the rule). */
+export function UnlistableNote() {
+  return (
+    <p className="text-sm font-semibold text-red-700">
+      Some list systems refuse this address (Mailman 3 does): ask the contact to replace it with an address change.
+    </p>
+  );
+}
 
 /** Every address the member ever had, with when and why it came and went. */
 export function AddressHistory({ addresses }: { addresses: MemberDetail["addresses"] }) {
@@ -15,6 +25,7 @@ export function AddressHistory({ addresses }: { addresses: MemberDetail["address
           <p className="break-all font-medium">
             {row.address} {row.removedAt ? <span className="text-sm font-normal">(no longer subscribed)</span> : null}
           </p>
+          {!row.removedAt && !isListAddress(row.address) ? <UnlistableNote /> : null}
           <p className="text-sm">
             Added {day(row.createdAt)}: {row.addedReason || "no reason recorded"}
           </p>
