@@ -24,9 +24,9 @@ export function UnlistableAddresses({ rows }: { rows: UnlistableAddress[] }) {
         {rows.length === 1 ? "One address" : `${rows.length} addresses`} that some list systems refuse
       </h2>
       <p className="text-sm">
-        They were accepted before the portal held addresses to what every list system takes (letters, digits and . _ - +
-        ' before the @, starting with a letter or digit). They stay in the exports, but Mailman 3 refuses them: ask each
-        member's contact to replace them with an address change.
+        Accepted before the portal held addresses to what every list system takes (letters, digits and . _ - + ' before
+        the @, starting with a letter or digit), and kept as they were: the exports still hold them, but Mailman 3
+        refuses them. Ask each member's contact to replace them with an address change.
       </p>
       <ul className="list-disc space-y-1 pl-6 text-sm">
         {rows.map((row) => (
