@@ -12,7 +12,7 @@ import {
   qualified,
   quoteIdentifier,
 } from "@/lib/backup-catalog";
-import { type BackupHeader, type BackupTable, printable, shown } from "@/lib/backup-format";
+import { type BackupHeader, printable, shown } from "@/lib/backup-format";
 import type { BackupEnd, BackupRow } from "@/lib/backup-reader";
 
 /** An expected refusal: the backup does not fit this portal, or its rows do not hold. */
@@ -217,11 +217,12 @@ export async function setSequences(
   }
 }
 
-/** The last check of the rows: each table holds exactly what the header counts. */
-export async function checkRowCounts(client: pg.ClientBase, tables: BackupTable[]) {
-  for (const table of tables) {
+/** The last check of the rows: each table holds exactly what the header counts (names from the catalog). */
+export async function checkRowCounts(client: pg.ClientBase, header: BackupHeader, targets: Map<string, Target>) {
+  for (const { table } of targets.values()) {
+    const counted = header.tables.find((listed) => listed.name === table.name)?.rows;
     const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${qualified(table.name)}`);
     const n = Number(rows[0]?.n);
-    if (n !== table.rows) throw new RestoreRefused(`${table.name} holds ${n} row(s), the backup counts ${table.rows}`);
+    if (n !== counted) throw new RestoreRefused(`${table.name} holds ${n} row(s), the backup counts ${counted}`);
   }
 }

@@ -124,9 +124,7 @@ async function load(
 ): Promise<string[]> {
   await client.query("BEGIN");
   await setCanonicalTextForms(client);
-  const end = await withFile(options.open(), (file) => loadFile(client, readBackup(file, options.signature)));
-  // The rows loaded are the rows the first reading checked.
-  if (end.sha256 !== inspected) throw new RestoreRefused("the file changed while it was restored");
+  await withFile(options.open(), (file) => loadFile(client, readBackup(file, options.signature), inspected));
   const query: SqlQuery = async (text, values) => (await client.query(text, values)).rows;
   const lines: string[] = [];
   for (const check of options.checks) {
@@ -139,16 +137,17 @@ async function load(
 }
 
 /** Every row of the file into the tables, then the checks of what the rows are. */
-async function loadFile(client: pg.Client, reader: ReturnType<typeof readBackup>): Promise<BackupEnd> {
+async function loadFile(client: pg.Client, reader: ReturnType<typeof readBackup>, inspected: string) {
   const first = await reader.next();
   if (first.done || !("header" in first.value)) throw new RestoreRefused("the file changed while it was restored");
   const { header } = first.value;
   const targets = matchHeader(header, await readTables(client));
   const end = await loadRows(client, reader, targets);
+  // The rows loaded are the rows the first reading checked.
+  if (end.sha256 !== inspected) throw new RestoreRefused("the file changed while it was restored");
   await setSequences(client, header.sequences, await readSequences(client));
-  await checkRowCounts(client, header.tables);
+  await checkRowCounts(client, header, targets);
   await checkBookkeeping(client, header);
-  return end;
 }
 
 /** Runs `use` on the file and closes it however `use` ends (a refusal stops reading midway). */

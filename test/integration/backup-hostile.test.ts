@@ -7,7 +7,7 @@ import { createReadStream, existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { PassThrough } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeBackup } from "@/lib/backup";
 import { BackupDigest, type BackupHeader } from "@/lib/backup-format";
@@ -426,6 +426,23 @@ describe("a crafted backup in the current format", () => {
     await expectRefused(spliced([0xff, 0xfe]), /line \d+ is not valid UTF-8/);
     await expectRefused(spliced([0x00]), /line \d+ holds a NUL byte, which no backup writes/);
   }, 120_000);
+
+  it("that changes between restore's first reading and its loading, is refused", async () => {
+    const first = finish(base);
+    const changed = finish(withRow("TeamMember", (last) => ({ ...last, id: "late", email: "late@evil.example" })));
+    let reads = 0;
+    const refused = restoreBackup({
+      connectionString: target.url,
+      // Checked whole as it is, then swapped for one that is whole too, but other.
+      open: () => Readable.from([reads++ === 0 ? first : changed]),
+      migrationsDirectory: MIGRATIONS_DIR,
+      signature: { key: undefined, allowUnsigned: true },
+      checks: RESTORE_CHECKS,
+    });
+    await expect(refused).rejects.toThrow("the file changed while it was restored; the database was left empty");
+    expect(reads).toBe(2);
+    expect(await schemaObjects(target.url)).toEqual([]);
+  });
 
   it("that is signed, changed and given a new checksum, is refused by its signature", async () => {
     const key = "the-operator-keeps-this-key-0123456789";
