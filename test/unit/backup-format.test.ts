@@ -81,6 +81,30 @@ describe("a backup file", () => {
     );
   });
 
+  it("reads the same however the bytes arrive, a line or a character split across chunks included", async () => {
+    const file = Buffer.from(backup(rows, { key: KEY }));
+    const whole = await read(file, { key: KEY, allowUnsigned: false });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 50 }), async (sizes) => {
+        const chunks: Buffer[] = [];
+        for (let at = 0, n = 0; at < file.length; at += sizes[n++ % sizes.length] as number) {
+          chunks.push(file.subarray(at, at + (sizes[n % sizes.length] as number)));
+        }
+        const values: unknown[] = [];
+        const reader = readBackup(Readable.from(chunks), { key: KEY, allowUnsigned: false });
+        for (let item = await reader.next(); ; item = await reader.next()) {
+          if (item.done) {
+            expect(item.value).toEqual(whole.end);
+            break;
+          }
+          if (!("header" in item.value)) values.push([item.value.table.name, item.value.line, item.value.values]);
+        }
+        expect(values).toEqual(whole.values);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("is checked against PORTAL_BACKUP_KEY: signed and intact it is verified, otherwise refused unless allowed", async () => {
     const signed = backup(rows, { key: KEY });
     expect((await read(signed, { key: KEY, allowUnsigned: false })).end.signature).toBe("verified");
