@@ -188,8 +188,11 @@ export async function* readBackup(
   };
 
   const first = await take("its first line");
-  if (text(first) !== FIRST_LINE) {
-    if (isFormatOne(text(first))) {
+  if (!first.bytes.equals(Buffer.from(FIRST_LINE))) {
+    if (first.bytes[0] === 0x1f && first.bytes[1] === 0x8b) {
+      throw new BackupFormatError("it is compressed (gzip): uncompress it to a file first (gunzip -k FILE)");
+    }
+    if (isFormatOne(first.bytes.toString("utf8"))) {
       throw new BackupFormatError(
         "it is a backup in the old plain-SQL format (1), which restore no longer loads because loading it " +
           "means running the statements it holds; see README, Backups, for how to move it to the current format",

@@ -131,6 +131,8 @@ describe("a backup file", () => {
   it.each([
     ["not a backup", "SELECT 1;\n", "this is not a portal backup"],
     ["the old plain-SQL format", "-- Distributors Portal backup, taken …\n", "in the old plain-SQL format (1)"],
+    ["compressed", Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x0a]), "it is compressed (gzip): uncompress it"],
+    ["of bytes that are no text", Buffer.from([0xff, 0x00, 0x0a]), "this is not a portal backup"],
     ["cut short", backup(rows).slice(0, -120), "it is incomplete"],
     ["cut short at a line's end", backup(rows).split("\n").slice(0, 15).join("\n"), "it is incomplete"],
     ["without its last line break", backup(rows).slice(0, -1), "it is incomplete"],
