@@ -1,34 +1,80 @@
+import { createHash, createHmac, type Hash, type Hmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 
-// A backup is plain SQL that psql loads as it is. Comment lines mark its
-// parts for `restore`, which loads the same file through its own connection
-// (psql is not needed, and the embedded server cannot take COPY's
-// sub-protocol, so rows are INSERT statements, one row per line).
+// A backup is data, not code: JSON lines that name tables and hold values,
+// never statements. Restore builds the schema from its own checkout's
+// migrations and loads each value as a parameter of a statement it writes
+// itself, so nothing a file says is ever run (lib/restore.ts).
+//
+//   # comment lines for a reader (what this is, how to load it)
+//   {"portalBackup":2, …}              the header: migrations, tables with columns and row counts, sequences
+//   {"table":"User"}                   each table in the header's order, then its rows,
+//   ["id-1","a@example.org",null,…]    one a line, each value the server's text form or null
+//   {"portalBackupEnd":2,"sha256":…,"hmacSha256":…|null}
+//
+// The last line carries the SHA-256 of every byte before it (damage) and,
+// when PORTAL_BACKUP_KEY is set, their HMAC-SHA256 under that key (changes).
 
+export const BACKUP_FORMAT = 2;
 export const BACKUP_SCHEMA = "public";
+export const FIRST_LINE =
+  "# Distributors Portal backup, format 2 (data only: restore with `npm run portal -- restore FILE`)";
 
-const HEADER_PREFIX = "-- portal-backup: ";
-const STEP_PREFIX = "-- portal-backup step: ";
-export const COMPLETE_LINE = "-- portal-backup: complete";
+/** No line of a backup is longer: the backup refuses to write one, restore to read one. */
+export const MAX_LINE_BYTES = 32 << 20;
+/** Comment lines before the header. */
+export const MAX_PREAMBLE_LINES = 200;
 
-const BackupHeaderSchema = z.strictObject({
-  format: z.literal(1),
-  takenAt: z.string(),
-  server: z.string(),
-  migrations: z.array(z.strictObject({ name: z.string(), checksum: z.string() })),
-  rows: z.record(z.string(), z.number().int().nonnegative()),
+// The portal's tables, columns and sequences are Prisma names; nothing else
+// can name a table of this checkout, and nothing else is printed back.
+const Name = z
+  .string()
+  .max(63)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "is not a table, column or sequence name");
+const MigrationName = z
+  .string()
+  .max(255)
+  .regex(/^[0-9]{14}_[A-Za-z0-9_]+$/, "is not a migration name");
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "is not a SHA-256 in hex");
+
+export const BackupHeaderSchema = z.strictObject({
+  portalBackup: z.literal(BACKUP_FORMAT),
+  takenAt: z.iso.datetime(),
+  server: z.string().max(200),
+  migrations: z.array(z.strictObject({ name: MigrationName, checksum: Sha256 })).max(10_000),
+  tables: z
+    .array(
+      z.strictObject({
+        name: Name,
+        columns: z.array(Name).min(1).max(1600),
+        rows: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+      }),
+    )
+    .max(1000),
+  sequences: z
+    .array(
+      z.strictObject({
+        name: Name,
+        // A bigint as text: a JSON number cannot hold every bigint exactly.
+        value: z.string().regex(/^-?[0-9]{1,19}$/, "is not a sequence value"),
+        called: z.boolean(),
+      }),
+    )
+    .max(1000),
 });
 
 export type BackupHeader = z.infer<typeof BackupHeaderSchema>;
+export type BackupTable = BackupHeader["tables"][number];
 
-/**
- * `schema`: the bookkeeping table or one migration, each its own
- * transaction (a value added to an enum cannot be used before the
- * transaction that added it commits, on Postgres before 17). `data`: every
- * row and sequence in one transaction, which `end` commits.
- */
-export type BackupStep = { kind: "schema" | "data" | "end"; name: string; body: string };
+export const TableLineSchema = z.strictObject({ table: Name });
 
+export const EndLineSchema = z.strictObject({
+  portalBackupEnd: z.literal(BACKUP_FORMAT),
+  sha256: Sha256,
+  hmacSha256: Sha256.nullable(),
+});
+
+/** What is wrong with a file, in words for the operator (restore prefixes the file's name). */
 export class BackupFormatError extends Error {
   constructor(message: string) {
     super(message);
@@ -36,125 +82,83 @@ export class BackupFormatError extends Error {
   }
 }
 
-export function headerLine(header: BackupHeader): string {
-  return `${HEADER_PREFIX}${JSON.stringify(header)}\n`;
+/**
+ * Text from a file or about its values, safe to print on a terminal:
+ * control characters and bidirectional overrides escaped, and cut at `max`.
+ */
+export function printable(text: string, max = 300): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (char) => {
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
+  return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
 }
 
-export function stepLine(kind: BackupStep["kind"], name = ""): string {
-  return `\n${STEP_PREFIX}${name ? `${kind} ${name}` : kind}\n`;
+/** A value from a file, quoted and safe to print. */
+export function shown(value: unknown): string {
+  return printable(JSON.stringify(value) ?? String(value), 80);
 }
 
-/** What a reader of the file sees first: what it is, how to load it, what it holds. */
+/** Header, comments and the table lines a backup writes, each ending in a line break. */
 export function preamble(header: BackupHeader): string {
-  const counts = Object.entries(header.rows).map(([table, n]) => `${table} ${n}`);
+  const counts = header.tables.map((table) => `${table.name} ${table.rows}`);
   const wrapped: string[] = [];
   for (const count of counts) {
     const last = wrapped.length - 1;
     if (last >= 0 && (wrapped[last] as string).length + count.length < 76) wrapped[last] += `, ${count}`;
     else wrapped.push(count);
   }
-  return [
-    `-- Distributors Portal backup, taken ${header.takenAt} from ${header.server},`,
-    "-- every table read in one snapshot (REPEATABLE READ), so all of it is as of one moment.",
-    "-- It holds everything the portal keeps, hashed sign-in and API tokens included:",
-    "-- keep it as private as the database.",
-    "--",
-    "-- Load it into a new, empty database, with the portal:",
-    "--   npm run portal -- restore FILE   (DATABASE_URL, or the embedded database)",
-    "-- or with psql:",
-    "--   psql -v ON_ERROR_STOP=1 -d postgresql://…/new_database -f FILE",
-    "--",
-    "-- Rows:",
-    ...wrapped.map((line) => `--   ${line}`),
-    headerLine(header).trimEnd(),
-    "SET client_encoding = 'UTF8';",
-    "SET standard_conforming_strings = on;",
-    "",
-  ].join("\n");
+  return `${[
+    FIRST_LINE,
+    `# Taken ${header.takenAt} from ${header.server}, every table read in one snapshot`,
+    "# (REPEATABLE READ), so all of it is as of one moment.",
+    "# It holds everything the portal keeps, hashed sign-in and API tokens included:",
+    "# keep it as private as the database.",
+    "#",
+    "# Load it into a new, empty database (DATABASE_URL, or the embedded database):",
+    "#   npm run portal -- restore FILE",
+    "# Rows:",
+    ...wrapped.map((line) => `#   ${line}`),
+    JSON.stringify(header),
+  ].join("\n")}\n`;
 }
 
-/** The header and the steps of a backup file, or a BackupFormatError saying what is wrong with it. */
-export function parseBackup(text: string): { header: BackupHeader; steps: BackupStep[] } {
-  const lines = text.split("\n");
-  const prelude = lines.slice(
-    0,
-    Math.max(
-      0,
-      lines.findIndex((line) => line.startsWith(STEP_PREFIX)),
-    ),
-  );
-  const headerText = prelude.find((line) => line.startsWith(HEADER_PREFIX));
-  if (!headerText) throw new BackupFormatError("this is not a portal backup (it has no portal-backup header line)");
-  let header: BackupHeader;
-  try {
-    header = BackupHeaderSchema.parse(JSON.parse(headerText.slice(HEADER_PREFIX.length)));
-  } catch {
-    throw new BackupFormatError("its portal-backup header line is damaged or from a newer portal");
+export const tableLine = (name: string) => `${JSON.stringify({ table: name })}\n`;
+
+/** The SHA-256 and, with a key, the HMAC of everything before the end line. */
+export class BackupDigest {
+  private readonly sha = createHash("sha256");
+  private readonly hmac: Hmac | undefined;
+
+  constructor(key: string | undefined) {
+    this.hmac = key === undefined ? undefined : createHmac("sha256", key);
   }
-  if (lines.at(-1) !== "" || lines.at(-2) !== COMPLETE_LINE) {
-    throw new BackupFormatError("it is incomplete (it does not end with the line the backup writes last)");
+
+  update(bytes: Buffer | string) {
+    for (const hash of [this.sha, this.hmac] as (Hash | Hmac | undefined)[]) hash?.update(bytes);
   }
-  const steps: BackupStep[] = [];
-  let current: { kind: BackupStep["kind"]; name: string; lines: string[] } | undefined;
-  for (const line of lines.slice(0, -2)) {
-    if (line.startsWith(STEP_PREFIX)) {
-      if (current) steps.push({ kind: current.kind, name: current.name, body: current.lines.join("\n") });
-      const [kind = "", name = ""] = line.slice(STEP_PREFIX.length).split(" ");
-      if (kind !== "schema" && kind !== "data" && kind !== "end") throw new BackupFormatError(`unknown part "${kind}"`);
-      current = { kind, name, lines: [] };
-    } else current?.lines.push(line);
+
+  /** The end line, once every other line has passed through update. */
+  endLine(): string {
+    const end = {
+      portalBackupEnd: BACKUP_FORMAT,
+      sha256: this.sha.digest("hex"),
+      hmacSha256: this.hmac?.digest("hex") ?? null,
+    };
+    return `${JSON.stringify(end)}\n`;
   }
-  if (current) steps.push({ kind: current.kind, name: current.name, body: current.lines.join("\n") });
-  const kinds = steps.map((step) => step.kind).join(",");
-  if (!/^(schema,)+data,end$/.test(kinds)) throw new BackupFormatError("its parts are missing or out of order");
-  const migrations = steps.filter((step) => step.kind === "schema" && step.name !== "_prisma_migrations");
-  if (migrations.map((step) => step.name).join() !== header.migrations.map((m) => m.name).join()) {
-    throw new BackupFormatError("its migrations do not match its header");
+
+  /** Both digests, once every line before the end line has passed through update. */
+  finish(): { sha256: string; hmacSha256: string | null } {
+    return { sha256: this.sha.digest("hex"), hmacSha256: this.hmac?.digest("hex") ?? null };
   }
-  return { header, steps };
 }
 
-/**
- * The data step's statements without its BEGIN: each ends at a line ending
- * in ";", which no row can contain (a value's line breaks are escaped).
- */
-export function dataStatements(body: string): string[] {
-  const statements: string[] = [];
-  let current: string[] = [];
-  for (const line of body.split("\n")) {
-    if (current.length === 0 && line.trim() === "") continue;
-    current.push(line);
-    if (line.endsWith(";")) {
-      statements.push(current.join("\n"));
-      current = [];
-    }
-  }
-  if (current.length > 0) throw new BackupFormatError("its data part ends in the middle of a statement");
-  if (statements[0] !== "BEGIN;") throw new BackupFormatError("its data part does not start a transaction");
-  return statements.slice(1);
+export function sameHex(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/**
- * A value's text form as an SQL literal on one line: control characters
- * (line breaks above all) are written as E'' escapes so that every row
- * stays on its line; the rest is taken as it is.
- */
-export function sqlLiteral(value: string | null): string {
-  if (value === null) return "NULL";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for
-  if (!/[\\\u0000-\u001f\u007f]/.test(value)) return `'${value.replaceAll("'", "''")}'`;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
-  const escaped = value.replace(/[\\'\u0000-\u001f\u007f]/g, (char) => {
-    if (char === "\\") return "\\\\";
-    if (char === "'") return "''";
-    if (char === "\n") return "\\n";
-    if (char === "\r") return "\\r";
-    if (char === "\t") return "\\t";
-    return `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`;
-  });
-  return `E'${escaped}'`;
+/** The start of a file in the plain-SQL format (1) that portals before issue 19 wrote. */
+export function isFormatOne(firstLines: string): boolean {
+  return firstLines.startsWith("-- Distributors Portal backup") || firstLines.includes("\n-- portal-backup: {");
 }

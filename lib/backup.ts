@@ -8,22 +8,31 @@
 //
 // Consistent while the portal writes: every row is read in one REPEATABLE
 // READ snapshot, so each table is as of the same moment and the audit chain
-// ends at a whole event. The schema is the SQL of the migrations the database
-// has applied (checked against their recorded checksums), so a restore builds
-// exactly the tables the rows came from.
+// ends at a whole event. The file is data only (lib/backup-format.ts): the
+// names and checksums of the migrations the database has applied (checked
+// against the files here), then each table's rows as values; a restore
+// builds the schema from its own copy of those migrations.
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import pg from "pg";
 import {
-  BACKUP_SCHEMA,
-  type BackupHeader,
-  COMPLETE_LINE,
-  preamble,
+  type CatalogTable,
+  qualified,
   quoteIdentifier,
-  sqlLiteral,
-  stepLine,
+  readSequences,
+  readTables,
+  setCanonicalTextForms,
+} from "@/lib/backup-catalog";
+import {
+  BACKUP_FORMAT,
+  BACKUP_SCHEMA,
+  BackupDigest,
+  type BackupHeader,
+  MAX_LINE_BYTES,
+  preamble,
+  tableLine,
 } from "@/lib/backup-format";
-import { CREATE_BOOKKEEPING, MIGRATION_LOCK_ID, type MigrationFile, readMigrations } from "@/lib/migrations";
+import { MIGRATION_LOCK_ID, type MigrationFile, readMigrations } from "@/lib/migrations";
 
 export class BackupError extends Error {
   constructor(message: string) {
@@ -32,27 +41,27 @@ export class BackupError extends Error {
   }
 }
 
-export type BackupSummary = { header: BackupHeader; bytes: number };
-
-type Table = { name: string; oid: number; columns: string[]; orderBy: string[]; identity: boolean };
+export type BackupSummary = { header: BackupHeader; bytes: number; signed: boolean };
 
 const PAGE = 1000;
-const ROWS_PER_INSERT = 500;
-const BYTES_PER_INSERT = 1 << 20;
 
 // Every value in its text form, exactly as the server writes it (as COPY would).
 const AS_TEXT = { getTypeParser: () => (value: string) => value };
 
+/** Writes a backup to `out`; with `key` (PORTAL_BACKUP_KEY) its last line carries their HMAC-SHA256. */
 export async function writeBackup(options: {
   connectionString: string;
   migrationsDirectory: string;
   out: Writable;
+  key: string | undefined;
 }): Promise<BackupSummary> {
   const client = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 10_000 });
   client.on("error", () => {});
   await client.connect();
+  const digest = new BackupDigest(options.key);
   let bytes = 0;
-  const write = async (text: string) => {
+  const write = async (text: string, signed = true) => {
+    if (signed) digest.update(text);
     bytes += Buffer.byteLength(text);
     if (!options.out.write(text)) await once(options.out, "drain");
   };
@@ -61,39 +70,39 @@ export async function writeBackup(options: {
     // none starts until the backup is done.
     await client.query("SELECT pg_advisory_lock_shared($1)", [MIGRATION_LOCK_ID]);
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await setCanonicalTextForms(client);
     // The first query takes the snapshot that every later one reads.
     const { rows: moment } = await client.query<{ at: Date; version: string }>(
       "SELECT now() AS at, current_setting('server_version') AS version",
     );
     const migrations = await appliedMigrations(client, await readMigrations(options.migrationsDirectory));
-    const tables = await tablesInLoadOrder(client);
-    const rows: Record<string, number> = {};
-    for (const table of tables) {
-      const { rows: counted } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${qualified(table.name)}`);
-      rows[table.name] = Number(counted[0]?.n);
-    }
+    const tables = await readTables(client);
     const header: BackupHeader = {
-      format: 1,
+      portalBackup: BACKUP_FORMAT,
       takenAt: new Date(moment[0]?.at ?? Date.now()).toISOString(),
       server: `PostgreSQL ${moment[0]?.version}`,
       migrations: migrations.map(({ name, checksum }) => ({ name, checksum })),
-      rows,
+      tables: [],
+      // Read after the snapshot was taken: sequences are not transactional,
+      // and each is at least as far as any id in the snapshot, so a restored
+      // database never hands out an id again.
+      sequences: await sequenceValues(client),
     };
-    await write(preamble(header));
-    await write(`${stepLine("schema", "_prisma_migrations")}BEGIN;\n${CREATE_BOOKKEEPING.trim()};\nCOMMIT;\n`);
-    for (const migration of migrations) {
-      await write(`${stepLine("schema", migration.name)}BEGIN;\n${migration.sql.trimEnd()}\nCOMMIT;\n`);
-    }
-    await write(`${stepLine("data")}BEGIN;\n`);
     for (const table of tables) {
-      const written = await writeRows(client, table, write);
-      if (written !== rows[table.name])
-        throw new BackupError(`${table.name}: counted ${rows[table.name]}, read ${written}`);
+      const { rows: counted } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${qualified(table.name)}`);
+      const columns = table.columns.map((column) => column.name);
+      header.tables.push({ name: table.name, columns, rows: Number(counted[0]?.n) });
     }
-    await write(await sequenceValues(client));
-    await write(`${stepLine("end")}COMMIT;\n${COMPLETE_LINE}\n`);
+    await write(preamble(header));
+    for (const [index, table] of tables.entries()) {
+      const counted = header.tables[index]?.rows;
+      await write(tableLine(table.name));
+      const written = await writeRows(client, table, write);
+      if (written !== counted) throw new BackupError(`${table.name}: counted ${counted}, read ${written}`);
+    }
+    await write(digest.endLine(), false);
     await client.query("COMMIT");
-    return { header, bytes };
+    return { header, bytes, signed: options.key !== undefined };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;
@@ -123,120 +132,55 @@ async function appliedMigrations(client: pg.Client, files: MigrationFile[]): Pro
   });
 }
 
-/** Every table of the schema, each after the tables its foreign keys point at. */
-async function tablesInLoadOrder(client: pg.Client): Promise<Table[]> {
-  const { rows } = await client.query<{
-    oid: number;
-    name: string;
-    columns: string[];
-    pk: string[] | null;
-    identity: boolean;
-  }>(
-    `SELECT c.oid::int AS oid, c.relname AS name,
-            array(SELECT a.attname FROM pg_attribute a
-                   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-                   ORDER BY a.attnum)::text[] AS columns,
-            (SELECT array_agg(a.attname ORDER BY k.n)::text[] FROM pg_index i
-               CROSS JOIN unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
-               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-              WHERE i.indrelid = c.oid AND i.indisprimary) AS pk,
-            EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attidentity = 'a') AS identity
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-      ORDER BY c.relname`,
-    [BACKUP_SCHEMA],
-  );
-  const { rows: references } = await client.query<{ child: number; parent: number }>(
-    `SELECT conrelid::int AS child, confrelid::int AS parent FROM pg_constraint
-      WHERE contype = 'f' AND connamespace = $1::regnamespace AND conrelid <> confrelid`,
-    [BACKUP_SCHEMA],
-  );
-  const tables: Table[] = rows.map((row) => ({
-    name: row.name,
-    oid: row.oid,
-    columns: row.columns,
-    orderBy: row.pk ?? row.columns,
-    identity: row.identity,
-  }));
-  const ordered: Table[] = [];
-  const placed = new Set<number>();
-  while (ordered.length < tables.length) {
-    const ready = tables.filter(
-      (table) =>
-        !placed.has(table.oid) &&
-        references.every((ref) => ref.child !== table.oid || placed.has(ref.parent) || ref.parent === table.oid),
-    );
-    if (ready.length === 0) {
-      const left = tables.filter((table) => !placed.has(table.oid)).map((table) => table.name);
-      throw new BackupError(`the foreign keys among ${left.join(", ")} form a cycle: no load order exists`);
-    }
-    for (const table of ready) {
-      ordered.push(table);
-      placed.add(table.oid);
-    }
-  }
-  return ordered;
-}
-
-/** A table's rows as INSERT statements, a page at a time through a cursor in the snapshot. */
-async function writeRows(client: pg.Client, table: Table, write: (text: string) => Promise<void>): Promise<number> {
-  const columns = table.columns.map(quoteIdentifier).join(", ");
-  const head =
-    `INSERT INTO ${qualified(table.name)} (${columns})` +
-    `${table.identity ? " OVERRIDING SYSTEM VALUE" : ""} VALUES\n`;
+/** A table's rows, one JSON line each, a page at a time through a cursor in the snapshot. */
+async function writeRows(
+  client: pg.Client,
+  table: CatalogTable,
+  write: (text: string) => Promise<void>,
+): Promise<number> {
+  const columns = table.columns.map((column) => quoteIdentifier(column.name)).join(", ");
   await client.query(
     `DECLARE backup_rows NO SCROLL CURSOR FOR SELECT ${columns} FROM ${qualified(table.name)}
       ORDER BY ${table.orderBy.map(quoteIdentifier).join(", ")}`,
   );
   let total = 0;
-  let batch: string[] = [];
-  let batchBytes = 0;
-  const flush = async () => {
-    if (batch.length > 0) await write(`${head}${batch.join(",\n")};\n`);
-    batch = [];
-    batchBytes = 0;
-  };
   for (;;) {
-    const page = await client.query<string[]>({
+    const page = await client.query<(string | null)[]>({
       text: `FETCH ${PAGE} FROM backup_rows`,
       rowMode: "array",
       types: AS_TEXT,
     });
+    let chunk = "";
     for (const row of page.rows) {
-      const line = `(${row.map((value) => sqlLiteral(value)).join(", ")})`;
-      batch.push(line);
-      batchBytes += line.length;
-      if (batch.length >= ROWS_PER_INSERT || batchBytes >= BYTES_PER_INSERT) await flush();
+      const line = JSON.stringify(row);
+      // Restore refuses longer lines; better to fail now than when restoring.
+      if (Buffer.byteLength(line) >= MAX_LINE_BYTES) {
+        throw new BackupError(
+          `a row of ${table.name} is longer than ${MAX_LINE_BYTES >> 20} MB, which restore refuses`,
+        );
+      }
+      chunk += `${line}\n`;
+      if (chunk.length >= 1 << 20) {
+        await write(chunk);
+        chunk = "";
+      }
     }
+    if (chunk) await write(chunk);
     total += page.rows.length;
     if (page.rows.length < PAGE) break;
   }
-  await flush();
   await client.query("CLOSE backup_rows");
   return total;
 }
 
-/**
- * Sequences are not transactional: their values are read now, at least as
- * high as any id in the snapshot, so a restored database never reuses one.
- */
-async function sequenceValues(client: pg.Client): Promise<string> {
-  const { rows } = await client.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relkind = 'S' ORDER BY c.relname`,
-    [BACKUP_SCHEMA],
-  );
-  let sql = "";
-  for (const { name } of rows) {
-    const { rows: state } = await client.query<{ last_value: string; is_called: boolean }>(
+async function sequenceValues(client: pg.Client): Promise<BackupHeader["sequences"]> {
+  const values: BackupHeader["sequences"] = [];
+  for (const { name } of await readSequences(client)) {
+    const { rows } = await client.query<{ last_value: string; is_called: boolean }>(
       `SELECT last_value::text, is_called FROM ${qualified(name)}`,
     );
-    const { last_value, is_called } = state[0] ?? { last_value: "1", is_called: false };
-    sql += `SELECT pg_catalog.setval(${sqlLiteral(qualified(name))}, ${last_value}, ${is_called});\n`;
+    const { last_value, is_called } = rows[0] ?? { last_value: "1", is_called: false };
+    values.push({ name, value: last_value, called: is_called });
   }
-  return sql;
-}
-
-function qualified(name: string): string {
-  return `${quoteIdentifier(BACKUP_SCHEMA)}.${quoteIdentifier(name)}`;
+  return values;
 }

@@ -39,6 +39,7 @@ const EnvSchema = z
     MAIL_FROM: optional(z.string().max(200)),
     PORTAL_OWNERS: optional(emailList),
     PORTAL_CONFIG: optional(z.string().min(1)),
+    PORTAL_BACKUP_KEY: optional(z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)")),
     TRUST_PROXY: optional(z.enum(["true", "false"], { message: "must be true or false" })),
     GITHUB_ID: optional(z.string().max(200)),
     GITHUB_SECRET: optional(z.string().max(200)),
@@ -95,6 +96,8 @@ export type Env = {
   mailFrom: string;
   portalOwners: string[];
   portalConfigPath: string;
+  /** PORTAL_BACKUP_KEY: backups are signed with it (HMAC-SHA256) and restore checks the signature. */
+  backupKey: string | undefined;
   trustProxy: boolean;
   github: { clientId: string; clientSecret: string } | undefined;
   /** Mailman core's REST API for the live sync, when all four MAILMAN_ variables are set. */
@@ -127,6 +130,7 @@ export function parseEnv(source: Record<string, string | undefined>): EnvResult 
       mailFrom: raw.MAIL_FROM ?? "Distributors Portal <portal@localhost>",
       portalOwners: raw.PORTAL_OWNERS ?? [],
       portalConfigPath: raw.PORTAL_CONFIG ?? "portal.config.json",
+      backupKey: raw.PORTAL_BACKUP_KEY,
       trustProxy: raw.TRUST_PROXY === "true",
       github:
         raw.GITHUB_ID && raw.GITHUB_SECRET ? { clientId: raw.GITHUB_ID, clientSecret: raw.GITHUB_SECRET } : undefined,

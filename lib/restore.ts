@@ -1,46 +1,59 @@
-// Loads a backup (lib/backup.ts) into an empty database: the migrations each
-// in its own transaction, as they were first applied, then every row in one
-// transaction that commits only when each table holds the number of rows the
-// backup counted. Nothing needs to get around the audit log's triggers: they
-// refuse UPDATE, DELETE and TRUNCATE, and a restore only inserts, each event
-// with the hash it was written with. If anything fails, what the restore
-// created is dropped again, so the database is as empty as it was found.
+// Loads a backup (lib/backup-format.ts) into an empty database. A backup is
+// data, not code: nothing the file says is run. Restore reads the whole file
+// first (its shape, counts, checksum and signature: lib/backup-reader.ts),
+// then builds the schema from this checkout's own migrations (the ones the
+// header names, matched by checksum), each in its own transaction as they
+// first ran, and loads every row in one transaction through its own
+// statements (lib/restore-rows.ts). That transaction commits only when each
+// table holds what the header counts, the sequences are past every id, the
+// migrations' bookkeeping rows agree with the header, and the caller's
+// checks pass (the audit chain, the roster). The audit log's triggers stay
+// on: they refuse UPDATE, DELETE and TRUNCATE, and a restore only inserts.
+// If anything fails, what the restore created is dropped again, so the
+// database is as empty as it was found.
+import type { Readable } from "node:stream";
 import pg from "pg";
+import { readSequences, readTables, setCanonicalTextForms } from "@/lib/backup-catalog";
+import { BACKUP_SCHEMA, type BackupHeader, shown } from "@/lib/backup-format";
+import { type BackupEnd, inspectBackup, readBackup, type SignatureCheck } from "@/lib/backup-reader";
+import { CREATE_BOOKKEEPING, MIGRATION_LOCK_ID, type MigrationFile, readMigrations } from "@/lib/migrations";
 import {
-  BACKUP_SCHEMA,
-  type BackupHeader,
-  type BackupStep,
-  dataStatements,
-  parseBackup,
-  quoteIdentifier,
-} from "@/lib/backup-format";
-import { MIGRATION_LOCK_ID, readMigrations } from "@/lib/migrations";
+  checkRowCounts,
+  DatabaseNotEmpty,
+  databaseSays,
+  loadRows,
+  matchHeader,
+  RestoreRefused,
+  setSequences,
+} from "@/lib/restore-rows";
 
-/** An expected refusal: the database is not empty, or the backup does not fit this portal. */
-export class RestoreRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RestoreRefused";
-  }
-}
+export { DatabaseNotEmpty, RestoreRefused } from "@/lib/restore-rows";
 
-export type RestoreSummary = { header: BackupHeader; tables: number; rows: number };
+/** A read-only query on the restore's transaction, for the checks. */
+export type SqlQuery = <T extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<T[]>;
+
+/** A check of the loaded rows before they commit, with one line to print either way. */
+export type RestoreCheck = (query: SqlQuery) => Promise<{ ok: boolean; text: string }>;
+
+export type RestoreSummary = {
+  header: BackupHeader;
+  tables: number;
+  rows: number;
+  signature: BackupEnd["signature"];
+  /** Each check's line, in order. */
+  checks: string[];
+};
 
 export async function restoreBackup(options: {
   connectionString: string;
-  text: string;
+  /** The backup from its first byte, each time it is called: the file is read twice. */
+  open: () => Readable;
   migrationsDirectory: string;
+  signature: SignatureCheck;
+  checks: RestoreCheck[];
 }): Promise<RestoreSummary> {
-  const { header, steps } = parseBackup(options.text);
-  const local = await readMigrations(options.migrationsDirectory);
-  for (const migration of header.migrations) {
-    if (local.some((file) => file.name === migration.name && file.checksum === migration.checksum)) continue;
-    throw new RestoreRefused(
-      `the backup has migration ${migration.name}, which this portal's prisma/migrations ` +
-        `${local.some((file) => file.name === migration.name) ? "has in another version" : "lacks"}: ` +
-        "restore it with the portal version that took it",
-    );
-  }
+  const { header, end } = await withFile(options.open(), (file) => inspectBackup(file, options.signature));
+  const migrations = await checkoutMigrations(header, options.migrationsDirectory);
   const client = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: 10_000 });
   client.on("error", () => {});
   await client.connect();
@@ -51,69 +64,120 @@ export async function restoreBackup(options: {
     const found = await schemaObjects(client);
     if (found.length > 0) {
       const named = found.slice(0, 3).map((object) => `${object.kind.toLowerCase()} ${object.name}`);
-      throw new RestoreRefused(
+      throw new DatabaseNotEmpty(
         `the database is not empty (it has ${named.join(", ")}${found.length > 3 ? ` and ${found.length - 3} other objects` : ""}); ` +
           "restore loads a backup only into an empty database: create a new one, or for the embedded database " +
           "stop the portal and move its data directory aside",
       );
     }
     try {
-      await load(client, header, steps);
+      await buildSchema(client, migrations);
+      const checks = await load(client, options, end.sha256);
+      const rows = header.tables.reduce((sum, table) => sum + table.rows, 0);
+      return { header, tables: header.tables.length, rows, signature: end.signature, checks };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
-      const message = error instanceof Error ? error.message : String(error);
       const emptied = await dropSchemaObjects(client).then(
         () => "the database was left empty",
         (cleanup: unknown) =>
           `what it created could not be dropped again (${cleanup instanceof Error ? cleanup.message : cleanup}): ` +
           "drop the database before trying again",
       );
-      throw new Error(`restore failed in ${message}; ${emptied}`);
+      throw new RestoreRefused(`${error instanceof Error ? error.message : String(error)}; ${emptied}`);
     }
-    const rows = Object.values(header.rows).reduce((sum, n) => sum + n, 0);
-    return { header, tables: Object.keys(header.rows).length, rows };
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_ID]).catch(() => {});
     await client.end().catch(() => {});
   }
 }
 
-async function load(client: pg.Client, header: BackupHeader, steps: BackupStep[]) {
-  for (const step of steps) {
+/** This checkout's file for each migration the header names, with the same checksum, or a refusal. */
+async function checkoutMigrations(header: BackupHeader, directory: string): Promise<MigrationFile[]> {
+  const local = await readMigrations(directory);
+  return header.migrations.map((migration) => {
+    const file = local.find((candidate) => candidate.name === migration.name);
+    if (file?.checksum === migration.checksum) return file;
+    throw new RestoreRefused(
+      `the backup was taken after migration ${migration.name}, which this portal's prisma/migrations ` +
+        `${file ? "has in another version" : "lacks"}: restore it with the portal version that took it`,
+    );
+  });
+}
+
+async function buildSchema(client: pg.Client, migrations: MigrationFile[]) {
+  await client.query(CREATE_BOOKKEEPING);
+  for (const migration of migrations) {
     try {
-      if (step.kind === "schema") await client.query(step.body);
-      if (step.kind === "data") {
-        await client.query("BEGIN");
-        for (const statement of dataStatements(step.body)) await client.query(statement);
-      }
-      if (step.kind === "end") {
-        await checkRowCounts(client, header.rows);
-        await client.query("COMMIT");
-      }
+      await client.query("BEGIN");
+      await client.query(migration.sql);
+      await client.query("COMMIT");
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new Error(
-        `${step.kind === "schema" ? `the schema part ${step.name}` : `the ${step.kind} part`}: ${message}`,
-      );
+      throw new Error(`migration ${migration.name} failed: ${databaseSays(error)}`);
     }
   }
 }
 
-/** The last check before the rows commit: every table holds what the backup counted, and no table is unaccounted for. */
-async function checkRowCounts(client: pg.Client, expected: Record<string, number>) {
-  const { rows: tables } = await client.query<{ name: string }>(
-    `SELECT relname AS name FROM pg_class
-      WHERE relnamespace = $1::regnamespace AND relkind IN ('r', 'p') AND NOT relispartition`,
-    [BACKUP_SCHEMA],
+async function load(
+  client: pg.Client,
+  options: Parameters<typeof restoreBackup>[0],
+  inspected: string,
+): Promise<string[]> {
+  await client.query("BEGIN");
+  await setCanonicalTextForms(client);
+  await withFile(options.open(), (file) => loadFile(client, readBackup(file, options.signature), inspected));
+  const query: SqlQuery = async (text, values) => (await client.query(text, values)).rows;
+  const lines: string[] = [];
+  for (const check of options.checks) {
+    const result = await check(query);
+    if (!result.ok) throw new RestoreRefused(result.text);
+    lines.push(result.text);
+  }
+  await client.query("COMMIT");
+  return lines;
+}
+
+/** Every row of the file into the tables, then the checks of what the rows are. */
+async function loadFile(client: pg.Client, reader: ReturnType<typeof readBackup>, inspected: string) {
+  const first = await reader.next();
+  if (first.done || !("header" in first.value)) throw new RestoreRefused("the file changed while it was restored");
+  const { header } = first.value;
+  const targets = matchHeader(header, await readTables(client));
+  const end = await loadRows(client, reader, targets);
+  // The rows loaded are the rows the first reading checked.
+  if (end.sha256 !== inspected) throw new RestoreRefused("the file changed while it was restored");
+  await setSequences(client, header.sequences, await readSequences(client));
+  await checkRowCounts(client, header, targets);
+  await checkBookkeeping(client, header);
+}
+
+/** Runs `use` on the file and closes it however `use` ends (a refusal stops reading midway). */
+async function withFile<T>(file: Readable, use: (file: Readable) => Promise<T>): Promise<T> {
+  try {
+    return await use(file);
+  } finally {
+    file.destroy();
+  }
+}
+
+/**
+ * The backup's rows of `_prisma_migrations` must say that exactly the
+ * migrations restore ran are applied: `db:migrate` trusts them, and would
+ * skip a migration they claim or run one again that they leave out.
+ */
+async function checkBookkeeping(client: pg.Client, header: BackupHeader) {
+  const { rows } = await client.query<{ name: string; checksum: string }>(
+    `SELECT migration_name AS name, checksum FROM "${BACKUP_SCHEMA}"."_prisma_migrations"
+      WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`,
   );
-  const names = new Set([...tables.map((table) => table.name), ...Object.keys(expected)]);
-  for (const name of names) {
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${quoteIdentifier(BACKUP_SCHEMA)}.${quoteIdentifier(name)}`,
+  const recorded = rows.map((row) => `${row.name} ${row.checksum}`).join("\n");
+  const ran = header.migrations.map((migration) => `${migration.name} ${migration.checksum}`).join("\n");
+  if (recorded !== ran) {
+    const differs = rows.find((row, index) => `${row.name} ${row.checksum}` !== ran.split("\n")[index]);
+    throw new RestoreRefused(
+      `the backup's _prisma_migrations rows do not match the migrations its header names${
+        differs ? ` (first difference: ${shown(differs.name)})` : ""
+      }`,
     );
-    const n = Number(rows[0]?.n);
-    if (n !== expected[name])
-      throw new Error(`table ${name} holds ${n} row(s), the backup counted ${expected[name] ?? "none"}`);
   }
 }
 

@@ -155,8 +155,21 @@ export async function seedDemoData(
 
 /** The team, the applicants' accounts, the members and the member lifecycle; returns each user's id by address. */
 async function seedPeopleAndMembers(tx: Prisma.TransactionClient, config: PortalConfig, baseUrl: string) {
-  await tx.teamMember.create({ data: { email: DEMO.owner, role: "OWNER" } });
-  for (const email of DEMO.reviewers) await tx.teamMember.create({ data: { email, role: "REVIEWER" } });
+  // Audited as any roster change is: restore checks the roster against the audit log.
+  const roster = [
+    { email: DEMO.owner, role: "OWNER" as const },
+    ...DEMO.reviewers.map((email) => ({ email, role: "REVIEWER" as const })),
+  ];
+  for (const { email, role } of roster) {
+    const member = await tx.teamMember.create({ data: { email, role } });
+    await recordAuditEvent(tx, {
+      actor: SYSTEM_ACTOR,
+      action: "team.added",
+      subjectType: "TeamMember",
+      subjectId: member.id,
+      data: { email, role },
+    });
+  }
   const team = [DEMO.owner, ...DEMO.reviewers];
   const users = new Map<string, string>();
   for (const email of [...team, ...new Set(APPLICATIONS.map((app) => app.applicant))]) {

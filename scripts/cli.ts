@@ -12,9 +12,13 @@
 //                 checked, or the first broken link (exit code 1); the result
 //                 is kept for /audit (remind runs the same check daily)
 //   backup [--out FILE]
-//                 a consistent backup (plain SQL) taken while the portal runs, by
-//                 default to backups/portal-<UTC time>.sql; --out - writes to stdout
-//   restore FILE  load a backup into an empty database (refuses one that is not)
+//                 a consistent backup (data only, signed with PORTAL_BACKUP_KEY when
+//                 set) taken while the portal runs, by default to
+//                 backups/portal-<UTC time>.backup; --out - writes to stdout
+//   restore FILE [--allow-unsigned]
+//                 load a backup into an empty database (refuses one that is not),
+//                 refusing one whose signature PORTAL_BACKUP_KEY does not verify
+//                 unless told --allow-unsigned
 //
 // With DATABASE_URL unset, commands use the embedded database: the running
 // portal's server when `npm run dev` or `npm start` is up, otherwise .data/
@@ -50,7 +54,7 @@ const USAGE = [
   "  sync mailman --plan | --apply [--prune]",
   "  audit verify",
   "  backup [--out FILE | --out -]",
-  "  restore FILE",
+  "  restore FILE [--allow-unsigned]",
 ];
 
 type Config = ReturnType<typeof loadPortalConfig>;
@@ -83,8 +87,13 @@ async function main() {
     // restore needs it empty.
     const connection = await connect(env, { migrate: false, create: command === "restore" });
     try {
-      if (command === "backup") await backupCommand(connection, values.out);
-      else await restoreCommand(connection, subcommand as string);
+      if (command === "backup") await backupCommand(connection, values.out, env.backupKey);
+      else {
+        await restoreCommand(connection, subcommand as string, {
+          key: env.backupKey,
+          allowUnsigned: values["allow-unsigned"],
+        });
+      }
     } finally {
       await connection.close();
     }
@@ -128,6 +137,7 @@ function parseCommandLine() {
         plan: { type: "boolean", default: false },
         apply: { type: "boolean", default: false },
         prune: { type: "boolean", default: false },
+        "allow-unsigned": { type: "boolean", default: false },
       },
     });
   } catch (error) {
