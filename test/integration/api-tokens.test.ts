@@ -234,10 +234,12 @@ describe("a bearer token", () => {
     expect(await check(`Bearer ${token.secret}`)).toMatchObject({ ok: true });
   });
 
-  it(`refuses with 429 after ${API_TOKEN_LIMITS.failuresPerClient.limit} refusals from one client, without locking out a valid token there`, async () => {
+  it(`refuses everything from a client with 429, unread, after ${API_TOKEN_LIMITS.failuresPerClient.limit} refusals there, a valid token too`, async () => {
     const token = await newToken("Under attack");
     const client = newClient();
     const { limit } = API_TOKEN_LIMITS.failuresPerClient;
+    // A valid token's uses do not spend the client's refusal budget.
+    for (let i = 0; i < 3; i++) expect(await check(`Bearer ${token.secret}`, client)).toMatchObject({ ok: true });
     for (let i = 0; i < limit; i++) {
       expect(await check(`Bearer dpt_0123abcd_${String(i).padStart(43, "A")}`, client)).toEqual({
         ok: false,
@@ -251,11 +253,25 @@ describe("a bearer token", () => {
       expect(blocked.retryAfterSeconds).toBeLessThanOrEqual(API_TOKEN_LIMITS.failuresPerClient.windowMs / 1000);
     }
     expect(await check(null, client)).toMatchObject({ ok: false, status: 429 });
-    // Someone else's failures at the same address do not stop a valid token.
-    expect(await check(`Bearer ${token.secret}`, client)).toMatchObject({ ok: true });
+    // Locked out means unread: a correct guess gets the same 429 and is neither used nor counted as a use.
+    const usedBefore = (await db.apiToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedAt;
+    expect(await check(`Bearer ${token.secret}`, client)).toMatchObject({ ok: false, status: 429 });
+    expect((await db.apiToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedAt).toEqual(usedBefore);
     expect(await db.rateLimitBucket.findUnique({ where: { key: `api-token-uses:${token.id}` } })).toMatchObject({
-      count: 1,
+      count: 3,
     });
+    // Another client is not locked out.
+    expect(await check(`Bearer ${token.secret}`)).toMatchObject({ ok: true });
+  });
+
+  it("refuses a burst of guesses beyond the limit, and a valid token after it, when they arrive all at once", async () => {
+    const token = await newToken("Burst");
+    const client = newClient();
+    const { limit } = API_TOKEN_LIMITS.failuresPerClient;
+    const guesses = Array.from({ length: limit + 10 }, (_, i) => `Bearer dpt_0123abcd_${String(i).padStart(43, "C")}`);
+    const answers = await Promise.all([...guesses.map((guess) => check(guess, client))]);
+    expect(answers.filter((answer) => !answer.ok && answer.status === 401)).toHaveLength(limit);
+    expect(await check(`Bearer ${token.secret}`, client)).toMatchObject({ ok: false, status: 429 });
   });
 
   it(`is refused with 429 after ${API_TOKEN_LIMITS.usesPerToken.limit} uses in an hour`, async () => {
