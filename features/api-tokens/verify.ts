@@ -42,17 +42,21 @@ export async function authenticateApiToken(
   if (!refusal.ok) return { ok: false, status: 429, retryAfterSeconds: refusal.retryAfterSeconds };
   const token = await findUsableToken(db, authorization, scope);
   if (!token) return REFUSED;
-  await refusal.refund();
   const uses = API_TOKEN_LIMITS.usesPerToken;
   const used = await consumeRateLimit(db, `api-token-uses:${token.id}`, uses.limit, uses.windowMs);
-  if (!used.ok) return { ok: false, status: 429, retryAfterSeconds: used.retryAfterSeconds };
-  // Conditional: a token revoked since it was read is not used.
+  if (!used.ok) {
+    await refusal.refund();
+    return { ok: false, status: 429, retryAfterSeconds: used.retryAfterSeconds };
+  }
+  // Conditional: a token revoked since it was read is not used, and its refusal counts.
   const now = new Date();
   const marked = await db.apiToken.updateMany({
     where: { id: token.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
     data: { lastUsedAt: now },
   });
-  return marked.count === 1 ? { ok: true, token } : REFUSED;
+  if (marked.count !== 1) return REFUSED;
+  await refusal.refund();
+  return { ok: true, token };
 }
 
 async function findUsableToken(db: Database, authorization: string | null, scope: ApiTokenScope) {
