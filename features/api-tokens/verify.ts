@@ -51,7 +51,7 @@ export async function authenticateApiToken(
   // Conditional: a token revoked since it was read is not used, and its refusal counts.
   const now = new Date();
   const marked = await db.apiToken.updateMany({
-    where: { id: token.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    where: { id: token.id, revokedAt: null, expiresAt: { gt: now } },
     data: { lastUsedAt: now },
   });
   if (marked.count !== 1) return REFUSED;
@@ -77,7 +77,7 @@ async function findUsableToken(db: Database, authorization: string | null, scope
     },
   });
   if (!token || token.revokedAt || !token.scopes.includes(scope)) return null;
-  if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) return null;
+  if (token.expiresAt.getTime() <= Date.now()) return null;
   const creator = await db.teamMember.findUnique({ where: { email: token.createdBy.email }, select: { role: true } });
   if (creator?.role !== "OWNER") return null;
   return { id: token.id, name: token.name, prefix: token.prefix, createdById: token.createdById };
