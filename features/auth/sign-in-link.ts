@@ -1,6 +1,7 @@
 import { findTeamRole } from "@/features/auth/data";
 import { createSignInLink } from "@/features/auth/mutations";
 import type { SignInRequest } from "@/features/auth/schema";
+import { hashBrowserNonce } from "@/features/auth/sign-in-binding";
 import { getPortalConfig } from "@/features/portal-config/load";
 import type { ActionResult } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
@@ -50,11 +51,15 @@ export function signInLimitedMessage(retryAfterSeconds: number): string {
 // tells an outsider who has an account.
 export const LINK_SENT_MESSAGE = `If that address can receive mail, a sign-in link is on its way. It works once, for ${SIGN_IN_LINK_MINUTES} minutes.`;
 
-/** Mails a sign-in link, within the per-mailbox, per-domain and per-client limits. */
+/**
+ * Mails a sign-in link, within the per-mailbox, per-domain and per-client
+ * limits, bound to the asking browser (`browserBinding`: the hash of its
+ * nonce, features/auth/sign-in-binding.ts).
+ */
 export async function requestSignInLink(
   db: Database,
   { email, callbackUrl }: SignInRequest,
-  context: { clientAddress: string; baseUrl: string; secret: string; project: string },
+  context: { clientAddress: string; baseUrl: string; secret: string; project: string; browserBinding: string },
 ): Promise<ActionResult<{ message: string }>> {
   const limited = await consumeRateLimits(db, [
     { key: `signin:mailbox:${untaggedMailbox(email)}`, ...SIGN_IN_LIMITS.perMailbox },
@@ -75,12 +80,13 @@ export async function requestSignInLink(
 }
 
 /** The sign-in form's request, from this process's database, environment and configuration. */
-export function requestSignInLinkNow(request: SignInRequest, clientAddress: string) {
+export function requestSignInLinkNow(request: SignInRequest, clientAddress: string, browserNonce: string) {
   const env = getEnv();
   return requestSignInLink(getDb(), request, {
     clientAddress,
     baseUrl: env.nextAuthUrl,
     secret: env.nextAuthSecret,
     project: getPortalConfig().project,
+    browserBinding: hashBrowserNonce(browserNonce),
   });
 }
