@@ -182,7 +182,8 @@ describe("probes of the fixed build", () => {
     expect(asked.status).toBe(200);
     const link = await signInLinkFor(mail, "ctl@victim.example", before);
     expect(link.searchParams.get("callbackUrl")).toBe("/apply");
-    const confirmed = await confirmSignIn(base, link);
+    // Asked without the helper's cookie jar: confirmed as from another browser, with the address typed.
+    const confirmed = await confirmSignIn(base, link, base, { elsewhere: true, typed: "ctl@victim.example" });
     expect(confirmed.status).toBeLessThan(500);
     expect(confirmed.headers.getSetCookie().join()).toContain("next-auth.session-token=");
   });
