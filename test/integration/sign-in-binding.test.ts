@@ -107,6 +107,9 @@ describe("a sign-in link", () => {
       ok: false,
       reason: "wrong-address",
     });
+    // Control characters, a second line, a look-alike "@": never the address.
+    expect(await typed("dana+portal@umbrella.example\u0000")).toEqual({ ok: false, reason: "wrong-address" });
+    expect(await typed("x@y.example\r\ndana+portal@umbrella.example")).toEqual({ ok: false, reason: "wrong-address" });
     expect(await typed(" DANA+Portal@Umbrella.EXAMPLE ")).toEqual({ ok: true, email: "dana+portal@umbrella.example" });
   });
 
