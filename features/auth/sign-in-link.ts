@@ -17,9 +17,10 @@ import { consumeRateLimits } from "@/lib/rate-limit";
 // its own identity. Only "+": it is the separator nearly every provider
 // uses, while "-" (and ".") are ordinary characters in most local parts,
 // where stripping them would merge unrelated people's budgets.
-// Per domain, generous: 100 an hour is an organisation's whole staff each
-// asking twice in one hour (a session lasts a week, so a real organisation
-// asks far less), while a flood of made-up mailboxes at a catch-all domain,
+// Per domain, generous: 100 an hour lets forty people of one organisation
+// each ask twice in the same hour, while the portal's users at one
+// organisation are a security team or a vendor's few security staff, each
+// signed in for a week; a flood of made-up mailboxes at a catch-all domain,
 // from any number of clients, stops at 100 mails an hour. The price: someone
 // who spends a domain's budget delays its new sign-ins by up to an hour;
 // signed-in sessions are untouched.
