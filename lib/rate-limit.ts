@@ -3,10 +3,32 @@ import type { Database } from "@/lib/prisma";
 
 export type RateLimitResult = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
 
+type Hit = { count: number; resetAt: Date; window: string };
+
+// One atomic statement counts the hit and opens a new window when the old
+// one has ended. `window` names the window the hit went into (its end, as
+// the database writes it), so that a refund finds exactly that one.
+async function hit(db: Database, key: string, windowMs: number): Promise<Hit> {
+  const rows = await db.$queryRaw<Hit[]>`
+    INSERT INTO "RateLimitBucket" (key, count, "resetAt")
+    VALUES (${key}, 1, now() + make_interval(secs => ${windowMs / 1000}::double precision))
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN "RateLimitBucket"."resetAt" <= now() THEN 1 ELSE "RateLimitBucket".count + 1 END,
+      "resetAt" = CASE WHEN "RateLimitBucket"."resetAt" <= now() THEN EXCLUDED."resetAt" ELSE "RateLimitBucket"."resetAt" END
+    RETURNING count, "resetAt", "resetAt"::text AS window`;
+  const row = rows[0];
+  if (!row) throw new Error("rate limiter returned no row");
+  return row;
+}
+
+function judge({ count, resetAt }: Hit, limit: number): RateLimitResult {
+  if (count <= limit) return { ok: true, remaining: limit - count };
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000)) };
+}
+
 /**
  * Fixed-window limiter kept in Postgres, so it holds across processes and
- * restarts. One atomic statement counts the hit and opens a new window when
- * the old one has ended.
+ * restarts: counts one hit of `key` and says whether it is within `limit`.
  */
 export async function consumeRateLimit(
   db: Database,
@@ -14,17 +36,29 @@ export async function consumeRateLimit(
   limit: number,
   windowMs: number,
 ): Promise<RateLimitResult> {
-  const rows = await db.$queryRaw<{ count: number; resetAt: Date }[]>`
-    INSERT INTO "RateLimitBucket" (key, count, "resetAt")
-    VALUES (${key}, 1, now() + make_interval(secs => ${windowMs / 1000}::double precision))
-    ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN "RateLimitBucket"."resetAt" <= now() THEN 1 ELSE "RateLimitBucket".count + 1 END,
-      "resetAt" = CASE WHEN "RateLimitBucket"."resetAt" <= now() THEN EXCLUDED."resetAt" ELSE "RateLimitBucket"."resetAt" END
-    RETURNING count, "resetAt"`;
-  const row = rows[0];
-  if (!row) throw new Error("rate limiter returned no row");
-  if (row.count <= limit) return { ok: true, remaining: limit - row.count };
-  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((row.resetAt.getTime() - Date.now()) / 1000)) };
+  return judge(await hit(db, key, windowMs), limit);
+}
+
+/**
+ * Takes one hit of `key`'s budget before the work it guards, to be given
+ * back with `refund` when the work turns out not to count (a valid API token
+ * is not a refusal). Taking it first means that once the budget is spent
+ * every request is refused unread, however many arrive at once.
+ */
+export async function reserveRateLimit(
+  db: Database,
+  key: string,
+  limit: number,
+  windowMs: number,
+): Promise<RateLimitResult & { refund: () => Promise<void> }> {
+  const taken = await hit(db, key, windowMs);
+  // Only within the window the hit was taken in: a refund never lowers a later window's count.
+  const refund = async () => {
+    await db.$executeRaw`
+      UPDATE "RateLimitBucket" SET count = count - 1
+       WHERE key = ${key} AND "resetAt"::text = ${taken.window} AND count > 0`;
+  };
+  return { ...judge(taken, limit), refund };
 }
 
 /** Checks several limits; the first one exceeded answers. Every limit counts the hit. */

@@ -21,7 +21,8 @@ export default async function TeamPage() {
       </div>
       <p className="max-w-prose text-slate-700">
         Reviewers read applications, assess criteria and vote. Owners also manage this roster, members, exports and
-        settings. Removing someone ends their sessions at once.
+        settings. Removing someone ends their sessions at once; removing an owner, or making them a reviewer, also
+        revokes the API tokens they made, for good.
       </p>
       <Table
         // The controls wrap; on a phone the roster fits without scrolling.

@@ -4,7 +4,9 @@ import type { Database } from "@/lib/prisma";
 
 /**
  * `inactive`: neither revoked nor expired, but its creator is no longer an
- * owner, so every use is refused until they are one again.
+ * owner, so every use is refused. A roster change revokes such tokens in its
+ * own transaction; this is only a row changed outside the portal (or left
+ * from before it did), and it is revoked when its creator is owner again.
  */
 export type ApiTokenStatus = "active" | "inactive" | "expired" | "revoked";
 
@@ -15,7 +17,7 @@ export type ApiTokenRow = {
   scopes: string[];
   createdByEmail: string;
   createdAt: Date;
-  expiresAt: Date | null;
+  expiresAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   status: ApiTokenStatus;
@@ -47,7 +49,7 @@ export async function listApiTokens(db: Database = getDb(), now = new Date()): P
     createdByEmail: createdBy.email,
     status: token.revokedAt
       ? "revoked"
-      : token.expiresAt && token.expiresAt <= now
+      : token.expiresAt <= now
         ? "expired"
         : ownerEmails.has(createdBy.email)
           ? "active"

@@ -9,7 +9,7 @@ import { consumeRateLimit } from "@/lib/rate-limit";
 export const TOKEN_CREATIONS = { limit: 20, windowMs: 60 * 60 * 1000 } as const;
 
 /** A token just made: `secret` is the clear token, which exists only in this value. */
-export type CreatedApiToken = { id: string; name: string; prefix: string; secret: string; expiresAt: Date | null };
+export type CreatedApiToken = { id: string; name: string; prefix: string; secret: string; expiresAt: Date };
 
 /**
  * Creates a token for an owner and returns its secret, once: only its
@@ -21,7 +21,7 @@ export async function createApiToken(
   actor: { id: string; email: string },
   { name, scopes, expiresAt }: CreateApiTokenInput,
 ): Promise<ActionResult<{ token: CreatedApiToken }>> {
-  if (expiresAt && expiresAt.getTime() <= Date.now()) {
+  if (expiresAt.getTime() <= Date.now()) {
     return { ok: false, fieldErrors: { expiresOn: ["Choose a date after today"] } };
   }
   const limit = await consumeRateLimit(
@@ -38,7 +38,12 @@ export async function createApiToken(
   }
   const { secret, prefix, hash } = newApiTokenSecret();
   return db.$transaction(async (tx): Promise<ActionResult<{ token: CreatedApiToken }>> => {
-    const role = await tx.teamMember.findUnique({ where: { email: actor.email }, select: { role: true } });
+    // FOR SHARE: a removal or demotion of this owner (which locks the owners'
+    // rows first and revokes their tokens) waits for this token to be made,
+    // or this waits for it and finds them no longer an owner. Never a token
+    // that outlives its creator's ownership unrevoked.
+    const [role] = await tx.$queryRaw<{ role: string }[]>`
+      SELECT role::text AS role FROM "TeamMember" WHERE email = ${actor.email} FOR SHARE`;
     if (role?.role !== "OWNER") return failure("Only owners can create API tokens.");
     const token = await tx.apiToken.create({
       data: { name, tokenHash: hash, prefix, scopes, expiresAt, createdById: actor.id },
@@ -49,7 +54,7 @@ export async function createApiToken(
       action: "token.created",
       subjectType: "ApiToken",
       subjectId: token.id,
-      data: { name, prefix, scopes, expiresAt: expiresAt?.toISOString() ?? null },
+      data: { name, prefix, scopes, expiresAt: expiresAt.toISOString() },
     });
     return { ok: true, token: { id: token.id, name, prefix, secret, expiresAt } };
   });

@@ -9,13 +9,17 @@ export const SCOPE_LABELS: Record<ApiTokenScope, string> = {
   "members:read": "Read the member list (exports)",
 };
 
-/** The expiry choices of the form: a number of days, a date, or never. */
+/**
+ * The expiry choices of the form: a number of days or a date, at most two
+ * years ahead. There is no "never": a token is a standing copy of the member
+ * list's read access, and one forgotten in a script should die on its own.
+ */
 export const EXPIRY_CHOICES = {
   "30": "In 30 days",
   "90": "In 90 days",
   "365": "In a year",
+  "730": "In two years (the longest)",
   date: "On a date…",
-  never: "Never",
 } as const;
 export type ExpiryChoice = keyof typeof EXPIRY_CHOICES;
 
@@ -26,14 +30,13 @@ const NAME_MESSAGE = "Give the token a name, such as the system that will use it
 
 /**
  * When a token chosen in the form expires: `days` from `now`, or the start
- * (00:00 UTC) of a date after today, at most two years ahead; null for never.
+ * (00:00 UTC) of a date after today, at most two years ahead.
  */
 export function expiryFrom(
   choice: ExpiryChoice,
   date: string,
   now: Date,
-): { ok: true; expiresAt: Date | null } | { ok: false; message: string } {
-  if (choice === "never") return { ok: true, expiresAt: null };
+): { ok: true; expiresAt: Date } | { ok: false; message: string } {
   if (choice !== "date") return { ok: true, expiresAt: new Date(now.getTime() + Number(choice) * DAY_MS) };
   if (date === "") return { ok: false, message: "Choose the date on which the token stops working" };
   const start = new Date(`${date}T00:00:00Z`);

@@ -2,11 +2,11 @@ import "server-only";
 import type { ApiTokenScope } from "@/features/api-tokens/schema";
 import { looksLikeApiToken } from "@/features/api-tokens/secret";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeRateLimit, reserveRateLimit } from "@/lib/rate-limit";
 import { hashToken } from "@/lib/tokens";
 
 export const API_TOKEN_LIMITS = {
-  /** Refused bearer tokens per client address; beyond it every request is refused unread. */
+  /** Refused bearer tokens per client address; beyond it every request from there is refused unread, valid or not. */
   failuresPerClient: { limit: 20, windowMs: 10 * 60 * 1000 },
   /** Accepted requests per token. */
   usesPerToken: { limit: 120, windowMs: 60 * 60 * 1000 },
@@ -24,8 +24,9 @@ const BEARER = /^bearer ([^\s]{1,200})$/i;
  * Checks an `Authorization: Bearer <token>` header for `scope`. Missing,
  * malformed, unknown, revoked, expired, lacking the scope, or made by someone
  * who is no longer an owner all get the same 401. `client` is the caller's
- * address (`clientAddress` in lib/rate-limit.ts): after too many refusals its
- * refusals become 429, while a valid token from the same address still works.
+ * address (`clientAddress` in lib/rate-limit.ts): after too many refusals
+ * there, every request from it gets a 429 without its token being read, so
+ * that a guess that happens to be right is refused like the rest.
  */
 export async function authenticateApiToken(
   db: Database,
@@ -33,25 +34,29 @@ export async function authenticateApiToken(
   scope: ApiTokenScope,
   client: string,
 ): Promise<ApiTokenCheck> {
-  // A valid token is never locked out by someone else's failures at the same
-  // client address (a NAT, a shared runner): only refusals are counted and limited.
-  const failures = `api-token-failures:${client.slice(0, 100)}`;
+  // Each request takes a refusal from the client's budget before the look-up
+  // (so a burst cannot look up more than the limit), and a usable token gives
+  // it back: valid uses from a shared address (a NAT, a runner) spend nothing.
+  const { limit, windowMs } = API_TOKEN_LIMITS.failuresPerClient;
+  const refusal = await reserveRateLimit(db, `api-token-failures:${client.slice(0, 100)}`, limit, windowMs);
+  if (!refusal.ok) return { ok: false, status: 429, retryAfterSeconds: refusal.retryAfterSeconds };
   const token = await findUsableToken(db, authorization, scope);
-  if (!token) {
-    const { limit, windowMs } = API_TOKEN_LIMITS.failuresPerClient;
-    const counted = await consumeRateLimit(db, failures, limit, windowMs);
-    return counted.ok ? REFUSED : { ok: false, status: 429, retryAfterSeconds: counted.retryAfterSeconds };
+  if (!token) return REFUSED;
+  const uses = API_TOKEN_LIMITS.usesPerToken;
+  const used = await consumeRateLimit(db, `api-token-uses:${token.id}`, uses.limit, uses.windowMs);
+  if (!used.ok) {
+    await refusal.refund();
+    return { ok: false, status: 429, retryAfterSeconds: used.retryAfterSeconds };
   }
-  const { limit, windowMs } = API_TOKEN_LIMITS.usesPerToken;
-  const used = await consumeRateLimit(db, `api-token-uses:${token.id}`, limit, windowMs);
-  if (!used.ok) return { ok: false, status: 429, retryAfterSeconds: used.retryAfterSeconds };
-  // Conditional: a token revoked since it was read is not used.
+  // Conditional: a token revoked since it was read is not used, and its refusal counts.
   const now = new Date();
   const marked = await db.apiToken.updateMany({
-    where: { id: token.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    where: { id: token.id, revokedAt: null, expiresAt: { gt: now } },
     data: { lastUsedAt: now },
   });
-  return marked.count === 1 ? { ok: true, token } : REFUSED;
+  if (marked.count !== 1) return REFUSED;
+  await refusal.refund();
+  return { ok: true, token };
 }
 
 async function findUsableToken(db: Database, authorization: string | null, scope: ApiTokenScope) {
@@ -72,7 +77,7 @@ async function findUsableToken(db: Database, authorization: string | null, scope
     },
   });
   if (!token || token.revokedAt || !token.scopes.includes(scope)) return null;
-  if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) return null;
+  if (token.expiresAt.getTime() <= Date.now()) return null;
   const creator = await db.teamMember.findUnique({ where: { email: token.createdBy.email }, select: { role: true } });
   if (creator?.role !== "OWNER") return null;
   return { id: token.id, name: token.name, prefix: token.prefix, createdById: token.createdById };

@@ -2,6 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { hashSessionToken } from "@/features/auth/adapter";
+import { type SignInLinkView, signInBrowserCookieName, viewSignInLink } from "@/features/auth/sign-in-binding";
 import type { TeamRole } from "@/generated/prisma/enums";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
@@ -46,3 +47,10 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
   const jar = await cookies();
   return findSessionViewer(getDb(), jar.get(sessionCookieName(getEnv().secureCookies))?.value);
 });
+
+/** What the confirmation page may show of a sign-in link in the browser asking (its cookie decides). */
+export async function viewSignInLinkInThisBrowser(token: string): Promise<SignInLinkView> {
+  const { nextAuthSecret, secureCookies } = getEnv();
+  const nonce = (await cookies()).get(signInBrowserCookieName(secureCookies))?.value;
+  return viewSignInLink(getDb(), token, { secret: nextAuthSecret, nonce });
+}

@@ -16,20 +16,32 @@ export function hashVerificationToken(token: string, secret: string): string {
  * links stay valid until used or expired, so someone asking for links in
  * another person's name cannot cancel theirs. The mailed URL opens a
  * confirmation page; only its POST leads on to next-auth's callback.
+ * `browserBinding` is the hash of the asking browser's nonce
+ * (features/auth/sign-in-binding.ts). The URL does not name the address: a
+ * link opened in another browser asks for it to be typed, so the link must
+ * not give it away.
  */
 export async function createSignInLink(
   db: Database,
-  input: { email: string; callbackPath: string; baseUrl: string; secret: string; project: string },
+  input: {
+    email: string;
+    callbackPath: string;
+    baseUrl: string;
+    secret: string;
+    project: string;
+    browserBinding: string;
+  },
 ): Promise<void> {
   const token = randomBytes(32).toString("hex");
   const url = new URL("/signin/confirm", input.baseUrl);
-  url.search = new URLSearchParams({ token, email: input.email, callbackUrl: input.callbackPath }).toString();
+  url.search = new URLSearchParams({ token, callbackUrl: input.callbackPath }).toString();
   await db.$transaction(async (tx) => {
     await tx.verificationToken.create({
       data: {
         identifier: input.email,
         token: hashVerificationToken(token, input.secret),
         expires: new Date(Date.now() + SIGN_IN_LINK_MINUTES * MINUTE_MS),
+        browserBinding: input.browserBinding,
       },
     });
     await enqueueMail(tx, signInLinkMail(input.email, input.project, url.toString()));

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Actor, recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { AddTeamMemberInput, ChangeRoleInput, RemoveTeamMemberInput } from "@/features/team/schema";
+import { revokeTokensMadeBy } from "@/features/team/token-revocation";
 import { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure } from "@/lib/action-result";
 import { EmailSchema } from "@/lib/email";
@@ -26,12 +27,13 @@ export async function addTeamMember(
       const existing = await tx.teamMember.findUnique({ where: { email } });
       if (existing) return already;
       const member = await tx.teamMember.create({ data: { email, role } });
+      const tokensRevoked = await revokeTokensMadeBy(tx, actor, email, "made before an earlier ownership ended");
       await recordAuditEvent(tx, {
         actor,
         action: "team.added",
         subjectType: "TeamMember",
         subjectId: member.id,
-        data: { email, role },
+        data: { email, role, tokensRevoked },
       });
       return { ok: true };
     });
@@ -54,18 +56,20 @@ export async function changeTeamRole(
     if (member.role === role) return { ok: true };
     if (member.role === "OWNER" && owners.length <= 1) return failure(LAST_OWNER);
     await tx.teamMember.update({ where: { id: memberId }, data: { role } });
+    const reason = role === "OWNER" ? "made before an earlier ownership ended" : "creator made a reviewer";
+    const tokensRevoked = await revokeTokensMadeBy(tx, actor, member.email, reason);
     await recordAuditEvent(tx, {
       actor,
       action: "team.role-changed",
       subjectType: "TeamMember",
       subjectId: memberId,
-      data: { email: member.email, from: member.role, to: role },
+      data: { email: member.email, from: member.role, to: role, tokensRevoked },
     });
     return { ok: true };
   });
 }
 
-/** Removes someone from the team and ends every session they have, at once. */
+/** Removes someone from the team, ends every session they have and revokes their API tokens, at once. */
 export async function removeTeamMember(
   db: Database,
   actor: Actor,
@@ -80,12 +84,13 @@ export async function removeTeamMember(
     const ended = await tx.session.deleteMany({
       where: { user: { email: member.email } },
     });
+    const tokensRevoked = await revokeTokensMadeBy(tx, actor, member.email, "creator removed from the team");
     await recordAuditEvent(tx, {
       actor,
       action: "team.removed",
       subjectType: "TeamMember",
       subjectId: member.id,
-      data: { email: member.email, role: member.role, sessionsEnded: ended.count },
+      data: { email: member.email, role: member.role, sessionsEnded: ended.count, tokensRevoked },
     });
     return { ok: true };
   });
@@ -102,12 +107,13 @@ export async function bootstrapOwners(db: Database, emails: string[]): Promise<s
       const member = existing
         ? await tx.teamMember.update({ where: { id: existing.id }, data: { role: "OWNER" } })
         : await tx.teamMember.create({ data: { email, role: "OWNER" } });
+      const tokensRevoked = await revokeTokensMadeBy(tx, SYSTEM_ACTOR, email, "made before an earlier ownership ended");
       await recordAuditEvent(tx, {
         actor: SYSTEM_ACTOR,
         action: "team.owner-bootstrapped",
         subjectType: "TeamMember",
         subjectId: member.id,
-        data: { email, source: "PORTAL_OWNERS" },
+        data: { email, source: "PORTAL_OWNERS", tokensRevoked },
       });
       changed.push(email);
     });

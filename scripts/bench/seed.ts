@@ -165,7 +165,8 @@ async function ownerToken(url: string): Promise<string> {
     const created = await createApiToken(db, owner, {
       name: "bench export",
       scopes: ["members:read"],
-      expiresAt: null,
+      // A bench run lasts hours; every token must expire (at most 730 days).
+      expiresAt: new Date(Date.now() + 30 * 86_400_000),
     });
     if (!created.ok) throw new Error(`no API token: ${JSON.stringify(created)}`);
     return created.token.secret;

@@ -1,5 +1,33 @@
 import type { MailCatcher } from "@/test/helpers/smtp";
 
+// A sign-in link belongs to the browser that asked for it (a cookie set when
+// it is asked for; features/auth/sign-in-binding.ts). These helpers sign in
+// as one browser per portal does: the cookies each portal set are kept here
+// and sent back, as a browser's cookie jar would.
+const jars = new Map<string, Map<string, string>>();
+
+function jarOf(baseUrl: string): Map<string, string> {
+  const jar = jars.get(baseUrl) ?? new Map<string, string>();
+  jars.set(baseUrl, jar);
+  return jar;
+}
+
+/** The Cookie header this test's browser sends to the portal at `baseUrl`. */
+export function browserCookies(baseUrl: string): string {
+  return [...jarOf(baseUrl)].map(([name, value]) => `${name}=${value}`).join("; ");
+}
+
+function keepCookies(baseUrl: string, response: Response) {
+  const jar = jarOf(baseUrl);
+  for (const line of response.headers.getSetCookie()) {
+    const [pair = ""] = line.split(";");
+    const at = pair.indexOf("=");
+    const [name, value] = [pair.slice(0, at), pair.slice(at + 1)];
+    if (value === "" || /max-age=0/i.test(line)) jar.delete(name);
+    else jar.set(name, value);
+  }
+}
+
 /** The sign-in link of the newest sign-in mail to `email`. */
 export async function signInLinkFor(mail: MailCatcher, email: string, after: number): Promise<URL> {
   const message = await mail.waitFor(
@@ -10,24 +38,39 @@ export async function signInLinkFor(mail: MailCatcher, email: string, after: num
   return new URL(link);
 }
 
+/** Asks for a link as this test's browser (keeping the cookie that binds the link to it). */
 export async function requestSignInLink(baseUrl: string, email: string): Promise<Response> {
-  return fetch(`${baseUrl}/signin/link`, {
+  const cookie = browserCookies(baseUrl);
+  const response = await fetch(`${baseUrl}/signin/link`, {
     method: "POST",
-    headers: { "content-type": "application/json", origin: baseUrl },
+    headers: { "content-type": "application/json", origin: baseUrl, ...(cookie ? { cookie } : {}) },
     body: JSON.stringify({ email }),
   });
+  keepCookies(baseUrl, response);
+  return response;
 }
 
-/** What the confirmation page's button posts, from the portal's own origin unless told otherwise. */
-export function confirmSignIn(baseUrl: string, link: URL, origin = baseUrl): Promise<Response> {
+/**
+ * What the confirmation page's button posts, from the portal's own origin
+ * unless told otherwise, in this test's browser (which asked for the link)
+ * unless `elsewhere` says it is opened in another one, where the address
+ * must be typed (`typed`).
+ */
+export function confirmSignIn(
+  baseUrl: string,
+  link: URL,
+  origin = baseUrl,
+  { elsewhere = false, typed }: { elsewhere?: boolean; typed?: string } = {},
+): Promise<Response> {
+  const cookie = elsewhere ? "" : browserCookies(baseUrl);
   return fetch(`${baseUrl}/signin/confirm/continue`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin },
+    headers: { "content-type": "application/x-www-form-urlencoded", origin, ...(cookie ? { cookie } : {}) },
     body: new URLSearchParams({
       token: link.searchParams.get("token") ?? "",
-      email: link.searchParams.get("email") ?? "",
       callbackUrl: link.searchParams.get("callbackUrl") ?? "/apply",
+      ...(typed === undefined ? {} : { email: typed }),
     }),
   });
 }

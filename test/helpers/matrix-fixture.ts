@@ -55,6 +55,9 @@ export async function createSession(db: Database, user: { id: string }): Promise
   return token;
 }
 
+/** `days` from now: when a fixture's API token expires (every token does, within 730 days). */
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000);
+
 export async function createMatrixFixture(db: Database) {
   // The member whose contact vouches for applicant A.
   const acme = await createMember(db, {
@@ -139,8 +142,12 @@ export async function createMatrixFixture(db: Database) {
   const exported = await recordExport(db, owner, { format: "JSON", channel: "WEB" });
 
   // API tokens an owner made: one that may read the member list, one that may do nothing.
-  const scoped = await createApiToken(db, owner, { name: "list sync", scopes: ["members:read"], expiresAt: null });
-  const unscoped = await createApiToken(db, owner, { name: "no scope", scopes: [], expiresAt: null });
+  const scoped = await createApiToken(db, owner, {
+    name: "list sync",
+    scopes: ["members:read"],
+    expiresAt: inDays(90),
+  });
+  const unscoped = await createApiToken(db, owner, { name: "no scope", scopes: [], expiresAt: inDays(90) });
   if (!scoped.ok || !unscoped.ok) throw new Error("no API tokens");
 
   // A team member with a session, then removed (which ends their sessions), then signed in again as anyone can.

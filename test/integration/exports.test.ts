@@ -210,7 +210,7 @@ describe("GET /api/exports/members with an API token", () => {
     const created = await createApiToken(db, owner, {
       name: "Reconciler",
       scopes: scopes as ["members:read"],
-      expiresAt: null,
+      expiresAt: new Date(Date.now() + 90 * 86_400_000),
     });
     if (!created.ok) throw new Error("token not created");
     return created.token;

@@ -3,6 +3,7 @@ import { hashSessionToken, portalAdapter } from "@/features/auth/adapter";
 import { findSessionViewer } from "@/features/auth/data";
 import { hashVerificationToken, signOut } from "@/features/auth/mutations";
 import { SignInRequestSchema } from "@/features/auth/schema";
+import { browserNonce, hashBrowserNonce } from "@/features/auth/sign-in-binding";
 import {
   LINK_SENT_MESSAGE,
   requestSignInLink,
@@ -25,6 +26,7 @@ const context = (clientAddress = "203.0.113.7") => ({
   baseUrl: "http://portal.test",
   secret,
   project: "Kmesh",
+  browserBinding: hashBrowserNonce(browserNonce(undefined)),
 });
 
 beforeAll(async () => {
@@ -52,7 +54,8 @@ describe("asking for a sign-in link", () => {
     await deliverOutbox(db, { smtpUrl: mail.url, from: "portal@kmesh.example", baseUrl: "http://portal.test" });
     const message = await mail.waitFor((m) => m.envelopeTo.includes("known@acme.example"));
     const link = new URL((message.mail.text ?? "").match(/http:\/\/portal\.test\/signin\/confirm\S+/)?.[0] ?? "");
-    expect(link.searchParams.get("email")).toBe("known@acme.example");
+    // The link does not name the address: in another browser it must be typed (sign-in-binding.test.ts).
+    expect([...link.searchParams.keys()].sort()).toEqual(["callbackUrl", "token"]);
     expect(link.searchParams.get("callbackUrl")).toBe("/apply");
     // Stored as next-auth stores it: only the hash, for 10 minutes.
     const stored = await db.verificationToken.findFirstOrThrow({ where: { identifier: "known@acme.example" } });
@@ -101,9 +104,9 @@ describe("asking for a sign-in link", () => {
     expect(await db.outboxMail.count({ where: { to: { contains: "x.example" } } })).toBe(0);
   });
 
-  it("is limited per address and per client, with the time to wait", async () => {
+  it("is limited per mailbox and per client, with the time to wait", async () => {
     const results = [];
-    for (let i = 0; i <= SIGN_IN_LIMITS.perAddress.limit; i++) {
+    for (let i = 0; i <= SIGN_IN_LIMITS.perMailbox.limit; i++) {
       results.push(await ask({ email: "target@victim.example" }, context(`198.51.100.${i}`)));
     }
     const last = results.at(-1);
@@ -114,7 +117,8 @@ describe("asking for a sign-in link", () => {
     const client = "192.0.2.99";
     let limited = false;
     for (let i = 0; i <= SIGN_IN_LIMITS.perClient.limit && !limited; i++) {
-      limited = !(await ask({ email: `user${i}@spray.example` }, context(client))).ok;
+      // One mailbox at each of many domains: only the client limit is met.
+      limited = !(await ask({ email: `user${i}@spray${i}.example` }, context(client))).ok;
     }
     expect(limited).toBe(true);
   });
@@ -128,7 +132,7 @@ describe("asking for a sign-in link", () => {
       }
     }
     // One mailbox is still refused after its own five, from the office as from anywhere.
-    for (let i = 2; i < SIGN_IN_LIMITS.perAddress.limit; i++) {
+    for (let i = 2; i < SIGN_IN_LIMITS.perMailbox.limit; i++) {
       expect((await ask({ email: "person0@office.example" }, context(office))).ok).toBe(true);
     }
     expect(await ask({ email: "person0@office.example" }, context(office))).toMatchObject({
@@ -136,7 +140,53 @@ describe("asking for a sign-in link", () => {
       formError: expect.stringMatching(/^Too many sign-in links were requested\. Try again in \d+ minutes?\.$/),
     });
     expect(SIGN_IN_LIMITS.perClient).toEqual({ limit: 200, windowMs: 60 * 60 * 1000 });
-    expect(SIGN_IN_LIMITS.perAddress).toEqual({ limit: 5, windowMs: 15 * 60 * 1000 });
+    expect(SIGN_IN_LIMITS.perMailbox).toEqual({ limit: 5, windowMs: 15 * 60 * 1000 });
+  });
+
+  it("limits a mailbox however many +tags it is asked for, while each tagged address stays its own identity", async () => {
+    // The probe: flood+N@victim.example, twelve times from twelve clients, delivered twelve mails.
+    const results = [];
+    for (let i = 1; i <= 12; i++) {
+      results.push(await ask({ email: `flood+${i}@victim.example` }, context(`198.51.100.${100 + i}`)));
+    }
+    expect(results.filter((result) => result.ok)).toHaveLength(SIGN_IN_LIMITS.perMailbox.limit);
+    expect(results.at(-1)).toMatchObject({ ok: false, formError: expect.stringMatching(/^Too many sign-in links/) });
+    // The untagged address is the same mailbox: its budget is spent too.
+    expect(await ask({ email: "flood@victim.example" }, context("198.51.100.200"))).toMatchObject({ ok: false });
+    expect(
+      await db.outboxMail.count({ where: { to: { in: results.map((_, i) => `flood+${i + 1}@victim.example`) } } }),
+    ).toBe(SIGN_IN_LIMITS.perMailbox.limit);
+
+    // Only the limit's key drops the tag: the link signs in as the tagged address, a different identity.
+    const stored = await db.verificationToken.findMany({ where: { identifier: { startsWith: "flood" } } });
+    expect(new Set(stored.map((row) => row.identifier))).toEqual(
+      new Set([
+        "flood+1@victim.example",
+        "flood+2@victim.example",
+        "flood+3@victim.example",
+        "flood+4@victim.example",
+        "flood+5@victim.example",
+      ]),
+    );
+    // Other mailboxes at the domain, and other separators, are other mailboxes.
+    expect(await ask({ email: "flood-1@victim.example" }, context("198.51.100.201"))).toMatchObject({ ok: true });
+    expect(await ask({ email: "other+1@victim.example" }, context("198.51.100.202"))).toMatchObject({ ok: true });
+  });
+
+  it(`limits one domain to ${SIGN_IN_LIMITS.perDomain.limit} links an hour, from any number of clients`, async () => {
+    const { limit } = SIGN_IN_LIMITS.perDomain;
+    for (let i = 0; i < limit; i++) {
+      const client = `203.0.113.${i % 250}`;
+      expect((await ask({ email: `catch${i}@catch-all.example` }, context(client))).ok, `link ${i}`).toBe(true);
+    }
+    expect(await ask({ email: "one-more@catch-all.example" }, context("192.0.2.250"))).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/^Too many sign-in links were requested\. Try again in \d+ minutes?\.$/),
+    });
+    // A subdomain and another domain have their own budgets.
+    expect(await ask({ email: "someone@sub.catch-all.example" }, context("192.0.2.251"))).toMatchObject({ ok: true });
+    expect(await ask({ email: "someone@elsewhere.example" }, context("192.0.2.252"))).toMatchObject({ ok: true });
+    expect(SIGN_IN_LIMITS.perDomain).toEqual({ limit: 100, windowMs: 60 * 60 * 1000 });
   });
 
   it("says how long to wait, in seconds under a minute and in minutes above", () => {

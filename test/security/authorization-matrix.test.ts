@@ -518,7 +518,7 @@ const ACTIONS: Record<string, ActionRow> = {
   "features/api-tokens/actions.ts#createApiTokenAction": {
     page: () => "/team/tokens",
     args: "state+form",
-    fields: () => ({ name: "attacker", scopes: "members:read", expires: "never" }),
+    fields: () => ({ name: "attacker", scopes: "members:read", expires: "30" }),
     junk: () => ({ name: "", expires: "never" }),
     answers: OWNERS,
   },

@@ -168,6 +168,7 @@ function cookieProblems(line: string, overHttps: boolean): string[] {
     if (!has("Secure")) problems.push(`cookie ${name} is not Secure over https`);
     if (name.includes("session-token") && !name.startsWith("__Secure-"))
       problems.push(`cookie ${name} has no __Secure-`);
+    if (name.includes("sign-in-browser") && !name.startsWith("__Host-")) problems.push(`cookie ${name} has no __Host-`);
   }
   return problems;
 }
@@ -225,7 +226,7 @@ describe("headers on every page", () => {
 });
 
 describe("the cookies of signing in", () => {
-  it("over https: the session cookie is __Secure-, Secure, HttpOnly and SameSite=Lax, and works", async () => {
+  it("over https: the session cookie is __Secure-, the link's browser cookie __Host-, both Secure, HttpOnly and SameSite=Lax", async () => {
     const email = "headers-check@vendor-https.example";
     const before = mail.messages.length;
     const origin = { origin: tls.url };
@@ -236,18 +237,20 @@ describe("the cookies of signing in", () => {
       ca: tls.ca,
     });
     expect(asked.status).toBe(200);
+    // The cookie that binds the link to this browser: __Host-, Secure, HttpOnly, SameSite=Lax.
+    const binding = [asked.headers["set-cookie"] ?? []].flat();
+    expect(binding.map((line) => line.split("=")[0])).toEqual(["__Host-portal.sign-in-browser"]);
+    expect(binding.flatMap((line) => cookieProblems(line, true))).toEqual([]);
+    const browser = { cookie: binding.map((line) => line.split(";")[0]).join("; ") };
     const link = await signInLinkFor(mail, email, before);
     expect(link.origin).toBe(tls.url);
-    const confirmPage = await ask(tls.url, `${link.pathname}${link.search}`, { ca: tls.ca });
+    const confirmPage = await ask(tls.url, `${link.pathname}${link.search}`, { headers: browser, ca: tls.ca });
     expect(problemsOf("/signin/confirm", confirmPage, { overHttps: true })).toEqual([]);
+    expect(confirmPage.body).toContain(email);
     const confirmed = await ask(tls.url, "/signin/confirm/continue", {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", ...origin },
-      body: new URLSearchParams({
-        token: link.searchParams.get("token") ?? "",
-        email: link.searchParams.get("email") ?? "",
-        callbackUrl: "/apply",
-      }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", ...origin, ...browser },
+      body: new URLSearchParams({ token: link.searchParams.get("token") ?? "", callbackUrl: "/apply" }).toString(),
       ca: tls.ca,
     });
     const cookies = [confirmed.headers["set-cookie"] ?? []].flat();
@@ -267,7 +270,7 @@ describe("the cookies of signing in", () => {
     expect(downgraded.body).toBe("{}");
   });
 
-  it("over http: the session cookie is HttpOnly and SameSite=Lax", async () => {
+  it("over http: the session cookie and the sign-in link's browser cookie are HttpOnly and SameSite=Lax", async () => {
     const email = "headers-check@vendor-http.example";
     const before = mail.messages.length;
     const asked = await ask(portal.baseUrl, "/signin/link", {
@@ -276,15 +279,17 @@ describe("the cookies of signing in", () => {
       body: JSON.stringify({ email }),
     });
     expect(asked.status).toBe(200);
+    const binding = [asked.headers["set-cookie"] ?? []].flat();
+    expect(binding.flatMap((line) => cookieProblems(line, false))).toEqual([]);
     const link = await signInLinkFor(mail, email, before);
     const confirmed = await ask(portal.baseUrl, "/signin/confirm/continue", {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: portal.baseUrl },
-      body: new URLSearchParams({
-        token: link.searchParams.get("token") ?? "",
-        email: link.searchParams.get("email") ?? "",
-        callbackUrl: "/apply",
-      }).toString(),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        origin: portal.baseUrl,
+        cookie: binding.map((line) => line.split(";")[0]).join("; "),
+      },
+      body: new URLSearchParams({ token: link.searchParams.get("token") ?? "", callbackUrl: "/apply" }).toString(),
     });
     const cookies = [confirmed.headers["set-cookie"] ?? []].flat();
     expect(cookies.some((line) => line.startsWith("next-auth.session-token="))).toBe(true);

@@ -6,10 +6,18 @@ const now = new Date("2026-11-28T15:30:00Z");
 const DAY = 86_400_000;
 
 describe("a token's expiry", () => {
-  it("counts days from now, or is never", () => {
+  it("counts days from now, two years at the longest", () => {
     expect(expiryFrom("30", "", now)).toEqual({ ok: true, expiresAt: new Date(now.getTime() + 30 * DAY) });
     expect(expiryFrom("365", "2030-01-01", now)).toEqual({ ok: true, expiresAt: new Date(now.getTime() + 365 * DAY) });
-    expect(expiryFrom("never", "2030-01-01", now)).toEqual({ ok: true, expiresAt: null });
+    expect(expiryFrom("730", "", now)).toEqual({ ok: true, expiresAt: new Date(now.getTime() + 730 * DAY) });
+  });
+
+  it('is never "never": that choice is refused beside the field', () => {
+    const parsed = CreateApiTokenSchema.safeParse({ name: "n", scopes: ["members:read"], expires: "never" });
+    expect(parsed.success).toBe(false);
+    expect(z.flattenError(parsed.error as z.ZodError).fieldErrors).toEqual({
+      expires: ["Choose when the token expires"],
+    });
   });
 
   it("begins a chosen date after today, at most two years ahead", () => {
@@ -34,9 +42,9 @@ describe("the create form's schema", () => {
     const parsed = CreateApiTokenSchema.parse({
       name: "  Mailman sync  ",
       scopes: ["members:read", "members:read"],
-      expires: "never",
+      expires: "30",
     });
-    expect(parsed).toEqual({ name: "Mailman sync", scopes: ["members:read"], expiresAt: null });
+    expect(parsed).toMatchObject({ name: "Mailman sync", scopes: ["members:read"], expiresAt: expect.any(Date) });
   });
 
   it("reports every field's error at once, the expiry date's too", () => {
@@ -51,7 +59,7 @@ describe("the create form's schema", () => {
   });
 
   it("takes a name of 80 characters but not 81, and refuses unknown fields", () => {
-    const base = { scopes: ["members:read"], expires: "never" };
+    const base = { scopes: ["members:read"], expires: "90" };
     expect(CreateApiTokenSchema.safeParse({ ...base, name: "x".repeat(80) }).success).toBe(true);
     expect(CreateApiTokenSchema.safeParse({ ...base, name: "x".repeat(81) }).success).toBe(false);
     expect(CreateApiTokenSchema.safeParse({ ...base, name: "x", tokenHash: "0".repeat(64) }).success).toBe(false);

@@ -1,5 +1,7 @@
+import type { NextRequest } from "next/server";
 import { isSameOrigin } from "@/features/auth/origin";
 import { SignInRequestSchema } from "@/features/auth/schema";
+import { browserNonce, signInBrowserCookie, signInBrowserCookieName } from "@/features/auth/sign-in-binding";
 import { requestSignInLinkNow } from "@/features/auth/sign-in-link";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { failure, parseInput } from "@/lib/action-result";
@@ -12,7 +14,7 @@ const MAX_BODY_BYTES = 4 * 1024;
 
 // POST /signin/link: JSON from the sign-in form, or a plain form post when
 // the page runs without JavaScript (answered with a redirect back).
-export async function POST(request: Request) {
+export async function POST(request: NextRequest) {
   // proxy.ts refuses cross-site posts first; this holds without it too.
   if (!isSameOrigin(request)) return Response.json(failure("Cross-site request refused."), { status: 403 });
   const body = await readBodyText(request, MAX_BODY_BYTES);
@@ -20,20 +22,23 @@ export async function POST(request: Request) {
   const isForm = (request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded");
   const input = isForm ? Object.fromEntries(new URLSearchParams(body.text)) : parseJson(body.text);
   const env = getEnv();
+  // The link is bound to this browser: the nonce it holds, or a new one (features/auth/sign-in-binding.ts).
+  const nonce = browserNonce(request.cookies.get(signInBrowserCookieName(env.secureCookies))?.value);
   const parsed = parseInput(SignInRequestSchema, input);
-  const result = parsed.ok ? await requestSignInLinkNow(parsed.data, clientAddress(request.headers)) : parsed;
+  const result = parsed.ok ? await requestSignInLinkNow(parsed.data, clientAddress(request.headers), nonce) : parsed;
   const status = result.ok ? 200 : result.retryAfterSeconds ? 429 : 400;
   if (result.ok) deliverMailAfterResponse();
+  const headers = new Headers();
+  if (result.ok) headers.append("Set-Cookie", signInBrowserCookie(nonce, env.secureCookies));
   if (isForm) {
     const back = new URL("/signin", env.nextAuthUrl);
     back.searchParams.set("link", status === 200 ? "sent" : status === 429 ? "limited" : "invalid");
     if (!result.ok && result.retryAfterSeconds) back.searchParams.set("retry", String(result.retryAfterSeconds));
-    return Response.redirect(back, 303);
+    headers.set("Location", back.toString());
+    return new Response(null, { status: 303, headers });
   }
-  return Response.json(result, {
-    status,
-    headers: !result.ok && result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {},
-  });
+  if (!result.ok && result.retryAfterSeconds) headers.set("Retry-After", String(result.retryAfterSeconds));
+  return Response.json(result, { status, headers });
 }
 
 function parseJson(text: string): unknown {

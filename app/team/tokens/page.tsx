@@ -23,8 +23,9 @@ export default async function ApiTokensPage() {
       </div>
       <p className="max-w-prose text-slate-700">
         A token lets a script fetch the member list export without signing in, for example to keep a mailing list in
-        sync. It works only while it is neither expired nor revoked and the owner who created it is still an owner. Each
-        export made with a token is recorded in the audit log.
+        sync. It works until it expires (at most two years) or is revoked; when the owner who created it is removed or
+        made a reviewer it is revoked for good, even if they become an owner again. Each export made with a token is
+        recorded in the audit log.
       </p>
       <section aria-labelledby="tokens" className="space-y-3">
         <h2 id="tokens" className="text-xl font-semibold">

@@ -122,11 +122,9 @@ export function CreateApiTokenForm({ baseUrl }: { baseUrl: string }) {
             </div>
           ) : null}
         </div>
-        {expires === "never" ? (
-          <p className="text-sm text-slate-600">
-            A token that never expires works until it is revoked or its creator stops being an owner.
-          </p>
-        ) : null}
+        <p className="text-sm text-slate-600">
+          A token works until it expires or is revoked, and is revoked for good when its creator stops being an owner.
+        </p>
         <FormOutcome state={state} />
         <Button disabled={pending}>Create token</Button>
       </form>

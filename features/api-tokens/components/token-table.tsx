@@ -50,7 +50,7 @@ export function ApiTokenTable({ tokens }: { tokens: ApiTokenRow[] }) {
             <div className="whitespace-nowrap">{day(token.createdAt)}</div>
             <div className="break-words text-slate-600">{token.createdByEmail}</div>
           </Cell>
-          <Cell label="Expires">{token.expiresAt ? minute(token.expiresAt) : "never"}</Cell>
+          <Cell label="Expires">{minute(token.expiresAt)}</Cell>
           <Cell label="Last used">{token.lastUsedAt ? minute(token.lastUsedAt) : "never"}</Cell>
           <Cell label="Status" className="whitespace-nowrap">
             <span
