@@ -7,7 +7,8 @@
 //                 the member list as the route gives it (recorded as an export),
 //                 or with --since-last what changed since the last export
 //   sync mailman --plan | --apply [--prune]
-//                 the subscriptions that make the Mailman list match, or make them
+//                 the subscriptions that make the Mailman list match, or make them;
+//                 exit code 1 when Mailman refused any change or the run stopped
 //   audit verify  recompute the audit log's hash chain: the number of events
 //                 checked, or the first broken link (exit code 1); the result
 //                 is kept for /audit (remind runs the same check daily)
@@ -30,7 +31,8 @@ import { chainCheckText, checkAuditChain } from "@/features/audit/chain";
 import type { Actor } from "@/features/audit/mutations";
 import { prepareDownload } from "@/features/exports/download";
 import { FORMAT_SLUGS, type FormatSlug } from "@/features/exports/formats";
-import { applyMailmanSync, planMailmanSync, planText } from "@/features/exports/mailman-sync";
+import { planMailmanSync, planText } from "@/features/exports/mailman-plan";
+import { applyMailmanSync, refusalLines, runSummary } from "@/features/exports/mailman-sync";
 import { deliverOutbox } from "@/features/mail/delivery";
 import type { MemberContext } from "@/features/members/mutations";
 import { loadPortalConfig } from "@/features/portal-config/load";
@@ -165,14 +167,26 @@ async function syncMailman(db: Database, env: Env, options: Options) {
   const connection = { ...env.mailman, baseUrl: env.mailman.restUrl };
   // A MailmanError's message names Mailman's answer, never the password.
   if (options.plan) {
-    process.stdout.write(planText(await planMailmanSync(db, connection, { prune: options.prune }), connection));
+    process.stdout.write(planText(await planMailmanSync(db, connection, { prune: options.prune })));
     return;
   }
-  const run = await applyMailmanSync(db, cliActor(), connection, { prune: options.prune });
-  process.stdout.write(planText(run.plan, connection));
-  console.log(
-    `applied: ${run.plan.add.length} subscribed, ${run.plan.remove.length} unsubscribed; recorded as export ${run.exportId}`,
-  );
+  // Ctrl-C or TERM stops the run between two changes, and what it did is still recorded.
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  let run: Awaited<ReturnType<typeof applyMailmanSync>>;
+  try {
+    run = await applyMailmanSync(db, cliActor(), connection, { prune: options.prune, signal: stop.signal });
+  } finally {
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+  }
+  process.stdout.write(planText(run.plan) + refusalLines(run));
+  const outcome = `${runSummary(run)}; recorded as export ${run.exportId}`;
+  if (run.refused.length === 0 && !run.interrupted) console.log(outcome);
+  else {
+    console.error(`portal: ${outcome}`);
+    process.exitCode = 1;
+  }
 }
 
 async function verifyAudit(db: Database) {
