@@ -182,17 +182,16 @@ export async function recordMailmanSync(db: Database, actor: Actor, input: SyncR
       if (applied) {
         await tx.export.update({ where: { id: stored.id }, data: { appliedAt: now, appliedById: actor.id } });
       }
-      await tx.mailmanSyncChange.createMany({
-        data: input.changes.map((change) => ({
-          exportId: stored.id,
-          listId: input.listId,
-          address: change.address,
-          kind: change.kind,
-          mailmanMemberId: change.mailmanMemberId ?? null,
-          reason: change.reason ?? null,
-          createdAt: now,
-        })),
-      });
+      // One statement of four arrays: a first sync of 100,000 addresses as
+      // createMany's batches of rows took minutes.
+      const { changes } = input;
+      await tx.$executeRaw`
+        INSERT INTO "MailmanSyncChange" (id, "exportId", "listId", address, kind, "mailmanMemberId", reason, "createdAt")
+        SELECT gen_random_uuid()::text, ${stored.id}, ${input.listId}, c.address, c.kind::"MailmanSyncChangeKind",
+          c."memberId", c.reason, ${now}
+        FROM unnest(${changes.map((c) => c.address)}::text[], ${changes.map((c) => c.kind)}::text[],
+          ${changes.map((c) => c.mailmanMemberId ?? null)}::text[], ${changes.map((c) => c.reason ?? null)}::text[])
+          AS c(address, kind, "memberId", reason)`;
       await recordAuditEvent(tx, {
         actor,
         action: complete ? "export.synced" : "export.sync-incomplete",

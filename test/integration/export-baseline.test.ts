@@ -4,9 +4,15 @@
 // cross-site request carrying only the browser's cookie do nothing at all.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApiToken } from "@/features/api-tokens/mutations";
-import { exportDiff } from "@/features/exports/diff";
+import { diffBase, exportDiff } from "@/features/exports/diff";
 import { prepareDownload } from "@/features/exports/download";
-import { markExportApplied, recordExport } from "@/features/exports/mutations";
+import {
+  ADDRESS_SET_HASH,
+  LISTED_ADDRESSES,
+  markExportApplied,
+  recordExport,
+  recordMailmanSync,
+} from "@/features/exports/mutations";
 import { removeMember } from "@/features/members/mutations";
 import { RemoveMemberSchema } from "@/features/members/schema";
 import type { Database } from "@/lib/prisma";
@@ -80,6 +86,37 @@ describe("the start of what changed", () => {
     expect(after.removed.map((line) => line.address)).toEqual([`kmesh@${breacher.domain}`, `psirt@${breacher.domain}`]);
     expect(after.removed[0]?.reason).toBe("Member removed: a breach of the embargo policy");
     expect(staying.member.id).toBeTruthy();
+  });
+});
+
+describe("a Mailman sync run", () => {
+  it("moves the Mailman diff's start only when Mailman made every change, against the set it was planned for", async () => {
+    const [{ hash }] = (await db.$queryRaw`
+      SELECT ${ADDRESS_SET_HASH} AS hash FROM (${LISTED_ADDRESSES}) listed`) as [{ hash: string }];
+    const run = (changes: Parameters<typeof recordMailmanSync>[2]["changes"], listedHash = hash) =>
+      recordMailmanSync(db, owner, {
+        listId: "l.example",
+        planned: changes.length,
+        changes,
+        interrupted: null,
+        listedHash,
+      });
+    const complete = await run([]);
+    expect(complete.applied).toBe(true);
+    expect((await diffBase(db, "MAILMAN"))?.id).toBe(complete.id);
+
+    // The members changed between the plan and the record: the list holds the older set.
+    const stale = await run([], "0".repeat(64));
+    const refused = await run([{ kind: "SUBSCRIBE_REFUSED", address: "^x@evil.example", reason: "HTTP 400" }]);
+    for (const { applied } of [stale, refused]) expect(applied).toBe(false);
+    expect((await diffBase(db, "MAILMAN"))?.id).toBe(complete.id);
+    expect(await db.auditEvent.findFirstOrThrow({ where: { subjectId: refused.id } })).toMatchObject({
+      action: "export.sync-incomplete",
+      data: expect.objectContaining({ refused: 1, applied: false }),
+    });
+    // Nor can an owner mark it applied: the next run is what brings the list in step.
+    expect(await markExportApplied(db, owner, refused.id)).toEqual({ ok: false, reason: "sync-not-applied" });
+    expect(await markExportApplied(db, owner, complete.id)).toEqual({ ok: false, reason: "already-applied" });
   });
 });
 
