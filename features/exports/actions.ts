@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { requireTeam } from "@/features/auth/guards";
 import { planMailmanSync, type SyncPlan } from "@/features/exports/mailman-plan";
-import { applyMailmanSync, runSummary, SyncIncompleteError, type SyncRefusal } from "@/features/exports/mailman-sync";
+import { applyMailmanSync, runSummary, SyncPlanChangedError, type SyncRefusal } from "@/features/exports/mailman-sync";
 import { markExportApplied } from "@/features/exports/mutations";
 import { MailmanSyncSchema, MarkAppliedSchema } from "@/features/exports/schema";
 import { type FormState, failure, formFields, NOT_FOUND, parseInput } from "@/lib/action-result";
@@ -89,7 +89,7 @@ async function runSync(owner: { id: string; email: string }, form: FormData, app
       refusedCount: run.refused.length,
     };
   } catch (error) {
-    if (error instanceof MailmanError || error instanceof SyncIncompleteError)
+    if (error instanceof MailmanError || error instanceof SyncPlanChangedError)
       return { ...failure(error.message), values };
     throw error;
   }

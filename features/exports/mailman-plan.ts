@@ -116,8 +116,9 @@ export function planText(plan: SyncPlan): string {
     `# Mailman list ${plan.listId}: ${plan.listed} address(es) listed by the portal`,
     `# ${plan.add.length} to subscribe, ${plan.remove.length} to unsubscribe, ${plan.kept.length} kept (not subscribed by the portal${plan.prune ? "" : "; --prune removes them"})`,
     ...plan.add.map(({ address, displayName }) => `+ ${address}\t${displayName}`),
-    ...plan.remove.map(({ address }) => `- ${address}`),
-    ...plan.kept.map((item) => `# kept: ${item.address}\t(${keptReason(item)})`),
+    // Addresses read from Mailman: printed on one line whatever they hold.
+    ...plan.remove.map(({ address }) => `- ${oneLine(address)}`),
+    ...plan.kept.map((item) => `# kept: ${oneLine(item.address)}\t(${keptReason(item)})`),
     "",
   ].join("\n");
 }

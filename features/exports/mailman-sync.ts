@@ -21,10 +21,10 @@ export type SyncRun = {
 };
 
 /** Applying was refused before anything changed: the plan is no longer the one shown. */
-export class SyncIncompleteError extends Error {
+export class SyncPlanChangedError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "SyncIncompleteError";
+    this.name = "SyncPlanChangedError";
   }
 }
 
@@ -60,7 +60,7 @@ export async function applyMailmanSync(
 ): Promise<SyncRun> {
   const plan = await planMailmanSync(db, connection, options);
   if (options.expectedDigest && options.expectedDigest !== plan.digest) {
-    throw new SyncIncompleteError(
+    throw new SyncPlanChangedError(
       "The list or the members changed since this plan was shown; nothing was changed. Look at the new plan, then apply it.",
     );
   }
@@ -141,5 +141,5 @@ export function runSummary(run: SyncRun): string {
 
 /** The refusals as the CLI prints them: `! address<TAB>subscribe|unsubscribe refused: Mailman's answer`. */
 export function refusalLines(run: SyncRun): string {
-  return run.refused.map((item) => `! ${item.address}\t${item.change} refused: ${item.reason}\n`).join("");
+  return run.refused.map((item) => `! ${oneLine(item.address)}\t${item.change} refused: ${item.reason}\n`).join("");
 }
