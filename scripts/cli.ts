@@ -31,8 +31,6 @@ import { chainCheckText, checkAuditChain } from "@/features/audit/chain";
 import type { Actor } from "@/features/audit/mutations";
 import { prepareDownload } from "@/features/exports/download";
 import { FORMAT_SLUGS, type FormatSlug } from "@/features/exports/formats";
-import { planMailmanSync, planText } from "@/features/exports/mailman-plan";
-import { applyMailmanSync, refusalLines, runSummary } from "@/features/exports/mailman-sync";
 import { deliverOutbox } from "@/features/mail/delivery";
 import type { MemberContext } from "@/features/members/mutations";
 import { loadPortalConfig } from "@/features/portal-config/load";
@@ -42,6 +40,7 @@ import { type Env, parseEnv } from "@/lib/env";
 import { migrate } from "@/lib/migrations";
 import { createDatabase, type Database } from "@/lib/prisma";
 import { backupCommand, type Connection, restoreCommand } from "@/scripts/cli-backup";
+import { syncMailman } from "@/scripts/cli-sync";
 
 const root = path.resolve(import.meta.dirname, "..");
 const FORMATS = Object.keys(FORMAT_SLUGS).join("|");
@@ -96,7 +95,7 @@ async function main() {
   const context: MemberContext = { baseUrl: env.nextAuthUrl, project: config.project, listName: config.listName };
   try {
     if (command === "export") return await exportMembers(db, config, values);
-    if (command === "sync") return await syncMailman(db, env, values);
+    if (command === "sync") return await syncMailman(db, env, cliActor(), values);
     if (command === "audit") return await verifyAudit(db);
     if (command === "remind") await remind(db, config, context);
     if (command === "attest") {
@@ -159,33 +158,6 @@ async function exportMembers(db: Database, config: Config, options: Options) {
     );
   } else {
     await pipeline(body, process.stdout, { end: false });
-  }
-}
-
-async function syncMailman(db: Database, env: Env, options: Options) {
-  if (!env.mailman) throw new Error("the Mailman variables are checked before the database is opened");
-  const connection = { ...env.mailman, baseUrl: env.mailman.restUrl };
-  // A MailmanError's message names Mailman's answer, never the password.
-  if (options.plan) {
-    process.stdout.write(planText(await planMailmanSync(db, connection, { prune: options.prune })));
-    return;
-  }
-  // Ctrl-C or TERM stops the run between two changes, and what it did is still recorded.
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
-  let run: Awaited<ReturnType<typeof applyMailmanSync>>;
-  try {
-    run = await applyMailmanSync(db, cliActor(), connection, { prune: options.prune, signal: stop.signal });
-  } finally {
-    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
-  }
-  process.stdout.write(planText(run.plan) + refusalLines(run));
-  const outcome = `${runSummary(run)}; recorded as export ${run.exportId}`;
-  if (run.refused.length === 0 && !run.interrupted) console.log(outcome);
-  else {
-    console.error(`portal: ${outcome}`);
-    process.exitCode = 1;
   }
 }
 
