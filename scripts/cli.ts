@@ -7,7 +7,8 @@
 //                 the member list as the route gives it (recorded as an export),
 //                 or with --since-last what changed since the last export
 //   sync mailman --plan | --apply [--prune]
-//                 the subscriptions that make the Mailman list match, or make them
+//                 the subscriptions that make the Mailman list match, or make them;
+//                 exit code 1 when Mailman refused any change or the run stopped
 //   audit verify  recompute the audit log's hash chain: the number of events
 //                 checked, or the first broken link (exit code 1); the result
 //                 is kept for /audit (remind runs the same check daily)
@@ -34,7 +35,6 @@ import { chainCheckText, checkAuditChain } from "@/features/audit/chain";
 import type { Actor } from "@/features/audit/mutations";
 import { prepareDownload } from "@/features/exports/download";
 import { FORMAT_SLUGS, type FormatSlug } from "@/features/exports/formats";
-import { applyMailmanSync, planMailmanSync, planText } from "@/features/exports/mailman-sync";
 import { deliverOutbox } from "@/features/mail/delivery";
 import type { MemberContext } from "@/features/members/mutations";
 import { loadPortalConfig } from "@/features/portal-config/load";
@@ -44,6 +44,7 @@ import { type Env, parseEnv } from "@/lib/env";
 import { migrate } from "@/lib/migrations";
 import { createDatabase, type Database } from "@/lib/prisma";
 import { backupCommand, type Connection, restoreCommand } from "@/scripts/cli-backup";
+import { syncMailman } from "@/scripts/cli-sync";
 
 const root = path.resolve(import.meta.dirname, "..");
 const FORMATS = Object.keys(FORMAT_SLUGS).join("|");
@@ -103,7 +104,7 @@ async function main() {
   const context: MemberContext = { baseUrl: env.nextAuthUrl, project: config.project, listName: config.listName };
   try {
     if (command === "export") return await exportMembers(db, config, values);
-    if (command === "sync") return await syncMailman(db, env, values);
+    if (command === "sync") return await syncMailman(db, env, cliActor(), values);
     if (command === "audit") return await verifyAudit(db);
     if (command === "remind") await remind(db, config, context);
     if (command === "attest") {
@@ -168,21 +169,6 @@ async function exportMembers(db: Database, config: Config, options: Options) {
   } else {
     await pipeline(body, process.stdout, { end: false });
   }
-}
-
-async function syncMailman(db: Database, env: Env, options: Options) {
-  if (!env.mailman) throw new Error("the Mailman variables are checked before the database is opened");
-  const connection = { ...env.mailman, baseUrl: env.mailman.restUrl };
-  // A MailmanError's message names Mailman's answer, never the password.
-  if (options.plan) {
-    process.stdout.write(planText(await planMailmanSync(db, connection, { prune: options.prune }), connection));
-    return;
-  }
-  const run = await applyMailmanSync(db, cliActor(), connection, { prune: options.prune });
-  process.stdout.write(planText(run.plan, connection));
-  console.log(
-    `applied: ${run.plan.add.length} subscribed, ${run.plan.remove.length} unsubscribed; recorded as export ${run.exportId}`,
-  );
 }
 
 async function verifyAudit(db: Database) {

@@ -53,6 +53,7 @@ export const AUDIT_ACTIONS = {
   "export.applied": "Export marked as applied to the list",
   "export.changes-downloaded": "Changes since the last export downloaded",
   "export.synced": "Member list synced to Mailman",
+  "export.sync-incomplete": "Mailman sync refused in part or stopped (what it did is recorded)",
   "token.created": "API token created",
   "token.revoked": "API token revoked",
   "audit.exported": "Audit log exported",

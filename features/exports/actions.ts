@@ -2,7 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { requireTeam } from "@/features/auth/guards";
-import { applyMailmanSync, planMailmanSync, SyncIncompleteError, type SyncPlan } from "@/features/exports/mailman-sync";
+import { planMailmanSync, type SyncPlan } from "@/features/exports/mailman-plan";
+import { applyMailmanSync, runSummary, SyncPlanChangedError, type SyncRefusal } from "@/features/exports/mailman-sync";
 import { markExportApplied } from "@/features/exports/mutations";
 import { MailmanSyncSchema, MarkAppliedSchema } from "@/features/exports/schema";
 import { type FormState, failure, formFields, NOT_FOUND, parseInput } from "@/lib/action-result";
@@ -19,7 +20,12 @@ export async function markExportAppliedAction(_previous: ExportFormState, form: 
   if (!input.ok) return NOT_FOUND;
   const result = await markExportApplied(getDb(), owner, input.data.exportId);
   if (!result.ok) {
-    return result.reason === "not-found" ? NOT_FOUND : failure("That export is already marked as applied.");
+    if (result.reason === "not-found") return NOT_FOUND;
+    return failure(
+      result.reason === "already-applied"
+        ? "That export is already marked as applied."
+        : "A sync run is applied only when Mailman made every change of it; run the sync again instead.",
+    );
   }
   revalidatePath("/members/export");
   return { ok: true, message: "Marked as applied: the next diff starts from this export." };
@@ -31,7 +37,13 @@ const SHOWN = 200;
 /** A plan as the page shows it: the first addresses of each kind, and how many there are. */
 export type ShownPlan = SyncPlan & { counts: { add: number; remove: number; kept: number } };
 
-export type SyncFormState = FormState<{ message?: string; plan?: ShownPlan; applied?: boolean }>;
+export type SyncFormState = FormState<{ message?: string; plan?: ShownPlan }> & {
+  /** The digest of the plan a run was made from: that plan is not offered again. */
+  ranDigest?: string;
+  /** What Mailman refused in that run (the first SHOWN of them), and how many it refused. */
+  refused?: SyncRefusal[];
+  refusedCount?: number;
+};
 
 export async function planMailmanSyncAction(_previous: SyncFormState, form: FormData): Promise<SyncFormState> {
   const owner = await requireTeam("OWNER");
@@ -66,14 +78,18 @@ async function runSync(owner: { id: string; email: string }, form: FormData, app
       expectedDigest: input.data.digest,
     });
     revalidatePath("/members/export");
+    const summary = `${runSummary(run).replace(/^./, (first) => first.toUpperCase())}. The run is recorded.`;
+    if (run.refused.length === 0 && !run.interrupted) {
+      return { ok: true, plan: shorten(run.plan), message: summary, ranDigest: run.plan.digest };
+    }
     return {
-      ok: true,
-      applied: true,
-      plan: shorten(run.plan),
-      message: `Synced: ${run.plan.add.length} subscribed, ${run.plan.remove.length} unsubscribed.`,
+      ...failure(summary),
+      ranDigest: run.plan.digest,
+      refused: run.refused.slice(0, SHOWN),
+      refusedCount: run.refused.length,
     };
   } catch (error) {
-    if (error instanceof MailmanError || error instanceof SyncIncompleteError)
+    if (error instanceof MailmanError || error instanceof SyncPlanChangedError)
       return { ...failure(error.message), values };
     throw error;
   }

@@ -23,6 +23,7 @@ export async function getExportPage(format: ExportFormat) {
         appliedAt: true,
         syncAdded: true,
         syncRemoved: true,
+        syncRefused: true,
         createdAt: true,
       },
     }),

@@ -25,20 +25,21 @@ export type ExportDiff = {
 };
 
 /**
- * The export a diff of this format starts from: the newest one marked
- * applied to the list, or, when none is, the newest one.
+ * The export a diff of this format starts from: the newest one applied to
+ * the list (marked by an owner, or a Mailman sync run that left the list
+ * matching), or none, when every listed address is still to be added. Never
+ * a download that nobody marked: a download is not the list, and taking one
+ * as the start would hide every removal not yet made on the list.
  */
 export async function diffBase(
   db: Database,
   format: ExportFormat,
 ): Promise<(DiffBase & { rowsFromId: string }) | null> {
-  const select = { id: true, createdAt: true, appliedAt: true, channel: true, addressCount: true, rowsFromId: true };
-  const applied = await db.export.findFirst({
+  const base = await db.export.findFirst({
     where: { format, appliedAt: { not: null } },
     orderBy: { createdAt: "desc" },
-    select,
+    select: { id: true, createdAt: true, appliedAt: true, channel: true, addressCount: true, rowsFromId: true },
   });
-  const base = applied ?? (await db.export.findFirst({ where: { format }, orderBy: { createdAt: "desc" }, select }));
   if (!base) return null;
   const { appliedAt, ...rest } = base;
   return { ...rest, applied: appliedAt !== null };
@@ -163,8 +164,8 @@ function day(date: Date | null): string {
 /** The diff as a text file: a comment head, then `+`/`-` lines of address, distribution, reason and date, tab-separated. */
 export function diffText(diff: ExportDiff, list: ListFacts): string {
   const since = diff.base
-    ? `since the export of ${day(diff.base.createdAt)}${diff.base.applied ? " (applied to the list)" : ""}`
-    : "since no earlier export: every address is new";
+    ? `since the export of ${day(diff.base.createdAt)} (applied to the list)`
+    : "since no export applied to the list: every address is new";
   const line = (sign: string, item: DiffLine) =>
     [`${sign} ${item.address}`, oneLine(item.distributionName), oneLine(item.reason), day(item.at)].join("\t");
   return [

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { authenticateApiToken } from "@/features/api-tokens/verify";
 import type { Actor } from "@/features/audit/mutations";
 import { getViewer } from "@/features/auth/data";
+import { isSameOrigin } from "@/features/auth/origin";
 import { downloadHeaders, prepareDownload } from "@/features/exports/download";
 import { FORMAT_SLUGS } from "@/features/exports/formats";
 import { getPortalConfig } from "@/features/portal-config/load";
@@ -20,7 +21,8 @@ const QuerySchema = z.object({
 // GET /api/exports/members?format=google-groups|mailman|groups-yaml|json[&since=last]
 // Owners with a session, or an API token with the scope members:read. A
 // session that is not an owner's gets 404; a request with a bad, revoked or
-// expired token, or none and no session, gets the same 401.
+// expired token, or none and no session, gets the same 401. A download is
+// recorded and audited but never moves the diff's start (see diffBase).
 export async function exportResponse(request: Request): Promise<Response> {
   const db = getDb();
   const authorization = request.headers.get("authorization");
@@ -28,7 +30,16 @@ export async function exportResponse(request: Request): Promise<Response> {
   let apiTokenId: string | null = null;
   // Only a Bearer credential is a token; another scheme (a proxy's Basic
   // auth in front of the portal) leaves the session to answer.
-  if (authorization !== null && /^bearer(\s|$)/i.test(authorization)) {
+  const bearer = authorization !== null && /^bearer(\s|$)/i.test(authorization);
+  // The session cookie (SameSite=Lax) rides along on a top-level navigation
+  // from any site: such a download would be recorded, audited and counted
+  // against the owner's limit at another site's bidding. Refused before the
+  // session is read. A token is no ambient credential: no other page can
+  // make a browser send it.
+  if (!bearer && !isSameOrigin(request)) {
+    return plainTextResponse(403, "Cross-site download refused: download the file from /members/export.");
+  }
+  if (bearer && authorization !== null) {
     const token = await authenticateApiToken(db, authorization, "members:read", clientAddress(request.headers));
     if (!token.ok) {
       return token.status === 429
@@ -64,4 +75,12 @@ export async function exportResponse(request: Request): Promise<Response> {
     { project: config.project, listName: config.listName, listAddress: config.listAddress },
   );
   return new Response(streamOf(download.body), { status: 200, headers: downloadHeaders(download) });
+}
+
+/**
+ * HEAD of a download: refused, doing nothing. Next would otherwise answer it
+ * by running GET, which records and audits an export nobody received.
+ */
+export function downloadHeadResponse(): Response {
+  return plainTextResponse(405, "Method not allowed: download with GET.", { Allow: "GET" });
 }

@@ -1,128 +1,145 @@
-import { createHash } from "node:crypto";
 import type { Actor } from "@/features/audit/mutations";
 import { oneLine } from "@/features/exports/formats";
-import { LISTED_ADDRESSES, recordExport } from "@/features/exports/mutations";
-import { listSubscribers, type MailmanConnection, subscribe, unsubscribe } from "@/lib/mailman-rest";
+import { planMailmanSync, type SyncPlan } from "@/features/exports/mailman-plan";
+import { recordMailmanSync, type SyncChange } from "@/features/exports/mutations";
+import { type MailmanConnection, MailmanError, subscribe, unsubscribeMember } from "@/lib/mailman-rest";
 import type { Database } from "@/lib/prisma";
 
-export type SyncPlan = {
-  /** Listed by the portal, not subscribed: to subscribe, with the distribution as display name. */
-  add: { address: string; displayName: string }[];
-  /** Subscribed, known to the portal and no longer listed (or, with prune, anything not listed): to unsubscribe. */
-  remove: string[];
-  /** Subscribed and never known to the portal (the security team, say): kept unless pruned. */
-  kept: string[];
-  /** How many addresses the portal lists now. */
-  listed: number;
-  prune: boolean;
-  /** SHA-256 over the changes, so that "apply" can insist on the plan that was shown. */
-  digest: string;
+/** A change Mailman would not make, with its answer. */
+export type SyncRefusal = { address: string; change: "subscribe" | "unsubscribe"; reason: string };
+
+export type SyncRun = {
+  plan: SyncPlan;
+  exportId: string;
+  added: number;
+  removed: number;
+  refused: SyncRefusal[];
+  /** Why the run stopped before the end of the plan (Mailman went away, say); null when it did not. */
+  interrupted: string | null;
+  /** The list now holds the recorded set: the Mailman diff starts from this run. */
+  applied: boolean;
 };
 
-/**
- * The subscriptions that make the Mailman list match the portal's listed
- * addresses, read against the list's members over Mailman's REST API.
- */
-export async function planMailmanSync(
-  db: Database,
-  connection: MailmanConnection,
-  options: { prune: boolean },
-): Promise<SyncPlan> {
-  const [listed, subscribers] = await Promise.all([
-    db.$queryRaw<{ address: string; distributionName: string }[]>`
-      SELECT s.address, m."distributionName"
-      FROM (${LISTED_ADDRESSES}) s JOIN "Member" m ON m.id = s."memberId"
-      ORDER BY s.address COLLATE "C"`,
-    listSubscribers(connection),
-  ]);
-  // Mailman keeps the case an address was subscribed with; the portal's are lower-case.
-  // Lower-cased only: a look-alike (full-width, say) must stay a different
-  // address, not be taken for the portal's and left subscribed in its place.
-  const subscribed = new Set(subscribers.map(({ address }) => address.trim().toLowerCase()));
-  const wanted = new Set(listed.map(({ address }) => address));
-  const add = listed
-    .filter(({ address }) => !subscribed.has(address))
-    .map(({ address, distributionName }) => ({ address, displayName: oneLine(distributionName) }));
-  const extra = [...subscribed].filter((address) => !wanted.has(address)).sort();
-  const known = new Set(
-    extra.length === 0
-      ? []
-      : (
-          await db.$queryRaw<{ address: string }[]>`
-            SELECT address FROM "SubscriberAddress" WHERE address = ANY(${extra})
-            UNION SELECT u.address FROM "ExportMember" e CROSS JOIN LATERAL unnest(e.addresses) AS u(address)
-            WHERE e.addresses && ${extra}::text[] AND u.address = ANY(${extra})`
-        ).map(({ address }) => address),
-  );
-  const remove = options.prune ? extra : extra.filter((address) => known.has(address));
-  const kept = options.prune ? [] : extra.filter((address) => !known.has(address));
-  const digest = createHash("sha256")
-    .update(JSON.stringify([add.map(({ address }) => address), remove, options.prune]))
-    .digest("hex");
-  return { add, remove, kept, listed: listed.length, prune: options.prune, digest };
-}
-
-export type SyncRun = { plan: SyncPlan; exportId: string };
-
-/** Applying was refused (the plan changed) or Mailman failed midway. */
-export class SyncIncompleteError extends Error {
+/** Applying was refused before anything changed: the plan is no longer the one shown. */
+export class SyncPlanChangedError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "SyncIncompleteError";
+    this.name = "SyncPlanChangedError";
   }
 }
 
+/** Mailman's answers kept with a refusal are at most this long. */
+const REASON_LENGTH = 500;
+
 /**
- * Plans and applies: subscribes (pre-verified, pre-confirmed, no welcome
- * mail) and unsubscribes, then records the run as an applied Mailman
- * export with its audit event. Running it again changes nothing. When
- * Mailman fails midway, what was done stays done and the error says so;
- * the next run picks up the rest.
+ * A refusal of this one change, or undefined when the failure is not about
+ * the address (no answer, credentials, a server error), so that going on
+ * would only fail again.
+ */
+function refusalReason(error: unknown): string | undefined {
+  if (!(error instanceof MailmanError) || error.status === undefined) return undefined;
+  if (error.status === 401 || error.status === 403 || error.status >= 500) return undefined;
+  return oneLine(error.answer ?? error.message).slice(0, REASON_LENGTH);
+}
+
+/**
+ * Plans and applies: first unsubscribes, then subscribes (pre-verified,
+ * pre-confirmed, no welcome mail). A change Mailman refuses is noted with
+ * its answer and the run goes on, so that one bad address never keeps a
+ * removed member on the list; a failure that is not about one address (no
+ * answer, wrong credentials) stops the run. Either way what was done and
+ * refused is recorded and audited (recordMailmanSync), and the result says
+ * so: the caller reports each refusal. Running it again changes nothing
+ * more than what is still to do. `signal` stops it between two changes.
  */
 export async function applyMailmanSync(
   db: Database,
   actor: Actor,
   connection: MailmanConnection,
-  options: { prune: boolean; expectedDigest?: string },
+  options: { prune: boolean; expectedDigest?: string; signal?: AbortSignal },
 ): Promise<SyncRun> {
   const plan = await planMailmanSync(db, connection, options);
   if (options.expectedDigest && options.expectedDigest !== plan.digest) {
-    throw new SyncIncompleteError(
+    throw new SyncPlanChangedError(
       "The list or the members changed since this plan was shown; nothing was changed. Look at the new plan, then apply it.",
     );
   }
-  let done = 0;
+  const changes: SyncChange[] = [];
+  const refused: SyncRefusal[] = [];
+  let attempted = 0;
+  let interrupted: string | null = null;
+  let unexpected: unknown;
   const total = plan.add.length + plan.remove.length;
-  try {
-    for (const { address, displayName } of plan.add) {
-      await subscribe(connection, address, displayName);
-      done++;
+  const steps = [
+    ...plan.remove.map((item) => ({ change: "unsubscribe" as const, ...item, displayName: "" })),
+    ...plan.add.map((item) => ({ change: "subscribe" as const, ...item, memberId: "" })),
+  ];
+  for (const step of steps) {
+    if (options.signal?.aborted) {
+      interrupted = "stopped on request";
+      break;
     }
-    for (const address of plan.remove) {
-      await unsubscribe(connection, address);
-      done++;
+    try {
+      if (step.change === "unsubscribe") {
+        const gone = await unsubscribeMember(connection, step.memberId, step.address);
+        if (gone) changes.push({ kind: "UNSUBSCRIBED", address: step.address, mailmanMemberId: step.memberId });
+      } else {
+        // null: subscribed meanwhile by someone else, so not the portal's subscription.
+        const made = await subscribe(connection, step.address, step.displayName);
+        if (made) changes.push({ kind: "SUBSCRIBED", address: step.address, mailmanMemberId: made.memberId });
+      }
+    } catch (error) {
+      const reason = refusalReason(error);
+      if (reason === undefined) {
+        interrupted = error instanceof Error ? oneLine(error.message).slice(0, REASON_LENGTH) : String(error);
+        if (!(error instanceof MailmanError)) unexpected = error;
+        break;
+      }
+      const kind = step.change === "subscribe" ? "SUBSCRIBE_REFUSED" : "UNSUBSCRIBE_REFUSED";
+      changes.push({ kind, address: step.address, reason });
+      refused.push({ address: step.address, change: step.change, reason });
     }
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new SyncIncompleteError(`${message} (${done} of ${total} changes were made; run the sync again to finish)`);
+    attempted++;
   }
-  const recorded = await recordExport(db, actor, {
-    format: "MAILMAN",
-    channel: "MAILMAN_SYNC",
-    applied: true,
-    sync: { added: plan.add.length, removed: plan.remove.length },
+  if (interrupted) interrupted = `the sync stopped after ${attempted} of ${total} changes: ${interrupted}`;
+  const recorded = await recordMailmanSync(db, actor, {
+    listId: connection.listId,
+    planned: total,
+    changes,
+    interrupted,
+    listedHash: plan.listedHash,
+  }).catch((error: unknown) => {
+    // Mailman was changed all the same: say what, so that it is not lost.
+    const done = changes.map((c) => `${c.kind} ${c.address}`).join(", ") || "nothing";
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`the sync run could not be recorded (${why}); in Mailman it did: ${done}`);
   });
-  return { plan, exportId: recorded.id };
+  if (unexpected) throw unexpected;
+  return {
+    plan,
+    exportId: recorded.id,
+    added: recorded.added,
+    removed: recorded.removed,
+    refused,
+    interrupted,
+    applied: recorded.applied,
+  };
 }
 
-/** The plan as the CLI prints it: `+ address  name`, `- address`, and the kept ones as comments. */
-export function planText(plan: SyncPlan, connection: Pick<MailmanConnection, "listId">): string {
-  return [
-    `# Mailman list ${connection.listId}: ${plan.listed} address(es) listed by the portal`,
-    `# ${plan.add.length} to subscribe, ${plan.remove.length} to unsubscribe, ${plan.kept.length} not known to the portal and kept${plan.prune ? "" : " (--prune removes them)"}`,
-    ...plan.add.map(({ address, displayName }) => `+ ${address}\t${displayName}`),
-    ...plan.remove.map((address) => `- ${address}`),
-    ...plan.kept.map((address) => `# kept: ${address}`),
-    "",
-  ].join("\n");
+/** A run's outcome in one line: what it did, what Mailman refused, whether it stopped. */
+export function runSummary(run: SyncRun): string {
+  const total = run.plan.add.length + run.plan.remove.length;
+  const did = `${run.added} subscribed, ${run.removed} unsubscribed`;
+  if (run.interrupted) return `${run.interrupted} (${did}, ${run.refused.length} refused)`;
+  if (run.refused.length > 0) {
+    return `Mailman refused ${run.refused.length} of ${total} changes (${did}); fix the refused addresses, then sync again`;
+  }
+  // Every change made, but the members changed while it ran: the list holds an older set.
+  if (!run.applied) return `applied: ${did}; the members changed meanwhile, so sync again`;
+  return `applied: ${did}`;
+}
+
+/** The refusals as the CLI prints them: `! address<TAB>subscribe|unsubscribe refused: Mailman's answer`. */
+export function refusalLines(run: SyncRun): string {
+  return run.refused.map((item) => `! ${oneLine(item.address)}\t${item.change} refused: ${item.reason}\n`).join("");
 }

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
-import { type ExportChannel, type ExportFormat, Prisma } from "@/generated/prisma/client";
+import { type ExportChannel, type ExportFormat, type MailmanSyncChangeKind, Prisma } from "@/generated/prisma/client";
 import type { Database } from "@/lib/prisma";
 
 /**
@@ -14,6 +15,15 @@ export const LISTED_ADDRESSES = Prisma.sql`
   WHERE a."removedAt" IS NULL AND m.status IN ('ACTIVE', 'REMOVAL_PENDING')
   ORDER BY a.address, m."approvedAt", m.id`;
 
+/**
+ * SHA-256 (hex) over a set of listed addresses (`address`, `"memberId"`
+ * columns), "address<TAB>memberId" sorted by address, one per line: an
+ * export's addressHash, and the set a Mailman sync plan was made against.
+ */
+export const ADDRESS_SET_HASH = Prisma.sql`encode(sha256(convert_to(coalesce(
+  string_agg(address || E'\t' || coalesce("memberId", ''), E'\n' ORDER BY address COLLATE "C"), ''),
+  'UTF8')), 'hex')`;
+
 export type RecordedExport = {
   id: string;
   rowsFromId: string;
@@ -26,9 +36,6 @@ export type ExportInput = {
   format: ExportFormat;
   channel: ExportChannel;
   apiTokenId?: string | null;
-  /** A sync run is applied to the list as it is recorded. */
-  applied?: boolean;
-  sync?: { added: number; removed: number };
 };
 
 /**
@@ -37,102 +44,198 @@ export type ExportInput = {
  * has not changed), with its audit event, in one transaction. The set is
  * read, hashed and stored by one statement, so all three describe one
  * moment; the transaction stays READ COMMITTED so that the audit chain's
- * lock is followed by a fresh read of the chain's head.
+ * lock is followed by a fresh read of the chain's head. A recorded export
+ * is not applied to the list: only markExportApplied and a sync run that
+ * leaves the list matching move the diff's start (a download must not).
  */
 export async function recordExport(db: Database, actor: Actor, input: ExportInput): Promise<RecordedExport> {
   return db.$transaction(
     async (tx) => {
-      const now = new Date();
-      const created = await tx.export.create({
-        data: {
-          format: input.format,
-          channel: input.channel,
-          actorId: actor.id,
-          actorEmail: actor.email,
-          apiTokenId: input.apiTokenId ?? null,
-          addressHash: "",
-          addressCount: 0,
-          rowsFromId: "",
-          appliedAt: input.applied ? now : null,
-          appliedById: input.applied ? actor.id : null,
-          syncAdded: input.sync?.added ?? null,
-          syncRemoved: input.sync?.removed ?? null,
-          createdAt: now,
-        },
-        select: { id: true },
-      });
-      const [stored] = await tx.$queryRaw<{ count: number; hash: string; reused: string | null }[]>`
-        WITH listed AS MATERIALIZED (${LISTED_ADDRESSES}),
-        summary AS (
-          SELECT count(*)::int AS count,
-            encode(sha256(convert_to(coalesce(
-              string_agg(address || E'\t' || coalesce("memberId", ''), E'\n' ORDER BY address COLLATE "C"), ''),
-              'UTF8')), 'hex') AS hash
-          FROM listed
-        ),
-        earlier AS (
-          SELECT e."rowsFromId" FROM "Export" e, summary
-          WHERE e."addressHash" = summary.hash AND e."rowsFromId" <> ''
-          ORDER BY e."createdAt" DESC LIMIT 1
-        ),
-        inserted AS (
-          -- One row per member, its addresses in the file's order.
-          INSERT INTO "ExportMember" ("exportId", position, "memberId", addresses)
-          SELECT ${created.id},
-            row_number() OVER (ORDER BY m."distributionName" COLLATE "C", s."memberId" COLLATE "C"),
-            s."memberId", array_agg(s.address ORDER BY s.address COLLATE "C")
-          FROM listed s JOIN "Member" m ON m.id = s."memberId"
-          WHERE NOT EXISTS (SELECT 1 FROM earlier)
-          GROUP BY s."memberId", m."distributionName"
-          RETURNING 1
-        )
-        SELECT summary.count, summary.hash, (SELECT "rowsFromId" FROM earlier) AS reused,
-          (SELECT count(*) FROM inserted)::int AS "insertedCount"
-        FROM summary`;
-      if (!stored) throw new Error("the listed addresses could not be counted");
-      const rowsFromId = stored.reused ?? created.id;
-      await tx.export.update({
-        where: { id: created.id },
-        data: { addressHash: stored.hash, addressCount: stored.count, rowsFromId },
-      });
-      // Fresh statistics, so that a file read page by page is read from the
-      // position index rather than sorted whole for each page. The Google
-      // Groups CSV is read by one statement (googleGroupsFile): it needs none.
-      if (!stored.reused && stored.count > 10_000 && input.format !== "GOOGLE_GROUPS") {
-        await tx.$executeRaw`ANALYZE "ExportMember"`;
-      }
+      const stored = await storeExport(tx, actor, input, new Date());
       await recordAuditEvent(tx, {
         actor,
-        action: input.channel === "MAILMAN_SYNC" ? "export.synced" : "export.created",
+        action: "export.created",
         subjectType: "Export",
-        subjectId: created.id,
+        subjectId: stored.id,
         data: {
           format: input.format,
           channel: input.channel,
-          addressCount: stored.count,
-          addressHash: stored.hash,
+          addressCount: stored.addressCount,
+          addressHash: stored.addressHash,
           ...(input.apiTokenId ? { apiTokenId: input.apiTokenId } : {}),
-          ...(input.sync ? { added: input.sync.added, removed: input.sync.removed } : {}),
         },
       });
-      return { id: created.id, rowsFromId, addressCount: stored.count, addressHash: stored.hash, createdAt: now };
+      return stored;
     },
     { timeout: 120_000, maxWait: 10_000 },
   );
 }
 
-export type MarkAppliedResult = { ok: true } | { ok: false; reason: "not-found" | "already-applied" };
+/** The export's row and its address set, inside the caller's transaction; no audit event. */
+export async function storeExport(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  input: ExportInput & { sync?: { added: number; removed: number; refused: number } },
+  now: Date,
+): Promise<RecordedExport> {
+  const created = await tx.export.create({
+    data: {
+      format: input.format,
+      channel: input.channel,
+      actorId: actor.id,
+      actorEmail: actor.email,
+      apiTokenId: input.apiTokenId ?? null,
+      addressHash: "",
+      addressCount: 0,
+      rowsFromId: "",
+      syncAdded: input.sync?.added ?? null,
+      syncRemoved: input.sync?.removed ?? null,
+      syncRefused: input.sync?.refused ?? null,
+      createdAt: now,
+    },
+    select: { id: true },
+  });
+  const [stored] = await tx.$queryRaw<{ count: number; hash: string; reused: string | null }[]>`
+    WITH listed AS MATERIALIZED (${LISTED_ADDRESSES}),
+    summary AS (SELECT count(*)::int AS count, ${ADDRESS_SET_HASH} AS hash FROM listed),
+    earlier AS (
+      SELECT e."rowsFromId" FROM "Export" e, summary
+      WHERE e."addressHash" = summary.hash AND e."rowsFromId" <> ''
+      ORDER BY e."createdAt" DESC LIMIT 1
+    ),
+    inserted AS (
+      -- One row per member, its addresses in the file's order.
+      INSERT INTO "ExportMember" ("exportId", position, "memberId", addresses)
+      SELECT ${created.id},
+        row_number() OVER (ORDER BY m."distributionName" COLLATE "C", s."memberId" COLLATE "C"),
+        s."memberId", array_agg(s.address ORDER BY s.address COLLATE "C")
+      FROM listed s JOIN "Member" m ON m.id = s."memberId"
+      WHERE NOT EXISTS (SELECT 1 FROM earlier)
+      GROUP BY s."memberId", m."distributionName"
+      RETURNING 1
+    )
+    SELECT summary.count, summary.hash, (SELECT "rowsFromId" FROM earlier) AS reused,
+      (SELECT count(*) FROM inserted)::int AS "insertedCount"
+    FROM summary`;
+  if (!stored) throw new Error("the listed addresses could not be counted");
+  const rowsFromId = stored.reused ?? created.id;
+  await tx.export.update({
+    where: { id: created.id },
+    data: { addressHash: stored.hash, addressCount: stored.count, rowsFromId },
+  });
+  // Fresh statistics, so that a file read page by page is read from the
+  // position index rather than sorted whole for each page. The Google
+  // Groups CSV is read by one statement (googleGroupsFile): it needs none.
+  if (!stored.reused && stored.count > 10_000 && input.format !== "GOOGLE_GROUPS") {
+    await tx.$executeRaw`ANALYZE "ExportMember"`;
+  }
+  return { id: created.id, rowsFromId, addressCount: stored.count, addressHash: stored.hash, createdAt: now };
+}
 
-/** Marks an export as applied to the list: the next diff of its format starts from it. */
+/** One change a sync run made in Mailman, or that Mailman refused. */
+export type SyncChange = {
+  kind: MailmanSyncChangeKind;
+  address: string;
+  mailmanMemberId?: string | null;
+  reason?: string | null;
+};
+
+export type SyncRunInput = {
+  listId: string;
+  /** How many changes the plan held. */
+  planned: number;
+  /** What was done and refused, in the order it happened. */
+  changes: SyncChange[];
+  /** Why the run stopped before the end of its plan; null when it did not. */
+  interrupted: string | null;
+  /** ADDRESS_SET_HASH of the listed addresses the plan was made against. */
+  listedHash: string;
+};
+
+/**
+ * Records a Mailman sync run, complete or not, in one transaction: an export
+ * of the listed set, each change made or refused, and the audit event (with
+ * the counts and a hash of the changes). It is applied to the list only when
+ * Mailman made every change of the plan and the members did not change
+ * meanwhile: only then does the list hold the recorded set, so only then
+ * may the Mailman diff start from it.
+ */
+export async function recordMailmanSync(db: Database, actor: Actor, input: SyncRunInput) {
+  const count = (...kinds: MailmanSyncChangeKind[]) => input.changes.filter((c) => kinds.includes(c.kind)).length;
+  const sync = {
+    added: count("SUBSCRIBED"),
+    removed: count("UNSUBSCRIBED"),
+    refused: count("SUBSCRIBE_REFUSED", "UNSUBSCRIBE_REFUSED"),
+  };
+  const complete = sync.refused === 0 && input.interrupted === null;
+  // The audit chain holds the changes' hash: the rows cannot be edited unseen.
+  const changesHash = createHash("sha256")
+    .update(
+      input.changes.map((c) => [c.kind, c.address, c.mailmanMemberId ?? "", c.reason ?? ""].join("\t")).join("\n"),
+    )
+    .digest("hex");
+  return db.$transaction(
+    async (tx) => {
+      const now = new Date();
+      const stored = await storeExport(tx, actor, { format: "MAILMAN", channel: "MAILMAN_SYNC", sync }, now);
+      const applied = complete && stored.addressHash === input.listedHash;
+      if (applied) {
+        await tx.export.update({ where: { id: stored.id }, data: { appliedAt: now, appliedById: actor.id } });
+      }
+      // One statement of four arrays: a first sync of 100,000 addresses as
+      // createMany's batches of rows took minutes.
+      const { changes } = input;
+      await tx.$executeRaw`
+        INSERT INTO "MailmanSyncChange" (id, "exportId", "listId", address, kind, "mailmanMemberId", reason, "createdAt")
+        SELECT gen_random_uuid()::text, ${stored.id}, ${input.listId}, c.address, c.kind::"MailmanSyncChangeKind",
+          c."memberId", c.reason, ${now}
+        FROM unnest(${changes.map((c) => c.address)}::text[], ${changes.map((c) => c.kind)}::text[],
+          ${changes.map((c) => c.mailmanMemberId ?? null)}::text[], ${changes.map((c) => c.reason ?? null)}::text[])
+          AS c(address, kind, "memberId", reason)`;
+      await recordAuditEvent(tx, {
+        actor,
+        action: complete ? "export.synced" : "export.sync-incomplete",
+        subjectType: "Export",
+        subjectId: stored.id,
+        data: {
+          format: "MAILMAN",
+          channel: "MAILMAN_SYNC",
+          listId: input.listId,
+          addressCount: stored.addressCount,
+          addressHash: stored.addressHash,
+          planned: input.planned,
+          ...sync,
+          applied,
+          changesHash,
+          ...(input.interrupted === null ? {} : { interrupted: input.interrupted }),
+        },
+      });
+      return { id: stored.id, applied, ...sync };
+    },
+    { timeout: 120_000, maxWait: 10_000 },
+  );
+}
+
+export type MarkAppliedResult =
+  | { ok: true }
+  | { ok: false; reason: "not-found" | "already-applied" | "sync-not-applied" };
+
+/**
+ * Marks an export as applied to the list: the next diff of its format starts
+ * from it. Not a sync run: one that is not applied did not leave the list
+ * holding its set (Mailman refused part of it, it stopped, or the members
+ * changed while it ran), and the next run is what brings the list in step.
+ */
 export async function markExportApplied(db: Database, actor: Actor, exportId: string): Promise<MarkAppliedResult> {
   return db.$transaction(async (tx) => {
     const updated = await tx.export.updateMany({
-      where: { id: exportId, appliedAt: null },
+      where: { id: exportId, appliedAt: null, channel: { not: "MAILMAN_SYNC" } },
       data: { appliedAt: new Date(), appliedById: actor.id },
     });
     if (updated.count === 0) {
-      const exists = await tx.export.findUnique({ where: { id: exportId }, select: { id: true } });
-      return { ok: false, reason: exists ? "already-applied" : "not-found" };
+      const found = await tx.export.findUnique({ where: { id: exportId }, select: { appliedAt: true, channel: true } });
+      if (!found) return { ok: false, reason: "not-found" };
+      return { ok: false, reason: found.appliedAt ? "already-applied" : "sync-not-applied" };
     }
     const row = await tx.export.findUniqueOrThrow({ where: { id: exportId }, select: { format: true } });
     await recordAuditEvent(tx, {

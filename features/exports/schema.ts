@@ -11,6 +11,16 @@ export const CHANNEL_LABELS: Record<ExportChannel, string> = {
   MAILMAN_SYNC: "Mailman sync",
 };
 
+/** A subscription the Mailman sync leaves alone; `listedOnce` when the portal listed the address at some time. */
+export type KeptAddress = { address: string; listedOnce: boolean };
+
+/** Why the sync's plan keeps an address, as the CLI and the page say it. */
+export function keptReason(item: KeptAddress): string {
+  return item.listedOnce
+    ? "listed by the portal, not subscribed by it: remove it by hand or with --prune if it should go"
+    : "never listed by the portal";
+}
+
 const SLUGS = Object.keys(FORMAT_SLUGS) as [FormatSlug, ...FormatSlug[]];
 
 export const FormatSlugSchema = z.enum(SLUGS, { message: `Choose one of ${SLUGS.join(", ")}` });

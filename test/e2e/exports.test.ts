@@ -19,13 +19,15 @@ describe("exporting the member list", () => {
     await signIn(portal, owner, "alice@security.kmesh.example");
     await owner.goto("/members/export");
     await owner.getByRole("heading", { name: "Export the member list" }).waitFor();
-    await owner.getByText("No Google Groups (CSV) export yet").waitFor();
+    await owner.getByText("No Google Groups (CSV) export is marked applied to the list yet").waitFor();
     expect(await accessibilityProblems(owner)).toEqual([]);
 
     const first = await download(owner, "Download the Google Groups (CSV) file");
     expect(first.split("\n")[0]).toBe("Group Email [Required],Member Email,Member Type,Member Role");
     expect(first).toContain(",kmesh-security@acme.example,USER,MEMBER");
     await owner.reload();
+    // Downloading is not applying: every address is still to be added until the export is marked applied.
+    await owner.getByText("No Google Groups (CSV) export is marked applied to the list yet").waitFor();
     await owner.getByRole("button", { name: "Mark applied to the list" }).click();
     // The row now says when; the diff starts from it.
     await owner.getByText(/marked applied to the list: 0 added, 0 removed/).waitFor();
@@ -53,6 +55,10 @@ describe("exporting the member list", () => {
     expect(csv.split("\n")[0]).toBe("Group Email [Required],Member Email,Member Type,Member Role");
     expect(csv).not.toContain("acme.example");
     expect(csv.trimEnd().split("\n").length).toBe(first.trimEnd().split("\n").length - 1);
+    // The download is not the list: until it is marked applied, the removal is still to be made there.
+    await owner.reload();
+    await owner.getByText(/marked applied to the list: 0 added, \d+ removed/).waitFor();
+    await removed.waitFor();
   });
 
   it("is not there for a reviewer: the page and the route answer as for an unknown address", async () => {

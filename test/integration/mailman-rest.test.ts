@@ -11,12 +11,16 @@ import {
   type MailmanSubscriber,
   subscribe,
   unsubscribe,
+  unsubscribeMember,
 } from "@/lib/mailman-rest";
 import { type MailmanServer, mailmanSkipReason, startMailman } from "@/test/helpers/mailman";
 import { freePort } from "@/test/helpers/portal-server";
 
+/** Address and display name, sorted by address (member ids are Mailman's own). */
 const byAddress = (subscribers: MailmanSubscriber[]) =>
-  subscribers.toSorted((a, b) => (a.address < b.address ? -1 : 1));
+  subscribers
+    .map(({ address, displayName }) => ({ address, displayName }))
+    .toSorted((a, b) => (a.address < b.address ? -1 : 1));
 
 const skipReason = mailmanSkipReason();
 if (skipReason) console.warn(`Skipping the Mailman tests: ${skipReason}`);
@@ -82,12 +86,29 @@ describe.skipIf(skipReason)("Mailman 3", () => {
       await subscribe(mailman.connection, "sec@acme.example", trickyName);
       await subscribe(mailman.connection, "sec@acme.example", trickyName);
       await subscribe(mailman.connection, "Mixed.Case@Acme.Example", "");
-      const subscribers = await listSubscribers(mailman.connection);
+      const subscribers = byAddress(await listSubscribers(mailman.connection));
       expect(subscribers.filter((s) => s.address === "sec@acme.example")).toEqual([
         { address: "sec@acme.example", displayName: trickyName },
       ]);
       // Mailman answers with the address lower-cased.
       expect(subscribers).toContainEqual({ address: "mixed.case@acme.example", displayName: "" });
+    });
+
+    it("names each subscription it makes by Mailman's member id, and removes exactly that subscription", async () => {
+      const made = await subscribe(mailman.connection, "one@ids.example", "");
+      expect(made?.memberId).toMatch(/^[0-9a-f]{32}$/);
+      // Subscribed already: no subscription of this call's.
+      expect(await subscribe(mailman.connection, "one@ids.example", "")).toBeNull();
+      const listed = (await listSubscribers(mailman.connection)).find((s) => s.address === "one@ids.example");
+      expect(listed?.memberId).toBe(made?.memberId);
+      await unsubscribe(mailman.connection, "one@ids.example");
+      const again = await subscribe(mailman.connection, "one@ids.example", "");
+      expect(again?.memberId).not.toBe(made?.memberId);
+      // The old subscription is gone: removing it again removes nothing, not the new one.
+      expect(await unsubscribeMember(mailman.connection, made?.memberId ?? "", "one@ids.example")).toBe(false);
+      expect((await listSubscribers(mailman.connection)).map((s) => s.address)).toContain("one@ids.example");
+      expect(await unsubscribeMember(mailman.connection, again?.memberId ?? "", "one@ids.example")).toBe(true);
+      expect((await listSubscribers(mailman.connection)).map((s) => s.address)).not.toContain("one@ids.example");
     });
 
     it("unsubscribes idempotently, exactly the address given, even when unsubscriptions are moderated", async () => {

@@ -120,12 +120,14 @@ describe.skipIf(skipReason)("the member list in a real Mailman 3", () => {
     expect(removed).toMatchObject({ ok: true });
 
     const plan = await portal(["sync", "mailman", "--plan"]);
-    expect(plan.stdout).toContain("# 1 to subscribe, 3 to unsubscribe, 1 not known to the portal and kept");
+    expect(plan.stdout).toContain(
+      "# 1 to subscribe, 3 to unsubscribe, 1 kept (not subscribed by the portal; --prune removes them)",
+    );
     expect(plan.stdout).toContain(`+ alias@${mover.domain}\tMover`);
     for (const gone of [`psirt@${mover.domain}`, `kmesh@${leaving.domain}`, `psirt@${leaving.domain}`]) {
       expect(plan.stdout).toContain(`- ${gone}\n`);
     }
-    expect(plan.stdout).toContain("# kept: security-team@kmesh.example");
+    expect(plan.stdout).toContain("# kept: security-team@kmesh.example\t(never listed by the portal)");
 
     const applied = await portal(["sync", "mailman", "--apply"]);
     expect(applied.stdout).toMatch(/applied: 1 subscribed, 3 unsubscribed; recorded as export \w+/);
@@ -137,7 +139,9 @@ describe.skipIf(skipReason)("the member list in a real Mailman 3", () => {
     expect(await membersOfList()).toEqual([...listed, "security-team@kmesh.example"].sort());
 
     const again = await portal(["sync", "mailman", "--apply"]);
-    expect(again.stdout).toContain("# 0 to subscribe, 0 to unsubscribe, 1 not known to the portal and kept");
+    expect(again.stdout).toContain(
+      "# 0 to subscribe, 0 to unsubscribe, 1 kept (not subscribed by the portal; --prune removes them)",
+    );
     expect(await membersOfList()).toEqual([...listed, "security-team@kmesh.example"].sort());
 
     const run = await db.export.findFirstOrThrow({

@@ -83,7 +83,8 @@ export default async function ExportPage({
           Download the {FORMAT_LABELS[format]} file
         </a>
         <p className="text-sm text-slate-600">
-          Each download is recorded. Scripts use the same address with an API token (
+          Each download is recorded, and none changes “What changed” below: once the list holds a file, mark that export
+          applied. Scripts use the same address with an API token (
           <Link href="/team/tokens" className="underline">
             API tokens
           </Link>
@@ -97,10 +98,10 @@ export default async function ExportPage({
         </h2>
         <p>
           {diff.base
-            ? `Since the ${FORMAT_LABELS[format]} export of ${when(diff.base.createdAt)}${
-                diff.base.applied ? ", marked applied to the list" : " (none is marked applied yet; this is the newest)"
-              }: ${diff.addedCount} added, ${diff.removedCount} removed.`
-            : `No ${FORMAT_LABELS[format]} export yet: every address on the list is new (${diff.addedCount}).`}
+            ? `Since the ${FORMAT_LABELS[format]} export of ${when(diff.base.createdAt)}, ${
+                diff.base.channel === "MAILMAN_SYNC" ? "synced to" : "marked applied to"
+              } the list: ${diff.addedCount} added, ${diff.removedCount} removed.`
+            : `No ${FORMAT_LABELS[format]} export is marked applied to the list yet: every address on the list is new (${diff.addedCount}).`}
         </p>
         <ChangeTable caption="Added" lines={diff.added} total={diff.addedCount} />
         <ChangeTable caption="Removed" lines={diff.removed} total={diff.removedCount} />
@@ -132,9 +133,16 @@ export default async function ExportPage({
                 <Cell label="Addresses">
                   {item.addressCount}
                   {item.syncAdded !== null ? ` (+${item.syncAdded} −${item.syncRemoved ?? 0})` : ""}
+                  {item.syncRefused ? `, ${item.syncRefused} refused by Mailman` : ""}
                 </Cell>
                 <Cell label="Applied to the list">
-                  {item.appliedAt ? when(item.appliedAt) : <MarkAppliedForm exportId={item.id} />}
+                  {item.appliedAt ? (
+                    when(item.appliedAt)
+                  ) : item.channel === "MAILMAN_SYNC" ? (
+                    "No: refused in part, stopped, or the members changed meanwhile; sync again"
+                  ) : (
+                    <MarkAppliedForm exportId={item.id} />
+                  )}
                 </Cell>
               </Row>
             ))}

@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormOutcome } from "@/components/ui/form-outcome";
+import { Notice } from "@/components/ui/notice";
 import {
   applyMailmanSyncAction,
   type ExportFormState,
@@ -11,6 +12,7 @@ import {
   type ShownPlan,
   type SyncFormState,
 } from "@/features/exports/actions";
+import { keptReason } from "@/features/exports/schema";
 
 export function MarkAppliedForm({ exportId }: { exportId: string }) {
   const [state, action, pending] = useActionState(markExportAppliedAction, { ok: true } as ExportFormState);
@@ -29,7 +31,10 @@ export function MarkAppliedForm({ exportId }: { exportId: string }) {
 export function MailmanSyncPanel({ listId }: { listId: string }) {
   const [planState, plan, planning] = useActionState(planMailmanSyncAction, { ok: true } as SyncFormState);
   const [applyState, apply, applying] = useActionState(applyMailmanSyncAction, { ok: true } as SyncFormState);
-  const shown = applyState.ok && applyState.plan ? applyState.plan : planState.ok ? planState.plan : undefined;
+  const planned = planState.ok ? planState.plan : undefined;
+  // A plan that was applied (or tried) is not offered again: show the plan anew first.
+  const ran = planned !== undefined && applyState.ranDigest === planned.digest;
+  const shown = ran && applyState.ok && applyState.plan ? applyState.plan : planned;
   return (
     <div className="space-y-4">
       <form action={plan} className="flex flex-wrap items-center gap-4">
@@ -43,18 +48,39 @@ export function MailmanSyncPanel({ listId }: { listId: string }) {
       </form>
       <FormOutcome state={planState} />
       {shown ? <PlanView plan={shown} listId={listId} /> : null}
-      {planState.ok &&
-      planState.plan &&
-      planState.plan.counts.add + planState.plan.counts.remove > 0 &&
-      !(applyState.ok && applyState.applied) ? (
+      {planned && planned.counts.add + planned.counts.remove > 0 && !ran ? (
         <form action={apply}>
-          {planState.plan.prune ? <input type="hidden" name="prune" value="on" /> : null}
-          <input type="hidden" name="digest" value={planState.plan.digest} />
+          {planned.prune ? <input type="hidden" name="prune" value="on" /> : null}
+          <input type="hidden" name="digest" value={planned.digest} />
           <Button disabled={applying}>{applying ? "Applying…" : `Apply to ${listId}`}</Button>
         </form>
       ) : null}
-      <FormOutcome state={applyState} />
+      {applyState.refused?.length ? <SyncRefusals state={applyState} /> : <FormOutcome state={applyState} />}
     </div>
+  );
+}
+
+/** A run Mailman refused in part: what it did, and each refused address with Mailman's answer. */
+function SyncRefusals({ state }: { state: SyncFormState }) {
+  const refused = state.refused ?? [];
+  const count = state.refusedCount ?? refused.length;
+  return (
+    <Notice tone="error">
+      <div className="space-y-2" data-sync-refusals>
+        <p>{state.ok ? null : state.formError}</p>
+        <p className="font-semibold">
+          Refused by Mailman ({count}
+          {count > refused.length ? `, first ${refused.length} shown` : ""}):
+        </p>
+        <ul className="space-y-1 break-all text-sm">
+          {refused.map((item) => (
+            <li key={`${item.change}:${item.address}`} data-refused={item.address}>
+              <code className="font-mono">{item.address}</code> ({item.change}): {item.reason}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </Notice>
   );
 }
 
@@ -65,8 +91,8 @@ function PlanView({ plan, listId }: { plan: ShownPlan; listId: string }) {
     <div className="space-y-3 rounded-md border border-slate-200 p-4" data-sync-plan>
       <p>
         <strong>{listId}</strong>: {plan.counts.add} to subscribe, {plan.counts.remove} to unsubscribe,{" "}
-        {plan.counts.kept} not known to the portal and kept. {plan.listed} address{plan.listed === 1 ? "" : "es"} listed
-        by the portal.
+        {plan.counts.kept} kept (not subscribed by the portal). {plan.listed} address{plan.listed === 1 ? "" : "es"}{" "}
+        listed by the portal.
       </p>
       {plan.counts.add + plan.counts.remove === 0 ? <p>The list already matches.</p> : null}
       <ul className="space-y-1 break-all font-mono text-sm">
@@ -76,10 +102,16 @@ function PlanView({ plan, listId }: { plan: ShownPlan; listId: string }) {
           </li>
         ))}
         {more(plan.add.length, plan.counts.add)}
-        {plan.remove.map((address) => (
+        {plan.remove.map(({ address }) => (
           <li key={`-${address}`}>- {address}</li>
         ))}
         {more(plan.remove.length, plan.counts.remove)}
+        {plan.kept.map((item) => (
+          <li key={`#${item.address}`} className="text-slate-600">
+            kept: {item.address} ({keptReason(item)})
+          </li>
+        ))}
+        {more(plan.kept.length, plan.counts.kept)}
       </ul>
     </div>
   );
