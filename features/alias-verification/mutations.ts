@@ -37,6 +37,8 @@ const MAILED_ADDRESSES = 11;
 export type AddressLinksSent = {
   /** Addresses mailed a new link now. */
   sent: string[];
+  /** Whether the security alias is among them. */
+  aliasSent: boolean;
   /** Addresses that needed a link but had too many today. */
   limited: string[];
   retryAfterSeconds?: number;
@@ -139,7 +141,8 @@ export async function sendAddressConfirmations(
       retryAfterSeconds,
     };
   }
-  return { ok: true, sent, limited, ...(limited.length > 0 ? { retryAfterSeconds } : {}) };
+  const aliasSent = toSend.some((item) => item.alias);
+  return { ok: true, sent, aliasSent, limited, ...(limited.length > 0 ? { retryAfterSeconds } : {}) };
 }
 
 /**

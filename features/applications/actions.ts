@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { sendAddressConfirmations } from "@/features/alias-verification/mutations";
+import { type AddressLinksSent, sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { checkDraftForDuplicates, type DuplicateAdvice } from "@/features/applications/duplicates";
 import { saveApplicationDraft, startApplication, withdrawApplication } from "@/features/applications/mutations";
 import { DRAFT_PARTLY_SAVED, identityFieldsSchema, parseDraftForSaving } from "@/features/applications/schema";
@@ -13,6 +13,7 @@ import { workflowContext } from "@/features/workflow/context";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { type ActionResult, type FormState, failure, formField, formFields, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
+import { normalizeEmail } from "@/lib/email";
 
 /**
  * The form's state. A refusal of some fields still saves the others: then
@@ -55,7 +56,8 @@ export async function saveOrSubmitApplicationAction(
   const links = await sendAddressConfirmations(db, viewer, id.data, workflowContext());
   deliverMailAfterResponse();
   if (formField(form, "intent") !== "submit") {
-    const notice = ["Draft saved.", ...(links.ok ? linksNotice(links.sent, links.limited) : [])].join(" ");
+    const alias = normalizeEmail(draft.draft.securityAlias ?? "");
+    const notice = ["Draft saved.", ...(links.ok ? linksNotice(links, alias) : [])].join(" ");
     return { ok: true, savedAt: new Date().toISOString(), notice, values };
   }
   const submitted = await submitApplication(db, viewer, id.data, config, workflowContext());
@@ -64,11 +66,12 @@ export async function saveOrSubmitApplicationAction(
 }
 
 /** What saving mailed, in the applicant's words: each address that got a link, and each that could not today. */
-function linksNotice(sent: string[], limited: string[]): string[] {
+function linksNotice({ sent, aliasSent, limited }: AddressLinksSent, alias: string | null): string[] {
+  const others = sent.filter((address) => address !== alias);
+  const named = [...(aliasSent ? ["your security alias"] : []), ...others];
+  const to = named.length > 1 ? `${named.slice(0, -1).join(", ")} and ${named.at(-1)}` : named[0];
   return [
-    ...(sent.length > 0
-      ? [`We mailed a confirmation link to ${sent.join(", ")}; someone reading each must click it.`]
-      : []),
+    ...(sent.length > 0 ? [`We mailed a confirmation link to ${to}.`] : []),
     ...(limited.length > 0
       ? [`No link went to ${limited.join(", ")}: too many links today; send one from the application's page later.`]
       : []),

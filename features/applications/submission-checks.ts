@@ -2,7 +2,7 @@ import { findVouchingMember } from "@/features/vouches/mutations";
 import { voucherConflict } from "@/features/vouches/voucher-rule";
 import { addressStates } from "@/features/workflow/readiness";
 import type { Prisma } from "@/generated/prisma/client";
-import { isRecused, recusalDomains } from "@/lib/recusal";
+import { isRecused, memberRecusalDomains, recusalDomains } from "@/lib/recusal";
 
 // What submission checks of who applies, besides completeness and duplicates:
 // every address on its way to being proved, the owners left free to decide,
@@ -17,6 +17,9 @@ export type SubmittedIdentity = {
 
 const NO_OWNER_LEFT =
   "These addresses are at the security team's owners' own domains: once confirmed they would leave nobody free to decide on the application. Write to the security team instead.";
+
+const NO_OWNER_LEFT_FOR_MEMBER =
+  "These domains are those of the security team's own owners: as a member's domains they would leave no owner free to decide about the membership. Write to the security team instead.";
 
 const NOT_A_VOUCHER =
   "This address is not the contact of a current member. Ask the member who knows your team for the contact address they registered with the list.";
@@ -34,13 +37,21 @@ export async function checkIdentity(
   data: SubmittedIdentity,
 ) {
   const fieldErrors: Record<string, string[]> = {};
-  // Once confirmed, these addresses' domains recuse (lib/recusal.ts): at the
-  // owners' own they would leave nobody free to reject the application.
+  // Once confirmed, these addresses' domains recuse from the application
+  // (lib/recusal.ts), and the claimed domains, once approved, from decisions
+  // about the member (memberRecusalDomains): at the owners' own either would
+  // leave nobody free to reject or remove it.
   const team = await tx.teamMember.findMany({ select: { email: true, role: true } });
   const owners = team.filter((person) => person.role === "OWNER");
-  const domains = recusalDomains({ applicant, confirmedAddresses: [data.securityAlias, ...data.listAddresses] });
-  if (owners.length > 0 && owners.every((owner) => isRecused(owner.email, domains))) {
+  const everyOwnerRecused = (domains: string[]) =>
+    owners.length > 0 && owners.every((owner) => isRecused(owner.email, domains));
+  if (
+    everyOwnerRecused(recusalDomains({ applicant, confirmedAddresses: [data.securityAlias, ...data.listAddresses] }))
+  ) {
     fieldErrors.listAddresses = [NO_OWNER_LEFT];
+  }
+  if (everyOwnerRecused(memberRecusalDomains({ orgDomains: data.orgDomains, contactEmail: applicant.email }))) {
+    fieldErrors.orgDomains = [NO_OWNER_LEFT_FOR_MEMBER];
   }
 
   const proofs = await tx.aliasVerification.findMany({

@@ -150,9 +150,15 @@ describe("saving", () => {
     expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({
       ok: true,
       sent: [alias, "psirt@one-link.example"],
+      aliasSent: true,
       limited: [],
     });
-    expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({ ok: true, sent: [], limited: [] });
+    expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({
+      ok: true,
+      sent: [],
+      aliasSent: false,
+      limited: [],
+    });
     await deliver();
     const toAlias = mail.messages.filter((m) => m.envelopeTo.includes(alias));
     expect(toAlias.map((m) => m.mail.subject)).toEqual(["Confirm this alias for the Kmesh distributors list"]);
@@ -271,6 +277,7 @@ describe("changes after confirmation", () => {
     expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({
       ok: true,
       sent: [oncall],
+      aliasSent: false,
       limited: [],
     });
     expect(await submitApplication(db, applicant, id, config, context)).toMatchObject({ ok: true });

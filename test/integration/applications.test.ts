@@ -159,10 +159,16 @@ describe("the security alias", () => {
     expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({
       ok: true,
       sent: [alias],
+      aliasSent: true,
       limited: [],
     });
     // A link waiting: saving again mails nothing.
-    expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({ ok: true, sent: [], limited: [] });
+    expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({
+      ok: true,
+      sent: [],
+      aliasSent: false,
+      limited: [],
+    });
     await deliver();
     const message = await mail.waitFor((m) =>
       m.envelopeTo.includes(`kmesh-security@umbrella${applicantCount}.example`),
@@ -175,7 +181,12 @@ describe("the security alias", () => {
       ok: false,
       formError: expect.stringMatching(/already used/),
     });
-    expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({ ok: true, sent: [], limited: [] });
+    expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({
+      ok: true,
+      sent: [],
+      aliasSent: false,
+      limited: [],
+    });
     expect(await sendAddressConfirmations(db, applicant, id, { ...context, resend: alias })).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/confirmed already/),

@@ -102,7 +102,7 @@ describe("a recused reviewer", () => {
 });
 
 describe("recusal cannot be turned against the team", () => {
-  it("refuses an application whose addresses, once confirmed, would recuse every owner; a claim alone recuses nobody", async () => {
+  it("refuses an application whose addresses, once confirmed, or whose domains, once a member's, would recuse every owner", async () => {
     const { startApplication } = await import("@/features/applications/mutations");
     const { submitApplication } = await import("@/features/applications/submission");
     const { sendAddressConfirmations } = await import("@/features/alias-verification/mutations");
@@ -123,11 +123,13 @@ describe("recusal cannot be turned against the team", () => {
     await saveDraftForm(db, squatter, draft.id, completeForm(form), config);
     await sendAddressConfirmations(db, squatter, draft.id, context);
     const refused = await submitApplication(db, squatter, draft.id, config, context);
-    expect(refused).toMatchObject({ ok: false, fieldErrors: { listAddresses: [expect.stringMatching(/owners/)] } });
-    expect(refused.ok ? {} : refused.fieldErrors).not.toHaveProperty("orgDomains");
+    expect(refused).toMatchObject({
+      ok: false,
+      fieldErrors: { listAddresses: [expect.stringMatching(/owners/)], orgDomains: [expect.stringMatching(/owners/)] },
+    });
 
-    // Claiming the owners' domains, with addresses elsewhere, is no recusal: it is not refused for it (only
-    // as a duplicate of the open application that has those domains).
+    // Claiming the owners' domains recuses nobody from the application, but a member's domains recuse from
+    // decisions about the member (its removal among them): still refused, for that reason only.
     await saveDraftForm(
       db,
       squatter,
@@ -136,8 +138,8 @@ describe("recusal cannot be turned against the team", () => {
       config,
     );
     const second = await submitApplication(db, squatter, draft.id, config, context);
-    expect(second).toMatchObject({ ok: false, conflict: { kind: "application" } });
-    expect(second).not.toHaveProperty("fieldErrors");
+    expect(second).toMatchObject({ ok: false, fieldErrors: { orgDomains: [expect.stringMatching(/membership/)] } });
+    expect(second.ok ? {} : second.fieldErrors).not.toHaveProperty("listAddresses");
   });
 
   it("recuses a reviewer at the applicant's own domain, whatever domains the application claims", async () => {

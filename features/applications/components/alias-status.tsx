@@ -50,9 +50,7 @@ export function AddressStatuses({
   addresses: MyApplication["addresses"];
   action?: (item: Address) => ReactNode;
 }) {
-  if (addresses.length === 0) {
-    return <p className="text-slate-600">No address yet: each one you list gets its own confirmation link.</p>;
-  }
+  if (addresses.length === 0) return null;
   return (
     <ul className="space-y-2" aria-label="Confirmation of each address">
       {addresses.map((item) => (

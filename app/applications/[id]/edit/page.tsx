@@ -45,7 +45,8 @@ export default async function EditApplicationPage({ params }: { params: Promise<
         criteria={config.criteria}
         policies={policies}
         aliasStatus={<AliasStatus addresses={application.addresses} />}
-        addressStatus={<AddressStatuses addresses={application.addresses} />}
+        // The alias's own state is shown beside its field; one link proves it in both roles.
+        addressStatus={<AddressStatuses addresses={application.addresses.filter((item) => !item.alias)} />}
       />
     </div>
   );
