@@ -27,8 +27,8 @@ export const ADDRESS_LINK_LIMITS = {
   perRecipient: 10,
   /** For one application: its alias and ten list addresses, three times over. */
   perApplication: 33,
-  /** For all of one applicant's applications. */
-  perApplicant: 60,
+  /** For all of one applicant's applications: one full application's worth and a few more. */
+  perApplicant: 40,
 } as const;
 
 /** The alias and at most ten list addresses (as submission allows) are mailed; more in a draft are not. */

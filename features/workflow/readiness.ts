@@ -84,6 +84,13 @@ export async function everyAddressConfirmed(
   applicationId: string,
   application: { securityAlias: string; listAddresses: string[] },
 ): Promise<boolean> {
+  // What gets subscribed is the stored list as it is: each entry must be an
+  // address in its normal form, confirmed as such. The database already
+  // refuses a submitted entry out of its normal form; should the address
+  // rule here grow stricter than the database's, an entry it no longer
+  // reads still blocks approval instead of being subscribed unconfirmed.
+  const stored = [application.securityAlias, ...application.listAddresses];
+  if (stored.some((item) => normalizeEmail(item) !== item)) return false;
   const named = namedAddresses(application);
   if (!named.some((item) => item.alias) || !named.some((item) => item.list)) return false;
   const proved = await tx.aliasVerification.findMany({
