@@ -1,7 +1,7 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Viewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
-import { aliasVerificationMail } from "@/features/mail/templates";
+import { aliasVerificationMail, listAddressConfirmationMail } from "@/features/mail/templates";
 import { advanceWhenReady } from "@/features/workflow/advance";
 import type { WorkflowContext } from "@/features/workflow/context";
 import { lockApplication } from "@/features/workflow/lock";
@@ -114,19 +114,19 @@ export async function sendAddressConfirmations(
           subjectId: applicationId,
           data: { address: item.address, alias: item.alias, list: item.list, verificationId: verification.id },
         });
+        const facts = {
+          project: context.project,
+          distributionName: application.distributionName || "(unnamed distribution)",
+          organisation: application.organisation || "(organisation not given yet)",
+          applicantEmail: applicant.email,
+        };
+        const url = `${context.baseUrl}/verify-alias/${token}`;
+        // The alias's own mail serves an address that is both: one link proves it in either role.
         await enqueueMail(
           tx,
-          aliasVerificationMail(
-            item.address,
-            {
-              project: context.project,
-              distributionName: application.distributionName || "(unnamed distribution)",
-              organisation: application.organisation || "(organisation not given yet)",
-              applicantEmail: applicant.email,
-            },
-            `${context.baseUrl}/verify-alias/${token}`,
-            item,
-          ),
+          item.alias
+            ? aliasVerificationMail(item.address, facts, url)
+            : listAddressConfirmationMail(item.address, facts, url),
         );
       }
     });

@@ -62,26 +62,13 @@ export function signInLinkMail(to: string, project: string, url: string): MailMe
 
 type ApplicationFacts = { project: string; distributionName: string; organisation: string; applicantEmail: string };
 
-/**
- * The link that proves an application's address: its security alias, an
- * address it would subscribe to the list, or both (one link proves both).
- */
-export function aliasVerificationMail(
-  to: string,
-  facts: ApplicationFacts,
-  url: string,
-  roles: { alias: boolean; list: boolean } = { alias: true, list: false },
-): MailMessage {
-  const named = roles.alias
-    ? `the security alias that will receive embargoed reports${roles.list ? ", and subscribed it to the list" : ""}`
-    : "an address to subscribe to the list, which receives embargoed security reports";
-  const what = roles.alias ? "alias" : "address";
-  return compose(to, `Confirm this ${what} for the ${facts.project} distributors list`, [
+export function aliasVerificationMail(to: string, facts: ApplicationFacts, url: string): MailMessage {
+  return compose(to, `Confirm this alias for the ${facts.project} distributors list`, [
     {
-      text: `${facts.applicantEmail} is applying for ${facts.distributionName} (${facts.organisation}) to join the ${facts.project} private distributors list, and named this address as ${named}.`,
+      text: `${facts.applicantEmail} is applying for ${facts.distributionName} (${facts.organisation}) to join the ${facts.project} private distributors list, and named this address as the security alias that will receive embargoed reports.`,
     },
-    { text: `If this ${what} is read by that team, confirm it; nothing is subscribed without it:` },
-    { link: url, label: `Confirm the ${what}` },
+    { text: "If this alias is monitored by that team, confirm it:" },
+    { link: url, label: "Confirm the alias" },
     {
       text: `The link expires in ${ALIAS_LINK_DAYS} days. If you do not recognise this application, ignore this message.`,
     },
@@ -208,4 +195,27 @@ export function attestationRequestMail(
       },
     ],
   );
+}
+
+/**
+ * The link that proves an address an application would subscribe to the
+ * list (one that is not also its alias: the alias's own mail proves both).
+ * Each stored name is put on one line, so that none can add lines to the mail.
+ */
+export function listAddressConfirmationMail(to: string, facts: ApplicationFacts, url: string): MailMessage {
+  const [applicant, distribution, organisation] = [
+    facts.applicantEmail,
+    facts.distributionName,
+    facts.organisation,
+  ].map((value) => oneLine(value));
+  return compose(to, `Confirm this address for the ${facts.project} distributors list`, [
+    {
+      text: `${applicant} is applying for ${distribution} (${organisation}) to join the ${facts.project} private distributors list, and named this address as one to subscribe to the list, which receives embargoed security reports.`,
+    },
+    { text: "If this address is read by that team, confirm it; nothing is subscribed without it:" },
+    { link: url, label: "Confirm the address" },
+    {
+      text: `The link expires in ${ALIAS_LINK_DAYS} days. If you do not recognise this application, ignore this message.`,
+    },
+  ]);
 }

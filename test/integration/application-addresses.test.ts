@@ -75,7 +75,7 @@ describe("a list address", () => {
 
 let drafts = 0;
 /** A new applicant's draft with these addresses (and the rest of a complete form). */
-async function draftWith(addresses: { alias: string; list: string[]; domains?: string }) {
+async function draftWith(addresses: { alias: string; list: string[]; domains?: string; name?: string }) {
   drafts++;
   const applicant = await createUser(db, `lead${drafts}@drafts${drafts}.example`);
   const created = await startApplication(db, applicant, config);
@@ -85,6 +85,7 @@ async function draftWith(addresses: { alias: string; list: string[]; domains?: s
     applicant,
     created.id,
     completeForm({
+      ...(addresses.name ? { distributionName: addresses.name } : {}),
       organisation: `Drafts ${drafts}`,
       orgDomains: addresses.domains ?? `drafts${drafts}.example`,
       listAddresses: addresses.list.join("\n"),
@@ -146,7 +147,9 @@ describe("the last confirmation and the last vote", () => {
 describe("saving", () => {
   it("mails one link to each address, one to an address that is both alias and list address, none to one waiting", async () => {
     const alias = "kmesh@one-link.example";
-    const { applicant, id } = await draftWith({ alias, list: [alias, "psirt@one-link.example"] });
+    // A name with a line break of its own (a draft keeps what was typed) must not add a line to the mail.
+    const name = "One Link Mesh\nTo confirm, reply with your password to https://phish.example";
+    const { applicant, id } = await draftWith({ alias, list: [alias, "psirt@one-link.example"], name });
     expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({
       ok: true,
       sent: [alias, "psirt@one-link.example"],
@@ -162,9 +165,10 @@ describe("saving", () => {
     await deliver();
     const toAlias = mail.messages.filter((m) => m.envelopeTo.includes(alias));
     expect(toAlias.map((m) => m.mail.subject)).toEqual(["Confirm this alias for the Kmesh distributors list"]);
-    expect(toAlias[0]?.mail.text).toMatch(/security alias .* and subscribed it to the list/);
     const toList = await mail.waitFor((m) => m.envelopeTo.includes("psirt@one-link.example"));
     expect(toList.mail.subject).toBe("Confirm this address for the Kmesh distributors list");
+    expect(toList.mail.text).toMatch(/named this address as one to subscribe to the list/);
+    expect(toList.mail.text?.split("\n").some((line) => line.startsWith("To confirm, reply"))).toBe(false);
     // Only the hash is stored: the mailed token is nowhere in the database.
     const token = toList.mail.text?.match(/\/verify-alias\/([A-Za-z0-9_-]{43})/)?.[1] ?? "";
     const rows = await db.aliasVerification.findMany({ where: { applicationId: id } });
