@@ -1,13 +1,19 @@
 import { domainAndParents, domainOf } from "@/lib/email";
 
 /**
- * The domains that recuse a reviewer from an application: the organisation
- * domains it claims, and the domain of the applicant's own address (proved by
- * signing in), so that a colleague of the applicant is recused even when the
- * application names other domains.
+ * The domains that recuse a reviewer from an application: those the portal
+ * has verified as the applicant's. The applicant's own address is proved by
+ * signing in, and each confirmed address (the alias, a list address) by its
+ * mailed link, so a colleague of the applicant is recused whatever the
+ * application claims. A domain the application only claims proves nothing:
+ * claiming `reviewers.example` must not take carol@reviewers.example off
+ * every judgement (the team is warned of such a claim instead). Parents of
+ * these domains are not added: a confirmed address at lists.acme.example
+ * proves a mailbox there, not the whole of acme.example, and anyone who can
+ * get mail below a team member's domain would otherwise recuse them.
  */
-export function recusalDomains(application: { orgDomains: string[]; applicant: { email: string } }): string[] {
-  return [...new Set([...application.orgDomains, domainOf(application.applicant.email)])];
+export function recusalDomains(application: { applicant: { email: string }; confirmedAddresses: string[] }): string[] {
+  return [...new Set([application.applicant.email, ...application.confirmedAddresses].map(domainOf))];
 }
 
 /**

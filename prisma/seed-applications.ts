@@ -3,7 +3,7 @@
 // (the same mutations their forms call, with input parsed by the same
 // schemas), so that the demo can never show a state the rules would not
 // reach. Links are followed from the mail these functions put in the outbox.
-import { confirmAlias, sendAliasVerification } from "@/features/alias-verification/mutations";
+import { confirmApplicationAddress, sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { saveApplicationDraft, startApplication } from "@/features/applications/mutations";
 import { draftSchema } from "@/features/applications/schema";
 import { submitApplication } from "@/features/applications/submission";
@@ -30,6 +30,10 @@ export type DemoApplication = {
   vouched?: boolean;
   /** An approving vote by this reviewer, in review. */
   approvedBy?: string;
+  /** List addresses besides the alias (local parts at `domain`), each confirmed by its own link. */
+  alsoSubscribe?: string[];
+  /** Of those, the ones whose link is left unanswered in the outbox. */
+  unconfirmed?: string[];
 };
 
 export type SeedActors = {
@@ -60,9 +64,16 @@ export async function seedApplication(
   check(await saveApplicationDraft(db, applicant, id, draft, config), "save the draft");
   if (!complete) return id;
 
-  // "Save draft" mails the alias a link; someone reading the alias follows it.
-  check(await sendAliasVerification(db, applicant, id, context), "send the alias link");
-  check(await confirmAlias(db, await linkToken(db, alias, "/verify-alias/"), context), "confirm the alias");
+  // "Save draft" mails each address (the alias, every list address) a link; someone reading each follows it.
+  check(await sendAddressConfirmations(db, applicant, id, context), "send the address links");
+  for (const local of ["", ...(demo.alsoSubscribe ?? [])]) {
+    if (demo.unconfirmed?.includes(local)) continue;
+    const address = local ? `${local}@${demo.domain}` : alias;
+    check(
+      await confirmApplicationAddress(db, await linkToken(db, address, "/verify-alias/"), context),
+      `confirm ${address}`,
+    );
+  }
   check(await submitApplication(db, applicant, id, config, context), "submit");
   if (demo.vouched === false) return id;
   const vouchToken = await linkToken(db, actors.voucherEmail, "/vouch/", demo.distributionName);
@@ -107,7 +118,7 @@ function demoAnswers(config: PortalConfig, demo: DemoApplication, alias: string,
     organisation: demo.organisation,
     website: `https://${demo.domain}`,
     orgDomains: demo.domain,
-    listAddresses: alias,
+    listAddresses: [alias, ...(demo.alsoSubscribe ?? []).map((local) => `${local}@${demo.domain}`)].join("\n"),
     securityAlias: alias,
     voucherEmail,
   };

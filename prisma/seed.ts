@@ -55,17 +55,18 @@ const MEMBERS = [
 const VOUCHER = "security@initech.example";
 
 const APPLICATIONS: DemoApplication[] = [
-  // Alias verified and vouch confirmed: in review, nobody has voted yet. Two
-  // reviewers' approvals take it to approved.
+  // Both addresses (alias and PSIRT) confirmed and vouch confirmed: in
+  // review, nobody has voted yet. Two reviewers' approvals take it to approved.
   {
     applicant: DEMO.applicant,
     distributionName: "Umbrella Mesh",
     organisation: "Umbrella",
     domain: "umbrella.example",
     reach: "IN_REVIEW",
+    alsoSubscribe: ["psirt"],
   },
-  // Submitted: the alias is verified, the voucher has not answered yet (their
-  // link is in the outbox).
+  // Submitted: the alias is verified; its second list address and the
+  // voucher have not answered yet (their links are in the outbox).
   {
     applicant: "miles@cyberdyne.example",
     distributionName: "Cyberdyne Mesh",
@@ -73,6 +74,8 @@ const APPLICATIONS: DemoApplication[] = [
     domain: "cyberdyne.example",
     reach: "SUBMITTED",
     vouched: false,
+    alsoSubscribe: ["oncall"],
+    unconfirmed: ["oncall"],
   },
   // In review with one approval, bob's.
   {

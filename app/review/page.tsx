@@ -5,7 +5,7 @@ import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
-import { AliasBadge, Reviewers, Tally, VouchBadge } from "@/features/reviews/components/queue-cells";
+import { AddressesBadge, Reviewers, Tally, VouchBadge } from "@/features/reviews/components/queue-cells";
 import { listReviewQueue } from "@/features/reviews/queue";
 import { parseQueueFilter } from "@/features/reviews/schema";
 import { StateBadge } from "@/features/workflow/components/state-badge";
@@ -73,7 +73,7 @@ export default async function ReviewQueuePage({
         label="Open applications"
         minWidthClass="min-w-[52rem]"
         stackOnPhone
-        columns={["Application", "State", "Age", "Alias", "Vouch", "Votes", "Not looked yet"]}
+        columns={["Application", "State", "Age", "Addresses", "Vouch", "Votes", "Not looked yet"]}
       >
         {queue.rows.map((row) => (
           <Row key={row.id}>
@@ -83,6 +83,11 @@ export default async function ReviewQueuePage({
               </Link>
               <div className="text-slate-600">{row.organisation}</div>
               {row.stale ? <span className="font-semibold text-amber-800">Stale</span> : null}
+              {row.domainWarnings?.length ? (
+                <div className="font-semibold text-amber-800">
+                  Names the unverified domain of {row.domainWarnings.map((warning) => warning.email).join(", ")}
+                </div>
+              ) : null}
             </Cell>
             <Cell label="State" className="whitespace-nowrap">
               <StateBadge state={row.state} />
@@ -90,8 +95,8 @@ export default async function ReviewQueuePage({
             <Cell label="Age" className="whitespace-nowrap tabular-nums">
               {row.submittedAt ? `${Math.floor((Date.now() - row.submittedAt.getTime()) / 86_400_000)} d` : "-"}
             </Cell>
-            <Cell label="Alias">
-              <AliasBadge verified={row.aliasVerified} />
+            <Cell label="Addresses">
+              <AddressesBadge {...row.addresses} />
             </Cell>
             <Cell label="Vouch">
               <VouchBadge status={row.vouch} />

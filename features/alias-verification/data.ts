@@ -1,8 +1,10 @@
 import "server-only";
+import { namedAddresses } from "@/features/workflow/readiness";
+import { isIn, WITHDRAWABLE_STATES } from "@/features/workflow/states";
 import { getDb } from "@/lib/db";
 import { hashToken, looksLikeToken } from "@/lib/tokens";
 
-/** What the alias owner sees before confirming. */
+/** What the address's reader sees before confirming: who applies, and in which role the application names it now. */
 export async function getAliasVerificationByToken(token: string) {
   if (!looksLikeToken(token)) return null;
   const verification = await getDb().aliasVerification.findUnique({
@@ -11,16 +13,30 @@ export async function getAliasVerificationByToken(token: string) {
       address: true,
       verifiedAt: true,
       expiresAt: true,
-      application: { select: { distributionName: true, organisation: true, applicant: { select: { email: true } } } },
+      application: {
+        select: {
+          state: true,
+          distributionName: true,
+          organisation: true,
+          securityAlias: true,
+          listAddresses: true,
+          applicant: { select: { email: true } },
+        },
+      },
     },
   });
   if (!verification) return null;
+  const { application } = verification;
+  const named = namedAddresses(application).find((item) => item.address === verification.address);
   return {
     address: verification.address,
     verifiedAt: verification.verifiedAt,
     expired: verification.expiresAt <= new Date(),
-    distributionName: verification.application.distributionName,
-    organisation: verification.application.organisation,
-    applicantEmail: verification.application.applicant.email,
+    open: isIn(WITHDRAWABLE_STATES, application.state),
+    /** Null when the application no longer names the address. */
+    roles: named ? { alias: named.alias, list: named.list } : null,
+    distributionName: application.distributionName,
+    organisation: application.organisation,
+    applicantEmail: application.applicant.email,
   };
 }

@@ -1,125 +1,194 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Viewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
-import { aliasVerificationMail } from "@/features/mail/templates";
+import { aliasVerificationMail, listAddressConfirmationMail } from "@/features/mail/templates";
 import { advanceWhenReady } from "@/features/workflow/advance";
 import type { WorkflowContext } from "@/features/workflow/context";
+import { lockApplication } from "@/features/workflow/lock";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
+import { type AddressState, addressStates, namedAddresses } from "@/features/workflow/readiness";
 import { isIn, WITHDRAWABLE_STATES } from "@/features/workflow/states";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
-import { normalizeEmail } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimits } from "@/lib/rate-limit";
 import { hashToken, newToken } from "@/lib/tokens";
 
-export const ALIAS_MAILS_PER_DAY = 5;
+// Every address an application would put on the list (its security alias and
+// each address to subscribe) proves itself by its own mailed link, as an
+// address added by a member's change request does: nobody is subscribed, and
+// no domain counts as the applicant's, on the applicant's word alone.
+
+/** Links a day. The recipient's own limit is what stops the portal being used to flood a stranger. */
+export const ADDRESS_LINK_LIMITS = {
+  /** To one address for one application: the first link and a few resends. */
+  perAddress: 5,
+  /** To one address, whoever asks, from every application together. */
+  perRecipient: 10,
+  /** For one application: its alias and ten list addresses, three times over. */
+  perApplication: 33,
+  /** For all of one applicant's applications: one full application's worth and a few more. */
+  perApplicant: 40,
+} as const;
+
+/** The alias and at most ten list addresses (as submission allows) are mailed; more in a draft are not. */
+const MAILED_ADDRESSES = 11;
+
+export type AddressLinksSent = {
+  /** Addresses mailed a new link now. */
+  sent: string[];
+  /** Whether the security alias is among them. */
+  aliasSent: boolean;
+  /** Addresses that needed a link but had too many today. */
+  limited: string[];
+  retryAfterSeconds?: number;
+};
 
 /**
- * Mails a confirmation link to the application's security alias, unless one
- * for the same address is already pending (or `resend`) or it is verified.
- * Limited to a few mails per application, and per applicant, per day.
+ * Mails a confirmation link to each of the application's addresses that is
+ * neither confirmed nor waiting on an unexpired link; with `resend`, a new
+ * link to that one address even if one is waiting. Each address is limited
+ * per day for the application and across the portal, and so are the
+ * application and the applicant (ADDRESS_LINK_LIMITS).
  */
-export async function sendAliasVerification(
+export async function sendAddressConfirmations(
   db: Database,
   applicant: Viewer,
   applicationId: string,
-  context: WorkflowContext & { resend?: boolean },
-): Promise<ActionResult<{ status: "sent" | "pending" | "verified" }>> {
+  context: WorkflowContext & { resend?: string },
+): Promise<ActionResult<AddressLinksSent>> {
   const application = await db.application.findFirst({
     where: { id: applicationId, applicantId: applicant.id },
-    select: { securityAlias: true, distributionName: true, organisation: true, state: true },
+    select: {
+      securityAlias: true,
+      listAddresses: true,
+      distributionName: true,
+      organisation: true,
+      state: true,
+      aliasVerifications: { select: { address: true, verifiedAt: true, expiresAt: true, createdAt: true } },
+    },
   });
   if (!application) return NOT_FOUND;
   if (!isIn(WITHDRAWABLE_STATES, application.state)) return failure("This application is closed.");
-  const alias = normalizeEmail(application.securityAlias);
-  if (!alias) return failure("Enter the security alias as one e-mail address first.");
-  const existing = await db.aliasVerification.findFirst({
-    where: { applicationId, address: alias },
-    orderBy: { createdAt: "desc" },
-  });
-  if (existing?.verifiedAt) return { ok: true, status: "verified" };
-  if (existing && existing.expiresAt > new Date() && !context.resend) return { ok: true, status: "pending" };
-
-  const limit = await consumeRateLimits(db, [
-    { key: `alias:${applicationId}`, limit: ALIAS_MAILS_PER_DAY, windowMs: DAY_MS },
-    // Across all of one applicant's applications, so the portal cannot be used to mail strangers at will.
-    { key: `alias-user:${applicant.id}`, limit: 3 * ALIAS_MAILS_PER_DAY, windowMs: DAY_MS },
-  ]);
-  if (!limit.ok) {
-    const hours = Math.ceil(limit.retryAfterSeconds / 3600);
-    return {
-      ...failure(
-        `Too many verification mails for this application today; try again in about ${hours} hour${hours === 1 ? "" : "s"}.`,
-      ),
-      retryAfterSeconds: limit.retryAfterSeconds,
-    };
+  const states = addressStates(application, application.aliasVerifications).slice(0, MAILED_ADDRESSES);
+  if (states.length === 0) return failure("Enter the security alias as one e-mail address first.");
+  const wanted = context.resend
+    ? states.filter((item) => item.address === context.resend && item.state !== "confirmed")
+    : states.filter((item) => item.state === "none" || item.state === "expired");
+  if (context.resend && wanted.length === 0) {
+    return failure("No link was sent: this address is confirmed already, or the application does not name it.");
   }
-  const { token, hash } = newToken();
-  await db.$transaction(async (tx) => {
-    const verification = await tx.aliasVerification.create({
-      data: {
-        applicationId,
-        address: alias,
-        tokenHash: hash,
-        expiresAt: new Date(Date.now() + ALIAS_LINK_DAYS * DAY_MS),
-      },
-    });
-    await recordAuditEvent(tx, {
-      actor: applicant,
-      action: "alias.verification-sent",
-      subjectType: "Application",
-      subjectId: applicationId,
-      data: { address: alias, verificationId: verification.id },
-    });
-    await enqueueMail(
-      tx,
-      aliasVerificationMail(
-        alias,
-        {
+
+  const toSend: AddressState[] = [];
+  const limited: string[] = [];
+  let retryAfterSeconds = 0;
+  for (const item of wanted) {
+    const limit = await consumeRateLimits(db, [
+      { key: `address-link:${applicationId}:${item.address}`, limit: ADDRESS_LINK_LIMITS.perAddress, windowMs: DAY_MS },
+      { key: `address-link-to:${item.address}`, limit: ADDRESS_LINK_LIMITS.perRecipient, windowMs: DAY_MS },
+      { key: `address-link-app:${applicationId}`, limit: ADDRESS_LINK_LIMITS.perApplication, windowMs: DAY_MS },
+      { key: `address-link-user:${applicant.id}`, limit: ADDRESS_LINK_LIMITS.perApplicant, windowMs: DAY_MS },
+    ]);
+    if (limit.ok) toSend.push(item);
+    else {
+      limited.push(item.address);
+      retryAfterSeconds = Math.max(retryAfterSeconds, limit.retryAfterSeconds);
+    }
+  }
+  if (toSend.length > 0) {
+    await db.$transaction(async (tx) => {
+      for (const item of toSend) {
+        const { token, hash } = newToken();
+        const verification = await tx.aliasVerification.create({
+          data: {
+            applicationId,
+            address: item.address,
+            tokenHash: hash,
+            expiresAt: new Date(Date.now() + ALIAS_LINK_DAYS * DAY_MS),
+          },
+        });
+        await recordAuditEvent(tx, {
+          actor: applicant,
+          action: item.alias ? "alias.verification-sent" : "application.address-link-sent",
+          subjectType: "Application",
+          subjectId: applicationId,
+          data: { address: item.address, alias: item.alias, list: item.list, verificationId: verification.id },
+        });
+        const facts = {
           project: context.project,
           distributionName: application.distributionName || "(unnamed distribution)",
           organisation: application.organisation || "(organisation not given yet)",
           applicantEmail: applicant.email,
-        },
-        `${context.baseUrl}/verify-alias/${token}`,
+        };
+        const url = `${context.baseUrl}/verify-alias/${token}`;
+        // The alias's own mail serves an address that is both: one link proves it in either role.
+        await enqueueMail(
+          tx,
+          item.alias
+            ? aliasVerificationMail(item.address, facts, url)
+            : listAddressConfirmationMail(item.address, facts, url),
+        );
+      }
+    });
+  }
+  const sent = toSend.map((item) => item.address);
+  if (context.resend && limited.length > 0) {
+    const hours = Math.ceil(retryAfterSeconds / 3600);
+    return {
+      ...failure(
+        `Too many confirmation links to this address today; try again in about ${hours} hour${hours === 1 ? "" : "s"}.`,
       ),
-    );
-  });
-  return { ok: true, status: "sent" };
+      retryAfterSeconds,
+    };
+  }
+  const aliasSent = toSend.some((item) => item.alias);
+  return { ok: true, sent, aliasSent, limited, ...(limited.length > 0 ? { retryAfterSeconds } : {}) };
 }
 
-/** Records that someone reading the alias followed its link. Single-use, and it expires. */
-export async function confirmAlias(db: Database, token: string, context: WorkflowContext): Promise<ActionResult> {
+/**
+ * Records that someone reading the address followed its link: single-use,
+ * expiring, redeemed under the link's row lock in the transaction that marks
+ * it used, and under the application's lock, so that the decision it may
+ * complete sees every vote. A link to an address the application no longer
+ * names, or of a closed application, confirms nothing.
+ */
+export async function confirmApplicationAddress(
+  db: Database,
+  token: string,
+  context: WorkflowContext,
+): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "AliasVerification" WHERE "tokenHash" = ${hashToken(token)} FOR UPDATE`;
+    const [row] = await tx.$queryRaw<{ id: string; applicationId: string }[]>`
+      SELECT id, "applicationId" FROM "AliasVerification" WHERE "tokenHash" = ${hashToken(token)} FOR UPDATE`;
     if (!row) return failure("This link is not valid. Ask the applicant to send a new one.");
-    const verification = await tx.aliasVerification.findUniqueOrThrow({
-      where: { id: row.id },
-      include: {
-        application: { select: { id: true, distributionName: true, applicant: { select: { email: true } } } },
-      },
-    });
+    const application = await lockApplication(tx, row.applicationId);
+    const verification = await tx.aliasVerification.findUniqueOrThrow({ where: { id: row.id } });
+    if (!application) return failure("This link is not valid. Ask the applicant to send a new one.");
     if (verification.verifiedAt) {
-      return failure("This link was already used: the alias is confirmed. Nothing more to do.");
+      return failure("This link was already used: the address is confirmed. Nothing more to do.");
     }
     if (verification.expiresAt <= new Date()) {
       return failure("This link has expired. Ask the applicant to send a new one from the portal.");
     }
+    if (!isIn(WITHDRAWABLE_STATES, application.state)) {
+      return failure("This application is closed: there is nothing to confirm.");
+    }
+    const named = namedAddresses(application).find((item) => item.address === verification.address);
+    if (!named) return failure("The applicant no longer names this address: there is nothing to confirm.");
     await tx.aliasVerification.update({ where: { id: verification.id }, data: { verifiedAt: new Date() } });
-    const { application } = verification;
     await recordAuditEvent(tx, {
       actor: { id: null, email: verification.address },
-      action: "alias.verified",
+      action: named.alias ? "alias.verified" : "application.address-confirmed",
       subjectType: "Application",
       subjectId: application.id,
-      data: { address: verification.address },
+      data: { address: verification.address, alias: named.alias, list: named.list },
     });
     await mailApplicant(tx, context, {
       to: application.applicant.email,
       distributionName: application.distributionName,
-      headline: `security alias ${verification.address} verified`,
+      headline: named.alias
+        ? `security alias ${verification.address} verified`
+        : `address ${verification.address} confirmed`,
       path: `/applications/${application.id}`,
     });
     await advanceWhenReady(tx, application.id, context);

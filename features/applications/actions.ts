@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { sendAliasVerification } from "@/features/alias-verification/mutations";
+import { type AddressLinksSent, sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { checkDraftForDuplicates, type DuplicateAdvice } from "@/features/applications/duplicates";
 import { saveApplicationDraft, startApplication, withdrawApplication } from "@/features/applications/mutations";
 import { DRAFT_PARTLY_SAVED, identityFieldsSchema, parseDraftForSaving } from "@/features/applications/schema";
@@ -13,6 +13,7 @@ import { workflowContext } from "@/features/workflow/context";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { type ActionResult, type FormState, failure, formField, formFields, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
+import { normalizeEmail } from "@/lib/email";
 
 /**
  * The form's state. A refusal of some fields still saves the others: then
@@ -29,7 +30,7 @@ export async function startApplicationAction(): Promise<void> {
   redirect(`/applications/${result.id}/edit`);
 }
 
-/** Saves the form (and mails the alias link when needed), or saves and submits it. */
+/** Saves the form (and mails the links its addresses still need), or saves and submits it. */
 export async function saveOrSubmitApplicationAction(
   _previous: ApplicationFormState,
   form: FormData,
@@ -52,16 +53,29 @@ export async function saveOrSubmitApplicationAction(
     return { ok: false, fieldErrors: draft.refused, formError: DRAFT_PARTLY_SAVED, partlySavedAt, values };
   }
 
-  const alias = await sendAliasVerification(db, viewer, id.data, workflowContext());
+  const links = await sendAddressConfirmations(db, viewer, id.data, workflowContext());
   deliverMailAfterResponse();
   if (formField(form, "intent") !== "submit") {
-    const mailed = alias.ok && alias.status === "sent";
-    const notice = mailed ? "Draft saved. We mailed a confirmation link to your security alias." : "Draft saved.";
+    const alias = normalizeEmail(draft.draft.securityAlias ?? "");
+    const notice = ["Draft saved.", ...(links.ok ? linksNotice(links, alias) : [])].join(" ");
     return { ok: true, savedAt: new Date().toISOString(), notice, values };
   }
   const submitted = await submitApplication(db, viewer, id.data, config, workflowContext());
   if (!submitted.ok) return { ...submitted, values };
   redirect(`/applications/${id.data}?notice=submitted`);
+}
+
+/** What saving mailed, in the applicant's words: each address that got a link, and each that could not today. */
+function linksNotice({ sent, aliasSent, limited }: AddressLinksSent, alias: string | null): string[] {
+  const others = sent.filter((address) => address !== alias);
+  const named = [...(aliasSent ? ["your security alias"] : []), ...others];
+  const to = named.length > 1 ? `${named.slice(0, -1).join(", ")} and ${named.at(-1)}` : named[0];
+  return [
+    ...(sent.length > 0 ? [`We mailed a confirmation link to ${to}.`] : []),
+    ...(limited.length > 0
+      ? [`No link went to ${limited.join(", ")}: too many links today; send one from the application's page later.`]
+      : []),
+  ];
 }
 
 /** Background save while the applicant types; never mails anyone. */

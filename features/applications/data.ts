@@ -2,6 +2,7 @@ import "server-only";
 import { toFormValues } from "@/features/applications/form-values";
 import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/actions";
 import type { PortalConfig } from "@/features/portal-config/schema";
+import { addressStates } from "@/features/workflow/readiness";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
@@ -57,11 +58,7 @@ export async function getMyApplication(
         orderBy: { createdAt: "asc" },
         select: { id: true, body: true, createdAt: true },
       },
-      aliasVerifications: {
-        orderBy: { createdAt: "desc" },
-        take: 1,
-        select: { address: true, verifiedAt: true, expiresAt: true, createdAt: true },
-      },
+      aliasVerifications: { select: { address: true, verifiedAt: true, expiresAt: true, createdAt: true } },
       vouches: {
         orderBy: { createdAt: "desc" },
         take: 1,
@@ -75,7 +72,6 @@ export async function getMyApplication(
     orderBy: { id: "asc" },
     select: { id: true, action: true, createdAt: true },
   });
-  const alias = application.aliasVerifications[0];
   return {
     id: application.id,
     state: application.state,
@@ -93,14 +89,8 @@ export async function getMyApplication(
       voucherEmail: application.voucherEmail,
     },
     answers: application.answers,
-    alias:
-      alias && alias.address === normalizeEmail(application.securityAlias)
-        ? {
-            address: alias.address,
-            verifiedAt: alias.verifiedAt,
-            expired: !alias.verifiedAt && alias.expiresAt <= new Date(),
-          }
-        : null,
+    // The alias and each list address with where its confirmation stands.
+    addresses: addressStates(application, application.aliasVerifications),
     vouch: voucherAnswer(application.vouches[0], application.voucherEmail),
     comments: application.comments,
     timeline: timeline.map((event) => ({ id: event.id.toString(), action: event.action, at: event.createdAt })),

@@ -7,10 +7,11 @@ export const NOTICES = {
   },
   withdrawn: { tone: "success", message: "Application withdrawn." },
   "not-withdrawn": { tone: "error", message: "This application can no longer be withdrawn." },
-  "alias-sent": { tone: "success", message: "A new confirmation link is on its way to your security alias." },
+  "alias-sent": { tone: "success", message: "A new confirmation link is on its way to that address." },
   "alias-not-sent": {
     tone: "error",
-    message: "No link was sent: the alias is already confirmed, is not a valid address, or had too many links today.",
+    message:
+      "No link was sent: the address is already confirmed, is not one this application names, or had too many links today.",
   },
   "too-many": { tone: "error", message: "You have too many applications; withdraw or finish one first." },
 } as const satisfies Record<string, { tone: "success" | "error"; message: string }>;

@@ -2,12 +2,13 @@ import { createHash } from "node:crypto";
 import { type Conflict, describeConflict, findDuplicate } from "@/features/applications/duplicates";
 import { toFormValues } from "@/features/applications/form-values";
 import { submissionSchema } from "@/features/applications/schema";
+import { checkIdentity } from "@/features/applications/submission-checks";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Viewer } from "@/features/auth/data";
 import { enqueueMails } from "@/features/mail/mutations";
 import { reviewerNoticeMail } from "@/features/mail/templates";
 import type { PortalConfig } from "@/features/portal-config/schema";
-import { createVouchRequest, findVouchingMember, latestVouchIsUsable } from "@/features/vouches/mutations";
+import { createVouchRequest, latestVouchIsUsable } from "@/features/vouches/mutations";
 import { advanceWhenReady } from "@/features/workflow/advance";
 import type { WorkflowContext } from "@/features/workflow/context";
 import { lockApplication } from "@/features/workflow/lock";
@@ -19,15 +20,8 @@ import { type ActionFailure, type ActionResult, failure, invalid, NOT_FOUND } fr
 import { organisationKey } from "@/lib/organisation-key";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimit } from "@/lib/rate-limit";
-import { isRecused, recusalDomains } from "@/lib/recusal";
 
 export const SUBMIT_ATTEMPTS_PER_HOUR = 30;
-
-const NO_OWNER_LEFT =
-  "These domains are those of the security team's own owners, which would leave nobody free to decide on the application. Write to the security team instead.";
-
-const NOT_A_VOUCHER =
-  "This address is not the contact of a current member. Ask the member who knows your team for the contact address they registered with the list.";
 
 /**
  * Submits (or resubmits) a complete application. The row is locked, so a
@@ -73,28 +67,7 @@ export async function submitApplication(
         voucherEmail: string;
       };
 
-      const fieldErrors: Record<string, string[]> = {};
-      // Recusal hangs on the domains an application claims: claiming the
-      // owners' own would leave nobody free to reject it.
-      const team = await tx.teamMember.findMany({ select: { email: true, role: true } });
-      const owners = team.filter((person) => person.role === "OWNER");
-      const claimed = recusalDomains({ orgDomains: data.orgDomains, applicant });
-      if (owners.length > 0 && owners.every((owner) => isRecused(owner.email, claimed))) {
-        fieldErrors.orgDomains = [NO_OWNER_LEFT];
-      }
-      const verification = await tx.aliasVerification.findFirst({
-        where: { applicationId: id, address: data.securityAlias },
-        orderBy: { createdAt: "desc" },
-      });
-      if (!verification || (!verification.verifiedAt && verification.expiresAt <= new Date())) {
-        fieldErrors.securityAlias = [
-          "Send the verification link to this alias first: save the application, then submit.",
-        ];
-      }
-      const member = await findVouchingMember(tx, data.voucherEmail);
-      if (data.voucherEmail === applicant.email) {
-        fieldErrors.voucherEmail = ["You cannot vouch for your own application: name another member's contact."];
-      } else if (!member) fieldErrors.voucherEmail = [NOT_A_VOUCHER];
+      const { fieldErrors, member, team } = await checkIdentity(tx, applicant, id, data);
       if (!member || Object.keys(fieldErrors).length > 0) {
         return { ok: false, fieldErrors, formError: "Complete the fields marked below, then submit again." };
       }

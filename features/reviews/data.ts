@@ -1,11 +1,13 @@
 import "server-only";
 import { APPLICATION_FACTS } from "@/features/applications/data";
 import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/actions";
-import { conflictOfInterest } from "@/features/reviews/judgement";
+import { type ConflictFacts, conflictOfInterest, domainWarnings } from "@/features/reviews/judgement";
+import { type AddressProof, addressStates } from "@/features/workflow/readiness";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import type { Prisma } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db";
-import { domainAndParents } from "@/lib/email";
+import { isAtOrBelow } from "@/lib/domains";
+import { domainAndParents, domainOf } from "@/lib/email";
 import type { Database } from "@/lib/prisma";
 
 /**
@@ -63,12 +65,31 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
   return {
     ...rest,
     recused,
+    addresses: reviewedAddresses(application),
     vouches: recused ? vouches.map(({ comment: _, ...vouch }) => ({ ...vouch, comment: null })) : vouches,
     ...(await deliberation),
   };
 }
 
-type Loaded = { id: string; orgDomains: string[]; listAddresses: string[]; organisation: string };
+/**
+ * Each address the application would put on the list with where its proof
+ * stands, flagged when it is outside the domains the organisation claims
+ * (not at one of them or below one): the security team's own address, or
+ * anyone else's, listed by an applicant shows here before it can be voted on.
+ */
+function reviewedAddresses(application: {
+  securityAlias: string;
+  listAddresses: string[];
+  orgDomains: string[];
+  aliasVerifications: AddressProof[];
+}) {
+  return addressStates(application, application.aliasVerifications).map((item) => ({
+    ...item,
+    outsideDomains: !isAtOrBelow(domainOf(item.address), application.orgDomains),
+  }));
+}
+
+type Loaded = ConflictFacts & { id: string; organisation: string };
 type LoadedComment = {
   id: string;
   body: string;
@@ -86,6 +107,7 @@ async function recusedView(db: Database, application: Loaded, comments: LoadedCo
   return {
     votes: [] as (Vote & { counts: boolean })[],
     assessments: [] as Assessment[],
+    domainWarnings: [] as { email: string; domain: string }[],
     // As the applicant sees them: from the security team, no author named.
     comments: comments
       .filter((comment) => comment.visibility === "APPLICANT")
@@ -188,6 +210,7 @@ async function teamView(
     // A removed reviewer's vote is shown, but no longer counts.
     votes: votes.map((vote) => ({ ...vote, counts: onTeam.has(vote.reviewer.email) })),
     assessments,
+    domainWarnings: domainWarnings([...onTeam].sort(), application),
     comments,
     history: history.map((event) => ({ ...event, id: event.id.toString() })),
     relatedMembers,

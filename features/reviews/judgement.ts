@@ -1,32 +1,67 @@
 import type { TeamViewer } from "@/features/auth/data";
 import { type LockedApplication, lockApplication } from "@/features/workflow/lock";
+import { confirmedAddresses, namedAddresses } from "@/features/workflow/readiness";
 import { isIn, REVIEWABLE_STATES, STATE_LABELS } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 import type { ApplicationState } from "@/generated/prisma/enums";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
+import { domainsRelated } from "@/lib/domains";
+import { domainOf } from "@/lib/email";
 import { isRecused, recusalDomains } from "@/lib/recusal";
 
 // What every judgement of an application (an assessment, a vote, a request
 // for changes, a comment, a rejection) checks first: the reviewer's conflict
 // of interest and the application's state, under the application's lock.
 
+/** What the conflict rules read of an application: who applies, its addresses and which of them are confirmed. */
+export type ConflictFacts = {
+  applicantId: string;
+  applicant: { email: string };
+  orgDomains: string[];
+  securityAlias: string;
+  listAddresses: string[];
+  aliasVerifications: { address: string; verifiedAt: Date | null }[];
+};
+
 /**
  * Why this person may not judge this application, if they may not: the
- * applicant, or anyone at its domains. The same rule decides what a recused
- * team member is shown and who is expected to look at it. Without an id
- * (a team member known by address only) the address alone decides.
+ * applicant, or anyone at a domain the portal has verified as the
+ * applicant's (lib/recusal.ts). The same rule decides what a recused team
+ * member is shown and who is expected to look at it. Without an id (a team
+ * member known by address only) the address alone decides.
  */
 export function conflictOfInterest(
   reviewer: { id?: string; email: string },
-  application: { applicantId: string; orgDomains: string[]; applicant: { email: string } },
+  application: ConflictFacts,
 ): string | null {
   if (application.applicantId === reviewer.id || application.applicant.email === reviewer.email) {
     return "You applied for this distribution, so you cannot review it.";
   }
-  if (isRecused(reviewer.email, recusalDomains(application))) {
-    return "You are recused: your address is at the applicant's domain or one of its organisation's.";
+  const domains = recusalDomains({ ...application, confirmedAddresses: confirmedAddresses(application) });
+  if (isRecused(reviewer.email, domains)) {
+    return "You are recused: your address is at the applicant's domain or at the domain of one of its confirmed addresses.";
   }
   return null;
+}
+
+/**
+ * The team members whose domain an application names without the portal
+ * having verified it (a claimed domain, an address not confirmed yet), or
+ * names below or above their own: not recused, since a claim proves nothing,
+ * but shown to the team so that they can judge whether that member should
+ * stand aside. Each member once, with the first such domain.
+ */
+export function domainWarnings(team: string[], application: ConflictFacts): { email: string; domain: string }[] {
+  const named = [
+    domainOf(application.applicant.email),
+    ...application.orgDomains,
+    ...namedAddresses(application).map((item) => domainOf(item.address)),
+  ];
+  return team.flatMap((email) => {
+    if (conflictOfInterest({ email }, application)) return [];
+    const domain = named.find((item) => domainsRelated(domainOf(email), item));
+    return domain ? [{ email, domain }] : [];
+  });
 }
 
 /**
@@ -42,7 +77,11 @@ export async function lockForJudgement(
 ): Promise<ActionResult<{ application: LockedApplication }>> {
   const application = await lockApplication(tx, applicationId);
   if (!application || application.state === "DRAFT") return NOT_FOUND;
-  const conflict = conflictOfInterest(reviewer, application);
+  const aliasVerifications = await tx.aliasVerification.findMany({
+    where: { applicationId, verifiedAt: { not: null } },
+    select: { address: true, verifiedAt: true },
+  });
+  const conflict = conflictOfInterest(reviewer, { ...application, aliasVerifications });
   if (conflict) return failure(conflict);
   if (!isIn(states, application.state)) {
     return failure(`${what} closed: the application is ${STATE_LABELS[application.state].toLowerCase()}.`);

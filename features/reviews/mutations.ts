@@ -144,7 +144,14 @@ export async function markViewed(
 ): Promise<void> {
   const application = await db.application.findFirst({
     where: { id: applicationId, state: { not: "DRAFT" } },
-    select: { applicantId: true, orgDomains: true, applicant: { select: { email: true } } },
+    select: {
+      applicantId: true,
+      orgDomains: true,
+      securityAlias: true,
+      listAddresses: true,
+      applicant: { select: { email: true } },
+      aliasVerifications: { where: { verifiedAt: { not: null } }, select: { address: true, verifiedAt: true } },
+    },
   });
   if (!application) return;
   if (conflictOfInterest(viewer, application)) return;

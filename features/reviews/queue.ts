@@ -1,7 +1,8 @@
 import "server-only";
 import type { TeamViewer } from "@/features/auth/data";
-import { conflictOfInterest } from "@/features/reviews/judgement";
+import { conflictOfInterest, domainWarnings } from "@/features/reviews/judgement";
 import type { QueueFilter } from "@/features/reviews/schema";
+import { confirmedAddresses, namedAddresses } from "@/features/workflow/readiness";
 import { OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import { Prisma } from "@/generated/prisma/client";
 import { businessDaysBefore } from "@/lib/business-days";
@@ -39,10 +40,11 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
           applicant: { select: { email: true } },
           orgDomains: true,
           securityAlias: true,
+          listAddresses: true,
           submittedAt: true,
           lastActivityAt: true,
           votes: { select: { round: true, choice: true, reviewer: { select: { email: true } } } },
-          aliasVerifications: { where: { verifiedAt: { not: null } }, select: { address: true } },
+          aliasVerifications: { where: { verifiedAt: { not: null } }, select: { address: true, verifiedAt: true } },
           vouches: { orderBy: { createdAt: "desc" }, take: 1, select: { status: true } },
           views: { select: { user: { select: { email: true } } } },
         },
@@ -61,6 +63,7 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
       const votes = row.votes.filter((vote) => vote.round === row.round && onTeam.has(vote.reviewer.email));
       // A recused viewer sees the application's state and checks, not the team's tally.
       const recused = conflictOfInterest(viewer, row) !== null;
+      const named = namedAddresses(row);
       return {
         id: row.id,
         distributionName: row.distributionName,
@@ -68,7 +71,8 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
         state: row.state,
         submittedAt: row.submittedAt,
         stale: row.lastActivityAt < staleBefore,
-        aliasVerified: row.aliasVerifications.some((v) => v.address === row.securityAlias),
+        // Every address the application would subscribe (the alias among them), and how many are confirmed.
+        addresses: { confirmed: confirmedAddresses(row).length, named: named.length },
         vouch: row.vouches[0]?.status ?? null,
         recused,
         approvals: recused ? null : votes.filter((vote) => vote.choice === "APPROVE").length,
@@ -77,6 +81,8 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
         notLooked: recused
           ? null
           : team.filter((email) => !looked.has(email) && conflictOfInterest({ email }, row) === null),
+        // Team members at a domain the application names but the portal has not verified: not recused, flagged.
+        domainWarnings: recused ? null : domainWarnings(team, row),
       };
     }),
   };
@@ -98,11 +104,15 @@ function queueConditions(filter: QueueFilter, viewer: TeamViewer, staleBefore: D
   if (filter.mine) {
     const ownDomains = domainAndParents(domainOf(viewer.email));
     // Not voted yet this round, not the viewer's own, not recused through the
-    // applicant's domain or the organisation's (compared as whole domain names).
+    // applicant's domain or a confirmed address's (compared as whole domain
+    // names; the rule of lib/recusal.ts, where a claimed domain recuses nobody).
     conditions.push(
       Prisma.sql`a.state = ANY(${[...REVIEWABLE_STATES]}::"ApplicationState"[])`,
       Prisma.sql`a."applicantId" <> ${viewer.id}`,
-      Prisma.sql`NOT (a."orgDomains" && ${ownDomains}::text[])`,
+      Prisma.sql`NOT EXISTS (SELECT 1 FROM "AliasVerification" av
+        WHERE av."applicationId" = a.id AND av."verifiedAt" IS NOT NULL
+          AND (av.address = a."securityAlias" OR av.address = ANY(a."listAddresses"))
+          AND split_part(av.address, '@', 2) = ANY(${ownDomains}::text[]))`,
       Prisma.sql`NOT EXISTS (SELECT 1 FROM "Vote" v
         WHERE v."applicationId" = a.id AND v.round = a.round AND v."reviewerId" = ${viewer.id})`,
       Prisma.sql`NOT EXISTS (SELECT 1 FROM "User" u

@@ -2,8 +2,10 @@ import { recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { vouchRequestMail } from "@/features/mail/templates";
 import type { VouchResponse } from "@/features/vouches/schema";
+import { voucherConflict } from "@/features/vouches/voucher-rule";
 import { advanceWhenReady } from "@/features/workflow/advance";
 import type { WorkflowContext } from "@/features/workflow/context";
+import { lockApplication } from "@/features/workflow/lock";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { latestVouch } from "@/features/workflow/readiness";
 import { isIn, OPEN_STATES } from "@/features/workflow/states";
@@ -17,7 +19,7 @@ import { hashToken, newToken } from "@/lib/tokens";
 export function findVouchingMember(tx: Prisma.TransactionClient, email: string) {
   return tx.member.findFirst({
     where: { status: "ACTIVE", contactEmail: email },
-    select: { id: true, contactEmail: true },
+    select: { id: true, contactEmail: true, orgDomains: true },
   });
 }
 
@@ -66,7 +68,13 @@ export async function createVouchRequest(
   );
 }
 
-/** The voucher's answer. Single-use; refused once expired or when they are no longer a member's contact. */
+/**
+ * The voucher's answer. Single-use; refused once expired, when they are no
+ * longer a member's contact, or when the application has come to share a
+ * domain with them (it may have been edited, or their member changed, since
+ * they were asked). Under the application's lock, so that the decision it
+ * may complete sees every vote.
+ */
 export async function respondToVouch(
   db: Database,
   token: string,
@@ -77,12 +85,25 @@ export async function respondToVouch(
     const [row] = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM "Vouch" WHERE "tokenHash" = ${hashToken(token)} FOR UPDATE`;
     if (!row) return failure("This link is not valid.");
+    const { applicationId } = await tx.vouch.findUniqueOrThrow({
+      where: { id: row.id },
+      select: { applicationId: true },
+    });
+    await lockApplication(tx, applicationId);
     const vouch = await tx.vouch.findUniqueOrThrow({
       where: { id: row.id },
       include: {
-        member: { select: { status: true, contactEmail: true } },
+        member: { select: { status: true, contactEmail: true, orgDomains: true } },
         application: {
-          select: { id: true, state: true, distributionName: true, applicant: { select: { email: true } } },
+          select: {
+            id: true,
+            state: true,
+            distributionName: true,
+            orgDomains: true,
+            securityAlias: true,
+            listAddresses: true,
+            applicant: { select: { email: true } },
+          },
         },
       },
     });
@@ -92,6 +113,15 @@ export async function respondToVouch(
       return failure("Only the contact of a current member can vouch.");
     }
     if (!isIn(OPEN_STATES, vouch.application.state)) return failure("This application is no longer open.");
+    const conflict = voucherConflict(vouch.member, {
+      ...vouch.application,
+      applicantEmail: vouch.application.applicant.email,
+    });
+    if (conflict) {
+      return failure(
+        "You cannot vouch for this application: it shares a domain with your organisation, and a voucher must be from another organisation than the applicant's. Nothing was recorded.",
+      );
+    }
     await tx.vouch.update({
       where: { id: vouch.id },
       data: {

@@ -2,14 +2,14 @@ import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { WorkflowContext } from "@/features/workflow/context";
 import { approveWhenDecided } from "@/features/workflow/decision";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
-import { isAliasVerified, latestVouch } from "@/features/workflow/readiness";
+import { everyAddressConfirmed, latestVouch } from "@/features/workflow/readiness";
 import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 
 /**
- * A submitted application moves to "in review" once its alias is verified
- * and its vouch confirmed, whichever of the two happens last; if the
- * reviewers' votes are already in, that completes the decision.
+ * A submitted application moves to "in review" once its alias and every
+ * list address are confirmed and its vouch confirmed, whichever happens
+ * last; if the reviewers' votes are already in, that completes the decision.
  */
 export async function advanceWhenReady(
   tx: Prisma.TransactionClient,
@@ -18,10 +18,16 @@ export async function advanceWhenReady(
 ): Promise<void> {
   const application = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },
-    select: { state: true, securityAlias: true, distributionName: true, applicant: { select: { email: true } } },
+    select: {
+      state: true,
+      securityAlias: true,
+      listAddresses: true,
+      distributionName: true,
+      applicant: { select: { email: true } },
+    },
   });
   if (!isIn(REVIEWABLE_STATES, application.state)) return;
-  if (!(await isAliasVerified(tx, applicationId, application.securityAlias))) return;
+  if (!(await everyAddressConfirmed(tx, applicationId, application))) return;
   if ((await latestVouch(tx, applicationId))?.status !== "CONFIRMED") return;
   if (await approveWhenDecided(tx, applicationId, context)) return;
   if (application.state === "IN_REVIEW") return;
@@ -34,7 +40,7 @@ export async function advanceWhenReady(
     action: "application.in-review",
     subjectType: "Application",
     subjectId: applicationId,
-    data: { reason: "alias verified and vouch confirmed" },
+    data: { reason: "alias and list addresses confirmed, vouch confirmed" },
   });
   await mailApplicant(tx, context, {
     to: application.applicant.email,

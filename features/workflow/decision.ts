@@ -2,7 +2,7 @@ import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { createMemberFromApplication } from "@/features/members/mutations";
 import type { WorkflowContext } from "@/features/workflow/context";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
-import { isAliasVerified, latestVouch } from "@/features/workflow/readiness";
+import { everyAddressConfirmed, latestVouch } from "@/features/workflow/readiness";
 import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 import { organisationKey } from "@/lib/organisation-key";
@@ -10,9 +10,11 @@ import { organisationKey } from "@/lib/organisation-key";
 /**
  * The decision rule, in the caller's transaction (which holds the
  * application's row lock): approved when `quorum` reviewers vote approve in
- * the current round, none votes reject, the alias is verified and the vouch
- * confirmed. Approval writes the decision, the member and its subscriber
- * addresses together. Returns whether it approved.
+ * the current round, none votes reject, the alias and every list address
+ * are confirmed through their own links (no address reaches the list
+ * without its reader's consent) and the vouch confirmed. Approval writes the
+ * decision, the member and its subscriber addresses together. Returns
+ * whether it approved.
  */
 export async function approveWhenDecided(
   tx: Prisma.TransactionClient,
@@ -36,7 +38,7 @@ export async function approveWhenDecided(
   });
   const approvals = votes.filter((vote) => vote.choice === "APPROVE").length;
   if (approvals < context.quorum || votes.some((vote) => vote.choice === "REJECT")) return false;
-  if (!(await isAliasVerified(tx, applicationId, application.securityAlias))) return false;
+  if (!(await everyAddressConfirmed(tx, applicationId, application))) return false;
   if ((await latestVouch(tx, applicationId))?.status !== "CONFIRMED") return false;
 
   const now = new Date();

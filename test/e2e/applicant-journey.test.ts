@@ -16,10 +16,11 @@ const longAnswer = (topic: string) =>
   ).join("\n\n");
 
 describe("a new vendor applies", () => {
-  it("signs in from the mailed link, applies, proves the alias, gets vouched for and sees 'In review'", async () => {
+  it("signs in from the mailed link, applies, proves each address, gets vouched for and sees 'In review'", async () => {
     const page = portal.page();
     const vendor = "security-lead@umbrella-e2e.example";
     const alias = "kmesh-security@umbrella-e2e.example";
+    const psirt = "psirt@umbrella-e2e.example";
     await signIn(portal, page, vendor, "/apply");
     await page.getByRole("heading", { name: "My applications" }).waitFor();
 
@@ -30,7 +31,7 @@ describe("a new vendor applies", () => {
     await page.getByLabel("Organisation", { exact: true }).fill("Umbrella E2E Corporation");
     await page.getByLabel("Website").fill("https://umbrella-e2e.example");
     await page.getByLabel("Your organisation's e-mail domains").fill("umbrella-e2e.example");
-    await page.getByLabel("Addresses to subscribe to the list").fill(alias);
+    await page.getByLabel("Addresses to subscribe to the list").fill(`${alias}\n${psirt}`);
     await page.getByLabel("Security alias").fill(alias);
     for (const criterion of config.criteria) {
       const section = page.getByRole("region", { name: criterion.title });
@@ -45,7 +46,7 @@ describe("a new vendor applies", () => {
     }
     await page.getByLabel("Contact address of the member who vouches for you").fill("security@acme.example");
     await page.getByRole("button", { name: "Save draft" }).click();
-    await page.getByText("We mailed a confirmation link to your security alias").waitFor();
+    await page.getByText(`We mailed a confirmation link to your security alias and ${psirt}.`).waitFor();
 
     // Someone reading the alias confirms it, in their own browser.
     const aliasMail = await portal.mail().waitFor((m) => m.envelopeTo.includes(alias));
@@ -58,6 +59,9 @@ describe("a new vendor applies", () => {
     await page.getByText("Application submitted.").waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
     expect(await page.locator("[data-state]").textContent()).toBe("Submitted");
+    // Each address with its own state: the alias confirmed, the PSIRT address still waiting for its reader.
+    await page.getByText(`${alias} confirmed on`).waitFor();
+    await page.getByText(`A confirmation link was mailed to ${psirt}`).waitFor();
 
     // The voucher answers from their own mail.
     const vouchMail = await portal.mail().waitFor((m) => m.envelopeTo.includes("security@acme.example"));
@@ -71,10 +75,24 @@ describe("a new vendor applies", () => {
     await voucher.getByRole("button", { name: "Send my answer" }).click();
     await voucher.getByText("You vouched for this application").waitFor();
 
+    // Vouched for, but an address is not confirmed yet: not in review.
+    await page.reload();
+    expect(await page.locator("[data-state]").textContent()).toBe("Submitted");
+
+    // Someone reading the PSIRT address confirms it from its own mail: a GET shows the page, the button confirms.
+    const psirtMail = await portal.mail().waitFor((m) => m.envelopeTo.includes(psirt));
+    expect(psirtMail.mail.subject).toBe("Confirm this address for the Kmesh distributors list");
+    const psirtReader = await portal.newPage();
+    await psirtReader.goto(linkIn(psirtMail.mail.text, "/verify-alias/"));
+    await psirtReader.getByText("as an address to subscribe to the list").waitFor();
+    await psirtReader.getByRole("button", { name: `Confirm ${psirt}` }).click();
+    await psirtReader.getByText(`${psirt} was confirmed on`).waitFor();
+
     await page.reload();
     expect(await page.locator("[data-state]").textContent()).toBe("In review");
     await page.getByText("Voucher confirmed").waitFor();
     await page.getByText("Security alias verified").waitFor();
+    await page.getByText("Address to subscribe confirmed").waitFor();
   });
 
   it("shows errors beside the fields, keeping what was typed, and keeps a draft across a reload", async () => {

@@ -40,6 +40,11 @@ describe("the deciding vote", () => {
     await signIn(portal, first, firstReviewer);
     await openUmbrella(first);
     expect(await first.locator("[data-state]").textContent()).toBe("In review");
+    // Both of its addresses were confirmed by their own links (the seed followed them): nothing holds approval back.
+    for (const address of ["kmesh-security@umbrella.example", "psirt@umbrella.example"]) {
+      await first.locator(`[data-address="${address}"]`).getByText("confirmed").waitFor();
+    }
+    expect(await first.locator("[data-approval-waits]").count()).toBe(0);
     await approve(first);
     await first.getByText("Vote recorded.", { exact: true }).waitFor();
 

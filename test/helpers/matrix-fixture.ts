@@ -3,7 +3,7 @@
 // each person who has one (a session row, as next-auth's adapter writes it).
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
-import { sendAliasVerification } from "@/features/alias-verification/mutations";
+import { sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { createApiToken } from "@/features/api-tokens/mutations";
 import { startApplication } from "@/features/applications/mutations";
 import { startAttestationRound } from "@/features/attestations/mutations";
@@ -109,7 +109,7 @@ export async function createMatrixFixture(db: Database) {
     config,
   );
   expect(savedB).toMatchObject({ ok: true });
-  expect(await sendAliasVerification(db, applicantB, draftB.id, context)).toMatchObject({ ok: true });
+  expect(await sendAddressConfirmations(db, applicantB, draftB.id, context)).toMatchObject({ ok: true });
   const aliasToken = await mailedToken(db, "kmesh-security@vendor-b.example", "/verify-alias/");
 
   // A member's contact, with an address change and a handover waiting, and this year's re-attestation asked.

@@ -1,4 +1,5 @@
 import { vi } from "vitest";
+import { sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { startApplication } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
 import type { Database } from "@/lib/prisma";
@@ -33,12 +34,22 @@ export async function dropReviewDatabase(database: TestDatabase) {
 }
 
 /**
- * An application submitted by a new applicant, with its alias verified and
- * (unless `vouched: false`) its vouch confirmed: ready for the reviewers' votes.
+ * An application submitted by a new applicant, with its alias and list
+ * addresses confirmed (but those named in `unconfirmed`, by local part or
+ * whole address) and (unless `vouched: false`) its vouch confirmed: ready
+ * for the reviewers' votes. `claimedDomains` are claimed besides its own
+ * domain; `listAddresses` replace its two list addresses (alias and psirt@).
  */
 export async function applicationReadyForReview(
   db: Database,
-  options: { domain?: string; vouched?: boolean; applicantEmail?: string } = {},
+  options: {
+    domain?: string;
+    vouched?: boolean;
+    applicantEmail?: string;
+    claimedDomains?: string[];
+    listAddresses?: string[];
+    unconfirmed?: string[];
+  } = {},
 ) {
   counter++;
   const domain = options.domain ?? `vendor${counter}-${Date.now()}.example`;
@@ -46,6 +57,7 @@ export async function applicationReadyForReview(
   const draft = await startApplication(db, applicant, config);
   if (!draft.ok) throw new Error("no draft");
   const alias = `kmesh-security@${domain}`;
+  const listAddresses = options.listAddresses ?? [alias, `psirt@${domain}`];
   const saved = await saveDraftForm(
     db,
     applicant,
@@ -53,14 +65,21 @@ export async function applicationReadyForReview(
     completeForm({
       distributionName: `Vendor ${counter} Mesh`,
       organisation: `Vendor ${counter} ${domain}`,
-      orgDomains: domain,
-      listAddresses: `${alias}\npsirt@${domain}`,
+      orgDomains: [domain, ...(options.claimedDomains ?? [])].join("\n"),
+      listAddresses: listAddresses.join("\n"),
       securityAlias: alias,
     }),
     config,
   );
   if (!saved.ok) throw new Error(JSON.stringify(saved));
-  await markAliasVerified(db, draft.id, alias);
+  const unconfirmed = new Set(options.unconfirmed ?? []);
+  for (const address of new Set([alias, ...listAddresses])) {
+    if (!unconfirmed.has(address) && !unconfirmed.has(address.split("@")[0] ?? "")) {
+      await markAddressVerified(db, draft.id, address);
+    }
+  }
+  // The others' links are mailed, as "Save draft" mails them, and wait in the outbox.
+  if (unconfirmed.size > 0) await sendAddressConfirmations(db, applicant, draft.id, context);
   const member = await db.member.findFirstOrThrow({ where: { contactEmail: "security@acme.example" } });
   if (options.vouched !== false) {
     await db.vouch.create({
@@ -87,12 +106,15 @@ export async function createReviewer(db: Database, email: string, role: "REVIEWE
 }
 
 /** The alias of an application, proved: as if its mailed link had been opened. */
-export async function markAliasVerified(db: Database, applicationId: string, alias: string) {
+export const markAliasVerified = markAddressVerified;
+
+/** One address of an application (its alias or a list address), proved: as if its mailed link had been opened. */
+export async function markAddressVerified(db: Database, applicationId: string, address: string) {
   await db.aliasVerification.create({
     data: {
       applicationId,
-      address: alias,
-      tokenHash: hashToken(`alias-${applicationId}`),
+      address,
+      tokenHash: hashToken(`address-${applicationId}-${address}`),
       expiresAt: new Date(Date.now() + 86_400_000),
       verifiedAt: new Date(),
     },

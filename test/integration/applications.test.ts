@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { confirmAlias, sendAliasVerification } from "@/features/alias-verification/mutations";
+import { confirmApplicationAddress, sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { toFormValues } from "@/features/applications/form-values";
 import { startApplication, withdrawApplication } from "@/features/applications/mutations";
 import { SUBMIT_ATTEMPTS_PER_HOUR, submitApplication } from "@/features/applications/submission";
@@ -9,7 +9,7 @@ import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { completeForm, config, context, createMember, createUser } from "@/test/helpers/fixtures";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
-import { respondToVouchForm, saveDraftForm } from "@/test/helpers/validated";
+import { requestChangesForm, respondToVouchForm, saveDraftForm } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
@@ -24,6 +24,12 @@ beforeAll(async () => {
     organisation: "Acme",
     domain: "acme.example",
     contactEmail: "security@acme.example",
+  });
+  await createMember(db, {
+    distributionName: "Initech Mesh",
+    organisation: "Initech",
+    domain: "initech.example",
+    contactEmail: "security@initech.example",
   });
   await db.teamMember.create({ data: { email: "reviewer@kmesh.example", role: "REVIEWER" } });
 });
@@ -140,7 +146,7 @@ describe("drafts", () => {
       formError: expect.stringMatching(/not yours/),
     });
     expect(await withdrawApplication(db, intruder, id, context)).toMatchObject({ ok: false });
-    expect(await sendAliasVerification(db, intruder, id, context)).toMatchObject({ ok: false });
+    expect(await sendAddressConfirmations(db, intruder, id, context)).toMatchObject({ ok: false });
     expect((await db.application.findUniqueOrThrow({ where: { id } })).state).toBe("DRAFT");
   });
 });
@@ -149,8 +155,20 @@ describe("the security alias", () => {
   it("is proved by a mailed, single-use link", async () => {
     const applicant = await newApplicant();
     const id = await draftWith(applicant);
-    expect(await sendAliasVerification(db, applicant, id, context)).toEqual({ ok: true, status: "sent" });
-    expect(await sendAliasVerification(db, applicant, id, context)).toEqual({ ok: true, status: "pending" });
+    const alias = `kmesh-security@umbrella${applicantCount}.example`;
+    expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({
+      ok: true,
+      sent: [alias],
+      aliasSent: true,
+      limited: [],
+    });
+    // A link waiting: saving again mails nothing.
+    expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({
+      ok: true,
+      sent: [],
+      aliasSent: false,
+      limited: [],
+    });
     await deliver();
     const message = await mail.waitFor((m) =>
       m.envelopeTo.includes(`kmesh-security@umbrella${applicantCount}.example`),
@@ -158,18 +176,27 @@ describe("the security alias", () => {
     expect(message.mail.subject).toBe("Confirm this alias for the Kmesh distributors list");
     expect(message.mail.text).toContain(applicant.email);
     const token = linkIn(message.mail.text ?? "", "/verify-alias/");
-    expect(await confirmAlias(db, token, context)).toEqual({ ok: true });
-    expect(await confirmAlias(db, token, context)).toMatchObject({
+    expect(await confirmApplicationAddress(db, token, context)).toEqual({ ok: true });
+    expect(await confirmApplicationAddress(db, token, context)).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/already used/),
     });
-    expect(await sendAliasVerification(db, applicant, id, context)).toEqual({ ok: true, status: "verified" });
+    expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({
+      ok: true,
+      sent: [],
+      aliasSent: false,
+      limited: [],
+    });
+    expect(await sendAddressConfirmations(db, applicant, id, { ...context, resend: alias })).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/confirmed already/),
+    });
   });
 
   it("refuses an expired link and an unknown one, and limits re-sends", async () => {
     const applicant = await newApplicant();
     const id = await draftWith(applicant);
-    await sendAliasVerification(db, applicant, id, context);
+    await sendAddressConfirmations(db, applicant, id, context);
     await deliver();
     const aliasMail = await mail.waitFor((m) =>
       m.envelopeTo.includes(`kmesh-security@umbrella${applicantCount}.example`),
@@ -179,21 +206,22 @@ describe("the security alias", () => {
       where: { applicationId: id },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
-    expect(await confirmAlias(db, token, context)).toMatchObject({
+    expect(await confirmApplicationAddress(db, token, context)).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/expired/),
     });
-    expect(await confirmAlias(db, "A".repeat(43), context)).toMatchObject({
+    expect(await confirmApplicationAddress(db, "A".repeat(43), context)).toMatchObject({
       ok: false,
       formError: expect.stringMatching(/not valid/),
     });
     const results = [];
+    const alias = `kmesh-security@umbrella${applicantCount}.example`;
     for (let i = 0; i < 6; i++)
-      results.push(await sendAliasVerification(db, applicant, id, { ...context, resend: true }));
+      results.push(await sendAddressConfirmations(db, applicant, id, { ...context, resend: alias }));
     expect(results.filter((result) => result.ok)).toHaveLength(4); // 5 a day, one already used
     expect(results.at(-1)).toMatchObject({
       ok: false,
-      formError: expect.stringMatching(/Too many verification mails/),
+      formError: expect.stringMatching(/Too many confirmation links/),
     });
   });
 });
@@ -280,7 +308,7 @@ describe("submitting", () => {
   it("goes from submitted to in review once the alias is verified and the voucher confirms", async () => {
     const applicant = await newApplicant();
     const id = await draftWith(applicant);
-    await sendAliasVerification(db, applicant, id, context);
+    await sendAddressConfirmations(db, applicant, id, context);
     expect(await submitApplication(db, applicant, id, config, context)).toEqual({ ok: true, state: "SUBMITTED" });
     await deliver();
     const vouchMail = await mail.waitFor(
@@ -297,7 +325,7 @@ describe("submitting", () => {
         .text ?? "",
       "/verify-alias/",
     );
-    expect(await confirmAlias(db, aliasToken, context)).toEqual({ ok: true });
+    expect(await confirmApplicationAddress(db, aliasToken, context)).toEqual({ ok: true });
     expect((await db.application.findUniqueOrThrow({ where: { id } })).state).toBe("SUBMITTED");
 
     const vouchToken = linkIn(vouchMail.mail.text ?? "", "/vouch/");
@@ -334,7 +362,7 @@ describe("submitting", () => {
   it("twice at once creates one submission", async () => {
     const applicant = await newApplicant();
     const id = await draftWith(applicant);
-    await sendAliasVerification(db, applicant, id, context);
+    await sendAddressConfirmations(db, applicant, id, context);
     const results = await Promise.all(
       Array.from({ length: 5 }, () => submitApplication(db, applicant, id, config, context)),
     );
@@ -345,8 +373,13 @@ describe("submitting", () => {
 
   it("is refused for an organisation that is already a member, pointing at an address change", async () => {
     const applicant = await newApplicant();
-    const id = await draftWith(applicant, { orgDomains: "acme.example", organisation: "Acme Labs" });
-    await sendAliasVerification(db, applicant, id, context);
+    // Vouched for by another member: Acme's own contact may not vouch for an application claiming acme.example.
+    const id = await draftWith(applicant, {
+      orgDomains: "acme.example",
+      organisation: "Acme Labs",
+      voucherEmail: "security@initech.example",
+    });
+    await sendAddressConfirmations(db, applicant, id, context);
     const result = await submitApplication(db, applicant, id, config, context);
     expect(result).toMatchObject({
       ok: false,
@@ -358,19 +391,19 @@ describe("submitting", () => {
   it("is refused while another open application has the domain, linking it only for its own applicant", async () => {
     const first = await newApplicant();
     const firstId = await draftWith(first, { orgDomains: "shared.example", organisation: "Shared Org" });
-    await sendAliasVerification(db, first, firstId, context);
+    await sendAddressConfirmations(db, first, firstId, context);
     expect(await submitApplication(db, first, firstId, config, context)).toMatchObject({ ok: true });
 
     const second = await newApplicant();
     const secondId = await draftWith(second, { orgDomains: "shared.example" });
-    await sendAliasVerification(db, second, secondId, context);
+    await sendAddressConfirmations(db, second, secondId, context);
     expect(await submitApplication(db, second, secondId, config, context)).toMatchObject({
       ok: false,
       conflict: { kind: "application", href: null },
     });
 
     const again = await draftWith(first, { organisation: "Shared Org" });
-    await sendAliasVerification(db, first, again, context);
+    await sendAddressConfirmations(db, first, again, context);
     expect(await submitApplication(db, first, again, config, context)).toMatchObject({
       ok: false,
       conflict: { kind: "application", href: `/applications/${firstId}` },
@@ -393,11 +426,113 @@ describe("vouching", () => {
       contactEmail: applicant.email,
     });
     const id = await draftWith(applicant, { voucherEmail: applicant.email });
-    await sendAliasVerification(db, applicant, id, context);
+    await sendAddressConfirmations(db, applicant, id, context);
     expect(await submitApplication(db, applicant, id, config, context)).toMatchObject({
       ok: false,
       fieldErrors: { voucherEmail: [expect.stringMatching(/cannot vouch for your own application/)] },
     });
+  });
+
+  // Issue 19, item 12: a second identity at the applicant's own organisation is no voucher.
+  it("is refused from an address that shares a domain, or a parent or child of one, with the applicant's", async () => {
+    const cases = [
+      // The voucher's address at the applicant's sign-in domain.
+      {
+        applicant: "mallory3@evil-mesh-a.example",
+        member: "evil-mesh-a.example",
+        contact: "security@evil-mesh-a.example",
+        form: {},
+      },
+      // Below a domain the application claims.
+      {
+        applicant: "m@freemail-b.example",
+        member: "evil-b.example",
+        contact: "sec@eu.evil-b.example",
+        form: { orgDomains: "evil-b.example" },
+      },
+      // At the alias's domain.
+      {
+        applicant: "m@freemail-c.example",
+        member: "lists-c.example",
+        contact: "ops@lists-c.example",
+        form: { securityAlias: "team-c@lists-c.example" },
+      },
+      // The voucher's member has one of the list addresses' domains, its contact is elsewhere.
+      {
+        applicant: "m@freemail-d.example",
+        member: "shared-d.example",
+        contact: "boss@mailhost-d.example",
+        form: { listAddresses: "kmesh@umbrella-d.example\npsirt@shared-d.example" },
+      },
+    ];
+    for (const [index, item] of cases.entries()) {
+      const applicant = await createUser(db, item.applicant);
+      await createMember(db, {
+        distributionName: `Related ${index}`,
+        organisation: `Related Org ${index}`,
+        domain: item.member,
+        contactEmail: item.contact,
+      });
+      const id = await draftWith(applicant, {
+        organisation: `Applicant Org ${index}`,
+        orgDomains: `umbrella-${"abcd"[index]}.example`,
+        listAddresses: `kmesh@umbrella-${"abcd"[index]}.example`,
+        securityAlias: `kmesh@umbrella-${"abcd"[index]}.example`,
+        voucherEmail: item.contact,
+        ...item.form,
+      });
+      await sendAddressConfirmations(db, applicant, id, context);
+      expect(await submitApplication(db, applicant, id, config, context), item.contact).toMatchObject({
+        ok: false,
+        fieldErrors: { voucherEmail: [expect.stringMatching(/another organisation/)] },
+      });
+      expect((await db.application.findUniqueOrThrow({ where: { id } })).state).toBe("DRAFT");
+      expect(await db.vouch.count({ where: { applicationId: id } })).toBe(0);
+    }
+  });
+
+  it("is refused when the voucher answers after the application came to share a domain with them", async () => {
+    const applicant = await newApplicant();
+    const id = await draftWith(applicant);
+    await sendAddressConfirmations(db, applicant, id, context);
+    expect(await submitApplication(db, applicant, id, config, context)).toMatchObject({ ok: true });
+    const reviewer = { ...(await createUser(db, "reviewer@kmesh.example")), role: "REVIEWER" as const };
+    expect(
+      await requestChangesForm(
+        db,
+        reviewer,
+        { applicationId: id, message: "Add your PSIRT." },
+        config.criteria,
+        context,
+      ),
+    ).toMatchObject({ ok: true });
+    // Changes requested: the applicant adds an address at the voucher's own organisation.
+    const n = applicantCount;
+    expect(
+      await saveDraftForm(
+        db,
+        applicant,
+        id,
+        completeForm({
+          organisation: `Umbrella ${n}`,
+          orgDomains: `umbrella${n}.example`,
+          listAddresses: `kmesh-security@umbrella${n}.example\nrelay@acme.example`,
+          securityAlias: `kmesh-security@umbrella${n}.example`,
+        }),
+        config,
+      ),
+    ).toMatchObject({ ok: true });
+    const vouch = await db.vouch.findFirstOrThrow({ where: { applicationId: id } });
+    const mailed = await db.outboxMail.findFirstOrThrow({
+      where: { to: vouch.voucherEmail, text: { contains: applicant.email } },
+      orderBy: { createdAt: "desc" },
+    });
+    const token = linkIn(mailed.text, "/vouch/");
+    expect(await respondToVouchForm(db, token, { decision: "confirm" }, context)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/another organisation/),
+    });
+    expect((await db.vouch.findUniqueOrThrow({ where: { id: vouch.id } })).status).toBe("PENDING");
   });
 
   it("cannot be used to list the members' contacts: submission attempts are limited", async () => {
@@ -421,7 +556,7 @@ describe("vouching", () => {
     });
     const applicant = await newApplicant();
     const id = await draftWith(applicant, { voucherEmail: "SEC@gone.example" });
-    await sendAliasVerification(db, applicant, id, context);
+    await sendAddressConfirmations(db, applicant, id, context);
     expect(await submitApplication(db, applicant, id, config, context)).toMatchObject({ ok: true });
     await deliver();
     const token = linkIn(

@@ -3,7 +3,7 @@
 // alice, `%@reviewers.example` as carol, `new_reviewer@…` got team pages,
 // `p%@globex.example` passed as a voucher. Each of those is tried here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendAliasVerification } from "@/features/alias-verification/mutations";
+import { sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { startApplication } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
 import { portalAdapter } from "@/features/auth/adapter";
@@ -111,7 +111,7 @@ async function submittedWith(overrides: Record<string, string>) {
     }),
     config,
   );
-  await sendAliasVerification(db, applicant, draft.id, context);
+  await sendAddressConfirmations(db, applicant, draft.id, context);
   return { applicant, id: draft.id, result: await submitApplication(db, applicant, draft.id, config, context) };
 }
 

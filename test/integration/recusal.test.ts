@@ -102,9 +102,10 @@ describe("a recused reviewer", () => {
 });
 
 describe("recusal cannot be turned against the team", () => {
-  it("refuses an application whose domains would recuse every owner", async () => {
+  it("refuses an application whose addresses, once confirmed, or whose domains, once a member's, would recuse every owner", async () => {
     const { startApplication } = await import("@/features/applications/mutations");
     const { submitApplication } = await import("@/features/applications/submission");
+    const { sendAddressConfirmations } = await import("@/features/alias-verification/mutations");
     const { saveDraftForm } = await import("@/test/helpers/validated");
     const { completeForm, createUser } = await import("@/test/helpers/fixtures");
     const squatter = await createUser(db, "eve@evil.example");
@@ -113,22 +114,32 @@ describe("recusal cannot be turned against the team", () => {
     const ownerDomains = (await db.teamMember.findMany({ where: { role: "OWNER" }, select: { email: true } })).map(
       ({ email }) => email.split("@")[1],
     );
+    const form = {
+      organisation: "Victim Corp",
+      orgDomains: ["victimcorp.example", ...ownerDomains].join("\n"),
+      listAddresses: ["security@victimcorp.example", ...ownerDomains.map((domain) => `psirt@${domain}`)].join("\n"),
+      securityAlias: "sec@evil.example",
+    };
+    await saveDraftForm(db, squatter, draft.id, completeForm(form), config);
+    await sendAddressConfirmations(db, squatter, draft.id, context);
+    const refused = await submitApplication(db, squatter, draft.id, config, context);
+    expect(refused).toMatchObject({
+      ok: false,
+      fieldErrors: { listAddresses: [expect.stringMatching(/owners/)], orgDomains: [expect.stringMatching(/owners/)] },
+    });
+
+    // Claiming the owners' domains recuses nobody from the application, but a member's domains recuse from
+    // decisions about the member (its removal among them): still refused, for that reason only.
     await saveDraftForm(
       db,
       squatter,
       draft.id,
-      completeForm({
-        organisation: "Victim Corp",
-        orgDomains: ["victimcorp.example", ...ownerDomains].join("\n"),
-        listAddresses: "security@victimcorp.example",
-        securityAlias: "sec@evil.example",
-      }),
+      completeForm({ ...form, listAddresses: "security@victimcorp.example" }),
       config,
     );
-    expect(await submitApplication(db, squatter, draft.id, config, context)).toMatchObject({
-      ok: false,
-      fieldErrors: { orgDomains: [expect.stringMatching(/owners/)] },
-    });
+    const second = await submitApplication(db, squatter, draft.id, config, context);
+    expect(second).toMatchObject({ ok: false, fieldErrors: { orgDomains: [expect.stringMatching(/membership/)] } });
+    expect(second.ok ? {} : second.fieldErrors).not.toHaveProperty("listAddresses");
   });
 
   it("recuses a reviewer at the applicant's own domain, whatever domains the application claims", async () => {
@@ -140,6 +151,63 @@ describe("recusal cannot be turned against the team", () => {
       ok: false,
       formError: expect.stringMatching(/recused/),
     });
+  });
+});
+
+// Issue 19, item 6: a domain the application only claims proves nothing about
+// the applicant, so it recuses nobody; the team is warned instead.
+describe("recusal rests on domains the portal has verified", () => {
+  it("does not recuse a reviewer at a domain the application only claims, and warns the team", async () => {
+    const { getReviewDetail } = await import("@/features/reviews/data");
+    const { listReviewQueue } = await import("@/features/reviews/queue");
+    const carol = await createReviewer(db, "carol@claimed-reviewers.example");
+    const { id } = await applicationReadyForReview(db, { claimedDomains: ["claimed-reviewers.example"] });
+    const warning = { email: carol.email, domain: "claimed-reviewers.example" };
+    const seenByCarol = await getReviewDetail(id, carol);
+    expect(seenByCarol?.recused).toBe(false);
+    expect(seenByCarol?.domainWarnings).toEqual([warning]);
+    expect((await getReviewDetail(id, reviewer))?.domainWarnings).toEqual([warning]);
+    const row = (await listReviewQueue({ page: 1 }, reviewer, 2)).rows.find((item) => item.id === id);
+    expect(row).toMatchObject({ recused: false, domainWarnings: [warning] });
+    expect(row?.notLooked).toContain(carol.email);
+    expect(await castVoteForm(db, carol, { applicationId: id, choice: "APPROVE" }, context)).toEqual({
+      ok: true,
+      approved: false,
+    });
+  });
+
+  it("recuses a reviewer at the domain of a confirmed address, claimed or not, and not before it is confirmed", async () => {
+    const { getReviewDetail } = await import("@/features/reviews/data");
+    const { listReviewQueue } = await import("@/features/reviews/queue");
+    const { confirmApplicationAddress } = await import("@/features/alias-verification/mutations");
+    const dave = await createReviewer(db, "dave@partner-confirmed.example");
+    const domain = `vendor-partner-${Date.now()}.example`;
+    const partnerAddress = "psirt@partner-confirmed.example";
+    const { id } = await applicationReadyForReview(db, {
+      domain,
+      listAddresses: [`kmesh-security@${domain}`, partnerAddress],
+      unconfirmed: [partnerAddress],
+    });
+    expect((await getReviewDetail(id, dave))?.recused).toBe(false);
+    expect((await getReviewDetail(id, dave))?.domainWarnings).toEqual([
+      { email: dave.email, domain: "partner-confirmed.example" },
+    ]);
+    const mailed = await db.outboxMail.findFirstOrThrow({
+      where: { to: partnerAddress },
+      orderBy: { createdAt: "desc" },
+    });
+    const token = mailed.text.match(/\/verify-alias\/([A-Za-z0-9_-]{43})/)?.[1] ?? "";
+    expect(await confirmApplicationAddress(db, token, context)).toEqual({ ok: true });
+
+    expect((await getReviewDetail(id, dave))?.recused).toBe(true);
+    expect(await castVoteForm(db, dave, { applicationId: id, choice: "APPROVE" }, context)).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/recused/),
+    });
+    const mine = await listReviewQueue({ page: 1, mine: "1" }, dave, 2);
+    expect(mine.rows.map((row) => row.id)).not.toContain(id);
+    const row = (await listReviewQueue({ page: 1 }, reviewer, 2)).rows.find((item) => item.id === id);
+    expect(row?.notLooked).not.toContain(dave.email);
   });
 });
 

@@ -31,21 +31,32 @@ beforeAll(async () => {
   const other = await createReviewer(db, "other@reviewers.example");
 
   // Applications of every kind the filters tell apart.
-  const shaped: { organisation: string; distributionName?: string; state?: ApplicationState; domains?: string[] }[] = [
+  const shaped: {
+    organisation: string;
+    distributionName?: string;
+    state?: ApplicationState;
+    domains?: string[];
+    /** A second list address, confirmed. */
+    address?: string;
+  }[] = [
     { organisation: "Foo_Bar Inc" },
     { organisation: "FooXBar Inc" },
     { organisation: "100% Mesh" },
     { organisation: "100X Mesh", state: "CHANGES_REQUESTED" },
     { organisation: "Plain", distributionName: "foo_bar edition" },
-    { organisation: "Recused by domain", domains: ["kmesh.example"] },
+    // Recusal rests on a confirmed address's domain; a claimed domain recuses nobody (issue 19, item 6).
+    { organisation: "Recused by domain", address: "psirt@kmesh.example" },
+    { organisation: "Claims the domain", domains: ["kmesh.example"] },
     { organisation: "Sibling domain", domains: ["other.kmesh.example"] },
     { organisation: "Draft", state: "DRAFT" },
     { organisation: "Rejected", state: "REJECTED" },
     { organisation: "Submitted", state: "SUBMITTED" },
   ];
   const ids: string[] = [];
-  for (const shape of shaped) {
-    const { id } = await applicationReadyForReview(db);
+  for (const [index, shape] of shaped.entries()) {
+    const domain = `shaped${index}-${Date.now()}.example`;
+    const listAddresses = shape.address ? [`kmesh-security@${domain}`, shape.address] : undefined;
+    const { id } = await applicationReadyForReview(db, { domain, ...(listAddresses ? { listAddresses } : {}) });
     await db.application.update({
       where: { id },
       data: {
@@ -94,7 +105,9 @@ async function oracle(filter: QueueFilter): Promise<string[]> {
       round: true,
       organisation: true,
       distributionName: true,
-      orgDomains: true,
+      securityAlias: true,
+      listAddresses: true,
+      aliasVerifications: { select: { address: true, verifiedAt: true } },
       applicantId: true,
       lastActivityAt: true,
       applicant: { select: { email: true } },
@@ -114,7 +127,11 @@ async function oracle(filter: QueueFilter): Promise<string[]> {
         ((REVIEWABLE_STATES as readonly string[]).includes(row.state) &&
           !row.votes.some((vote) => vote.reviewerId === viewer.id && vote.round === row.round) &&
           !own.includes(row.applicant.email.split("@")[1] ?? "") &&
-          !row.orgDomains.some((domain) => own.includes(domain)) &&
+          ![row.securityAlias, ...row.listAddresses].some(
+            (address) =>
+              row.aliasVerifications.some((proof) => proof.address === address && proof.verifiedAt) &&
+              own.includes(address.split("@")[1] ?? ""),
+          ) &&
           row.applicantId !== viewer.id),
     )
     .sort((a, b) => a.lastActivityAt.getTime() - b.lastActivityAt.getTime())
@@ -182,7 +199,7 @@ describe("the review queue", () => {
     const otherViewer: TeamViewer = { ...other, role: "REVIEWER" };
     const recusedRow = async () =>
       (await listReviewQueue({ q: "Recused by domain", page: 1 }, otherViewer, STALE_DAYS)).rows[0];
-    // The viewer at team.kmesh.example is recused from an application of kmesh.example.
+    // The viewer at team.kmesh.example is recused from an application with a confirmed address at kmesh.example.
     expect((await recusedRow())?.notLooked).toEqual(["other@reviewers.example"]);
     const id = (await recusedRow())?.id as string;
     await markViewed(db, viewer, id);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { toFormValues } from "@/features/applications/form-values";
 import { submitApplication } from "@/features/applications/submission";
 import type { Viewer } from "@/features/auth/data";
@@ -38,7 +39,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** The applicant edits the stored application (as the form would show it) and submits it again. */
+/** The applicant edits the stored application (as the form would show it) and submits it again, as the form's Submit does. */
 async function editAndResubmit(
   applicant: Viewer,
   id: string,
@@ -47,6 +48,7 @@ async function editAndResubmit(
   const stored = await db.application.findUniqueOrThrow({ where: { id }, include: { answers: true } });
   const saved = await saveDraftForm(db, applicant, id, change(toFormValues(stored, config)), config);
   if (!saved.ok) throw new Error(JSON.stringify(saved));
+  await sendAddressConfirmations(db, applicant, id, context);
   return submitApplication(db, applicant, id, config, context);
 }
 

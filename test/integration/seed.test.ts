@@ -2,6 +2,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyAuditChain } from "@/features/audit/chain";
 import { loadPortalConfig } from "@/features/portal-config/load";
+import { addressStates } from "@/features/workflow/readiness";
 import type { Database } from "@/lib/prisma";
 import { DEMO, seedDemoData } from "@/prisma/seed";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
@@ -28,7 +29,8 @@ async function application(distributionName: string) {
       id: true,
       state: true,
       securityAlias: true,
-      aliasVerifications: { select: { address: true, verifiedAt: true } },
+      listAddresses: true,
+      aliasVerifications: { select: { address: true, verifiedAt: true, expiresAt: true, createdAt: true } },
       vouches: { orderBy: { createdAt: "desc" }, select: { status: true } },
       votes: { select: { choice: true, reviewer: { select: { email: true } } } },
     },
@@ -56,10 +58,14 @@ describe("demo seed", () => {
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
   });
 
-  it("has Umbrella Mesh in review, as the rule makes it once its alias is verified and its vouch confirmed", async () => {
+  it("has Umbrella Mesh in review, as the rule makes it once each address and its vouch are confirmed", async () => {
     const umbrella = await application("Umbrella Mesh");
     expect(umbrella.state).toBe("IN_REVIEW");
-    expect(umbrella.aliasVerifications).toEqual([{ address: umbrella.securityAlias, verifiedAt: expect.any(Date) }]);
+    expect(umbrella.listAddresses).toEqual([umbrella.securityAlias, "psirt@umbrella.example"]);
+    expect(addressStates(umbrella, umbrella.aliasVerifications).map((item) => [item.address, item.state])).toEqual([
+      [umbrella.securityAlias, "confirmed"],
+      ["psirt@umbrella.example", "confirmed"],
+    ]);
     expect(umbrella.vouches[0]?.status).toBe("CONFIRMED");
     expect(umbrella.votes).toEqual([]);
     // It got there through the workflow: submitted, then moved to in review by the rule.
@@ -69,8 +75,42 @@ describe("demo seed", () => {
       select: { action: true },
     });
     expect(actions.map((event) => event.action)).toEqual(
-      expect.arrayContaining(["application.submitted", "alias.verified", "vouch.confirmed", "application.in-review"]),
+      expect.arrayContaining([
+        "application.submitted",
+        "alias.verified",
+        "application.address-confirmed",
+        "vouch.confirmed",
+        "application.in-review",
+      ]),
     );
+  });
+
+  it("has every address of an application in review confirmed by its own link", async () => {
+    const inReview = await database.db.application.findMany({
+      where: { state: "IN_REVIEW" },
+      select: { distributionName: true },
+    });
+    expect(inReview.length).toBeGreaterThan(0);
+    for (const { distributionName } of inReview) {
+      const row = await application(distributionName);
+      const states = addressStates(row, row.aliasVerifications);
+      expect(states.length, distributionName).toBeGreaterThan(0);
+      expect(
+        states.filter((item) => item.state !== "confirmed"),
+        distributionName,
+      ).toEqual([]);
+    }
+    // Cyberdyne's second address has not answered: its link waits in the outbox.
+    const cyberdyne = await application("Cyberdyne Mesh");
+    expect(addressStates(cyberdyne, cyberdyne.aliasVerifications).map((item) => item.state)).toEqual([
+      "confirmed",
+      "pending",
+    ]);
+    expect(
+      await database.db.outboxMail.count({
+        where: { to: "oncall@cyberdyne.example", text: { contains: "/verify-alias/" } },
+      }),
+    ).toBe(1);
   });
 
   it("keeps an application submitted only while a check is outstanding", async () => {
@@ -82,10 +122,8 @@ describe("demo seed", () => {
         select: { distributionName: true },
       });
       const row = await application(app.distributionName);
-      const aliasVerified = row.aliasVerifications.some(
-        (item) => item.address === row.securityAlias && item.verifiedAt,
-      );
-      expect(aliasVerified && row.vouches[0]?.status === "CONFIRMED", app.distributionName).toBe(false);
+      const confirmed = addressStates(row, row.aliasVerifications).every((item) => item.state === "confirmed");
+      expect(confirmed && row.vouches[0]?.status === "CONFIRMED", app.distributionName).toBe(false);
     }
     // The pending voucher can answer: their link is in the outbox.
     expect(

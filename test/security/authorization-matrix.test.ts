@@ -311,16 +311,16 @@ const ACTIONS: Record<string, ActionRow> = {
     refusedAs: (r) => `/applications/${r.applicationB}?notice=not-withdrawn`,
     answers: APPLICANT_B_PAGES,
   },
-  "features/alias-verification/actions.ts#sendAliasVerificationAction": {
+  "features/alias-verification/actions.ts#sendAddressConfirmationsAction": {
     page: (r) => `/applications/${r.applicationB}`,
     args: "form",
-    fields: (r) => ({ applicationId: r.applicationB }),
+    fields: (r) => ({ applicationId: r.applicationB, address: "kmesh-security@vendor-b.example" }),
     junk: () => ({ applicationId: "nonsense" }),
     refusedAs: (r) => `/applications/${r.applicationB}?notice=alias-not-sent`,
     answers: APPLICANT_B_PAGES,
   },
   // Mailed links, each sent a real token of another kind of link.
-  "features/alias-verification/actions.ts#confirmAliasAction": {
+  "features/alias-verification/actions.ts#confirmApplicationAddressAction": {
     page: (r) => `/verify-alias/${r.aliasToken}`,
     args: "form",
     fields: (r) => ({ token: r.vouchToken }),

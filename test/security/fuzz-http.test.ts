@@ -143,12 +143,13 @@ const ACTIONS: Record<string, ActionTarget> = {
     args: "form",
     fields: ["applicationId"],
   },
-  "features/alias-verification/actions.ts#sendAliasVerificationAction": {
+  "features/alias-verification/actions.ts#sendAddressConfirmationsAction": {
     page: (r) => `/applications/${r.applicationB}`,
     args: "form",
-    fields: ["applicationId"],
+    fields: ["applicationId", "address"],
+    real: (r) => ({ applicationId: r.applicationB }),
   },
-  "features/alias-verification/actions.ts#confirmAliasAction": {
+  "features/alias-verification/actions.ts#confirmApplicationAddressAction": {
     page: (r) => `/verify-alias/${r.aliasToken}`,
     args: "form",
     fields: ["token"],

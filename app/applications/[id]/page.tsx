@@ -3,9 +3,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
-import { sendAliasVerificationAction } from "@/features/alias-verification/actions";
+import { sendAddressConfirmationsAction } from "@/features/alias-verification/actions";
 import { withdrawApplicationAction } from "@/features/applications/actions";
-import { AliasStatus } from "@/features/applications/components/alias-status";
+import { AddressStatuses } from "@/features/applications/components/alias-status";
 import { ApplicantMessages } from "@/features/applications/components/applicant-messages";
 import { SubmittedAnswers } from "@/features/applications/components/submitted-answers";
 import { getMyApplication } from "@/features/applications/data";
@@ -76,13 +76,27 @@ export default async function ApplicationPage({
         <h2 id="checks" className="text-xl font-semibold">
           Checks
         </h2>
-        <AliasStatus alias={application.alias} />
-        {open && !application.alias?.verifiedAt && application.alias ? (
-          <form action={sendAliasVerificationAction}>
-            <input type="hidden" name="applicationId" value={id} />
-            <Button variant="secondary">Send a new confirmation link</Button>
-          </form>
-        ) : null}
+        <p className="text-slate-700">
+          Someone reading each address (the alias and every address to subscribe) confirms it by the link mailed to it;
+          the team cannot approve the application until every one is confirmed.
+        </p>
+        <AddressStatuses
+          addresses={application.addresses}
+          action={
+            open
+              ? (item) => (
+                  <form action={sendAddressConfirmationsAction} className="mt-1">
+                    <input type="hidden" name="applicationId" value={id} />
+                    <input type="hidden" name="address" value={item.address} />
+                    <Button variant="secondary">
+                      {item.state === "none" ? "Send" : "Send a new"} confirmation link
+                      <span className="sr-only"> to {item.address}</span>
+                    </Button>
+                  </form>
+                )
+              : undefined
+          }
+        />
         <p>
           {application.vouch
             ? `Vouch from ${application.vouch.voucherEmail}: ${application.vouch.expired ? "the request expired without an answer" : VOUCH_TEXT[application.vouch.status]}.`

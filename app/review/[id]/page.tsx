@@ -8,6 +8,7 @@ import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { MarkViewed } from "@/features/reviews/components/mark-viewed";
+import { ApprovalWaits, Checks, DomainWarnings } from "@/features/reviews/components/review-checks";
 import {
   CommentForm,
   CriterionAssessment,
@@ -15,7 +16,7 @@ import {
   RequestChangesForm,
   VoteForm,
 } from "@/features/reviews/components/review-forms";
-import { Answers, Checks, DecisionNotice, Related, VoteTally } from "@/features/reviews/components/review-records";
+import { Answers, DecisionNotice, Related, VoteTally } from "@/features/reviews/components/review-records";
 import { getReviewDetail } from "@/features/reviews/data";
 import { StateBadge } from "@/features/workflow/components/state-badge";
 import { isIn, OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
@@ -117,7 +118,8 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
             <>
               <p className="font-semibold text-amber-800">
                 You are recused from this application: you cannot assess, vote, comment or decide, and you see it as the
-                applicant does, with the alias and vouch status; nothing of the team's deliberation is shown to you.
+                applicant does, with the addresses' and vouch status; nothing of the team's deliberation is shown to
+                you.
               </p>
               <ApplicantMessages comments={detail.comments} />
             </>
@@ -156,9 +158,10 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
         >
           <section aria-labelledby="checks" className={PANEL_SECTION}>
             <h2 id="checks" className={PANEL_HEADING}>
-              Alias and vouch
+              Addresses and vouch
             </h2>
             <Checks detail={detail} />
+            <DomainWarnings warnings={detail.domainWarnings} />
           </section>
           {recused ? null : (
             <>
@@ -175,6 +178,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                 {/* In the place of the forms once the team can no longer vote: what became of the application. */}
                 {open ? null : <DecisionNotice detail={detail} />}
                 <VoteTally detail={detail} quorum={config.quorum} />
+                {open ? <ApprovalWaits detail={detail} /> : null}
                 {/* The vote and request forms stay mounted when their action closes the application, to show its outcome. */}
                 <VoteForm
                   applicationId={id}

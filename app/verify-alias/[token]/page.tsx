@@ -1,19 +1,29 @@
 import type { Metadata } from "next";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
-import { confirmAliasAction } from "@/features/alias-verification/actions";
+import { confirmApplicationAddressAction } from "@/features/alias-verification/actions";
 import { getAliasVerificationByToken } from "@/features/alias-verification/data";
 import { getPortalConfig } from "@/features/portal-config/load";
 
-export const metadata: Metadata = { title: "Confirm security alias", referrer: "same-origin" };
+export const metadata: Metadata = { title: "Confirm an address", referrer: "same-origin" };
 
+const ROLE_TEXT = {
+  alias: "as the security alias that will receive embargoed vulnerability reports",
+  both: "as the security alias that will receive embargoed vulnerability reports, and as an address to subscribe to the list",
+  list: "as an address to subscribe to the list, which receives embargoed vulnerability reports",
+} as const;
+
+/** The mailed link's page: a GET only shows it (a mail scanner can fetch it harmlessly); the button confirms. */
 export default async function VerifyAliasPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const verification = await getAliasVerificationByToken(token);
   const config = getPortalConfig();
+  const roles = verification?.roles;
   return (
     <div className="max-w-prose space-y-6">
-      <h1 className="text-3xl font-bold tracking-tight">Confirm a security alias</h1>
+      <h1 className="text-3xl font-bold tracking-tight">
+        {roles && !roles.alias ? "Confirm an address for the list" : "Confirm a security alias"}
+      </h1>
       {!verification ? (
         <Notice tone="error">This link is not valid. Ask the applicant to send a new one from the portal.</Notice>
       ) : verification.verifiedAt ? (
@@ -23,16 +33,23 @@ export default async function VerifyAliasPage({ params }: { params: Promise<{ to
         </Notice>
       ) : verification.expired ? (
         <Notice tone="error">This link has expired. Ask the applicant to send a new one from the portal.</Notice>
+      ) : !verification.open ? (
+        <Notice tone="error">This application is closed: there is nothing to confirm.</Notice>
+      ) : !roles ? (
+        <Notice tone="error">The applicant no longer names {verification.address}: there is nothing to confirm.</Notice>
       ) : (
         <>
           <p>
             <strong>{verification.applicantEmail}</strong> is applying for{" "}
             <strong>{verification.distributionName}</strong> ({verification.organisation}) to join the {config.listName}
-            . They named <strong>{verification.address}</strong> as the security alias that will receive embargoed
-            vulnerability reports.
+            . They named <strong>{verification.address}</strong>{" "}
+            {ROLE_TEXT[roles.alias ? (roles.list ? "both" : "alias") : "list"]}.
           </p>
-          <p>Confirm only if you read this alias on behalf of that team.</p>
-          <form action={confirmAliasAction}>
+          <p>
+            Confirm only if you read this {roles.alias ? "alias" : "address"} on behalf of that team. Nothing is
+            subscribed without it.
+          </p>
+          <form action={confirmApplicationAddressAction}>
             <input type="hidden" name="token" value={token} />
             <Button>Confirm {verification.address}</Button>
           </form>

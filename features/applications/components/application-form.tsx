@@ -20,11 +20,20 @@ type Props = {
   criteria: Criterion[];
   policies: Record<string, ReactNode>;
   aliasStatus: ReactNode;
+  /** Each address's confirmation, as last saved: shown under the addresses to subscribe. */
+  addressStatus: ReactNode;
 };
 
 const COMPLETE_THE_FIELDS = "Complete the fields marked below, then submit again.";
 
-export function ApplicationForm({ applicationId, initialValues, criteria, policies, aliasStatus }: Props) {
+export function ApplicationForm({
+  applicationId,
+  initialValues,
+  criteria,
+  policies,
+  aliasStatus,
+  addressStatus,
+}: Props) {
   const autosave = useDraftAutosave(applicationId, initialValues, `/applications/${applicationId}/draft`);
   const { values, status } = autosave;
   const { duplicate, check: checkDuplicates } = useDuplicateCheck(applicationId, initialValues);
@@ -132,7 +141,7 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
           label="Your organisation's e-mail domains"
           multiline
           rows={2}
-          hint="One per line, e.g. example.com. Reviewers from these domains step aside."
+          hint="One per line, e.g. example.com. Addresses outside them are pointed out to the reviewers."
           {...field("orgDomains")}
         />
         <div>
@@ -140,9 +149,10 @@ export function ApplicationForm({ applicationId, initialValues, criteria, polici
             label="Addresses to subscribe to the list"
             multiline
             rows={2}
-            hint="One per line; normally just your security alias."
+            hint="One per line; normally just your security alias. Saving mails each a link that someone reading it must click."
             {...field("listAddresses")}
           />
+          <div className="mt-2 text-sm">{addressStatus}</div>
           {/* Below the fields it concerns, so that it appearing moves none of them. */}
           <div aria-live="polite">
             {advice ? (

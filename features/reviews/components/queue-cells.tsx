@@ -7,8 +7,14 @@ const VOUCH = {
   DECLINED: { tone: "bad", label: "declined" },
 } as const;
 
-export function AliasBadge({ verified }: { verified: boolean }) {
-  return verified ? <Badge tone="good">verified</Badge> : <Badge tone="waiting">not verified</Badge>;
+/** How many of the addresses the application would subscribe (the alias among them) are confirmed by their links. */
+export function AddressesBadge({ confirmed, named }: { confirmed: number; named: number }) {
+  if (named > 0 && confirmed === named) return <Badge tone="good">all {named} confirmed</Badge>;
+  return (
+    <Badge tone="waiting">
+      {confirmed} of {named} confirmed
+    </Badge>
+  );
 }
 
 export function VouchBadge({ status }: { status: VouchStatus | null }) {

@@ -1,6 +1,5 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { Badge } from "@/components/ui/badge";
 import { Markdown } from "@/components/ui/markdown";
 import { Notice } from "@/components/ui/notice";
 import { MEMBER_STATUS_LABELS } from "@/features/members/schema";
@@ -91,43 +90,6 @@ export function Answers({
         );
       })}
     </ol>
-  );
-}
-
-const VOUCH_TONES = { PENDING: "waiting", CONFIRMED: "good", DECLINED: "bad" } as const;
-
-/** The alias round trips and the vouches, each as a badge saying where it stands, the address and the day. */
-export function Checks({ detail }: { detail: ReviewDetail }) {
-  return (
-    <ul className="space-y-1.5 text-sm">
-      {detail.aliasVerifications.map((item) => (
-        <li key={item.id} className="break-words">
-          <span className="font-medium">Alias</span>{" "}
-          {item.verifiedAt ? (
-            <Badge tone="good">verified</Badge>
-          ) : item.expiresAt <= new Date() ? (
-            <Badge tone="bad">link expired</Badge>
-          ) : (
-            <Badge tone="waiting">link sent</Badge>
-          )}{" "}
-          {item.address} · <span className="whitespace-nowrap">{day(item.verifiedAt ?? item.createdAt)}</span>
-        </li>
-      ))}
-      {detail.vouches.map((item) => (
-        <li key={item.id} className="break-words">
-          <span className="font-medium">Vouch</span>{" "}
-          <Badge tone={VOUCH_TONES[item.status]}>{item.status.toLowerCase()}</Badge> {item.voucherEmail}
-          {item.respondedAt ? (
-            <>
-              {" "}
-              · <span className="whitespace-nowrap">{day(item.respondedAt)}</span>
-            </>
-          ) : null}
-          {item.comment ? `: “${item.comment}”` : ""}
-        </li>
-      ))}
-      {detail.aliasVerifications.length + detail.vouches.length === 0 ? <li>No alias check or vouch yet.</li> : null}
-    </ul>
   );
 }
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { Markdown } from "@/components/ui/markdown";
-import { AliasStatus } from "@/features/applications/components/alias-status";
+import { AddressStatuses, AliasStatus } from "@/features/applications/components/alias-status";
 import { ApplicationForm } from "@/features/applications/components/application-form";
 import { getMyApplication } from "@/features/applications/data";
 import { requireUserPage } from "@/features/auth/guards";
@@ -44,7 +44,9 @@ export default async function EditApplicationPage({ params }: { params: Promise<
         initialValues={application.values}
         criteria={config.criteria}
         policies={policies}
-        aliasStatus={<AliasStatus alias={application.alias} />}
+        aliasStatus={<AliasStatus addresses={application.addresses} />}
+        // The alias's own state is shown beside its field; one link proves it in both roles.
+        addressStatus={<AddressStatuses addresses={application.addresses.filter((item) => !item.alias)} />}
       />
     </div>
   );

@@ -1,0 +1,87 @@
+import { Badge } from "@/components/ui/badge";
+import type { ReviewDetail } from "@/features/reviews/data";
+
+const day = (date: Date) => <span className="whitespace-nowrap">{date.toISOString().slice(0, 10)}</span>;
+
+const ADDRESS_BADGES = {
+  confirmed: { tone: "good", label: "confirmed" },
+  pending: { tone: "waiting", label: "link sent" },
+  expired: { tone: "bad", label: "link expired" },
+  none: { tone: "bad", label: "no link yet" },
+} as const;
+const VOUCH_TONES = { PENDING: "waiting", CONFIRMED: "good", DECLINED: "bad" } as const;
+
+/**
+ * Each address the application would put on the list (the alias among them)
+ * with where its confirmation stands and a flag when it is outside the
+ * organisation's domains; then the vouches, each with its badge, address and day.
+ */
+export function Checks({ detail }: { detail: ReviewDetail }) {
+  return (
+    <ul className="space-y-1.5 text-sm">
+      {detail.addresses.map((item) => (
+        <li key={item.address} className="break-words" data-address={item.address}>
+          <span className="font-medium">{item.alias ? (item.list ? "Alias, list" : "Alias") : "List"}</span>{" "}
+          <Badge tone={ADDRESS_BADGES[item.state].tone}>{ADDRESS_BADGES[item.state].label}</Badge> {item.address}
+          {item.at ? <> · {day(item.at)}</> : null}
+          {item.outsideDomains ? (
+            <strong className="block text-red-800">
+              Outside the organisation's domains ({detail.orgDomains.join(", ")}): whose address is this?
+            </strong>
+          ) : null}
+        </li>
+      ))}
+      {detail.vouches.map((item) => (
+        <li key={item.id} className="break-words">
+          <span className="font-medium">Vouch</span>{" "}
+          <Badge tone={VOUCH_TONES[item.status]}>{item.status.toLowerCase()}</Badge> {item.voucherEmail}
+          {item.respondedAt ? <> · {day(item.respondedAt)}</> : null}
+          {item.comment ? `: “${item.comment}”` : ""}
+        </li>
+      ))}
+      {detail.addresses.length + detail.vouches.length === 0 ? <li>No address or vouch yet.</li> : null}
+    </ul>
+  );
+}
+
+/** What still stands between the votes and approval: each address not confirmed, a vouch not confirmed. */
+export function ApprovalWaits({ detail }: { detail: ReviewDetail }) {
+  const unconfirmed = detail.addresses.filter((item) => item.state !== "confirmed").map((item) => item.address);
+  const vouched = detail.vouches[0]?.status === "CONFIRMED";
+  if (unconfirmed.length === 0 && vouched) return null;
+  return (
+    <div className="text-sm text-amber-900" data-approval-waits>
+      <p className="font-semibold">Approval waits, however the votes go, for:</p>
+      <ul className="list-disc pl-5">
+        {unconfirmed.map((address) => (
+          <li key={address} className="break-words">
+            {address} to be confirmed by its link
+          </li>
+        ))}
+        {vouched ? null : <li>the vouch to be confirmed</li>}
+      </ul>
+    </div>
+  );
+}
+
+/**
+ * Team members at (or above or below) a domain the application names that
+ * the portal has not verified: not recused, since a claim proves nothing,
+ * but everyone on the team should know before they judge.
+ */
+export function DomainWarnings({ warnings }: { warnings: ReviewDetail["domainWarnings"] }) {
+  if (warnings.length === 0) return null;
+  return (
+    <div className="space-y-1 text-sm text-amber-900" role="note" aria-label="Unverified domains of team members">
+      <p className="font-semibold">Named domains of team members, not verified</p>
+      <ul className="list-disc pl-5">
+        {warnings.map((warning) => (
+          <li key={warning.email} className="break-words">
+            {warning.email}: the application names {warning.domain}, but no confirmed address proves it is the
+            applicant's, so they are not recused. Decide whether they should stand aside.
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
