@@ -228,17 +228,12 @@ export function attestationRequestMail(
 /**
  * The link that proves an address an application would subscribe to the
  * list (one that is not also its alias: the alias's own mail proves both).
- * Each stored name is put on one line, so that none can add lines to the mail.
  */
-export function listAddressConfirmationMail(to: string, facts: ApplicationFacts, url: string): MailMessage {
-  const [applicant, distribution, organisation] = [
-    facts.applicantEmail,
-    facts.distributionName,
-    facts.organisation,
-  ].map((value) => oneLine(value));
+export function listAddressConfirmationMail(to: string, given: ApplicationFacts, url: string): MailMessage {
+  const facts = flat(given);
   return compose(to, `Confirm this address for the ${facts.project} distributors list`, [
     {
-      text: `${applicant} is applying for ${distribution} (${organisation}) to join the ${facts.project} private distributors list, and named this address as one to subscribe to the list, which receives embargoed security reports.`,
+      text: `${facts.applicantEmail} is applying for ${facts.distributionName} (${facts.organisation}) to join the ${facts.project} private distributors list, and named this address as one to subscribe to the list, which receives embargoed security reports.`,
     },
     { text: "If this address is read by that team, confirm it; nothing is subscribed without it:" },
     { link: url, label: "Confirm the address" },

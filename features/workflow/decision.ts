@@ -5,6 +5,7 @@ import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { everyAddressConfirmed, latestVouch } from "@/features/workflow/readiness";
 import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
+import { isListAddress } from "@/lib/email";
 import { organisationKey } from "@/lib/organisation-key";
 
 /**
@@ -12,7 +13,8 @@ import { organisationKey } from "@/lib/organisation-key";
  * application's row lock): approved when `quorum` reviewers vote approve in
  * the current round, none votes reject, the alias and every list address
  * are confirmed through their own links (no address reaches the list
- * without its reader's consent) and the vouch confirmed. Approval writes the
+ * without its reader's consent), every list address is one the list systems
+ * take, and the vouch confirmed. Approval writes the
  * decision, the member and its subscriber addresses together. Returns
  * whether it approved.
  */
@@ -39,6 +41,8 @@ export async function approveWhenDecided(
   const approvals = votes.filter((vote) => vote.choice === "APPROVE").length;
   if (approvals < context.quorum || votes.some((vote) => vote.choice === "REJECT")) return false;
   if (!(await everyAddressConfirmed(tx, applicationId, application))) return false;
+  // Submitted before the list systems' rule was applied to the form: never approved onto the list.
+  if (application.listAddresses.some((address) => !isListAddress(address))) return false;
   if ((await latestVouch(tx, applicationId))?.status !== "CONFIRMED") return false;
 
   const now = new Date();

@@ -17,17 +17,24 @@ import {
 } from "@/features/members/unlistable-addresses";
 import { isListAddress, normalizeEmail } from "@/lib/email";
 import type { Database } from "@/lib/prisma";
-import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
+import type { TestDatabase } from "@/test/helpers/database";
+import { context } from "@/test/helpers/fixtures";
 import { memberContext, memberWithContact } from "@/test/helpers/member-fixtures";
-import { createReviewer } from "@/test/helpers/review-fixtures";
-import { validated } from "@/test/helpers/validated";
+import {
+  applicationReadyForReview,
+  createReviewDatabase,
+  createReviewer,
+  dropReviewDatabase,
+  markAddressVerified,
+} from "@/test/helpers/review-fixtures";
+import { castVoteForm, validated } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
 let client: pg.Client;
 
 beforeAll(async () => {
-  database = await createMigratedDatabase();
+  database = await createReviewDatabase();
   db = database.db;
   client = new pg.Client({ connectionString: database.url });
   await client.connect();
@@ -35,7 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.end();
   await database.db.$disconnect();
-  await database.drop();
+  await dropReviewDatabase(database);
 });
 
 describe("the database's is_list_address", () => {
@@ -163,5 +170,28 @@ describe("addresses stored before the rule", () => {
     expect(await db.addressChangeRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
       status: "PENDING",
     });
+  });
+
+  it("cannot be approved onto the list from an application, however the votes go", async () => {
+    const application = await applicationReadyForReview(db);
+    const legacy = `^x@${application.domain}`;
+    // Submitted before the rule: the stored list holds an address Mailman refuses, confirmed by its link.
+    await client.query(`UPDATE "Application" SET "listAddresses" = array_append("listAddresses", $1) WHERE id = $2`, [
+      legacy,
+      application.id,
+    ]);
+    await markAddressVerified(db, application.id, legacy);
+    for (const email of [`first-${Date.now()}@kmesh.example`, `second-${Date.now()}@kmesh.example`]) {
+      const reviewer = await createReviewer(db, email);
+      expect(
+        await castVoteForm(db, reviewer, { applicationId: application.id, choice: "APPROVE" }, context),
+      ).toMatchObject({
+        ok: true,
+      });
+    }
+    expect(await db.application.findUniqueOrThrow({ where: { id: application.id } })).toMatchObject({
+      state: "IN_REVIEW",
+    });
+    expect(await db.member.count({ where: { applicationId: application.id } })).toBe(0);
   });
 });

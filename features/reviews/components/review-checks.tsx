@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import type { ReviewDetail } from "@/features/reviews/data";
+import { isListAddress } from "@/lib/email";
 
 const day = (date: Date) => <span className="whitespace-nowrap">{date.toISOString().slice(0, 10)}</span>;
 
@@ -24,6 +25,11 @@ export function Checks({ detail }: { detail: ReviewDetail }) {
           <span className="font-medium">{item.alias ? (item.list ? "Alias, list" : "Alias") : "List"}</span>{" "}
           <Badge tone={ADDRESS_BADGES[item.state].tone}>{ADDRESS_BADGES[item.state].label}</Badge> {item.address}
           {item.at ? <> · {day(item.at)}</> : null}
+          {item.list && !isListAddress(item.address) ? (
+            <strong className="block text-red-800">
+              A list system refuses this address (Mailman 3 does): it cannot be approved onto the list.
+            </strong>
+          ) : null}
           {item.outsideDomains ? (
             <strong className="block text-red-800">
               Outside the organisation's domains ({detail.orgDomains.join(", ")}): whose address is this?
@@ -47,8 +53,9 @@ export function Checks({ detail }: { detail: ReviewDetail }) {
 /** What still stands between the votes and approval: each address not confirmed, a vouch not confirmed. */
 export function ApprovalWaits({ detail }: { detail: ReviewDetail }) {
   const unconfirmed = detail.addresses.filter((item) => item.state !== "confirmed").map((item) => item.address);
+  const unlistable = detail.addresses.filter((item) => item.list && !isListAddress(item.address));
   const vouched = detail.vouches[0]?.status === "CONFIRMED";
-  if (unconfirmed.length === 0 && vouched) return null;
+  if (unconfirmed.length === 0 && unlistable.length === 0 && vouched) return null;
   return (
     <div className="text-sm text-amber-900" data-approval-waits>
       <p className="font-semibold">Approval waits, however the votes go, for:</p>
@@ -56,6 +63,11 @@ export function ApprovalWaits({ detail }: { detail: ReviewDetail }) {
         {unconfirmed.map((address) => (
           <li key={address} className="break-words">
             {address} to be confirmed by its link
+          </li>
+        ))}
+        {unlistable.map((item) => (
+          <li key={`unlistable:${item.address}`} className="break-words">
+            {item.address} to be replaced: a list system refuses it (request changes)
           </li>
         ))}
         {vouched ? null : <li>the vouch to be confirmed</li>}
