@@ -115,6 +115,16 @@ function send(res: http.ServerResponse, answer: PlainAnswer) {
   res.end(answer.body);
 }
 
+/** Reads what is left of a request body and drops it; a client that sends more than DRAIN_LIMIT_BYTES is cut off. */
+function drain(req: http.IncomingMessage, received = 0) {
+  let drained = received;
+  req.on("data", (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_LIMIT_BYTES) req.socket.destroy();
+  });
+  req.resume();
+}
+
 function refuseBody(req: http.IncomingMessage, res: http.ServerResponse, maxBodyBytes: number, received = 0) {
   const kilobytes = Math.ceil(maxBodyBytes / 1024);
   const answer = () =>
@@ -129,13 +139,8 @@ function refuseBody(req: http.IncomingMessage, res: http.ServerResponse, maxBody
     req.socket.destroySoon();
     return;
   }
-  let drained = received;
-  req.on("data", (chunk: Buffer) => {
-    drained += chunk.length;
-    if (drained > DRAIN_LIMIT_BYTES) req.socket.destroy();
-  });
   req.on("end", answer);
-  req.resume();
+  drain(req, received);
 }
 
 function unavailable(req: http.IncomingMessage, res: http.ServerResponse, reason: "starting" | "database") {
@@ -182,6 +187,11 @@ function handle(
     return;
   }
   const requestId = randomUUID();
+  // The body went over the limit while it was being passed on: the front
+  // door cut the request to Next itself and answers 413 (not a failure of Next).
+  let refused = false;
+  // Next's answer came: from then on it is what the client gets.
+  let answered = false;
   const open = () =>
     http.request(
       {
@@ -194,6 +204,16 @@ function handle(
         maxHeaderSize: MAX_UPSTREAM_HEADER_BYTES,
       },
       (answer) => {
+        if (refused) {
+          answer.destroy();
+          return;
+        }
+        answered = true;
+        let replaced = false;
+        // Next's answer cut short: so is the client's (a pipe would leave it waiting for the rest).
+        answer.on("close", () => {
+          if (!answer.complete && !replaced) res.destroy();
+        });
         const forward = () => {
           res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers);
           answer.pipe(res);
@@ -204,6 +224,7 @@ function handle(
         Promise.all([databaseFailed?.(requestId) ?? false, isDatabaseAvailable?.() ?? true]).then(
           ([failed, available]) => {
             if (!failed && available) return forward();
+            replaced = true;
             answer.destroy();
             unavailable(req, res, "database");
           },
@@ -213,12 +234,18 @@ function handle(
     );
   const upstream = open();
   upstream.on("error", (error: NodeJS.ErrnoException) => {
+    // Cut by the front door itself (the body was too large), or after Next
+    // answered (Next closed the connection while the rest of a body it no
+    // longer wanted was still being sent): neither is Next failing.
+    if (refused || answered) return;
     // A kept-alive connection that Next closed just as this request went out
     // on it: a request without a body is sent again once, on a new connection.
     // (One with a body cannot be replayed: it was read as it went.)
     if (upstream.reusedSocket && error.code === "ECONNRESET" && isBodiless(req) && !res.headersSent) {
       const again = open();
-      again.on("error", () => unavailable(req, res, "starting"));
+      again.on("error", () => {
+        if (!answered) unavailable(req, res, "starting");
+      });
       again.end();
       return;
     }
@@ -231,6 +258,13 @@ function handle(
     if (size <= options.maxBodyBytes) return;
     req.off("data", count);
     req.unpipe(upstream);
+    if (answered) {
+      // Next answered before reading this far: its answer stands, the rest of the body is dropped.
+      drain(req, size);
+      res.once("finish", () => upstream.destroy());
+      return;
+    }
+    refused = true;
     upstream.destroy();
     refuseBody(req, res, options.maxBodyBytes, size);
   };

@@ -28,6 +28,12 @@ beforeAll(async () => {
   // Echoes what it received; answers /fail with a 500; answers upgrades by echoing the header it saw.
   upstream = http.createServer((req, res) => {
     upstreamRequests++;
+    if (req.url === "/refuses-early") {
+      // Like Next's sign-in route over its own 4 KB limit: answers at once, body unread, and closes.
+      res.writeHead(413, { "content-type": "text/plain", connection: "close" });
+      res.end("refused by Next itself");
+      return;
+    }
     let body = "";
     req.on("data", (chunk) => {
       body += chunk;
@@ -93,6 +99,27 @@ async function withProxy(
 }
 
 const headersOf = (seen: Seen) => new Headers(seen.headers as Record<string, string>);
+
+/** POSTs a chunked body of twice the limit, a quarter of the limit every 20 ms: the limit is crossed mid-way. */
+function sendSlowly(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: "127.0.0.1", port, path, method: "POST" }, (response) => {
+      let body = "";
+      response.on("data", (chunk) => {
+        body += chunk;
+      });
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on("error", reject);
+    let sent = 0;
+    const more = () => {
+      if (sent >= 2 * MAX_BODY) return request.end();
+      sent += MAX_BODY / 4;
+      request.write("x".repeat(MAX_BODY / 4), () => setTimeout(more, 20));
+    };
+    more();
+  });
+}
 
 describe("the forwarding proxy in front of Next", () => {
   it("replaces a forged X-Forwarded-For with the connection's address, and signs what it passes on", async () => {
@@ -168,6 +195,19 @@ describe("the forwarding proxy in front of Next", () => {
       });
       expect(atLimit.status).toBe(200);
       expect(((await atLimit.json()) as Seen).body.length).toBe(MAX_BODY);
+    });
+  });
+
+  // Found by a probe (issue 19, item 11): a chunked body that crossed the limit while still being sent
+  // came back 503 "starting or restarting" (the proxy's own cut of the upstream request, taken for Next's failure).
+  it("answers 413 to a chunked body that crosses the limit while it is still coming, and nothing else", async () => {
+    await withProxy(false, async (proxy) => {
+      expect(await sendSlowly(proxy.port, "/signin/link")).toEqual({
+        status: 413,
+        body: expect.stringMatching(/too large/),
+      });
+      // Next answered before the limit was reached, and closed: its own answer reaches the client whole.
+      expect(await sendSlowly(proxy.port, "/refuses-early")).toEqual({ status: 413, body: "refused by Next itself" });
     });
   });
 
