@@ -1,16 +1,14 @@
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseFailureReports, REQUEST_ID_HEADER } from "@/lib/database-failure";
-import {
-  type ForwardingProxy,
-  type ForwardingProxyOptions,
-  forwardedFor,
-  MAX_TARGET_LENGTH,
-  startForwardingProxy,
-} from "@/lib/forwarding-proxy";
+import { type ForwardingProxy, type ForwardingProxyOptions, startForwardingProxy } from "@/lib/forwarding-proxy";
 import { FRONT_DOOR_HEADER, UNVERIFIED_CLIENT } from "@/lib/front-door";
+import { forwardedFor, MAX_TARGET_LENGTH } from "@/lib/front-door-requests";
 import { clientAddress } from "@/lib/rate-limit";
+import { HOT_RELOAD_PATH } from "@/lib/upgrade-tunnels";
 
 let upstream: http.Server;
 let upstreamPort: number;
@@ -19,6 +17,7 @@ const upgraded = new Set<net.Socket>();
 const SECRET = "front-door-secret-for-this-test";
 const MAX_BODY = 1024;
 let upstreamRequests = 0;
+let upgradeRequests = 0;
 /** Called with the request id of each /fail-database request, as Next's instrumentation reports it. */
 let reportFailure: (requestId: string) => void = () => {};
 
@@ -57,11 +56,17 @@ beforeAll(async () => {
     });
   });
   upstream.on("upgrade", (req, socket) => {
+    upgraded.add(socket as net.Socket);
+    upgradeRequests++;
+    // Closes its end when the other goes, as Next's hot reload does.
+    socket.on("end", () => socket.destroy());
+    socket.on("error", () => socket.destroy());
+    // Like Next for an upgrade it has no handler for: no answer at all.
+    if (req.url?.includes("silent")) return;
     socket.write(
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: test\r\nConnection: Upgrade\r\nX-Seen: ${req.headers["x-forwarded-for"]}\r\n\r\n`,
     );
     socket.on("data", (chunk) => socket.write(chunk));
-    upgraded.add(socket as net.Socket);
   });
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   upstreamPort = (upstream.address() as net.AddressInfo).port;
@@ -99,6 +104,63 @@ async function withProxy(
 }
 
 const headersOf = (seen: Seen) => new Headers(seen.headers as Record<string, string>);
+
+const upgradeRequest = (path: string, extra = "") =>
+  `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n` +
+  `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`;
+
+/** What the proxy answers an upgrade of `path` until it closes the connection (or `waitMs` passes: not closed). */
+function upgradeAnswer(port: number, path: string, waitMs = 2_000): Promise<{ text: string; closedByServer: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(upgradeRequest(path)));
+    let text = "";
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ text, closedByServer: false });
+    }, waitMs);
+    socket.on("data", (chunk) => {
+      text += chunk;
+    });
+    socket.on("error", reject);
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve({ text, closedByServer: true });
+    });
+  });
+}
+
+/**
+ * A stand-in for Next in a child process, with Next's way with upgrades: the
+ * hot reload's is answered (and closed when the client goes), any other is
+ * neither answered nor ever closed.
+ */
+async function startNextStandIn(): Promise<{ port: number; stop: () => void }> {
+  const script = `
+    const server = require("node:http").createServer((req, res) => res.end("ok"));
+    server.on("upgrade", (req, socket) => {
+      socket.on("error", () => {});
+      if (!req.url.startsWith("/_next/hmr?id=answered")) return;
+      socket.on("end", () => socket.destroy());
+      socket.write("HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n");
+    });
+    server.listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once("data", (chunk) => resolve(Number(String(chunk).trim())));
+    child.once("exit", (code) => reject(new Error(`the stand-in for Next exited with ${code}`)));
+  });
+  return { port, stop: () => child.kill("SIGKILL") };
+}
+
+/** This process's open file descriptors (the proxy and the stand-in for Next both run in it). */
+const openFileDescriptors = () => readdirSync("/proc/self/fd").length;
+
+/** Waits up to 3 s for the count of open descriptors to come down to `target`; the count at the end. */
+async function settlesAt(target: number): Promise<number> {
+  const deadline = Date.now() + 3_000;
+  while (openFileDescriptors() > target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return openFileDescriptors();
+}
 
 /** POSTs a chunked body of twice the limit, a quarter of the limit every 20 ms: the limit is crossed mid-way. */
 function sendSlowly(port: number, path: string): Promise<{ status: number; body: string }> {
@@ -303,25 +365,122 @@ describe("the forwarding proxy in front of Next", () => {
     reportFailure = () => {};
   });
 
-  it("passes WebSocket upgrades through, with the same header rule", async () => {
-    await withProxy(false, async (proxy) => {
-      const socket = net.connect(proxy.port, "127.0.0.1");
-      const received = await new Promise<string>((resolve, reject) => {
-        let text = "";
-        socket.on("data", (chunk) => {
-          text += chunk;
-          if (text.includes("ping")) resolve(text);
+  it("tunnels the upgrades of the paths it is given (the hot reload's, in development), with the same header rule", async () => {
+    await withProxy(
+      false,
+      async (proxy) => {
+        const socket = net.connect(proxy.port, "127.0.0.1");
+        const received = await new Promise<string>((resolve, reject) => {
+          let text = "";
+          socket.on("data", (chunk) => {
+            text += chunk;
+            if (text.includes("ping")) resolve(text);
+          });
+          socket.on("error", reject);
+          socket.write(upgradeRequest("/_next/hmr?id=1", "X-Forwarded-For: 203.0.113.99\r\n"));
+          setTimeout(() => socket.write("ping"), 100);
         });
-        socket.on("error", reject);
-        socket.write(
-          "GET /_next/webpack-hmr HTTP/1.1\r\nHost: x\r\nUpgrade: test\r\nConnection: Upgrade\r\nX-Forwarded-For: 203.0.113.99\r\n\r\n",
-        );
-        setTimeout(() => socket.write("ping"), 100);
-      });
-      socket.destroy();
-      expect(received).toMatch(/^HTTP\/1.1 101/);
-      expect(received).toContain("X-Seen: 127.0.0.1");
+        socket.destroy();
+        expect(received).toMatch(/^HTTP\/1.1 101/);
+        expect(received).toContain("X-Seen: 127.0.0.1");
+      },
+      { upgradePaths: [HOT_RELOAD_PATH] },
+    );
+  });
+
+  // Found by a probe (issue 19, item 5): every upgrade was tunnelled to Next, which never answers one it
+  // has no handler for; the sockets stayed open in both processes after the client left.
+  it("refuses every other upgrade with a 400 and closes it, without asking Next", async () => {
+    await withProxy(
+      false,
+      async (proxy) => {
+        const before = upgradeRequests;
+        for (const path of ["/", "/apply", "/_next/webpack-hmr", "/api/health", "/_next/static/x.js"]) {
+          const { text, closedByServer } = await upgradeAnswer(proxy.port, path);
+          expect([path, text.split("\r\n")[0], closedByServer]).toEqual([path, "HTTP/1.1 400 Bad Request", true]);
+          expect(text).toMatch(/does not accept protocol upgrades/);
+        }
+        expect(upgradeRequests).toBe(before);
+      },
+      { upgradePaths: [HOT_RELOAD_PATH] },
+    );
+    // Production: nothing is tunnelled at all.
+    await withProxy(false, async (proxy) => {
+      const { text } = await upgradeAnswer(proxy.port, "/_next/hmr?id=1");
+      expect(text).toMatch(/^HTTP\/1.1 400/);
     });
+  });
+
+  it("keeps no socket once the clients of 200 upgrades leave, whether refused, answered or never answered", async () => {
+    // Next in a process of its own, so that only the proxy's descriptors (and the clients') are counted here.
+    const next = await startNextStandIn();
+    try {
+      await withProxy(
+        false,
+        async (proxy) => {
+          const baseline = openFileDescriptors();
+          const sockets = await Promise.all(
+            Array.from({ length: 200 }, async (_, i) => {
+              const path = ["/apply", "/_next/hmr?id=answered", "/_next/hmr?id=silent"][i % 3] as string;
+              const socket = net.connect(proxy.port, "127.0.0.1");
+              socket.on("error", () => {});
+              // Reads what comes, so that it closes when the other end does, as any client would.
+              socket.resume();
+              await new Promise((resolve) => socket.once("connect", resolve));
+              socket.write(upgradeRequest(path));
+              return socket;
+            }),
+          );
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(openFileDescriptors() - baseline).toBeGreaterThan(100);
+          // The clients leave (each sends its FIN, as a browser tab that closes does).
+          for (const socket of sockets) socket.end();
+          expect(await settlesAt(baseline + 5)).toBeLessThanOrEqual(baseline + 5);
+        },
+        { upgradePaths: [HOT_RELOAD_PATH], targetPort: next.port },
+      );
+    } finally {
+      next.stop();
+    }
+  });
+
+  it("closes a tunnel that carries nothing for the idle time, and every tunnel when it closes", async () => {
+    const proxy = await startForwardingProxy({
+      host: "127.0.0.1",
+      port: 0,
+      targetHost: "127.0.0.1",
+      targetPort: upstreamPort,
+      trustProxy: false,
+      secret: SECRET,
+      maxBodyBytes: MAX_BODY,
+      upgradePaths: [HOT_RELOAD_PATH],
+      tunnelIdleMs: 300,
+    });
+    try {
+      const idle = await upgradeAnswer(proxy.port, "/_next/hmr?id=silent", 5_000);
+      expect(idle).toEqual({ text: "", closedByServer: true });
+      const answered = await upgradeAnswer(proxy.port, "/_next/hmr?id=quiet", 5_000);
+      expect(answered.text).toMatch(/^HTTP\/1.1 101/);
+      expect(answered.closedByServer).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+    const open = await startForwardingProxy({
+      host: "127.0.0.1",
+      port: 0,
+      targetHost: "127.0.0.1",
+      targetPort: upstreamPort,
+      trustProxy: false,
+      secret: SECRET,
+      maxBodyBytes: MAX_BODY,
+      upgradePaths: [HOT_RELOAD_PATH],
+    });
+    const waiting = upgradeAnswer(open.port, "/_next/hmr?id=silent", 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = performance.now();
+    await open.close();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await waiting).toEqual({ text: "", closedByServer: true });
   });
 
   it("sends a GET again when Next closes the kept-alive connection it went out on, and answers a POST 503", async () => {
