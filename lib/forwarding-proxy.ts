@@ -12,6 +12,8 @@
 //   when Next reports that a request failed for want of it (a terminated
 //   connection, a full pool: lib/database-failure.ts), or while Next is
 //   (re)starting;
+// - answers 400, not Next's 500, to a server action whose body React cannot
+//   decode (lib/server-action-decoding.ts);
 // - refuses protocol upgrades but the development server's hot reload, and
 //   closes what it tunnels (lib/upgrade-tunnels.ts);
 // - answers a plain GET of a page rendered once from its own copy of Next's
@@ -21,7 +23,17 @@ import http from "node:http";
 import net from "node:net";
 import { REQUEST_ID_HEADER } from "@/lib/database-failure";
 import { FRONT_DOOR_HEADER } from "@/lib/front-door";
-import { drain, headersFor, isBodiless, refusalOf, refuseBody, send, unavailable } from "@/lib/front-door-requests";
+import {
+  drain,
+  headersFor,
+  isBodiless,
+  refusalOf,
+  refuseBody,
+  send,
+  UNDECODABLE_ACTION,
+  unavailable,
+} from "@/lib/front-door-requests";
+import { type ActionDecoder, createActionDecoder, mayRunServerAction } from "@/lib/server-action-decoding";
 import { createSharedPageCache, type SharedPageCache } from "@/lib/shared-page-cache";
 import { createUpgradeHandler, TUNNEL_IDLE_MS } from "@/lib/upgrade-tunnels";
 
@@ -46,6 +58,12 @@ export type ForwardingProxyOptions = {
   isDatabaseAvailable?: () => Promise<boolean>;
   /** Asked when Next answers 500, with the request's id: true (Next reported a database failure) turns it into a 503. */
   databaseFailed?: (requestId: string) => Promise<boolean>;
+  /**
+   * Next's list of the build's server actions (server-reference-manifest.json).
+   * Given, a server action Next answers 500 is answered 400 when its body is
+   * one React cannot decode (lib/server-action-decoding.ts).
+   */
+  serverActionManifest?: string;
   /** Paths of pages rendered once, answered from the front door's copy (lib/shared-page-cache.ts). */
   sharedPages?: Iterable<string>;
   /** Path prefixes whose protocol upgrades are tunnelled to Next (development: HOT_RELOAD_PATH); every other upgrade is refused. */
@@ -62,19 +80,39 @@ type Context = {
   options: ForwardingProxyOptions;
   agent: http.Agent;
   sharedPages: SharedPageCache | null;
+  actions: ActionDecoder | null;
 };
 
-/** What replaces Next's 500: a 503 when the database was wanting, or nothing (the 500 stands). */
-async function replacementFor500(requestId: string, { options }: Context): Promise<"database" | null> {
-  const [failed, available] = await Promise.all([
+/**
+ * What replaces Next's 500: a 400 when the body was a server action's that
+ * React cannot decode (the client's fault, and the action never ran), a 503
+ * when the database was wanting, or nothing (the 500 stands).
+ */
+async function replacementFor500(
+  req: http.IncomingMessage,
+  requestId: string,
+  body: Buffer[] | null,
+  { options, actions }: Context,
+): Promise<"undecodable" | "database" | null> {
+  const undecodable =
+    actions && body
+      ? actions.whyUndecodable({
+          body: Buffer.concat(body),
+          contentType: req.headers["content-type"] ?? "",
+          fetchAction: req.headers["next-action"] !== undefined,
+        })
+      : null;
+  const [reason, failed, available] = await Promise.all([
+    undecodable,
     options.databaseFailed?.(requestId) ?? false,
     options.isDatabaseAvailable?.() ?? true,
   ]);
+  if (reason !== null) return "undecodable";
   return failed || !available ? "database" : null;
 }
 
 function handle(req: http.IncomingMessage, res: http.ServerResponse, context: Context) {
-  const { options, agent, sharedPages } = context;
+  const { options, agent, sharedPages, actions } = context;
   const refusal = refusalOf(req);
   if (refusal) {
     send(res, refusal);
@@ -87,7 +125,10 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, context: Co
     return;
   }
   const requestId = randomUUID();
-  const asksAbout500 = options.isDatabaseAvailable !== undefined || options.databaseFailed !== undefined;
+  // A copy of a server action's body, for the second opinion should Next answer 500.
+  const kept: Buffer[] | null = actions && mayRunServerAction(req.method, req.headers) ? [] : null;
+  const asksAbout500 =
+    kept !== null || options.isDatabaseAvailable !== undefined || options.databaseFailed !== undefined;
   // The body went over the limit while it was being passed on: the front
   // door cut the request to Next itself and answers 413 (not a failure of Next).
   let refused = false;
@@ -121,12 +162,13 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, context: Co
         };
         if (answer.statusCode !== 500 || !asksAbout500) return forward();
         answer.pause();
-        replacementFor500(requestId, context).then(
+        replacementFor500(req, requestId, kept, context).then(
           (replacement) => {
             if (replacement === null) return forward();
             replaced = true;
             answer.destroy();
-            unavailable(req, res, "database");
+            if (replacement === "undecodable") send(res, UNDECODABLE_ACTION);
+            else unavailable(req, res, "database");
           },
           () => forward(),
         );
@@ -155,7 +197,10 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, context: Co
   let size = 0;
   const count = (chunk: Buffer) => {
     size += chunk.length;
-    if (size <= options.maxBodyBytes) return;
+    if (size <= options.maxBodyBytes) {
+      kept?.push(chunk);
+      return;
+    }
     req.off("data", count);
     req.unpipe(upstream);
     if (answered) {
@@ -185,7 +230,10 @@ export function startForwardingProxy(options: ForwardingProxyOptions): Promise<F
         headers: () => ({ [FRONT_DOOR_HEADER]: options.secret, [REQUEST_ID_HEADER]: randomUUID() }),
       })
     : null;
-  const context: Context = { options, agent, sharedPages };
+  const actions = options.serverActionManifest
+    ? createActionDecoder({ manifestPath: options.serverActionManifest, maxBodyBytes: options.maxBodyBytes })
+    : null;
+  const context: Context = { options, agent, sharedPages, actions };
   const server = http.createServer((req, res) => handle(req, res, context));
 
   // The development server's hot reload is the only WebSocket: lib/upgrade-tunnels.ts.
@@ -211,6 +259,7 @@ export function startForwardingProxy(options: ForwardingProxyOptions): Promise<F
             server.close(() => {
               clearTimeout(timer);
               agent.destroy();
+              void actions?.close();
               done();
             });
             server.closeIdleConnections();

@@ -26,6 +26,9 @@ const plain = (status: number, body: string): PlainAnswer => ({
   body,
 });
 
+/** What the front door answers a server action whose arguments React cannot decode (lib/server-action-decoding.ts). */
+export const UNDECODABLE_ACTION = plain(400, "Malformed request: the action's arguments cannot be read.\n");
+
 /**
  * True when a request target's path holds a percent-escape that does not
  * decode (`%ZZ`, or bytes that are no UTF-8): Next fails to decode it, finds

@@ -98,6 +98,12 @@ async function main() {
     maxBodyBytes: MAX_REQUEST_BODY_BYTES,
     isDatabaseAvailable: databaseProbe(databaseUrl),
     databaseFailed: databaseFailures.failed,
+    // Where the build lists its server actions (Next 16's development server builds into .next/dev).
+    serverActionManifest: path.join(
+      root,
+      mode === "start" ? ".next" : ".next/dev",
+      "server/server-reference-manifest.json",
+    ),
     // The development server renders them per request, as they are edited.
     sharedPages: mode === "start" ? SHARED_PAGES.keys() : undefined,
     // The portal has no WebSocket: only the development server's hot reload.

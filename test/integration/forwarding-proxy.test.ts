@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseFailureReports, REQUEST_ID_HEADER } from "@/lib/database-failure";
 import { type ForwardingProxy, type ForwardingProxyOptions, startForwardingProxy } from "@/lib/forwarding-proxy";
@@ -335,6 +338,44 @@ describe("the forwarding proxy in front of Next", () => {
         expect(await error.text()).toContain("Something went wrong");
       },
       { isDatabaseAvailable: async () => available },
+    );
+  });
+
+  // Found by a probe (issue 19, item 10): Next answers a server action whose arguments React cannot decode
+  // with a 500, to anyone.
+  it("answers 400, not Next's 500, to a server action whose body React cannot decode, and only then", async () => {
+    const manifest = path.join(await mkdtemp(path.join(tmpdir(), "manifest-")), "server-reference-manifest.json");
+    await writeFile(manifest, JSON.stringify({ node: { abc123: { exportedName: "someAction" } }, edge: {} }));
+    let available = true;
+    await withProxy(
+      false,
+      async (proxy) => {
+        const post = (headers: Record<string, string>, body: string | FormData) =>
+          fetch(`http://127.0.0.1:${proxy.port}/fail`, { method: "POST", headers, body });
+        const action = { "next-action": "abc123", "content-type": "text/plain;charset=UTF-8" };
+        for (const body of ['["$Q1"]', '["$F1"]', '["$h1"]', '["$1"]', `${"[".repeat(5000)}${"]".repeat(5000)}`]) {
+          const answer = await post(action, body);
+          expect([body.slice(0, 8), answer.status, await answer.text()]).toEqual([
+            body.slice(0, 8),
+            400,
+            "Malformed request: the action's arguments cannot be read.\n",
+          ]);
+        }
+        // A body React decodes: the action itself failed, and Next's 500 stands.
+        expect((await post(action, "[]")).status).toBe(500);
+        // Not an action at all: Next's 500 stands too.
+        expect((await post({ "content-type": "text/plain" }, '["$Q1"]')).status).toBe(500);
+        // A form posted without scripts whose bound arguments reference nothing.
+        const form = new FormData();
+        form.append("$ACTION_REF_1", "");
+        form.append("$ACTION_1:0", JSON.stringify({ id: "abc123", bound: "$Q1" }));
+        expect((await post({}, form)).status).toBe(400);
+        // While the database is down, an undecodable body is still the client's fault.
+        available = false;
+        expect((await post(action, '["$Q1"]')).status).toBe(400);
+        expect((await post(action, "[]")).status).toBe(503);
+      },
+      { serverActionManifest: manifest, isDatabaseAvailable: async () => available, maxBodyBytes: 64 * 1024 },
     );
   });
 
