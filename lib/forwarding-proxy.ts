@@ -3,17 +3,14 @@
 // - sets X-Forwarded-For from the TCP connection (Next alone keeps a header
 //   the client forged), unless a trusted reverse proxy (TRUST_PROXY=true)
 //   already did, and signs what it passes on (lib/front-door.ts);
-// - refuses request bodies over the limit with a 413 before Next reads them,
-//   paths that do not decode with a 400 (Next would answer a bare 500),
-//   addresses too long for the headers Next copies them into with a 414, and
-//   an RSC request whose router state header Next cannot parse with a 400
+// - refuses, before Next sees them, bodies over the limit (413), paths that
+//   do not decode and router states Next cannot parse (400: Next would answer
+//   500), addresses too long for the headers Next copies them into (414)
 //   (lib/front-door-requests.ts);
-// - answers 503 with Retry-After, not a bare 500, while the database is down,
-//   when Next reports that a request failed for want of it (a terminated
-//   connection, a full pool: lib/database-failure.ts), or while Next is
-//   (re)starting;
-// - answers 400, not Next's 500, to a server action whose body React cannot
-//   decode (lib/server-action-decoding.ts);
+// - puts a 503 with Retry-After in place of Next's 500 while the database is
+//   down or when Next reports that a request failed for want of it, and a 400
+//   when a server action's body was one React cannot decode
+//   (lib/failed-answers.ts); answers 503 while Next is (re)starting;
 // - refuses protocol upgrades but the development server's hot reload, and
 //   closes what it tunnels (lib/upgrade-tunnels.ts);
 // - answers a plain GET of a page rendered once from its own copy of Next's
@@ -22,6 +19,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import net from "node:net";
 import { REQUEST_ID_HEADER } from "@/lib/database-failure";
+import { replacementFor500 } from "@/lib/failed-answers";
 import { FRONT_DOOR_HEADER } from "@/lib/front-door";
 import {
   drain,
@@ -33,7 +31,13 @@ import {
   UNDECODABLE_ACTION,
   unavailable,
 } from "@/lib/front-door-requests";
-import { type ActionDecoder, createActionDecoder, mayRunServerAction } from "@/lib/server-action-decoding";
+import {
+  type ActionDecoder,
+  type BodyCopy,
+  bodyCopies,
+  createActionDecoder,
+  mayRunServerAction,
+} from "@/lib/server-action-decoding";
 import { createSharedPageCache, type SharedPageCache } from "@/lib/shared-page-cache";
 import { createUpgradeHandler, TUNNEL_IDLE_MS } from "@/lib/upgrade-tunnels";
 
@@ -81,35 +85,8 @@ type Context = {
   agent: http.Agent;
   sharedPages: SharedPageCache | null;
   actions: ActionDecoder | null;
+  copyBody: () => BodyCopy;
 };
-
-/**
- * What replaces Next's 500: a 400 when the body was a server action's that
- * React cannot decode (the client's fault, and the action never ran), a 503
- * when the database was wanting, or nothing (the 500 stands).
- */
-async function replacementFor500(
-  req: http.IncomingMessage,
-  requestId: string,
-  body: Buffer[] | null,
-  { options, actions }: Context,
-): Promise<"undecodable" | "database" | null> {
-  const undecodable =
-    actions && body
-      ? actions.whyUndecodable({
-          body: Buffer.concat(body),
-          contentType: req.headers["content-type"] ?? "",
-          fetchAction: req.headers["next-action"] !== undefined,
-        })
-      : null;
-  const [reason, failed, available] = await Promise.all([
-    undecodable,
-    options.databaseFailed?.(requestId) ?? false,
-    options.isDatabaseAvailable?.() ?? true,
-  ]);
-  if (reason !== null) return "undecodable";
-  return failed || !available ? "database" : null;
-}
 
 function handle(req: http.IncomingMessage, res: http.ServerResponse, context: Context) {
   const { options, agent, sharedPages, actions } = context;
@@ -126,9 +103,10 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, context: Co
   }
   const requestId = randomUUID();
   // A copy of a server action's body, for the second opinion should Next answer 500.
-  const kept: Buffer[] | null = actions && mayRunServerAction(req.method, req.headers) ? [] : null;
+  const copy = actions && mayRunServerAction(req.method, req.headers) ? context.copyBody() : null;
+  res.once("close", () => copy?.release());
   const asksAbout500 =
-    kept !== null || options.isDatabaseAvailable !== undefined || options.databaseFailed !== undefined;
+    copy !== null || options.isDatabaseAvailable !== undefined || options.databaseFailed !== undefined;
   // The body went over the limit while it was being passed on: the front
   // door cut the request to Next itself and answers 413 (not a failure of Next).
   let refused = false;
@@ -162,7 +140,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, context: Co
         };
         if (answer.statusCode !== 500 || !asksAbout500) return forward();
         answer.pause();
-        replacementFor500(req, requestId, kept, context).then(
+        replacementFor500(req, requestId, copy, { ...options, actions }).then(
           (replacement) => {
             if (replacement === null) return forward();
             replaced = true;
@@ -198,7 +176,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, context: Co
   const count = (chunk: Buffer) => {
     size += chunk.length;
     if (size <= options.maxBodyBytes) {
-      kept?.push(chunk);
+      copy?.add(chunk);
       return;
     }
     req.off("data", count);
@@ -233,7 +211,7 @@ export function startForwardingProxy(options: ForwardingProxyOptions): Promise<F
   const actions = options.serverActionManifest
     ? createActionDecoder({ manifestPath: options.serverActionManifest, maxBodyBytes: options.maxBodyBytes })
     : null;
-  const context: Context = { options, agent, sharedPages, actions };
+  const context: Context = { options, agent, sharedPages, actions, copyBody: bodyCopies() };
   const server = http.createServer((req, res) => handle(req, res, context));
 
   // The development server's hot reload is the only WebSocket: lib/upgrade-tunnels.ts.

@@ -5,7 +5,6 @@
 // with that condition, and not in the front door's own thread.
 "use strict";
 
-const { readFileSync } = require("node:fs");
 const { Readable } = require("node:stream");
 const { pipeline } = require("node:stream/promises");
 const { parentPort, workerData } = require("node:worker_threads");
@@ -24,19 +23,14 @@ const ARGUMENTS_LIMIT = 1000;
 const NESTING_LIMIT = 1000;
 
 // The decoder loads the module of each server function an argument names
-// (`$h`, and a form's `$ACTION_ID_…`): here every function the build knows
-// is a stub, and one it does not know cannot be found, as in Next.
+// (`$h`, and a form's `$ACTION_ID_…`): here each one the build hosts on the
+// page posted to (`hosted`, from its manifest) is a stub, and any other
+// cannot be found, as in Next.
 globalThis.__next_require__ = () => async function serverFunction() {};
 globalThis.__next_chunk_load__ = () => Promise.resolve();
 
-function serverModuleMap() {
-  let ids = new Set();
-  try {
-    const manifest = JSON.parse(readFileSync(workerData.manifestPath, "utf8"));
-    ids = new Set([...Object.keys(manifest.node ?? {}), ...Object.keys(manifest.edge ?? {})]);
-  } catch {
-    // No build (or not yet): no server function can be found.
-  }
+function serverModuleMap(hosted) {
+  const ids = new Set(hosted);
   return new Proxy({}, { get: (_, id) => (ids.has(id) ? { id, chunks: [], name: "*" } : undefined) });
 }
 
@@ -88,8 +82,8 @@ function nestsDeeperThan(value, limit) {
 }
 
 /** Why Next cannot have decoded the body (or cannot call the action with what it decoded), or null. */
-async function whyUndecodable({ body, contentType, fetchAction }) {
-  const modules = serverModuleMap();
+async function whyUndecodable({ body, contentType, fetchAction, hosted }) {
+  const modules = serverModuleMap(hosted);
   try {
     if (!fetchAction) {
       await formAction(Buffer.from(body), contentType, modules);

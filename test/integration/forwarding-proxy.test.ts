@@ -345,7 +345,8 @@ describe("the forwarding proxy in front of Next", () => {
   // with a 500, to anyone.
   it("answers 400, not Next's 500, to a server action whose body React cannot decode, and only then", async () => {
     const manifest = path.join(await mkdtemp(path.join(tmpdir(), "manifest-")), "server-reference-manifest.json");
-    await writeFile(manifest, JSON.stringify({ node: { abc123: { exportedName: "someAction" } }, edge: {} }));
+    const workers = { "app/fail/page": { moduleId: 1, async: false } };
+    await writeFile(manifest, JSON.stringify({ node: { abc123: { workers, exportedName: "someAction" } }, edge: {} }));
     let available = true;
     await withProxy(
       false,

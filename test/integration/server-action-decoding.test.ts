@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ActionDecoder, createActionDecoder, mayRunServerAction } from "@/lib/server-action-decoding";
+import { type ActionDecoder, bodyCopies, createActionDecoder, mayRunServerAction } from "@/lib/server-action-decoding";
 
 const require = createRequire(import.meta.url);
 const { encodeReply } = require("next/dist/compiled/react-server-dom-webpack/client.edge") as {
@@ -14,12 +14,21 @@ const { encodeReply } = require("next/dist/compiled/react-server-dom-webpack/cli
 };
 
 const ACTION_ID = "7f00aa11bb22cc33dd44ee55ff66778899aabbccdd";
+/** Hosted by another page than the one posted to: Next cannot find it there. */
+const ELSEWHERE_ID = "7f11bb22cc33dd44ee55ff66778899aabbccddeeff";
 let decoder: ActionDecoder;
 
 beforeAll(async () => {
   const directory = await mkdtemp(path.join(tmpdir(), "action-manifest-"));
   const manifestPath = path.join(directory, "server-reference-manifest.json");
-  await writeFile(manifestPath, JSON.stringify({ node: { [ACTION_ID]: { exportedName: "someAction" } }, edge: {} }));
+  const hosted = (page: string) => ({ workers: { [page]: { moduleId: 1, async: false } }, exportedName: "someAction" });
+  await writeFile(
+    manifestPath,
+    JSON.stringify({
+      node: { [ACTION_ID]: hosted("app/applications/[id]/edit/page"), [ELSEWHERE_ID]: hosted("app/team/page") },
+      edge: {},
+    }),
+  );
   decoder = createActionDecoder({ manifestPath, maxBodyBytes: 1024 * 1024 });
 });
 afterAll(() => decoder?.close());
@@ -31,9 +40,12 @@ async function wire(body: string | FormData): Promise<{ body: Buffer; contentTyp
   return { body: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get("content-type") ?? "" };
 }
 
+/** The page the actions are posted to (it hosts ACTION_ID). */
+const PAGE = "/applications/cl00000000000000000000000/edit";
 const fetchAction = async (body: string | FormData) =>
-  decoder.whyUndecodable({ ...(await wire(body)), fetchAction: true });
-const formPost = async (form: FormData) => decoder.whyUndecodable({ ...(await wire(form)), fetchAction: false });
+  decoder.whyUndecodable({ ...(await wire(body)), fetchAction: true, pathname: PAGE });
+const formPost = async (form: FormData) =>
+  decoder.whyUndecodable({ ...(await wire(form)), fetchAction: false, pathname: PAGE });
 
 const formOf = (entries: [string, string | Blob][]) => {
   const form = new FormData();
@@ -107,6 +119,10 @@ describe("the server-action decoder", () => {
         ["1", "text, not a blob"],
         ["0", '["$B1"]'],
       ],
+      [
+        ["1", JSON.stringify({ id: ELSEWHERE_ID, bound: null })],
+        ["0", '["$h1"]'],
+      ],
     ];
     for (const entries of parts) expect(await fetchAction(formOf(entries)), JSON.stringify(entries)).not.toBeNull();
     // The server function an argument names, when the build has it, is fine.
@@ -127,6 +143,22 @@ describe("the server-action decoder", () => {
       expect(await formPost(form), bound).not.toBeNull();
     }
     expect(await formPost(formOf([[`$ACTION_ID_no-such-action`, ""]]))).not.toBeNull();
+  });
+
+  it("keeps copies of bodies within one budget for all requests together", () => {
+    const copy = bodyCopies(10);
+    const first = copy();
+    const second = copy();
+    first.add(Buffer.from("123456"));
+    second.add(Buffer.from("1234"));
+    // Over the budget: that copy is dropped (its 500 would stand), the others are whole.
+    const third = copy();
+    third.add(Buffer.from("1"));
+    expect([first.body()?.toString(), second.body()?.toString(), third.body()]).toEqual(["123456", "1234", null]);
+    first.release();
+    const fourth = copy();
+    fourth.add(Buffer.from("abcdef"));
+    expect(fourth.body()?.toString()).toBe("abcdef");
   });
 
   it("is asked only about requests that may run an action", () => {
