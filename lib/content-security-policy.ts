@@ -36,10 +36,16 @@ export function contentSecurityPolicy({
   const scripts = nonce ? [`'nonce-${nonce}'`, "'strict-dynamic'"] : (hashes ?? ["'unsafe-inline'"]);
   // React's development build reconstructs server errors with eval.
   if (development) scripts.push("'unsafe-eval'");
+  // The portal's stylesheets only: no page carries a <style> element or a
+  // style attribute (test/security/headers.test.ts shows every page to
+  // Chromium as everyone and finds nothing refused). A style element Next
+  // itself might add carries the nonce. Development only: Next's development
+  // tools (the error overlay) insert <style> elements without one.
+  const styles = development ? ["'unsafe-inline'"] : nonce ? [`'nonce-${nonce}'`] : [];
   return [
     "default-src 'self'",
     `script-src 'self' ${scripts.join(" ")}`,
-    "style-src 'self' 'unsafe-inline'",
+    ["style-src 'self'", ...styles].join(" "),
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",

@@ -25,6 +25,7 @@ import { MigrationError, migrate } from "@/lib/migrations";
 import { createDatabase } from "@/lib/prisma";
 import { listeningUrl, publicUrlWarning } from "@/lib/public-url";
 import { MAX_REQUEST_BODY_BYTES } from "@/lib/request-body";
+import { HOT_RELOAD_PATH } from "@/lib/upgrade-tunnels";
 import { seedDemoData } from "@/prisma/seed";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -99,8 +100,16 @@ async function main() {
     maxBodyBytes: MAX_REQUEST_BODY_BYTES,
     isDatabaseAvailable: databaseProbe(databaseUrl),
     databaseFailed: databaseFailures.failed,
+    // Where the build lists its server actions (Next 16's development server builds into .next/dev).
+    serverActionManifest: path.join(
+      root,
+      mode === "start" ? ".next" : ".next/dev",
+      "server/server-reference-manifest.json",
+    ),
     // The development server renders them per request, as they are edited.
     sharedPages: mode === "start" ? SHARED_PAGES.keys() : undefined,
+    // The portal has no WebSocket: only the development server's hot reload.
+    upgradePaths: mode === "dev" ? [HOT_RELOAD_PATH] : [],
   });
   const listening = { host, port: proxy.port };
   // Every mailed link and sign-in redirect follows NEXTAUTH_URL; unset (only
@@ -162,15 +171,31 @@ function publicAddressOnly(line: string, publicUrl: string): string | null {
   return line.replace(/(-\s+Local:\s+)\S+/, `$1${publicUrl}`);
 }
 
+// Stopping takes a few seconds at most, whatever holds a connection: the
+// front door stops listening and closes its tunnels at once, requests under
+// way get REQUEST_GRACE_MS to finish, and a Next that has not exited
+// NEXT_EXIT_MS after SIGTERM (its own shutdown waits for every connection
+// it holds) is killed.
+const REQUEST_GRACE_MS = 2_000;
+const NEXT_EXIT_MS = 5_000;
+
 let shuttingDown = false;
 async function shutdown(code: number) {
   if (shuttingDown) return;
   shuttingDown = true;
+  const frontDoorClosed = proxy?.close(REQUEST_GRACE_MS);
   if (next && next.exitCode === null && next.signalCode === null) {
-    next.kill("SIGTERM");
-    await new Promise((resolve) => next?.once("exit", resolve));
+    const child = next;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      console.error(`portal: Next did not stop within ${NEXT_EXIT_MS / 1000} s of SIGTERM; killing it`);
+      child.kill("SIGKILL");
+    }, NEXT_EXIT_MS);
+    await exited;
+    clearTimeout(timer);
   }
-  await proxy?.close();
+  await frontDoorClosed;
   await embedded?.stop().catch((error: unknown) => console.error(`portal: stopping the database: ${String(error)}`));
   process.exit(code);
 }

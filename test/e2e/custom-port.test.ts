@@ -1,6 +1,7 @@
 // `PORT=<port> npm run dev` with no NEXTAUTH_URL, as a newcomer starts it on
 // a port that is not 3000: the mailed link and the redirect after "Sign in"
-// must lead back to that port, and the browser must meet no CSP refusal.
+// must lead back to that port, the browser must meet no CSP refusal, and hot
+// reload's WebSocket must work through the front door.
 import { beforeAll, describe, expect, it } from "vitest";
 import { portalFixture } from "@/test/helpers/browser";
 import { linkIn } from "@/test/helpers/sign-in";
@@ -25,8 +26,13 @@ describe("a portal on another port, without NEXTAUTH_URL", () => {
     page().on("console", (message) => {
       if (/Content Security Policy|Content-Security-Policy/i.test(message.text())) refusals.push(message.text());
     });
+    // Hot reload's WebSocket goes through the front door (the only upgrade it tunnels) and hears from Next.
+    const hotReload = page()
+      .waitForEvent("websocket", (socket) => new URL(socket.url()).pathname === "/_next/hmr")
+      .then((socket) => socket.waitForEvent("framereceived").then(() => socket.url()));
 
     await page().goto("/signin");
+    expect(new URL(await hotReload).origin.replace(/^ws/, "http")).toBe(new URL(baseUrl()).origin);
     await page().getByLabel("E-mail address").fill("dana@umbrella.example");
     await page().getByRole("button", { name: "Send me a sign-in link" }).click();
     await page().getByText("a sign-in link is on its way").waitFor();

@@ -10,6 +10,8 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 export type RunningPortal = {
   baseUrl: string;
+  /** The wrapper's process (scripts/portal.ts: the front door); Next runs in a child of it. */
+  pid: number;
   /** Next's own port, behind the front door (loopback only). */
   internalPort: number;
   output: () => string;
@@ -89,6 +91,7 @@ export async function startPortal(
   const internalPort = Number(log.match(/Next itself listens on [^:]+:(\d+)/)?.[1]);
   return {
     baseUrl,
+    pid: child.pid as number,
     internalPort,
     output: () => log,
     alive: () => child.exitCode === null && child.signalCode === null,

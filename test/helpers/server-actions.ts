@@ -30,7 +30,19 @@ export async function callServerAction(
   baseUrl: string,
   { id, page, args, headers = {} }: { id: string; page: string; args: unknown[]; headers?: Record<string, string> },
 ): Promise<ActionAnswer> {
-  const body = await encodeReply(args);
+  return sendActionBody(baseUrl, { id, page, body: await encodeReply(args), headers });
+}
+
+/** POSTs a body of one's own making (text, or a FormData sent as multipart) to the action `id` on `page`. */
+export async function sendActionBody(
+  baseUrl: string,
+  {
+    id,
+    page,
+    body,
+    headers = {},
+  }: { id: string; page: string; body: string | FormData; headers?: Record<string, string> },
+): Promise<ActionAnswer> {
   const response = await fetch(`${baseUrl}${page}`, {
     method: "POST",
     redirect: "manual",

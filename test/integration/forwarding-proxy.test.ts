@@ -1,16 +1,17 @@
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseFailureReports, REQUEST_ID_HEADER } from "@/lib/database-failure";
-import {
-  type ForwardingProxy,
-  type ForwardingProxyOptions,
-  forwardedFor,
-  MAX_TARGET_LENGTH,
-  startForwardingProxy,
-} from "@/lib/forwarding-proxy";
+import { type ForwardingProxy, type ForwardingProxyOptions, startForwardingProxy } from "@/lib/forwarding-proxy";
 import { FRONT_DOOR_HEADER, UNVERIFIED_CLIENT } from "@/lib/front-door";
+import { forwardedFor, MAX_TARGET_LENGTH } from "@/lib/front-door-requests";
 import { clientAddress } from "@/lib/rate-limit";
+import { HOT_RELOAD_PATH } from "@/lib/upgrade-tunnels";
 
 let upstream: http.Server;
 let upstreamPort: number;
@@ -19,6 +20,7 @@ const upgraded = new Set<net.Socket>();
 const SECRET = "front-door-secret-for-this-test";
 const MAX_BODY = 1024;
 let upstreamRequests = 0;
+let upgradeRequests = 0;
 /** Called with the request id of each /fail-database request, as Next's instrumentation reports it. */
 let reportFailure: (requestId: string) => void = () => {};
 
@@ -28,6 +30,12 @@ beforeAll(async () => {
   // Echoes what it received; answers /fail with a 500; answers upgrades by echoing the header it saw.
   upstream = http.createServer((req, res) => {
     upstreamRequests++;
+    if (req.url === "/refuses-early") {
+      // Like Next's sign-in route over its own 4 KB limit: answers at once, body unread, and closes.
+      res.writeHead(413, { "content-type": "text/plain", connection: "close" });
+      res.end("refused by Next itself");
+      return;
+    }
     let body = "";
     req.on("data", (chunk) => {
       body += chunk;
@@ -51,11 +59,17 @@ beforeAll(async () => {
     });
   });
   upstream.on("upgrade", (req, socket) => {
+    upgraded.add(socket as net.Socket);
+    upgradeRequests++;
+    // Closes its end when the other goes, as Next's hot reload does.
+    socket.on("end", () => socket.destroy());
+    socket.on("error", () => socket.destroy());
+    // Like Next for an upgrade it has no handler for: no answer at all.
+    if (req.url?.includes("silent")) return;
     socket.write(
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: test\r\nConnection: Upgrade\r\nX-Seen: ${req.headers["x-forwarded-for"]}\r\n\r\n`,
     );
     socket.on("data", (chunk) => socket.write(chunk));
-    upgraded.add(socket as net.Socket);
   });
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   upstreamPort = (upstream.address() as net.AddressInfo).port;
@@ -93,6 +107,84 @@ async function withProxy(
 }
 
 const headersOf = (seen: Seen) => new Headers(seen.headers as Record<string, string>);
+
+const upgradeRequest = (path: string, extra = "") =>
+  `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n` +
+  `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`;
+
+/** What the proxy answers an upgrade of `path` until it closes the connection (or `waitMs` passes: not closed). */
+function upgradeAnswer(port: number, path: string, waitMs = 2_000): Promise<{ text: string; closedByServer: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(upgradeRequest(path)));
+    let text = "";
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ text, closedByServer: false });
+    }, waitMs);
+    socket.on("data", (chunk) => {
+      text += chunk;
+    });
+    socket.on("error", reject);
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve({ text, closedByServer: true });
+    });
+  });
+}
+
+/**
+ * A stand-in for Next in a child process, with Next's way with upgrades: the
+ * hot reload's is answered (and closed when the client goes), any other is
+ * neither answered nor ever closed.
+ */
+async function startNextStandIn(): Promise<{ port: number; stop: () => void }> {
+  const script = `
+    const server = require("node:http").createServer((req, res) => res.end("ok"));
+    server.on("upgrade", (req, socket) => {
+      socket.on("error", () => {});
+      if (!req.url.startsWith("/_next/hmr?id=answered")) return;
+      socket.on("end", () => socket.destroy());
+      socket.write("HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n");
+    });
+    server.listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once("data", (chunk) => resolve(Number(String(chunk).trim())));
+    child.once("exit", (code) => reject(new Error(`the stand-in for Next exited with ${code}`)));
+  });
+  return { port, stop: () => child.kill("SIGKILL") };
+}
+
+/** This process's open file descriptors (the proxy and the stand-in for Next both run in it). */
+const openFileDescriptors = () => readdirSync("/proc/self/fd").length;
+
+/** Waits up to 3 s for the count of open descriptors to come down to `target`; the count at the end. */
+async function settlesAt(target: number): Promise<number> {
+  const deadline = Date.now() + 3_000;
+  while (openFileDescriptors() > target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return openFileDescriptors();
+}
+
+/** POSTs a chunked body of twice the limit, a quarter of the limit every 20 ms: the limit is crossed mid-way. */
+function sendSlowly(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: "127.0.0.1", port, path, method: "POST" }, (response) => {
+      let body = "";
+      response.on("data", (chunk) => {
+        body += chunk;
+      });
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on("error", reject);
+    let sent = 0;
+    const more = () => {
+      if (sent >= 2 * MAX_BODY) return request.end();
+      sent += MAX_BODY / 4;
+      request.write("x".repeat(MAX_BODY / 4), () => setTimeout(more, 20));
+    };
+    more();
+  });
+}
 
 describe("the forwarding proxy in front of Next", () => {
   it("replaces a forged X-Forwarded-For with the connection's address, and signs what it passes on", async () => {
@@ -171,6 +263,19 @@ describe("the forwarding proxy in front of Next", () => {
     });
   });
 
+  // Found by a probe (issue 19, item 11): a chunked body that crossed the limit while still being sent
+  // came back 503 "starting or restarting" (the proxy's own cut of the upstream request, taken for Next's failure).
+  it("answers 413 to a chunked body that crosses the limit while it is still coming, and nothing else", async () => {
+    await withProxy(false, async (proxy) => {
+      expect(await sendSlowly(proxy.port, "/signin/link")).toEqual({
+        status: 413,
+        body: expect.stringMatching(/too large/),
+      });
+      // Next answered before the limit was reached, and closed: its own answer reaches the client whole.
+      expect(await sendSlowly(proxy.port, "/refuses-early")).toEqual({ status: 413, body: "refused by Next itself" });
+    });
+  });
+
   // Found by fuzzing (test/security/fuzz-http.test.ts): Next answered these with a bare 500.
   it("answers 400 to a path with a percent-escape that does not decode, without passing it on", async () => {
     await withProxy(false, async (proxy) => {
@@ -236,6 +341,45 @@ describe("the forwarding proxy in front of Next", () => {
     );
   });
 
+  // Found by a probe (issue 19, item 10): Next answers a server action whose arguments React cannot decode
+  // with a 500, to anyone.
+  it("answers 400, not Next's 500, to a server action whose body React cannot decode, and only then", async () => {
+    const manifest = path.join(await mkdtemp(path.join(tmpdir(), "manifest-")), "server-reference-manifest.json");
+    const workers = { "app/fail/page": { moduleId: 1, async: false } };
+    await writeFile(manifest, JSON.stringify({ node: { abc123: { workers, exportedName: "someAction" } }, edge: {} }));
+    let available = true;
+    await withProxy(
+      false,
+      async (proxy) => {
+        const post = (headers: Record<string, string>, body: string | FormData) =>
+          fetch(`http://127.0.0.1:${proxy.port}/fail`, { method: "POST", headers, body });
+        const action = { "next-action": "abc123", "content-type": "text/plain;charset=UTF-8" };
+        for (const body of ['["$Q1"]', '["$F1"]', '["$h1"]', '["$1"]', `${"[".repeat(5000)}${"]".repeat(5000)}`]) {
+          const answer = await post(action, body);
+          expect([body.slice(0, 8), answer.status, await answer.text()]).toEqual([
+            body.slice(0, 8),
+            400,
+            "Malformed request: the action's arguments cannot be read.\n",
+          ]);
+        }
+        // A body React decodes: the action itself failed, and Next's 500 stands.
+        expect((await post(action, "[]")).status).toBe(500);
+        // Not an action at all: Next's 500 stands too.
+        expect((await post({ "content-type": "text/plain" }, '["$Q1"]')).status).toBe(500);
+        // A form posted without scripts whose bound arguments reference nothing.
+        const form = new FormData();
+        form.append("$ACTION_REF_1", "");
+        form.append("$ACTION_1:0", JSON.stringify({ id: "abc123", bound: "$Q1" }));
+        expect((await post({}, form)).status).toBe(400);
+        // While the database is down, an undecodable body is still the client's fault.
+        available = false;
+        expect((await post(action, '["$Q1"]')).status).toBe(400);
+        expect((await post(action, "[]")).status).toBe(503);
+      },
+      { serverActionManifest: manifest, isDatabaseAvailable: async () => available, maxBodyBytes: 64 * 1024 },
+    );
+  });
+
   it("turns a 500 into a 503 when Next reports that this request failed for want of the database", async () => {
     const reports = databaseFailureReports({ graceMs: 200 });
     const ids = new Set<string>();
@@ -263,25 +407,122 @@ describe("the forwarding proxy in front of Next", () => {
     reportFailure = () => {};
   });
 
-  it("passes WebSocket upgrades through, with the same header rule", async () => {
-    await withProxy(false, async (proxy) => {
-      const socket = net.connect(proxy.port, "127.0.0.1");
-      const received = await new Promise<string>((resolve, reject) => {
-        let text = "";
-        socket.on("data", (chunk) => {
-          text += chunk;
-          if (text.includes("ping")) resolve(text);
+  it("tunnels the upgrades of the paths it is given (the hot reload's, in development), with the same header rule", async () => {
+    await withProxy(
+      false,
+      async (proxy) => {
+        const socket = net.connect(proxy.port, "127.0.0.1");
+        const received = await new Promise<string>((resolve, reject) => {
+          let text = "";
+          socket.on("data", (chunk) => {
+            text += chunk;
+            if (text.includes("ping")) resolve(text);
+          });
+          socket.on("error", reject);
+          socket.write(upgradeRequest("/_next/hmr?id=1", "X-Forwarded-For: 203.0.113.99\r\n"));
+          setTimeout(() => socket.write("ping"), 100);
         });
-        socket.on("error", reject);
-        socket.write(
-          "GET /_next/webpack-hmr HTTP/1.1\r\nHost: x\r\nUpgrade: test\r\nConnection: Upgrade\r\nX-Forwarded-For: 203.0.113.99\r\n\r\n",
-        );
-        setTimeout(() => socket.write("ping"), 100);
-      });
-      socket.destroy();
-      expect(received).toMatch(/^HTTP\/1.1 101/);
-      expect(received).toContain("X-Seen: 127.0.0.1");
+        socket.destroy();
+        expect(received).toMatch(/^HTTP\/1.1 101/);
+        expect(received).toContain("X-Seen: 127.0.0.1");
+      },
+      { upgradePaths: [HOT_RELOAD_PATH] },
+    );
+  });
+
+  // Found by a probe (issue 19, item 5): every upgrade was tunnelled to Next, which never answers one it
+  // has no handler for; the sockets stayed open in both processes after the client left.
+  it("refuses every other upgrade with a 400 and closes it, without asking Next", async () => {
+    await withProxy(
+      false,
+      async (proxy) => {
+        const before = upgradeRequests;
+        for (const path of ["/", "/apply", "/_next/webpack-hmr", "/api/health", "/_next/static/x.js"]) {
+          const { text, closedByServer } = await upgradeAnswer(proxy.port, path);
+          expect([path, text.split("\r\n")[0], closedByServer]).toEqual([path, "HTTP/1.1 400 Bad Request", true]);
+          expect(text).toMatch(/does not accept protocol upgrades/);
+        }
+        expect(upgradeRequests).toBe(before);
+      },
+      { upgradePaths: [HOT_RELOAD_PATH] },
+    );
+    // Production: nothing is tunnelled at all.
+    await withProxy(false, async (proxy) => {
+      const { text } = await upgradeAnswer(proxy.port, "/_next/hmr?id=1");
+      expect(text).toMatch(/^HTTP\/1.1 400/);
     });
+  });
+
+  it("keeps no socket once the clients of 200 upgrades leave, whether refused, answered or never answered", async () => {
+    // Next in a process of its own, so that only the proxy's descriptors (and the clients') are counted here.
+    const next = await startNextStandIn();
+    try {
+      await withProxy(
+        false,
+        async (proxy) => {
+          const baseline = openFileDescriptors();
+          const sockets = await Promise.all(
+            Array.from({ length: 200 }, async (_, i) => {
+              const path = ["/apply", "/_next/hmr?id=answered", "/_next/hmr?id=silent"][i % 3] as string;
+              const socket = net.connect(proxy.port, "127.0.0.1");
+              socket.on("error", () => {});
+              // Reads what comes, so that it closes when the other end does, as any client would.
+              socket.resume();
+              await new Promise((resolve) => socket.once("connect", resolve));
+              socket.write(upgradeRequest(path));
+              return socket;
+            }),
+          );
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(openFileDescriptors() - baseline).toBeGreaterThan(100);
+          // The clients leave (each sends its FIN, as a browser tab that closes does).
+          for (const socket of sockets) socket.end();
+          expect(await settlesAt(baseline + 5)).toBeLessThanOrEqual(baseline + 5);
+        },
+        { upgradePaths: [HOT_RELOAD_PATH], targetPort: next.port },
+      );
+    } finally {
+      next.stop();
+    }
+  });
+
+  it("closes a tunnel that carries nothing for the idle time, and every tunnel when it closes", async () => {
+    const proxy = await startForwardingProxy({
+      host: "127.0.0.1",
+      port: 0,
+      targetHost: "127.0.0.1",
+      targetPort: upstreamPort,
+      trustProxy: false,
+      secret: SECRET,
+      maxBodyBytes: MAX_BODY,
+      upgradePaths: [HOT_RELOAD_PATH],
+      tunnelIdleMs: 300,
+    });
+    try {
+      const idle = await upgradeAnswer(proxy.port, "/_next/hmr?id=silent", 5_000);
+      expect(idle).toEqual({ text: "", closedByServer: true });
+      const answered = await upgradeAnswer(proxy.port, "/_next/hmr?id=quiet", 5_000);
+      expect(answered.text).toMatch(/^HTTP\/1.1 101/);
+      expect(answered.closedByServer).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+    const open = await startForwardingProxy({
+      host: "127.0.0.1",
+      port: 0,
+      targetHost: "127.0.0.1",
+      targetPort: upstreamPort,
+      trustProxy: false,
+      secret: SECRET,
+      maxBodyBytes: MAX_BODY,
+      upgradePaths: [HOT_RELOAD_PATH],
+    });
+    const waiting = upgradeAnswer(open.port, "/_next/hmr?id=silent", 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = performance.now();
+    await open.close();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await waiting).toEqual({ text: "", closedByServer: true });
   });
 
   it("sends a GET again when Next closes the kept-alive connection it went out on, and answers a POST 503", async () => {

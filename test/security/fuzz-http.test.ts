@@ -46,7 +46,7 @@ import {
   type Role,
 } from "@/test/helpers/matrix-fixture";
 import { type RunningPortal, startPortal } from "@/test/helpers/portal-server";
-import { callServerAction } from "@/test/helpers/server-actions";
+import { callServerAction, sendActionBody } from "@/test/helpers/server-actions";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
 import { changedTables, checksumQuery, tableChecksums } from "@/test/helpers/table-checksums";
 
@@ -379,6 +379,87 @@ function actionArguments(target: ActionTarget, records: MatrixRecords): fc.Arbit
     ...(target.partial || fuzzed.length === 0 ? [] : [{ weight: 2, arbitrary: everyFieldRefused }]),
   );
 }
+
+// ------------------------------------------------- action bodies of one's own making
+
+// Issue 19, item 10: Next answered a server action whose body React's decoder
+// refuses with a 500, to anyone. The browser never sends such a body (React
+// encodes it); an attacker writes it by hand.
+
+const nested = (levels: number, open: string, inner: string, close: string) =>
+  `${open.repeat(levels)}${inner}${close.repeat(levels)}`;
+const formOf = (entries: [string, string][]) => {
+  const form = new FormData();
+  for (const [name, value] of entries) form.append(name, value);
+  return form;
+};
+
+/** Bodies Next answered 500: parts that are not there, parts of the wrong kind, too deep, not a list of arguments. */
+function undecodableBodies(actionId: string): [string, string | FormData][] {
+  return [
+    ...['["$Q1"]', '["$F1"]', '["$h1"]', '["$1"]', '["$W1"]', '["$i1"]', '["$B1"]', "null", "1", '"text"'].map(
+      (text): [string, string] => [text, text],
+    ),
+    ["5,000 nested arrays", nested(5000, "[", "", "]")],
+    ["5,000 nested objects", nested(5000, '{"a":', "1", "}")],
+    ["1,001 arguments", JSON.stringify(Array.from({ length: 1001 }, () => 0))],
+    ["a part that is not there", formOf([["0", '["$Q1"]']])],
+    [
+      "a part after the root",
+      formOf([
+        ["0", '["$h1"]'],
+        ["1", JSON.stringify({ id: actionId, bound: null })],
+      ]),
+    ],
+    [
+      "a server function nobody has",
+      formOf([
+        ["1", '{"id":"no-such-action","bound":null}'],
+        ["0", '["$h1"]'],
+      ]),
+    ],
+    [
+      "text where a blob belongs",
+      formOf([
+        ["1", "text"],
+        ["0", '["$B1"]'],
+      ]),
+    ],
+  ];
+}
+
+/** `$`, one of the reply format's tags (or none: a plain reference), a part's id: what React resolves. */
+const reference = fc
+  .tuple(fc.constantFrom(..."$@ABDEFGHIKLMNOQRSTUVWXYZghilmnorsux-".split(""), ""), fc.integer({ min: 0, max: 40 }))
+  .map(([tag, id]) => `$${tag}${id.toString(16)}`);
+const { replyValue } = fc.letrec((tie) => ({
+  replyValue: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    reference,
+    fc.string({ maxLength: 8 }),
+    fc.integer(),
+    fc.constant(null),
+    fc.array(tie("replyValue"), { maxLength: 4 }),
+    fc.dictionary(fc.string({ maxLength: 4 }), tie("replyValue"), { maxKeys: 3 }),
+  ),
+}));
+/** A Flight reply written by hand: as text, as parts (in any order, some missing), or nested thousands deep. */
+const handWrittenBody: fc.Arbitrary<string | FormData> = fc.oneof(
+  { weight: 3, arbitrary: fc.array(replyValue, { maxLength: 4 }).map((args) => JSON.stringify(args)) },
+  { weight: 1, arbitrary: replyValue.map((value) => JSON.stringify(value) ?? "null") },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(fc.tuple(fc.integer({ min: 0, max: 40 }), replyValue), { minLength: 1, maxLength: 5 })
+      .map((parts) => formOf(parts.map(([id, value]) => [id.toString(16), JSON.stringify(value) ?? "null"]))),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1_000, max: 8_000 }), fc.boolean())
+      .map(([levels, objects]) => (objects ? nested(levels, '{"a":', "0", "}") : nested(levels, "[", "", "]"))),
+  },
+);
 
 // ------------------------------------------------------------------ routes
 
@@ -867,6 +948,74 @@ describe("fuzzing over HTTP", () => {
           problems,
         );
       }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("answers an action body React cannot decode with a 400, not Next's 500 (issue 19, item 10)", async () => {
+    const built = new Map(builtActions().map((action) => [action.key, action]));
+    const answers: string[] = [];
+    for (const [key, page] of [
+      ["features/applications/actions.ts#saveApplicationDraftAction", `/applications/${fx.records.applicationB}/edit`],
+      ["features/applications/actions.ts#startApplicationAction", "/apply"],
+    ] as const) {
+      const id = built.get(key)?.id as string;
+      for (const [label, body] of undecodableBodies(id)) {
+        const answer = await sendActionBody(portal.baseUrl, { id, page, body, headers: credentials("applicantB") });
+        answers.push(`${key.split("#")[1]} ${label}: ${answer.status} ${answer.body.trim()}`);
+      }
+      // A form posted without scripts whose bound arguments reference nothing: Next decodes it with decodeAction.
+      for (const bound of ["$Q1", "$@1", "$h1"]) {
+        const form = formOf([
+          ["$ACTION_REF_1", ""],
+          ["$ACTION_1:0", JSON.stringify({ id, bound })],
+        ]);
+        const response = await fetch(`${portal.baseUrl}${page}`, {
+          method: "POST",
+          headers: { origin: portal.baseUrl },
+          body: form,
+        });
+        answers.push(
+          `${key.split("#")[1]} form bound to ${bound}: ${response.status} ${(await response.text()).trim()}`,
+        );
+      }
+    }
+    const refused = "400 Malformed request: the action's arguments cannot be read.";
+    expect(answers.filter((answer) => !answer.endsWith(`: ${refused}`))).toEqual([]);
+  });
+
+  it("answers every server action's hand-written Flight bodies without a server error, and changes no row", {
+    timeout: 600_000,
+  }, async () => {
+    const problems: string[] = [];
+    for (const action of builtActions()) {
+      const target = ACTIONS[action.key];
+      if (!target) continue;
+      const page = target.page(fx.records);
+      // Arguments are decoded before any guard runs: who asks makes no difference (but to who may run it at all).
+      const role = target.only?.[0] ?? "applicantB";
+      await batch(
+        `${role} ${action.key.split("#")[1]} (hand-written)`,
+        handWrittenBody,
+        async (body) => {
+          const logged = portal.output().length;
+          const answer = await sendActionBody(portal.baseUrl, {
+            id: action.id,
+            page,
+            body,
+            headers: credentials(role),
+          });
+          if (answer.status >= 500) {
+            figures.serverErrors++;
+            return `answered ${answer.status}: ${answer.body.slice(0, 300)}\n    the portal said: ${portal.output().slice(logged).slice(-1500)}`;
+          }
+          const unclear = actionUnclear(target, answer);
+          if (unclear) figures.unclear++;
+          return unclear;
+        },
+        CASES,
+        problems,
+      );
     }
     expect(problems).toEqual([]);
   });

@@ -1,13 +1,15 @@
 // The production build probed as an outsider would, over plain HTTP: each
-// test is one hole a probe of `npm start` found (issue 7, F3–F11).
+// test is one hole a probe of `npm start` found (issue 7, F3–F11; issue 19).
 import { readFileSync } from "node:fs";
-import { connect } from "node:net";
+import http from "node:http";
+import { connect, type Socket } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "@/lib/embedded-postgres";
 import { FRONT_DOOR_HEADER } from "@/lib/front-door";
 import { confirmSignIn, requestSignInLink, signInLinkFor, signInOverHttp } from "@/test/helpers/http-sign-in";
 import { type RunningPortal, startPortal } from "@/test/helpers/portal-server";
+import { openFileDescriptors, processTree } from "@/test/helpers/processes";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
 
 let mail: MailCatcher;
@@ -79,6 +81,40 @@ describe("F4 and F10: request sizes", () => {
       body: "x".repeat(10 * 1024 * 1024),
     });
     expect(huge.status).toBe(413);
+  });
+
+  // Issue 19, item 11: it came back 503 "starting or restarting".
+  it("answers a chunked body that crosses 1 MB while still coming 413, not 503", async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const { port } = new URL(base);
+      const request = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/signin/link",
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: base },
+        },
+        (response) => {
+          let body = "";
+          response.on("data", (chunk) => {
+            body += chunk;
+          });
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      request.on("error", reject);
+      // 64 KB every 5 ms, 2 MB in all.
+      let sent = 0;
+      const more = () => {
+        if (sent >= 2 * 1024 * 1024) return request.end();
+        sent += 64 * 1024;
+        request.write("x".repeat(64 * 1024), () => setTimeout(more, 5));
+      };
+      more();
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.body).toMatch(/too large/);
   });
 
   it("answers an oversized server action 413, not 500", async () => {
@@ -222,6 +258,69 @@ describe("F11: the client address", () => {
     }
     // …and the real client at 127.0.0.1, through the front door, still gets its link.
     expect((await requestSignInLink(base, "real-client@umbrella.example")).status).toBe(200);
+  });
+});
+
+describe("issue 19, item 5: upgrade requests", () => {
+  const upgradeTo = (path: string) =>
+    `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+    "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+
+  it("are refused and leave no socket behind in the portal's processes, and SIGTERM still stops it within seconds", {
+    timeout: 300_000,
+  }, async () => {
+    const own = await startPortal({ SMTP_URL: mail.url });
+    try {
+      const pids = processTree(own.pid);
+      expect(pids.length).toBeGreaterThanOrEqual(2);
+      const { port } = new URL(own.baseUrl);
+      const baseline = openFileDescriptors(pids);
+      const paths = ["/", "/apply", "/review", "/_next/hmr?id=1", "/_next/webpack-hmr", "/api/health"];
+      const answers: string[] = [];
+      const sockets = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => {
+          const socket = connect(Number(port), "127.0.0.1");
+          let text = "";
+          socket.on("data", (chunk) => {
+            text += chunk;
+          });
+          socket.on("close", () => answers.push(text.split("\r\n")[0] ?? ""));
+          socket.on("error", () => {});
+          return new Promise<Socket>((resolve) =>
+            socket.once("connect", () => {
+              socket.write(upgradeTo(paths[i % paths.length] as string));
+              resolve(socket);
+            }),
+          );
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // The clients leave.
+      for (const socket of sockets) socket.end();
+      const deadline = Date.now() + 5_000;
+      while (openFileDescriptors(pids) > baseline + 10 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(openFileDescriptors(pids)).toBeLessThanOrEqual(baseline + 10);
+      expect(new Set(answers)).toEqual(new Set(["HTTP/1.1 400 Bad Request"]));
+
+      // Connections still open when it is told to stop (kept alive, and one more upgrade) do not hold it up.
+      const held = Array.from({ length: 20 }, () => connect(Number(port), "127.0.0.1").on("error", () => {}));
+      for (const socket of held.slice(0, 19)) socket.write("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n");
+      held[19]?.write(upgradeTo("/apply"));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const started = performance.now();
+      const stopped = await Promise.race([
+        own.stop().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 15_000)),
+      ]);
+      expect(stopped).toBe(true);
+      expect(performance.now() - started).toBeLessThan(8_000);
+      expect(pids.filter((pid) => openFileDescriptors([pid]) > 0)).toEqual([]);
+      for (const socket of held) socket.destroy();
+    } finally {
+      if (own.alive()) process.kill(own.pid, "SIGKILL");
+    }
   });
 });
 
