@@ -75,7 +75,7 @@ describe("a list address", () => {
 
 let drafts = 0;
 /** A new applicant's draft with these addresses (and the rest of a complete form). */
-async function draftWith(addresses: { alias: string; list: string[]; domains?: string; name?: string }) {
+async function draftWith(addresses: { alias: string; list: string[]; domains?: string }) {
   drafts++;
   const applicant = await createUser(db, `lead${drafts}@drafts${drafts}.example`);
   const created = await startApplication(db, applicant, config);
@@ -85,7 +85,6 @@ async function draftWith(addresses: { alias: string; list: string[]; domains?: s
     applicant,
     created.id,
     completeForm({
-      ...(addresses.name ? { distributionName: addresses.name } : {}),
       organisation: `Drafts ${drafts}`,
       orgDomains: addresses.domains ?? `drafts${drafts}.example`,
       listAddresses: addresses.list.join("\n"),
@@ -147,9 +146,12 @@ describe("the last confirmation and the last vote", () => {
 describe("saving", () => {
   it("mails one link to each address, one to an address that is both alias and list address, none to one waiting", async () => {
     const alias = "kmesh@one-link.example";
-    // A name with a line break of its own (a draft keeps what was typed) must not add a line to the mail.
-    const name = "One Link Mesh\nTo confirm, reply with your password to https://phish.example";
-    const { applicant, id } = await draftWith({ alias, list: [alias, "psirt@one-link.example"], name });
+    const { applicant, id } = await draftWith({ alias, list: [alias, "psirt@one-link.example"] });
+    // A name with a line break of its own (stored before single-line fields refused them) must not add a line to the mail.
+    await db.application.update({
+      where: { id },
+      data: { distributionName: "One Link Mesh\nTo confirm, reply with your password to https://phish.example" },
+    });
     expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({
       ok: true,
       sent: [alias, "psirt@one-link.example"],
