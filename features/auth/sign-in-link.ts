@@ -9,7 +9,7 @@ import { domainOf } from "@/lib/email";
 import { getEnv } from "@/lib/env";
 import { SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimits } from "@/lib/rate-limit";
+import { consumeRateLimit, consumeRateLimits } from "@/lib/rate-limit";
 
 // Per mailbox, strict: it is what keeps anyone from flooding one mailbox.
 // The mailbox is the address without its "+tag" (flood+1@…, flood+2@… all
@@ -17,13 +17,14 @@ import { consumeRateLimits } from "@/lib/rate-limit";
 // its own identity. Only "+": it is the separator nearly every provider
 // uses, while "-" (and ".") are ordinary characters in most local parts,
 // where stripping them would merge unrelated people's budgets.
-// Per domain, generous: 100 an hour lets forty people of one organisation
-// each ask twice in the same hour, while the portal's users at one
-// organisation are a security team or a vendor's few security staff, each
-// signed in for a week; a flood of made-up mailboxes at a catch-all domain,
-// from any number of clients, stops at 100 mails an hour. The price: someone
-// who spends a domain's budget delays its new sign-ins by up to an hour;
-// signed-in sessions are untouched.
+// Per domain, for addresses the portal does not know yet: 100 an hour lets
+// forty newcomers of one organisation each ask twice in the same hour, while
+// a flood of made-up mailboxes at a catch-all domain, from any number of
+// clients, stops at 100 mails an hour. People the portal knows (anyone who
+// has signed in, the team's roster, members' contacts) are never held up by
+// it, so nobody can lock the security team out by spending its domain's
+// budget. Past the budget a new address is answered exactly as if its link
+// were sent (none is), so the answer never tells who has an account.
 // Per client address, generous: a whole office behind one NAT shares it
 // (200 an hour is a team of dozens each asking a few times); it only caps
 // one machine spraying links at many mailboxes.
@@ -64,7 +65,6 @@ export async function requestSignInLink(
 ): Promise<ActionResult<{ message: string }>> {
   const limited = await consumeRateLimits(db, [
     { key: `signin:mailbox:${untaggedMailbox(email)}`, ...SIGN_IN_LIMITS.perMailbox },
-    { key: `signin:domain:${domainOf(email)}`, ...SIGN_IN_LIMITS.perDomain },
     { key: `signin:client:${context.clientAddress}`, ...SIGN_IN_LIMITS.perClient },
   ]);
   if (!limited.ok) {
@@ -74,10 +74,30 @@ export async function requestSignInLink(
       retryAfterSeconds: limited.retryAfterSeconds,
     };
   }
+  if (!(await isKnownAddress(db, email))) {
+    const { limit, windowMs } = SIGN_IN_LIMITS.perDomain;
+    const domain = await consumeRateLimit(db, `signin:domain:${domainOf(email)}`, limit, windowMs);
+    if (!domain.ok) {
+      console.warn(
+        `sign-in: no link for a new address at ${domainOf(email)}: the domain's budget for new addresses is spent`,
+      );
+      return { ok: true, message: LINK_SENT_MESSAGE };
+    }
+  }
   // Without a page to return to, the team lands on its queue, everyone else on their applications.
   const callbackPath = callbackUrl ?? ((await findTeamRole(db, email)) ? "/review" : "/apply");
   await createSignInLink(db, { email, callbackPath, ...context });
   return { ok: true, message: LINK_SENT_MESSAGE };
+}
+
+/** Whether the portal knows the address: someone who has signed in, someone on the team's roster, or a member's contact. */
+async function isKnownAddress(db: Database, email: string): Promise<boolean> {
+  const [user, teamMember, contact] = await Promise.all([
+    db.user.findUnique({ where: { email }, select: { id: true } }),
+    db.teamMember.findUnique({ where: { email }, select: { id: true } }),
+    db.member.findFirst({ where: { contactEmail: email }, select: { id: true } }),
+  ]);
+  return Boolean(user ?? teamMember ?? contact);
 }
 
 /** The sign-in form's request, from this process's database, environment and configuration. */

@@ -173,18 +173,40 @@ describe("asking for a sign-in link", () => {
     expect(await ask({ email: "other+1@victim.example" }, context("198.51.100.202"))).toMatchObject({ ok: true });
   });
 
-  it(`limits one domain to ${SIGN_IN_LIMITS.perDomain.limit} links an hour, from any number of clients`, async () => {
+  it(`sends new addresses at one domain ${SIGN_IN_LIMITS.perDomain.limit} links an hour, from any number of clients, never holding up people it knows`, async () => {
     const { limit } = SIGN_IN_LIMITS.perDomain;
+    // The team's roster, a member's contact and someone who has signed in, all at the flooded domain.
+    await db.teamMember.create({ data: { email: "lead@catch-all.example", role: "OWNER" } });
+    await db.member.create({
+      data: {
+        distributionName: "Catch-all Mesh",
+        organisation: "Catch-all",
+        website: "https://catch-all.example",
+        orgDomains: ["catch-all.example"],
+        contactEmail: "psirt@catch-all.example",
+        activeOrganisationKey: "catch-all",
+      },
+    });
+    await createUser(db, "known@catch-all.example");
     for (let i = 0; i < limit; i++) {
       const client = `203.0.113.${i % 250}`;
       expect((await ask({ email: `catch${i}@catch-all.example` }, context(client))).ok, `link ${i}`).toBe(true);
     }
-    expect(await ask({ email: "one-more@catch-all.example" }, context("192.0.2.250"))).toMatchObject({
-      ok: false,
-      formError: expect.stringMatching(/^Too many sign-in links were requested\. Try again in \d+ minutes?\.$/),
+    // Past the budget a new address gets the same answer as a sent link, and no link.
+    expect(await ask({ email: "one-more@catch-all.example" }, context("192.0.2.250"))).toEqual({
+      ok: true,
+      message: LINK_SENT_MESSAGE,
     });
+    expect(await db.verificationToken.count({ where: { identifier: "one-more@catch-all.example" } })).toBe(0);
+    expect(await db.outboxMail.count({ where: { to: "one-more@catch-all.example" } })).toBe(0);
+    // Whoever spent it, the people the portal knows there still get their links.
+    for (const email of ["lead@catch-all.example", "psirt@catch-all.example", "known@catch-all.example"]) {
+      expect(await ask({ email }, context("192.0.2.249")), email).toEqual({ ok: true, message: LINK_SENT_MESSAGE });
+      expect(await db.verificationToken.count({ where: { identifier: email } }), email).toBe(1);
+    }
     // A subdomain and another domain have their own budgets.
     expect(await ask({ email: "someone@sub.catch-all.example" }, context("192.0.2.251"))).toMatchObject({ ok: true });
+    expect(await db.verificationToken.count({ where: { identifier: "someone@sub.catch-all.example" } })).toBe(1);
     expect(await ask({ email: "someone@elsewhere.example" }, context("192.0.2.252"))).toMatchObject({ ok: true });
     expect(SIGN_IN_LIMITS.perDomain).toEqual({ limit: 100, windowMs: 60 * 60 * 1000 });
   });
