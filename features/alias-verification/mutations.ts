@@ -1,6 +1,5 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Viewer } from "@/features/auth/data";
-import { untaggedMailbox } from "@/features/auth/sign-in-link";
 import { enqueueMail } from "@/features/mail/mutations";
 import { aliasVerificationMail, listAddressConfirmationMail } from "@/features/mail/templates";
 import { advanceWhenReady } from "@/features/workflow/advance";
@@ -10,6 +9,7 @@ import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { type AddressState, addressStates, namedAddresses } from "@/features/workflow/readiness";
 import { isIn, WITHDRAWABLE_STATES } from "@/features/workflow/states";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
+import { untaggedMailbox } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimits } from "@/lib/rate-limit";
