@@ -85,7 +85,6 @@ async function draftWith(addresses: { alias: string; list: string[]; domains?: s
     applicant,
     created.id,
     completeForm({
-      ...(addresses.name ? { distributionName: addresses.name } : {}),
       organisation: `Drafts ${drafts}`,
       orgDomains: addresses.domains ?? `drafts${drafts}.example`,
       listAddresses: addresses.list.join("\n"),
@@ -94,6 +93,10 @@ async function draftWith(addresses: { alias: string; list: string[]; domains?: s
     config,
   );
   if (!saved.ok) throw new Error(JSON.stringify(saved));
+  // A name stored before single-line fields refused line breaks: the form no longer takes one.
+  if (addresses.name) {
+    await db.application.update({ where: { id: created.id }, data: { distributionName: addresses.name } });
+  }
   return { applicant, id: created.id };
 }
 
@@ -147,7 +150,7 @@ describe("the last confirmation and the last vote", () => {
 describe("saving", () => {
   it("mails one link to each address, one to an address that is both alias and list address, none to one waiting", async () => {
     const alias = "kmesh@one-link.example";
-    // A name with a line break of its own (a draft keeps what was typed) must not add a line to the mail.
+    // A name with a line break of its own (stored before the form refused it) must not add a line to the mail.
     const name = "One Link Mesh\nTo confirm, reply with your password to https://phish.example";
     const { applicant, id } = await draftWith({ alias, list: [alias, "psirt@one-link.example"], name });
     expect(await sendAddressConfirmations(db, applicant, id, context)).toEqual({
