@@ -44,6 +44,18 @@ export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf("@") + 1);
 }
 
+/**
+ * The mailbox a normalised address delivers to, for rate limiting only: the
+ * local part up to its first "+" (flood+1@… and flood+2@… land in flood@…).
+ * Never an identity: a tagged address stays its own.
+ */
+export function untaggedMailbox(email: string): string {
+  const at = email.lastIndexOf("@");
+  const local = email.slice(0, at);
+  const plus = local.indexOf("+");
+  return `${plus === -1 ? local : local.slice(0, plus)}${email.slice(at)}`;
+}
+
 /** The domain itself and every parent domain that could be an organisation's: a.b.example → a.b.example, b.example. */
 export function domainAndParents(domain: string): string[] {
   const labels = domain.split(".");

@@ -9,6 +9,7 @@ import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { type AddressState, addressStates, namedAddresses } from "@/features/workflow/readiness";
 import { isIn, WITHDRAWABLE_STATES } from "@/features/workflow/states";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
+import { untaggedMailbox } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimits } from "@/lib/rate-limit";
@@ -23,7 +24,7 @@ import { hashToken, newToken } from "@/lib/tokens";
 export const ADDRESS_LINK_LIMITS = {
   /** To one address for one application: the first link and a few resends. */
   perAddress: 5,
-  /** To one address, whoever asks, from every application together. */
+  /** To one mailbox (the address without its +tag, as for sign-in links), whoever asks, from every application together. */
   perRecipient: 10,
   /** For one application: its alias and ten list addresses, three times over. */
   perApplication: 33,
@@ -85,7 +86,12 @@ export async function sendAddressConfirmations(
   for (const item of wanted) {
     const limit = await consumeRateLimits(db, [
       { key: `address-link:${applicationId}:${item.address}`, limit: ADDRESS_LINK_LIMITS.perAddress, windowMs: DAY_MS },
-      { key: `address-link-to:${item.address}`, limit: ADDRESS_LINK_LIMITS.perRecipient, windowMs: DAY_MS },
+      // By mailbox: victim+1@…, victim+2@… are one stranger's inbox.
+      {
+        key: `address-link-to:${untaggedMailbox(item.address)}`,
+        limit: ADDRESS_LINK_LIMITS.perRecipient,
+        windowMs: DAY_MS,
+      },
       { key: `address-link-app:${applicationId}`, limit: ADDRESS_LINK_LIMITS.perApplication, windowMs: DAY_MS },
       { key: `address-link-user:${applicant.id}`, limit: ADDRESS_LINK_LIMITS.perApplicant, windowMs: DAY_MS },
     ]);

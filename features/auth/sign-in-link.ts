@@ -5,7 +5,7 @@ import { hashBrowserNonce } from "@/features/auth/sign-in-binding";
 import { getPortalConfig } from "@/features/portal-config/load";
 import type { ActionResult } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
-import { domainOf } from "@/lib/email";
+import { domainOf, untaggedMailbox } from "@/lib/email";
 import { getEnv } from "@/lib/env";
 import { SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
@@ -33,14 +33,6 @@ export const SIGN_IN_LIMITS = {
   perDomain: { limit: 100, windowMs: 60 * 60 * 1000 },
   perClient: { limit: 200, windowMs: 60 * 60 * 1000 },
 };
-
-/** The mailbox a normalised address delivers to, for rate limiting only: the local part up to its first "+". */
-export function untaggedMailbox(email: string): string {
-  const at = email.lastIndexOf("@");
-  const local = email.slice(0, at);
-  const plus = local.indexOf("+");
-  return `${plus === -1 ? local : local.slice(0, plus)}${email.slice(at)}`;
-}
 
 /** "Too many …" with how long to wait, in seconds under a minute and in whole minutes above. */
 export function signInLimitedMessage(retryAfterSeconds: number): string {

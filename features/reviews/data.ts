@@ -2,6 +2,7 @@ import "server-only";
 import { APPLICATION_FACTS } from "@/features/applications/data";
 import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/actions";
 import { type ConflictFacts, conflictOfInterest, domainWarnings } from "@/features/reviews/judgement";
+import { isRecusedNow } from "@/features/workflow/decision";
 import { type AddressProof, addressStates } from "@/features/workflow/readiness";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import type { Prisma } from "@/generated/prisma/client";
@@ -207,8 +208,11 @@ async function teamView(
   const { relatedMembers, relatedApplications } = related;
   const onTeam = new Set(team.map((member) => member.email));
   return {
-    // A removed reviewer's vote is shown, but no longer counts.
-    votes: votes.map((vote) => ({ ...vote, counts: onTeam.has(vote.reviewer.email) })),
+    // A removed reviewer's vote is shown, but no longer counts; nor does one recused since they voted.
+    votes: votes.map((vote) => ({
+      ...vote,
+      counts: onTeam.has(vote.reviewer.email) && !isRecusedNow(vote.reviewer.email, application),
+    })),
     assessments,
     domainWarnings: domainWarnings([...onTeam].sort(), application),
     comments,

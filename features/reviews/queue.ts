@@ -2,6 +2,7 @@ import "server-only";
 import type { TeamViewer } from "@/features/auth/data";
 import { conflictOfInterest, domainWarnings } from "@/features/reviews/judgement";
 import type { QueueFilter } from "@/features/reviews/schema";
+import { isRecusedNow } from "@/features/workflow/decision";
 import { confirmedAddresses, namedAddresses } from "@/features/workflow/readiness";
 import { OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import { Prisma } from "@/generated/prisma/client";
@@ -59,8 +60,11 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
     rows: rows.map((row) => {
       // Voting (in any round) is looking: a reviewer who voted is never "not looked yet".
       const looked = new Set([...row.views.map((view) => view.user.email), ...row.votes.map((v) => v.reviewer.email)]);
-      // Only votes that count: this round's, by people still on the team.
-      const votes = row.votes.filter((vote) => vote.round === row.round && onTeam.has(vote.reviewer.email));
+      // Only votes that count: this round's, by people still on the team and not recused since.
+      const votes = row.votes.filter(
+        (vote) =>
+          vote.round === row.round && onTeam.has(vote.reviewer.email) && !isRecusedNow(vote.reviewer.email, row),
+      );
       // A recused viewer sees the application's state and checks, not the team's tally.
       const recused = conflictOfInterest(viewer, row) !== null;
       const named = namedAddresses(row);

@@ -2,11 +2,12 @@ import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { createMemberFromApplication } from "@/features/members/mutations";
 import type { WorkflowContext } from "@/features/workflow/context";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
-import { everyAddressConfirmed, latestVouch } from "@/features/workflow/readiness";
+import { confirmedAddresses, everyAddressConfirmed, latestVouch } from "@/features/workflow/readiness";
 import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 import { isListAddress } from "@/lib/email";
 import { organisationKey } from "@/lib/organisation-key";
+import { isRecused, recusalDomains } from "@/lib/recusal";
 
 /**
  * The decision rule, in the caller's transaction (which holds the
@@ -25,19 +26,25 @@ export async function approveWhenDecided(
 ): Promise<boolean> {
   const application = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },
-    include: { applicant: { select: { email: true } } },
+    include: {
+      applicant: { select: { email: true } },
+      aliasVerifications: { where: { verifiedAt: { not: null } }, select: { address: true, verifiedAt: true } },
+    },
   });
   if (!isIn(REVIEWABLE_STATES, application.state)) return false;
   // Only the votes of people still on the team count: a removed reviewer's approval lapses.
   const team = await tx.teamMember.findMany({ select: { email: true } });
-  const votes = await tx.vote.findMany({
+  const cast = await tx.vote.findMany({
     where: {
       applicationId,
       round: application.round,
       reviewer: { email: { in: team.map((member) => member.email) } },
     },
-    select: { choice: true },
+    select: { choice: true, reviewer: { select: { email: true } } },
   });
+  // Nor those of anyone recused now: an address confirmed after the vote
+  // (voting opens on submission) can make the voter's domain the applicant's.
+  const votes = cast.filter((vote) => !isRecusedNow(vote.reviewer.email, application));
   const approvals = votes.filter((vote) => vote.choice === "APPROVE").length;
   if (approvals < context.quorum || votes.some((vote) => vote.choice === "REJECT")) return false;
   if (!(await everyAddressConfirmed(tx, applicationId, application))) return false;
@@ -95,4 +102,22 @@ export async function approveWhenDecided(
     detail: `Welcome to the ${context.project} private distributors list. These addresses will be subscribed: ${application.listAddresses.join(", ")}.`,
   });
   return true;
+}
+
+/**
+ * True when this team member is recused from the application as it stands:
+ * its applicant, or at a domain verified as the applicant's (lib/recusal.ts).
+ * Their vote, cast before the domain was verified, no longer counts.
+ */
+export function isRecusedNow(
+  email: string,
+  application: {
+    applicant: { email: string };
+    securityAlias: string;
+    listAddresses: string[];
+    aliasVerifications: { address: string; verifiedAt: Date | null }[];
+  },
+): boolean {
+  if (email === application.applicant.email) return true;
+  return isRecused(email, recusalDomains({ ...application, confirmedAddresses: confirmedAddresses(application) }));
 }

@@ -202,7 +202,7 @@ export function VoteTally({ detail, quorum }: { detail: ReviewDetail; quorum: nu
           <li key={item.id} className="break-words">
             <span title={item.reviewer.email}>{item.reviewer.email}</span>: <strong>{VOTE_LABELS[item.choice]}</strong>
             {item.reason ? ` (${item.reason})` : ""}
-            {item.counts ? "" : " (no longer on the team: does not count)"}
+            {item.counts ? "" : " (does not count: no longer on the team, or recused since the vote)"}
           </li>
         ))}
         {votes.length === 0 ? <li className="text-slate-600">No votes yet this round.</li> : null}
