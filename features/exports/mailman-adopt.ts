@@ -49,11 +49,13 @@ export async function planMailmanAdoption(
   const named = new Set(options.keep);
   const problems = [...named].flatMap((address) => {
     const why = whyNotAdoptable(address, { state, open, ours, kept, key });
-    return why ? [`--keep ${oneLine(address)}: ${why}`] : [];
+    return why ? [{ flag: "--keep" as const, address, why }] : [];
   });
   if (problems.length > 0) {
+    const each = problems.map((item) => `--keep ${oneLine(item.address)}: ${item.why}`);
     throw new SyncDecisionError(
-      `nothing was recorded: with --adopt, --keep names an address the portal lists now whose subscription it would adopt. ${problems.join("; ")}.`,
+      `nothing was recorded: with --adopt, --keep names an address the portal lists now whose subscription it would adopt. ${each.join("; ")}.`,
+      problems,
     );
   }
   return {

@@ -134,11 +134,16 @@ export async function keepDecisions(
 /** What the team decided about unresolved addresses (normalised addresses). */
 export type SyncDecisions = { unsubscribe?: string[]; keep?: string[] };
 
-/** Decisions that name an address not in the unresolved set: refused before anything is read or changed further. */
+/** One refused decision: the option that named it, the address, and why it is not unresolved. */
+export type RefusedDecision = { flag: "--unsubscribe" | "--keep"; address: string; why: string };
+
+/** Decisions that name an address not in the unresolved set: refused before anything is changed. */
 export class SyncDecisionError extends Error {
-  constructor(message: string) {
+  readonly problems: RefusedDecision[];
+  constructor(message: string, problems: RefusedDecision[]) {
     super(message);
     this.name = "SyncDecisionError";
+    this.problems = problems;
   }
 }
 
@@ -177,22 +182,24 @@ export function checkDecisions(
   const keep = new Set(decisions.keep ?? []);
   const open = new Set(found.unresolved.map((item) => item.address));
   const state = new Map(found.kept.map((item) => [item.address, item.state]));
-  const problems: string[] = [];
+  const problems: RefusedDecision[] = [];
   for (const [flag, names] of [
     ["--unsubscribe", unsubscribe],
     ["--keep", keep],
   ] as const) {
     for (const address of names) {
       if (flag === "--keep" && unsubscribe.has(address)) {
-        problems.push(`${oneLine(address)}: named by both --unsubscribe and --keep; choose one`);
+        problems.push({ flag, address, why: "named by both --unsubscribe and --keep; choose one" });
       } else if (!open.has(address)) {
-        problems.push(`${flag} ${oneLine(address)}: ${whyNotOpen(address, list, state)}`);
+        problems.push({ flag, address, why: whyNotOpen(address, list, state) });
       }
     }
   }
   if (problems.length > 0) {
+    const each = problems.map((item) => `${item.flag} ${oneLine(item.address)}: ${item.why}`);
     throw new SyncDecisionError(
-      `nothing was changed: --unsubscribe and --keep take only an address the portal took off that is still subscribed by a subscription it did not make (the plan's unresolved addresses), not any address. ${problems.join("; ")}.`,
+      `nothing was changed: --unsubscribe and --keep take only an address the portal took off that is still subscribed by a subscription it did not make (the plan's unresolved addresses), not any address. ${each.join("; ")}.`,
+      problems,
     );
   }
   return { unsubscribe, keep };

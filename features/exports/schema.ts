@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { FORMAT_SLUGS, type FormatSlug, oneLine } from "@/features/exports/formats";
 import type { ExportChannel } from "@/generated/prisma/enums";
-import { RecordIdSchema, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
+import { lineInput, RecordIdSchema, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
 
 /** How an export left the portal, as the export page says it. */
 export const CHANNEL_LABELS: Record<ExportChannel, string> = {
@@ -71,3 +71,17 @@ export const MailmanSyncSchema = z.strictObject({
     .optional()
     .transform((value) => value === "on"),
 });
+
+/**
+ * A decision about an unresolved address, from the Mailman tab's buttons:
+ * the address and Mailman's id of the subscription the page showed, both
+ * filled in by the page.
+ */
+export const KeptDecisionSchema = z.strictObject({
+  address: lineInput(320)
+    .toLowerCase()
+    .refine((value) => value.includes("@"), UNEXPECTED_CHOICE_MESSAGE),
+  subscription: z.string().regex(/^[0-9A-Za-z_-]{1,100}$/, UNEXPECTED_CHOICE_MESSAGE),
+  decision: z.enum(["unsubscribe", "keep"], { message: UNEXPECTED_CHOICE_MESSAGE }),
+});
+export type KeptDecisionInput = z.infer<typeof KeptDecisionSchema>;
