@@ -159,7 +159,8 @@ export function sortKept(
     const listing = listings.get(address);
     const decision = decided.get(`${address}\t${memberId}`);
     if (!listing) kept.push({ address, state: "never-listed", note: "" });
-    else if (decision) kept.push({ address, state: "kept", note: `${decision.by}, ${decision.at.slice(0, 10)}` });
+    else if (decision)
+      kept.push({ address, state: "kept", note: `${oneLine(decision.by)}, ${decision.at.slice(0, 10)}` });
     else {
       const item = { ...listing, memberId };
       unresolved.push(item);

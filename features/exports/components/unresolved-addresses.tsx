@@ -32,8 +32,8 @@ export function UnresolvedAddresses({ list, canDecide }: { list: UnresolvedList 
         The portal took {list.count === 1 ? "this address" : "these addresses"} off the list, but Mailman still sends{" "}
         {list.count === 1 ? "it" : "them"} the list’s mail: each is subscribed by a subscription the portal did not make
         (before the live sync, or by hand), which the sync does not remove unasked. Until each is unsubscribed or kept,
-        no sync run is applied and {list.count === 1 ? "it stays" : "they stay"} under “Removed” below. Found by the
-        sync run of {list.runAt.slice(0, 16).replace("T", " ")} UTC.
+        no sync run is applied, so “What changed” below does not move past {list.count === 1 ? "its" : "their"} removal.
+        Found by the sync run of {list.runAt.slice(0, 16).replace("T", " ")} UTC.
       </p>
       <p className="text-sm">
         Keep an address only when it is not the portal’s to manage (the security team’s own, say): the sync then leaves
