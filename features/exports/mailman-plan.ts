@@ -87,6 +87,7 @@ export async function planMailmanSync(
   return planFromState(db, await readListState(db, connection), options);
 }
 
+/** The plan against a list state read already (the adoption reads it once for both). */
 export async function planFromState(
   db: Database,
   state: ListState,
@@ -114,7 +115,11 @@ export async function planFromState(
   ]);
   const found = sortKept(left, listings, decided);
   const named = checkDecisions(found, options.decisions ?? {}, { wanted, subscribed, removing });
-  const remove = [...pruned, ...found.unresolved.filter((item) => named.unsubscribe.has(item.address))];
+  const unsubscribing = found.unresolved.filter((item) => named.unsubscribe.has(item.address));
+  const remove: SyncPlan["remove"] = [
+    ...pruned,
+    ...unsubscribing.map(({ address, memberId }) => ({ address, memberId, decided: true as const })),
+  ];
   remove.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   const keep = found.unresolved
     .filter((item) => named.keep.has(item.address))
@@ -132,10 +137,10 @@ export async function planFromState(
   return {
     listId: state.listId,
     add,
-    remove: remove.map((item) => (named.unsubscribe.has(item.address) ? { ...item, decided: true as const } : item)),
+    remove,
     kept,
     unresolved,
-    unsubscribing: found.unresolved.filter((item) => named.unsubscribe.has(item.address)),
+    unsubscribing,
     keep,
     listed: rows.length,
     listedHash: state.listedHash,

@@ -194,7 +194,7 @@ export function runSummary(run: SyncRun): string {
   }
   if (run.unresolved.length > 0) {
     const count = run.unresolved.length;
-    return `not applied: ${did}, but ${count} address${count === 1 ? "" : "es"} the portal took off ${count === 1 ? "is" : "are"} still subscribed by a subscription it did not make; unsubscribe or keep each, then the run is applied`;
+    return `not applied: ${did}, but ${count} address${count === 1 ? "" : "es"} the portal took off ${count === 1 ? "is" : "are"} still subscribed by a subscription it did not make; until each is unsubscribed or kept no run is applied`;
   }
   // Every change made, but the members changed while it ran: the list holds an older set.
   if (!run.applied) return `applied: ${did}; the members changed meanwhile, so sync again`;
