@@ -240,4 +240,23 @@ describe.skipIf(skipReason)("a sync run that keeps a removed member's address", 
       before,
     );
   });
+
+  it("quotes an address a shell would split in the commands it prints, and takes it as printed", async () => {
+    const odd = await memberWithContact(db, "Odd");
+    const address = `o'brien@${odd.domain}`;
+    await db.subscriberAddress.create({ data: { memberId: odd.member.id, address } });
+    for (const each of [address, `kmesh@${odd.domain}`, `psirt@${odd.domain}`]) {
+      await subscribe(mailman.connection, each, "by hand");
+    }
+    expect((await sync("--apply")).code).toBe(0);
+    expect(await remove(odd.member.id, "ON_REQUEST")).toMatchObject({ ok: true });
+    const blocked = await sync("--apply", "--keep", `kmesh@${odd.domain}`, "--keep", `psirt@${odd.domain}`);
+    expect(blocked.code).toBe(1);
+    const quoted = `'o'\\''brien@${odd.domain}'`;
+    expect(blocked.stderr).toContain(`sync mailman --apply --unsubscribe ${quoted}\n`);
+    // What the shell hands the command for the quoted word: the address itself.
+    const done = await sync("--apply", "--unsubscribe", address);
+    expect(done.code, done.stderr).toBe(0);
+    expect(await subscribed()).not.toContain(address);
+  });
 });
