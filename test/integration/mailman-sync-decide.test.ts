@@ -1,8 +1,9 @@
-// The Mailman tab's decisions about one unresolved address (the buttons'
-// server code), against a real Mailman 3 core: each does exactly what it
-// says and nothing else of the plan, only for an address that is unresolved
-// now and for the very subscription the page showed, recorded and audited
-// with who decided; the run is applied only when nothing is left to do.
+// Decisions about unresolved addresses, against a real Mailman 3 core: the
+// Mailman tab's buttons (their server code) each do exactly what they say
+// and nothing else of the plan, only for an address that is unresolved now
+// and for the very subscription the page showed, recorded and audited with
+// who decided, the run applied only when nothing is left to do; and the
+// command line's --unsubscribe and --keep refuse every other address.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "@/features/audit/chain";
 import { decideKeptAddress } from "@/features/exports/mailman-decide";
@@ -17,6 +18,7 @@ import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { type MailmanServer, mailmanSkipReason, startMailman } from "@/test/helpers/mailman";
 import { memberContext, memberWithContact } from "@/test/helpers/member-fixtures";
+import { portal } from "@/test/helpers/portal-cli";
 import { createReviewer } from "@/test/helpers/review-fixtures";
 
 const skipReason = mailmanSkipReason();
@@ -43,6 +45,15 @@ describe.skipIf(skipReason)("deciding about one unresolved address", () => {
     await database?.drop();
   }, 60_000);
 
+  const sync = (...args: string[]) =>
+    portal(["sync", "mailman", ...args], {
+      DATABASE_URL: database.url,
+      MAILMAN_REST_URL: mailman.restUrl,
+      MAILMAN_REST_USER: mailman.connection.user,
+      MAILMAN_REST_PASSWORD: mailman.connection.password,
+      MAILMAN_LIST_ID: mailman.connection.listId,
+    });
+  const subscribed = async () => (await listSubscribers(mailman.connection)).map((item) => item.address);
   const roster = async () =>
     new Map((await listSubscribers(mailman.connection)).map((item) => [item.address, item.memberId]));
   const decide = async (address: string, decision: "unsubscribe" | "keep", subscription?: string) => {
@@ -109,6 +120,50 @@ describe.skipIf(skipReason)("deciding about one unresolved address", () => {
     await decide(`kmesh@${last.domain}`, "keep");
     expect((await decide(`psirt@${last.domain}`, "unsubscribe")).applied).toBe(true);
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+  });
+
+  it("refuses --unsubscribe and --keep of any address that is not unresolved, changing and recording nothing", async () => {
+    const listed = await memberWithContact(db, "Listed");
+    await subscribe(mailman.connection, TEAM, "Kmesh security team");
+    const pending = await removed("Pending");
+    expect((await sync("--apply")).code).toBe(0);
+    await remove(pending.member.id);
+    const before = { runs: await db.export.count(), audit: await db.auditEvent.count(), list: await subscribed() };
+
+    const refusals: [string[], RegExp][] = [
+      [["--unsubscribe", TEAM], /--unsubscribe security-team@kmesh\.example: the portal never listed it/],
+      [["--keep", TEAM], /--keep security-team@kmesh\.example: the portal never listed it/],
+      [["--unsubscribe", `kmesh@${listed.domain}`], /: the portal lists it now/],
+      [["--unsubscribe", "nobody@nowhere.example"], /: it is not subscribed to the list/],
+      [
+        ["--keep", `kmesh@${pending.domain}`, "--unsubscribe", `kmesh@${pending.domain}`],
+        /named by both --unsubscribe and --keep/,
+      ],
+    ];
+    for (const [args, message] of refusals) {
+      for (const mode of args.length > 2 ? ["--apply", "--plan"] : ["--apply"]) {
+        const refused = await sync(mode, ...args);
+        expect(refused.code, args.join(" ")).toBe(1);
+        expect(refused.stderr).toMatch(
+          /^portal: nothing was changed: --unsubscribe and --keep take only an address the portal took off/m,
+        );
+        expect(refused.stderr).toMatch(message);
+        expect(refused.stdout).toBe("");
+      }
+    }
+    for (const odd of ["bell\u0007@x.example", "two words@x.example"]) {
+      const refused = await sync("--apply", "--unsubscribe", odd);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("sync mailman: not an address:");
+    }
+    expect((await sync("--apply", "--prune", "--keep", `kmesh@${pending.domain}`)).stderr).toMatch(
+      /the sync unsubscribes it anyway/,
+    );
+    expect({ runs: await db.export.count(), audit: await db.auditEvent.count(), list: await subscribed() }).toEqual(
+      before,
+    );
+    const resolved = await sync("--apply", "--keep", `kmesh@${pending.domain}`, "--keep", `psirt@${pending.domain}`);
+    expect(resolved.code, resolved.stderr).toBe(0);
   });
 
   it("refuses any address that is not unresolved now, and a subscription other than the one shown, changing nothing", async () => {
