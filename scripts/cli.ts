@@ -6,9 +6,14 @@
 //   export --format google-groups|mailman|groups-yaml|json [--since-last] [--out FILE]
 //                 the member list as the route gives it (recorded as an export),
 //                 or with --since-last what changed since the last export
-//   sync mailman --plan | --apply [--prune]
+//   sync mailman --plan | --apply [--prune] [--unsubscribe ADDRESS]… [--keep ADDRESS]…
 //                 the subscriptions that make the Mailman list match, or make them;
-//                 exit code 1 when Mailman refused any change or the run stopped
+//                 exit code 1 when Mailman refused any change, the run stopped, or
+//                 an address the portal took off is still subscribed by someone
+//                 else's subscription with nobody's decision (--unsubscribe or --keep it)
+//   sync mailman --adopt --plan | --apply [--keep ADDRESS]…
+//                 once after an upgrade: record the subscriptions of the listed
+//                 addresses as the portal's own, but the team's own (--keep)
 //   audit verify  recompute the audit log's hash chain: the number of events
 //                 checked, or the first broken link (exit code 1); the result
 //                 is kept for /audit (remind runs the same check daily)
@@ -44,7 +49,7 @@ import { type Env, parseEnv } from "@/lib/env";
 import { migrate } from "@/lib/migrations";
 import { createDatabase, type Database } from "@/lib/prisma";
 import { backupCommand, type Connection, restoreCommand } from "@/scripts/cli-backup";
-import { syncMailman } from "@/scripts/cli-sync";
+import { syncMailman, syncOptionProblems } from "@/scripts/cli-sync";
 
 const root = path.resolve(import.meta.dirname, "..");
 const FORMATS = Object.keys(FORMAT_SLUGS).join("|");
@@ -52,7 +57,8 @@ const USAGE = [
   "usage: npm run portal -- <command>",
   "  remind | attest start | mail",
   `  export --format ${FORMATS} [--since-last] [--out FILE]`,
-  "  sync mailman --plan | --apply [--prune]",
+  "  sync mailman --plan | --apply [--prune] [--unsubscribe ADDRESS]… [--keep ADDRESS]…",
+  "  sync mailman --adopt --plan | --apply [--keep ADDRESS]…",
   "  audit verify",
   "  backup [--out FILE | --out -]",
   "  restore FILE [--allow-unsigned]",
@@ -79,7 +85,7 @@ async function main() {
   if (command === "export" && !(values.format && values.format in FORMAT_SLUGS)) {
     fail([`export: --format must be one of ${FORMATS}`]);
   }
-  if (command === "sync" && values.plan === values.apply) fail(["sync mailman: give --plan or --apply"]);
+  if (command === "sync" && syncOptionProblems(values).length > 0) fail(syncOptionProblems(values));
   if (command === "sync" && !env.mailman) {
     fail(["sync mailman: set MAILMAN_REST_URL, MAILMAN_REST_USER, MAILMAN_REST_PASSWORD and MAILMAN_LIST_ID"]);
   }
@@ -138,6 +144,9 @@ function parseCommandLine() {
         plan: { type: "boolean", default: false },
         apply: { type: "boolean", default: false },
         prune: { type: "boolean", default: false },
+        adopt: { type: "boolean", default: false },
+        unsubscribe: { type: "string", multiple: true },
+        keep: { type: "string", multiple: true },
         "allow-unsigned": { type: "boolean", default: false },
       },
     });

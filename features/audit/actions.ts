@@ -55,7 +55,9 @@ export const AUDIT_ACTIONS = {
   "export.applied": "Export marked as applied to the list",
   "export.changes-downloaded": "Changes since the last export downloaded",
   "export.synced": "Member list synced to Mailman",
-  "export.sync-incomplete": "Mailman sync refused in part or stopped (what it did is recorded)",
+  "export.sync-incomplete":
+    "Mailman sync that left the list not matching: refused in part, stopped, a removed address left subscribed, or one decision only (what it did is recorded)",
+  "export.sync-adopted": "Mailman subscriptions recorded as the portal's own (sync mailman --adopt)",
   "token.created": "API token created",
   "token.revoked": "API token revoked",
   "audit.exported": "Audit log exported",

@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
-import { type ExportChannel, type ExportFormat, type MailmanSyncChangeKind, Prisma } from "@/generated/prisma/client";
+import { type ExportChannel, type ExportFormat, Prisma } from "@/generated/prisma/client";
 import type { Database } from "@/lib/prisma";
 
 /**
@@ -130,90 +129,6 @@ export async function storeExport(
     await tx.$executeRaw`ANALYZE "ExportMember"`;
   }
   return { id: created.id, rowsFromId, addressCount: stored.count, addressHash: stored.hash, createdAt: now };
-}
-
-/** One change a sync run made in Mailman, or that Mailman refused. */
-export type SyncChange = {
-  kind: MailmanSyncChangeKind;
-  address: string;
-  mailmanMemberId?: string | null;
-  reason?: string | null;
-};
-
-export type SyncRunInput = {
-  listId: string;
-  /** How many changes the plan held. */
-  planned: number;
-  /** What was done and refused, in the order it happened. */
-  changes: SyncChange[];
-  /** Why the run stopped before the end of its plan; null when it did not. */
-  interrupted: string | null;
-  /** ADDRESS_SET_HASH of the listed addresses the plan was made against. */
-  listedHash: string;
-};
-
-/**
- * Records a Mailman sync run, complete or not, in one transaction: an export
- * of the listed set, each change made or refused, and the audit event (with
- * the counts and a hash of the changes). It is applied to the list only when
- * Mailman made every change of the plan and the members did not change
- * meanwhile: only then does the list hold the recorded set, so only then
- * may the Mailman diff start from it.
- */
-export async function recordMailmanSync(db: Database, actor: Actor, input: SyncRunInput) {
-  const count = (...kinds: MailmanSyncChangeKind[]) => input.changes.filter((c) => kinds.includes(c.kind)).length;
-  const sync = {
-    added: count("SUBSCRIBED"),
-    removed: count("UNSUBSCRIBED"),
-    refused: count("SUBSCRIBE_REFUSED", "UNSUBSCRIBE_REFUSED"),
-  };
-  const complete = sync.refused === 0 && input.interrupted === null;
-  // The audit chain holds the changes' hash: the rows cannot be edited unseen.
-  const changesHash = createHash("sha256")
-    .update(
-      input.changes.map((c) => [c.kind, c.address, c.mailmanMemberId ?? "", c.reason ?? ""].join("\t")).join("\n"),
-    )
-    .digest("hex");
-  return db.$transaction(
-    async (tx) => {
-      const now = new Date();
-      const stored = await storeExport(tx, actor, { format: "MAILMAN", channel: "MAILMAN_SYNC", sync }, now);
-      const applied = complete && stored.addressHash === input.listedHash;
-      if (applied) {
-        await tx.export.update({ where: { id: stored.id }, data: { appliedAt: now, appliedById: actor.id } });
-      }
-      // One statement of four arrays: a first sync of 100,000 addresses as
-      // createMany's batches of rows took minutes.
-      const { changes } = input;
-      await tx.$executeRaw`
-        INSERT INTO "MailmanSyncChange" (id, "exportId", "listId", address, kind, "mailmanMemberId", reason, "createdAt")
-        SELECT gen_random_uuid()::text, ${stored.id}, ${input.listId}, c.address, c.kind::"MailmanSyncChangeKind",
-          c."memberId", c.reason, ${now}
-        FROM unnest(${changes.map((c) => c.address)}::text[], ${changes.map((c) => c.kind)}::text[],
-          ${changes.map((c) => c.mailmanMemberId ?? null)}::text[], ${changes.map((c) => c.reason ?? null)}::text[])
-          AS c(address, kind, "memberId", reason)`;
-      await recordAuditEvent(tx, {
-        actor,
-        action: complete ? "export.synced" : "export.sync-incomplete",
-        subjectType: "Export",
-        subjectId: stored.id,
-        data: {
-          format: "MAILMAN",
-          channel: "MAILMAN_SYNC",
-          listId: input.listId,
-          addressCount: stored.addressCount,
-          addressHash: stored.addressHash,
-          planned: input.planned,
-          ...sync,
-          applied,
-          changesHash,
-          ...(input.interrupted === null ? {} : { interrupted: input.interrupted }),
-        },
-      });
-      return { id: stored.id, applied, ...sync };
-    },
-    { timeout: 120_000, maxWait: 10_000 },
-  );
 }
 
 export type MarkAppliedResult =

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { FORMAT_SLUGS, type FormatSlug } from "@/features/exports/formats";
+import { FORMAT_SLUGS, type FormatSlug, oneLine } from "@/features/exports/formats";
 import type { ExportChannel } from "@/generated/prisma/enums";
-import { RecordIdSchema, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
+import { lineInput, RecordIdSchema, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
 
 /** How an export left the portal, as the export page says it. */
 export const CHANNEL_LABELS: Record<ExportChannel, string> = {
@@ -11,14 +11,40 @@ export const CHANNEL_LABELS: Record<ExportChannel, string> = {
   MAILMAN_SYNC: "Mailman sync",
 };
 
-/** A subscription the Mailman sync leaves alone; `listedOnce` when the portal listed the address at some time. */
-export type KeptAddress = { address: string; listedOnce: boolean };
+/**
+ * A subscription the Mailman sync leaves alone, and why: `never-listed`, an
+ * address of the list's own (the security team's, say); `kept`, the team
+ * decided to keep it (`note` says who and when); `keep`, this run records
+ * that decision; `unresolved`, an address the portal took off that is still
+ * subscribed, by a subscription the portal did not make, with nobody's
+ * decision: the run is not applied (`note` says where it was listed and why it left).
+ */
+export type KeptAddress = { address: string; state: "never-listed" | "kept" | "keep" | "unresolved"; note: string };
+
+/** A removed address still subscribed by someone else's subscription (Mailman's `memberId`), nobody having decided. */
+export type UnresolvedAddress = {
+  address: string;
+  memberId: string;
+  distributionName: string;
+  portalMemberId: string | null;
+  left: string;
+  leftAt: string | null;
+  listedFrom: string | null;
+};
 
 /** Why the sync's plan keeps an address, as the CLI and the page say it. */
 export function keptReason(item: KeptAddress): string {
-  return item.listedOnce
-    ? "listed by the portal, not subscribed by it: remove it by hand or with --prune if it should go"
-    : "never listed by the portal";
+  if (item.state === "never-listed") return "never listed by the portal";
+  if (item.state === "kept") return `kept on the list by decision of ${item.note}`;
+  if (item.state === "keep") return "kept on the list by this decision";
+  return `unresolved: ${item.note}`;
+}
+
+/** Where an unresolved address was last listed and why it left, on one line. */
+export function unresolvedNote(item: Omit<UnresolvedAddress, "memberId">): string {
+  const member = item.distributionName ? `last listed for ${oneLine(item.distributionName)}` : "last listed";
+  const when = item.leftAt ? ` (${item.leftAt.slice(0, 16).replace("T", " ")} UTC)` : "";
+  return `${member}; ${item.left}${when}`;
 }
 
 const SLUGS = Object.keys(FORMAT_SLUGS) as [FormatSlug, ...FormatSlug[]];
@@ -45,3 +71,17 @@ export const MailmanSyncSchema = z.strictObject({
     .optional()
     .transform((value) => value === "on"),
 });
+
+/**
+ * A decision about an unresolved address, from the Mailman tab's buttons:
+ * the address and Mailman's id of the subscription the page showed, both
+ * filled in by the page.
+ */
+export const KeptDecisionSchema = z.strictObject({
+  address: lineInput(320)
+    .toLowerCase()
+    .refine((value) => value.includes("@"), UNEXPECTED_CHOICE_MESSAGE),
+  subscription: z.string().regex(/^[0-9A-Za-z_-]{1,100}$/, UNEXPECTED_CHOICE_MESSAGE),
+  decision: z.enum(["unsubscribe", "keep"], { message: UNEXPECTED_CHOICE_MESSAGE }),
+});
+export type KeptDecisionInput = z.infer<typeof KeptDecisionSchema>;

@@ -1,13 +1,15 @@
 // The Mailman tab of /members/export against a real Mailman 3 core (issue
 // 19, item 1): an owner plans and applies the sync, Mailman refuses an
 // address the portal once accepted, and the page says which and why while
-// the removal of a member is made all the same.
+// the removal of a member is made all the same. A removed member's address
+// that the sync keeps (subscribed by someone else) is listed in red at the
+// top, and the owner unsubscribes or keeps each from there.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMailmanSync } from "@/features/exports/mailman-sync";
 import { removeMember } from "@/features/members/mutations";
 import { RemoveMemberSchema } from "@/features/members/schema";
-import { listSubscribers } from "@/lib/mailman-rest";
+import { listSubscribers, subscribe } from "@/lib/mailman-rest";
 import type { Database } from "@/lib/prisma";
 import { accessibilityProblems } from "@/test/helpers/axe";
 import { launchChromium } from "@/test/helpers/browser";
@@ -100,6 +102,72 @@ describe.skipIf(skipReason)("the Mailman tab of /members/export", () => {
     const run = page.locator("tr[data-export]").first();
     expect(await run.textContent()).toContain("1 refused by Mailman");
     expect(await run.textContent()).toContain("No: refused in part");
+    await context.close();
+  });
+
+  it("lists in red each removed address a subscription the portal did not make keeps, until the owner unsubscribes or keeps it", async () => {
+    const owner = await createReviewer(db, "keeper@kmesh.example", "OWNER");
+    // The first test's address Mailman refuses would keep every run from being applied.
+    await db.subscriberAddress.deleteMany({ where: { address: "|pipe@evil.example" } });
+    const breached = await memberWithContact(db, "Breached");
+    const team = await memberWithContact(db, "Team Listed");
+    for (const { domain } of [breached, team]) {
+      for (const local of ["kmesh", "psirt"]) await subscribe(mailman.connection, `${local}@${domain}`, "by hand");
+    }
+    expect((await applyMailmanSync(db, owner, mailman.connection, { prune: false })).applied).toBe(true);
+    for (const { member } of [breached, team]) {
+      const removed = await validated(
+        RemoveMemberSchema,
+        { memberId: member.id, reason: "EMBARGO_BREACH", detail: "", message: "" },
+        (input) => removeMember(db, owner, input, memberContext),
+      );
+      expect(removed).toMatchObject({ ok: true });
+    }
+    expect((await applyMailmanSync(db, owner, mailman.connection, { prune: false })).applied).toBe(false);
+
+    const context = await browser.newContext({ baseURL: portal.baseUrl, viewport: { width: 1280, height: 900 } });
+    await context.addCookies([
+      { name: "next-auth.session-token", value: await createSession(db, owner), url: portal.baseUrl },
+    ]);
+    const page = await context.newPage();
+    await page.goto("/members/export?format=mailman");
+    const section = page.locator("[data-unresolved]");
+    await section.getByRole("heading", { name: "Taken off the list, still subscribed in Mailman (4)" }).waitFor();
+    const row = section.locator(`[data-unresolved-address="kmesh@${breached.domain}"]`);
+    expect(await row.textContent()).toMatch(
+      /Last listed for Breached \d+; member removed for a breach of the embargo policy/,
+    );
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: "test-results/mailman-unresolved-desktop.png", fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: "test-results/mailman-unresolved-phone.png", fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Still under "Removed" while Mailman delivers to them.
+    expect(await page.locator('[data-changes="removed"]').textContent()).toContain(`kmesh@${breached.domain}`);
+
+    for (const local of ["kmesh", "psirt"]) {
+      await section.getByRole("button", { name: `Unsubscribe it (${local}@${breached.domain})` }).click();
+      await page.getByText(`Unsubscribed ${local}@${breached.domain}: Mailman no longer sends it`).waitFor();
+      await section.locator(`[data-unresolved-address="${local}@${breached.domain}"]`).waitFor({ state: "detached" });
+    }
+    await section.getByRole("button", { name: `Keep it on the list (kmesh@${team.domain})` }).click();
+    await page.getByText(`Kept kmesh@${team.domain} on the list`).waitFor();
+    await section.getByRole("button", { name: `Keep it on the list (psirt@${team.domain})` }).click();
+    await page.getByText("The list now matches the portal.").waitFor();
+    await section.waitFor({ state: "detached" });
+    await page.screenshot({ path: "test-results/mailman-unresolved-resolved-phone.png", fullPage: true });
+
+    const subscribed = (await listSubscribers(mailman.connection)).map((item) => item.address);
+    expect(subscribed).not.toContain(`kmesh@${breached.domain}`);
+    expect(subscribed).toContain(`kmesh@${team.domain}`);
+    await page.reload();
+    await page.getByText(/synced to the list: 0 added, 0 removed\./).waitFor();
+    const kept = await db.mailmanSyncChange.findMany({ where: { kind: "KEPT" }, orderBy: { address: "asc" } });
+    expect(kept.map((item) => item.address)).toEqual([`kmesh@${team.domain}`, `psirt@${team.domain}`]);
+    const audit = await db.auditEvent.findMany({ where: { actorEmail: owner.email, subjectType: "Export" } });
+    expect(audit.flatMap((event) => (event.data as { kept?: string[] }).kept ?? [])).toEqual(
+      kept.map((item) => item.address),
+    );
     await context.close();
   });
 });

@@ -6,13 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApiToken } from "@/features/api-tokens/mutations";
 import { diffBase, exportDiff } from "@/features/exports/diff";
 import { prepareDownload } from "@/features/exports/download";
-import {
-  ADDRESS_SET_HASH,
-  LISTED_ADDRESSES,
-  markExportApplied,
-  recordExport,
-  recordMailmanSync,
-} from "@/features/exports/mutations";
+import { recordMailmanSync } from "@/features/exports/mailman-runs";
+import { ADDRESS_SET_HASH, LISTED_ADDRESSES, markExportApplied, recordExport } from "@/features/exports/mutations";
 import { removeMember } from "@/features/members/mutations";
 import { RemoveMemberSchema } from "@/features/members/schema";
 import type { Database } from "@/lib/prisma";
@@ -112,7 +107,13 @@ describe("a Mailman sync run", () => {
     // The members changed between the plan and the record: the list holds the older set.
     const stale = await run([], "0".repeat(64));
     const refused = await run([{ kind: "SUBSCRIBE_REFUSED", address: "^x@evil.example", reason: "HTTP 400" }]);
-    for (const { applied } of [stale, refused]) expect(applied).toBe(false);
+    // Every change made, but a removed member's address is still subscribed by someone else's subscription.
+    const unresolved = await run([{ kind: "UNRESOLVED", address: "gone@member.example", mailmanMemberId: "m1" }]);
+    for (const { applied } of [stale, refused, unresolved]) expect(applied).toBe(false);
+    expect(await db.auditEvent.findFirstOrThrow({ where: { subjectId: unresolved.id } })).toMatchObject({
+      action: "export.sync-incomplete",
+      data: expect.objectContaining({ unresolved: 1, applied: false }),
+    });
     expect((await diffBase(db, "MAILMAN"))?.id).toBe(complete.id);
     expect(await db.auditEvent.findFirstOrThrow({ where: { subjectId: refused.id } })).toMatchObject({
       action: "export.sync-incomplete",

@@ -494,6 +494,18 @@ const ACTIONS: Record<string, ActionRow> = {
     junk: () => ({ digest: "nonsense" }),
     answers: OWNERS,
   },
+  // An owner's decision about an address the sync left unresolved: anyone else, or any other address, changes nothing.
+  "features/exports/actions.ts#decideKeptAddressAction": {
+    page: () => "/members/export",
+    args: "state+form",
+    fields: () => ({
+      address: "security-team@kmesh.example",
+      subscription: "0123456789abcdef",
+      decision: "unsubscribe",
+    }),
+    junk: () => ({ address: "security-team@kmesh.example", subscription: "0123456789abcdef", decision: "prune" }),
+    answers: OWNERS,
+  },
   "features/team/actions.ts#addTeamMemberAction": {
     page: () => "/team",
     args: "state+form",

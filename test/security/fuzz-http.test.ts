@@ -285,6 +285,11 @@ const ACTIONS: Record<string, ActionTarget> = {
     args: "state+form",
     fields: ["digest", "prune"],
   },
+  "features/exports/actions.ts#decideKeptAddressAction": {
+    page: () => "/members/export",
+    args: "state+form",
+    fields: ["address", "subscription", "decision"],
+  },
   "features/team/actions.ts#addTeamMemberAction": {
     page: () => "/team",
     args: "state+form",

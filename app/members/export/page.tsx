@@ -5,6 +5,7 @@ import { Notice } from "@/components/ui/notice";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
 import { MailmanSyncPanel, MarkAppliedForm } from "@/features/exports/components/export-forms";
+import { UnresolvedAddresses } from "@/features/exports/components/unresolved-addresses";
 import { getExportPage } from "@/features/exports/data";
 import type { DiffLine } from "@/features/exports/diff";
 import { FORMAT_LABELS, FORMAT_SLUGS, type FormatSlug } from "@/features/exports/formats";
@@ -34,10 +35,10 @@ export default async function ExportPage({
   await requireTeam("OWNER");
   const slug = parseFormatSlug((await searchParams).format);
   const format = FORMAT_SLUGS[slug];
-  const page = await getExportPage(format);
-  const { diff } = page;
-  const config = getPortalConfig();
   const mailman = getEnv().mailman;
+  const page = await getExportPage(format, mailman?.listId);
+  const { diff, unresolved } = page;
+  const config = getPortalConfig();
   const download = `/api/exports/members?format=${slug}`;
   return (
     <div className="space-y-8">
@@ -63,6 +64,13 @@ export default async function ExportPage({
           </Link>
         ))}
       </nav>
+
+      {slug === "mailman" ? (
+        <UnresolvedAddresses
+          list={unresolved ? { ...unresolved, runAt: unresolved.runAt.toISOString() } : null}
+          canDecide={Boolean(mailman)}
+        />
+      ) : null}
 
       <section aria-labelledby="download" className="space-y-3">
         <h2 id="download" className="text-xl font-semibold">
@@ -139,7 +147,7 @@ export default async function ExportPage({
                   {item.appliedAt ? (
                     when(item.appliedAt)
                   ) : item.channel === "MAILMAN_SYNC" ? (
-                    "No: refused in part, stopped, or the members changed meanwhile; sync again"
+                    "No: refused in part, stopped, a removed address left subscribed, or the members changed meanwhile; sync again"
                   ) : (
                     <MarkAppliedForm exportId={item.id} />
                   )}

@@ -48,7 +48,8 @@ export function MailmanSyncPanel({ listId }: { listId: string }) {
       </form>
       <FormOutcome state={planState} />
       {shown ? <PlanView plan={shown} listId={listId} /> : null}
-      {planned && planned.counts.add + planned.counts.remove > 0 && !ran ? (
+      {/* With only unresolved addresses, applying records a run that lists them, with their buttons, at the top. */}
+      {planned && planned.counts.add + planned.counts.remove + planned.counts.unresolved > 0 && !ran ? (
         <form action={apply}>
           {planned.prune ? <input type="hidden" name="prune" value="on" /> : null}
           <input type="hidden" name="digest" value={planned.digest} />
@@ -94,7 +95,14 @@ function PlanView({ plan, listId }: { plan: ShownPlan; listId: string }) {
         {plan.counts.kept} kept (not subscribed by the portal). {plan.listed} address{plan.listed === 1 ? "" : "es"}{" "}
         listed by the portal.
       </p>
-      {plan.counts.add + plan.counts.remove === 0 ? <p>The list already matches.</p> : null}
+      {plan.counts.unresolved > 0 ? (
+        <p className="font-semibold text-red-800">
+          {plan.counts.unresolved} unresolved: taken off by the portal, still subscribed by a subscription it did not
+          make. No run is applied until each is unsubscribed or kept; apply to list them, each with its buttons, at the
+          top of this tab.
+        </p>
+      ) : null}
+      {plan.counts.add + plan.counts.remove + plan.counts.unresolved === 0 ? <p>The list already matches.</p> : null}
       <ul className="space-y-1 break-all font-mono text-sm">
         {plan.add.map((item) => (
           <li key={`+${item.address}`}>
@@ -107,7 +115,10 @@ function PlanView({ plan, listId }: { plan: ShownPlan; listId: string }) {
         ))}
         {more(plan.remove.length, plan.counts.remove)}
         {plan.kept.map((item) => (
-          <li key={`#${item.address}`} className="text-slate-600">
+          <li
+            key={`#${item.address}`}
+            className={item.state === "unresolved" ? "font-semibold text-red-800" : "text-slate-600"}
+          >
             kept: {item.address} ({keptReason(item)})
           </li>
         ))}
