@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Cell, Row, Table } from "@/components/ui/table";
+import { UtcTime } from "@/components/ui/utc-time";
 import { requireTeam } from "@/features/auth/guards";
 import { listUndeliveredMail } from "@/features/mail/data";
 import { AddTeamMemberForm, TeamMemberControls } from "@/features/team/components/team-forms";
@@ -65,9 +66,13 @@ export default async function TeamPage() {
                   {mail.subject} → {mail.to}
                 </p>
                 <p className="text-slate-600">
-                  {mail.status === "FAILED"
-                    ? `Gave up after ${mail.attempts} attempts`
-                    : `Attempt ${mail.attempts} failed; next try ${mail.nextAttemptAt.toISOString().slice(0, 16).replace("T", " ")} UTC`}
+                  {mail.status === "FAILED" ? (
+                    `Gave up after ${mail.attempts} attempts`
+                  ) : (
+                    <>
+                      Attempt {mail.attempts} failed; next try <UtcTime value={mail.nextAttemptAt} />
+                    </>
+                  )}
                   : {mail.lastError}
                 </p>
               </li>

@@ -15,9 +15,19 @@ export function UtcTime({ value, precision = "minute" }: { value: Date | string;
     const date = new Date(iso);
     setLocal(`Your local time: ${precision === "day" ? date.toLocaleDateString() : date.toLocaleString()}`);
   }, [iso, precision]);
+  const text = utcText(iso, precision);
+  // A date and a time each stay whole; a narrow cell may break between them.
+  const space = precision === "minute" || precision === "second" ? text.indexOf(" ") : -1;
   return (
-    <time dateTime={iso} title={local} className="whitespace-nowrap">
-      {utcText(iso, precision)}
+    <time dateTime={iso} title={local}>
+      {space < 0 ? (
+        <span className="whitespace-nowrap">{text}</span>
+      ) : (
+        <>
+          <span className="whitespace-nowrap">{text.slice(0, space)}</span>{" "}
+          <span className="whitespace-nowrap">{text.slice(space + 1)}</span>
+        </>
+      )}
     </time>
   );
 }

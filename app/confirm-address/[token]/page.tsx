@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
+import { UtcTime } from "@/components/ui/utc-time";
 import { confirmAddressAction } from "@/features/member-requests/actions";
 import { getAddressConfirmationByToken } from "@/features/member-requests/data";
 import { getPortalConfig } from "@/features/portal-config/load";
@@ -18,8 +19,8 @@ export default async function ConfirmAddressPage({ params }: { params: Promise<{
         <Notice tone="error">This link is not valid. Ask the member's contact to request the change again.</Notice>
       ) : confirmation.confirmedAt ? (
         <Notice tone="success">
-          {confirmation.address} was confirmed on {confirmation.confirmedAt.toISOString().slice(0, 10)}. A reviewer of
-          the security team decides the change; nothing more to do here.
+          {confirmation.address} was confirmed on <UtcTime value={confirmation.confirmedAt} precision="day" />. A
+          reviewer of the security team decides the change; nothing more to do here.
         </Notice>
       ) : !confirmation.open ? (
         <Notice tone="error">This request is closed; nothing was changed.</Notice>

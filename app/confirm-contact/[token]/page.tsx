@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
+import { UtcTime } from "@/components/ui/utc-time";
 import { confirmHandoverAction } from "@/features/member-requests/actions";
 import { getHandoverByToken } from "@/features/member-requests/data";
 import { getPortalConfig } from "@/features/portal-config/load";
@@ -18,8 +19,8 @@ export default async function ConfirmContactPage({ params }: { params: Promise<{
         <Notice tone="error">This link is not valid.</Notice>
       ) : handover.confirmedAt ? (
         <Notice tone="success">
-          You accepted on {handover.confirmedAt.toISOString().slice(0, 10)}. A reviewer of the security team approves
-          the handover; you will be mailed.
+          You accepted on <UtcTime value={handover.confirmedAt} precision="day" />. A reviewer of the security team
+          approves the handover; you will be mailed.
         </Notice>
       ) : !handover.open ? (
         <Notice tone="error">This handover is closed; nothing was changed.</Notice>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
+import { UtcTime } from "@/components/ui/utc-time";
 import { confirmApplicationAddressAction } from "@/features/alias-verification/actions";
 import { getAliasVerificationByToken } from "@/features/alias-verification/data";
 import { getPortalConfig } from "@/features/portal-config/load";
@@ -28,8 +29,8 @@ export default async function VerifyAliasPage({ params }: { params: Promise<{ to
         <Notice tone="error">This link is not valid. Ask the applicant to send a new one from the portal.</Notice>
       ) : verification.verifiedAt ? (
         <Notice tone="success">
-          {verification.address} was confirmed on {verification.verifiedAt.toISOString().slice(0, 10)}. Nothing more to
-          do; this link cannot be used again.
+          {verification.address} was confirmed on <UtcTime value={verification.verifiedAt} precision="day" />. Nothing
+          more to do; this link cannot be used again.
         </Notice>
       ) : verification.expired ? (
         <Notice tone="error">This link has expired. Ask the applicant to send a new one from the portal.</Notice>

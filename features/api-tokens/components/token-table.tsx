@@ -1,4 +1,5 @@
 import { Cell, Row, Table } from "@/components/ui/table";
+import { UtcTime } from "@/components/ui/utc-time";
 import { RevokeTokenButton } from "@/features/api-tokens/components/revoke-token-button";
 import type { ApiTokenRow, ApiTokenStatus } from "@/features/api-tokens/data";
 
@@ -8,15 +9,6 @@ const STATUS: Record<ApiTokenStatus, { label: string; tone: string }> = {
   expired: { label: "Expired", tone: "bg-slate-200 text-slate-700" },
   revoked: { label: "Revoked", tone: "bg-slate-200 text-slate-700" },
 };
-
-const day = (date: Date) => date.toISOString().slice(0, 10);
-// A date, then the time, each kept whole: the line may break between them.
-const minute = (date: Date) => (
-  <>
-    <span className="whitespace-nowrap">{day(date)}</span>{" "}
-    <span className="whitespace-nowrap">{date.toISOString().slice(11, 16)} UTC</span>
-  </>
-);
 
 /** Every token, newest first, with a revoke button on those that can still come to work. */
 export function ApiTokenTable({ tokens }: { tokens: ApiTokenRow[] }) {
@@ -47,11 +39,15 @@ export function ApiTokenTable({ tokens }: { tokens: ApiTokenRow[] }) {
             <div className="text-slate-600">{token.scopes.join(", ")}</div>
           </Cell>
           <Cell label="Created">
-            <div className="whitespace-nowrap">{day(token.createdAt)}</div>
+            <div>
+              <UtcTime value={token.createdAt} precision="day" />
+            </div>
             <div className="break-words text-slate-600">{token.createdByEmail}</div>
           </Cell>
-          <Cell label="Expires">{minute(token.expiresAt)}</Cell>
-          <Cell label="Last used">{token.lastUsedAt ? minute(token.lastUsedAt) : "never"}</Cell>
+          <Cell label="Expires">
+            <UtcTime value={token.expiresAt} />
+          </Cell>
+          <Cell label="Last used">{token.lastUsedAt ? <UtcTime value={token.lastUsedAt} /> : "never"}</Cell>
           <Cell label="Status" className="whitespace-nowrap">
             <span
               data-status={token.status}
@@ -59,7 +55,11 @@ export function ApiTokenTable({ tokens }: { tokens: ApiTokenRow[] }) {
             >
               {STATUS[token.status].label}
             </span>
-            {token.revokedAt ? <div className="text-slate-600">on {day(token.revokedAt)}</div> : null}
+            {token.revokedAt ? (
+              <div className="text-slate-600">
+                on <UtcTime value={token.revokedAt} precision="day" />
+              </div>
+            ) : null}
           </Cell>
           <Cell>
             {token.status === "active" || token.status === "inactive" ? (

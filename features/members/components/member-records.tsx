@@ -1,8 +1,9 @@
+import { UtcTime } from "@/components/ui/utc-time";
 import type { MemberDetail } from "@/features/members/data";
 import { REMOVAL_REASONS } from "@/features/members/schema";
 import { isListAddress } from "@/lib/email";
 
-const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(0, 10) : "");
+const day = (date: Date | null | undefined) => (date ? <UtcTime value={date} precision="day" /> : "");
 
 /** Beside a subscribed address that some list system refuses (stored before the forms applied the rule). */
 export function UnlistableNote() {
@@ -96,7 +97,7 @@ export function Attestations({ attestations }: { attestations: MemberDetail["att
       {attestations.map((attestation) => (
         <li key={attestation.id}>
           Asked {day(attestation.createdAt)}: {ATTESTATION[attestation.status]}
-          {attestation.respondedAt ? ` on ${day(attestation.respondedAt)}` : ` (due ${day(attestation.dueAt)})`}
+          {attestation.respondedAt ? <> on {day(attestation.respondedAt)}</> : <> (due {day(attestation.dueAt)})</>}
         </li>
       ))}
     </ul>
