@@ -122,6 +122,8 @@ const TEMPLATE_TITLE = /^distributors application for\b/i;
 
 /** Why `value` is a template's placeholder rather than a name, or null when it is a name. */
 export function placeholderProblem(value: string, what: "distribution" | "organisation"): string | null {
+  // Past the limit the length is the problem (said already); the patterns need not scan it.
+  if (value.length > LIMITS.name) return null;
   const letters = value.toLowerCase().replace(/[^a-z]/g, "");
   if (TEMPLATE_TITLE.test(value)) return `Give only the ${what}'s own name, not the template's title`;
   if (BRACKETED.test(value) || PLACEHOLDER_WORDS.has(letters)) {

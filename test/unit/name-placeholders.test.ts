@@ -43,8 +43,15 @@ describe("a template's placeholder as a name", () => {
     }
   });
 
+  it("does not scan a value past the length limit, which is refused for its length", () => {
+    const started = Date.now();
+    expect(placeholderProblem("[your ".repeat(200_000), "distribution")).toBeNull();
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+
   it("quotes no more than 60 characters of what was typed", () => {
     const problem = placeholderProblem(`<${"x".repeat(110)}>`, "distribution") ?? "";
+    expect(problem).toMatch(/template's placeholder/);
     expect(problem.length).toBeLessThan(130);
   });
 });
