@@ -101,6 +101,10 @@ describe("a refused submission", () => {
     // The same message stands at the top of the form, unannounced (the one beside the button is).
     expect(await page.getByText(/Its contact for the list is security@acme\.example/).count()).toBe(2);
     expect(page.url()).toMatch(/\/edit$/);
+    // Submit saved first and mailed the alias its link: its status says so, not "save the draft".
+    await page.getByText("A confirmation link was mailed to mesh-alerts@acme.example").first().waitFor();
+    expect(await page.getByText("save the draft to mail").count()).toBe(0);
+    expect(await focused(page)).toEqual({ id: "form-refusal", inView: true });
     expect(await accessibilityProblems(page)).toEqual([]);
   });
 });

@@ -69,13 +69,12 @@ export function ApplicationForm({
     else resume();
     // Only the answer to a press of Save or Submit comes here: a refusal takes the applicant to it.
     if (!state.ok && (state.formError || state.fieldErrors)) refused();
-    // Saving may have mailed the alias link: the alias status beside the field is the server's to redraw.
-    if (state.ok && state.notice) {
-      startRefresh(() => {
-        router.refresh();
-        setNoticeShownFor(state);
-      });
-    }
+    // Saving may have mailed the addresses' links, a refused Submit too (it saves first): their
+    // statuses beside the fields are the server's to redraw.
+    startRefresh(() => {
+      router.refresh();
+      setNoticeShownFor(state);
+    });
   }, [state, resume, router, refused]);
 
   const serverState = outcome === "server" ? state : null;
