@@ -115,3 +115,62 @@ function voucherAnswer(
 }
 
 export type MyApplication = NonNullable<Awaited<ReturnType<typeof getMyApplication>>>;
+
+/** What the security team asked for when it last sent the application back: per criterion, and in general. */
+export type RequestedChanges = {
+  at: Date;
+  message: string;
+  /** criterion key → the notes of the reviewers who marked it as needing information (no reviewer named). */
+  criteria: Record<string, string[]>;
+};
+
+/**
+ * The requests of the round the application was sent back in, while it waits
+ * for the applicant (null in any other state): the criteria the request named
+ * with the reviewers' notes on them as they stood when it was sent, and its
+ * message. They stay until resubmission starts a new round.
+ */
+export async function getRequestedChanges(
+  applicantId: string,
+  id: string,
+  criteria: { key: string }[],
+): Promise<RequestedChanges | null> {
+  if (!ApplicationIdSchema.safeParse(id).success) return null;
+  const db = getDb();
+  const application = await db.application.findFirst({
+    where: { id, applicantId, state: "CHANGES_REQUESTED" },
+    select: { round: true },
+  });
+  if (!application) return null;
+  const request = await db.auditEvent.findFirst({
+    where: { subjectType: "Application", subjectId: id, action: "application.changes-requested" },
+    orderBy: { id: "desc" },
+    select: { data: true, createdAt: true },
+  });
+  const data = (request?.data ?? {}) as { round?: unknown; criteria?: unknown; message?: unknown };
+  if (!request || data.round !== application.round) return null;
+  const known = new Set(criteria.map((criterion) => criterion.key));
+  const named = Array.isArray(data.criteria)
+    ? data.criteria.filter((key): key is string => typeof key === "string" && known.has(key))
+    : [];
+  // The notes the request carried (the applicant's mail had them too):
+  // assessments are closed while the application waits for the applicant,
+  // and resubmission starts a new round, so this round's notes are those.
+  const notes = await db.criterionAssessment.findMany({
+    where: {
+      applicationId: id,
+      round: application.round,
+      assessment: "NEEDS_INFO",
+      criterionKey: { in: named },
+    },
+    orderBy: { createdAt: "asc" },
+    select: { criterionKey: true, note: true },
+  });
+  return {
+    at: request.createdAt,
+    message: typeof data.message === "string" ? data.message : "",
+    criteria: Object.fromEntries(
+      named.map((key) => [key, notes.filter((row) => row.criterionKey === key && row.note).map((row) => row.note)]),
+    ),
+  };
+}

@@ -12,9 +12,16 @@ import { consumeRateLimit } from "@/lib/rate-limit";
 /**
  * A duplicate found at submission, or by the early check of a draft.
  * `name` and `href` only for the applicant's own: their other application,
- * or the membership whose contact they are.
+ * or the membership whose contact they are. `contact`, the member's contact
+ * address, only for someone whose own address is at the member's domains
+ * (they proved that mailbox by signing in): they are told whom to ask.
  */
-export type Conflict = { kind: "member" | "application"; name: string | null; href: string | null };
+export type Conflict = {
+  kind: "member" | "application";
+  name: string | null;
+  href: string | null;
+  contact?: string | null;
+};
 
 type Candidate = {
   id: string;
@@ -49,13 +56,19 @@ export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Can
         { addresses: { some: { address: { in: candidate.listAddresses } } } },
       ],
     },
-    select: { contactEmail: true, distributionName: true },
+    select: { contactEmail: true, distributionName: true, orgDomains: true },
   });
   // Who the members are is the team's business: the applicant is not told
-  // which one matched, unless they are its contact.
+  // which one matched, unless they are its contact or at its domains.
   if (member) {
     const own = member.contactEmail === candidate.applicantEmail;
-    return { kind: "member", name: own ? member.distributionName : null, href: own ? "/membership" : null };
+    if (own) return { kind: "member", name: member.distributionName, href: "/membership", contact: null };
+    const colleague = domainAndParents(domainOf(candidate.applicantEmail)).some((domain) =>
+      member.orgDomains.includes(domain),
+    );
+    return colleague
+      ? { kind: "member", name: member.distributionName, href: null, contact: member.contactEmail }
+      : { kind: "member", name: null, href: null, contact: null };
   }
   const application = await tx.application.findFirst({
     where: {
@@ -80,9 +93,13 @@ export async function findDuplicate(tx: Prisma.TransactionClient, candidate: Can
 
 export function describeConflict(conflict: Conflict): string {
   if (conflict.kind === "member") {
-    return conflict.href
-      ? `This organisation, domain or address already belongs to ${conflict.name}, a member of the list whose contact you are. Change its addresses from your membership page instead of applying again.`
-      : "This organisation, domain or address already belongs to a member of the list. To change its addresses, ask your organisation's contact for the list (the address it registered with the security team) to request an address change; they can also hand the contact role over to you.";
+    if (conflict.href) {
+      return `This organisation, domain or address already belongs to ${conflict.name}, a member of the list whose contact you are. Change its addresses from your membership page instead of applying again.`;
+    }
+    if (conflict.contact) {
+      return `This organisation, domain or address already belongs to ${conflict.name}, a member of the list. Its contact for the list is ${conflict.contact}: ask them to request the address change from their membership page (My membership), or to hand the contact role over to you.`;
+    }
+    return "This organisation, domain or address already belongs to a member of the list. To change its addresses, ask your organisation's contact for the list (the address it registered with the security team) to request an address change from their membership page (My membership); they can also hand the contact role over to you.";
   }
   return conflict.href
     ? `You already have an open application for this organisation, domain or address (${conflict.name}). Continue that one instead.`

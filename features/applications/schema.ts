@@ -98,6 +98,48 @@ const requiredEmail = (message: string) =>
     return address;
   });
 
+// The application templates' placeholders ("Distributors Application for
+// <YOUR DISTRIBUTION HERE>"), pasted as they stand: anything in angle
+// brackets, "[your …]"-like words in square or curly ones, or one of the
+// templates' own words for what goes there.
+const BRACKETED = /<[^<>]*>|[[{]\s*(your|insert|name|distribution|organi[sz]ation)\b[^\]}]*[\]}]/i;
+const PLACEHOLDER_WORDS = new Set([
+  "yourdistributionhere",
+  "yourdistribution",
+  "distributionname",
+  "productname",
+  "distributionproductname",
+  "yourorganisation",
+  "yourorganization",
+  "yourorganisationhere",
+  "yourorganizationhere",
+  "organisationname",
+  "organizationname",
+  "tbd",
+  "todo",
+]);
+const TEMPLATE_TITLE = /^distributors application for\b/i;
+
+/** Why `value` is a template's placeholder rather than a name, or null when it is a name. */
+export function placeholderProblem(value: string, what: "distribution" | "organisation"): string | null {
+  // Past the limit the length is the problem (said already); the patterns need not scan it.
+  if (value.length > LIMITS.name) return null;
+  const letters = value.toLowerCase().replace(/[^a-z]/g, "");
+  if (TEMPLATE_TITLE.test(value)) return `Give only the ${what}'s own name, not the template's title`;
+  if (BRACKETED.test(value) || PLACEHOLDER_WORDS.has(letters)) {
+    return `"${value.slice(0, 60)}" is the template's placeholder: write your ${what}'s own name`;
+  }
+  return null;
+}
+
+const nameOf = (what: "distribution" | "organisation", emptyMessage: string) =>
+  lineInput(LIMITS.name)
+    .min(1, emptyMessage)
+    .superRefine((value, ctx) => {
+      const problem = placeholderProblem(value, what);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+
 export const VOUCHER_MESSAGE =
   "Enter the contact address of a current member of the list who knows your team: one e-mail address, like security@member.example";
 
@@ -167,8 +209,8 @@ export type IdentityFields = z.output<typeof identityFieldsSchema>;
 /** What submitting needs: every field well formed and every criterion answered. */
 export function submissionSchema(criteria: Criterion[]) {
   const shape: Record<string, z.ZodType> = {
-    distributionName: lineInput(LIMITS.name).min(1, "Name the distribution"),
-    organisation: lineInput(LIMITS.name).min(1, "Name the organisation behind it"),
+    distributionName: nameOf("distribution", "Name the distribution"),
+    organisation: nameOf("organisation", "Name the organisation behind it"),
     website: httpUrl,
     orgDomains: domainList,
     listAddresses: listAddressList("address to subscribe"),

@@ -200,7 +200,7 @@ describe("the application form", () => {
     await domains.blur();
     const advice = page.locator('[aria-live="polite"]').getByText("a member of the list whose contact you are");
     await advice.waitFor();
-    expect(await page.getByRole("link", { name: "Go there" }).getAttribute("href")).toBe("/membership");
+    expect(await page.getByRole("link", { name: "Open My membership" }).getAttribute("href")).toBe("/membership");
     await expect.poll(() => page.evaluate(() => sessionStorage.length), { timeout: 10_000 }).toBe(0);
     await page.reload();
     await advice.waitFor();

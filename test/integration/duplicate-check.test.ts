@@ -60,8 +60,31 @@ describe("the early duplicate check", () => {
     });
   });
 
+  it("tells someone at the member's domains who its contact is, and nobody else", async () => {
+    // Signing in proved this mailbox at the member's domain (or a subdomain of it).
+    for (const email of ["colleague@acme.example", "ops@labs.acme.example"]) {
+      const { id } = await signedInWithDraft(email);
+      expect(await check(id, { orgDomains: "acme.example" })).toEqual({
+        ok: true,
+        duplicate: {
+          message: expect.stringMatching(
+            /already belongs to Acme Mesh, a member of the list\. Its contact for the list is security@acme\.example: ask them to request the address change from their membership page/,
+          ),
+          href: null,
+        },
+      });
+    }
+    // A look-alike domain is not the member's: compared by equality, label by label.
+    for (const email of ["someone@notacme.example", "someone@acme.example.evil.example"]) {
+      const { id } = await signedInWithDraft(email);
+      const said = JSON.stringify(await check(id, { orgDomains: "acme.example" }));
+      expect(said).toMatch(/ask your organisation's contact/);
+      expect(said).not.toMatch(/security@acme\.example|Acme Mesh/);
+    }
+  });
+
   it("tells anyone else to ask their organisation's contact, naming neither the member nor the contact", async () => {
-    const { id } = await signedInWithDraft("newcomer@acme.example");
+    const { id } = await signedInWithDraft("newcomer@stark.example");
     // Normalised and compared by equality: case, spacing, a subdomain, an address at the domain, the name.
     const variants: Record<string, string>[] = [
       { orgDomains: "ACME.Example" },

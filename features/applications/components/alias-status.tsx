@@ -1,9 +1,10 @@
 import type { ReactNode } from "react";
+import { UtcTime } from "@/components/ui/utc-time";
 import type { MyApplication } from "@/features/applications/data";
 
 type Address = MyApplication["addresses"][number];
 
-const day = (date: Date) => <span className="whitespace-nowrap">{date.toISOString().slice(0, 10)}</span>;
+const day = (date: Date) => <UtcTime value={date} precision="day" />;
 
 /** Where one address's confirmation stands, in the applicant's words. */
 export function AddressState({ item }: { item: Address }) {

@@ -1,23 +1,33 @@
+import type { ReactNode } from "react";
+import { UtcTime } from "@/components/ui/utc-time";
 import type { AutosaveStatus } from "@/features/applications/components/use-draft-autosave";
 
-const timeOf = (iso: string) => new Date(iso).toLocaleTimeString();
+// In UTC like every other time in the portal; the reader's own time on hover.
+const timeOf = (iso: string) => <UtcTime value={iso} precision="clock" />;
 
-function describe(status: AutosaveStatus): string {
+function describe(status: AutosaveStatus): ReactNode {
   switch (status.kind) {
     case "idle":
       return "Your draft is saved automatically as you type.";
     case "saving":
       return "Saving…";
     case "saved":
-      return status.automatically
-        ? `Draft saved automatically at ${timeOf(status.at)}.`
-        : `Draft saved at ${timeOf(status.at)}.`;
+      return (
+        <>
+          {status.automatically ? "Draft saved automatically at " : "Draft saved at "}
+          {timeOf(status.at)}.
+        </>
+      );
     case "invalid": {
       const count = Object.keys(status.fieldErrors).length;
       const marked = `${status.message}. ${count === 1 ? "The field is" : `${count} fields are`} marked above`;
-      return status.partlySavedAt
-        ? `${marked}; everything else was saved at ${timeOf(status.partlySavedAt)}.`
-        : `${marked}.`;
+      return status.partlySavedAt ? (
+        <>
+          {marked}; everything else was saved at {timeOf(status.partlySavedAt)}.
+        </>
+      ) : (
+        `${marked}.`
+      );
     }
     case "retrying":
       return `${status.message}. Trying again in ${status.inSeconds} seconds.`;

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { CriterionRequest } from "@/features/applications/components/criterion-request";
 import { TextField } from "@/features/applications/components/text-field";
 import type { Criterion } from "@/features/portal-config/schema";
 
@@ -10,10 +11,12 @@ type Props = {
   field: (name: string) => FieldProps;
   policy?: ReactNode;
   aliasStatus: ReactNode;
+  /** The team's notes when it asked for more information on this criterion (none: it did not ask). */
+  request?: string[];
 };
 
 /** One criterion's section of the form, shaped by its kind. */
-export function CriterionFields({ number, criterion, field, policy, aliasStatus }: Props) {
+export function CriterionFields({ number, criterion, field, policy, aliasStatus, request }: Props) {
   const heading = (
     <>
       <h3 className="text-lg font-semibold">
@@ -21,6 +24,7 @@ export function CriterionFields({ number, criterion, field, policy, aliasStatus 
         {criterion.title}
       </h3>
       <p className="text-slate-700">{criterion.guidance}</p>
+      {request ? <CriterionRequest notes={request} /> : null}
     </>
   );
   if (criterion.kind === "alias") {

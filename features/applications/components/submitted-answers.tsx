@@ -1,10 +1,9 @@
 import { Fact, Facts } from "@/components/ui/facts";
 import { Markdown } from "@/components/ui/markdown";
+import { UtcTime } from "@/components/ui/utc-time";
 import type { MyApplication } from "@/features/applications/data";
 import type { Criterion } from "@/features/portal-config/schema";
 import { shortVersion } from "@/features/portal-config/version";
-
-const day = (date: Date) => date.toISOString().slice(0, 10);
 
 /** What the applicant sent, as the security team reads it: the facts, each answer, its evidence and acceptances. */
 export function SubmittedAnswers({
@@ -61,9 +60,20 @@ export function SubmittedAnswers({
               ) : null}
               {criterion.kind === "acceptance" ? (
                 <p>
-                  {answer?.accepted
-                    ? `Accepted${answer.acceptedAt ? ` on ${day(answer.acceptedAt)}` : ""}, policy version ${answer.acceptedPolicyVersion ? shortVersion(answer.acceptedPolicyVersion) : "unknown"}${answer.acceptedPolicyVersion === policyVersion ? " (the current one)" : " (the policy has changed since)"}.`
-                    : "Not accepted yet."}
+                  {answer?.accepted ? (
+                    <>
+                      Accepted
+                      {answer.acceptedAt ? (
+                        <>
+                          {" on "}
+                          <UtcTime value={answer.acceptedAt} precision="day" />
+                        </>
+                      ) : null}
+                      {`, policy version ${answer.acceptedPolicyVersion ? shortVersion(answer.acceptedPolicyVersion) : "unknown"}${answer.acceptedPolicyVersion === policyVersion ? " (the current one)" : " (the policy has changed since)"}.`}
+                    </>
+                  ) : (
+                    "Not accepted yet."
+                  )}
                 </p>
               ) : null}
               {criterion.kind === "acceptance" && answer?.answer ? (

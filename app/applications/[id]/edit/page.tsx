@@ -4,7 +4,8 @@ import { notFound, redirect } from "next/navigation";
 import { Markdown } from "@/components/ui/markdown";
 import { AddressStatuses, AliasStatus } from "@/features/applications/components/alias-status";
 import { ApplicationForm } from "@/features/applications/components/application-form";
-import { getMyApplication } from "@/features/applications/data";
+import { RequestedChangesSummary } from "@/features/applications/components/requested-changes";
+import { getMyApplication, getRequestedChanges } from "@/features/applications/data";
 import { requireUserPage } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { shortVersion } from "@/features/portal-config/version";
@@ -19,6 +20,7 @@ export default async function EditApplicationPage({ params }: { params: Promise<
   const application = await getMyApplication(user.id, id, config);
   if (!application) notFound();
   if (!isIn(EDITABLE_STATES, application.state)) redirect(`/applications/${id}`);
+  const requests = await getRequestedChanges(user.id, id, config.criteria);
   const policies = Object.fromEntries(
     config.criteria
       .filter((criterion) => criterion.policy)
@@ -39,6 +41,7 @@ export default async function EditApplicationPage({ params }: { params: Promise<
         Answer each criterion with evidence the security team can check. Policy version{" "}
         <code>{shortVersion(config.version)}</code>.
       </p>
+      {requests ? <RequestedChangesSummary requests={requests} /> : null}
       <ApplicationForm
         applicationId={id}
         initialValues={application.values}
@@ -47,6 +50,7 @@ export default async function EditApplicationPage({ params }: { params: Promise<
         aliasStatus={<AliasStatus addresses={application.addresses} />}
         // The alias's own state is shown beside its field; one link proves it in both roles.
         addressStatus={<AddressStatuses addresses={application.addresses.filter((item) => !item.alias)} />}
+        requests={requests?.criteria}
       />
     </div>
   );
