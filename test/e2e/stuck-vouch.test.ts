@@ -12,7 +12,7 @@ const FORMER = "security@initech.example";
 const NEXT = "kmesh-lead@initech.example";
 
 describe("a vouch waiting on a contact who hands over", () => {
-  it("passes to the new contact, who vouches from the mailed link", async () => {
+  it("passes to the new contact, who vouches from the mailed link", { timeout: 240_000 }, async () => {
     // Initech's contact hands over from /membership.
     const contact = portal.page();
     await signIn(portal, contact, FORMER, "/membership");
