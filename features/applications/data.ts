@@ -5,7 +5,6 @@ import type { PortalConfig } from "@/features/portal-config/schema";
 import { addressStates } from "@/features/workflow/readiness";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { getDb } from "@/lib/db";
-import { normalizeEmail } from "@/lib/email";
 
 export async function listMyApplications(applicantId: string) {
   return getDb().application.findMany({
@@ -59,11 +58,6 @@ export async function getMyApplication(
         select: { id: true, body: true, createdAt: true },
       },
       aliasVerifications: { select: { address: true, verifiedAt: true, expiresAt: true, createdAt: true } },
-      vouches: {
-        orderBy: { createdAt: "desc" },
-        take: 1,
-        select: { voucherEmail: true, status: true, expiresAt: true },
-      },
     },
   });
   if (!application) return null;
@@ -91,26 +85,8 @@ export async function getMyApplication(
     answers: application.answers,
     // The alias and each list address with where its confirmation stands.
     addresses: addressStates(application, application.aliasVerifications),
-    vouch: voucherAnswer(application.vouches[0], application.voucherEmail),
     comments: application.comments,
     timeline: timeline.map((event) => ({ id: event.id.toString(), action: event.action, at: event.createdAt })),
-  };
-}
-
-/**
- * The vouch the applicant sees: only the one asked of the address they typed,
- * and shown under that address, never under any address the portal looked up.
- */
-function voucherAnswer(
-  vouch: { voucherEmail: string; status: "PENDING" | "CONFIRMED" | "DECLINED"; expiresAt: Date } | undefined,
-  typed: string | null,
-) {
-  const address = typed ? normalizeEmail(typed) : null;
-  if (!vouch || !address || vouch.voucherEmail !== address) return null;
-  return {
-    voucherEmail: address,
-    status: vouch.status,
-    expired: vouch.status === "PENDING" && vouch.expiresAt <= new Date(),
   };
 }
 

@@ -242,3 +242,27 @@ export function listAddressConfirmationMail(to: string, given: ApplicationFacts,
     },
   ]);
 }
+
+/**
+ * A vouch request passed on by a contact handover: the applicant named the
+ * member's former contact, who can no longer vouch, so the new contact is asked.
+ */
+export function movedVouchRequestMail(
+  to: string,
+  given: ApplicationFacts & { memberName: string; formerContact: string },
+  url: string,
+): MailMessage {
+  const facts = flat(given);
+  return compose(to, `Will you vouch for ${facts.distributionName}? (${facts.project} distributors list)`, [
+    {
+      text: `${facts.applicantEmail} is applying for ${facts.distributionName} (${facts.organisation}) to join the ${facts.project} private distributors list and named ${facts.formerContact}, then the contact of ${facts.memberName}, to vouch for them.`,
+    },
+    {
+      text: `You are now ${facts.memberName}'s contact, so the request passes to you; the earlier link no longer works.`,
+    },
+    { link: url, label: "Read the application and answer" },
+    {
+      text: `You can confirm or decline, with a comment for the security team. The link expires in ${VOUCH_LINK_DAYS} days.`,
+    },
+  ]);
+}

@@ -6,6 +6,7 @@ import { handoverConfirmationMail } from "@/features/mail/templates";
 import { conflictForMemberRequest } from "@/features/member-requests/judgement";
 import type { HandoverInput, RequestDecision } from "@/features/member-requests/schema";
 import { lockMember, type MemberContext, mailContact, mailTeamAboutMember } from "@/features/members/mutations";
+import { moveVouchesToNewContact } from "@/features/vouch-moves/mutations";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { domainAndParents, domainOf } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
@@ -150,6 +151,7 @@ export async function decideHandover(
         },
       });
       await reissueAttestations(tx, context, { ...member, contactEmail: handover.newContactEmail });
+      await moveVouchesToNewContact(tx, context, member, handover.newContactEmail, reviewer);
     }
     await tx.contactHandover.update({
       where: { id: requestId },

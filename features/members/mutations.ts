@@ -9,6 +9,7 @@ import {
   type ReinstateMemberInput,
   type RemoveMemberInput,
 } from "@/features/members/schema";
+import { endVouchesOfRemovedMember } from "@/features/vouch-moves/mutations";
 import { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { organisationKey } from "@/lib/organisation-key";
@@ -154,6 +155,7 @@ export async function removeMember(
     const cancelled = { status: "CANCELLED" as const, decidedAt: now, decisionNote: "The member was removed." };
     await tx.addressChangeRequest.updateMany({ where: { memberId, status: "PENDING" }, data: cancelled });
     await tx.contactHandover.updateMany({ where: { memberId, status: "PENDING" }, data: cancelled });
+    await endVouchesOfRemovedMember(tx, context, memberId, owner);
     await recordAuditEvent(tx, {
       actor: owner,
       action: "member.removed",

@@ -46,7 +46,15 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
       },
       vouches: {
         orderBy: { createdAt: "desc" },
-        select: { id: true, voucherEmail: true, status: true, comment: true, respondedAt: true, createdAt: true },
+        select: {
+          id: true,
+          voucherEmail: true,
+          status: true,
+          comment: true,
+          respondedAt: true,
+          closedAt: true,
+          createdAt: true,
+        },
       },
       // The team's deliberation comes in the same statement; a recused viewer's copy drops it below.
       votes: { orderBy: { createdAt: "asc" }, select: voteFields },

@@ -1,10 +1,10 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { requireLinkToken } from "@/features/auth/guards";
+import { requireLinkToken, requireUser } from "@/features/auth/guards";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
-import { respondToVouch } from "@/features/vouches/mutations";
-import { VouchResponseSchema } from "@/features/vouches/schema";
+import { nameAnotherVoucher, respondToVouch } from "@/features/vouches/mutations";
+import { AnotherVoucherSchema, VouchResponseSchema } from "@/features/vouches/schema";
 import { workflowContext } from "@/features/workflow/context";
 import { type FormState, formFields, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
@@ -19,4 +19,17 @@ export async function respondToVouchAction(_previous: FormState, form: FormData)
   if (!result.ok) return { ...result, values };
   deliverMailAfterResponse();
   redirect(`/vouch/${link.token}`);
+}
+
+/** The applicant names another voucher for their application; the mutation checks it is theirs. */
+export async function nameAnotherVoucherAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const user = await requireUser();
+  const values = formFields(form);
+  if (!user.ok) return { ...user, values };
+  const input = parseInput(AnotherVoucherSchema, values);
+  if (!input.ok) return { ...input, values };
+  const result = await nameAnotherVoucher(getDb(), user.viewer, input.data, workflowContext());
+  if (!result.ok) return { ...result, values };
+  deliverMailAfterResponse();
+  redirect(`/applications/${input.data.applicationId}`);
 }

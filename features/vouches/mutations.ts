@@ -1,18 +1,19 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { vouchRequestMail } from "@/features/mail/templates";
-import type { VouchResponse } from "@/features/vouches/schema";
+import type { AnotherVoucher, VouchResponse } from "@/features/vouches/schema";
 import { voucherConflict } from "@/features/vouches/voucher-rule";
 import { advanceWhenReady } from "@/features/workflow/advance";
 import type { WorkflowContext } from "@/features/workflow/context";
 import { lockApplication } from "@/features/workflow/lock";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { latestVouch } from "@/features/workflow/readiness";
-import { isIn, OPEN_STATES } from "@/features/workflow/states";
+import { isIn, OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
-import { type ActionResult, failure } from "@/lib/action-result";
+import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { DAY_MS, VOUCH_LINK_DAYS } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
+import { consumeRateLimit } from "@/lib/rate-limit";
 import { hashToken, newToken } from "@/lib/tokens";
 
 /** The current member whose contact address this is exactly; only they can vouch. */
@@ -68,6 +69,10 @@ export async function createVouchRequest(
   );
 }
 
+export const MOVED_MESSAGE =
+  "This request passed to the member's new contact after a contact handover; this link no longer works.";
+export const ENDED_MESSAGE = "This request ended: the member is no longer on the list. Nothing was recorded.";
+
 /**
  * The voucher's answer. Single-use; refused once expired, when they are no
  * longer a member's contact, or when the application has come to share a
@@ -102,11 +107,14 @@ export async function respondToVouch(
             orgDomains: true,
             securityAlias: true,
             listAddresses: true,
+            voucherEmail: true,
             applicant: { select: { email: true } },
           },
         },
       },
     });
+    if (vouch.status === "MOVED") return failure(MOVED_MESSAGE);
+    if (vouch.status === "ENDED") return failure(ENDED_MESSAGE);
     if (vouch.status !== "PENDING") return failure("You have already answered this request. Thank you.");
     if (vouch.expiresAt <= new Date()) return failure("This request has expired; the applicant can ask again.");
     if (vouch.member.status !== "ACTIVE" || vouch.member.contactEmail !== vouch.voucherEmail) {
@@ -138,13 +146,15 @@ export async function respondToVouch(
       subjectId: application.id,
       data: { voucher: vouch.voucherEmail, comment },
     });
+    // A request passed on by a handover went to someone the applicant did not name: not named to them.
+    const voucher =
+      vouch.voucherEmail === application.voucherEmail
+        ? vouch.voucherEmail
+        : `the new contact of ${application.voucherEmail ?? "your voucher"}'s member`;
     await mailApplicant(tx, context, {
       to: application.applicant.email,
       distributionName: application.distributionName,
-      headline:
-        decision === "confirm"
-          ? `${vouch.voucherEmail} vouched for you`
-          : `${vouch.voucherEmail} declined to vouch for you`,
+      headline: decision === "confirm" ? `${voucher} vouched for you` : `${voucher} declined to vouch for you`,
       path: `/applications/${application.id}`,
     });
     await tx.application.update({ where: { id: application.id }, data: { lastActivityAt: new Date() } });
@@ -152,3 +162,71 @@ export async function respondToVouch(
     return { ok: true, decision };
   });
 }
+
+export const ANOTHER_VOUCHERS_PER_DAY = 5;
+
+/**
+ * The applicant names another voucher when the one asked can no longer
+ * answer (their member was removed, or the link expired) while the
+ * application is with the team: the same rules as at submission, then the
+ * same request. The application keeps everything else.
+ */
+export async function nameAnotherVoucher(
+  db: Database,
+  applicant: { id: string; email: string },
+  { applicationId, voucherEmail }: AnotherVoucher,
+  context: WorkflowContext,
+): Promise<ActionResult> {
+  const limit = await consumeRateLimit(db, `another-voucher:${applicant.id}`, ANOTHER_VOUCHERS_PER_DAY, DAY_MS);
+  if (!limit.ok)
+    return {
+      ...failure("Too many vouchers named today; try again tomorrow."),
+      retryAfterSeconds: limit.retryAfterSeconds,
+    };
+  return db.$transaction(async (tx) => {
+    const application = await lockApplication(tx, applicationId, { applicantId: applicant.id });
+    if (!application) return NOT_FOUND;
+    if (!isIn(REVIEWABLE_STATES, application.state)) {
+      return failure("This application is not waiting for a vouch; change the voucher with the other changes.");
+    }
+    const current = await latestVouch(tx, applicationId);
+    if (!current || !voucherCanBeReplaced(current)) {
+      return failure(
+        "Your voucher can still answer; another can be named only once their request has ended or expired.",
+      );
+    }
+    const refusal = (message: string): ActionResult => ({ ok: false, fieldErrors: { voucherEmail: [message] } });
+    if (voucherEmail === applicant.email) return refusal("You cannot vouch for your own application.");
+    const member = await findVouchingMember(tx, voucherEmail);
+    if (!member) return refusal(NOT_A_VOUCHER);
+    const conflict = voucherConflict(member, { ...application, applicantEmail: applicant.email });
+    if (conflict) return refusal(conflict);
+    await tx.application.update({ where: { id: applicationId }, data: { voucherEmail, lastActivityAt: new Date() } });
+    await recordAuditEvent(tx, {
+      actor: applicant,
+      action: "vouch.voucher-named",
+      subjectType: "Application",
+      subjectId: applicationId,
+      data: { from: current.voucherEmail, to: voucherEmail },
+    });
+    await createVouchRequest(
+      tx,
+      {
+        applicationId,
+        member,
+        applicant,
+        facts: { distributionName: application.distributionName, organisation: application.organisation },
+      },
+      context,
+    );
+    return { ok: true };
+  });
+}
+
+/** True when the current vouch can no longer be answered: its member was removed, or its link expired unanswered. */
+export function voucherCanBeReplaced(vouch: { status: string; expiresAt: Date }, now = new Date()): boolean {
+  return vouch.status === "ENDED" || (vouch.status === "PENDING" && vouch.expiresAt <= now);
+}
+
+const NOT_A_VOUCHER =
+  "This is not the contact address of a current member of the list: name the contact of a member who knows your team.";

@@ -151,10 +151,16 @@ describe("vouchers", () => {
 
   it("are shown to the applicant only under the address the applicant typed", async () => {
     const { getMyApplication } = await import("@/features/applications/data");
+    const { getApplicantVouch } = await import("@/features/vouches/data");
     const { applicant, id, result } = await submittedWith({ voucherEmail: "Security@ACME.example" });
     expect(result).toMatchObject({ ok: true });
     const shown = await getMyApplication(applicant.id, id, config);
-    expect(shown?.vouch).toMatchObject({ voucherEmail: "security@acme.example", status: "PENDING" });
+    const typed = shown?.facts.voucherEmail ?? null;
+    expect(await getApplicantVouch(applicant.id, id, typed)).toMatchObject({
+      kind: "asked",
+      voucherEmail: "security@acme.example",
+      status: "PENDING",
+    });
     // A vouch row for any other address is never shown as this applicant's voucher.
     const other = await db.member.findFirstOrThrow({ where: { contactEmail: "psirt@globex.example" } });
     await db.vouch.create({
@@ -166,7 +172,9 @@ describe("vouchers", () => {
         expiresAt: new Date(Date.now() + 60_000),
       },
     });
-    expect((await getMyApplication(applicant.id, id, config))?.vouch).toBeNull();
+    expect(await getApplicantVouch(applicant.id, id, typed)).toEqual({ kind: "none" });
+    // And never to anyone but the applicant.
+    expect(await getApplicantVouch(other.id, id, typed)).toEqual({ kind: "none" });
   });
 });
 

@@ -319,6 +319,13 @@ const ACTIONS: Record<string, ActionRow> = {
     refusedAs: (r) => `/applications/${r.applicationB}?notice=alias-not-sent`,
     answers: APPLICANT_B_PAGES,
   },
+  "features/vouches/actions.ts#nameAnotherVoucherAction": {
+    page: (r) => `/applications/${r.applicationB}`,
+    args: "state+form",
+    fields: (r) => ({ applicationId: r.applicationB, voucherEmail: "security@acme.example" }),
+    junk: (r) => ({ applicationId: r.applicationB, voucherEmail: "security@acme.example", unexpected: "x" }),
+    answers: APPLICANT_B_ONLY,
+  },
   // Mailed links, each sent a real token of another kind of link.
   "features/alias-verification/actions.ts#confirmApplicationAddressAction": {
     page: (r) => `/verify-alias/${r.aliasToken}`,

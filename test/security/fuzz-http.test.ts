@@ -154,6 +154,12 @@ const ACTIONS: Record<string, ActionTarget> = {
     args: "form",
     fields: ["token"],
   },
+  "features/vouches/actions.ts#nameAnotherVoucherAction": {
+    page: (r) => `/applications/${r.applicationB}`,
+    args: "state+form",
+    fields: ["applicationId", "voucherEmail"],
+    real: (r) => ({ applicationId: r.applicationB }),
+  },
   "features/vouches/actions.ts#respondToVouchAction": {
     page: (r) => `/vouch/${r.vouchToken}`,
     args: "state+form",

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
+import { UtcTime } from "@/components/ui/utc-time";
 import { sendAddressConfirmationsAction } from "@/features/alias-verification/actions";
 import { withdrawApplicationAction } from "@/features/applications/actions";
 import { AddressStatuses } from "@/features/applications/components/alias-status";
@@ -13,12 +14,19 @@ import { noticeFor } from "@/features/applications/page-notices";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireUserPage } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { AnotherVoucherForm } from "@/features/vouches/components/another-voucher-form";
+import { getApplicantVouch } from "@/features/vouches/data";
 import { StateBadge } from "@/features/workflow/components/state-badge";
-import { EDITABLE_STATES, isIn, WITHDRAWABLE_STATES } from "@/features/workflow/states";
+import { EDITABLE_STATES, isIn, REVIEWABLE_STATES, WITHDRAWABLE_STATES } from "@/features/workflow/states";
 
 export const metadata: Metadata = { title: "Application" };
 
 const VOUCH_TEXT = { PENDING: "waiting for their answer", CONFIRMED: "confirmed", DECLINED: "declined" } as const;
+const MOVED_TEXT = {
+  PENDING: "waiting for their answer",
+  CONFIRMED: "they vouched for you",
+  DECLINED: "they declined",
+} as const;
 
 export default async function ApplicationPage({
   params,
@@ -34,6 +42,7 @@ export default async function ApplicationPage({
   if (!application) notFound();
   const notice = noticeFor((await searchParams).notice);
   const open = isIn(WITHDRAWABLE_STATES, application.state);
+  const vouch = await getApplicantVouch(user.id, id, application.facts.voucherEmail);
   return (
     <div className="space-y-8">
       <div className="flex flex-wrap items-center gap-4">
@@ -97,11 +106,40 @@ export default async function ApplicationPage({
               : undefined
           }
         />
-        <p>
-          {application.vouch
-            ? `Vouch from ${application.vouch.voucherEmail}: ${application.vouch.expired ? "the request expired without an answer" : VOUCH_TEXT[application.vouch.status]}.`
-            : "Your voucher is asked when you submit."}
-        </p>
+        <div className="space-y-3" data-vouch={vouch.kind}>
+          {vouch.kind === "none" ? <p>Your voucher is asked when you submit.</p> : null}
+          {vouch.kind === "asked" ? (
+            <p>
+              Vouch from {vouch.voucherEmail}:{" "}
+              {vouch.expired ? "the request expired without an answer" : VOUCH_TEXT[vouch.status]}.
+            </p>
+          ) : null}
+          {vouch.kind === "moved" ? (
+            <p>
+              Vouch: {vouch.named} is no longer their member's contact, so on{" "}
+              <UtcTime value={vouch.at} precision="day" /> the portal asked {vouch.named}'s member's new contact
+              instead: {vouch.expired ? "the request expired without an answer" : MOVED_TEXT[vouch.status]}.
+            </p>
+          ) : null}
+          {vouch.kind === "ended" ? (
+            <Notice tone="error" announce={false}>
+              The request to {vouch.voucherEmail} ended
+              {vouch.at ? (
+                <>
+                  {" "}
+                  on <UtcTime value={vouch.at} precision="day" />
+                </>
+              ) : null}
+              : their member is no longer on the list, so they cannot vouch for you. Name another voucher
+              {isIn(REVIEWABLE_STATES, application.state) ? " below" : " with the changes you make"}; the rest of your
+              application stays as it is.
+            </Notice>
+          ) : null}
+          {isIn(REVIEWABLE_STATES, application.state) &&
+          (vouch.kind === "ended" || ((vouch.kind === "asked" || vouch.kind === "moved") && vouch.expired)) ? (
+            <AnotherVoucherForm applicationId={id} />
+          ) : null}
+        </div>
       </section>
 
       <ApplicantMessages comments={application.comments} />

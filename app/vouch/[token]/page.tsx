@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { Markdown } from "@/components/ui/markdown";
 import { Notice } from "@/components/ui/notice";
+import { UtcTime } from "@/components/ui/utc-time";
+import { getViewer } from "@/features/auth/data";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { VouchForm } from "@/features/vouches/components/vouch-form";
 import { getVouchByToken } from "@/features/vouches/data";
@@ -9,13 +11,31 @@ export const metadata: Metadata = { title: "Vouch for an applicant", referrer: "
 
 export default async function VouchPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const vouch = await getVouchByToken(token);
+  const vouch = await getVouchByToken(token, await getViewer());
   const config = getPortalConfig();
-  if (!vouch) {
+  if (!vouch || vouch.closed) {
     return (
       <div className="max-w-prose space-y-6">
         <h1 className="text-3xl font-bold tracking-tight">Vouch for an applicant</h1>
-        <Notice tone="error">This link is not valid.</Notice>
+        {!vouch ? (
+          <Notice tone="error">This link is not valid.</Notice>
+        ) : vouch.closed === "MOVED" ? (
+          <Notice tone="info">
+            This request passed to the member's new contact
+            {vouch.newContact ? <> ({vouch.newContact})</> : null} after a contact handover
+            {vouch.closedAt ? (
+              <>
+                {" "}
+                on <UtcTime value={vouch.closedAt} precision="day" />
+              </>
+            ) : null}
+            . This link no longer works; they were mailed their own.
+          </Notice>
+        ) : (
+          <Notice tone="info">
+            This request ended: the member is no longer on the list. Nothing more is asked of you.
+          </Notice>
+        )}
       </div>
     );
   }
@@ -26,12 +46,19 @@ export default async function VouchPage({ params }: { params: Promise<{ token: s
       <p className="max-w-prose">
         <strong>{application.applicant.email}</strong> applies for <strong>{application.distributionName}</strong> (
         {application.organisation}, <span className="break-all">{application.website}</span>) to join the{" "}
-        {config.listName}, and named you ({vouch.voucherEmail}) as a member who can vouch for them.
+        {config.listName}; you ({vouch.voucherEmail}) are asked, as the contact of a current member, whether you vouch
+        for them.
       </p>
       {vouch.status !== "PENDING" ? (
         <Notice tone="success">
           You {vouch.status === "CONFIRMED" ? "vouched for" : "declined to vouch for"} this application
-          {vouch.respondedAt ? ` on ${vouch.respondedAt.toISOString().slice(0, 10)}` : ""}. Thank you.
+          {vouch.respondedAt ? (
+            <>
+              {" "}
+              on <UtcTime value={vouch.respondedAt} precision="day" />
+            </>
+          ) : null}
+          . Thank you.
         </Notice>
       ) : vouch.expired ? (
         <Notice tone="error">This request has expired; the applicant can ask again.</Notice>

@@ -5,6 +5,8 @@ const VOUCH = {
   PENDING: { tone: "waiting", label: "pending" },
   CONFIRMED: { tone: "good", label: "confirmed" },
   DECLINED: { tone: "bad", label: "declined" },
+  MOVED: { tone: "waiting", label: "moved" },
+  ENDED: { tone: "bad", label: "ended" },
 } as const;
 
 /** How many of the addresses the application would subscribe (the alias among them) are confirmed by their links. */

@@ -1,8 +1,9 @@
 import { Badge } from "@/components/ui/badge";
+import { UtcTime } from "@/components/ui/utc-time";
 import type { ReviewDetail } from "@/features/reviews/data";
 import { isListAddress } from "@/lib/email";
 
-const day = (date: Date) => <span className="whitespace-nowrap">{date.toISOString().slice(0, 10)}</span>;
+const day = (date: Date) => <UtcTime value={date} precision="day" />;
 
 const ADDRESS_BADGES = {
   confirmed: { tone: "good", label: "confirmed" },
@@ -10,7 +11,7 @@ const ADDRESS_BADGES = {
   expired: { tone: "bad", label: "link expired" },
   none: { tone: "bad", label: "no link yet" },
 } as const;
-const VOUCH_TONES = { PENDING: "waiting", CONFIRMED: "good", DECLINED: "bad" } as const;
+const VOUCH_TONES = { PENDING: "waiting", CONFIRMED: "good", DECLINED: "bad", MOVED: "none", ENDED: "bad" } as const;
 
 /**
  * Each address the application would put on the list (the alias among them)
@@ -37,11 +38,21 @@ export function Checks({ detail }: { detail: ReviewDetail }) {
           ) : null}
         </li>
       ))}
-      {detail.vouches.map((item) => (
-        <li key={item.id} className="break-words">
+      {detail.vouches.map((item, index) => (
+        <li key={item.id} className="break-words" data-vouch={item.status}>
           <span className="font-medium">Vouch</span>{" "}
-          <Badge tone={VOUCH_TONES[item.status]}>{item.status.toLowerCase()}</Badge> {item.voucherEmail}
-          {item.respondedAt ? <> · {day(item.respondedAt)}</> : null}
+          <Badge tone={VOUCH_TONES[item.status]}>{item.status.toLowerCase()}</Badge> asked {item.voucherEmail} on{" "}
+          {day(item.createdAt)}
+          {item.respondedAt ? <>, answered {day(item.respondedAt)}</> : null}
+          {item.status === "MOVED" ? (
+            <>
+              , moved to {detail.vouches[index - 1]?.voucherEmail ?? "the member's new contact"}
+              {item.closedAt ? <> on {day(item.closedAt)}</> : null} because of the member's contact handover
+            </>
+          ) : null}
+          {item.status === "ENDED" ? (
+            <>, ended{item.closedAt ? <> on {day(item.closedAt)}</> : null} because the member was removed</>
+          ) : null}
           {item.comment ? `: “${item.comment}”` : ""}
         </li>
       ))}

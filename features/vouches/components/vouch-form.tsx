@@ -7,6 +7,10 @@ import { TextAreaField } from "@/components/ui/text-area-field";
 import { respondToVouchAction } from "@/features/vouches/actions";
 import type { FormState } from "@/lib/action-result";
 
+// Each choice is a whole row, at least 44 px high, that selects it wherever it is touched.
+const CHOICE =
+  "flex min-h-11 w-full cursor-pointer items-center gap-3 rounded-md border border-slate-300 px-3 py-2 has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50 sm:max-w-md";
+
 export function VouchForm({ token, distributionName }: { token: string; distributionName: string }) {
   const [state, action, pending] = useActionState<FormState, FormData>(respondToVouchAction, { ok: true });
   const errors = state.ok ? {} : (state.fieldErrors ?? {});
@@ -17,12 +21,24 @@ export function VouchForm({ token, distributionName }: { token: string; distribu
       {!state.ok && state.formError ? <Notice tone="error">{state.formError}</Notice> : null}
       <fieldset className="space-y-2" aria-describedby={decisionError}>
         <legend className="font-medium">Do you vouch for {distributionName}?</legend>
-        <label className="flex items-center gap-2">
-          <input type="radio" name="decision" value="confirm" defaultChecked={state.values?.decision === "confirm"} />
+        <label className={CHOICE}>
+          <input
+            type="radio"
+            name="decision"
+            value="confirm"
+            className="size-5 shrink-0"
+            defaultChecked={state.values?.decision === "confirm"}
+          />
           Yes, I vouch for this team
         </label>
-        <label className="flex items-center gap-2">
-          <input type="radio" name="decision" value="decline" defaultChecked={state.values?.decision === "decline"} />
+        <label className={CHOICE}>
+          <input
+            type="radio"
+            name="decision"
+            value="decline"
+            className="size-5 shrink-0"
+            defaultChecked={state.values?.decision === "decline"}
+          />
           No, I do not
         </label>
         {decisionError ? (
