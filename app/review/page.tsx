@@ -4,6 +4,8 @@ import { inputClass } from "@/components/ui/field";
 import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
+import { PendingMemberRequests } from "@/features/member-requests/components/pending-requests";
+import { listPendingMemberRequests } from "@/features/member-requests/data";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { AddressesBadge, Reviewers, Tally, VouchBadge } from "@/features/reviews/components/queue-cells";
 import { listReviewQueue } from "@/features/reviews/queue";
@@ -20,7 +22,10 @@ export default async function ReviewQueuePage({
   const viewer = await requireTeam();
   const { filter, searchError } = parseQueueFilter(await searchParams);
   const config = getPortalConfig();
-  const queue = await listReviewQueue(filter, viewer, config.staleAfterBusinessDays);
+  const [queue, requests] = await Promise.all([
+    listReviewQueue(filter, viewer, config.staleAfterBusinessDays),
+    listPendingMemberRequests(viewer),
+  ]);
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-bold tracking-tight">Review queue</h1>
@@ -68,6 +73,15 @@ export default async function ReviewQueuePage({
       <p className="text-sm text-slate-600">
         {queue.total} open application{queue.total === 1 ? "" : "s"}; stale means no activity for{" "}
         {config.staleAfterBusinessDays} business days.
+        {requests.total ? (
+          <>
+            {" "}
+            <a href="#member-requests" className="text-brand-700 underline">
+              {requests.total} request{requests.total === 1 ? "" : "s"} from members
+            </a>{" "}
+            {requests.total === 1 ? "is" : "are"} open too.
+          </>
+        ) : null}
       </p>
       <Table
         label="Open applications"
@@ -120,6 +134,7 @@ export default async function ReviewQueuePage({
       </Table>
       {queue.rows.length === 0 ? <p>Nothing matches.</p> : null}
       <Pagination page={filter.page} pages={queue.pages} href={pageLink("/review", filter)} />
+      <PendingMemberRequests rows={requests.rows} total={requests.total} />
     </div>
   );
 }

@@ -1,4 +1,6 @@
 import "server-only";
+import type { TeamViewer } from "@/features/auth/data";
+import { conflictForMemberRequest } from "@/features/member-requests/judgement";
 import { getDb } from "@/lib/db";
 import { hashToken, looksLikeToken } from "@/lib/tokens";
 
@@ -96,3 +98,86 @@ export async function listMemberRequests(memberId: string) {
 }
 
 export type MemberRequests = Awaited<ReturnType<typeof listMemberRequests>>;
+
+/** At most this many open requests are listed in the review queue (the oldest first); the total is said. */
+export const PENDING_REQUESTS_SHOWN = 50;
+
+/**
+ * The open address changes and contact handovers of every member, oldest
+ * first, for the review queue: what each is, when it was asked, whether it
+ * waits for its links or for a reviewer, and why this reviewer may not
+ * decide it (if they may not). Decided on the member's page.
+ */
+export async function listPendingMemberRequests(viewer: TeamViewer) {
+  const db = getDb();
+  const where = { status: "PENDING" as const };
+  const member = { select: { id: true, distributionName: true, contactEmail: true, orgDomains: true } };
+  const [changes, handovers, changeCount, handoverCount] = await Promise.all([
+    db.addressChangeRequest.findMany({
+      where,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: PENDING_REQUESTS_SHOWN,
+      select: {
+        id: true,
+        createdAt: true,
+        addAddresses: true,
+        removeAddresses: true,
+        requestedById: true,
+        requestedBy: { select: { email: true } },
+        confirmations: { select: { address: true, confirmedAt: true } },
+        member,
+      },
+    }),
+    db.contactHandover.findMany({
+      where,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: PENDING_REQUESTS_SHOWN,
+      select: {
+        id: true,
+        createdAt: true,
+        newContactEmail: true,
+        confirmedAt: true,
+        requestedById: true,
+        requestedBy: { select: { email: true } },
+        member,
+      },
+    }),
+    db.addressChangeRequest.count({ where }),
+    db.contactHandover.count({ where }),
+  ]);
+  const rows = [
+    ...changes.map((request) => ({
+      kind: "address-change" as const,
+      id: request.id,
+      member: { id: request.member.id, distributionName: request.member.distributionName },
+      createdAt: request.createdAt,
+      add: request.addAddresses.length,
+      remove: request.removeAddresses.length,
+      newContactEmail: null,
+      // Every added address has followed its link: a reviewer can decide.
+      ready: request.addAddresses.every((address) =>
+        request.confirmations.some((item) => item.address === address && item.confirmedAt),
+      ),
+      conflict: conflictForMemberRequest(viewer, request.member, request.requestedById, [request.requestedBy.email]),
+    })),
+    ...handovers.map((handover) => ({
+      kind: "handover" as const,
+      id: handover.id,
+      member: { id: handover.member.id, distributionName: handover.member.distributionName },
+      createdAt: handover.createdAt,
+      add: 0,
+      remove: 0,
+      newContactEmail: handover.newContactEmail,
+      ready: handover.confirmedAt !== null,
+      conflict: conflictForMemberRequest(viewer, handover.member, handover.requestedById, [
+        handover.requestedBy.email,
+        handover.newContactEmail,
+      ]),
+    })),
+  ]
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
+    .slice(0, PENDING_REQUESTS_SHOWN);
+  return { rows, total: changeCount + handoverCount };
+}
+
+export type PendingMemberRequest = Awaited<ReturnType<typeof listPendingMemberRequests>>["rows"][number];
