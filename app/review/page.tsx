@@ -29,8 +29,13 @@ export default async function ReviewQueuePage({
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-bold tracking-tight">Review queue</h1>
-      <form method="get" className="flex flex-wrap items-end gap-4" aria-label="Filter the queue">
-        <div>
+      {/* On a phone: the search and the state across the width, the two checkboxes side by side, the button below. */}
+      <form
+        method="get"
+        className="grid grid-cols-2 gap-x-4 gap-y-3 sm:flex sm:flex-wrap sm:items-end"
+        aria-label="Filter the queue"
+      >
+        <div className="col-span-2 sm:w-72">
           <label htmlFor="q" className="block font-medium">
             Search
           </label>
@@ -41,7 +46,7 @@ export default async function ReviewQueuePage({
             placeholder="Organisation or distribution"
             aria-describedby={searchError ? "q-error" : undefined}
             aria-invalid={Boolean(searchError)}
-            className={inputClass}
+            className={`${inputClass} h-11`}
           />
           {searchError ? (
             <p id="q-error" className="text-sm font-medium text-red-700">
@@ -49,24 +54,29 @@ export default async function ReviewQueuePage({
             </p>
           ) : null}
         </div>
-        <div>
+        <div className="col-span-2">
           <label htmlFor="state" className="block font-medium">
             State
           </label>
-          <select id="state" name="state" defaultValue={filter.state ?? ""} className={inputClass}>
+          <select id="state" name="state" defaultValue={filter.state ?? ""} className={`${inputClass} h-11`}>
             <option value="">All open</option>
             <option value="SUBMITTED">Submitted</option>
             <option value="IN_REVIEW">In review</option>
             <option value="CHANGES_REQUESTED">Changes requested</option>
           </select>
         </div>
-        <label className="flex items-center gap-2">
-          <input type="checkbox" name="mine" value="1" defaultChecked={Boolean(filter.mine)} /> Needs my vote
+        <label className="flex min-h-11 items-center gap-2">
+          <input type="checkbox" name="mine" value="1" defaultChecked={Boolean(filter.mine)} className="h-5 w-5" />{" "}
+          Needs my vote
         </label>
-        <label className="flex items-center gap-2">
-          <input type="checkbox" name="stale" value="1" defaultChecked={Boolean(filter.stale)} /> Stale
+        <label className="flex min-h-11 items-center gap-2">
+          <input type="checkbox" name="stale" value="1" defaultChecked={Boolean(filter.stale)} className="h-5 w-5" />{" "}
+          Stale
         </label>
-        <button type="submit" className="rounded-md border border-slate-300 px-4 py-2 font-semibold">
+        <button
+          type="submit"
+          className="col-span-2 min-h-11 rounded-md border border-slate-300 px-4 py-2 font-semibold"
+        >
           Filter
         </button>
       </form>

@@ -1,5 +1,3 @@
-import { UtcTime } from "@/components/ui/utc-time";
-import { ageInDays } from "@/features/member-requests/components/pending-requests";
 import { RequestDecisionForm } from "@/features/member-requests/components/request-forms";
 import { AddressChangeSummary, HandoverSummary } from "@/features/member-requests/components/request-list";
 import type { MemberRequests } from "@/features/member-requests/data";
@@ -7,12 +5,16 @@ import type { MemberRequests } from "@/features/member-requests/data";
 const OPEN =
   "scroll-mt-4 space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4 target:ring-2 target:ring-brand-700";
 
+/** How long an open request has waited, in whole days (the queue lists the same age). */
 function Waiting({ createdAt }: { createdAt: Date }) {
+  const days = Math.max(0, Math.floor((Date.now() - createdAt.getTime()) / 86_400_000));
   return (
     <p className="text-sm">
-      Open for <span className="font-semibold tabular-nums">{ageInDays(createdAt)}</span> (asked{" "}
-      <UtcTime value={createdAt} />
-      ).
+      Open for{" "}
+      <span className="font-semibold tabular-nums">
+        {days} day{days === 1 ? "" : "s"}
+      </span>
+      .
     </p>
   );
 }

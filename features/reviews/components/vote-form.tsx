@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { errorsOf, FormOutcome } from "@/components/ui/form-outcome";
@@ -37,6 +37,7 @@ export function VoteForm({
   closed?: boolean;
 }) {
   const [state, action, pending] = useActionState(castVoteAction, initial);
+  const [, startTransition] = useTransition();
   const values = state.ok ? undefined : state.values;
   const [choice, setChoice] = useState(values?.choice ?? current?.choice ?? "");
   const [reason, setReason] = useState(values?.reason ?? current?.reason ?? "");
@@ -51,11 +52,24 @@ export function VoteForm({
     if (next === current.choice && reason === "") setReason(earlier);
   };
   const confirming = choice === "APPROVE" && assessed === 0;
-  const hint = changed
-    ? `You are changing your vote from ${CHOICE_WORDS[current?.choice ?? ""]}: this reason replaces ${earlier ? "the one you gave then" : "none"}.`
-    : undefined;
+  const from = CHOICE_WORDS[current?.choice ?? ""];
+  const hint = !changed
+    ? undefined
+    : earlier
+      ? `You are changing your vote from ${from}: the reason you gave for it is not kept; write the reason for this vote.`
+      : `You are changing your vote from ${from}.`;
   return (
-    <form action={action} className="space-y-3">
+    <form
+      action={action}
+      // Sent from here rather than by the form's action, which would reset the form to the choice it was
+      // rendered with while the controlled state keeps the new one (the action remains for a page without script).
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="space-y-3"
+    >
       <input type="hidden" name="applicationId" value={applicationId} />
       <p id="assessed-count" className={`text-sm ${assessed === 0 ? "font-medium text-amber-800" : "text-slate-600"}`}>
         You have assessed {assessed} of {criteria} criteria this round.
