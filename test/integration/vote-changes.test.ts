@@ -91,6 +91,24 @@ describe("a changed vote", () => {
   });
 });
 
+describe("a vote posted directly", () => {
+  it("refuses a huge reason, control characters and unknown fields, and changes nothing", async () => {
+    const { id } = await applicationReadyForReview(db, { vouched: false });
+    await vote(first, { applicationId: id, choice: "REJECT", reason: OLD_REASON });
+    for (const form of [
+      { applicationId: id, choice: "APPROVE", reason: "x".repeat(5001) },
+      { applicationId: id, choice: "APPROVE", reason: "Fine\u0000 by me\u202e" },
+      { applicationId: id, choice: "APPROVE", reason: "", reviewerId: second.id },
+      { applicationId: id, choice: "APPROVE", reason: "", previousReason: "" },
+    ]) {
+      expect(await vote(first, form)).toMatchObject({ ok: false });
+    }
+    expect(await storedVote(id, first)).toEqual({ choice: "REJECT", reason: OLD_REASON });
+    expect(await db.vote.count({ where: { applicationId: id, reviewerId: second.id } })).toBe(0);
+    expect(await voteEvents(id)).toHaveLength(1);
+  });
+});
+
 describe("an approval without any assessment", () => {
   it("must be confirmed, also when posted directly; one assessment is enough not to ask", async () => {
     const { id } = await applicationReadyForReview(db, { vouched: false });
