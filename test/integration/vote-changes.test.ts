@@ -95,7 +95,7 @@ describe("a vote posted directly", () => {
   it("refuses a huge reason, control characters and unknown fields, and changes nothing", async () => {
     const { id } = await applicationReadyForReview(db, { vouched: false });
     await vote(first, { applicationId: id, choice: "REJECT", reason: OLD_REASON });
-    for (const form of [
+    for (const form of <Record<string, string>[]>[
       { applicationId: id, choice: "APPROVE", reason: "x".repeat(5001) },
       { applicationId: id, choice: "APPROVE", reason: "Fine\u0000 by me\u202e" },
       { applicationId: id, choice: "APPROVE", reason: "", reviewerId: second.id },
