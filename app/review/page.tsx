@@ -5,7 +5,6 @@ import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
 import { PendingMemberRequests } from "@/features/member-requests/components/pending-requests";
-import { listPendingMemberRequests } from "@/features/member-requests/data";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { AddressesBadge, Reviewers, Tally, VouchBadge } from "@/features/reviews/components/queue-cells";
 import { listReviewQueue } from "@/features/reviews/queue";
@@ -22,10 +21,8 @@ export default async function ReviewQueuePage({
   const viewer = await requireTeam();
   const { filter, searchError } = parseQueueFilter(await searchParams);
   const config = getPortalConfig();
-  const [queue, requests] = await Promise.all([
-    listReviewQueue(filter, viewer, config.staleAfterBusinessDays),
-    listPendingMemberRequests(viewer),
-  ]);
+  const queue = await listReviewQueue(filter, viewer, config.staleAfterBusinessDays);
+  const requests = queue.memberRequests;
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-bold tracking-tight">Review queue</h1>
