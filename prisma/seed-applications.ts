@@ -82,7 +82,7 @@ export async function seedApplication(
   const [first, second] = actors.reviewers as [TeamViewer, TeamViewer];
   if (demo.approvedBy) {
     const reviewer = actors.reviewers.find((item) => item.email === demo.approvedBy) ?? first;
-    const vote = VoteSchema.parse({ applicationId: id, choice: "APPROVE", reason: "" });
+    const vote = VoteSchema.parse({ applicationId: id, choice: "APPROVE", reason: "", confirmUnassessed: "on" });
     check(await castVote(db, reviewer, vote, context), "vote");
   }
   if (demo.reach === "CHANGES_REQUESTED") {

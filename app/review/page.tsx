@@ -4,6 +4,7 @@ import { inputClass } from "@/components/ui/field";
 import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
+import { PendingMemberRequests } from "@/features/member-requests/components/pending-requests";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { AddressesBadge, Reviewers, Tally, VouchBadge } from "@/features/reviews/components/queue-cells";
 import { listReviewQueue } from "@/features/reviews/queue";
@@ -21,11 +22,17 @@ export default async function ReviewQueuePage({
   const { filter, searchError } = parseQueueFilter(await searchParams);
   const config = getPortalConfig();
   const queue = await listReviewQueue(filter, viewer, config.staleAfterBusinessDays);
+  const requests = queue.memberRequests;
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-bold tracking-tight">Review queue</h1>
-      <form method="get" className="flex flex-wrap items-end gap-4" aria-label="Filter the queue">
-        <div>
+      {/* On a phone: the search and the state across the width, the two checkboxes side by side, the button below. */}
+      <form
+        method="get"
+        className="grid grid-cols-2 gap-x-4 gap-y-3 sm:flex sm:flex-wrap sm:items-end"
+        aria-label="Filter the queue"
+      >
+        <div className="col-span-2 sm:w-72">
           <label htmlFor="q" className="block font-medium">
             Search
           </label>
@@ -36,7 +43,7 @@ export default async function ReviewQueuePage({
             placeholder="Organisation or distribution"
             aria-describedby={searchError ? "q-error" : undefined}
             aria-invalid={Boolean(searchError)}
-            className={inputClass}
+            className={`${inputClass} h-11`}
           />
           {searchError ? (
             <p id="q-error" className="text-sm font-medium text-red-700">
@@ -44,30 +51,44 @@ export default async function ReviewQueuePage({
             </p>
           ) : null}
         </div>
-        <div>
+        <div className="col-span-2">
           <label htmlFor="state" className="block font-medium">
             State
           </label>
-          <select id="state" name="state" defaultValue={filter.state ?? ""} className={inputClass}>
+          <select id="state" name="state" defaultValue={filter.state ?? ""} className={`${inputClass} h-11`}>
             <option value="">All open</option>
             <option value="SUBMITTED">Submitted</option>
             <option value="IN_REVIEW">In review</option>
             <option value="CHANGES_REQUESTED">Changes requested</option>
           </select>
         </div>
-        <label className="flex items-center gap-2">
-          <input type="checkbox" name="mine" value="1" defaultChecked={Boolean(filter.mine)} /> Needs my vote
+        <label className="flex min-h-11 items-center gap-2">
+          <input type="checkbox" name="mine" value="1" defaultChecked={Boolean(filter.mine)} className="h-5 w-5" />{" "}
+          Needs my vote
         </label>
-        <label className="flex items-center gap-2">
-          <input type="checkbox" name="stale" value="1" defaultChecked={Boolean(filter.stale)} /> Stale
+        <label className="flex min-h-11 items-center gap-2">
+          <input type="checkbox" name="stale" value="1" defaultChecked={Boolean(filter.stale)} className="h-5 w-5" />{" "}
+          Stale
         </label>
-        <button type="submit" className="rounded-md border border-slate-300 px-4 py-2 font-semibold">
+        <button
+          type="submit"
+          className="col-span-2 min-h-11 rounded-md border border-slate-300 px-4 py-2 font-semibold"
+        >
           Filter
         </button>
       </form>
       <p className="text-sm text-slate-600">
         {queue.total} open application{queue.total === 1 ? "" : "s"}; stale means no activity for{" "}
         {config.staleAfterBusinessDays} business days.
+        {requests.total ? (
+          <>
+            {" "}
+            <a href="#member-requests" className="text-brand-700 underline">
+              {requests.total} request{requests.total === 1 ? "" : "s"} from members
+            </a>{" "}
+            {requests.total === 1 ? "is" : "are"} open too.
+          </>
+        ) : null}
       </p>
       <Table
         label="Open applications"
@@ -120,6 +141,7 @@ export default async function ReviewQueuePage({
       </Table>
       {queue.rows.length === 0 ? <p>Nothing matches.</p> : null}
       <Pagination page={filter.page} pages={queue.pages} href={pageLink("/review", filter)} />
+      <PendingMemberRequests rows={requests.rows} total={requests.total} />
     </div>
   );
 }

@@ -10,11 +10,24 @@ import { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 
-/** Records a reviewer's vote for the current round and applies the decision rule. */
+export const NEW_REASON_MESSAGE =
+  "You changed your vote: write the reason for this vote, or clear the old one (a rejection needs one).";
+export const CONFIRM_UNASSESSED_MESSAGE =
+  "You have not assessed any criterion this round: tick this to approve anyway, or assess the criteria first.";
+
+/**
+ * Records a reviewer's vote for the current round and applies the decision
+ * rule. A reviewer can change their vote while the round is open: the new
+ * choice and its reason replace the old ones (a changed choice sent with the
+ * old reason unchanged is refused, so that a reason never stands under a
+ * choice it was not written for), and the audit event records both. An
+ * approval from a reviewer who has assessed no criterion this round must say
+ * so (`confirmUnassessed`).
+ */
 export async function castVote(
   db: Database,
   reviewer: TeamViewer,
-  { applicationId, choice, reason }: VoteInput,
+  { applicationId, choice, reason, confirmUnassessed }: VoteInput,
   context: WorkflowContext,
 ): Promise<ActionResult<{ approved: boolean }>> {
   try {
@@ -22,12 +35,21 @@ export async function castVote(
       const locked = await lockForJudgement(tx, reviewer, applicationId, { what: "Voting is" });
       if (!locked.ok) return locked;
       const { application } = locked;
-      const key = {
-        applicationId_round_reviewerId: { applicationId, round: application.round, reviewerId: reviewer.id },
-      };
+      const { round } = application;
+      const key = { applicationId_round_reviewerId: { applicationId, round, reviewerId: reviewer.id } };
+      const previous = await tx.vote.findUnique({ where: key, select: { choice: true, reason: true } });
+      if (previous && previous.choice !== choice && previous.reason && previous.reason === reason) {
+        return { ok: false, fieldErrors: { reason: [NEW_REASON_MESSAGE] } };
+      }
+      if (choice === "APPROVE" && !confirmUnassessed) {
+        const assessed = await tx.criterionAssessment.count({
+          where: { applicationId, round, reviewerId: reviewer.id },
+        });
+        if (assessed === 0) return { ok: false, fieldErrors: { confirmUnassessed: [CONFIRM_UNASSESSED_MESSAGE] } };
+      }
       await tx.vote.upsert({
         where: key,
-        create: { applicationId, round: application.round, reviewerId: reviewer.id, choice, reason: reason || null },
+        create: { applicationId, round, reviewerId: reviewer.id, choice, reason: reason || null },
         update: { choice, reason: reason || null },
       });
       await startReview(tx, applicationId, application.state);
@@ -36,7 +58,12 @@ export async function castVote(
         action: "review.voted",
         subjectType: "Application",
         subjectId: applicationId,
-        data: { choice, round: application.round, reason },
+        data: {
+          choice,
+          round,
+          reason: reason || null,
+          ...(previous ? { previousChoice: previous.choice, previousReason: previous.reason } : {}),
+        },
       });
       return { ok: true, approved: await approveWhenDecided(tx, applicationId, context) };
     });

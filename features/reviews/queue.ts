@@ -1,5 +1,6 @@
 import "server-only";
 import type { TeamViewer } from "@/features/auth/data";
+import { PENDING_MEMBER_REQUESTS_COLUMNS, readPendingMemberRequests } from "@/features/member-requests/data";
 import { conflictOfInterest, domainWarnings } from "@/features/reviews/judgement";
 import type { QueueFilter } from "@/features/reviews/schema";
 import { isRecusedNow } from "@/features/workflow/decision";
@@ -21,13 +22,18 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
   const db = getDb();
   const staleBefore = businessDaysBefore(new Date(), staleAfterBusinessDays);
   const where = queueConditions(filter, viewer, staleBefore);
-  const [found] = await db.$queryRaw<{ total: number; ids: string[]; team: string[] }[]>`
+  // The members' open requests ride in the same statement: the page stays within its statement budget.
+  const [found] = await db.$queryRaw<
+    { total: number; ids: string[]; team: string[]; memberRequests: unknown; memberRequestTotal: number }[]
+  >`
     SELECT (SELECT count(*)::int FROM "Application" a WHERE ${where}) AS total,
       ARRAY(SELECT a.id FROM "Application" a WHERE ${where}
             ORDER BY a."lastActivityAt", a.id
             LIMIT ${QUEUE_PAGE_SIZE} OFFSET ${(filter.page - 1) * QUEUE_PAGE_SIZE}) AS ids,
-      ARRAY(SELECT email FROM "TeamMember" ORDER BY email) AS team`;
+      ARRAY(SELECT email FROM "TeamMember" ORDER BY email) AS team,
+      ${PENDING_MEMBER_REQUESTS_COLUMNS}`;
   const { total = 0, ids = [], team = [] } = found ?? {};
+  const memberRequests = readPendingMemberRequests(found, viewer);
   const loaded = ids.length
     ? await db.application.findMany({
         where: { id: { in: ids } },
@@ -55,6 +61,7 @@ export async function listReviewQueue(filter: QueueFilter, viewer: TeamViewer, s
   const rows = loaded.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
   const onTeam = new Set(team);
   return {
+    memberRequests,
     total,
     pages: Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE)),
     rows: rows.map((row) => {

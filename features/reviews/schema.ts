@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Criterion } from "@/features/portal-config/schema";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { OPEN_STATES } from "@/features/workflow/states";
-import { firstValues, lineInput, textInput } from "@/lib/input";
+import { firstValues, lineInput, textInput, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
 
 const applicationId = ApplicationIdSchema;
 const note = textInput;
@@ -12,6 +12,11 @@ export const VoteSchema = z
     applicationId,
     choice: z.enum(["APPROVE", "REJECT", "ABSTAIN"], { message: "Choose approve, reject or abstain" }),
     reason: note(5000).default(""),
+    // Ticked to approve without having assessed any criterion this round (decisions.ts requires it then).
+    confirmUnassessed: z
+      .enum(["on"], { message: UNEXPECTED_CHOICE_MESSAGE })
+      .optional()
+      .transform((value) => value === "on"),
   })
   .refine((vote) => vote.choice !== "REJECT" || vote.reason.length >= 10, {
     path: ["reason"],

@@ -224,7 +224,7 @@ const ACTIONS: Record<string, ActionTarget> = {
   "features/reviews/actions.ts#castVoteAction": {
     page: reviewA,
     args: "state+form",
-    fields: ["applicationId", "choice", "reason"],
+    fields: ["applicationId", "choice", "reason", "confirmUnassessed"],
     real: (r) => ({ applicationId: r.applicationA }),
   },
   "features/reviews/actions.ts#recordAssessmentAction": {

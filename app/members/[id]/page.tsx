@@ -6,8 +6,7 @@ import { Notice } from "@/components/ui/notice";
 import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
-import { RequestDecisionForm } from "@/features/member-requests/components/request-forms";
-import { AddressChangeSummary, HandoverSummary } from "@/features/member-requests/components/request-list";
+import { MemberRequestsSection } from "@/features/member-requests/components/member-requests-section";
 import { listMemberRequests } from "@/features/member-requests/data";
 import { EmbargoBreachForm, ReinstateMemberForm, RemoveMemberForm } from "@/features/members/components/member-forms";
 import {
@@ -54,8 +53,6 @@ export default async function MemberPage({
   const notice = memberNoticeFor((await searchParams).notice);
   const policyVersion = getPortalConfig().version;
   const lapsed = member.attestations.find((item) => item.status === "LAPSED");
-  const openChanges = requests.addressChanges.filter((item) => item.status === "PENDING");
-  const openHandovers = requests.handovers.filter((item) => item.status === "PENDING");
   return (
     <div className="space-y-8">
       <p>
@@ -104,37 +101,7 @@ export default async function MemberPage({
         <AddressHistory addresses={member.addresses} />
       </Section>
 
-      <Section id="requests" title="Address changes and contact handovers">
-        {requests.addressChanges.length + requests.handovers.length === 0 ? <p>None so far.</p> : null}
-        {openChanges.map((request) => (
-          <article key={request.id} className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4">
-            <h3 className="font-semibold">Address change waiting for a decision</h3>
-            <AddressChangeSummary request={request} orgDomains={member.orgDomains} />
-            <RequestDecisionForm kind="address-change" requestId={request.id} memberId={member.id} />
-          </article>
-        ))}
-        {openHandovers.map((handover) => (
-          <article key={handover.id} className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4">
-            <h3 className="font-semibold">Contact handover waiting for a decision</h3>
-            <HandoverSummary handover={handover} />
-            <RequestDecisionForm kind="handover" requestId={handover.id} memberId={member.id} />
-          </article>
-        ))}
-        {requests.addressChanges
-          .filter((request) => request.status !== "PENDING")
-          .map((request) => (
-            <article key={request.id} className="rounded-md border border-slate-200 p-3">
-              <AddressChangeSummary request={request} orgDomains={member.orgDomains} />
-            </article>
-          ))}
-        {requests.handovers
-          .filter((handover) => handover.status !== "PENDING")
-          .map((handover) => (
-            <article key={handover.id} className="rounded-md border border-slate-200 p-3">
-              <HandoverSummary handover={handover} />
-            </article>
-          ))}
-      </Section>
+      <MemberRequestsSection requests={requests} member={member} />
 
       <Section id="attestations" title="Re-attestations">
         <Attestations attestations={member.attestations} />

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Fact, Facts } from "@/components/ui/facts";
 import { Markdown } from "@/components/ui/markdown";
+import { UtcTime } from "@/components/ui/utc-time";
 import { ApplicantMessages } from "@/features/applications/components/applicant-messages";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
@@ -14,9 +15,9 @@ import {
   CriterionAssessment,
   RejectForm,
   RequestChangesForm,
-  VoteForm,
 } from "@/features/reviews/components/review-forms";
 import { Answers, DecisionNotice, Related, VoteTally } from "@/features/reviews/components/review-records";
+import { VoteForm } from "@/features/reviews/components/vote-form";
 import { getReviewDetail } from "@/features/reviews/data";
 import { StateBadge } from "@/features/workflow/components/state-badge";
 import { isIn, OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
@@ -132,7 +133,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                 <article key={item.id} className="rounded-md border border-slate-200 p-3">
                   <p className="text-sm break-words text-slate-600">
                     {item.author?.email} · {item.visibility === "APPLICANT" ? "visible to the applicant" : "team only"}{" "}
-                    · {item.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                    · <UtcTime value={item.createdAt} />
                   </p>
                   <Markdown>{item.body}</Markdown>
                 </article>
@@ -183,6 +184,10 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                 <VoteForm
                   applicationId={id}
                   current={myVote ? { choice: myVote.choice, reason: myVote.reason } : undefined}
+                  assessed={
+                    config.criteria.filter((criterion) => mine.some((row) => row.criterionKey === criterion.key)).length
+                  }
+                  criteria={config.criteria.length}
                   closed={!open}
                 />
               </section>

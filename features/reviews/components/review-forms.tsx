@@ -7,14 +7,13 @@ import { errorsOf, FormOutcome } from "@/components/ui/form-outcome";
 import { TextAreaField } from "@/components/ui/text-area-field";
 import {
   addCommentAction,
-  castVoteAction,
   type ReviewFormState,
   recordAssessmentAction,
   rejectApplicationAction,
   requestChangesAction,
 } from "@/features/reviews/actions";
 
-const initial: ReviewFormState = { ok: true };
+export const initial: ReviewFormState = { ok: true };
 
 /**
  * What is left of a form once its action has closed the application (the
@@ -22,7 +21,7 @@ const initial: ReviewFormState = { ok: true };
  * place of the form, focused so that the page does not leave the user
  * somewhere else as the form disappears.
  */
-function ClosedOutcome({ state }: { state: ReviewFormState }) {
+export function ClosedOutcome({ state }: { state: ReviewFormState }) {
   const ref = useRef<HTMLDivElement>(null);
   const message = state.ok ? state.message : undefined;
   useEffect(() => {
@@ -33,51 +32,6 @@ function ClosedOutcome({ state }: { state: ReviewFormState }) {
     <div ref={ref} tabIndex={-1} className="outline-none" data-outcome>
       <FormOutcome state={state} />
     </div>
-  );
-}
-
-/** The vote; kept mounted once the application is decided (`closed`), to show what the vote came to. */
-export function VoteForm({
-  applicationId,
-  current,
-  closed = false,
-}: {
-  applicationId: string;
-  current?: { choice: string; reason: string | null };
-  closed?: boolean;
-}) {
-  const [state, action, pending] = useActionState(castVoteAction, initial);
-  if (closed) return <ClosedOutcome state={state} />;
-  const errors = errorsOf(state);
-  const values = state.ok ? undefined : state.values;
-  const chosen = values?.choice ?? current?.choice;
-  return (
-    <form action={action} className="space-y-3">
-      <input type="hidden" name="applicationId" value={applicationId} />
-      <fieldset className="flex flex-wrap gap-4">
-        <legend className="mb-1 font-medium">Your vote this round</legend>
-        {[
-          ["APPROVE", "Approve"],
-          ["REJECT", "Reject"],
-          ["ABSTAIN", "Abstain"],
-        ].map(([value, label]) => (
-          <label key={value} className="flex items-center gap-2">
-            <input type="radio" name="choice" value={value} defaultChecked={chosen === value} required />
-            {label}
-          </label>
-        ))}
-      </fieldset>
-      <TextAreaField
-        id="vote-reason"
-        name="reason"
-        label="Reason (required to reject)"
-        errors={errors.reason}
-        defaultValue={values?.reason ?? current?.reason ?? ""}
-        rows={2}
-      />
-      <FormOutcome state={state} />
-      <Button disabled={pending}>Cast vote</Button>
-    </form>
   );
 }
 
