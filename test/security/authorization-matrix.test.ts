@@ -418,7 +418,7 @@ const ACTIONS: Record<string, ActionRow> = {
   "features/reviews/actions.ts#castVoteAction": {
     page: reviewA,
     args: "state+form",
-    fields: (r) => ({ applicationId: r.applicationA, choice: "APPROVE" }),
+    fields: (r) => ({ applicationId: r.applicationA, choice: "APPROVE", confirmUnassessed: "on" }),
     junk: (r) => ({ applicationId: r.applicationA, choice: "MAYBE" }),
     answers: REVIEWERS_NOT_RECUSED,
   },
