@@ -19,7 +19,8 @@ let db: Database;
 let counted: Database;
 let dir: string;
 const socketPath = () => path.join(dir, "count.sock");
-const subjects: Record<string, { type: string; id: string }> = {};
+type Subject = { type: string; id: string };
+const subjects = {} as Record<"member" | "gone" | "kept" | "user" | "token" | "export" | "missing", Subject>;
 
 beforeAll(async () => {
   database = await createMigratedDatabase();
