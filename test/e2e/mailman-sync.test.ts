@@ -175,7 +175,7 @@ describe.skipIf(skipReason)("the Mailman tab of /members/export", () => {
     const owner = await createReviewer(db, "after@kmesh.example", "OWNER");
     const joining = await memberWithContact(db, "Joining");
     await subscribe(mailman.connection, "moderators@team.example", "the team's own");
-    const context = await browser.newContext({ baseURL: portal.baseUrl });
+    const context = await browser.newContext({ baseURL: portal.baseUrl, viewport: { width: 1280, height: 900 } });
     await context.addCookies([
       { name: "next-auth.session-token", value: await createSession(db, owner), url: portal.baseUrl },
     ]);
@@ -195,6 +195,12 @@ describe.skipIf(skipReason)("the Mailman tab of /members/export", () => {
     const kept = after.locator('[data-kept="moderators@team.example"]');
     expect(await kept.textContent()).toBe("kept: moderators@team.example (never listed by the portal)");
     expect(await accessibilityProblems(page)).toEqual([]);
+    await after.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "test-results/mailman-after-apply-desktop.png" });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await after.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "test-results/mailman-after-apply-phone.png" });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await context.close();
   });
 });

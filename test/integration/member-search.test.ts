@@ -3,6 +3,7 @@
 // with `_` and `%` only themselves.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listMembers } from "@/features/members/data";
+import { parseMemberFilter } from "@/features/members/schema";
 import type { Database } from "@/lib/prisma";
 import type { TestDatabase } from "@/test/helpers/database";
 import { memberWithContact } from "@/test/helpers/member-fixtures";
@@ -58,6 +59,15 @@ describe("the member list's search", () => {
     expect(await ids("initech%edge")).toEqual([]);
     expect(await ids("initech\\_edge")).toEqual([]);
     expect(await ids("globex_example")).toEqual([]);
+  });
+
+  it("refuses a search it cannot use, and survives hostile ones", async () => {
+    expect(parseMemberFilter({ q: "globex\u0000" })).toMatchObject({ filter: { q: undefined } });
+    expect(parseMemberFilter({ q: "globex\u0000" }).searchError).toBeTruthy();
+    expect(parseMemberFilter({ q: "x".repeat(101) }).searchError).toBeTruthy();
+    expect(parseMemberFilter({ q: ["mesh-oncall", "other"] }).filter.q).toBe("mesh-oncall");
+    expect(await ids("%_\\'\");--".repeat(8))).toEqual([]);
+    expect(await ids("ＧＬＯＢＥＸ.example")).toEqual([globex.id]);
   });
 
   it("combines the search with the status and counts what matches", async () => {
