@@ -40,7 +40,7 @@ export default async function MembersPage({
       </div>
       <UnlistableAddresses rows={unlistable} />
       <form method="get" className="flex flex-wrap items-end gap-4" aria-label="Filter the members">
-        <div>
+        <div className="w-full sm:w-auto">
           <label htmlFor="q" className="block font-medium">
             Search
           </label>
@@ -51,7 +51,7 @@ export default async function MembersPage({
             placeholder="Name, domain or part of an address"
             aria-describedby={searchError ? "q-error" : undefined}
             aria-invalid={Boolean(searchError)}
-            className={inputClass}
+            className={`${inputClass} sm:w-80`}
           />
           {searchError ? (
             <p id="q-error" className="text-sm font-medium text-red-700">

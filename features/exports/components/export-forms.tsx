@@ -160,7 +160,7 @@ function ListAfterRun({ plan, listId }: { plan: ShownPlan; listId: string }) {
         <>
           <p>
             Also subscribed, and kept because the portal did not subscribe {plan.counts.kept === 1 ? "it" : "them"} (
-            {plan.counts.kept}; the Also-unsubscribe option removes those it never listed):
+            {plan.counts.kept}; “Also unsubscribe addresses the portal has never listed” removes those it never listed):
           </p>
           <ul className="space-y-1 break-all font-mono text-sm">
             <KeptLines plan={plan} />
