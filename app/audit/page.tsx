@@ -4,6 +4,7 @@ import { inputClass } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
+import { UtcTime } from "@/components/ui/utc-time";
 import { AUDIT_ACTIONS, auditActionLabel } from "@/features/audit/actions";
 import type { RecordedChainCheck } from "@/features/audit/chain";
 import { SubjectLink } from "@/features/audit/components/subject-link";
@@ -12,8 +13,6 @@ import { parseAuditFilter } from "@/features/audit/schema";
 import { requireTeam } from "@/features/auth/guards";
 
 export const metadata: Metadata = { title: "Audit log" };
-
-const minute = (date: Date) => `${date.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
 /** Where the last check of the hash chain left the log: red when it found a broken link. */
 function ChainStatus({ check }: { check: RecordedChainCheck | null }) {
@@ -25,7 +24,7 @@ function ChainStatus({ check }: { check: RecordedChainCheck | null }) {
       </Notice>
     );
   }
-  const when = minute(new Date(check.checkedAt));
+  const when = <UtcTime value={check.checkedAt} />;
   if (check.ok) {
     return (
       <p className="text-sm text-slate-700" data-chain="intact">
@@ -150,7 +149,7 @@ export default async function AuditPage({
               {event.id}
             </Cell>
             <Cell label="When" className="whitespace-nowrap">
-              <time dateTime={event.createdAt.toISOString()}>{minute(event.createdAt)}</time>
+              <UtcTime value={event.createdAt} />
             </Cell>
             <Cell label="Actor" className="break-all">
               {event.actorEmail ?? "someone holding a mailed link"}
@@ -160,7 +159,7 @@ export default async function AuditPage({
               <div className="text-xs text-slate-600">{event.action}</div>
             </Cell>
             <Cell label="Subject">
-              <SubjectLink type={event.subjectType} id={event.subjectId} />
+              <SubjectLink type={event.subjectType} id={event.subjectId} name={event.subjectName} />
             </Cell>
             <Cell label="Data" className="max-w-[28rem]">
               <code className="block text-xs break-all whitespace-pre-wrap">{JSON.stringify(event.data)}</code>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { inputClass } from "@/components/ui/field";
 import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
+import { UtcTime } from "@/components/ui/utc-time";
 import { requireTeam } from "@/features/auth/guards";
 import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
 import { UnlistableAddresses } from "@/features/members/components/unlistable-addresses";
@@ -12,7 +13,7 @@ import { isListAddress } from "@/lib/email";
 
 export const metadata: Metadata = { title: "Members" };
 
-const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : "never");
+const day = (date: Date | null) => (date ? <UtcTime value={date} precision="day" /> : "never");
 
 export default async function MembersPage({
   searchParams,
@@ -39,7 +40,7 @@ export default async function MembersPage({
       </div>
       <UnlistableAddresses rows={unlistable} />
       <form method="get" className="flex flex-wrap items-end gap-4" aria-label="Filter the members">
-        <div>
+        <div className="w-full sm:w-auto">
           <label htmlFor="q" className="block font-medium">
             Search
           </label>
@@ -47,10 +48,10 @@ export default async function MembersPage({
             id="q"
             name="q"
             defaultValue={filter.q ?? ""}
-            placeholder="Name or address"
+            placeholder="Name, domain or part of an address"
             aria-describedby={searchError ? "q-error" : undefined}
             aria-invalid={Boolean(searchError)}
-            className={inputClass}
+            className={`${inputClass} sm:w-80`}
           />
           {searchError ? (
             <p id="q-error" className="text-sm font-medium text-red-700">

@@ -51,11 +51,44 @@ export async function listAuditEvents(filter: AuditFilter) {
       select: eventFields,
     }),
   ]);
+  const names = await subjectNames(rows);
   return {
     total,
     pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
-    rows: rows.map((row) => ({ ...row, id: row.id.toString() })),
+    rows: rows.map((row) => ({
+      ...row,
+      id: row.id.toString(),
+      subjectName: names.get(`${row.subjectType}:${row.subjectId}`) ?? null,
+    })),
   };
+}
+
+/**
+ * What the page calls each subject, read in one statement for all the
+ * page's events: a distribution's name for an application or a member, a
+ * person's address (not the name they gave, which anyone can set) for a
+ * user or a team member, a token's name. A subject deleted since, or of
+ * another kind, has none and is shown by its id.
+ */
+async function subjectNames(events: { subjectType: string; subjectId: string }[]): Promise<Map<string, string>> {
+  const ids = (type: string) => [
+    ...new Set(events.filter((event) => event.subjectType === type).map((event) => event.subjectId)),
+  ];
+  const [applications, members, users, team, tokens] = [
+    ids("Application"),
+    ids("Member"),
+    ids("User"),
+    ids("TeamMember"),
+    ids("ApiToken"),
+  ];
+  if (applications.length + members.length + users.length + team.length + tokens.length === 0) return new Map();
+  const found = await getDb().$queryRaw<{ type: string; id: string; name: string }[]>`
+    SELECT 'Application' AS type, id, "distributionName" AS name FROM "Application" WHERE id = ANY(${applications}::text[])
+    UNION ALL SELECT 'Member', id, "distributionName" FROM "Member" WHERE id = ANY(${members}::text[])
+    UNION ALL SELECT 'User', id, email FROM "User" WHERE id = ANY(${users}::text[])
+    UNION ALL SELECT 'TeamMember', id, email FROM "TeamMember" WHERE id = ANY(${team}::text[])
+    UNION ALL SELECT 'ApiToken', id, name FROM "ApiToken" WHERE id = ANY(${tokens}::text[])`;
+  return new Map(found.map((row) => [`${row.type}:${row.id}`, row.name]));
 }
 
 /**

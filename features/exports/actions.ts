@@ -46,6 +46,8 @@ const SHOWN = 200;
 export type ShownPlan = SyncPlan & { counts: { add: number; remove: number; kept: number; unresolved: number } };
 
 export type SyncFormState = FormState<{ message?: string; plan?: ShownPlan }> & {
+  /** Set after a run: `plan` is the list read again after it, not the plan it ran. */
+  after?: boolean;
   /** The digest of the plan a run was made from: that plan is not offered again. */
   ranDigest?: string;
   /** What Mailman refused in that run (the first SHOWN of them), and how many it refused. */
@@ -112,7 +114,9 @@ async function runSync(owner: { id: string; email: string }, form: FormData, app
     revalidatePath("/members/export");
     const summary = `${runSummary(run).replace(/^./, (first) => first.toUpperCase())}. The run is recorded.`;
     if (run.refused.length === 0 && !run.interrupted && run.unresolved.length === 0) {
-      return { ok: true, plan: shorten(run.plan), message: summary, ranDigest: run.plan.digest };
+      // The list as it is now, read again: what the run left (the addresses kept by name), not the plan it ran.
+      const after = await planMailmanSync(db, connection, { prune: false }).catch(() => undefined);
+      return { ok: true, plan: after && shorten(after), after: true, message: summary, ranDigest: run.plan.digest };
     }
     return {
       ...failure(run.unresolved.length > 0 ? `${summary} Each is listed at the top of this tab.` : summary),

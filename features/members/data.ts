@@ -1,11 +1,9 @@
 import "server-only";
 import { type MemberFilter, ON_THE_LIST } from "@/features/members/schema";
 import { UNLISTABLE_ADDRESSES_SQL, type UnlistableAddress } from "@/features/members/unlistable-addresses";
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db";
-import { normalizeEmail } from "@/lib/email";
 import { RecordIdSchema } from "@/lib/input";
-import { literalPattern } from "@/lib/like-pattern";
 
 export const MEMBERS_PAGE_SIZE = 20;
 
@@ -15,41 +13,66 @@ const activeAddresses = {
   select: { address: true },
 } as const;
 
-/** Members for the team's list, searched, filtered and paginated in the database. */
+/**
+ * Members for the team's list, searched, filtered and paginated in the
+ * database: the page's ids and the total in one statement, then the page's
+ * rows in a second.
+ */
 export async function listMembers(filter: MemberFilter) {
   const db = getDb();
-  const where: Prisma.MemberWhereInput = filter.status ? { status: filter.status } : {};
+  const where = memberConditions(filter);
+  const [found] = await db.$queryRaw<{ total: number; ids: string[]; listed: number }[]>`
+    WITH matched AS MATERIALIZED (SELECT m.id, m.status, m."distributionName" FROM "Member" m WHERE ${where})
+    SELECT (SELECT count(*)::int FROM matched) AS total,
+      ARRAY(SELECT id FROM matched ORDER BY status, "distributionName", id
+            LIMIT ${MEMBERS_PAGE_SIZE} OFFSET ${(filter.page - 1) * MEMBERS_PAGE_SIZE}) AS ids,
+      (SELECT count(*)::int FROM "Member" WHERE status = ANY(${[...ON_THE_LIST]}::"MemberStatus"[])) AS listed`;
+  const { total = 0, ids = [], listed = 0 } = found ?? {};
+  const loaded = ids.length
+    ? await db.member.findMany({
+        where: { id: { in: ids } },
+        select: {
+          id: true,
+          distributionName: true,
+          organisation: true,
+          contactEmail: true,
+          status: true,
+          approvedAt: true,
+          lastAttestedAt: true,
+          addresses: activeAddresses,
+        },
+      })
+    : [];
+  const position = new Map(ids.map((id, index) => [id, index]));
+  const rows = loaded.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+  return { total, onTheList: listed, pages: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)), rows };
+}
+
+/**
+ * The list's filter as SQL over "Member" m: only parameters, never the
+ * input's text. The search is a plain substring in any case (strpos, no
+ * pattern, so `_` and `%` are only themselves) of the names, the contact,
+ * the organisation's domains and the addresses on the list. Finding a row to
+ * show is not an identity check: those still compare whole addresses.
+ */
+function memberConditions(filter: MemberFilter): Prisma.Sql {
+  const conditions = [Prisma.sql`TRUE`];
+  if (filter.status) conditions.push(Prisma.sql`m.status = ${filter.status}::"MemberStatus"`);
   if (filter.q) {
-    // Names are searched as text; an address only ever by equality (it is an identity).
-    const address = normalizeEmail(filter.q);
-    where.OR = address
-      ? [{ contactEmail: address }, { addresses: { some: { address, removedAt: null } } }]
-      : [
-          { distributionName: { contains: literalPattern(filter.q), mode: "insensitive" } },
-          { organisation: { contains: literalPattern(filter.q), mode: "insensitive" } },
-        ];
+    // Names in any case, as the database lower-cases; addresses and domains as they are stored (normalizeEmail).
+    const text = filter.q;
+    const q = filter.q.normalize("NFKC").toLowerCase();
+    // One scan of the addresses for the whole list, not one per member.
+    conditions.push(
+      Prisma.sql`(strpos(lower(m."distributionName"), lower(${text})) > 0
+        OR strpos(lower(m.organisation), lower(${text})) > 0
+        OR strpos(m."contactEmail", ${q}) > 0
+        OR EXISTS (SELECT 1 FROM unnest(m."orgDomains") AS d(domain) WHERE strpos(d.domain, ${q}) > 0)
+        OR m.id IN (SELECT s."memberId" FROM "SubscriberAddress" s
+                    WHERE s."removedAt" IS NULL AND strpos(s.address, ${q}) > 0))`,
+    );
   }
-  const [total, rows, onTheList] = await Promise.all([
-    db.member.count({ where }),
-    db.member.findMany({
-      where,
-      orderBy: [{ status: "asc" }, { distributionName: "asc" }],
-      skip: (filter.page - 1) * MEMBERS_PAGE_SIZE,
-      take: MEMBERS_PAGE_SIZE,
-      select: {
-        id: true,
-        distributionName: true,
-        organisation: true,
-        contactEmail: true,
-        status: true,
-        approvedAt: true,
-        lastAttestedAt: true,
-        addresses: activeAddresses,
-      },
-    }),
-    db.member.count({ where: { status: { in: [...ON_THE_LIST] } } }),
-  ]);
-  return { total, onTheList, pages: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)), rows };
+  return Prisma.join(conditions, " AND ");
 }
 
 /** Stored addresses that some list system refuses, for the team to have replaced (see unlistable-addresses.ts). */

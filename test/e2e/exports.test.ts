@@ -37,6 +37,7 @@ describe("exporting the member list", () => {
     await owner.getByRole("link", { name: "Acme Mesh" }).click();
     await owner.getByLabel("Reason", { exact: true }).selectOption("EMBARGO_BREACH");
     await owner.getByLabel("Message to the contact").fill("A fix was announced before the embargo ended.");
+    await owner.getByLabel("Yes, remove Acme Mesh from the list").check();
     await owner.getByRole("button", { name: "Remove from the list" }).click();
     await owner.getByText("Removed: its addresses are off the list").waitFor();
 

@@ -170,4 +170,37 @@ describe.skipIf(skipReason)("the Mailman tab of /members/export", () => {
     );
     await context.close();
   });
+
+  it("after Apply shows the list read again, naming each address kept because the portal never listed it", async () => {
+    const owner = await createReviewer(db, "after@kmesh.example", "OWNER");
+    const joining = await memberWithContact(db, "Joining");
+    await subscribe(mailman.connection, "moderators@team.example", "the team's own");
+    const context = await browser.newContext({ baseURL: portal.baseUrl, viewport: { width: 1280, height: 900 } });
+    await context.addCookies([
+      { name: "next-auth.session-token", value: await createSession(db, owner), url: portal.baseUrl },
+    ]);
+    const page = await context.newPage();
+    await page.goto("/members/export?format=mailman");
+    await page.getByRole("button", { name: "Show what would change" }).click();
+    const plan = page.locator("[data-sync-plan]");
+    await plan.getByText("2 to subscribe, 0 to unsubscribe").waitFor();
+    expect(await plan.textContent()).toContain(`+ kmesh@${joining.domain}`);
+    await page.getByRole("button", { name: `Apply to ${mailman.connection.listId}` }).click();
+    await page.getByText("Applied: 2 subscribed, 0 unsubscribed. The run is recorded.").waitFor();
+    // The plan that ran is gone; the list as it is now takes its place.
+    expect(await plan.count()).toBe(0);
+    const after = page.locator("[data-sync-after]");
+    await after.getByText(/now: every one of the \d+ addresses the portal lists is subscribed\./).waitFor();
+    expect(await after.textContent()).not.toContain(`kmesh@${joining.domain}`);
+    const kept = after.locator('[data-kept="moderators@team.example"]');
+    expect(await kept.textContent()).toBe("kept: moderators@team.example (never listed by the portal)");
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await after.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "test-results/mailman-after-apply-desktop.png" });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await after.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "test-results/mailman-after-apply-phone.png" });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await context.close();
+  });
 });

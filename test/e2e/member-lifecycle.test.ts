@@ -44,6 +44,28 @@ describe("the member list after approval", () => {
     expect(decided.mail.text).toContain("Added: kmesh-alerts@initech.example");
   });
 
+  it("the team finds a member by part of an address, a domain or a name, and `%` matches nothing", async () => {
+    const reviewer = portal.page();
+    await signIn(portal, reviewer, "bob@security.kmesh.example");
+    const search = async (q: string) => {
+      await reviewer.goto("/members");
+      await reviewer.getByLabel("Search").fill(q);
+      await reviewer.getByRole("button", { name: "Filter" }).click();
+      await reviewer.waitForURL(/[?&]q=/);
+      return reviewer
+        .locator("[data-member]")
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-member")));
+    };
+    expect(await search("mesh-oncall")).toEqual(["Globex Service Mesh"]);
+    expect(await search("GLOBEX.example")).toEqual(["Globex Service Mesh"]);
+    expect(await search("security@acme")).toEqual(["Acme Mesh"]);
+    expect(await search("cloud netw")).toEqual(["Initech Cloud Networking"]);
+    expect(await search("%")).toEqual([]);
+    await reviewer.getByText("Nothing matches.").waitFor();
+    await search("globex");
+    expect(await accessibilityProblems(reviewer)).toEqual([]);
+  });
+
   it("an owner removes a member with a reason; the contact is mailed it and the member leaves the list", async () => {
     const owner = portal.page();
     await signIn(portal, owner, "alice@security.kmesh.example");
@@ -52,6 +74,19 @@ describe("the member list after approval", () => {
     await owner.getByRole("heading", { name: "Remove (owners)" }).waitFor();
     await owner.getByLabel("Reason", { exact: true }).selectOption("EMBARGO_BREACH");
     await owner.getByLabel("Message to the contact").fill("A fix was announced on your blog before the embargo ended.");
+    // The form says what will happen, and asks for a confirmation before it removes anything.
+    const consequences = owner.locator("[data-removal-consequences]");
+    expect(await consequences.textContent()).toContain("kmesh-security@acme.example");
+    expect(await consequences.textContent()).toContain("security@acme.example, is mailed the removal notice");
+    expect(await accessibilityProblems(owner)).toEqual([]);
+    await owner.getByRole("button", { name: "Remove from the list" }).click();
+    const confirm = owner.getByLabel("Yes, remove Acme Mesh from the list");
+    expect(await confirm.evaluate((box: HTMLInputElement) => box.validity.valueMissing)).toBe(true);
+    await owner.reload();
+    expect(await owner.locator("[data-status]").first().textContent()).not.toBe("Removed");
+    await owner.getByLabel("Reason", { exact: true }).selectOption("EMBARGO_BREACH");
+    await owner.getByLabel("Message to the contact").fill("A fix was announced on your blog before the embargo ended.");
+    await confirm.check();
     await owner.getByRole("button", { name: "Remove from the list" }).click();
     await owner.getByText("Removed: its addresses are off the list").waitFor();
     await owner.reload();

@@ -127,7 +127,14 @@ export default async function MemberPage({
           {member.status === "REMOVED" ? (
             <ReinstateMemberForm memberId={member.id} />
           ) : (
-            <RemoveMemberForm memberId={member.id} />
+            <RemoveMemberForm
+              memberId={member.id}
+              consequences={{
+                distributionName: member.distributionName,
+                addresses: member.addresses.filter((row) => row.removedAt === null).map((row) => row.address),
+                contactEmail: member.contactEmail,
+              }}
+            />
           )}
         </Section>
       ) : null}

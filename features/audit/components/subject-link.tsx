@@ -10,18 +10,29 @@ const PAGES: Record<string, (id: string) => string> = {
   AttestationRound: () => "/members/attestations",
 };
 
-/** An audit event's subject: its kind and id, linked to the page that shows it, with the id as a filter. */
-export function SubjectLink({ type, id }: { type: string; id: string }) {
+/**
+ * An audit event's subject: its kind and name (the id on hover), linked to
+ * the page that shows it; by its id when it has no name (deleted since, or a
+ * kind without one).
+ */
+export function SubjectLink({ type, id, name }: { type: string; id: string; name?: string | null }) {
   const href = PAGES[type]?.(encodeURIComponent(id));
+  const label = name ? (
+    <span title={id} data-subject-id={id}>
+      {name}
+    </span>
+  ) : (
+    id
+  );
   return (
     <span className="break-all">
       <span className="text-slate-600">{type}</span>{" "}
       {href ? (
         <Link href={href} className="text-brand-700 underline">
-          {id}
+          {label}
         </Link>
       ) : (
-        id
+        label
       )}
     </span>
   );

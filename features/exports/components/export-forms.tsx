@@ -34,7 +34,10 @@ export function MailmanSyncPanel({ listId }: { listId: string }) {
   const planned = planState.ok ? planState.plan : undefined;
   // A plan that was applied (or tried) is not offered again: show the plan anew first.
   const ran = planned !== undefined && applyState.ranDigest === planned.digest;
-  const shown = ran && applyState.ok && applyState.plan ? applyState.plan : planned;
+  // After a complete run, the list as read again (or nothing, if it could not be), never the plan that ran.
+  const after = ran && applyState.ok && applyState.after;
+  const shown = after ? applyState.plan : planned;
+  const outcome = applyState.refused?.length ? <SyncRefusals state={applyState} /> : <FormOutcome state={applyState} />;
   return (
     <div className="space-y-4">
       <form action={plan} className="flex flex-wrap items-center gap-4">
@@ -47,7 +50,9 @@ export function MailmanSyncPanel({ listId }: { listId: string }) {
         </Button>
       </form>
       <FormOutcome state={planState} />
-      {shown ? <PlanView plan={shown} listId={listId} /> : null}
+      {after ? outcome : null}
+      {shown && after ? <ListAfterRun plan={shown} listId={listId} /> : null}
+      {shown && !after ? <PlanView plan={shown} listId={listId} /> : null}
       {/* With only unresolved addresses, applying records a run that lists them, with their buttons, at the top. */}
       {planned && planned.counts.add + planned.counts.remove + planned.counts.unresolved > 0 && !ran ? (
         <form action={apply}>
@@ -56,7 +61,7 @@ export function MailmanSyncPanel({ listId }: { listId: string }) {
           <Button disabled={applying}>{applying ? "Applying…" : `Apply to ${listId}`}</Button>
         </form>
       ) : null}
-      {applyState.refused?.length ? <SyncRefusals state={applyState} /> : <FormOutcome state={applyState} />}
+      {after ? null : outcome}
     </div>
   );
 }
@@ -86,8 +91,6 @@ function SyncRefusals({ state }: { state: SyncFormState }) {
 }
 
 function PlanView({ plan, listId }: { plan: ShownPlan; listId: string }) {
-  const more = (shown: number, total: number) =>
-    total > shown ? <li className="text-slate-600">…and {total - shown} more</li> : null;
   return (
     <div className="space-y-3 rounded-md border border-slate-200 p-4" data-sync-plan>
       <p>
@@ -114,16 +117,56 @@ function PlanView({ plan, listId }: { plan: ShownPlan; listId: string }) {
           <li key={`-${address}`}>- {address}</li>
         ))}
         {more(plan.remove.length, plan.counts.remove)}
-        {plan.kept.map((item) => (
-          <li
-            key={`#${item.address}`}
-            className={item.state === "unresolved" ? "font-semibold text-red-800" : "text-slate-600"}
-          >
-            kept: {item.address} ({keptReason(item)})
-          </li>
-        ))}
-        {more(plan.kept.length, plan.counts.kept)}
+        <KeptLines plan={plan} />
       </ul>
+    </div>
+  );
+}
+
+const more = (shown: number, total: number) =>
+  total > shown ? <li className="text-slate-600">…and {total - shown} more</li> : null;
+
+function KeptLines({ plan }: { plan: ShownPlan }) {
+  return (
+    <>
+      {plan.kept.map((item) => (
+        <li
+          key={`#${item.address}`}
+          data-kept={item.address}
+          className={item.state === "unresolved" ? "font-semibold text-red-800" : "text-slate-600"}
+        >
+          kept: {item.address} ({keptReason(item)})
+        </li>
+      ))}
+      {more(plan.kept.length, plan.counts.kept)}
+    </>
+  );
+}
+
+/** The list as read again after a complete run: what it holds now, and each address it keeps that the portal did not subscribe. */
+function ListAfterRun({ plan, listId }: { plan: ShownPlan; listId: string }) {
+  const pending = plan.counts.add + plan.counts.remove;
+  return (
+    <div className="space-y-3 rounded-md border border-emerald-300 bg-emerald-50 p-4" data-sync-after>
+      <p>
+        <strong>{listId}</strong> now:{" "}
+        {pending === 0
+          ? `every one of the ${plan.listed} address${plan.listed === 1 ? "" : "es"} the portal lists is subscribed.`
+          : `${plan.counts.add} to subscribe and ${plan.counts.remove} to unsubscribe again (the members or the list changed meanwhile): show what would change, then apply.`}
+      </p>
+      {plan.counts.kept === 0 ? (
+        <p>No other address is subscribed.</p>
+      ) : (
+        <>
+          <p>
+            Also subscribed, and kept because the portal did not subscribe {plan.counts.kept === 1 ? "it" : "them"} (
+            {plan.counts.kept}; “Also unsubscribe addresses the portal has never listed” removes those it never listed):
+          </p>
+          <ul className="space-y-1 break-all font-mono text-sm">
+            <KeptLines plan={plan} />
+          </ul>
+        </>
+      )}
     </div>
   );
 }

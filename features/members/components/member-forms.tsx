@@ -15,7 +15,10 @@ import { REMOVAL_REASONS } from "@/features/members/schema";
 
 const initial: MemberFormState = { ok: true };
 
-export function RemoveMemberForm({ memberId }: { memberId: string }) {
+/** What the removal form says will happen: the member's name, its listed addresses and its contact. */
+export type RemovalConsequences = { distributionName: string; addresses: string[]; contactEmail: string };
+
+export function RemoveMemberForm({ memberId, consequences }: { memberId: string; consequences: RemovalConsequences }) {
   const [state, action, pending] = useActionState(removeMemberAction, initial);
   const errors = errorsOf(state);
   const values = valuesOf(state);
@@ -57,11 +60,47 @@ export function RemoveMemberForm({ memberId }: { memberId: string }) {
         defaultValue={values?.message ?? ""}
         rows={3}
       />
+      <RemovalConfirmation consequences={consequences} />
       <FormOutcome state={state} />
       <Button variant="danger" disabled={pending}>
         Remove from the list
       </Button>
     </form>
+  );
+}
+
+/**
+ * The removal's confirmation: what it does, and a box to tick before the
+ * button submits. `required` makes the browser ask for it with or without
+ * JavaScript; it has no name, as the action takes no such field.
+ */
+function RemovalConfirmation({ consequences }: { consequences: RemovalConsequences }) {
+  const { distributionName, addresses, contactEmail } = consequences;
+  return (
+    <div className="space-y-2 rounded-md border border-red-200 bg-red-50 p-4" data-removal-consequences>
+      <p className="font-semibold">Removing {distributionName}:</p>
+      <ul className="list-disc space-y-1 pl-6">
+        <li>
+          {addresses.length === 0 ? (
+            "It has no address on the list."
+          ) : (
+            <>
+              {addresses.length === 1 ? "Its address leaves" : `Its ${addresses.length} addresses leave`} the next
+              export and the next Mailman sync: <span className="break-all">{addresses.join(", ")}</span>.
+            </>
+          )}
+        </li>
+        <li>
+          The contact, <span className="break-all">{contactEmail}</span>, is mailed the removal notice with the reason
+          and your message.
+        </li>
+        <li>Its pending address changes and contact handover are cancelled. An owner can reinstate it later.</li>
+      </ul>
+      <label className="flex min-h-11 items-start gap-3 font-medium">
+        <input type="checkbox" required className="mt-1 size-5 shrink-0" />
+        <span>Yes, remove {distributionName} from the list</span>
+      </label>
+    </div>
   );
 }
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { UtcTime } from "@/components/ui/utc-time";
 import { LinkedText } from "@/features/mail/components/linked-text";
 import { getOutboxMail, isDevelopmentOutboxOpen } from "@/features/mail/data";
 
@@ -21,7 +22,7 @@ export default async function OutboxMessagePage({ params }: { params: Promise<{ 
       </p>
       <h1 className="text-2xl font-bold">{message.subject}</h1>
       <p className="text-slate-600">
-        To {message.to} · {message.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC
+        To {message.to} · <UtcTime value={message.createdAt} precision="second" />
       </p>
       <LinkedText text={message.text} />
     </article>
