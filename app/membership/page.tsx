@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Notice } from "@/components/ui/notice";
+import { UtcTime } from "@/components/ui/utc-time";
+import { NewAttestationLinkForm } from "@/features/attestations/components/link-forms";
 import { requireUserPage } from "@/features/auth/guards";
 import {
   AddressChangeForm,
@@ -14,7 +16,7 @@ import { getPortalConfig } from "@/features/portal-config/load";
 
 export const metadata: Metadata = { title: "My membership" };
 
-const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : "not yet");
+const when = (date: Date | null) => (date ? <UtcTime value={date} precision="day" /> : "not yet");
 
 export default async function MembershipPage() {
   const viewer = await requireUserPage("/membership");
@@ -51,19 +53,28 @@ export default async function MembershipPage() {
             <MemberStatusBadge status={member.status} />
           </div>
           <p className="text-slate-700">
-            {member.organisation} · on the list since {day(member.approvedAt)} · last re-attested{" "}
-            {day(member.lastAttestedAt)}
+            {member.organisation} · on the list since {when(member.approvedAt)} · last re-attested{" "}
+            {when(member.lastAttestedAt)}
           </p>
           {member.attestations.map((attestation) =>
-            attestation.status === "PENDING" ? (
+            attestation.status === "PENDING" && attestation.dueAt > new Date() ? (
               <Notice key="attestation">
-                This year's re-attestation is waiting for your answer, by {day(attestation.dueAt)}: follow the link
-                mailed to you. If you cannot find it, ask the security team for a new one.
+                <p>
+                  This year's re-attestation is waiting for your answer, by{" "}
+                  <UtcTime value={attestation.dueAt} precision="day" />: follow the link mailed to {viewer.email}. Lost
+                  it? We mail a new one to the same address, and the link mailed before stops working.
+                </p>
+                <NewAttestationLinkForm memberId={member.id} distributionName={member.distributionName} />
               </Notice>
             ) : (
               <Notice key="attestation" tone="error">
-                The re-attestation was not answered by {day(attestation.dueAt)}, so the list's owners will decide
-                whether {member.distributionName} stays on the list. Ask the security team for more time.
+                The re-attestation was not answered by <UtcTime value={attestation.dueAt} precision="day" />, so the
+                list's owners will decide whether {member.distributionName} stays on the list. To ask for more time,
+                write to the security team at{" "}
+                <a className="underline" href={`mailto:${config.securityTeamAddress}`}>
+                  {config.securityTeamAddress}
+                </a>
+                .
               </Notice>
             ),
           )}

@@ -3,8 +3,14 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { extendAttestation, respondToAttestation, startAttestationRound } from "@/features/attestations/mutations";
-import { attestationSchema, ExtendAttestationSchema } from "@/features/attestations/schema";
-import { requireLinkToken, requireTeam } from "@/features/auth/guards";
+import { requestNewAttestationLink, resendAttestationLink } from "@/features/attestations/new-link";
+import {
+  attestationSchema,
+  ExtendAttestationSchema,
+  NewAttestationLinkSchema,
+  ResendAttestationLinkSchema,
+} from "@/features/attestations/schema";
+import { requireLinkToken, requireTeam, requireUser } from "@/features/auth/guards";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { memberContext } from "@/features/members/context";
 import { getPortalConfig } from "@/features/portal-config/load";
@@ -57,4 +63,34 @@ export async function respondToAttestationAction(
   const result = input.ok ? await respondToAttestation(getDb(), link.token, input.data, config) : input;
   if (!result.ok) return { ...result, values };
   redirect(`/attest/${link.token}`);
+}
+
+/** The member's contact lost the link: a new one, to the member's contact address only. */
+export async function requestNewAttestationLinkAction(
+  _previous: AttestationFormState,
+  form: FormData,
+): Promise<AttestationFormState> {
+  const signedIn = await requireUser();
+  if (!signedIn.ok) return signedIn;
+  const input = parseInput(NewAttestationLinkSchema, formFields(form), "That does not exist, or is not yours.");
+  const result = input.ok
+    ? await requestNewAttestationLink(getDb(), signedIn.viewer, input.data, memberContext())
+    : input;
+  if (!result.ok) return result;
+  deliverMailAfterResponse();
+  return { ok: true, message: `We mailed a new link to ${result.sentTo}. The link mailed before no longer works.` };
+}
+
+/** An owner mails the contact a new link, at any time before the answer (404 for everyone else). */
+export async function resendAttestationLinkAction(
+  _previous: AttestationFormState,
+  form: FormData,
+): Promise<AttestationFormState> {
+  const owner = await requireTeam("OWNER");
+  const input = parseInput(ResendAttestationLinkSchema, formFields(form), "That does not exist.");
+  const result = input.ok ? await resendAttestationLink(getDb(), owner, input.data, memberContext()) : input;
+  if (!result.ok) return result;
+  deliverMailAfterResponse();
+  revalidatePath("/members/attestations");
+  return { ok: true, message: `New link mailed to ${result.sentTo}; the one before no longer works.` };
 }

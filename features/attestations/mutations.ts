@@ -1,15 +1,15 @@
+import { consumeOwnerMailBudget, mailAttestationLink } from "@/features/attestations/new-link";
 import type { AttestationInput, ExtendAttestationInput } from "@/features/attestations/schema";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
-import { enqueueMail } from "@/features/mail/mutations";
-import { attestationRequestMail } from "@/features/mail/templates";
 import { lockMember, type MemberContext, mailTeamAboutMember, ownerConflict } from "@/features/members/mutations";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { ATTESTATION_DAYS, ATTESTATION_REMINDER_DAYS, DAY_MS } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
-import { hashToken, newToken } from "@/lib/tokens";
+import { hashToken } from "@/lib/tokens";
+import { utcText } from "@/lib/utc";
 
 type Policy = Pick<PortalConfig, "version" | "policy" | "criteria">;
 
@@ -25,34 +25,6 @@ export async function recordPolicyText(tx: Prisma.TransactionClient, config: Pol
     },
     update: {},
   });
-}
-
-const day = (date: Date) => date.toISOString().slice(0, 10);
-
-/** Mails a member's contact a fresh single-use link to their attestation; returns the token's hash to store. */
-async function mailAttestationLink(
-  tx: Prisma.TransactionClient,
-  context: MemberContext,
-  member: { contactEmail: string; distributionName: string },
-  dueAt: Date,
-  reminder: boolean,
-): Promise<string> {
-  const { token, hash } = newToken();
-  await enqueueMail(
-    tx,
-    attestationRequestMail(
-      member.contactEmail,
-      {
-        project: context.project,
-        listName: context.listName,
-        distributionName: member.distributionName,
-        dueOn: day(dueAt),
-      },
-      `${context.baseUrl}/attest/${token}`,
-      reminder,
-    ),
-  );
-  return hash;
 }
 
 /**
@@ -71,7 +43,7 @@ export async function startAttestationRound(
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(7240312)`;
     const now = new Date();
     const running = await tx.attestationRound.findFirst({ where: { dueAt: { gt: now } }, select: { dueAt: true } });
-    if (running) return failure(`A round is already running, until ${day(running.dueAt)}.`);
+    if (running) return failure(`A round is already running, until ${utcText(running.dueAt, "day")}.`);
     await recordPolicyText(tx, config);
     const dueAt = new Date(now.getTime() + ATTESTATION_DAYS * DAY_MS);
     const round = await tx.attestationRound.create({
@@ -213,7 +185,7 @@ export async function runAttestationSchedule(
   return { reminded, lapsed };
 }
 
-/** An owner gives a member more time: a fresh link, and the member back to active. */
+/** An owner gives a member more time, at any time before it answers: a fresh link, and the member back to active. */
 export async function extendAttestation(
   db: Database,
   owner: TeamViewer,
@@ -221,6 +193,13 @@ export async function extendAttestation(
   context: MemberContext,
 ): Promise<ActionResult<{ memberId: string }>> {
   if (owner.role !== "OWNER") return failure("Only an owner can extend an attestation.");
+  const budget = await consumeOwnerMailBudget(db, owner);
+  if (!budget.ok) {
+    return {
+      ...failure("You mailed too many links lately. Try again later."),
+      retryAfterSeconds: budget.retryAfterSeconds,
+    };
+  }
   return db.$transaction(async (tx) => {
     const found = await tx.attestation.findUnique({ where: { id: attestationId }, select: { memberId: true } });
     if (!found) return NOT_FOUND;
@@ -237,7 +216,8 @@ export async function extendAttestation(
     });
     if (newest?.id !== attestation.id)
       return failure("A newer re-attestation was asked of this member: extend that one.");
-    const dueAt = new Date(Date.now() + days * DAY_MS);
+    // More time: counted from the date it had, or from now when that has passed (never shortened).
+    const dueAt = new Date(Math.max(Date.now(), attestation.dueAt.getTime()) + days * DAY_MS);
     const tokenHash = await mailAttestationLink(tx, context, member, dueAt, true);
     await tx.attestation.update({
       where: { id: attestationId },

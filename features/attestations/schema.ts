@@ -39,3 +39,11 @@ export const ExtendAttestationSchema = z.strictObject({
     .max(60, "At most 60 days"),
 });
 export type ExtendAttestationInput = z.infer<typeof ExtendAttestationSchema>;
+
+/** The contact asks for a new link to their member's re-attestation (the address is the member's, never typed). */
+export const NewAttestationLinkSchema = z.strictObject({ memberId: RecordIdSchema });
+export type NewAttestationLinkInput = z.infer<typeof NewAttestationLinkSchema>;
+
+/** An owner mails the contact a new link to a re-attestation waiting for an answer. */
+export const ResendAttestationLinkSchema = z.strictObject({ attestationId: RecordIdSchema });
+export type ResendAttestationLinkInput = z.infer<typeof ResendAttestationLinkSchema>;

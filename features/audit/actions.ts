@@ -54,6 +54,7 @@ export const AUDIT_ACTIONS = {
   "attestation.lapsed": "Re-attestation lapsed",
   "attestation.extended": "Re-attestation extended",
   "attestation.reissued": "Re-attestation link sent to the new contact",
+  "attestation.link-resent": "New re-attestation link mailed to the contact (the earlier one stops working)",
   "export.created": "Member list exported",
   "export.applied": "Export marked as applied to the list",
   "export.changes-downloaded": "Changes since the last export downloaded",

@@ -266,3 +266,30 @@ export function movedVouchRequestMail(
     },
   ]);
 }
+
+/**
+ * A new link to a re-attestation waiting for an answer, asked for by the
+ * member's contact on /membership or sent by an owner: the earlier link no
+ * longer works. Always to the member's current contact address.
+ */
+export function attestationLinkResentMail(
+  to: string,
+  given: MemberFacts & { dueOn: string },
+  url: string,
+  askedBy: "contact" | "team",
+): MailMessage {
+  const facts = flat(given);
+  return compose(to, `New link: confirm ${facts.distributionName}'s membership of the ${facts.listName}`, [
+    {
+      text:
+        askedBy === "contact"
+          ? `You asked for a new link to confirm ${facts.distributionName}'s membership of the ${facts.listName}.`
+          : `The ${facts.project} security team sent you a new link to confirm ${facts.distributionName}'s membership of the ${facts.listName}.`,
+    },
+    { text: `Please answer by ${facts.dueOn}:` },
+    { link: url, label: "Review and confirm" },
+    {
+      text: "The link works once. Any link mailed to you before for this re-attestation no longer works. If you did not ask for this, tell the security team.",
+    },
+  ]);
+}

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Notice } from "@/components/ui/notice";
+import { UtcTime } from "@/components/ui/utc-time";
 import { AttestationForm } from "@/features/attestations/components/attestation-form";
 import { PolicyChanges } from "@/features/attestations/components/policy-changes";
 import { getAttestationByToken } from "@/features/attestations/data";
@@ -16,15 +18,22 @@ export default async function AttestPage({ params }: { params: Promise<{ token: 
     return (
       <div className="max-w-prose space-y-6">
         <h1 className="text-3xl font-bold tracking-tight">Yearly re-attestation</h1>
-        <Notice tone="error">This link is not valid. If a newer one was mailed to you, use that one.</Notice>
+        <Notice tone="error">
+          This link is not valid. If a newer one was mailed to you, use that one; the member's contact can also ask for
+          a new one on{" "}
+          <Link href="/membership" className="underline">
+            My membership
+          </Link>
+          .
+        </Notice>
       </div>
     );
   }
   const closed =
     attestation.status === "CONFIRMED" ? (
       <Notice tone="success">
-        You confirmed on {attestation.respondedAt?.toISOString().slice(0, 10)}. Thank you:{" "}
-        {attestation.distributionName} stays on the list.
+        You confirmed on {attestation.respondedAt ? <UtcTime value={attestation.respondedAt} precision="day" /> : null}.
+        Thank you: {attestation.distributionName} stays on the list.
       </Notice>
     ) : attestation.removed ? (
       <Notice tone="error">This member is no longer on the list.</Notice>
@@ -39,7 +48,7 @@ export default async function AttestPage({ params }: { params: Promise<{ token: 
           <p className="max-w-prose text-slate-700">
             Once a year the {config.project} security team asks every member of the {config.listName} to confirm it
             still meets the membership criteria and accepts the current policy. Please answer by{" "}
-            {attestation.dueAt.toISOString().slice(0, 10)}.
+            <UtcTime value={attestation.dueAt} precision="day" />.
           </p>
           <section aria-labelledby="addresses" className="space-y-2">
             <h2 id="addresses" className="text-xl font-semibold">

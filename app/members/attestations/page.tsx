@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Notice } from "@/components/ui/notice";
 import { Cell, Row, Table } from "@/components/ui/table";
-import { ExtendAttestationForm, StartRoundForm } from "@/features/attestations/components/round-forms";
+import { UtcTime } from "@/components/ui/utc-time";
+import { AttestationOwnerActions } from "@/features/attestations/components/owner-actions";
+import { StartRoundForm } from "@/features/attestations/components/round-forms";
 import { getLatestRound } from "@/features/attestations/data";
 import { requireTeam } from "@/features/auth/guards";
 import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
@@ -10,7 +12,6 @@ import { memberNoticeFor } from "@/features/members/page-notices";
 
 export const metadata: Metadata = { title: "Yearly re-attestation" };
 
-const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : "");
 const STATUS = { PENDING: "Waiting", CONFIRMED: "Confirmed", LAPSED: "Lapsed" } as const;
 
 export default async function AttestationsPage({
@@ -35,12 +36,15 @@ export default async function AttestationsPage({
         Once a year every member's contact is asked to reconfirm each membership criterion and accept the current
         policy, through a link that works for 30 days. A reminder goes out after 14 days; after 30, a member that has
         not answered is marked "removal pending" and stays on the list until an owner removes it or gives it more time.
+        Until a member answers, owners can mail its contact a new link (the one before stops working) or give it more
+        time; the contact can also ask for a new link on their "My membership" page.
       </p>
       {round ? (
         <section aria-labelledby="round" className="space-y-3">
           <h2 id="round" className="text-xl font-semibold">
-            {round.running ? "Round in progress" : "Last round"}: started {day(round.createdAt)}
-            {round.startedBy ? ` by ${round.startedBy.email}` : ""}, due {day(round.dueAt)}
+            {round.running ? "Round in progress" : "Last round"}: started{" "}
+            <UtcTime value={round.createdAt} precision="day" />
+            {round.startedBy ? ` by ${round.startedBy.email}` : ""}, due <UtcTime value={round.dueAt} precision="day" />
           </h2>
           <p>
             <strong>{round.confirmed}</strong> confirmed, <strong>{round.pending}</strong> waiting,{" "}
@@ -68,20 +72,23 @@ export default async function AttestationsPage({
                 </Cell>
                 <Cell label="Answer">
                   {STATUS[attestation.status]}
-                  {attestation.respondedAt ? ` ${day(attestation.respondedAt)}` : ""}
+                  {attestation.respondedAt ? (
+                    <>
+                      {" "}
+                      <UtcTime value={attestation.respondedAt} precision="day" />
+                    </>
+                  ) : null}
                   {attestation.status === "PENDING" && attestation.remindedAt ? " (reminded)" : ""}
                 </Cell>
-                <Cell label="Due">{day(attestation.dueAt)}</Cell>
+                <Cell label="Due">
+                  <UtcTime value={attestation.dueAt} precision="day" />
+                </Cell>
                 <Cell label="Member status">
                   <MemberStatusBadge status={attestation.member.status} />
                 </Cell>
                 <Cell label="Actions">
-                  {owner && attestation.status === "LAPSED" && attestation.member.status !== "REMOVED" ? (
-                    <ExtendAttestationForm
-                      attestationId={attestation.id}
-                      label={attestation.member.distributionName}
-                      from="round"
-                    />
+                  {owner ? (
+                    <AttestationOwnerActions attestation={attestation} member={attestation.member} from="round" />
                   ) : null}
                 </Cell>
               </Row>
