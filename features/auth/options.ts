@@ -4,6 +4,7 @@ import GitHubProvider from "next-auth/providers/github";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { portalAdapter } from "@/features/auth/adapter";
 import { findTeamRole } from "@/features/auth/data";
+import { isCurrentMemberContact } from "@/features/auth/header-viewer";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
 import { getEnv } from "@/lib/env";
@@ -44,9 +45,15 @@ export function authOptions(): NextAuthOptions {
     callbacks: {
       // A GitHub account without a verified e-mail address cannot be matched to anyone.
       signIn: ({ user }) => Boolean(user.email && normalizeEmail(user.email)),
-      // What the header's ViewerMenu shows: the address and the team role, read on every request; nothing else.
+      // What the header's island shows on the pages rendered once: the address, the team role and whether the
+      // person is a current member's contact, read on every request; nothing else.
       session: async ({ session, user }) =>
-        ({ expires: session.expires, user: { email: user.email }, role: await findTeamRole(db, user.email) }) as never,
+        ({
+          expires: session.expires,
+          user: { email: user.email },
+          role: await findTeamRole(db, user.email),
+          contact: await isCurrentMemberContact(db, user.email),
+        }) as never,
     },
     events: {
       signIn: async ({ user, account }) => {

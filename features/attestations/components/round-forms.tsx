@@ -38,8 +38,8 @@ export function ExtendAttestationForm({
     <form action={action} className="flex flex-wrap items-end gap-3">
       <input type="hidden" name="attestationId" value={attestationId} />
       <input type="hidden" name="from" value={from} />
-      <div className="w-32">
-        <Field id={id} label={`Days more for ${label}`} errors={errorsOf(state).days}>
+      <div className="w-28">
+        <Field id={id} label="Days more" errors={errorsOf(state).days}>
           {(describedBy, invalid) => (
             <input
               id={id}
@@ -48,6 +48,7 @@ export function ExtendAttestationForm({
               min={7}
               max={60}
               defaultValue={values?.days ?? "14"}
+              aria-label={`Days more for ${label}`}
               aria-describedby={describedBy}
               aria-invalid={invalid}
               className={inputClass}
