@@ -379,6 +379,14 @@ const ACTIONS: Record<string, ActionRow> = {
     junk: (r) => ({ memberId: r.contactMember, newContactEmail: "not an address" }),
     answers: CONTACT_ONLY,
   },
+  // The link goes to the member's contact address whoever asks; anyone but its contact is refused.
+  "features/attestations/actions.ts#requestNewAttestationLinkAction": {
+    page: () => "/membership",
+    args: "state+form",
+    fields: (r) => ({ memberId: r.contactMember }),
+    junk: (r) => ({ memberId: r.contactMember, to: "attacker@attacker.example" }),
+    answers: CONTACT_ONLY,
+  },
   "features/member-requests/actions.ts#cancelAddressChangeAction": {
     page: () => "/membership",
     args: "state+form",
@@ -478,6 +486,13 @@ const ACTIONS: Record<string, ActionRow> = {
     args: "state+form",
     fields: (r) => ({ attestationId: r.attestation, days: "30", from: "round" }),
     junk: (r) => ({ attestationId: r.attestation, days: "999" }),
+    answers: OWNERS,
+  },
+  "features/attestations/actions.ts#resendAttestationLinkAction": {
+    page: () => "/members/attestations",
+    args: "state+form",
+    fields: (r) => ({ attestationId: r.attestation }),
+    junk: () => ({ attestationId: "nonsense" }),
     answers: OWNERS,
   },
   "features/exports/actions.ts#markExportAppliedAction": {

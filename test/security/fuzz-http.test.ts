@@ -196,6 +196,13 @@ const ACTIONS: Record<string, ActionTarget> = {
     real: (r) => ({ memberId: r.contactMember }),
     roles: CONTACT,
   },
+  "features/attestations/actions.ts#requestNewAttestationLinkAction": {
+    page: () => "/membership",
+    args: "state+form",
+    fields: ["memberId"],
+    real: (r) => ({ memberId: r.contactMember }),
+    roles: CONTACT,
+  },
   "features/member-requests/actions.ts#cancelAddressChangeAction": {
     page: () => "/membership",
     args: "state+form",
@@ -273,6 +280,12 @@ const ACTIONS: Record<string, ActionTarget> = {
     page: () => "/members/attestations",
     args: "state+form",
     fields: ["attestationId", "days", "from"],
+    real: (r) => ({ attestationId: r.attestation }),
+  },
+  "features/attestations/actions.ts#resendAttestationLinkAction": {
+    page: () => "/members/attestations",
+    args: "state+form",
+    fields: ["attestationId"],
     real: (r) => ({ attestationId: r.attestation }),
   },
   "features/exports/actions.ts#markExportAppliedAction": {

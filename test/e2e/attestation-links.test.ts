@@ -1,0 +1,155 @@
+// Issue 20, items 6, 7 and 16: a lost re-attestation link asked for again on
+// /membership, an owner's resend and extension at any time, the header's
+// "My membership" link, and the header rendered on the server for pages
+// rendered per request (the pages rendered once stay the same for everyone).
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { reattestedCriteria } from "@/features/attestations/schema";
+import { loadPortalConfig } from "@/features/portal-config/load";
+import { accessibilityProblems } from "@/test/helpers/axe";
+import { portalFixture } from "@/test/helpers/browser";
+import { linkIn, signIn } from "@/test/helpers/sign-in";
+
+const config = loadPortalConfig("portal.config.json");
+const portal = portalFixture();
+
+/** The header as the server sent it, before any script ran. */
+async function serverHeader(page: Page, path: string): Promise<string> {
+  const html = await (await page.request.get(path)).text();
+  return html.match(/<header[\s\S]*?<\/header>/)?.[0] ?? "";
+}
+
+async function attest(page: Page) {
+  for (const criterion of reattestedCriteria(config.criteria)) await page.getByLabel(criterion.title).check();
+  await page.getByLabel("We accept the current embargo policy").check();
+  await page.getByRole("button", { name: "Send our confirmation" }).click();
+}
+
+describe("a lost re-attestation link", () => {
+  it("the contact asks for a new one on /membership: it arrives, the old one refuses, the new one attests", async () => {
+    const first = await portal
+      .mail()
+      .waitFor(
+        (m) => m.envelopeTo.includes("psirt@globex.example") && /^Confirm Globex/.test(m.mail.subject ?? ""),
+        60_000,
+      );
+    const oldLink = linkIn(first.mail.text, "/attest/");
+    const contact = portal.page();
+    await signIn(portal, contact, "psirt@globex.example", "/membership");
+    // The header's link to the contact's page, there in the HTML the server sent.
+    await contact.goto("/apply");
+    expect(await serverHeader(contact, "/apply")).toContain(">My membership</a>");
+    await contact.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My membership" }).click();
+    await contact.getByRole("heading", { name: "Globex Service Mesh" }).waitFor();
+    await contact.getByText("Lost it? We mail a new one to the same address").waitFor();
+    expect(await accessibilityProblems(contact)).toEqual([]);
+
+    const before = portal.mail().messages.length;
+    await contact.getByRole("button", { name: "Mail me a new link for Globex Service Mesh" }).click();
+    await contact
+      .getByText("We mailed a new link to psirt@globex.example. The link mailed before no longer works.")
+      .waitFor();
+    const fresh = await portal
+      .mail()
+      .waitFor(
+        (m) => portal.mail().messages.indexOf(m) >= before && /^New link: confirm Globex/.test(m.mail.subject ?? ""),
+      );
+    expect(fresh.envelopeTo).toEqual(["psirt@globex.example"]);
+    const newLink = linkIn(fresh.mail.text, "/attest/");
+    expect(newLink).not.toBe(oldLink);
+
+    const reader = await portal.newPage();
+    await reader.goto(oldLink);
+    await reader.getByText("This link is not valid.").waitFor();
+    expect(await reader.getByRole("button", { name: "Send our confirmation" }).count()).toBe(0);
+    await reader.goto(newLink);
+    await attest(reader);
+    await reader.getByText("Globex Service Mesh stays on the list").waitFor();
+  });
+
+  it("an owner resends a link and extends a re-attestation still waiting for its answer", async () => {
+    const owner = portal.page();
+    await signIn(portal, owner, "alice@security.kmesh.example");
+    await owner.goto("/members/attestations");
+    const row = owner.locator('[data-attestation="Initech Cloud Networking"]');
+    const dueBefore = await row.locator("time").first().getAttribute("datetime");
+    expect(await accessibilityProblems(owner)).toEqual([]);
+
+    const before = portal.mail().messages.length;
+    await row.getByRole("button", { name: "Resend the link for Initech Cloud Networking" }).click();
+    await row.getByText("New link mailed to security@initech.example; the one before no longer works.").waitFor();
+    const resent = await portal
+      .mail()
+      .waitFor(
+        (m) => portal.mail().messages.indexOf(m) >= before && /^New link: confirm Initech/.test(m.mail.subject ?? ""),
+      );
+    expect(resent.envelopeTo).toEqual(["security@initech.example"]);
+    expect(resent.mail.text).toContain("security team sent you a new link");
+
+    await row.getByLabel("Days more for Initech Cloud Networking").fill("7");
+    await row.getByRole("button", { name: "Extend" }).click();
+    await owner
+      .getByText(/extended/i)
+      .first()
+      .waitFor();
+    const dueAfter = await owner
+      .locator('[data-attestation="Initech Cloud Networking"] time')
+      .first()
+      .getAttribute("datetime");
+    expect(new Date(dueAfter ?? 0).getTime() - new Date(dueBefore ?? 0).getTime()).toBeGreaterThanOrEqual(
+      7 * 24 * 60 * 60 * 1000 - 60_000,
+    );
+    const extended = await portal
+      .mail()
+      .waitFor(
+        (m) =>
+          m.envelopeTo.includes("security@initech.example") && /^Reminder: Confirm Initech/.test(m.mail.subject ?? ""),
+      );
+    const reader = await portal.newPage();
+    await reader.goto(linkIn(resent.mail.text, "/attest/"));
+    await reader.getByText("This link is not valid.").waitFor();
+    await reader.goto(linkIn(extended.mail.text, "/attest/"));
+    await attest(reader);
+    await reader.getByText("Initech Cloud Networking stays on the list").waitFor();
+  });
+});
+
+describe("the header", () => {
+  it("is rendered on the server for each person on a page rendered per request, and not on the pages rendered once", async () => {
+    const anonymous = portal.page();
+    const signedOut = await serverHeader(anonymous, "/apply");
+    expect(signedOut).toContain(">Sign in</a>");
+    expect(signedOut).not.toContain("Sign out");
+    const shared = {
+      "/": await (await anonymous.request.get("/")).text(),
+      "/policy": await (await anonymous.request.get("/policy")).text(),
+    };
+
+    const cases = [
+      { email: "security@acme.example", links: ["My membership", "My applications"], not: ["Review", "Team"] },
+      { email: "dana@umbrella.example", links: ["My applications"], not: ["My membership", "Review"] },
+      { email: "bob@security.kmesh.example", links: ["Review", "Members"], not: ["Team", "Audit", "My membership"] },
+      { email: "alice@security.kmesh.example", links: ["Review", "Members", "Team", "Audit"], not: ["My membership"] },
+    ];
+    for (const { email, links, not } of cases) {
+      const page = await portal.newPage();
+      await signIn(portal, page, email);
+      const header = await serverHeader(page, "/apply");
+      expect(header, email).toContain(email);
+      for (const label of links) expect(header, `${email}: ${label}`).toContain(`>${label}</a>`);
+      for (const label of not) expect(header, `${email}: ${label}`).not.toContain(`>${label}</a>`);
+      // The pages rendered once are the same bytes for this person as for nobody; the island fills the header in.
+      for (const [path, html] of Object.entries(shared))
+        expect(await (await page.request.get(path)).text(), path).toBe(html);
+      await page.goto("/");
+      await page.getByText(email).waitFor();
+      for (const label of links)
+        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).waitFor();
+      for (const label of not) {
+        expect(
+          await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).count(),
+        ).toBe(0);
+      }
+    }
+  });
+});
