@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { HeaderViewer } from "@/features/auth/components/header-viewer";
+import { ViewerMenu } from "@/features/auth/components/viewer-menu";
 import { CONFIG_FINGERPRINT_META, configFingerprint, getPortalConfig } from "@/features/portal-config/load";
 import "./globals.css";
 
@@ -19,10 +19,8 @@ const WIDE = "group-has-[[data-wide]]/body:max-w-[96rem]";
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-// The pages rendered once (/ and /policy, `force-static`) are served to
-// everyone: there the header's signed-in part is an island that asks in the
-// browser. Every other page is rendered per request, and HeaderViewer renders
-// who is signed in on the server (see features/auth/components/header-viewer.tsx).
+// The layout reads no session (ViewerMenu does, in the browser), so that the
+// public pages can be rendered once and served to everyone.
 export default function RootLayout({ children }: { children: ReactNode }) {
   const config = getPortalConfig();
   return (
@@ -47,7 +45,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                     Policy
                   </Link>
                 </li>
-                <HeaderViewer />
+                <ViewerMenu />
               </ul>
             </nav>
           </div>

@@ -1,8 +1,4 @@
 import "server-only";
-import { cache } from "react";
-import { getViewer } from "@/features/auth/data";
-import type { HeaderViewer } from "@/features/auth/header-links";
-import { getDb } from "@/lib/db";
 import type { Database } from "@/lib/prisma";
 
 /**
@@ -17,10 +13,3 @@ export async function isCurrentMemberContact(db: Database, email: string): Promi
   });
   return count > 0;
 }
-
-/** The signed-in person as the header shows them, for this request; null when signed out. */
-export const getHeaderViewer = cache(async (): Promise<HeaderViewer | null> => {
-  const viewer = await getViewer();
-  if (!viewer) return null;
-  return { email: viewer.email, role: viewer.role, contact: await isCurrentMemberContact(getDb(), viewer.email) };
-});

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Fact, Facts } from "@/components/ui/facts";
 import { Notice } from "@/components/ui/notice";
+import { AttestationOwnerActions } from "@/features/attestations/components/owner-actions";
 import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
@@ -105,6 +106,9 @@ export default async function MemberPage({
 
       <Section id="attestations" title="Re-attestations">
         <Attestations attestations={member.attestations} />
+        {owner && member.attestations[0] && member.status !== "REMOVAL_PENDING" ? (
+          <AttestationOwnerActions attestation={member.attestations[0]} member={member} from="member" />
+        ) : null}
       </Section>
 
       <Section id="removals" title="Removals and reinstatements">
