@@ -63,7 +63,7 @@ describe("a vouch waiting on a contact who hands over", () => {
     await applicant.goto("/apply");
     await applicant.getByRole("link", { name: "Cyberdyne Mesh" }).click();
     const vouch = applicant.locator('[data-vouch="moved"]');
-    await vouch.getByText(`asked ${FORMER}'s member's new contact instead: they vouched for you`).waitFor();
+    await vouch.getByText("the portal asked that new contact instead: they vouched for you").waitFor();
     expect(await applicant.content()).not.toContain(NEXT);
     expect(await accessibilityProblems(applicant)).toEqual([]);
 

@@ -116,9 +116,9 @@ export default async function ApplicationPage({
           ) : null}
           {vouch.kind === "moved" ? (
             <p>
-              Vouch: {vouch.named} is no longer their member's contact, so on{" "}
-              <UtcTime value={vouch.at} precision="day" /> the portal asked {vouch.named}'s member's new contact
-              instead: {vouch.expired ? "the request expired without an answer" : MOVED_TEXT[vouch.status]}.
+              Vouch: the member you named {vouch.named} of has a new contact, so on{" "}
+              <UtcTime value={vouch.at} precision="day" /> the portal asked that new contact instead:{" "}
+              {vouch.expired ? "the request expired without an answer" : MOVED_TEXT[vouch.status]}.
             </p>
           ) : null}
           {vouch.kind === "ended" ? (
