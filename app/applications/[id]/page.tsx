@@ -116,7 +116,7 @@ export default async function ApplicationPage({
           ) : null}
           {vouch.kind === "moved" ? (
             <p>
-              Vouch: the member you named {vouch.named} of has a new contact, so on{" "}
+              Vouch: you named {vouch.named}, but their member has a new contact, so on{" "}
               <UtcTime value={vouch.at} precision="day" /> the portal asked that new contact instead:{" "}
               {vouch.expired ? "the request expired without an answer" : MOVED_TEXT[vouch.status]}.
             </p>
