@@ -147,7 +147,9 @@ describe("the security team", () => {
     expect(await applicant.locator("[data-state]").textContent()).toBe("Approved");
     // What comes next: the applicant is on the list, and their membership is one link away.
     await applicant.getByText("Umbrella Mesh is on the Kmesh private distributors list.").waitFor();
-    expect(await applicant.getByRole("link", { name: "My membership" }).getAttribute("href")).toBe("/membership");
+    expect(await applicant.locator("#content").getByRole("link", { name: "My membership" }).getAttribute("href")).toBe(
+      "/membership",
+    );
     await applicant.setViewportSize(LAPTOP);
     await applicant.screenshot({ path: "test-results/applicant-approved-desktop.png" });
     await applicant.setViewportSize(PHONE);
