@@ -75,6 +75,13 @@ const PARSERS: Record<string, { input: "form" | "params" | "value"; run: (fn: ne
       return { output: filter, messages: Object.values(errors) };
     },
   },
+  "mail/parseOutboxFilter": {
+    input: "params",
+    run: (fn: (p: unknown) => { filter: unknown; toError?: string }, input) => {
+      const { filter, toError } = fn(input);
+      return { output: filter, messages: toError === undefined ? [] : [toError] };
+    },
+  },
   "members/parseMemberFilter": {
     input: "params",
     run: (fn: (p: unknown) => { filter: unknown; searchError?: string }, input) => {
