@@ -10,6 +10,24 @@ import { newToken } from "@/lib/tokens";
 // removal can call it in their own transactions; it writes the vouch rows
 // itself rather than through `vouches` (a higher layer).
 
+/**
+ * A vouch request's row with a fresh single-use link: the one writer of a
+ * request, for the applicant's request (`vouches`) and a moved one (here).
+ * Returns the row's id and the link's token, which only the mail carries.
+ */
+export async function createVouchRow(
+  tx: Prisma.TransactionClient,
+  data: { applicationId: string; memberId: string; voucherEmail: string },
+  now = new Date(),
+): Promise<{ id: string; token: string }> {
+  const { token, hash } = newToken();
+  const { id } = await tx.vouch.create({
+    data: { ...data, tokenHash: hash, expiresAt: new Date(now.getTime() + VOUCH_LINK_DAYS * DAY_MS), createdAt: now },
+    select: { id: true },
+  });
+  return { id, token };
+}
+
 /** Where the portal is, for the links in the mails. */
 export type VouchMoveContext = { baseUrl: string; project: string };
 
@@ -69,18 +87,11 @@ export async function moveVouchesToNewContact(
     if (!vouch.current || vouch.expiresAt <= now) continue;
     const { application } = vouch;
     await tx.vouch.update({ where: { id: vouch.id }, data: { status: "MOVED", closedAt: now } });
-    const { token, hash } = newToken();
-    const moved = await tx.vouch.create({
-      data: {
-        applicationId: application.id,
-        memberId: member.id,
-        voucherEmail: newContactEmail,
-        tokenHash: hash,
-        expiresAt: new Date(now.getTime() + VOUCH_LINK_DAYS * DAY_MS),
-        createdAt: now,
-      },
-      select: { id: true },
-    });
+    const { token, ...moved } = await createVouchRow(
+      tx,
+      { applicationId: application.id, memberId: member.id, voucherEmail: newContactEmail },
+      now,
+    );
     await recordAuditEvent(tx, {
       actor,
       action: "vouch.moved",

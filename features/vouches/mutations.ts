@@ -1,6 +1,7 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { vouchRequestMail } from "@/features/mail/templates";
+import { createVouchRow } from "@/features/vouch-moves/mutations";
 import type { AnotherVoucher, VouchResponse } from "@/features/vouches/schema";
 import { voucherConflict } from "@/features/vouches/voucher-rule";
 import { advanceWhenReady } from "@/features/workflow/advance";
@@ -11,10 +12,10 @@ import { latestVouch } from "@/features/workflow/readiness";
 import { isIn, OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
-import { DAY_MS, VOUCH_LINK_DAYS } from "@/lib/link-lifetimes";
+import { DAY_MS } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimit } from "@/lib/rate-limit";
-import { hashToken, newToken } from "@/lib/tokens";
+import { hashToken } from "@/lib/tokens";
 
 /** The current member whose contact address this is exactly; only they can vouch. */
 export function findVouchingMember(tx: Prisma.TransactionClient, email: string) {
@@ -42,15 +43,10 @@ export async function createVouchRequest(
   },
   context: WorkflowContext,
 ): Promise<void> {
-  const { token, hash } = newToken();
-  const vouch = await tx.vouch.create({
-    data: {
-      applicationId: input.applicationId,
-      memberId: input.member.id,
-      voucherEmail: input.member.contactEmail,
-      tokenHash: hash,
-      expiresAt: new Date(Date.now() + VOUCH_LINK_DAYS * DAY_MS),
-    },
+  const { token, ...vouch } = await createVouchRow(tx, {
+    applicationId: input.applicationId,
+    memberId: input.member.id,
+    voucherEmail: input.member.contactEmail,
   });
   await recordAuditEvent(tx, {
     actor: input.applicant,
