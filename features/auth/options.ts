@@ -4,7 +4,7 @@ import GitHubProvider from "next-auth/providers/github";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { portalAdapter } from "@/features/auth/adapter";
 import { findTeamRole } from "@/features/auth/data";
-import { isCurrentMemberContact } from "@/features/auth/header-viewer";
+import { isCurrentMemberContact } from "@/features/auth/member-contact";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
 import { getEnv } from "@/lib/env";
