@@ -2,7 +2,7 @@ import { findVouchingMember } from "@/features/vouches/mutations";
 import { voucherConflict } from "@/features/vouches/voucher-rule";
 import { addressStates } from "@/features/workflow/readiness";
 import type { Prisma } from "@/generated/prisma/client";
-import { isRecused, memberRecusalDomains, recusalDomains } from "@/lib/recusal";
+import { isRecused, memberRecusalDomains, recusalDomains } from "@/features/recusal/rules";
 
 // What submission checks of who applies, besides completeness and duplicates:
 // every address on its way to being proved, the owners left free to decide,
@@ -38,7 +38,7 @@ export async function checkIdentity(
 ) {
   const fieldErrors: Record<string, string[]> = {};
   // Once confirmed, these addresses' domains recuse from the application
-  // (lib/recusal.ts), and the claimed domains, once approved, from decisions
+  // (features/recusal/rules.ts), and the claimed domains, once approved, from decisions
   // about the member (memberRecusalDomains): at the owners' own either would
   // leave nobody free to reject or remove it.
   const team = await tx.teamMember.findMany({ select: { email: true, role: true } });

@@ -7,7 +7,7 @@ import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 import { isListAddress } from "@/lib/email";
 import { organisationKey } from "@/lib/organisation-key";
-import { isRecused, recusalDomains } from "@/lib/recusal";
+import { isRecused, recusalDomains } from "@/features/recusal/rules";
 
 /**
  * The decision rule, in the caller's transaction (which holds the
@@ -106,7 +106,7 @@ export async function approveWhenDecided(
 
 /**
  * True when this team member is recused from the application as it stands:
- * its applicant, or at a domain verified as the applicant's (lib/recusal.ts).
+ * its applicant, or at a domain verified as the applicant's (features/recusal/rules.ts).
  * Their vote, cast before the domain was verified, no longer counts.
  */
 export function isRecusedNow(

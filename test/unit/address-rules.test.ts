@@ -6,7 +6,7 @@ import { conflictOfInterest, domainWarnings } from "@/features/reviews/judgement
 import { voucherConflict } from "@/features/vouches/voucher-rule";
 import { addressStates, confirmedAddresses, namedAddresses } from "@/features/workflow/readiness";
 import { domainsRelated, isAtOrBelow } from "@/lib/domains";
-import { recusalDomains } from "@/lib/recusal";
+import { recusalDomains } from "@/features/recusal/rules";
 
 const day = 86_400_000;
 const now = new Date("2026-12-07T12:00:00Z");
