@@ -66,9 +66,7 @@ describe("features", () => {
       { from: "workflow", to: "reviews" },
       { from: "members", to: "recusal" },
       { from: "recusal", to: "members" },
-    ].filter(
-      ({ from, to }) => (layers.get(to) ?? 0) >= (layers.get(from) ?? 0),
-    );
+    ].filter(({ from, to }) => (layers.get(to) ?? 0) >= (layers.get(from) ?? 0));
     expect(upward).toEqual([
       { from: "workflow", to: "reviews" },
       { from: "recusal", to: "members" },
