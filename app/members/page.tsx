@@ -5,6 +5,7 @@ import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { UtcTime } from "@/components/ui/utc-time";
 import { requireTeam } from "@/features/auth/guards";
+import { isOwner } from "@/features/auth/roles";
 import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
 import { UnlistableAddresses } from "@/features/members/components/unlistable-addresses";
 import { listMembers, listUnlistableAddresses } from "@/features/members/data";
@@ -31,7 +32,7 @@ export default async function MembersPage({
           <Link href="/members/attestations" className="text-brand-700 underline">
             Yearly re-attestation
           </Link>
-          {viewer.role === "OWNER" ? (
+          {isOwner(viewer) ? (
             <Link href="/members/export" className="text-brand-700 underline">
               Export the list
             </Link>

@@ -1,8 +1,9 @@
+import { isOwner } from "@/features/auth/roles";
+import { isRecused, memberRecusalDomains, recusalDomains } from "@/features/recusal/rules";
 import { findVouchingMember } from "@/features/vouches/mutations";
 import { voucherConflict } from "@/features/vouches/voucher-rule";
 import { addressStates } from "@/features/workflow/readiness";
 import type { Prisma } from "@/generated/prisma/client";
-import { isRecused, memberRecusalDomains, recusalDomains } from "@/features/recusal/rules";
 
 // What submission checks of who applies, besides completeness and duplicates:
 // every address on its way to being proved, the owners left free to decide,
@@ -42,7 +43,7 @@ export async function checkIdentity(
   // about the member (memberRecusalDomains): at the owners' own either would
   // leave nobody free to reject or remove it.
   const team = await tx.teamMember.findMany({ select: { email: true, role: true } });
-  const owners = team.filter((person) => person.role === "OWNER");
+  const owners = team.filter(isOwner);
   const everyOwnerRecused = (domains: string[]) =>
     owners.length > 0 && owners.every((owner) => isRecused(owner.email, domains));
   if (

@@ -1,5 +1,6 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
+import { isOwner } from "@/features/auth/roles";
 import { lockForJudgement, startReview } from "@/features/reviews/judgement";
 import type { RejectInput, VoteInput } from "@/features/reviews/schema";
 import type { WorkflowContext } from "@/features/workflow/context";
@@ -87,7 +88,7 @@ export async function rejectApplication(
   { applicationId, reason }: RejectInput,
   context: WorkflowContext,
 ): Promise<ActionResult> {
-  if (owner.role !== "OWNER") return failure("Only an owner can reject an application.");
+  if (!isOwner(owner)) return failure("Only an owner can reject an application.");
   return db.$transaction(async (tx) => {
     const locked = await lockForJudgement(tx, owner, applicationId, { what: "Rejecting is", states: OPEN_STATES });
     if (!locked.ok) return locked;

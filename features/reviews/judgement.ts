@@ -1,4 +1,5 @@
 import type { TeamViewer } from "@/features/auth/data";
+import { isRecused, recusalDomains } from "@/features/recusal/rules";
 import { type LockedApplication, lockApplication } from "@/features/workflow/lock";
 import { confirmedAddresses, namedAddresses } from "@/features/workflow/readiness";
 import { isIn, REVIEWABLE_STATES, STATE_LABELS } from "@/features/workflow/states";
@@ -7,7 +8,6 @@ import type { ApplicationState } from "@/generated/prisma/enums";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { domainsRelated } from "@/lib/domains";
 import { domainOf } from "@/lib/email";
-import { isRecused, recusalDomains } from "@/features/recusal/rules";
 
 // What every judgement of an application (an assessment, a vote, a request
 // for changes, a comment, a rejection) checks first: the reviewer's conflict

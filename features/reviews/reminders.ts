@@ -1,4 +1,5 @@
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
+import { isOwner } from "@/features/auth/roles";
 import { enqueueMail } from "@/features/mail/mutations";
 import { reviewerNoticeMail } from "@/features/mail/templates";
 import { businessDaysBefore } from "@/lib/business-days";
@@ -58,7 +59,7 @@ export async function sendStaleReminders(
         application.lastActivityAt < escalateBefore &&
         (!application.escalatedAt || application.escalatedAt < dayAgo)
       ) {
-        for (const owner of team.filter((member) => member.role === "OWNER")) {
+        for (const owner of team.filter(isOwner)) {
           await enqueueMail(
             tx,
             reviewerNoticeMail(owner.email, facts, `Escalated: no review activity for ${days} days`, url),

@@ -1,5 +1,6 @@
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { createMemberFromApplication } from "@/features/members/mutations";
+import { isRecused, recusalDomains } from "@/features/recusal/rules";
 import type { WorkflowContext } from "@/features/workflow/context";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { confirmedAddresses, everyAddressConfirmed, latestVouch } from "@/features/workflow/readiness";
@@ -7,7 +8,6 @@ import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 import { isListAddress } from "@/lib/email";
 import { organisationKey } from "@/lib/organisation-key";
-import { isRecused, recusalDomains } from "@/features/recusal/rules";
 
 /**
  * The decision rule, in the caller's transaction (which holds the

@@ -7,6 +7,7 @@ import { AttestationOwnerActions } from "@/features/attestations/components/owne
 import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
+import { isOwner } from "@/features/auth/roles";
 import { MemberRequestsSection } from "@/features/member-requests/components/member-requests-section";
 import { listMemberRequests } from "@/features/member-requests/data";
 import { EmbargoBreachForm, ReinstateMemberForm, RemoveMemberForm } from "@/features/members/components/member-forms";
@@ -50,7 +51,7 @@ export default async function MemberPage({
   const member = await getMemberDetail(id);
   if (!member) notFound();
   const requests = await listMemberRequests(member.id);
-  const owner = viewer.role === "OWNER";
+  const owner = isOwner(viewer);
   const notice = memberNoticeFor((await searchParams).notice);
   const policyVersion = getPortalConfig().version;
   const lapsed = member.attestations.find((item) => item.status === "LAPSED");

@@ -7,6 +7,7 @@ import { AttestationOwnerActions } from "@/features/attestations/components/owne
 import { StartRoundForm } from "@/features/attestations/components/round-forms";
 import { getLatestRound } from "@/features/attestations/data";
 import { requireTeam } from "@/features/auth/guards";
+import { isOwner } from "@/features/auth/roles";
 import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
 import { memberNoticeFor } from "@/features/members/page-notices";
 
@@ -22,7 +23,7 @@ export default async function AttestationsPage({
   const viewer = await requireTeam();
   const notice = memberNoticeFor((await searchParams).notice);
   const round = await getLatestRound();
-  const owner = viewer.role === "OWNER";
+  const owner = isOwner(viewer);
   return (
     <div className="space-y-6">
       <p>

@@ -7,6 +7,7 @@ import { UtcTime } from "@/components/ui/utc-time";
 import { ApplicantMessages } from "@/features/applications/components/applicant-messages";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
+import { isOwner } from "@/features/auth/roles";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { MarkViewed } from "@/features/reviews/components/mark-viewed";
 import { ApprovalWaits, Checks, DomainWarnings } from "@/features/reviews/components/review-checks";
@@ -199,7 +200,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                 ) : null}
                 <RequestChangesForm applicationId={id} closed={!open} />
               </section>
-              {viewer.role === "OWNER" ? (
+              {isOwner(viewer) ? (
                 <section
                   aria-labelledby={isIn(OPEN_STATES, detail.state) ? "decide" : undefined}
                   className={PANEL_SECTION}

@@ -5,12 +5,14 @@ import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { FormOutcome } from "@/components/ui/form-outcome";
 import { Notice } from "@/components/ui/notice";
+import { isOwner, ROLE_LABELS, TEAM_ROLES } from "@/features/auth/roles";
 import {
   addTeamMemberAction,
   changeTeamRoleAction,
   removeTeamMemberAction,
   type TeamFormState,
 } from "@/features/team/actions";
+import type { TeamRole } from "@/generated/prisma/enums";
 import type { FormState } from "@/lib/action-result";
 
 const initial: FormState = { ok: true };
@@ -40,8 +42,11 @@ export function AddTeamMemberForm() {
           Role
         </label>
         <select id="team-role" name="role" defaultValue="REVIEWER" className={inputClass}>
-          <option value="REVIEWER">Reviewer</option>
-          <option value="OWNER">Owner</option>
+          {TEAM_ROLES.map((role) => (
+            <option key={role} value={role}>
+              {ROLE_LABELS[role]}
+            </option>
+          ))}
         </select>
       </div>
       <Button disabled={pending}>Add to the team</Button>
@@ -52,30 +57,19 @@ export function AddTeamMemberForm() {
   );
 }
 
-export function TeamMemberControls({
-  memberId,
-  email,
-  role,
-}: {
-  memberId: string;
-  email: string;
-  role: "REVIEWER" | "OWNER";
-}) {
+export function TeamMemberControls({ memberId, email, role }: { memberId: string; email: string; role: TeamRole }) {
   const [roleState, roleAction, rolePending] = useActionState(changeTeamRoleAction, initial);
   const [removeState, removeAction, removePending] = useActionState(removeTeamMemberAction, initial);
   const error = (!roleState.ok && roleState.formError) || (!removeState.ok && removeState.formError);
-  const other = role === "OWNER" ? "REVIEWER" : "OWNER";
+  const other: TeamRole = isOwner(role) ? "REVIEWER" : "OWNER";
+  const makeOther = `Make ${ROLE_LABELS[other].toLowerCase()}`;
   return (
     <div className="flex flex-wrap items-center gap-2">
       <form action={roleAction}>
         <input type="hidden" name="memberId" value={memberId} />
         <input type="hidden" name="role" value={other} />
-        <Button
-          variant="secondary"
-          disabled={rolePending}
-          aria-label={`Make ${other === "OWNER" ? "owner" : "reviewer"}: ${email}`}
-        >
-          Make {other === "OWNER" ? "owner" : "reviewer"}
+        <Button variant="secondary" disabled={rolePending} aria-label={`${makeOther}: ${email}`}>
+          {makeOther}
         </Button>
       </form>
       <form action={removeAction}>
