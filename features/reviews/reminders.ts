@@ -2,6 +2,7 @@ import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { isOwner } from "@/features/auth/roles";
 import { enqueueMail } from "@/features/mail/mutations";
 import { reviewerNoticeMail } from "@/features/mail/templates";
+import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import { businessDaysBefore } from "@/lib/business-days";
 import type { Database } from "@/lib/prisma";
 
@@ -24,7 +25,7 @@ export async function sendStaleReminders(
   const escalateBefore = businessDaysBefore(now, 2 * options.staleAfterBusinessDays);
   const dayAgo = new Date(now.getTime() - ONCE_A_DAY_MS);
   const candidates = await db.application.findMany({
-    where: { state: { in: ["SUBMITTED", "IN_REVIEW"] }, lastActivityAt: { lt: staleBefore } },
+    where: { state: { in: [...REVIEWABLE_STATES] }, lastActivityAt: { lt: staleBefore } },
     select: { id: true },
   });
   const reminded: string[] = [];
@@ -33,7 +34,7 @@ export async function sendStaleReminders(
     await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${id} FOR UPDATE`;
       const application = await tx.application.findUniqueOrThrow({ where: { id } });
-      if (!["SUBMITTED", "IN_REVIEW"].includes(application.state) || application.lastActivityAt >= staleBefore) return;
+      if (!isIn(REVIEWABLE_STATES, application.state) || application.lastActivityAt >= staleBefore) return;
       const team = await tx.teamMember.findMany({ select: { email: true, role: true } });
       const facts = {
         project: options.project,
