@@ -27,7 +27,7 @@ const NOT_A_VOUCHER =
 
 /**
  * The field errors of these checks (none when all pass), with the vouching
- * member when there is one and the team (read once for the submission). Each
+ * member when there is one. Each
  * address must be confirmed or have an unexpired link waiting: the links went
  * out when the form was saved.
  */
@@ -77,5 +77,5 @@ export async function checkIdentity(
     fieldErrors.voucherEmail = ["You cannot vouch for your own application: name another member's contact."];
   } else if (!member) fieldErrors.voucherEmail = [NOT_A_VOUCHER];
   else if (conflict) fieldErrors.voucherEmail = [conflict];
-  return { fieldErrors, member, team };
+  return { fieldErrors, member };
 }

@@ -1,7 +1,5 @@
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
-import { isOwner } from "@/features/auth/roles";
-import { enqueueMail } from "@/features/mail/mutations";
-import { reviewerNoticeMail } from "@/features/mail/templates";
+import { mailTeam } from "@/features/mail/mutations";
 import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import { businessDaysBefore } from "@/lib/business-days";
 import type { Database } from "@/lib/prisma";
@@ -35,7 +33,6 @@ export async function sendStaleReminders(
       await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${id} FOR UPDATE`;
       const application = await tx.application.findUniqueOrThrow({ where: { id } });
       if (!isIn(REVIEWABLE_STATES, application.state) || application.lastActivityAt >= staleBefore) return;
-      const team = await tx.teamMember.findMany({ select: { email: true, role: true } });
       const facts = {
         project: options.project,
         distributionName: application.distributionName,
@@ -44,8 +41,7 @@ export async function sendStaleReminders(
       const url = `${options.baseUrl}/review/${id}`;
       const days = Math.floor((now.getTime() - application.lastActivityAt.getTime()) / 86_400_000);
       if (!application.lastReminderAt || application.lastReminderAt < dayAgo) {
-        for (const member of team)
-          await enqueueMail(tx, reviewerNoticeMail(member.email, facts, `Waiting for review for ${days} days`, url));
+        await mailTeam(tx, "team", facts, `Waiting for review for ${days} days`, url);
         await tx.application.update({ where: { id }, data: { lastReminderAt: now } });
         await recordAuditEvent(tx, {
           actor: SYSTEM_ACTOR,
@@ -60,12 +56,7 @@ export async function sendStaleReminders(
         application.lastActivityAt < escalateBefore &&
         (!application.escalatedAt || application.escalatedAt < dayAgo)
       ) {
-        for (const owner of team.filter(isOwner)) {
-          await enqueueMail(
-            tx,
-            reviewerNoticeMail(owner.email, facts, `Escalated: no review activity for ${days} days`, url),
-          );
-        }
+        await mailTeam(tx, "owners", facts, `Escalated: no review activity for ${days} days`, url);
         await tx.application.update({ where: { id }, data: { escalatedAt: now } });
         await recordAuditEvent(tx, {
           actor: SYSTEM_ACTOR,
