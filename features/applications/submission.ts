@@ -6,10 +6,10 @@ import { checkIdentity } from "@/features/applications/submission-checks";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Viewer } from "@/features/auth/data";
 import { mailTeam } from "@/features/mail/mutations";
+import type { PortalContext } from "@/features/portal-config/context";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import { createVouchRequest, latestVouchIsUsable } from "@/features/vouches/mutations";
 import { advanceWhenReady } from "@/features/workflow/advance";
-import type { WorkflowContext } from "@/features/workflow/context";
 import { lockApplication } from "@/features/workflow/lock";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { EDITABLE_STATES, isIn, REVIEWABLE_STATES, STATE_LABELS } from "@/features/workflow/states";
@@ -34,7 +34,7 @@ export async function submitApplication(
   applicant: Viewer,
   id: string,
   config: Pick<PortalConfig, "criteria" | "version">,
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<SubmissionResult> {
   // Each attempt says whether an address is a member's contact and whether a
   // domain is taken: limited, so that nobody can list the members by trying.

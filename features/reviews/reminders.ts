@@ -1,13 +1,12 @@
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { mailTeam } from "@/features/mail/mutations";
+import type { PortalContext } from "@/features/portal-config/context";
 import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import { businessDaysBefore } from "@/lib/business-days";
 import type { Database } from "@/lib/prisma";
 
 // Cron may fire a little early or late; "once a day" tolerates that.
 const ONCE_A_DAY_MS = 20 * 60 * 60 * 1000;
-
-export type ReminderOptions = { now: Date; staleAfterBusinessDays: number; baseUrl: string; project: string };
 
 /**
  * Mails the reviewers about each application that waits on them and has had
@@ -16,11 +15,11 @@ export type ReminderOptions = { now: Date; staleAfterBusinessDays: number; baseU
  */
 export async function sendStaleReminders(
   db: Database,
-  options: ReminderOptions,
+  context: PortalContext,
+  now: Date,
 ): Promise<{ reminded: string[]; escalated: string[] }> {
-  const { now } = options;
-  const staleBefore = businessDaysBefore(now, options.staleAfterBusinessDays);
-  const escalateBefore = businessDaysBefore(now, 2 * options.staleAfterBusinessDays);
+  const staleBefore = businessDaysBefore(now, context.staleAfterBusinessDays);
+  const escalateBefore = businessDaysBefore(now, 2 * context.staleAfterBusinessDays);
   const dayAgo = new Date(now.getTime() - ONCE_A_DAY_MS);
   const candidates = await db.application.findMany({
     where: { state: { in: [...REVIEWABLE_STATES] }, lastActivityAt: { lt: staleBefore } },
@@ -34,11 +33,11 @@ export async function sendStaleReminders(
       const application = await tx.application.findUniqueOrThrow({ where: { id } });
       if (!isIn(REVIEWABLE_STATES, application.state) || application.lastActivityAt >= staleBefore) return;
       const facts = {
-        project: options.project,
+        project: context.project,
         distributionName: application.distributionName,
         organisation: application.organisation,
       };
-      const url = `${options.baseUrl}/review/${id}`;
+      const url = `${context.baseUrl}/review/${id}`;
       const days = Math.floor((now.getTime() - application.lastActivityAt.getTime()) / 86_400_000);
       if (!application.lastReminderAt || application.lastReminderAt < dayAgo) {
         await mailTeam(tx, "team", facts, `Waiting for review for ${days} days`, url);

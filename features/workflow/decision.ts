@@ -1,7 +1,7 @@
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { createMemberFromApplication } from "@/features/members/mutations";
+import type { PortalContext } from "@/features/portal-config/context";
 import { isRecused, recusalDomains } from "@/features/recusal/rules";
-import type { WorkflowContext } from "@/features/workflow/context";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { confirmedAddresses, everyAddressConfirmed, latestVouch } from "@/features/workflow/readiness";
 import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
@@ -22,7 +22,7 @@ import { organisationKey } from "@/lib/organisation-key";
 export async function approveWhenDecided(
   tx: Prisma.TransactionClient,
   applicationId: string,
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<boolean> {
   const application = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },
