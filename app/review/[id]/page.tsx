@@ -9,14 +9,10 @@ import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
 import { isOwner } from "@/features/auth/roles";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { CriterionAssessment } from "@/features/reviews/components/criterion-assessment";
 import { MarkViewed } from "@/features/reviews/components/mark-viewed";
 import { ApprovalWaits, Checks, DomainWarnings } from "@/features/reviews/components/review-checks";
-import {
-  CommentForm,
-  CriterionAssessment,
-  RejectForm,
-  RequestChangesForm,
-} from "@/features/reviews/components/review-forms";
+import { CommentForm, RejectForm, RequestChangesForm } from "@/features/reviews/components/review-forms";
 import { Answers, DecisionNotice, Related, VoteTally } from "@/features/reviews/components/review-records";
 import { VoteForm } from "@/features/reviews/components/vote-form";
 import { getReviewDetail } from "@/features/reviews/data";
