@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ChoiceFilter, FilterButton, TextFilter } from "@/components/ui/filter-form";
+import { ChoiceFilter, FilterButton, SearchFilter } from "@/components/ui/filter-form";
 import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { UtcTime } from "@/components/ui/utc-time";
@@ -41,9 +41,7 @@ export default async function MembersPage({
       </div>
       <UnlistableAddresses rows={unlistable} />
       <form method="get" className="flex flex-wrap items-end gap-4" aria-label="Filter the members">
-        <TextFilter
-          name="q"
-          label="Search"
+        <SearchFilter
           value={filter.q}
           placeholder="Name, domain or part of an address"
           error={searchError}

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ChoiceFilter, FilterButton, TextFilter } from "@/components/ui/filter-form";
+import { ChoiceFilter, FilterButton, SearchFilter } from "@/components/ui/filter-form";
 import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
@@ -33,9 +33,7 @@ export default async function ReviewQueuePage({
         className="grid grid-cols-2 gap-x-4 gap-y-3 sm:flex sm:flex-wrap sm:items-end"
         aria-label="Filter the queue"
       >
-        <TextFilter
-          name="q"
-          label="Search"
+        <SearchFilter
           value={filter.q}
           placeholder="Organisation or distribution"
           error={searchError}

@@ -48,6 +48,11 @@ export function TextFilter({
   );
 }
 
+/** The list's search box: the `q` parameter. */
+export function SearchFilter(props: Omit<Parameters<typeof TextFilter>[0], "name" | "label">) {
+  return <TextFilter name="q" label="Search" {...props} />;
+}
+
 /** A choice among `options` (value and label), the first choice (empty value) meaning no filter. */
 export function ChoiceFilter({
   name,

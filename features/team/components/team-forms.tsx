@@ -2,8 +2,9 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, inputClass } from "@/components/ui/field";
+import { inputClass } from "@/components/ui/field";
 import { FormOutcome } from "@/components/ui/form-outcome";
+import { InputField } from "@/components/ui/input-field";
 import { Notice } from "@/components/ui/notice";
 import { isOwner, ROLE_LABELS, TEAM_ROLES } from "@/features/auth/roles";
 import {
@@ -23,19 +24,14 @@ export function AddTeamMemberForm() {
   return (
     <form action={action} className="flex flex-wrap items-end gap-4">
       <div className="min-w-64 flex-1">
-        <Field id="team-email" label="E-mail address" errors={errors.email}>
-          {(describedBy, invalid) => (
-            <input
-              id="team-email"
-              name="email"
-              type="email"
-              defaultValue={state.ok ? "" : state.values?.email}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              className={inputClass}
-            />
-          )}
-        </Field>
+        <InputField
+          id="team-email"
+          label="E-mail address"
+          errors={errors.email}
+          name="email"
+          type="email"
+          defaultValue={state.ok ? "" : state.values?.email}
+        />
       </div>
       <div>
         <label htmlFor="team-role" className="block font-medium">
