@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Fact, Facts } from "@/components/ui/facts";
 import { Notice } from "@/components/ui/notice";
+import { UpLink } from "@/components/ui/up-link";
 import { AttestationOwnerActions } from "@/features/attestations/components/owner-actions";
 import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
 import { Timeline } from "@/features/audit/components/timeline";
@@ -57,11 +58,7 @@ export default async function MemberPage({
   const lapsed = member.attestations.find((item) => item.status === "LAPSED");
   return (
     <div className="space-y-8">
-      <p>
-        <Link href="/members" className="text-brand-700 underline">
-          Members
-        </Link>
-      </p>
+      <UpLink href="/members">Members</UpLink>
       <div className="flex flex-wrap items-center gap-4">
         <h1 className="text-3xl font-bold tracking-tight">{member.distributionName}</h1>
         <MemberStatusBadge status={member.status} />

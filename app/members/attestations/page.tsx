@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Notice } from "@/components/ui/notice";
 import { Cell, Row, Table } from "@/components/ui/table";
+import { UpLink } from "@/components/ui/up-link";
 import { UtcTime } from "@/components/ui/utc-time";
 import { AttestationOwnerActions } from "@/features/attestations/components/owner-actions";
 import { StartRoundForm } from "@/features/attestations/components/round-forms";
@@ -26,11 +27,7 @@ export default async function AttestationsPage({
   const owner = isOwner(viewer);
   return (
     <div className="space-y-6">
-      <p>
-        <Link href="/members" className="text-brand-700 underline">
-          Members
-        </Link>
-      </p>
+      <UpLink href="/members">Members</UpLink>
       <h1 className="text-3xl font-bold tracking-tight">Yearly re-attestation</h1>
       {notice ? <Notice tone="success">{notice}</Notice> : null}
       <p className="max-w-prose text-slate-700">
