@@ -8,12 +8,12 @@ import { saveApplicationDraft, startApplication } from "@/features/applications/
 import { draftSchema } from "@/features/applications/schema";
 import { submitApplication } from "@/features/applications/submission";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
+import type { PortalContext } from "@/features/portal-config/context";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import { castVote, rejectApplication } from "@/features/reviews/decisions";
 import { recordAssessment, requestChanges } from "@/features/reviews/mutations";
 import { assessmentSchema, RejectSchema, RequestChangesSchema, VoteSchema } from "@/features/reviews/schema";
 import { respondToVouch } from "@/features/vouches/mutations";
-import type { WorkflowContext } from "@/features/workflow/context";
 import type { ApplicationState } from "@/generated/prisma/client";
 import type { Database } from "@/lib/prisma";
 
@@ -47,7 +47,7 @@ export type SeedActors = {
 export async function seedApplication(
   db: Database,
   config: PortalConfig,
-  context: WorkflowContext,
+  context: PortalContext,
   actors: SeedActors,
   demo: DemoApplication,
 ): Promise<string> {

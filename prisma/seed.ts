@@ -5,9 +5,9 @@
 import { pathToFileURL } from "node:url";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
+import { contextOf } from "@/features/portal-config/context";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import type { PortalConfig } from "@/features/portal-config/schema";
-import type { WorkflowContext } from "@/features/workflow/context";
 import type { Prisma } from "@/generated/prisma/client";
 import { parseEnv } from "@/lib/env";
 import { organisationKey } from "@/lib/organisation-key";
@@ -132,7 +132,7 @@ export async function seedDemoData(
     { timeout: 60_000 },
   );
   if (!users) return false;
-  const context: WorkflowContext = { baseUrl, project: config.project, quorum: config.quorum };
+  const context = contextOf(config, baseUrl);
   const teamViewer = (email: string, role: "OWNER" | "REVIEWER"): TeamViewer => ({
     id: users.get(email) as string,
     email,

@@ -41,7 +41,7 @@ import type { Actor } from "@/features/audit/mutations";
 import { prepareDownload } from "@/features/exports/download";
 import { FORMAT_SLUGS, type FormatSlug } from "@/features/exports/formats";
 import { deliverOutbox } from "@/features/mail/delivery";
-import type { MemberContext } from "@/features/members/mutations";
+import { contextOf, type PortalContext } from "@/features/portal-config/context";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import { sendStaleReminders } from "@/features/reviews/reminders";
 import { runningEmbeddedUrl, startEmbeddedPostgres } from "@/lib/embedded-postgres";
@@ -107,12 +107,12 @@ async function main() {
     return;
   }
   const { db, close } = await openDatabase(env);
-  const context: MemberContext = { baseUrl: env.nextAuthUrl, project: config.project, listName: config.listName };
+  const context = contextOf(config, env.nextAuthUrl);
   try {
     if (command === "export") return await exportMembers(db, config, values);
     if (command === "sync") return await syncMailman(db, env, cliActor(), values);
     if (command === "audit") return await verifyAudit(db);
-    if (command === "remind") await remind(db, config, context);
+    if (command === "remind") await remind(db, context);
     if (command === "attest") {
       const started = await startAttestationRound(db, null, config, context);
       if (!started.ok) throw new Error(started.formError ?? "the round could not be started");
@@ -189,14 +189,9 @@ async function verifyAudit(db: Database) {
   }
 }
 
-async function remind(db: Database, config: Config, context: MemberContext) {
+async function remind(db: Database, context: PortalContext) {
   const now = new Date();
-  const { reminded, escalated } = await sendStaleReminders(db, {
-    now,
-    staleAfterBusinessDays: config.staleAfterBusinessDays,
-    baseUrl: context.baseUrl,
-    project: config.project,
-  });
+  const { reminded, escalated } = await sendStaleReminders(db, context, now);
   console.log(`reminded reviewers of ${reminded.length} stale application(s); escalated ${escalated.length} to owners`);
   const attestations = await runAttestationSchedule(db, now, context);
   console.log(`re-attestation: ${attestations.reminded} reminded, ${attestations.lapsed} lapsed`);

@@ -1,6 +1,8 @@
 import type { CreateApiTokenInput, RevokeApiTokenInput } from "@/features/api-tokens/schema";
 import { newApiTokenSecret } from "@/features/api-tokens/secret";
 import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
+import { isOwner } from "@/features/auth/roles";
+import type { TeamRole } from "@/generated/prisma/enums";
 import { type ActionResult, failure } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimit } from "@/lib/rate-limit";
@@ -42,9 +44,9 @@ export async function createApiToken(
     // rows first and revokes their tokens) waits for this token to be made,
     // or this waits for it and finds them no longer an owner. Never a token
     // that outlives its creator's ownership unrevoked.
-    const [role] = await tx.$queryRaw<{ role: string }[]>`
+    const [role] = await tx.$queryRaw<{ role: TeamRole }[]>`
       SELECT role::text AS role FROM "TeamMember" WHERE email = ${actor.email} FOR SHARE`;
-    if (role?.role !== "OWNER") return failure("Only owners can create API tokens.");
+    if (!isOwner(role)) return failure("Only owners can create API tokens.");
     const token = await tx.apiToken.create({
       data: { name, tokenHash: hash, prefix, scopes, expiresAt, createdById: actor.id },
       select: { id: true },

@@ -1,6 +1,7 @@
 import "server-only";
 import type { ApiTokenScope } from "@/features/api-tokens/schema";
 import { looksLikeApiToken } from "@/features/api-tokens/secret";
+import { isOwner } from "@/features/auth/roles";
 import type { Database } from "@/lib/prisma";
 import { consumeRateLimit, reserveRateLimit } from "@/lib/rate-limit";
 import { hashToken } from "@/lib/tokens";
@@ -79,6 +80,6 @@ async function findUsableToken(db: Database, authorization: string | null, scope
   if (!token || token.revokedAt || !token.scopes.includes(scope)) return null;
   if (token.expiresAt.getTime() <= Date.now()) return null;
   const creator = await db.teamMember.findUnique({ where: { email: token.createdBy.email }, select: { role: true } });
-  if (creator?.role !== "OWNER") return null;
+  if (!isOwner(creator)) return null;
   return { id: token.id, name: token.name, prefix: token.prefix, createdById: token.createdById };
 }

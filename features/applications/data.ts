@@ -28,6 +28,16 @@ export const APPLICATION_FACTS = {
   voucherEmail: true,
 } as const;
 
+/** The columns of a criterion's answer that the applicant's and the team's pages show. */
+export const ANSWER_FACTS = {
+  criterionKey: true,
+  answer: true,
+  evidenceUrls: true,
+  accepted: true,
+  acceptedPolicyVersion: true,
+  acceptedAt: true,
+} as const;
+
 /** The applicant's own application with everything its pages show; null for anyone else's. */
 export async function getMyApplication(
   applicantId: string,
@@ -42,16 +52,7 @@ export async function getMyApplication(
       ...APPLICATION_FACTS,
       decisionReason: true,
       submittedAt: true,
-      answers: {
-        select: {
-          criterionKey: true,
-          answer: true,
-          evidenceUrls: true,
-          accepted: true,
-          acceptedPolicyVersion: true,
-          acceptedAt: true,
-        },
-      },
+      answers: { select: ANSWER_FACTS },
       comments: {
         where: { visibility: "APPLICANT" },
         orderBy: { createdAt: "asc" },

@@ -2,8 +2,8 @@ import { fromDraftValues } from "@/features/applications/form-values";
 import type { DraftValues } from "@/features/applications/schema";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Viewer } from "@/features/auth/data";
+import type { PortalContext } from "@/features/portal-config/context";
 import type { PortalConfig } from "@/features/portal-config/schema";
-import type { WorkflowContext } from "@/features/workflow/context";
 import { lockApplication } from "@/features/workflow/lock";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { EDITABLE_STATES, isIn, STATE_LABELS, WITHDRAWABLE_STATES } from "@/features/workflow/states";
@@ -148,7 +148,7 @@ export async function withdrawApplication(
   db: Database,
   applicant: Viewer,
   id: string,
-  context: Pick<WorkflowContext, "baseUrl" | "project">,
+  context: Pick<PortalContext, "baseUrl" | "project">,
 ): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
     const application = await lockApplication(tx, id, { applicantId: applicant.id });

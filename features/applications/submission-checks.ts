@@ -1,8 +1,9 @@
+import { isOwner } from "@/features/auth/roles";
+import { isRecused, memberRecusalDomains, recusalDomains } from "@/features/recusal/rules";
 import { findVouchingMember } from "@/features/vouches/mutations";
 import { voucherConflict } from "@/features/vouches/voucher-rule";
 import { addressStates } from "@/features/workflow/readiness";
 import type { Prisma } from "@/generated/prisma/client";
-import { isRecused, memberRecusalDomains, recusalDomains } from "@/lib/recusal";
 
 // What submission checks of who applies, besides completeness and duplicates:
 // every address on its way to being proved, the owners left free to decide,
@@ -26,7 +27,7 @@ const NOT_A_VOUCHER =
 
 /**
  * The field errors of these checks (none when all pass), with the vouching
- * member when there is one and the team (read once for the submission). Each
+ * member when there is one. Each
  * address must be confirmed or have an unexpired link waiting: the links went
  * out when the form was saved.
  */
@@ -38,11 +39,11 @@ export async function checkIdentity(
 ) {
   const fieldErrors: Record<string, string[]> = {};
   // Once confirmed, these addresses' domains recuse from the application
-  // (lib/recusal.ts), and the claimed domains, once approved, from decisions
+  // (features/recusal/rules.ts), and the claimed domains, once approved, from decisions
   // about the member (memberRecusalDomains): at the owners' own either would
   // leave nobody free to reject or remove it.
   const team = await tx.teamMember.findMany({ select: { email: true, role: true } });
-  const owners = team.filter((person) => person.role === "OWNER");
+  const owners = team.filter(isOwner);
   const everyOwnerRecused = (domains: string[]) =>
     owners.length > 0 && owners.every((owner) => isRecused(owner.email, domains));
   if (
@@ -76,5 +77,5 @@ export async function checkIdentity(
     fieldErrors.voucherEmail = ["You cannot vouch for your own application: name another member's contact."];
   } else if (!member) fieldErrors.voucherEmail = [NOT_A_VOUCHER];
   else if (conflict) fieldErrors.voucherEmail = [conflict];
-  return { fieldErrors, member, team };
+  return { fieldErrors, member };
 }

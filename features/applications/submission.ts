@@ -5,12 +5,11 @@ import { submissionSchema } from "@/features/applications/schema";
 import { checkIdentity } from "@/features/applications/submission-checks";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Viewer } from "@/features/auth/data";
-import { enqueueMails } from "@/features/mail/mutations";
-import { reviewerNoticeMail } from "@/features/mail/templates";
+import { mailTeam } from "@/features/mail/mutations";
+import type { PortalContext } from "@/features/portal-config/context";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import { createVouchRequest, latestVouchIsUsable } from "@/features/vouches/mutations";
 import { advanceWhenReady } from "@/features/workflow/advance";
-import type { WorkflowContext } from "@/features/workflow/context";
 import { lockApplication } from "@/features/workflow/lock";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { EDITABLE_STATES, isIn, REVIEWABLE_STATES, STATE_LABELS } from "@/features/workflow/states";
@@ -35,7 +34,7 @@ export async function submitApplication(
   applicant: Viewer,
   id: string,
   config: Pick<PortalConfig, "criteria" | "version">,
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<SubmissionResult> {
   // Each attempt says whether an address is a member's contact and whether a
   // domain is taken: limited, so that nobody can list the members by trying.
@@ -67,7 +66,7 @@ export async function submitApplication(
         voucherEmail: string;
       };
 
-      const { fieldErrors, member, team } = await checkIdentity(tx, applicant, id, data);
+      const { fieldErrors, member } = await checkIdentity(tx, applicant, id, data);
       if (!member || Object.keys(fieldErrors).length > 0) {
         return { ok: false, fieldErrors, formError: "Complete the fields marked below, then submit again." };
       }
@@ -129,16 +128,12 @@ export async function submitApplication(
         headline: resubmission ? "resubmitted" : "received",
         path: `/applications/${id}`,
       });
-      await enqueueMails(
+      await mailTeam(
         tx,
-        team.map(({ email }) =>
-          reviewerNoticeMail(
-            email,
-            { project: context.project, distributionName: data.distributionName, organisation: data.organisation },
-            resubmission ? "Resubmitted after changes" : "New application",
-            `${context.baseUrl}/review/${id}`,
-          ),
-        ),
+        "team",
+        { project: context.project, distributionName: data.distributionName, organisation: data.organisation },
+        resubmission ? "Resubmitted after changes" : "New application",
+        `${context.baseUrl}/review/${id}`,
       );
       await advanceWhenReady(tx, id, context);
       const { state } = await tx.application.findUniqueOrThrow({ where: { id }, select: { state: true } });

@@ -4,6 +4,7 @@ import { authenticateApiToken } from "@/features/api-tokens/verify";
 import type { Actor } from "@/features/audit/mutations";
 import { getViewer } from "@/features/auth/data";
 import { isSameOrigin } from "@/features/auth/origin";
+import { isOwner } from "@/features/auth/roles";
 import { downloadHeaders, prepareDownload } from "@/features/exports/download";
 import { FORMAT_SLUGS } from "@/features/exports/formats";
 import { getPortalConfig } from "@/features/portal-config/load";
@@ -51,7 +52,7 @@ export async function exportResponse(request: Request): Promise<Response> {
   } else {
     const viewer = await getViewer();
     if (!viewer) return plainTextResponse(401, "Unauthorized.", { "WWW-Authenticate": 'Bearer realm="members"' });
-    if (viewer.role !== "OWNER") return plainTextResponse(404, "Not found.");
+    if (!isOwner(viewer)) return plainTextResponse(404, "Not found.");
     const limit = await consumeRateLimit(db, `export:user:${viewer.id}`, 120, 60 * 60 * 1000);
     if (!limit.ok)
       return plainTextResponse(429, "Too many exports; try again later.", {

@@ -1,4 +1,5 @@
 import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
+import { ON_THE_LIST } from "@/features/members/schema";
 import { type ExportChannel, type ExportFormat, Prisma } from "@/generated/prisma/client";
 import type { Database } from "@/lib/prisma";
 
@@ -11,7 +12,7 @@ import type { Database } from "@/lib/prisma";
 export const LISTED_ADDRESSES = Prisma.sql`
   SELECT DISTINCT ON (a.address) a.address, a."memberId"
   FROM "SubscriberAddress" a JOIN "Member" m ON m.id = a."memberId"
-  WHERE a."removedAt" IS NULL AND m.status IN ('ACTIVE', 'REMOVAL_PENDING')
+  WHERE a."removedAt" IS NULL AND m.status = ANY(${[...ON_THE_LIST]}::"MemberStatus"[])
   ORDER BY a.address, m."approvedAt", m.id`;
 
 /**

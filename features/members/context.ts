@@ -1,10 +1,11 @@
 import "server-only";
-import type { MemberContext } from "@/features/members/mutations";
-import { getPortalConfig } from "@/features/portal-config/load";
-import { getEnv } from "@/lib/env";
+import { type PortalContext, portalContext } from "@/features/portal-config/context";
 
-/** What member mutations need from the environment and the portal configuration. */
-export function memberContext(): MemberContext {
-  const config = getPortalConfig();
-  return { baseUrl: getEnv().nextAuthUrl, project: config.project, listName: config.listName };
+// The member actions' name for the one mutation context (features/portal-config/context.ts),
+// kept while they (rewritten by others as this lands) still import it. The MemberContext
+// that members/mutations.ts declares is a part of PortalContext.
+
+/** @deprecated Use portalContext(). */
+export function memberContext(): PortalContext {
+  return portalContext();
 }

@@ -10,6 +10,9 @@ import {
   tooLongMessage,
 } from "@/lib/input";
 
+/** A member's statuses, in the order the list's filter offers them. */
+export const MEMBER_STATUSES = ["ACTIVE", "REMOVAL_PENDING", "REMOVED"] as const satisfies MemberStatus[];
+
 export const MEMBER_STATUS_LABELS: Record<MemberStatus, string> = {
   ACTIVE: "Active",
   REMOVAL_PENDING: "Removal pending",
@@ -29,7 +32,7 @@ export const REMOVAL_REASONS: Record<RemovalReason, string> = {
 
 export const MemberFilterSchema = z.object({
   q: lineInput(100).optional(),
-  status: z.enum(["ACTIVE", "REMOVAL_PENDING", "REMOVED"]).optional().catch(undefined),
+  status: z.enum(MEMBER_STATUSES).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1000).default(1).catch(1),
 });
 export type MemberFilter = z.infer<typeof MemberFilterSchema>;

@@ -1,5 +1,5 @@
 import "server-only";
-import { APPLICATION_FACTS } from "@/features/applications/data";
+import { ANSWER_FACTS, APPLICATION_FACTS } from "@/features/applications/data";
 import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/actions";
 import { type ConflictFacts, conflictOfInterest, domainWarnings } from "@/features/reviews/judgement";
 import { isRecusedNow } from "@/features/workflow/decision";
@@ -30,16 +30,7 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
       decidedAt: true,
       decisionReason: true,
       member: { select: { id: true, distributionName: true } },
-      answers: {
-        select: {
-          criterionKey: true,
-          answer: true,
-          evidenceUrls: true,
-          accepted: true,
-          acceptedAt: true,
-          acceptedPolicyVersion: true,
-        },
-      },
+      answers: { select: ANSWER_FACTS },
       aliasVerifications: {
         orderBy: { createdAt: "desc" },
         select: { id: true, address: true, verifiedAt: true, expiresAt: true, createdAt: true },

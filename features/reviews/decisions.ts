@@ -1,8 +1,9 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
+import { isOwner } from "@/features/auth/roles";
+import type { PortalContext } from "@/features/portal-config/context";
 import { lockForJudgement, startReview } from "@/features/reviews/judgement";
 import type { RejectInput, VoteInput } from "@/features/reviews/schema";
-import type { WorkflowContext } from "@/features/workflow/context";
 import { approveWhenDecided } from "@/features/workflow/decision";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { OPEN_STATES } from "@/features/workflow/states";
@@ -28,7 +29,7 @@ export async function castVote(
   db: Database,
   reviewer: TeamViewer,
   { applicationId, choice, reason, confirmUnassessed }: VoteInput,
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<ActionResult<{ approved: boolean }>> {
   try {
     return await db.$transaction(async (tx) => {
@@ -85,9 +86,9 @@ export async function rejectApplication(
   db: Database,
   owner: TeamViewer,
   { applicationId, reason }: RejectInput,
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<ActionResult> {
-  if (owner.role !== "OWNER") return failure("Only an owner can reject an application.");
+  if (!isOwner(owner)) return failure("Only an owner can reject an application.");
   return db.$transaction(async (tx) => {
     const locked = await lockForJudgement(tx, owner, applicationId, { what: "Rejecting is", states: OPEN_STATES });
     if (!locked.ok) return locked;

@@ -1,4 +1,5 @@
 import type { TeamViewer } from "@/features/auth/data";
+import { isRecused, recusalDomains } from "@/features/recusal/rules";
 import { type LockedApplication, lockApplication } from "@/features/workflow/lock";
 import { confirmedAddresses, namedAddresses } from "@/features/workflow/readiness";
 import { isIn, REVIEWABLE_STATES, STATE_LABELS } from "@/features/workflow/states";
@@ -7,7 +8,6 @@ import type { ApplicationState } from "@/generated/prisma/enums";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { domainsRelated } from "@/lib/domains";
 import { domainOf } from "@/lib/email";
-import { isRecused, recusalDomains } from "@/lib/recusal";
 
 // What every judgement of an application (an assessment, a vote, a request
 // for changes, a comment, a rejection) checks first: the reviewer's conflict
@@ -26,7 +26,7 @@ export type ConflictFacts = {
 /**
  * Why this person may not judge this application, if they may not: the
  * applicant, or anyone at a domain the portal has verified as the
- * applicant's (lib/recusal.ts). The same rule decides what a recused team
+ * applicant's (features/recusal/rules.ts). The same rule decides what a recused team
  * member is shown and who is expected to look at it. Without an id (a team
  * member known by address only) the address alone decides.
  */

@@ -1,9 +1,9 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
+import type { PortalContext } from "@/features/portal-config/context";
 import type { Criterion } from "@/features/portal-config/schema";
 import { conflictOfInterest, lockForJudgement, startReview } from "@/features/reviews/judgement";
 import type { AssessmentInput, CommentInput, RequestChangesInput } from "@/features/reviews/schema";
-import type { WorkflowContext } from "@/features/workflow/context";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { PAST_DRAFT_STATES } from "@/features/workflow/states";
 import type { ActionResult } from "@/lib/action-result";
@@ -49,7 +49,7 @@ export async function addComment(
   db: Database,
   reviewer: TeamViewer,
   { applicationId, visibility, body }: CommentInput,
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
     const locked = await lockForJudgement(tx, reviewer, applicationId, {
@@ -85,7 +85,7 @@ export async function requestChanges(
   reviewer: TeamViewer,
   { applicationId, message }: RequestChangesInput,
   criteria: Criterion[],
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
     const locked = await lockForJudgement(tx, reviewer, applicationId, { what: "Requests for changes are" });

@@ -116,7 +116,7 @@ function queueConditions(filter: QueueFilter, viewer: TeamViewer, staleBefore: D
     const ownDomains = domainAndParents(domainOf(viewer.email));
     // Not voted yet this round, not the viewer's own, not recused through the
     // applicant's domain or a confirmed address's (compared as whole domain
-    // names; the rule of lib/recusal.ts, where a claimed domain recuses nobody).
+    // names; the rule of features/recusal/rules.ts, where a claimed domain recuses nobody).
     conditions.push(
       Prisma.sql`a.state = ANY(${[...REVIEWABLE_STATES]}::"ApplicationState"[])`,
       Prisma.sql`a."applicantId" <> ${viewer.id}`,

@@ -1,4 +1,5 @@
 import { findSessionViewer, sessionCookieName } from "@/features/auth/data";
+import { isOwner } from "@/features/auth/roles";
 import { isDevelopmentOutboxOpen } from "@/features/mail/data";
 import type { Database } from "@/lib/prisma";
 
@@ -22,6 +23,6 @@ export async function mayOpenPage(
   if (under(path, "/dev/outbox")) return isDevelopmentOutboxOpen();
   if (!TEAM_PAGES.some((prefix) => under(path, prefix))) return true;
   const role = (await findSessionViewer(db, cookies.get(sessionCookieName(secureCookies))?.value))?.role ?? null;
-  if (OWNER_PAGES.some((prefix) => under(path, prefix))) return role === "OWNER";
+  if (OWNER_PAGES.some((prefix) => under(path, prefix))) return isOwner(role);
   return role !== null;
 }

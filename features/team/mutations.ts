@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Actor, recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
+import { isOwner } from "@/features/auth/roles";
 import type { AddTeamMemberInput, ChangeRoleInput, RemoveTeamMemberInput } from "@/features/team/schema";
 import { revokeTokensMadeBy } from "@/features/team/token-revocation";
 import { Prisma } from "@/generated/prisma/client";
@@ -54,9 +55,9 @@ export async function changeTeamRole(
     const member = await tx.teamMember.findUnique({ where: { id: memberId } });
     if (!member) return failure("That person is no longer on the team.");
     if (member.role === role) return { ok: true };
-    if (member.role === "OWNER" && owners.length <= 1) return failure(LAST_OWNER);
+    if (isOwner(member) && owners.length <= 1) return failure(LAST_OWNER);
     await tx.teamMember.update({ where: { id: memberId }, data: { role } });
-    const reason = role === "OWNER" ? "made before an earlier ownership ended" : "creator made a reviewer";
+    const reason = isOwner(role) ? "made before an earlier ownership ended" : "creator made a reviewer";
     const tokensRevoked = await revokeTokensMadeBy(tx, actor, member.email, reason);
     await recordAuditEvent(tx, {
       actor,
@@ -79,7 +80,7 @@ export async function removeTeamMember(
     const owners = await lockOwners(tx);
     const member = await tx.teamMember.findUnique({ where: { id: memberId } });
     if (!member) return { ok: true };
-    if (member.role === "OWNER" && owners.length <= 1) return failure(LAST_OWNER);
+    if (isOwner(member) && owners.length <= 1) return failure(LAST_OWNER);
     await tx.teamMember.delete({ where: { id: member.id } });
     const ended = await tx.session.deleteMany({
       where: { user: { email: member.email } },
@@ -103,7 +104,7 @@ export async function bootstrapOwners(db: Database, emails: string[]): Promise<s
   for (const email of addresses) {
     await db.$transaction(async (tx) => {
       const existing = await tx.teamMember.findUnique({ where: { email } });
-      if (existing?.role === "OWNER") return;
+      if (isOwner(existing)) return;
       const member = existing
         ? await tx.teamMember.update({ where: { id: existing.id }, data: { role: "OWNER" } })
         : await tx.teamMember.create({ data: { email, role: "OWNER" } });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TEAM_ROLES } from "@/features/auth/roles";
 import type { SqlQuery } from "@/lib/restore";
 
 // The roster as the audit log tells it. Every change to the team writes an
@@ -7,8 +8,8 @@ import type { SqlQuery } from "@/lib/restore";
 // roster that no event put there, or in another role, was put there by hand
 // or by a crafted file. Restore refuses such a backup (lib/restore.ts).
 
-const Added = z.object({ email: z.string(), role: z.enum(["OWNER", "REVIEWER"]) });
-const RoleChanged = z.object({ email: z.string(), to: z.enum(["OWNER", "REVIEWER"]) });
+const Added = z.object({ email: z.string(), role: z.enum(TEAM_ROLES) });
+const RoleChanged = z.object({ email: z.string(), to: z.enum(TEAM_ROLES) });
 const Bootstrapped = z.object({ email: z.string() });
 
 type Entry = { email: string; role: string };

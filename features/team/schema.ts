@@ -1,17 +1,16 @@
 import { z } from "zod";
+import { TEAM_ROLES } from "@/features/auth/roles";
 import { EmailSchema } from "@/lib/email";
 import { RecordIdSchema } from "@/lib/input";
 
-export const ROLES = ["REVIEWER", "OWNER"] as const;
-
 export const AddTeamMemberSchema = z.strictObject({
   email: EmailSchema,
-  role: z.enum(ROLES, { message: "Choose reviewer or owner" }),
+  role: z.enum(TEAM_ROLES, { message: "Choose reviewer or owner" }),
 });
 
 export const ChangeRoleSchema = z.strictObject({
   memberId: RecordIdSchema,
-  role: z.enum(ROLES, { message: "Choose reviewer or owner" }),
+  role: z.enum(TEAM_ROLES, { message: "Choose reviewer or owner" }),
 });
 
 export const RemoveTeamMemberSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
-import type { WorkflowContext } from "@/features/workflow/context";
+import type { PortalContext } from "@/features/portal-config/context";
 import { approveWhenDecided } from "@/features/workflow/decision";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { everyAddressConfirmed, latestVouch } from "@/features/workflow/readiness";
@@ -14,7 +14,7 @@ import type { Prisma } from "@/generated/prisma/client";
 export async function advanceWhenReady(
   tx: Prisma.TransactionClient,
   applicationId: string,
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<void> {
   const application = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },

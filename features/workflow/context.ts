@@ -1,11 +1,12 @@
 import "server-only";
-import { getPortalConfig } from "@/features/portal-config/load";
-import { getEnv } from "@/lib/env";
+import { type PortalContext, portalContext } from "@/features/portal-config/context";
 
-/** What workflow mutations need from the environment and the portal configuration. */
-export type WorkflowContext = { baseUrl: string; project: string; quorum: number };
+// The workflow's name for the one mutation context (features/portal-config/context.ts),
+// kept while the actions and the mailed-link flows, rewritten by others as this lands,
+// still import it; new code takes PortalContext and portalContext().
 
-export function workflowContext(): WorkflowContext {
-  const config = getPortalConfig();
-  return { baseUrl: getEnv().nextAuthUrl, project: config.project, quorum: config.quorum };
-}
+/** @deprecated Use PortalContext. */
+export type WorkflowContext = PortalContext;
+
+/** @deprecated Use portalContext(). */
+export const workflowContext = portalContext;

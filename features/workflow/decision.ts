@@ -1,13 +1,13 @@
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { createMemberFromApplication } from "@/features/members/from-application";
-import type { WorkflowContext } from "@/features/workflow/context";
+import type { PortalContext } from "@/features/portal-config/context";
+import { isRecused, recusalDomains } from "@/features/recusal/rules";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { confirmedAddresses, everyAddressConfirmed, latestVouch } from "@/features/workflow/readiness";
 import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 import { isListAddress } from "@/lib/email";
 import { organisationKey } from "@/lib/organisation-key";
-import { isRecused, recusalDomains } from "@/lib/recusal";
 
 /**
  * The decision rule, in the caller's transaction (which holds the
@@ -22,7 +22,7 @@ import { isRecused, recusalDomains } from "@/lib/recusal";
 export async function approveWhenDecided(
   tx: Prisma.TransactionClient,
   applicationId: string,
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<boolean> {
   const application = await tx.application.findUniqueOrThrow({
     where: { id: applicationId },
@@ -106,7 +106,7 @@ export async function approveWhenDecided(
 
 /**
  * True when this team member is recused from the application as it stands:
- * its applicant, or at a domain verified as the applicant's (lib/recusal.ts).
+ * its applicant, or at a domain verified as the applicant's (features/recusal/rules.ts).
  * Their vote, cast before the domain was verified, no longer counts.
  */
 export function isRecusedNow(

@@ -1,10 +1,11 @@
 import path from "node:path";
 import type { Viewer } from "@/features/auth/data";
+import { contextOf } from "@/features/portal-config/context";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import type { Database } from "@/lib/prisma";
 
 export const config = loadPortalConfig(path.resolve(import.meta.dirname, "../../portal.config.json"));
-export const context = { baseUrl: "http://portal.test", project: config.project, quorum: config.quorum };
+export const context = contextOf(config, "http://portal.test");
 
 /** A signed-up person who is not on the security team. */
 export async function createUser(db: Database, email: string): Promise<Viewer> {

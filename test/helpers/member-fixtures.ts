@@ -3,16 +3,12 @@ import type { TeamViewer, Viewer } from "@/features/auth/data";
 import { confirmAddress, decideAddressChange, requestAddressChange } from "@/features/member-requests/mutations";
 import { addressChangeSchema, RequestDecisionSchema } from "@/features/member-requests/schema";
 import { listedAddresses } from "@/features/members/listed-addresses";
-import type { MemberContext } from "@/features/members/mutations";
 import type { Database } from "@/lib/prisma";
-import { config } from "@/test/helpers/fixtures";
+import { context } from "@/test/helpers/fixtures";
 import { validated } from "@/test/helpers/validated";
 
-export const memberContext: MemberContext = {
-  baseUrl: "http://portal.test",
-  project: config.project,
-  listName: config.listName,
-};
+/** The one mutation context of the tests, under the name the member tests know it by. */
+export const memberContext = context;
 
 let count = 0;
 

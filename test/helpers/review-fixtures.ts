@@ -1,4 +1,4 @@
-import { vi } from "vitest";
+import { afterAll, beforeAll, vi } from "vitest";
 import { sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { startApplication } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
@@ -31,6 +31,31 @@ export async function dropReviewDatabase(database: TestDatabase) {
   const { getDb } = await import("@/lib/db");
   await getDb().$disconnect();
   await database.drop();
+}
+
+/**
+ * The preamble of a test file on the review database: creates it before the
+ * file's tests (before the file's own beforeAll hooks, registered after this
+ * call) and drops it after them. The client it returns stands for the one
+ * created then, so that the file can name it at its top.
+ */
+export function withReviewDatabase(): Database {
+  let current: Database | undefined;
+  let database: Awaited<ReturnType<typeof createReviewDatabase>> | undefined;
+  beforeAll(async () => {
+    database = await createReviewDatabase();
+    current = database.db;
+  });
+  afterAll(async () => {
+    if (database) await dropReviewDatabase(database);
+  });
+  return new Proxy({} as Database, {
+    get(_, property) {
+      if (!current) throw new Error("the review database is created in beforeAll: use it inside a test or a hook");
+      const value = Reflect.get(current, property, current);
+      return typeof value === "function" ? value.bind(current) : value;
+    },
+  });
 }
 
 /**

@@ -6,6 +6,7 @@ import { saveApplicationDraft } from "@/features/applications/mutations";
 import { DRAFT_PARTLY_SAVED, parseDraftForSaving } from "@/features/applications/schema";
 import type { Actor } from "@/features/audit/mutations";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
+import type { PortalContext } from "@/features/portal-config/context";
 import type { Criterion, PortalConfig } from "@/features/portal-config/schema";
 import { castVote, rejectApplication } from "@/features/reviews/decisions";
 import { addComment, recordAssessment, requestChanges } from "@/features/reviews/mutations";
@@ -20,7 +21,6 @@ import { addTeamMember, changeTeamRole, removeTeamMember } from "@/features/team
 import { AddTeamMemberSchema, ChangeRoleSchema, RemoveTeamMemberSchema } from "@/features/team/schema";
 import { respondToVouch } from "@/features/vouches/mutations";
 import { VouchResponseSchema } from "@/features/vouches/schema";
-import type { WorkflowContext } from "@/features/workflow/context";
 import { type ActionFailure, parseInput } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 
@@ -57,7 +57,7 @@ export async function saveDraftForm(
   };
 }
 
-export const respondToVouchForm = (db: Database, token: string, form: Form, context: WorkflowContext) =>
+export const respondToVouchForm = (db: Database, token: string, form: Form, context: PortalContext) =>
   validated(VouchResponseSchema, form, (answer) => respondToVouch(db, token, answer, context));
 
 /**
@@ -65,7 +65,7 @@ export const respondToVouchForm = (db: Database, token: string, form: Form, cont
  * assessment (the form's checkbox), unless the form names `confirmUnassessed`
  * itself: the tests that are not about assessments vote without making any.
  */
-export const castVoteForm = (db: Database, reviewer: TeamViewer, form: Form, context: WorkflowContext) =>
+export const castVoteForm = (db: Database, reviewer: TeamViewer, form: Form, context: PortalContext) =>
   validated(VoteSchema, "confirmUnassessed" in form ? form : { confirmUnassessed: "on", ...form }, (vote) =>
     castVote(db, reviewer, vote, context),
   );
@@ -79,7 +79,7 @@ export const recordAssessmentForm = (
 ) =>
   validated(assessmentSchema(criteria), { applicationId, ...form }, (input) => recordAssessment(db, reviewer, input));
 
-export const addCommentForm = (db: Database, reviewer: TeamViewer, form: Form, context: WorkflowContext) =>
+export const addCommentForm = (db: Database, reviewer: TeamViewer, form: Form, context: PortalContext) =>
   validated(CommentSchema, form, (comment) => addComment(db, reviewer, comment, context));
 
 export const requestChangesForm = (
@@ -87,10 +87,10 @@ export const requestChangesForm = (
   reviewer: TeamViewer,
   form: Form,
   criteria: Criterion[],
-  context: WorkflowContext,
+  context: PortalContext,
 ) => validated(RequestChangesSchema, form, (input) => requestChanges(db, reviewer, input, criteria, context));
 
-export const rejectApplicationForm = (db: Database, owner: TeamViewer, form: Form, context: WorkflowContext) =>
+export const rejectApplicationForm = (db: Database, owner: TeamViewer, form: Form, context: PortalContext) =>
   validated(RejectSchema, form, (input) => rejectApplication(db, owner, input, context));
 
 export const addTeamMemberForm = (db: Database, actor: Actor, form: Form) =>

@@ -2,23 +2,14 @@
 // are limited per recipient "so that nobody can use the portal to flood a
 // stranger". A mailbox takes its +tagged addresses too (victim+1@…,
 // victim+2@… land in victim@…), as the sign-in limit already counts them.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ADDRESS_LINK_LIMITS, sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { startApplication } from "@/features/applications/mutations";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { completeForm, config, context, createUser } from "@/test/helpers/fixtures";
-import { createReviewDatabase, dropReviewDatabase } from "@/test/helpers/review-fixtures";
+import { withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { saveDraftForm } from "@/test/helpers/validated";
 
-let database: TestDatabase & { db: Database };
-let db: Database;
-
-beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
-});
-afterAll(() => dropReviewDatabase(database));
+const db = withReviewDatabase();
 
 /** A draft naming `alias` and `list`, saved by a new applicant, and its links mailed as "Save draft" mails them. */
 async function draftMailing(applicantEmail: string, alias: string, list: string[]) {

@@ -9,34 +9,23 @@ import {
 import { startApplication, withdrawApplication } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
 import { deliverOutbox } from "@/features/mail/delivery";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { completeForm, config, context, createUser } from "@/test/helpers/fixtures";
-import {
-  applicationReadyForReview,
-  createReviewDatabase,
-  createReviewer,
-  dropReviewDatabase,
-} from "@/test/helpers/review-fixtures";
+import { applicationReadyForReview, createReviewer, withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
 import { castVoteForm, requestChangesForm, respondToVouchForm, saveDraftForm } from "@/test/helpers/validated";
 
-let database: TestDatabase & { db: Database };
-let db: Database;
+const db = withReviewDatabase();
 let mail: MailCatcher;
 let first: Awaited<ReturnType<typeof createReviewer>>;
 let second: Awaited<ReturnType<typeof createReviewer>>;
 
 beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
   mail = await startMailCatcher();
   first = await createReviewer(db, "first@kmesh.example");
   second = await createReviewer(db, "second@kmesh.example");
 });
 afterAll(async () => {
   await mail.stop();
-  await dropReviewDatabase(database);
 });
 beforeEach(() => {
   mail.messages.length = 0;

@@ -1,14 +1,12 @@
 // The form's early duplicate check, called as the browser calls it: the
 // server action with a session cookie. It says what submission would say
 // about the organisation, domains and addresses, and nothing more.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { startApplication } from "@/features/applications/mutations";
 import { hashSessionToken } from "@/features/auth/adapter";
 import type { Viewer } from "@/features/auth/data";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { config, createUser } from "@/test/helpers/fixtures";
-import { applicationReadyForReview, createReviewDatabase, dropReviewDatabase } from "@/test/helpers/review-fixtures";
+import { applicationReadyForReview, withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { session } from "@/test/helpers/session-cookie";
 
 vi.mock("next/headers", () => import("@/test/helpers/session-cookie"));
@@ -16,14 +14,7 @@ vi.mock("next/headers", () => import("@/test/helpers/session-cookie"));
 const { checkDraftForDuplicatesAction } = await import("@/features/applications/actions");
 const { DUPLICATE_CHECKS } = await import("@/features/applications/duplicates");
 
-let database: TestDatabase & { db: Database };
-let db: Database;
-
-beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
-});
-afterAll(() => dropReviewDatabase(database));
+const db = withReviewDatabase();
 
 let people = 0;
 

@@ -2,30 +2,20 @@
 // with equality. Before, look-ups were ILIKE patterns: `_lice@…` signed in as
 // alice, `%@reviewers.example` as carol, `new_reviewer@…` got team pages,
 // `p%@globex.example` passed as a voucher. Each of those is tried here.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { startApplication } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
 import { portalAdapter } from "@/features/auth/adapter";
 import { findTeamRole } from "@/features/auth/data";
 import { approveWhenDecided } from "@/features/workflow/decision";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { completeForm, config, context, createMember, createUser } from "@/test/helpers/fixtures";
-import {
-  applicationReadyForReview,
-  createReviewDatabase,
-  createReviewer,
-  dropReviewDatabase,
-} from "@/test/helpers/review-fixtures";
+import { applicationReadyForReview, createReviewer, withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { addTeamMemberForm, saveDraftForm } from "@/test/helpers/validated";
 
-let database: TestDatabase & { db: Database };
-let db: Database;
+const db = withReviewDatabase();
 
 beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
   await createMember(db, {
     distributionName: "Globex Service Mesh",
     organisation: "Globex",
@@ -33,7 +23,6 @@ beforeAll(async () => {
     contactEmail: "psirt@globex.example",
   });
 });
-afterAll(() => dropReviewDatabase(database));
 
 describe("sign-in", () => {
   it("finds a user by their exact address only: `_` and `%` are characters, not wildcards", async () => {

@@ -1,29 +1,15 @@
 // Input that Postgres cannot store (a NUL byte) is refused with a field error
 // instead of a 500, and draft saves are limited per person and no longer
 // write an audit event each (they took the audit chain's global lock).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DRAFT_SAVES, startApplication } from "@/features/applications/mutations";
 import { parseQueueFilter } from "@/features/reviews/schema";
 import { CONTROL_CHARACTER_MESSAGE } from "@/lib/input";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { config, context, createUser } from "@/test/helpers/fixtures";
-import {
-  applicationReadyForReview,
-  createReviewDatabase,
-  createReviewer,
-  dropReviewDatabase,
-} from "@/test/helpers/review-fixtures";
+import { applicationReadyForReview, createReviewer, withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { addCommentForm, removeTeamMemberForm, respondToVouchForm, saveDraftForm } from "@/test/helpers/validated";
 
-let database: TestDatabase & { db: Database };
-let db: Database;
-
-beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
-});
-afterAll(() => dropReviewDatabase(database));
+const db = withReviewDatabase();
 
 const NUL = "\u0000";
 

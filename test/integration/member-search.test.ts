@@ -1,22 +1,17 @@
 // The team's member list search (/members): a substring of a name, an
 // organisation, a domain, the contact or a listed address, in any case,
 // with `_` and `%` only themselves.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { listMembers } from "@/features/members/data";
 import { parseMemberFilter } from "@/features/members/schema";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { memberWithContact } from "@/test/helpers/member-fixtures";
-import { createReviewDatabase, dropReviewDatabase } from "@/test/helpers/review-fixtures";
+import { withReviewDatabase } from "@/test/helpers/review-fixtures";
 
-let database: TestDatabase & { db: Database };
-let db: Database;
+const db = withReviewDatabase();
 let globex: Awaited<ReturnType<typeof memberWithContact>>["member"];
 let other: Awaited<ReturnType<typeof memberWithContact>>["member"];
 
 beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
   ({ member: globex } = await memberWithContact(db, "Globex Mesh"));
   await db.member.update({ where: { id: globex.id }, data: { orgDomains: ["globex.example"] } });
   await db.subscriberAddress.create({
@@ -33,7 +28,6 @@ beforeAll(async () => {
   });
   ({ member: other } = await memberWithContact(db, "Initech_Edge"));
 });
-afterAll(() => dropReviewDatabase(database));
 
 const ids = async (q: string, status?: "ACTIVE" | "REMOVED") =>
   (await listMembers({ q, status, page: 1 })).rows.map((row) => row.id);

@@ -1,33 +1,22 @@
 // The member list after approval: removal and reinstatement, embargo
 // breaches, and what an approved application becomes.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { listedAddresses } from "@/features/members/listed-addresses";
 import { recordEmbargoBreach, reinstateMember, removeMember } from "@/features/members/mutations";
 import { EmbargoBreachSchema, ReinstateMemberSchema, RemoveMemberSchema } from "@/features/members/schema";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { context } from "@/test/helpers/fixtures";
 import { memberContext, memberWithContact } from "@/test/helpers/member-fixtures";
-import {
-  applicationReadyForReview,
-  createReviewDatabase,
-  createReviewer,
-  dropReviewDatabase,
-} from "@/test/helpers/review-fixtures";
+import { applicationReadyForReview, createReviewer, withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { castVoteForm, validated } from "@/test/helpers/validated";
 
-let database: TestDatabase & { db: Database };
-let db: Database;
+const db = withReviewDatabase();
 let owner: Awaited<ReturnType<typeof createReviewer>>;
 let reviewer: Awaited<ReturnType<typeof createReviewer>>;
 
 beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
   owner = await createReviewer(db, "owner@kmesh.example", "OWNER");
   reviewer = await createReviewer(db, "reviewer@kmesh.example");
 });
-afterAll(() => dropReviewDatabase(database));
 
 const remove = (actor: typeof owner, form: Record<string, string>) =>
   validated(RemoveMemberSchema, form, (input) => removeMember(db, actor, input, memberContext));

@@ -1,26 +1,17 @@
 // Issue 20, item 9: the members' open address changes and contact handovers,
 // listed for the review queue with their age and whether a reviewer can decide.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { confirmHandover, requestHandover } from "@/features/member-requests/handovers";
 import { cancelAddressChange, requestAddressChange } from "@/features/member-requests/mutations";
 import { addressChangeSchema, HandoverSchema } from "@/features/member-requests/schema";
 import { listedAddresses } from "@/features/members/listed-addresses";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { mailedToken, memberContext, memberWithContact } from "@/test/helpers/member-fixtures";
-import { createReviewDatabase, createReviewer, dropReviewDatabase } from "@/test/helpers/review-fixtures";
+import { createReviewer, withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { validated } from "@/test/helpers/validated";
 
-let database: TestDatabase & { db: Database };
-let db: Database;
+const db = withReviewDatabase();
 
-beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
-});
-afterAll(async () => {
-  await dropReviewDatabase(database);
-});
+afterAll(async () => {});
 
 type Setup = Awaited<ReturnType<typeof memberWithContact>>;
 const ask = async ({ member, contact }: Setup, form: Record<string, string>) => {

@@ -5,30 +5,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { confirmApplicationAddress } from "@/features/alias-verification/mutations";
 import { deliverOutbox } from "@/features/mail/delivery";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { context } from "@/test/helpers/fixtures";
-import {
-  applicationReadyForReview,
-  createReviewDatabase,
-  createReviewer,
-  dropReviewDatabase,
-} from "@/test/helpers/review-fixtures";
+import { applicationReadyForReview, createReviewer, withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
 import { castVoteForm } from "@/test/helpers/validated";
 
-let database: TestDatabase & { db: Database };
-let db: Database;
+const db = withReviewDatabase();
 let mail: MailCatcher;
 
 beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
   mail = await startMailCatcher();
 });
 afterAll(async () => {
   await mail.stop();
-  await dropReviewDatabase(database);
 });
 
 const tokenMailedTo = async (address: string) => {

@@ -2,20 +2,12 @@
 // sees the application as the applicant does, plus the alias and vouch
 // status: nothing of the team's deliberation, in any view. And recusal holds
 // for every judgement, an owner's rejection included.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
+import { beforeAll, describe, expect, it } from "vitest";
 import { config, context } from "@/test/helpers/fixtures";
-import {
-  applicationReadyForReview,
-  createReviewDatabase,
-  createReviewer,
-  dropReviewDatabase,
-} from "@/test/helpers/review-fixtures";
+import { applicationReadyForReview, createReviewer, withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { addCommentForm, castVoteForm, recordAssessmentForm, rejectApplicationForm } from "@/test/helpers/validated";
 
-let database: TestDatabase & { db: Database };
-let db: Database;
+const db = withReviewDatabase();
 let application: Awaited<ReturnType<typeof applicationReadyForReview>>;
 let insider: Awaited<ReturnType<typeof createReviewer>>;
 let insiderOwner: Awaited<ReturnType<typeof createReviewer>>;
@@ -27,8 +19,6 @@ const SECRET_COMMENT = "Internal comment: do not tell the applicant yet.";
 const VOUCHER_COMMENT = "Voucher's word: I have worked with them for years.";
 
 beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
   reviewer = await createReviewer(db, "reviewer@kmesh.example");
   application = await applicationReadyForReview(db);
   // Below one of the applicant's domains counts as at it.
@@ -52,7 +42,6 @@ beforeAll(async () => {
   );
   await db.vouch.updateMany({ where: { applicationId: id }, data: { comment: VOUCHER_COMMENT } });
 });
-afterAll(() => dropReviewDatabase(database));
 
 describe("a recused reviewer", () => {
   it("is given no votes, assessments, internal comments, voucher's comment, related records or team history", async () => {

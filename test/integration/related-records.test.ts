@@ -1,25 +1,11 @@
 // The review page's "looks like" lists: members and other applications with
 // a shared domain (a member's parent domain too), a shared list address, or
 // the same organisation name in any case, and nothing else.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
+import { describe, expect, it } from "vitest";
 import { createMember } from "@/test/helpers/fixtures";
-import {
-  applicationReadyForReview,
-  createReviewDatabase,
-  createReviewer,
-  dropReviewDatabase,
-} from "@/test/helpers/review-fixtures";
+import { applicationReadyForReview, createReviewer, withReviewDatabase } from "@/test/helpers/review-fixtures";
 
-let database: TestDatabase & { db: Database };
-let db: Database;
-
-beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
-});
-afterAll(() => dropReviewDatabase(database));
+const db = withReviewDatabase();
 
 async function member(name: string, organisation: string, domains: string[], addresses: string[] = []) {
   const created = await createMember(db, {

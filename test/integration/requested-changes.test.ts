@@ -1,34 +1,23 @@
 // Issue 20: the "changes requested" mail links to the edit page, which did not
 // show what was asked. getRequestedChanges is what that page shows, beside
 // each criterion, until the applicant submits again.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { getRequestedChanges } from "@/features/applications/data";
 import { toFormValues } from "@/features/applications/form-values";
 import { submitApplication } from "@/features/applications/submission";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { config, context, createUser } from "@/test/helpers/fixtures";
-import {
-  applicationReadyForReview,
-  createReviewDatabase,
-  createReviewer,
-  dropReviewDatabase,
-} from "@/test/helpers/review-fixtures";
+import { applicationReadyForReview, createReviewer, withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { recordAssessmentForm, requestChangesForm, saveDraftForm } from "@/test/helpers/validated";
 
-let database: TestDatabase & { db: Database };
-let db: Database;
+const db = withReviewDatabase();
 let first: Awaited<ReturnType<typeof createReviewer>>;
 let second: Awaited<ReturnType<typeof createReviewer>>;
 
 beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
   first = await createReviewer(db, "first@kmesh.example");
   second = await createReviewer(db, "second@reviewers.example");
 });
-afterAll(() => dropReviewDatabase(database));
 
 const assess = (reviewer: typeof first, applicationId: string, criterionKey: string, assessment: string, note = "") =>
   recordAssessmentForm(db, reviewer, applicationId, { criterionKey, assessment, note }, config.criteria);

@@ -1,12 +1,10 @@
 // Server actions and pages called directly, as a forged request would reach
 // them: only the roster gets anything but a 404. The request's cookies are
 // the one thing faked here (next/headers needs a live request otherwise).
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { hashSessionToken } from "@/features/auth/adapter";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { createUser } from "@/test/helpers/fixtures";
-import { applicationReadyForReview, createReviewDatabase, dropReviewDatabase } from "@/test/helpers/review-fixtures";
+import { applicationReadyForReview, withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { session } from "@/test/helpers/session-cookie";
 
 vi.mock("next/headers", () => import("@/test/helpers/session-cookie"));
@@ -27,8 +25,7 @@ const pages = {
   audit: (await import("@/app/(dynamic)/audit/page")).default,
 };
 
-let database: TestDatabase & { db: Database };
-let db: Database;
+const db = withReviewDatabase();
 let applicationId: string;
 let memberId: string;
 
@@ -42,8 +39,6 @@ async function sessionFor(email: string) {
 }
 
 beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
   await db.teamMember.createMany({
     data: [
       { email: "owner@kmesh.example", role: "OWNER" },
@@ -53,7 +48,6 @@ beforeAll(async () => {
   applicationId = (await applicationReadyForReview(db)).id;
   memberId = (await db.member.findFirstOrThrow()).id;
 });
-afterAll(() => dropReviewDatabase(database));
 
 const NOT_FOUND = { digest: "NEXT_HTTP_ERROR_FALLBACK;404" };
 const form = (fields: Record<string, string>) => {

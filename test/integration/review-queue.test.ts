@@ -1,31 +1,21 @@
 // The review queue's filters, totals, pages and order against an oracle: the
 // same rules written plainly in JavaScript over every application, for each
 // filter and their combinations, on two pages.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { TeamViewer } from "@/features/auth/data";
 import type { QueueFilter } from "@/features/reviews/schema";
 import { OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { ApplicationState } from "@/generated/prisma/enums";
 import { businessDaysBefore } from "@/lib/business-days";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { context } from "@/test/helpers/fixtures";
-import {
-  applicationReadyForReview,
-  createReviewDatabase,
-  createReviewer,
-  dropReviewDatabase,
-} from "@/test/helpers/review-fixtures";
+import { applicationReadyForReview, createReviewer, withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { castVoteForm } from "@/test/helpers/validated";
 
 const STALE_DAYS = 2;
-let database: TestDatabase & { db: Database };
-let db: Database;
+const db = withReviewDatabase();
 let viewer: TeamViewer;
 
 beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
   const reviewer = await createReviewer(db, "reviewer@team.kmesh.example");
   viewer = { ...reviewer, role: "REVIEWER" };
   const other = await createReviewer(db, "other@reviewers.example");
@@ -92,7 +82,6 @@ beforeAll(async () => {
     });
   }
 });
-afterAll(() => dropReviewDatabase(database));
 
 /** The queue's rules, plainly: which applications, in which order. */
 async function oracle(filter: QueueFilter): Promise<string[]> {

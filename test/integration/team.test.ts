@@ -101,12 +101,12 @@ describe("stale reminders", () => {
       contactEmail: "security@acme.example",
     });
     const { id } = await applicationReadyForReview(db);
-    const options = { staleAfterBusinessDays: 2, baseUrl: context.baseUrl, project: context.project };
+    const options = { ...context, staleAfterBusinessDays: 2 };
     // Friday noon, last activity the Tuesday before: 3 business days.
     await db.application.update({ where: { id }, data: { lastActivityAt: new Date("2026-11-17T12:00:00Z") } });
     const friday = new Date("2026-11-20T12:00:00Z");
-    expect(await sendStaleReminders(db, { ...options, now: friday })).toEqual({ reminded: [id], escalated: [] });
-    expect(await sendStaleReminders(db, { ...options, now: new Date(friday.getTime() + 3_600_000) })).toEqual({
+    expect(await sendStaleReminders(db, options, friday)).toEqual({ reminded: [id], escalated: [] });
+    expect(await sendStaleReminders(db, options, new Date(friday.getTime() + 3_600_000))).toEqual({
       reminded: [],
       escalated: [],
     });
@@ -115,7 +115,7 @@ describe("stale reminders", () => {
 
     // The next Tuesday: 5 business days without activity, so the owners hear too.
     const tuesday = new Date("2026-11-24T12:00:00Z");
-    expect(await sendStaleReminders(db, { ...options, now: tuesday })).toEqual({ reminded: [id], escalated: [id] });
+    expect(await sendStaleReminders(db, options, tuesday)).toEqual({ reminded: [id], escalated: [id] });
     const owners = await db.teamMember.count({ where: { role: "OWNER" } });
     expect(await db.outboxMail.count({ where: { subject: { contains: "Escalated" } } })).toBe(owners);
   });

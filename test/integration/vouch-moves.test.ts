@@ -1,7 +1,7 @@
 // Issue 20, item 1: a pending vouch follows the member's contact. A handover
 // passes it to the new contact (a fresh link; the old one refuses), a removal
 // ends it and the applicant names another voucher, keeping the application.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { startApplication } from "@/features/applications/mutations";
 import { submitApplication } from "@/features/applications/submission";
 import type { Viewer } from "@/features/auth/data";
@@ -12,30 +12,19 @@ import { RemoveMemberSchema } from "@/features/members/schema";
 import { getApplicantVouch, getVouchByToken } from "@/features/vouches/data";
 import { ANOTHER_VOUCHERS_PER_DAY, nameAnotherVoucher } from "@/features/vouches/mutations";
 import { AnotherVoucherSchema } from "@/features/vouches/schema";
-import type { Database } from "@/lib/prisma";
-import type { TestDatabase } from "@/test/helpers/database";
 import { completeForm, config, context, createUser } from "@/test/helpers/fixtures";
 import { mailedToken, memberContext, memberWithContact } from "@/test/helpers/member-fixtures";
-import {
-  createReviewDatabase,
-  createReviewer,
-  dropReviewDatabase,
-  markAddressVerified,
-} from "@/test/helpers/review-fixtures";
+import { createReviewer, markAddressVerified, withReviewDatabase } from "@/test/helpers/review-fixtures";
 import { respondToVouchForm, saveDraftForm, validated } from "@/test/helpers/validated";
 
-let database: TestDatabase & { db: Database };
-let db: Database;
+const db = withReviewDatabase();
 let owner: Awaited<ReturnType<typeof createReviewer>>;
 let reviewer: Awaited<ReturnType<typeof createReviewer>>;
 
 beforeAll(async () => {
-  database = await createReviewDatabase();
-  db = database.db;
   owner = await createReviewer(db, "owner@kmesh.example", "OWNER");
   reviewer = await createReviewer(db, "reviewer@kmesh.example");
 });
-afterAll(() => dropReviewDatabase(database));
 
 let count = 0;
 /** A submitted application, its addresses confirmed, that named `voucherEmail`; its vouch waits. */

@@ -2,11 +2,11 @@
 // application names and where their proof stands, how domains relate, who is
 // recused, who is warned about, and who may vouch.
 import { describe, expect, it } from "vitest";
+import { recusalDomains } from "@/features/recusal/rules";
 import { conflictOfInterest, domainWarnings } from "@/features/reviews/judgement";
 import { voucherConflict } from "@/features/vouches/voucher-rule";
 import { addressStates, confirmedAddresses, namedAddresses } from "@/features/workflow/readiness";
 import { domainsRelated, isAtOrBelow } from "@/lib/domains";
-import { recusalDomains } from "@/lib/recusal";
 
 const day = 86_400_000;
 const now = new Date("2026-12-07T12:00:00Z");

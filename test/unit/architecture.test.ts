@@ -57,13 +57,20 @@ describe("features", () => {
 
   it("catch a feature that imports one above it", () => {
     const layers = new Map([
+      ["recusal", 1],
+      ["members", 3],
       ["workflow", 4],
       ["reviews", 7],
     ]);
-    const upward = [{ from: "workflow", to: "reviews" }].filter(
-      ({ from, to }) => (layers.get(to) ?? 0) >= (layers.get(from) ?? 0),
-    );
-    expect(upward).toHaveLength(1);
+    const upward = [
+      { from: "workflow", to: "reviews" },
+      { from: "members", to: "recusal" },
+      { from: "recusal", to: "members" },
+    ].filter(({ from, to }) => (layers.get(to) ?? 0) >= (layers.get(from) ?? 0));
+    expect(upward).toEqual([
+      { from: "workflow", to: "reviews" },
+      { from: "recusal", to: "members" },
+    ]);
   });
 });
 

@@ -1,14 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { inputClass } from "@/components/ui/field";
+import { ChoiceFilter, FilterButton, SearchFilter } from "@/components/ui/filter-form";
 import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { UtcTime } from "@/components/ui/utc-time";
 import { requireTeam } from "@/features/auth/guards";
+import { isOwner } from "@/features/auth/roles";
 import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
 import { UnlistableAddresses } from "@/features/members/components/unlistable-addresses";
 import { listMembers, listUnlistableAddresses } from "@/features/members/data";
-import { MEMBER_STATUS_LABELS, parseMemberFilter } from "@/features/members/schema";
+import { MEMBER_STATUS_LABELS, MEMBER_STATUSES, parseMemberFilter } from "@/features/members/schema";
 import { isListAddress } from "@/lib/email";
 
 export const metadata: Metadata = { title: "Members" };
@@ -31,7 +32,7 @@ export default async function MembersPage({
           <Link href="/members/attestations" className="text-brand-700 underline">
             Yearly re-attestation
           </Link>
-          {viewer.role === "OWNER" ? (
+          {isOwner(viewer) ? (
             <Link href="/members/export" className="text-brand-700 underline">
               Export the list
             </Link>
@@ -40,41 +41,21 @@ export default async function MembersPage({
       </div>
       <UnlistableAddresses rows={unlistable} />
       <form method="get" className="flex flex-wrap items-end gap-4" aria-label="Filter the members">
-        <div className="w-full sm:w-auto">
-          <label htmlFor="q" className="block font-medium">
-            Search
-          </label>
-          <input
-            id="q"
-            name="q"
-            defaultValue={filter.q ?? ""}
-            placeholder="Name, domain or part of an address"
-            aria-describedby={searchError ? "q-error" : undefined}
-            aria-invalid={Boolean(searchError)}
-            className={`${inputClass} sm:w-80`}
-          />
-          {searchError ? (
-            <p id="q-error" className="text-sm font-medium text-red-700">
-              {searchError}
-            </p>
-          ) : null}
-        </div>
-        <div>
-          <label htmlFor="status" className="block font-medium">
-            Status
-          </label>
-          <select id="status" name="status" defaultValue={filter.status ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {Object.entries(MEMBER_STATUS_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className="rounded-md border border-slate-300 px-4 py-2 font-semibold">
-          Filter
-        </button>
+        <SearchFilter
+          value={filter.q}
+          placeholder="Name, domain or part of an address"
+          error={searchError}
+          className="w-full sm:w-auto"
+          inputClassName="sm:w-80"
+        />
+        <ChoiceFilter
+          name="status"
+          label="Status"
+          value={filter.status}
+          anyLabel="Any"
+          options={MEMBER_STATUSES.map((status) => [status, MEMBER_STATUS_LABELS[status]] as const)}
+        />
+        <FilterButton />
       </form>
       <p className="text-slate-700">
         {list.onTheList} distribution{list.onTheList === 1 ? "" : "s"} on the list; {list.total} match

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { inputClass } from "@/components/ui/field";
+import { ChoiceFilter, FilterButton, SearchFilter } from "@/components/ui/filter-form";
 import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
@@ -10,6 +10,7 @@ import { AddressesBadge, Reviewers, Tally, VouchBadge } from "@/features/reviews
 import { listReviewQueue } from "@/features/reviews/queue";
 import { parseQueueFilter } from "@/features/reviews/schema";
 import { StateBadge } from "@/features/workflow/components/state-badge";
+import { OPEN_STATES, STATE_LABELS } from "@/features/workflow/states";
 
 export const metadata: Metadata = { title: "Review queue" };
 
@@ -32,36 +33,22 @@ export default async function ReviewQueuePage({
         className="grid grid-cols-2 gap-x-4 gap-y-3 sm:flex sm:flex-wrap sm:items-end"
         aria-label="Filter the queue"
       >
-        <div className="col-span-2 sm:w-72">
-          <label htmlFor="q" className="block font-medium">
-            Search
-          </label>
-          <input
-            id="q"
-            name="q"
-            defaultValue={filter.q ?? ""}
-            placeholder="Organisation or distribution"
-            aria-describedby={searchError ? "q-error" : undefined}
-            aria-invalid={Boolean(searchError)}
-            className={`${inputClass} h-11`}
-          />
-          {searchError ? (
-            <p id="q-error" className="text-sm font-medium text-red-700">
-              {searchError}
-            </p>
-          ) : null}
-        </div>
-        <div className="col-span-2">
-          <label htmlFor="state" className="block font-medium">
-            State
-          </label>
-          <select id="state" name="state" defaultValue={filter.state ?? ""} className={`${inputClass} h-11`}>
-            <option value="">All open</option>
-            <option value="SUBMITTED">Submitted</option>
-            <option value="IN_REVIEW">In review</option>
-            <option value="CHANGES_REQUESTED">Changes requested</option>
-          </select>
-        </div>
+        <SearchFilter
+          value={filter.q}
+          placeholder="Organisation or distribution"
+          error={searchError}
+          className="col-span-2 sm:w-72"
+          inputClassName="h-11"
+        />
+        <ChoiceFilter
+          name="state"
+          label="State"
+          value={filter.state}
+          anyLabel="All open"
+          options={OPEN_STATES.map((state) => [state, STATE_LABELS[state]] as const)}
+          className="col-span-2"
+          selectClassName="h-11"
+        />
         <label className="flex min-h-11 items-center gap-2">
           <input type="checkbox" name="mine" value="1" defaultChecked={Boolean(filter.mine)} className="h-5 w-5" />{" "}
           Needs my vote
@@ -70,12 +57,7 @@ export default async function ReviewQueuePage({
           <input type="checkbox" name="stale" value="1" defaultChecked={Boolean(filter.stale)} className="h-5 w-5" />{" "}
           Stale
         </label>
-        <button
-          type="submit"
-          className="col-span-2 min-h-11 rounded-md border border-slate-300 px-4 py-2 font-semibold"
-        >
-          Filter
-        </button>
+        <FilterButton className="col-span-2 min-h-11" />
       </form>
       <p className="text-sm text-slate-600">
         {queue.total} open application{queue.total === 1 ? "" : "s"}; stale means no activity for{" "}

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { UtcTime } from "@/components/ui/utc-time";
 import { requireTeam } from "@/features/auth/guards";
+import { ROLE_LABELS } from "@/features/auth/roles";
 import { listUndeliveredMail } from "@/features/mail/data";
 import { AddTeamMemberForm, TeamMemberControls } from "@/features/team/components/team-forms";
 import { listTeam } from "@/features/team/data";
@@ -39,7 +40,7 @@ export default async function TeamPage() {
         {team.map((member) => (
           <Row key={member.id}>
             <Cell className="break-all">{member.email}</Cell>
-            <Cell>{member.role === "OWNER" ? "Owner" : "Reviewer"}</Cell>
+            <Cell>{ROLE_LABELS[member.role]}</Cell>
             <Cell>
               <TeamMemberControls memberId={member.id} email={member.email} role={member.role} />
             </Cell>

@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { errorsOf, FormOutcome, valuesOf } from "@/components/ui/form-outcome";
+import { InputField } from "@/components/ui/input-field";
 import { type CreateApiTokenState, createApiTokenAction } from "@/features/api-tokens/actions";
 import { NewTokenSecret } from "@/features/api-tokens/components/new-token-secret";
 import {
@@ -37,25 +38,17 @@ export function CreateApiTokenForm({ baseUrl }: { baseUrl: string }) {
     <div className="space-y-6">
       {state.ok && state.token ? <NewTokenSecret key={state.token.id} token={state.token} baseUrl={baseUrl} /> : null}
       <form action={action} className="space-y-4">
-        <Field
+        <InputField
           id="token-name"
           label="Name"
           hint="What the token is for, such as the system that will use it."
           errors={errors.name}
-        >
-          {(describedBy, invalid) => (
-            <input
-              id="token-name"
-              name="name"
-              maxLength={80}
-              autoComplete="off"
-              defaultValue={values?.name ?? ""}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              className={`${inputClass} max-w-md`}
-            />
-          )}
-        </Field>
+          name="name"
+          maxLength={80}
+          autoComplete="off"
+          defaultValue={values?.name ?? ""}
+          inputClassName="max-w-md"
+        />
         <fieldset aria-describedby={errors.scopes ? "token-scopes-error" : undefined} className="space-y-1">
           <legend className="font-medium">Scopes</legend>
           {API_TOKEN_SCOPES.map((scope) => (
@@ -101,24 +94,15 @@ export function CreateApiTokenForm({ baseUrl }: { baseUrl: string }) {
           </Field>
           {expires === "date" ? (
             <div className="max-w-xs">
-              <Field
+              <InputField
                 id="token-expires-on"
                 label="Expiry date"
                 hint={`It stops working as that day begins (00:00 UTC); at most ${MAX_EXPIRY_DAYS} days ahead.`}
                 errors={errors.expiresOn}
-              >
-                {(describedBy, invalid) => (
-                  <input
-                    id="token-expires-on"
-                    name="expiresOn"
-                    type="date"
-                    defaultValue={values?.expiresOn ?? ""}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid}
-                    className={inputClass}
-                  />
-                )}
-              </Field>
+                name="expiresOn"
+                type="date"
+                defaultValue={values?.expiresOn ?? ""}
+              />
             </div>
           ) : null}
         </div>

@@ -1,9 +1,10 @@
 import { ResendAttestationLinkForm } from "@/features/attestations/components/link-forms";
 import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
+import type { AttestationStatus, MemberStatus } from "@/generated/prisma/enums";
 
 type Props = {
-  attestation: { id: string; status: "PENDING" | "CONFIRMED" | "LAPSED"; dueAt: Date };
-  member: { distributionName: string; status: "ACTIVE" | "REMOVAL_PENDING" | "REMOVED" };
+  attestation: { id: string; status: AttestationStatus; dueAt: Date };
+  member: { distributionName: string; status: MemberStatus };
   /** The page it is on, which the extension's notice returns to. */
   from: "member" | "round";
 };

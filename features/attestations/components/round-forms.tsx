@@ -2,8 +2,8 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, inputClass } from "@/components/ui/field";
 import { errorsOf, FormOutcome, valuesOf } from "@/components/ui/form-outcome";
+import { InputField } from "@/components/ui/input-field";
 import {
   type AttestationFormState,
   extendAttestationAction,
@@ -39,22 +39,17 @@ export function ExtendAttestationForm({
       <input type="hidden" name="attestationId" value={attestationId} />
       <input type="hidden" name="from" value={from} />
       <div className="w-28">
-        <Field id={id} label="Days more" errors={errorsOf(state).days}>
-          {(describedBy, invalid) => (
-            <input
-              id={id}
-              name="days"
-              type="number"
-              min={7}
-              max={60}
-              defaultValue={values?.days ?? "14"}
-              aria-label={`Days more for ${label}`}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              className={inputClass}
-            />
-          )}
-        </Field>
+        <InputField
+          id={id}
+          label="Days more"
+          errors={errorsOf(state).days}
+          name="days"
+          type="number"
+          min={7}
+          max={60}
+          defaultValue={values?.days ?? "14"}
+          aria-label={`Days more for ${label}`}
+        />
       </div>
       <Button variant="secondary" disabled={pending}>
         Extend

@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { errorsOf, FormOutcome, valuesOf } from "@/components/ui/form-outcome";
+import { InputField } from "@/components/ui/input-field";
 import { TextAreaField } from "@/components/ui/text-area-field";
 import {
   type MemberFormState,
@@ -133,19 +134,14 @@ export function EmbargoBreachForm({ memberId }: { memberId: string }) {
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="memberId" value={memberId} />
-      <Field id="breach-date" label="Date" errors={errors.occurredOn}>
-        {(describedBy, invalid) => (
-          <input
-            id="breach-date"
-            name="occurredOn"
-            type="date"
-            defaultValue={values?.occurredOn ?? ""}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            className={inputClass}
-          />
-        )}
-      </Field>
+      <InputField
+        id="breach-date"
+        label="Date"
+        errors={errors.occurredOn}
+        name="occurredOn"
+        type="date"
+        defaultValue={values?.occurredOn ?? ""}
+      />
       <TextAreaField
         id="breach-description"
         name="description"
@@ -154,19 +150,14 @@ export function EmbargoBreachForm({ memberId }: { memberId: string }) {
         defaultValue={values?.description ?? ""}
         rows={2}
       />
-      <Field id="breach-link" label="Link (optional)" errors={errors.link}>
-        {(describedBy, invalid) => (
-          <input
-            id="breach-link"
-            name="link"
-            type="url"
-            defaultValue={values?.link ?? ""}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            className={inputClass}
-          />
-        )}
-      </Field>
+      <InputField
+        id="breach-link"
+        label="Link (optional)"
+        errors={errors.link}
+        name="link"
+        type="url"
+        defaultValue={values?.link ?? ""}
+      />
       <FormOutcome state={state} />
       <Button variant="secondary" disabled={pending}>
         Record the breach

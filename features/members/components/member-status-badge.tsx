@@ -1,3 +1,4 @@
+import { StatusPill } from "@/components/ui/status-pill";
 import { MEMBER_STATUS_LABELS } from "@/features/members/schema";
 import type { MemberStatus } from "@/generated/prisma/enums";
 
@@ -8,9 +9,5 @@ const TONES: Record<MemberStatus, string> = {
 };
 
 export function MemberStatusBadge({ status }: { status: MemberStatus }) {
-  return (
-    <span data-status={status} className={`inline-block rounded-full px-3 py-1 text-sm font-semibold ${TONES[status]}`}>
-      {MEMBER_STATUS_LABELS[status]}
-    </span>
-  );
+  return <StatusPill label={MEMBER_STATUS_LABELS[status]} toneClass={TONES[status]} data={{ "data-status": status }} />;
 }

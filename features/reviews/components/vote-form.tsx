@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { errorsOf, FormOutcome } from "@/components/ui/form-outcome";
 import { castVoteAction } from "@/features/reviews/actions";
-import { ClosedOutcome, initial } from "@/features/reviews/components/review-forms";
+import { ClosedOutcome, initial } from "@/features/reviews/components/closed-outcome";
 
 const CHOICES = [
   ["APPROVE", "Approve"],

@@ -2,15 +2,18 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, inputClass } from "@/components/ui/field";
+import { inputClass } from "@/components/ui/field";
 import { FormOutcome } from "@/components/ui/form-outcome";
+import { InputField } from "@/components/ui/input-field";
 import { Notice } from "@/components/ui/notice";
+import { isOwner, ROLE_LABELS, TEAM_ROLES } from "@/features/auth/roles";
 import {
   addTeamMemberAction,
   changeTeamRoleAction,
   removeTeamMemberAction,
   type TeamFormState,
 } from "@/features/team/actions";
+import type { TeamRole } from "@/generated/prisma/enums";
 import type { FormState } from "@/lib/action-result";
 
 const initial: FormState = { ok: true };
@@ -21,27 +24,25 @@ export function AddTeamMemberForm() {
   return (
     <form action={action} className="flex flex-wrap items-end gap-4">
       <div className="min-w-64 flex-1">
-        <Field id="team-email" label="E-mail address" errors={errors.email}>
-          {(describedBy, invalid) => (
-            <input
-              id="team-email"
-              name="email"
-              type="email"
-              defaultValue={state.ok ? "" : state.values?.email}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              className={inputClass}
-            />
-          )}
-        </Field>
+        <InputField
+          id="team-email"
+          label="E-mail address"
+          errors={errors.email}
+          name="email"
+          type="email"
+          defaultValue={state.ok ? "" : state.values?.email}
+        />
       </div>
       <div>
         <label htmlFor="team-role" className="block font-medium">
           Role
         </label>
         <select id="team-role" name="role" defaultValue="REVIEWER" className={inputClass}>
-          <option value="REVIEWER">Reviewer</option>
-          <option value="OWNER">Owner</option>
+          {TEAM_ROLES.map((role) => (
+            <option key={role} value={role}>
+              {ROLE_LABELS[role]}
+            </option>
+          ))}
         </select>
       </div>
       <Button disabled={pending}>Add to the team</Button>
@@ -52,30 +53,19 @@ export function AddTeamMemberForm() {
   );
 }
 
-export function TeamMemberControls({
-  memberId,
-  email,
-  role,
-}: {
-  memberId: string;
-  email: string;
-  role: "REVIEWER" | "OWNER";
-}) {
+export function TeamMemberControls({ memberId, email, role }: { memberId: string; email: string; role: TeamRole }) {
   const [roleState, roleAction, rolePending] = useActionState(changeTeamRoleAction, initial);
   const [removeState, removeAction, removePending] = useActionState(removeTeamMemberAction, initial);
   const error = (!roleState.ok && roleState.formError) || (!removeState.ok && removeState.formError);
-  const other = role === "OWNER" ? "REVIEWER" : "OWNER";
+  const other: TeamRole = isOwner(role) ? "REVIEWER" : "OWNER";
+  const makeOther = `Make ${ROLE_LABELS[other].toLowerCase()}`;
   return (
     <div className="flex flex-wrap items-center gap-2">
       <form action={roleAction}>
         <input type="hidden" name="memberId" value={memberId} />
         <input type="hidden" name="role" value={other} />
-        <Button
-          variant="secondary"
-          disabled={rolePending}
-          aria-label={`Make ${other === "OWNER" ? "owner" : "reviewer"}: ${email}`}
-        >
-          Make {other === "OWNER" ? "owner" : "reviewer"}
+        <Button variant="secondary" disabled={rolePending} aria-label={`${makeOther}: ${email}`}>
+          {makeOther}
         </Button>
       </form>
       <form action={removeAction}>

@@ -2,8 +2,8 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, inputClass } from "@/components/ui/field";
 import { errorsOf, FormOutcome, valuesOf } from "@/components/ui/form-outcome";
+import { InputField } from "@/components/ui/input-field";
 import { nameAnotherVoucherAction } from "@/features/vouches/actions";
 import type { FormState } from "@/lib/action-result";
 
@@ -17,27 +17,18 @@ export function AnotherVoucherForm({ applicationId }: { applicationId: string })
       <div role="status" aria-live="polite">
         <FormOutcome state={state} />
       </div>
-      <Field
+      <InputField
         id="voucherEmail"
         label="Another voucher"
         hint="The contact address of a current member of the list who knows your team from outside it."
         errors={errors.voucherEmail}
-      >
-        {(describedBy, invalid) => (
-          <input
-            id="voucherEmail"
-            name="voucherEmail"
-            type="email"
-            autoComplete="off"
-            maxLength={320}
-            required
-            className={inputClass}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            defaultValue={valuesOf(state)?.voucherEmail ?? ""}
-          />
-        )}
-      </Field>
+        name="voucherEmail"
+        type="email"
+        autoComplete="off"
+        maxLength={320}
+        required
+        defaultValue={valuesOf(state)?.voucherEmail ?? ""}
+      />
       <Button disabled={pending}>Ask this voucher</Button>
     </form>
   );

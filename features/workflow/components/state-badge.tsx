@@ -1,3 +1,4 @@
+import { StatusPill } from "@/components/ui/status-pill";
 import { STATE_LABELS } from "@/features/workflow/states";
 import type { ApplicationState } from "@/generated/prisma/enums";
 
@@ -12,9 +13,5 @@ const TONES: Record<ApplicationState, string> = {
 };
 
 export function StateBadge({ state }: { state: ApplicationState }) {
-  return (
-    <span data-state={state} className={`inline-block rounded-full px-3 py-1 text-sm font-semibold ${TONES[state]}`}>
-      {STATE_LABELS[state]}
-    </span>
-  );
+  return <StatusPill label={STATE_LABELS[state]} toneClass={TONES[state]} data={{ "data-state": state }} />;
 }

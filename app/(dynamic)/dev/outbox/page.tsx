@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { inputClass } from "@/components/ui/field";
+import { FilterButton, TextFilter } from "@/components/ui/filter-form";
 import { Pagination, pageLink } from "@/components/ui/pagination";
 import { UtcTime } from "@/components/ui/utc-time";
 import { isDevelopmentOutboxOpen, listOutbox } from "@/features/mail/data";
@@ -26,28 +26,8 @@ export default async function OutboxPage({
         Development only. Without <code>SMTP_URL</code>, the portal keeps its mail here instead of sending it.
       </p>
       <form method="get" className="flex flex-wrap items-end gap-4" aria-label="Filter the outbox">
-        <div>
-          <label htmlFor="to" className="block font-medium">
-            Recipient
-          </label>
-          <input
-            id="to"
-            name="to"
-            defaultValue={filter.to ?? ""}
-            placeholder="Part of an address"
-            aria-describedby={toError ? "to-error" : undefined}
-            aria-invalid={Boolean(toError)}
-            className={inputClass}
-          />
-          {toError ? (
-            <p id="to-error" className="text-sm font-medium text-red-700">
-              {toError}
-            </p>
-          ) : null}
-        </div>
-        <button type="submit" className="rounded-md border border-slate-300 px-4 py-2 font-semibold">
-          Filter
-        </button>
+        <TextFilter name="to" label="Recipient" value={filter.to} placeholder="Part of an address" error={toError} />
+        <FilterButton />
       </form>
       <p className="text-slate-700">
         {list.total} message{list.total === 1 ? "" : "s"}

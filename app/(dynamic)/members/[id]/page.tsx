@@ -3,10 +3,12 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Fact, Facts } from "@/components/ui/facts";
 import { Notice } from "@/components/ui/notice";
+import { UpLink } from "@/components/ui/up-link";
 import { AttestationOwnerActions } from "@/features/attestations/components/owner-actions";
 import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
+import { isOwner } from "@/features/auth/roles";
 import { MemberRequestsSection } from "@/features/member-requests/components/member-requests-section";
 import { listMemberRequests } from "@/features/member-requests/data";
 import { EmbargoBreachForm, ReinstateMemberForm, RemoveMemberForm } from "@/features/members/components/member-forms";
@@ -50,17 +52,13 @@ export default async function MemberPage({
   const member = await getMemberDetail(id);
   if (!member) notFound();
   const requests = await listMemberRequests(member.id);
-  const owner = viewer.role === "OWNER";
+  const owner = isOwner(viewer);
   const notice = memberNoticeFor((await searchParams).notice);
   const policyVersion = getPortalConfig().version;
   const lapsed = member.attestations.find((item) => item.status === "LAPSED");
   return (
     <div className="space-y-8">
-      <p>
-        <Link href="/members" className="text-brand-700 underline">
-          Members
-        </Link>
-      </p>
+      <UpLink href="/members">Members</UpLink>
       <div className="flex flex-wrap items-center gap-4">
         <h1 className="text-3xl font-bold tracking-tight">{member.distributionName}</h1>
         <MemberStatusBadge status={member.status} />

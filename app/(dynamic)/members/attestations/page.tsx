@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Notice } from "@/components/ui/notice";
 import { Cell, Row, Table } from "@/components/ui/table";
+import { UpLink } from "@/components/ui/up-link";
 import { UtcTime } from "@/components/ui/utc-time";
 import { AttestationOwnerActions } from "@/features/attestations/components/owner-actions";
 import { StartRoundForm } from "@/features/attestations/components/round-forms";
 import { getLatestRound } from "@/features/attestations/data";
 import { requireTeam } from "@/features/auth/guards";
+import { isOwner } from "@/features/auth/roles";
 import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
 import { memberNoticeFor } from "@/features/members/page-notices";
 
@@ -22,14 +24,10 @@ export default async function AttestationsPage({
   const viewer = await requireTeam();
   const notice = memberNoticeFor((await searchParams).notice);
   const round = await getLatestRound();
-  const owner = viewer.role === "OWNER";
+  const owner = isOwner(viewer);
   return (
     <div className="space-y-6">
-      <p>
-        <Link href="/members" className="text-brand-700 underline">
-          Members
-        </Link>
-      </p>
+      <UpLink href="/members">Members</UpLink>
       <h1 className="text-3xl font-bold tracking-tight">Yearly re-attestation</h1>
       {notice ? <Notice tone="success">{notice}</Notice> : null}
       <p className="max-w-prose text-slate-700">

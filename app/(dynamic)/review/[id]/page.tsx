@@ -7,15 +7,12 @@ import { UtcTime } from "@/components/ui/utc-time";
 import { ApplicantMessages } from "@/features/applications/components/applicant-messages";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
+import { isOwner } from "@/features/auth/roles";
 import { getPortalConfig } from "@/features/portal-config/load";
+import { CriterionAssessment } from "@/features/reviews/components/criterion-assessment";
 import { MarkViewed } from "@/features/reviews/components/mark-viewed";
 import { ApprovalWaits, Checks, DomainWarnings } from "@/features/reviews/components/review-checks";
-import {
-  CommentForm,
-  CriterionAssessment,
-  RejectForm,
-  RequestChangesForm,
-} from "@/features/reviews/components/review-forms";
+import { CommentForm, RejectForm, RequestChangesForm } from "@/features/reviews/components/review-forms";
 import { Answers, DecisionNotice, Related, VoteTally } from "@/features/reviews/components/review-records";
 import { VoteForm } from "@/features/reviews/components/vote-form";
 import { getReviewDetail } from "@/features/reviews/data";
@@ -199,7 +196,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                 ) : null}
                 <RequestChangesForm applicationId={id} closed={!open} />
               </section>
-              {viewer.role === "OWNER" ? (
+              {isOwner(viewer) ? (
                 <section
                   aria-labelledby={isIn(OPEN_STATES, detail.state) ? "decide" : undefined}
                   className={PANEL_SECTION}

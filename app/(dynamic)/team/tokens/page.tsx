@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { UpLink } from "@/components/ui/up-link";
 import { CreateApiTokenForm } from "@/features/api-tokens/components/create-token-form";
 import { ApiTokenTable } from "@/features/api-tokens/components/token-table";
 import { listApiTokens } from "@/features/api-tokens/data";
@@ -14,11 +14,7 @@ export default async function ApiTokensPage() {
   return (
     <div className="space-y-8">
       <div className="space-y-2">
-        <p>
-          <Link href="/team" className="text-brand-700 underline">
-            Security team
-          </Link>
-        </p>
+        <UpLink href="/team">Security team</UpLink>
         <h1 className="text-3xl font-bold tracking-tight">API tokens</h1>
       </div>
       <p className="max-w-prose text-slate-700">

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { Markdown } from "@/components/ui/markdown";
+import { UpLink } from "@/components/ui/up-link";
 import { AddressStatuses, AliasStatus } from "@/features/applications/components/alias-status";
 import { ApplicationForm } from "@/features/applications/components/application-form";
 import { RequestedChangesSummary } from "@/features/applications/components/requested-changes";
@@ -31,11 +31,7 @@ export default async function EditApplicationPage({ params }: { params: Promise<
   );
   return (
     <div className="space-y-6">
-      <p>
-        <Link href={`/applications/${id}`} className="text-brand-700 underline">
-          Application status
-        </Link>
-      </p>
+      <UpLink href={`/applications/${id}`}>Application status</UpLink>
       <h1 className="text-3xl font-bold tracking-tight">{application.distributionName || "New application"}</h1>
       <p className="max-w-prose text-slate-700">
         Answer each criterion with evidence the security team can check. Policy version{" "}

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
+import { UpLink } from "@/components/ui/up-link";
 import { UtcTime } from "@/components/ui/utc-time";
 import { LinkedText } from "@/features/mail/components/linked-text";
 import { getOutboxMail, isDevelopmentOutboxOpen } from "@/features/mail/data";
@@ -15,11 +15,7 @@ export default async function OutboxMessagePage({ params }: { params: Promise<{ 
   if (!message) notFound();
   return (
     <article className="space-y-4">
-      <p>
-        <Link href="/dev/outbox" className="text-brand-700 underline">
-          Outbox
-        </Link>
-      </p>
+      <UpLink href="/dev/outbox">Outbox</UpLink>
       <h1 className="text-2xl font-bold">{message.subject}</h1>
       <p className="text-slate-600">
         To {message.to} · <UtcTime value={message.createdAt} precision="second" />
