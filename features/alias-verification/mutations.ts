@@ -3,8 +3,8 @@ import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Viewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
 import { aliasVerificationMail, listAddressConfirmationMail } from "@/features/mail/templates";
+import type { PortalContext } from "@/features/portal-config/context";
 import { advanceWhenReady } from "@/features/workflow/advance";
-import type { WorkflowContext } from "@/features/workflow/context";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { type AddressState, addressStates, namedAddresses } from "@/features/workflow/readiness";
 import { isIn, WITHDRAWABLE_STATES } from "@/features/workflow/states";
@@ -57,7 +57,7 @@ export async function sendAddressConfirmations(
   db: Database,
   applicant: Viewer,
   applicationId: string,
-  context: WorkflowContext & { resend?: string },
+  context: PortalContext & { resend?: string },
 ): Promise<ActionResult<AddressLinksSent>> {
   const application = await db.application.findFirst({
     where: { id: applicationId, applicantId: applicant.id },
@@ -162,7 +162,7 @@ export async function sendAddressConfirmations(
 export async function confirmApplicationAddress(
   db: Database,
   token: string,
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
     const redeemed = await redeemLink(tx, ADDRESS_LINK, token);

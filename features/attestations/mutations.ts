@@ -3,9 +3,11 @@ import { consumeOwnerMailBudget, mailAttestationLink } from "@/features/attestat
 import type { AttestationInput, ExtendAttestationInput } from "@/features/attestations/schema";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
+import { isOwner } from "@/features/auth/roles";
 import { ownerConflict } from "@/features/members/judgement";
 import { lockMember } from "@/features/members/lock";
-import { type MemberContext, mailTeamAboutMember } from "@/features/members/mutations";
+import { mailTeamAboutMember } from "@/features/members/mutations";
+import type { PortalContext } from "@/features/portal-config/context";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
@@ -38,9 +40,9 @@ export async function startAttestationRound(
   db: Database,
   starter: TeamViewer | null,
   config: Policy,
-  context: MemberContext,
+  context: PortalContext,
 ): Promise<ActionResult<{ roundId: string; asked: number }>> {
-  if (starter && starter.role !== "OWNER") return failure("Only an owner can start a round.");
+  if (starter && !isOwner(starter)) return failure("Only an owner can start a round.");
   return db.$transaction(async (tx) => {
     // One round at a time, also when two owners press the button at once.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(7240312)`;
@@ -124,7 +126,7 @@ export async function respondToAttestation(
 export async function runAttestationSchedule(
   db: Database,
   now: Date,
-  context: MemberContext,
+  context: PortalContext,
 ): Promise<{ reminded: number; lapsed: number }> {
   const remindBefore = new Date(now.getTime() - ATTESTATION_REMINDER_DAYS * DAY_MS);
   const due = await db.attestation.findMany({
@@ -186,9 +188,9 @@ export async function extendAttestation(
   db: Database,
   owner: TeamViewer,
   { attestationId, days }: ExtendAttestationInput,
-  context: MemberContext,
+  context: PortalContext,
 ): Promise<ActionResult<{ memberId: string }>> {
-  if (owner.role !== "OWNER") return failure("Only an owner can extend an attestation.");
+  if (!isOwner(owner)) return failure("Only an owner can extend an attestation.");
   const budget = await consumeOwnerMailBudget(db, owner);
   if (!budget.ok) {
     return {

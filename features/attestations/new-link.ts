@@ -1,11 +1,12 @@
 import type { NewAttestationLinkInput, ResendAttestationLinkInput } from "@/features/attestations/schema";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
+import { isOwner } from "@/features/auth/roles";
 import { enqueueMail } from "@/features/mail/mutations";
 import { attestationLinkResentMail, attestationRequestMail, type MailMessage } from "@/features/mail/templates";
 import { lockMember } from "@/features/members/lock";
-import type { MemberContext } from "@/features/members/mutations";
 import { ON_THE_LIST } from "@/features/members/schema";
+import type { PortalContext } from "@/features/portal-config/context";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { DAY_MS } from "@/lib/link-lifetimes";
@@ -33,13 +34,13 @@ export const ATTESTATION_LINK_LIMITS = {
 type Addressee = { contactEmail: string; distributionName: string };
 
 /** Mails the member's contact a new link made by `compose`; returns the token's hash to store. */
-async function mailLink(tx: Prisma.TransactionClient, context: MemberContext, compose: (url: string) => MailMessage) {
+async function mailLink(tx: Prisma.TransactionClient, context: PortalContext, compose: (url: string) => MailMessage) {
   const { token, hash } = newToken();
   await enqueueMail(tx, compose(`${context.baseUrl}/attest/${token}`));
   return hash;
 }
 
-const facts = (context: MemberContext, member: Addressee, dueAt: Date) => ({
+const facts = (context: PortalContext, member: Addressee, dueAt: Date) => ({
   project: context.project,
   listName: context.listName,
   distributionName: member.distributionName,
@@ -49,7 +50,7 @@ const facts = (context: MemberContext, member: Addressee, dueAt: Date) => ({
 /** The round's request, or its reminder, to the member's contact. */
 export function mailAttestationLink(
   tx: Prisma.TransactionClient,
-  context: MemberContext,
+  context: PortalContext,
   member: Addressee,
   dueAt: Date,
   reminder: boolean,
@@ -89,7 +90,7 @@ async function waitingAttestation(tx: Prisma.TransactionClient, memberId: string
 /** Replaces the link, mails the new one to the member's current contact, and audits who asked. */
 async function replaceLink(
   tx: Prisma.TransactionClient,
-  context: MemberContext,
+  context: PortalContext,
   member: Addressee & { id: string },
   attestation: { id: string; dueAt: Date },
   actor: Viewer,
@@ -118,7 +119,7 @@ export async function requestNewAttestationLink(
   db: Database,
   contact: Viewer,
   { memberId }: NewAttestationLinkInput,
-  context: MemberContext,
+  context: PortalContext,
 ): Promise<ActionResult<{ sentTo: string }>> {
   const own = await db.member.findFirst({
     where: { id: memberId, contactEmail: contact.email, status: { in: [...ON_THE_LIST] } },
@@ -149,9 +150,9 @@ export async function resendAttestationLink(
   db: Database,
   owner: TeamViewer,
   { attestationId }: ResendAttestationLinkInput,
-  context: MemberContext,
+  context: PortalContext,
 ): Promise<ActionResult<{ memberId: string; sentTo: string }>> {
-  if (owner.role !== "OWNER") return failure("Only an owner can resend a link.");
+  if (!isOwner(owner)) return failure("Only an owner can resend a link.");
   const found = await db.attestation.findUnique({ where: { id: attestationId }, select: { memberId: true } });
   if (!found) return NOT_FOUND;
   const refused =
@@ -187,7 +188,7 @@ export function consumeOwnerMailBudget(db: Database, owner: TeamViewer) {
  */
 export async function reissueAttestations(
   tx: Prisma.TransactionClient,
-  context: MemberContext,
+  context: PortalContext,
   member: { id: string; contactEmail: string; distributionName: string },
 ): Promise<void> {
   const waiting = await tx.attestation.findMany({

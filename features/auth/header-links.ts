@@ -1,14 +1,17 @@
+import { isOwner, TEAM_ROLES } from "@/features/auth/roles";
+import type { TeamRole } from "@/generated/prisma/enums";
+
 // What the header shows a signed-in person, shared by the server's rendering
 // (pages rendered per request) and the browser's island (pages rendered once).
 
 /** Who is signed in, as the header needs it: the address, the team role, and whether they are a current member's contact. */
-export type HeaderViewer = { email: string; role: "OWNER" | "REVIEWER" | null; contact: boolean };
+export type HeaderViewer = { email: string; role: TeamRole | null; contact: boolean };
 
 /** The header's links for this person, or for nobody signed in. */
 export function headerLinks(viewer: HeaderViewer | null): [href: string, label: string][] {
   const links: [string, string][] = [];
   if (viewer?.role) links.push(["/review", "Review"], ["/members", "Members"]);
-  if (viewer?.role === "OWNER") links.push(["/team", "Team"], ["/audit", "Audit"]);
+  if (isOwner(viewer)) links.push(["/team", "Team"], ["/audit", "Audit"]);
   if (viewer?.contact) links.push(["/membership", "My membership"]);
   links.push(["/apply", viewer ? "My applications" : "Apply"]);
   return links;
@@ -21,7 +24,7 @@ export function headerViewerFromSession(session: unknown): HeaderViewer | null {
   if (typeof user?.email !== "string" || !user.email) return null;
   return {
     email: user.email,
-    role: role === "OWNER" || role === "REVIEWER" ? role : null,
+    role: TEAM_ROLES.includes(role as TeamRole) ? (role as TeamRole) : null,
     contact: contact === true,
   };
 }

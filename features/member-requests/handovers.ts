@@ -7,7 +7,8 @@ import { decideMemberRequest, memberRequestKind } from "@/features/member-reques
 import { HANDOVER_LINK } from "@/features/member-requests/links";
 import type { HandoverInput, RequestDecision } from "@/features/member-requests/schema";
 import { lockMember } from "@/features/members/lock";
-import { type MemberContext, mailContact, mailTeamAboutMember } from "@/features/members/mutations";
+import { mailContact, mailTeamAboutMember } from "@/features/members/mutations";
+import type { PortalContext } from "@/features/portal-config/context";
 import { moveVouchesToNewContact } from "@/features/vouch-moves/mutations";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { domainAndParents, domainOf } from "@/lib/email";
@@ -28,7 +29,7 @@ export async function requestHandover(
   db: Database,
   contact: Viewer,
   { memberId, newContactEmail }: HandoverInput,
-  context: MemberContext,
+  context: PortalContext,
 ): Promise<ActionResult> {
   const limit = await consumeRateLimit(db, `handover:${contact.id}`, HANDOVERS_PER_DAY, DAY_MS);
   if (!limit.ok)
@@ -91,7 +92,7 @@ export async function requestHandover(
 }
 
 /** The new contact accepts through their link. Single-use; it expires. */
-export async function confirmHandover(db: Database, token: string, context: MemberContext): Promise<ActionResult> {
+export async function confirmHandover(db: Database, token: string, context: PortalContext): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
     const redeemed = await redeemLink(tx, HANDOVER_LINK, token);
     if (!redeemed.ok) return redeemed;
@@ -123,7 +124,7 @@ export async function decideHandover(
   db: Database,
   reviewer: TeamViewer,
   { requestId, decision, note }: RequestDecision,
-  context: MemberContext,
+  context: PortalContext,
 ): Promise<ActionResult> {
   return decideMemberRequest(db, reviewer, requestId, HANDOVER, async (tx, member, handover, now) => {
     if (decision === "approve") {

@@ -1,5 +1,5 @@
 import type { TeamViewer } from "@/features/auth/data";
-import { isRecused, memberRecusalDomains } from "@/lib/recusal";
+import { isRecused, memberRecusalDomains } from "@/features/recusal/rules";
 
 /**
  * Why this reviewer may not decide a member's request, if they may not: the

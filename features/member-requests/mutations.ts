@@ -7,7 +7,8 @@ import { ADDRESS_CONFIRMATION_LINK } from "@/features/member-requests/links";
 import type { AddressChangeInput, RequestDecision } from "@/features/member-requests/schema";
 import { claimAddresses } from "@/features/members/listed-addresses";
 import { lockMember } from "@/features/members/lock";
-import { type MemberContext, mailContact, mailTeamAboutMember } from "@/features/members/mutations";
+import { mailContact, mailTeamAboutMember } from "@/features/members/mutations";
+import type { PortalContext } from "@/features/portal-config/context";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { isListAddress, listAddressMessage } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
@@ -29,7 +30,7 @@ export async function requestAddressChange(
   db: Database,
   contact: Viewer,
   { memberId, add, remove, reason }: AddressChangeInput,
-  context: MemberContext,
+  context: PortalContext,
 ): Promise<ActionResult<{ requestId: string }>> {
   const limit = await consumeRateLimit(db, `address-change:${contact.id}`, ADDRESS_REQUESTS_PER_DAY, DAY_MS);
   if (!limit.ok) {
@@ -87,7 +88,7 @@ export async function requestAddressChange(
 }
 
 /** Someone reading an added address followed its link. Single-use; it expires. */
-export async function confirmAddress(db: Database, token: string, context: MemberContext): Promise<ActionResult> {
+export async function confirmAddress(db: Database, token: string, context: PortalContext): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
     const redeemed = await redeemLink(tx, ADDRESS_CONFIRMATION_LINK, token);
     if (!redeemed.ok) return redeemed;
@@ -127,7 +128,7 @@ export async function decideAddressChange(
   db: Database,
   reviewer: TeamViewer,
   { requestId, decision, note }: RequestDecision,
-  context: MemberContext,
+  context: PortalContext,
 ): Promise<ActionResult> {
   return decideMemberRequest(db, reviewer, requestId, ADDRESS_CHANGE, async (tx, member, request, now) => {
     if (decision === "reject") {

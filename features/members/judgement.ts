@@ -1,5 +1,5 @@
 import type { TeamViewer } from "@/features/auth/data";
-import { isRecused, memberRecusalDomains } from "@/lib/recusal";
+import { isRecused, memberRecusalDomains } from "@/features/recusal/rules";
 
 /**
  * Why this owner may not decide about this member, if they may not: recusal

@@ -1,7 +1,8 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
-import { enqueueMail } from "@/features/mail/mutations";
-import { memberNoticeMail, removalMail, reviewerNoticeMail } from "@/features/mail/templates";
+import { isOwner } from "@/features/auth/roles";
+import { enqueueMail, mailTeam } from "@/features/mail/mutations";
+import { memberNoticeMail, removalMail } from "@/features/mail/templates";
 import { ownerConflict } from "@/features/members/judgement";
 import { claimAddresses } from "@/features/members/listed-addresses";
 import { lockMember } from "@/features/members/lock";
@@ -11,19 +12,17 @@ import {
   type ReinstateMemberInput,
   type RemoveMemberInput,
 } from "@/features/members/schema";
+import type { PortalContext } from "@/features/portal-config/context";
 import { endVouchesOfRemovedMember } from "@/features/vouch-moves/mutations";
 import { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { organisationKey } from "@/lib/organisation-key";
 import type { Database } from "@/lib/prisma";
 
-/** What member mutations need to mail the contact: where the portal is and what the list is called. */
-export type MemberContext = { baseUrl: string; project: string; listName: string };
-
 /** Mails the member's contact about their membership, in the transaction that changed it. */
 export async function mailContact(
   tx: Prisma.TransactionClient,
-  context: MemberContext,
+  context: PortalContext,
   member: { contactEmail: string; distributionName: string },
   headline: string,
   detail?: string,
@@ -43,26 +42,17 @@ export async function mailContact(
 /** Mails the security team (or only its owners) that something about a member waits for them. */
 export async function mailTeamAboutMember(
   tx: Prisma.TransactionClient,
-  context: MemberContext,
+  context: PortalContext,
   member: { id: string; distributionName: string; organisation: string },
   headline: string,
   { ownersOnly = false }: { ownersOnly?: boolean } = {},
 ) {
-  const team = await tx.teamMember.findMany({
-    where: ownersOnly ? { role: "OWNER" } : {},
-    select: { email: true },
-  });
-  for (const { email } of team) {
-    await enqueueMail(
-      tx,
-      reviewerNoticeMail(
-        email,
-        { project: context.project, distributionName: member.distributionName, organisation: member.organisation },
-        headline,
-        `${context.baseUrl}/members/${member.id}`,
-      ),
-    );
-  }
+  const facts = {
+    project: context.project,
+    distributionName: member.distributionName,
+    organisation: member.organisation,
+  };
+  await mailTeam(tx, ownersOnly ? "owners" : "team", facts, headline, `${context.baseUrl}/members/${member.id}`);
 }
 
 /**
@@ -73,9 +63,9 @@ export async function removeMember(
   db: Database,
   owner: TeamViewer,
   { memberId, reason, detail, message }: RemoveMemberInput,
-  context: MemberContext,
+  context: PortalContext,
 ): Promise<ActionResult> {
-  if (owner.role !== "OWNER") return failure("Only an owner can remove a member.");
+  if (!isOwner(owner)) return failure("Only an owner can remove a member.");
   return db.$transaction(async (tx) => {
     const member = await lockMember(tx, memberId);
     if (!member) return NOT_FOUND;
@@ -126,9 +116,9 @@ export async function reinstateMember(
   db: Database,
   owner: TeamViewer,
   { memberId, note }: ReinstateMemberInput,
-  context: MemberContext,
+  context: PortalContext,
 ): Promise<ActionResult> {
-  if (owner.role !== "OWNER") return failure("Only an owner can reinstate a member.");
+  if (!isOwner(owner)) return failure("Only an owner can reinstate a member.");
   try {
     return await db.$transaction(async (tx) => {
       const member = await lockMember(tx, memberId);
@@ -191,7 +181,7 @@ export async function recordEmbargoBreach(
   owner: TeamViewer,
   { memberId, occurredOn, description, link }: EmbargoBreachInput,
 ): Promise<ActionResult> {
-  if (owner.role !== "OWNER") return failure("Only an owner can record a breach.");
+  if (!isOwner(owner)) return failure("Only an owner can record a breach.");
   return db.$transaction(async (tx) => {
     const member = await lockMember(tx, memberId);
     if (!member) return NOT_FOUND;

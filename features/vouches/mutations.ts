@@ -1,12 +1,12 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { vouchRequestMail } from "@/features/mail/templates";
+import type { PortalContext } from "@/features/portal-config/context";
 import { createVouchRow } from "@/features/vouch-moves/mutations";
 import { VOUCH_LINK } from "@/features/vouches/link";
 import type { AnotherVoucher, VouchResponse } from "@/features/vouches/schema";
 import { voucherConflict } from "@/features/vouches/voucher-rule";
 import { advanceWhenReady } from "@/features/workflow/advance";
-import type { WorkflowContext } from "@/features/workflow/context";
 import { lockApplication } from "@/features/workflow/lock";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { latestVouch } from "@/features/workflow/readiness";
@@ -42,7 +42,7 @@ export async function createVouchRequest(
     applicant: { id: string; email: string };
     facts: { distributionName: string; organisation: string };
   },
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<void> {
   const { token, ...vouch } = await createVouchRow(tx, {
     applicationId: input.applicationId,
@@ -77,7 +77,7 @@ export async function respondToVouch(
   db: Database,
   token: string,
   { decision, comment }: VouchResponse,
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<ActionResult<{ decision: "confirm" | "decline" }>> {
   return db.$transaction(async (tx) => {
     const redeemed = await redeemLink(tx, VOUCH_LINK, token);
@@ -141,7 +141,7 @@ export async function nameAnotherVoucher(
   db: Database,
   applicant: { id: string; email: string },
   { applicationId, voucherEmail }: AnotherVoucher,
-  context: WorkflowContext,
+  context: PortalContext,
 ): Promise<ActionResult> {
   const limit = await consumeRateLimit(db, `another-voucher:${applicant.id}`, ANOTHER_VOUCHERS_PER_DAY, DAY_MS);
   if (!limit.ok)
