@@ -40,6 +40,11 @@ export function failure(formError: string): ActionFailure {
   return { ok: false, formError };
 }
 
+/** A result answered with a message: a success becomes `{ ok: true, message }`, a failure stays as it is. */
+export function withMessage(result: ActionResult, message: string): ActionResult<{ message: string }> {
+  return result.ok ? { ok: true, message } : result;
+}
+
 /** The same answer for a record that does not exist and one that is not the caller's. */
 export const NOT_FOUND: ActionFailure = failure("That does not exist, or is not yours.");
 

@@ -3,7 +3,7 @@ import { auditEventsAsJsonLines } from "@/features/audit/data";
 import { recordAuditExport } from "@/features/audit/mutations";
 import { parseAuditFilter } from "@/features/audit/schema";
 import { getDb } from "@/lib/db";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeLimit } from "@/lib/rate-limit";
 import { plainTextResponse, streamOf } from "@/lib/stream-response";
 
 // GET /api/audit/export?subject=&actor=&action=&from=&to=
@@ -16,7 +16,7 @@ export type AuditExportViewer = { id: string; email: string; role: string | null
 export async function auditExportResponse(request: Request, viewer: AuditExportViewer): Promise<Response> {
   if (viewer?.role !== "OWNER") return plainTextResponse(404, "Not found.");
   const db = getDb();
-  const limit = await consumeRateLimit(db, `audit-export:user:${viewer.id}`, 60, 60 * 60 * 1000);
+  const limit = await consumeLimit(db, "audit-export:user", viewer.id);
   if (!limit.ok) {
     return plainTextResponse(429, "Too many downloads; try again later.", {
       "Retry-After": String(limit.retryAfterSeconds),

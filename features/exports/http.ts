@@ -8,7 +8,7 @@ import { downloadHeaders, prepareDownload } from "@/features/exports/download";
 import { FORMAT_SLUGS } from "@/features/exports/formats";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { getDb } from "@/lib/db";
-import { clientAddress, consumeRateLimit } from "@/lib/rate-limit";
+import { clientAddress, consumeLimit } from "@/lib/rate-limit";
 import { plainTextResponse, streamOf } from "@/lib/stream-response";
 
 const QuerySchema = z.object({
@@ -52,7 +52,7 @@ export async function exportResponse(request: Request): Promise<Response> {
     const viewer = await getViewer();
     if (!viewer) return plainTextResponse(401, "Unauthorized.", { "WWW-Authenticate": 'Bearer realm="members"' });
     if (viewer.role !== "OWNER") return plainTextResponse(404, "Not found.");
-    const limit = await consumeRateLimit(db, `export:user:${viewer.id}`, 120, 60 * 60 * 1000);
+    const limit = await consumeLimit(db, "export:user", viewer.id);
     if (!limit.ok)
       return plainTextResponse(429, "Too many exports; try again later.", {
         "Retry-After": String(limit.retryAfterSeconds),

@@ -10,10 +10,10 @@ import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { isListAddress, listAddressMessage } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { hashToken, newToken } from "@/lib/tokens";
 
-export const ADDRESS_REQUESTS_PER_DAY = 10;
+export const ADDRESS_REQUESTS_PER_DAY = RATE_LIMITS["address-change"].limit;
 const TAKEN = "Already subscribed for another distribution on the list: ask the security team if it should move.";
 
 /**
@@ -27,7 +27,7 @@ export async function requestAddressChange(
   { memberId, add, remove, reason }: AddressChangeInput,
   context: MemberContext,
 ): Promise<ActionResult<{ requestId: string }>> {
-  const limit = await consumeRateLimit(db, `address-change:${contact.id}`, ADDRESS_REQUESTS_PER_DAY, DAY_MS);
+  const limit = await consumeLimit(db, "address-change", contact.id);
   if (!limit.ok) {
     return {
       ...failure("Too many address changes today; try again tomorrow."),

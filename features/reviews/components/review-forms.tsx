@@ -62,7 +62,7 @@ export function CriterionAssessment({
   assessment?: string;
   note?: string;
 }) {
-  const [state, dispatch, pending] = useActionState(recordAssessmentAction, initial);
+  const [state, dispatch, pending] = useActionState<ReviewFormState, FormData>(recordAssessmentAction, initial);
   const [, startTransition] = useTransition();
   const form = useRef<HTMLFormElement>(null);
   // What the server holds, as far as this form knows; null after a refusal, so that the next change is tried again.
