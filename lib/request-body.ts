@@ -1,3 +1,5 @@
+import { routeAnswer } from "@/lib/route-answer";
+
 // Request bodies read with a cap, before any parsing: a route that expects a
 // few hundred bytes never holds megabytes in memory. Too large is a 413.
 
@@ -11,9 +13,10 @@ export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 export type BodyText = { ok: true; text: string } | { ok: false; response: Response };
 
 export function tooLarge(maxBytes: number): Response {
-  return Response.json(
+  return routeAnswer(
+    413,
     { ok: false, formError: `The request is too large (at most ${Math.ceil(maxBytes / 1024)} KB).` },
-    { status: 413, headers: { Connection: "close" } },
+    { Connection: "close" },
   );
 }
 

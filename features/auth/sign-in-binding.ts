@@ -6,6 +6,7 @@ import { getEnv } from "@/lib/env";
 import { SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
 import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { routeAnswer } from "@/lib/route-answer";
 
 // A sign-in link belongs to the browser that asked for it. Asking sets a
 // cookie holding a random nonce (32 bytes; nothing about the person in it),
@@ -130,7 +131,7 @@ export function confirmationRefusal(
   const { field, message } = REFUSAL_MESSAGES[reason];
   if (json) {
     const body = field ? { ok: false, fieldErrors: { email: [message] } } : { ok: false, formError: message };
-    return Response.json(body, { status: reason === "too-many-addresses" ? 429 : 400 });
+    return routeAnswer(reason === "too-many-addresses" ? 429 : 400, body);
   }
   if (reason === "unusable" || !token) return Response.redirect(new URL("/signin?error=Verification", baseUrl), 303);
   const back = new URL("/signin/confirm", baseUrl);
