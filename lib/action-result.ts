@@ -36,6 +36,11 @@ export function parseInput<S extends z.ZodType>(
   return parsed.success ? { ok: true, data: parsed.data } : invalid(parsed.error, formError);
 }
 
+/** Whether an answer (of any shape) is a failure: its `ok` is false. */
+export function isFailure(value: unknown): value is ActionFailure {
+  return typeof value === "object" && value !== null && (value as { ok?: unknown }).ok === false;
+}
+
 export function failure(formError: string): ActionFailure {
   return { ok: false, formError };
 }

@@ -1,5 +1,3 @@
-import { routeAnswer } from "@/lib/route-answer";
-
 // Request bodies read with a cap, before any parsing: a route that expects a
 // few hundred bytes never holds megabytes in memory. Too large is a 413.
 
@@ -12,11 +10,12 @@ export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 export type BodyText = { ok: true; text: string } | { ok: false; response: Response };
 
+// Not through routeAnswer (lib/route-answer.ts): next.config.ts loads this
+// file for MAX_REQUEST_BODY_BYTES, and its loader cannot follow an import.
 export function tooLarge(maxBytes: number): Response {
-  return routeAnswer(
-    413,
+  return Response.json(
     { ok: false, formError: `The request is too large (at most ${Math.ceil(maxBytes / 1024)} KB).` },
-    { Connection: "close" },
+    { status: 413, headers: { Connection: "close" } },
   );
 }
 

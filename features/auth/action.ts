@@ -6,7 +6,7 @@ import type { TeamViewer, Viewer } from "@/features/auth/data";
 import { requireLinkToken, requireTeam, requireUser, requireUserPage } from "@/features/auth/guards";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import type { TeamRole } from "@/generated/prisma/enums";
-import { type ActionFailure, failure, formFields, parseInput } from "@/lib/action-result";
+import { type ActionFailure, failure, formFields, isFailure, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 import { consumeLimit, type RateLimitName } from "@/lib/rate-limit";
 
@@ -57,10 +57,6 @@ export type ActionOptions<In, Who, R> = {
 export type ServerAction<R> = (stateOrForm?: unknown, form?: FormData) => Promise<R>;
 
 const formOf = (args: unknown[]) => (args.length > 1 ? args[1] : args[0]);
-
-function isFailure(value: unknown): value is ActionFailure {
-  return typeof value === "object" && value !== null && (value as { ok?: unknown }).ok === false;
-}
 
 function define<Who, In, R>(
   guard: (form: unknown) => Promise<Who | ActionFailure>,

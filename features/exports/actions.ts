@@ -5,13 +5,7 @@ import { teamAction } from "@/features/auth/action";
 import { decideKeptAddress } from "@/features/exports/mailman-decide";
 import { SyncDecisionError } from "@/features/exports/mailman-kept";
 import { planMailmanSync, type SyncPlan } from "@/features/exports/mailman-plan";
-import {
-  applyMailmanSync,
-  runSummary,
-  SyncPlanChangedError,
-  type SyncRefusal,
-  type SyncRun,
-} from "@/features/exports/mailman-sync";
+import { applyMailmanSync, runSummary, type SyncRefusal, type SyncRun } from "@/features/exports/mailman-sync";
 import { markExportApplied } from "@/features/exports/mutations";
 import {
   type KeptDecisionInput,
@@ -19,7 +13,7 @@ import {
   MailmanSyncSchema,
   MarkAppliedSchema,
 } from "@/features/exports/schema";
-import { type FormState, failure, NOT_FOUND, withMessage } from "@/lib/action-result";
+import { type ActionFailure, type FormState, failure, isFailure, NOT_FOUND, withMessage } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { MailmanError } from "@/lib/mailman-rest";
@@ -83,9 +77,9 @@ function mailmanConnection() {
 
 const NOT_SET_UP = "The live sync is not set up: set the MAILMAN_REST_ variables and MAILMAN_LIST_ID.";
 
-/** Expected failures of talking to Mailman or of a stale page, as the form shows them; anything else is rethrown. */
+/** Expected failures of talking to Mailman, as the form shows them; anything else is rethrown. */
 function expectedFailure(error: unknown): string {
-  if (error instanceof MailmanError || error instanceof SyncPlanChangedError) return error.message;
+  if (error instanceof MailmanError) return error.message;
   if (error instanceof SyncDecisionError) {
     const why = error.problems.map((item) => `${item.address}: ${item.why}`).join("; ");
     return `Only an address the portal took off that is still subscribed by a subscription it did not make can be unsubscribed or kept here; nothing was changed (${why}).`;
@@ -109,6 +103,7 @@ async function runSync(
     }
     if (!input.digest) return failure("Show the plan first, then apply it.");
     const run = await applyMailmanSync(db, owner, connection, { prune: input.prune, expectedDigest: input.digest });
+    if (isFailure(run)) return run;
     const summary = `${runSummary(run).replace(/^./, (first) => first.toUpperCase())}. The run is recorded.`;
     if (run.refused.length === 0 && !run.interrupted && run.unresolved.length === 0) {
       // The list as it is now, read again: what the run left (the addresses kept by name), not the plan it ran.
@@ -133,13 +128,13 @@ export const decideKeptAddressAction = teamAction(
   async (input, { viewer }): Promise<ExportFormState> => {
     const connection = mailmanConnection();
     if (!connection) return failure(NOT_SET_UP);
-    let run: SyncRun;
+    let run: SyncRun | ActionFailure;
     try {
       run = await decideKeptAddress(getDb(), viewer, connection, input);
     } catch (error) {
       return failure(expectedFailure(error));
     }
-    return decisionAnswer(input, run);
+    return isFailure(run) ? run : decisionAnswer(input, run);
   },
   {
     invalidMessage: "Reload the page and try again.",
