@@ -62,39 +62,37 @@ export const cancelAddressChangeAction = userAction(
   { mail: true, revalidate: "/membership" },
 );
 
-/** A reviewer decides an address change (404 for everyone outside the team); the member's page says how it went. */
+/**
+ * A reviewer's decision (404 for everyone outside the team) keeps what was
+ * typed when it fails, and otherwise goes back to the member's page it was
+ * made on (the form's `memberId`), whose notice says how it went.
+ */
+function backToMember(what: "address-change" | "handover") {
+  return {
+    omit: ["memberId"],
+    keepValues: true,
+    mail: true,
+    redirect: ({ decision }: { decision: string }, _result: unknown, { form }: { form: unknown }) => {
+      const notice: MemberNotice = `${what}-${decision === "approve" ? "approved" : "rejected"}`;
+      const id = RecordIdSchema.safeParse(formField(form, "memberId"));
+      return id.success ? `/members/${id.data}?notice=${notice}` : "/members";
+    },
+  };
+}
+
 export const decideAddressChangeAction = teamAction(
   "REVIEWER",
   RequestDecisionSchema,
   (input, { viewer }): Promise<RequestFormState> => decideAddressChange(getDb(), viewer, input, memberContext()),
-  {
-    omit: ["memberId"],
-    keepValues: true,
-    mail: true,
-    redirect: (input, _result, { form }) =>
-      memberPage(form, `address-change-${input.decision === "approve" ? "approved" : "rejected"}`),
-  },
+  backToMember("address-change"),
 );
 
-/** A reviewer decides a contact handover (404 for everyone outside the team); the member's page says how it went. */
 export const decideHandoverAction = teamAction(
   "REVIEWER",
   RequestDecisionSchema,
   (input, { viewer }): Promise<RequestFormState> => decideHandover(getDb(), viewer, input, memberContext()),
-  {
-    omit: ["memberId"],
-    keepValues: true,
-    mail: true,
-    redirect: (input, _result, { form }) =>
-      memberPage(form, `handover-${input.decision === "approve" ? "approved" : "rejected"}`),
-  },
+  backToMember("handover"),
 );
-
-/** The member's page the decision was made on, with the notice that says how it went. */
-function memberPage(form: unknown, notice: MemberNotice): string {
-  const id = RecordIdSchema.safeParse(formField(form, "memberId"));
-  return id.success ? `/members/${id.data}?notice=${notice}` : "/members";
-}
 
 /** Someone reading an added address confirms it; the mailed token is the only credential. */
 export const confirmAddressAction = linkAction(
