@@ -1,4 +1,6 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { sessionCookieName } from "@/features/auth/data";
+import { encodeHeaderViewer, findHeaderViewer, HEADER_VIEWER_HEADER } from "@/features/auth/header-viewer";
 import { isSameOrigin } from "@/features/auth/origin";
 import { mayOpenPage } from "@/features/team/gate";
 import { contentSecurityPolicy, loadSharedPagePolicies, newNonce, SHARED_PAGES } from "@/lib/content-security-policy";
@@ -59,12 +61,18 @@ export async function proxy(request: NextRequest) {
   // Next reads the nonce from the request's policy and puts it on its scripts.
   if (policy) requestHeaders.set("content-security-policy", policy);
 
+  // Who the header shows on a page rendered per request: always written here, never what the request sent.
+  requestHeaders.delete(HEADER_VIEWER_HEADER);
   let refused: boolean;
   try {
     refused =
       !isAction &&
       ((isRoute !== null && !isRoute(path)) ||
         !(await mayOpenPage(getDb(), path, request.cookies, getEnv().secureCookies)));
+    if (isPage && !refused) {
+      const session = request.cookies.get(sessionCookieName(getEnv().secureCookies))?.value;
+      requestHeaders.set(HEADER_VIEWER_HEADER, encodeHeaderViewer(await findHeaderViewer(getDb(), session)));
+    }
   } catch (error) {
     // The gate asks the database about team pages. Next reports no error of
     // this file to the front door, which would pass its 500 on: answer the

@@ -1,13 +1,12 @@
 "use client";
 
+import { ErrorMessage } from "@/app/_frame/error-message";
+
+// An error in a layout itself (the frame is gone with it): the message alone.
 export default function ErrorPage({ reset }: { error: Error; reset: () => void }) {
   return (
-    <div role="alert" className="space-y-4">
-      <h1 className="text-2xl font-semibold">Something went wrong</h1>
-      <p>The portal could not complete that request. Nothing you saved has been lost.</p>
-      <button type="button" onClick={reset} className="rounded-md border border-slate-300 px-4 py-2">
-        Try again
-      </button>
-    </div>
+    <main id="content" className="mx-auto w-full max-w-4xl flex-1 px-4 py-8">
+      <ErrorMessage reset={reset} />
+    </main>
   );
 }

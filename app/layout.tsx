@@ -1,7 +1,5 @@
 import type { Metadata, Viewport } from "next";
-import Link from "next/link";
 import type { ReactNode } from "react";
-import { ViewerMenu } from "@/features/auth/components/viewer-menu";
 import { CONFIG_FINGERPRINT_META, configFingerprint, getPortalConfig } from "@/features/portal-config/load";
 import "./globals.css";
 
@@ -15,14 +13,13 @@ export function generateMetadata(): Metadata {
   };
 }
 
-const WIDE = "group-has-[[data-wide]]/body:max-w-[96rem]";
-
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-// The layout reads no session (ViewerMenu does, in the browser), so that the
-// public pages can be rendered once and served to everyone.
+// The document only. The header, main and footer come from the layouts of
+// app/(dynamic) (pages rendered per request: the server says who is signed
+// in) and app/(shared) (pages rendered once: the browser asks), and from the
+// not-found and error pages, which Next renders with this layout alone.
 export default function RootLayout({ children }: { children: ReactNode }) {
-  const config = getPortalConfig();
   return (
     <html lang="en">
       {/* A team page marks itself `data-wide` to use the full width (header, content and footer alike). */}
@@ -33,36 +30,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        <header className="border-b border-slate-200 bg-brand-900 text-white">
-          <div className={`mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3 ${WIDE}`}>
-            <Link href="/" className="font-semibold">
-              {config.project} distributors portal
-            </Link>
-            <nav aria-label="Main">
-              <ul className="flex flex-wrap gap-4 text-sm">
-                <li>
-                  <Link href="/policy" className="underline-offset-4 hover:underline">
-                    Policy
-                  </Link>
-                </li>
-                <ViewerMenu />
-              </ul>
-            </nav>
-          </div>
-        </header>
-        <main id="content" className={`mx-auto w-full max-w-4xl flex-1 px-4 py-8 ${WIDE}`}>
-          {children}
-        </main>
-        <footer className="border-t border-slate-200 text-sm text-slate-600">
-          <div className={`mx-auto max-w-4xl px-4 py-4 ${WIDE}`}>
-            <p>
-              Security team:{" "}
-              <a className="underline" href={`mailto:${config.securityTeamAddress}`}>
-                {config.securityTeamAddress}
-              </a>
-            </p>
-          </div>
-        </footer>
+        {children}
       </body>
     </html>
   );

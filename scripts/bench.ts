@@ -1,6 +1,6 @@
 // npm run bench: the production portal under load on this machine, each
 // figure against a baseline measured in the same run right before it (the
-// issue's table, README "Performance"). Figures, not pass/fail: nothing here
+// issue's table, bench/README.md). Figures, not pass/fail: nothing here
 // is part of `npm test`.
 //
 // BENCH_DATABASE_URL: a Postgres database the bench drops and creates afresh;

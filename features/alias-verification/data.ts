@@ -2,29 +2,30 @@ import "server-only";
 import { namedAddresses } from "@/features/workflow/readiness";
 import { isIn, WITHDRAWABLE_STATES } from "@/features/workflow/states";
 import { getDb } from "@/lib/db";
-import { hashToken, looksLikeToken } from "@/lib/tokens";
+import { readLinkByToken } from "@/lib/mailed-link";
 
 /** What the address's reader sees before confirming: who applies, and in which role the application names it now. */
 export async function getAliasVerificationByToken(token: string) {
-  if (!looksLikeToken(token)) return null;
-  const verification = await getDb().aliasVerification.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      address: true,
-      verifiedAt: true,
-      expiresAt: true,
-      application: {
-        select: {
-          state: true,
-          distributionName: true,
-          organisation: true,
-          securityAlias: true,
-          listAddresses: true,
-          applicant: { select: { email: true } },
+  const verification = await readLinkByToken(token, (where) =>
+    getDb().aliasVerification.findUnique({
+      where,
+      select: {
+        address: true,
+        verifiedAt: true,
+        expiresAt: true,
+        application: {
+          select: {
+            state: true,
+            distributionName: true,
+            organisation: true,
+            securityAlias: true,
+            listAddresses: true,
+            applicant: { select: { email: true } },
+          },
         },
       },
-    },
-  });
+    }),
+  );
   if (!verification) return null;
   const { application } = verification;
   const named = namedAddresses(application).find((item) => item.address === verification.address);

@@ -1,19 +1,20 @@
+import { ADDRESS_LINK } from "@/features/alias-verification/link";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { Viewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
 import { aliasVerificationMail, listAddressConfirmationMail } from "@/features/mail/templates";
 import { advanceWhenReady } from "@/features/workflow/advance";
 import type { WorkflowContext } from "@/features/workflow/context";
-import { lockApplication } from "@/features/workflow/lock";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { type AddressState, addressStates, namedAddresses } from "@/features/workflow/readiness";
 import { isIn, WITHDRAWABLE_STATES } from "@/features/workflow/states";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { untaggedMailbox } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
+import { redeemLink } from "@/lib/mailed-link";
 import type { Database } from "@/lib/prisma";
 import { consumeLimits, RATE_LIMITS } from "@/lib/rate-limit";
-import { hashToken, newToken } from "@/lib/tokens";
+import { newToken } from "@/lib/tokens";
 
 // Every address an application would put on the list (its security alias and
 // each address to subscribe) proves itself by its own mailed link, as an
@@ -160,21 +161,9 @@ export async function confirmApplicationAddress(
   context: WorkflowContext,
 ): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<{ id: string; applicationId: string }[]>`
-      SELECT id, "applicationId" FROM "AliasVerification" WHERE "tokenHash" = ${hashToken(token)} FOR UPDATE`;
-    if (!row) return failure("This link is not valid. Ask the applicant to send a new one.");
-    const application = await lockApplication(tx, row.applicationId);
-    const verification = await tx.aliasVerification.findUniqueOrThrow({ where: { id: row.id } });
-    if (!application) return failure("This link is not valid. Ask the applicant to send a new one.");
-    if (verification.verifiedAt) {
-      return failure("This link was already used: the address is confirmed. Nothing more to do.");
-    }
-    if (verification.expiresAt <= new Date()) {
-      return failure("This link has expired. Ask the applicant to send a new one from the portal.");
-    }
-    if (!isIn(WITHDRAWABLE_STATES, application.state)) {
-      return failure("This application is closed: there is nothing to confirm.");
-    }
+    const redeemed = await redeemLink(tx, ADDRESS_LINK, token);
+    if (!redeemed.ok) return redeemed;
+    const { application, ...verification } = redeemed.link;
     const named = namedAddresses(application).find((item) => item.address === verification.address);
     if (!named) return failure("The applicant no longer names this address: there is nothing to confirm.");
     await tx.aliasVerification.update({ where: { id: verification.id }, data: { verifiedAt: new Date() } });

@@ -10,6 +10,7 @@ import { EDITABLE_STATES, isIn, STATE_LABELS, WITHDRAWABLE_STATES } from "@/feat
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { lockRow } from "@/lib/row-lock";
 
 const MAX_APPLICATIONS_PER_APPLICANT = 20;
 
@@ -25,7 +26,7 @@ export async function startApplication(
 ): Promise<ActionResult<{ id: string }>> {
   return db.$transaction(async (tx) => {
     // The applicant's row serialises their concurrent "start" clicks.
-    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${applicant.id} FOR UPDATE`;
+    await lockRow(tx, "User", applicant.id);
     const count = await tx.application.count({ where: { applicantId: applicant.id } });
     if (count >= MAX_APPLICATIONS_PER_APPLICANT) {
       return failure(`You already have ${count} applications; withdraw or finish one first.`);

@@ -2,7 +2,7 @@ import "server-only";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import { getDb } from "@/lib/db";
 import { type DiffLine, diffLines } from "@/lib/line-diff";
-import { hashToken, looksLikeToken } from "@/lib/tokens";
+import { readLinkByToken } from "@/lib/mailed-link";
 
 export type PolicyChange = { title: string; text: string; changes: DiffLine[] | null };
 
@@ -12,25 +12,26 @@ export type PolicyChange = { title: string; text: string; changes: DiffLine[] | 
  * member last accepted (null when that version's text is not on record).
  */
 export async function getAttestationByToken(token: string, config: Pick<PortalConfig, "policy" | "version">) {
-  if (!looksLikeToken(token)) return null;
   const db = getDb();
-  const attestation = await db.attestation.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      status: true,
-      dueAt: true,
-      respondedAt: true,
-      member: {
-        select: {
-          distributionName: true,
-          organisation: true,
-          status: true,
-          acceptedPolicyVersion: true,
-          addresses: { where: { removedAt: null }, orderBy: { address: "asc" }, select: { address: true } },
+  const attestation = await readLinkByToken(token, (where) =>
+    db.attestation.findUnique({
+      where,
+      select: {
+        status: true,
+        dueAt: true,
+        respondedAt: true,
+        member: {
+          select: {
+            distributionName: true,
+            organisation: true,
+            status: true,
+            acceptedPolicyVersion: true,
+            addresses: { where: { removedAt: null }, orderBy: { address: "asc" }, select: { address: true } },
+          },
         },
       },
-    },
-  });
+    }),
+  );
   if (!attestation) return null;
   const { member } = attestation;
   const accepted = member.acceptedPolicyVersion

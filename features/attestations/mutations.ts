@@ -1,14 +1,17 @@
+import { ATTESTATION_LINK } from "@/features/attestations/link";
 import { consumeOwnerMailBudget, mailAttestationLink } from "@/features/attestations/new-link";
 import type { AttestationInput, ExtendAttestationInput } from "@/features/attestations/schema";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
-import { lockMember, type MemberContext, mailTeamAboutMember, ownerConflict } from "@/features/members/mutations";
+import { ownerConflict } from "@/features/members/judgement";
+import { lockMember } from "@/features/members/lock";
+import { type MemberContext, mailTeamAboutMember } from "@/features/members/mutations";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { ATTESTATION_DAYS, ATTESTATION_REMINDER_DAYS, DAY_MS } from "@/lib/link-lifetimes";
+import { redeemLink } from "@/lib/mailed-link";
 import type { Database } from "@/lib/prisma";
-import { hashToken } from "@/lib/tokens";
 import { utcText } from "@/lib/utc";
 
 type Policy = Pick<PortalConfig, "version" | "policy" | "criteria">;
@@ -86,16 +89,9 @@ export async function respondToAttestation(
   config: Policy,
 ): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<{ id: string; memberId: string }[]>`
-      SELECT id, "memberId" FROM "Attestation" WHERE "tokenHash" = ${hashToken(token)}`;
-    if (!row) return failure("This link is not valid. If a newer one was mailed to you, use that one.");
-    const member = await lockMember(tx, row.memberId);
-    const attestation = await tx.attestation.findUniqueOrThrow({ where: { id: row.id } });
-    if (!member || member.status === "REMOVED") return failure("This member is no longer on the list.");
-    if (attestation.status === "CONFIRMED") return failure("You already answered. Thank you.");
-    if (attestation.status === "LAPSED" || attestation.dueAt <= new Date()) {
-      return failure("This link has expired. Ask the security team for more time.");
-    }
+    const redeemed = await redeemLink(tx, ATTESTATION_LINK, token);
+    if (!redeemed.ok) return redeemed;
+    const { member, ...attestation } = redeemed.link;
     if (policyVersion !== config.version) {
       return failure("The policy changed while you read it: reload the page and read it again.");
     }
@@ -234,31 +230,4 @@ export async function extendAttestation(
     });
     return { ok: true, memberId: member.id };
   });
-}
-
-/**
- * After a contact handover, in its transaction: each re-attestation still
- * waiting for an answer gets a fresh link, mailed to the new contact; the
- * link the former contact holds stops working.
- */
-export async function reissueAttestations(
-  tx: Prisma.TransactionClient,
-  context: MemberContext,
-  member: { id: string; contactEmail: string; distributionName: string },
-): Promise<void> {
-  const waiting = await tx.attestation.findMany({
-    where: { memberId: member.id, status: "PENDING", dueAt: { gt: new Date() } },
-    select: { id: true, dueAt: true },
-  });
-  for (const attestation of waiting) {
-    const tokenHash = await mailAttestationLink(tx, context, member, attestation.dueAt, false);
-    await tx.attestation.update({ where: { id: attestation.id }, data: { tokenHash } });
-    await recordAuditEvent(tx, {
-      actor: SYSTEM_ACTOR,
-      action: "attestation.reissued",
-      subjectType: "Member",
-      subjectId: member.id,
-      data: { attestationId: attestation.id, to: member.contactEmail },
-    });
-  }
 }

@@ -1,9 +1,10 @@
 import type { NewAttestationLinkInput, ResendAttestationLinkInput } from "@/features/attestations/schema";
-import { recordAuditEvent } from "@/features/audit/mutations";
+import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
 import { attestationLinkResentMail, attestationRequestMail, type MailMessage } from "@/features/mail/templates";
-import { lockMember, type MemberContext } from "@/features/members/mutations";
+import { lockMember } from "@/features/members/lock";
+import type { MemberContext } from "@/features/members/mutations";
 import { ON_THE_LIST } from "@/features/members/schema";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
@@ -171,4 +172,31 @@ export async function resendAttestationLink(
 /** An owner's budget for mailing links (extensions count too). */
 export function consumeOwnerMailBudget(db: Database, owner: TeamViewer) {
   return consumeLimit(db, "attestation-mail:owner", owner.id);
+}
+
+/**
+ * After a contact handover, in its transaction: each re-attestation still
+ * waiting for an answer gets a fresh link, mailed to the new contact; the
+ * link the former contact holds stops working.
+ */
+export async function reissueAttestations(
+  tx: Prisma.TransactionClient,
+  context: MemberContext,
+  member: { id: string; contactEmail: string; distributionName: string },
+): Promise<void> {
+  const waiting = await tx.attestation.findMany({
+    where: { memberId: member.id, status: "PENDING", dueAt: { gt: new Date() } },
+    select: { id: true, dueAt: true },
+  });
+  for (const attestation of waiting) {
+    const tokenHash = await mailAttestationLink(tx, context, member, attestation.dueAt, false);
+    await tx.attestation.update({ where: { id: attestation.id }, data: { tokenHash } });
+    await recordAuditEvent(tx, {
+      actor: SYSTEM_ACTOR,
+      action: "attestation.reissued",
+      subjectType: "Member",
+      subjectId: member.id,
+      data: { attestationId: attestation.id, to: member.contactEmail },
+    });
+  }
 }

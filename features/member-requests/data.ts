@@ -3,25 +3,26 @@ import type { TeamViewer } from "@/features/auth/data";
 import { conflictForMemberRequest } from "@/features/member-requests/judgement";
 import { Prisma } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db";
-import { hashToken, looksLikeToken } from "@/lib/tokens";
+import { readLinkByToken } from "@/lib/mailed-link";
 
 /** What someone reading an added address sees before confirming it. */
 export async function getAddressConfirmationByToken(token: string) {
-  if (!looksLikeToken(token)) return null;
-  const confirmation = await getDb().addressConfirmation.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      address: true,
-      confirmedAt: true,
-      expiresAt: true,
-      request: {
-        select: {
-          status: true,
-          member: { select: { distributionName: true, organisation: true, contactEmail: true } },
+  const confirmation = await readLinkByToken(token, (where) =>
+    getDb().addressConfirmation.findUnique({
+      where,
+      select: {
+        address: true,
+        confirmedAt: true,
+        expiresAt: true,
+        request: {
+          select: {
+            status: true,
+            member: { select: { distributionName: true, organisation: true, contactEmail: true } },
+          },
         },
       },
-    },
-  });
+    }),
+  );
   if (!confirmation) return null;
   return {
     address: confirmation.address,
@@ -34,17 +35,18 @@ export async function getAddressConfirmationByToken(token: string) {
 
 /** What the proposed new contact sees before accepting. */
 export async function getHandoverByToken(token: string) {
-  if (!looksLikeToken(token)) return null;
-  const handover = await getDb().contactHandover.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      newContactEmail: true,
-      confirmedAt: true,
-      expiresAt: true,
-      status: true,
-      member: { select: { distributionName: true, organisation: true, contactEmail: true } },
-    },
-  });
+  const handover = await readLinkByToken(token, (where) =>
+    getDb().contactHandover.findUnique({
+      where,
+      select: {
+        newContactEmail: true,
+        confirmedAt: true,
+        expiresAt: true,
+        status: true,
+        member: { select: { distributionName: true, organisation: true, contactEmail: true } },
+      },
+    }),
+  );
   if (!handover) return null;
   return {
     newContactEmail: handover.newContactEmail,

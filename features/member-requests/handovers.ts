@@ -1,18 +1,21 @@
-import { reissueAttestations } from "@/features/attestations/mutations";
+import { reissueAttestations } from "@/features/attestations/new-link";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
 import { handoverConfirmationMail } from "@/features/mail/templates";
-import { conflictForMemberRequest } from "@/features/member-requests/judgement";
+import { decideMemberRequest, memberRequestKind } from "@/features/member-requests/decision";
+import { HANDOVER_LINK } from "@/features/member-requests/links";
 import type { HandoverInput, RequestDecision } from "@/features/member-requests/schema";
-import { lockMember, type MemberContext, mailContact, mailTeamAboutMember } from "@/features/members/mutations";
+import { lockMember } from "@/features/members/lock";
+import { type MemberContext, mailContact, mailTeamAboutMember } from "@/features/members/mutations";
 import { moveVouchesToNewContact } from "@/features/vouch-moves/mutations";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { domainAndParents, domainOf } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
+import { redeemLink } from "@/lib/mailed-link";
 import type { Database } from "@/lib/prisma";
 import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
-import { hashToken, newToken } from "@/lib/tokens";
+import { newToken } from "@/lib/tokens";
 
 export const HANDOVERS_PER_DAY = RATE_LIMITS.handover.limit;
 
@@ -90,14 +93,9 @@ export async function requestHandover(
 /** The new contact accepts through their link. Single-use; it expires. */
 export async function confirmHandover(db: Database, token: string, context: MemberContext): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "ContactHandover" WHERE "tokenHash" = ${hashToken(token)} FOR UPDATE`;
-    if (!row) return failure("This link is not valid.");
-    const handover = await tx.contactHandover.findUniqueOrThrow({ where: { id: row.id }, include: { member: true } });
-    if (handover.confirmedAt) return failure("This link was already used. A reviewer will decide the handover.");
-    if (handover.expiresAt <= new Date())
-      return failure("This link has expired. Ask the current contact to start again.");
-    if (handover.status !== "PENDING") return failure("This handover is closed; nothing was changed.");
+    const redeemed = await redeemLink(tx, HANDOVER_LINK, token);
+    if (!redeemed.ok) return redeemed;
+    const handover = redeemed.link;
     await tx.contactHandover.update({ where: { id: handover.id }, data: { confirmedAt: new Date() } });
     await recordAuditEvent(tx, {
       actor: { id: null, email: handover.newContactEmail },
@@ -111,6 +109,15 @@ export async function confirmHandover(db: Database, token: string, context: Memb
   });
 }
 
+const HANDOVER = memberRequestKind({
+  table: "ContactHandover",
+  memberOf: (tx, id) => tx.contactHandover.findUnique({ where: { id }, select: { memberId: true } }),
+  load: (tx, id) =>
+    tx.contactHandover.findUniqueOrThrow({ where: { id }, include: { requestedBy: { select: { email: true } } } }),
+  alreadyDecided: "This handover was already decided.",
+  involved: (handover) => [handover.requestedBy.email, handover.newContactEmail],
+});
+
 /** One reviewer approves or rejects a confirmed handover; approval makes the new address the contact. */
 export async function decideHandover(
   db: Database,
@@ -118,25 +125,7 @@ export async function decideHandover(
   { requestId, decision, note }: RequestDecision,
   context: MemberContext,
 ): Promise<ActionResult> {
-  return db.$transaction(async (tx) => {
-    const found = await tx.contactHandover.findUnique({ where: { id: requestId }, select: { memberId: true } });
-    if (!found) return NOT_FOUND;
-    const member = await lockMember(tx, found.memberId);
-    const [locked] = await tx.$queryRaw<
-      { id: string }[]
-    >`SELECT id FROM "ContactHandover" WHERE id = ${requestId} FOR UPDATE`;
-    if (!member || !locked) return NOT_FOUND;
-    const handover = await tx.contactHandover.findUniqueOrThrow({
-      where: { id: requestId },
-      include: { requestedBy: { select: { email: true } } },
-    });
-    if (handover.status !== "PENDING") return failure("This handover was already decided.");
-    const conflict = conflictForMemberRequest(reviewer, member, handover.requestedById, [
-      handover.requestedBy.email,
-      handover.newContactEmail,
-    ]);
-    if (conflict) return failure(conflict);
-    const now = new Date();
+  return decideMemberRequest(db, reviewer, requestId, HANDOVER, async (tx, member, handover, now) => {
     if (decision === "approve") {
       if (member.status === "REMOVED") return failure("The member was removed; nothing was changed.");
       if (!handover.confirmedAt) return failure("The new contact has not confirmed through their link yet.");

@@ -2,16 +2,20 @@ import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
 import { addressConfirmationMail } from "@/features/mail/templates";
-import { conflictForMemberRequest } from "@/features/member-requests/judgement";
+import { decideMemberRequest, memberRequestKind } from "@/features/member-requests/decision";
+import { ADDRESS_CONFIRMATION_LINK } from "@/features/member-requests/links";
 import type { AddressChangeInput, RequestDecision } from "@/features/member-requests/schema";
 import { claimAddresses } from "@/features/members/listed-addresses";
-import { lockMember, type MemberContext, mailContact, mailTeamAboutMember } from "@/features/members/mutations";
+import { lockMember } from "@/features/members/lock";
+import { type MemberContext, mailContact, mailTeamAboutMember } from "@/features/members/mutations";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { isListAddress, listAddressMessage } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
+import { redeemLink } from "@/lib/mailed-link";
 import type { Database } from "@/lib/prisma";
 import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
-import { hashToken, newToken } from "@/lib/tokens";
+import { lockRow } from "@/lib/row-lock";
+import { newToken } from "@/lib/tokens";
 
 export const ADDRESS_REQUESTS_PER_DAY = RATE_LIMITS["address-change"].limit;
 const TAKEN = "Already subscribed for another distribution on the list: ask the security team if it should move.";
@@ -85,19 +89,9 @@ export async function requestAddressChange(
 /** Someone reading an added address followed its link. Single-use; it expires. */
 export async function confirmAddress(db: Database, token: string, context: MemberContext): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "AddressConfirmation" WHERE "tokenHash" = ${hashToken(token)} FOR UPDATE`;
-    if (!row) return failure("This link is not valid. Ask the member's contact to request the change again.");
-    const confirmation = await tx.addressConfirmation.findUniqueOrThrow({
-      where: { id: row.id },
-      include: { request: { include: { confirmations: true, member: true } } },
-    });
-    if (confirmation.confirmedAt)
-      return failure("This link was already used: the address is confirmed. Nothing more to do.");
-    if (confirmation.expiresAt <= new Date())
-      return failure("This link has expired. Ask the member's contact to request the change again.");
-    const { request } = confirmation;
-    if (request.status !== "PENDING") return failure("This request is closed; nothing was changed.");
+    const redeemed = await redeemLink(tx, ADDRESS_CONFIRMATION_LINK, token);
+    if (!redeemed.ok) return redeemed;
+    const { request, ...confirmation } = redeemed.link;
     await tx.addressConfirmation.update({ where: { id: confirmation.id }, data: { confirmedAt: new Date() } });
     await recordAuditEvent(tx, {
       actor: { id: null, email: confirmation.address },
@@ -112,6 +106,18 @@ export async function confirmAddress(db: Database, token: string, context: Membe
   });
 }
 
+const ADDRESS_CHANGE = memberRequestKind({
+  table: "AddressChangeRequest",
+  memberOf: (tx, id) => tx.addressChangeRequest.findUnique({ where: { id }, select: { memberId: true } }),
+  load: (tx, id) =>
+    tx.addressChangeRequest.findUniqueOrThrow({
+      where: { id },
+      include: { confirmations: true, requestedBy: { select: { email: true } } },
+    }),
+  alreadyDecided: "This request was already decided.",
+  involved: (request) => [request.requestedBy.email],
+});
+
 /**
  * One reviewer approves or rejects a request. Approval changes the addresses
  * in the same transaction as the decision, under the member's lock, so that
@@ -123,21 +129,7 @@ export async function decideAddressChange(
   { requestId, decision, note }: RequestDecision,
   context: MemberContext,
 ): Promise<ActionResult> {
-  return db.$transaction(async (tx) => {
-    const found = await tx.addressChangeRequest.findUnique({ where: { id: requestId }, select: { memberId: true } });
-    if (!found) return NOT_FOUND;
-    const member = await lockMember(tx, found.memberId);
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "AddressChangeRequest" WHERE id = ${requestId} FOR UPDATE`;
-    if (!member || !locked) return NOT_FOUND;
-    const request = await tx.addressChangeRequest.findUniqueOrThrow({
-      where: { id: requestId },
-      include: { confirmations: true, requestedBy: { select: { email: true } } },
-    });
-    if (request.status !== "PENDING") return failure("This request was already decided.");
-    const conflict = conflictForMemberRequest(reviewer, member, request.requestedById, [request.requestedBy.email]);
-    if (conflict) return failure(conflict);
-    const now = new Date();
+  return decideMemberRequest(db, reviewer, requestId, ADDRESS_CHANGE, async (tx, member, request, now) => {
     if (decision === "reject") {
       await tx.addressChangeRequest.update({
         where: { id: requestId },
@@ -211,9 +203,7 @@ export async function decideAddressChange(
 /** The contact withdraws their own open request. */
 export async function cancelAddressChange(db: Database, contact: Viewer, requestId: string): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "AddressChangeRequest" WHERE id = ${requestId} FOR UPDATE`;
-    if (!locked) return NOT_FOUND;
+    if (!(await lockRow(tx, "AddressChangeRequest", requestId))) return NOT_FOUND;
     const request = await tx.addressChangeRequest.findUniqueOrThrow({
       where: { id: requestId },
       include: { member: { select: { contactEmail: true } } },

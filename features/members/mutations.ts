@@ -2,7 +2,9 @@ import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
 import { enqueueMail } from "@/features/mail/mutations";
 import { memberNoticeMail, removalMail, reviewerNoticeMail } from "@/features/mail/templates";
+import { ownerConflict } from "@/features/members/judgement";
 import { claimAddresses } from "@/features/members/listed-addresses";
+import { lockMember } from "@/features/members/lock";
 import {
   type EmbargoBreachInput,
   REMOVAL_REASONS,
@@ -14,33 +16,9 @@ import { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { organisationKey } from "@/lib/organisation-key";
 import type { Database } from "@/lib/prisma";
-import { isRecused, memberRecusalDomains } from "@/lib/recusal";
 
 /** What member mutations need to mail the contact: where the portal is and what the list is called. */
 export type MemberContext = { baseUrl: string; project: string; listName: string };
-
-/** Locks the member's row for the rest of the transaction: its changes happen one at a time. */
-export async function lockMember(tx: Prisma.TransactionClient, id: string) {
-  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Member" WHERE id = ${id} FOR UPDATE`;
-  if (!row) return null;
-  return tx.member.findUniqueOrThrow({
-    where: { id },
-    include: { addresses: { where: { removedAt: null }, select: { address: true } } },
-  });
-}
-
-export type LockedMember = NonNullable<Awaited<ReturnType<typeof lockMember>>>;
-
-/**
- * Why this owner may not decide about this member, if they may not: recusal
- * holds for members as for applications (their organisation's domains and
- * the contact's).
- */
-export function ownerConflict(owner: TeamViewer, member: { orgDomains: string[]; contactEmail: string }) {
-  return isRecused(owner.email, memberRecusalDomains(member))
-    ? "You are recused from decisions about this member: your address is at its organisation. Another owner decides."
-    : null;
-}
 
 /** Mails the member's contact about their membership, in the transaction that changed it. */
 export async function mailContact(
@@ -85,45 +63,6 @@ export async function mailTeamAboutMember(
       ),
     );
   }
-}
-
-/**
- * The member an approved application becomes, with its subscriber addresses;
- * in the decision's transaction. Creates nothing, and returns the addresses,
- * when any is listed for another member by now.
- */
-export async function createMemberFromApplication(
-  tx: Prisma.TransactionClient,
-  application: {
-    id: string;
-    distributionName: string;
-    organisation: string;
-    website: string;
-    orgDomains: string[];
-    listAddresses: string[];
-    contactEmail: string;
-    acceptedPolicyVersion: string | null;
-  },
-): Promise<{ ok: true; id: string } | { ok: false; taken: string[] }> {
-  const taken = await claimAddresses(tx, null, application.listAddresses);
-  if (taken.length) return { ok: false, taken };
-  const member = await tx.member.create({
-    data: {
-      distributionName: application.distributionName,
-      organisation: application.organisation,
-      website: application.website,
-      orgDomains: application.orgDomains,
-      contactEmail: application.contactEmail,
-      activeOrganisationKey: organisationKey(application.organisation),
-      applicationId: application.id,
-      acceptedPolicyVersion: application.acceptedPolicyVersion,
-      addresses: {
-        create: application.listAddresses.map((address) => ({ address, addedReason: "Approved application" })),
-      },
-    },
-    select: { id: true },
-  });
-  return { ok: true, id: member.id };
 }
 
 /**

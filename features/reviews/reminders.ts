@@ -1,6 +1,7 @@
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { reviewerNoticeMail } from "@/features/mail/templates";
+import { lockApplication } from "@/features/workflow/lock";
 import { businessDaysBefore } from "@/lib/business-days";
 import type { Database } from "@/lib/prisma";
 
@@ -30,8 +31,8 @@ export async function sendStaleReminders(
   const escalated: string[] = [];
   for (const { id } of candidates) {
     await db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${id} FOR UPDATE`;
-      const application = await tx.application.findUniqueOrThrow({ where: { id } });
+      const application = await lockApplication(tx, id);
+      if (!application) return;
       if (!["SUBMITTED", "IN_REVIEW"].includes(application.state) || application.lastActivityAt >= staleBefore) return;
       const team = await tx.teamMember.findMany({ select: { email: true, role: true } });
       const facts = {

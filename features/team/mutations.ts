@@ -6,14 +6,14 @@ import { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure } from "@/lib/action-result";
 import { EmailSchema } from "@/lib/email";
 import type { Database } from "@/lib/prisma";
+import { lockRows } from "@/lib/row-lock";
 
 const LAST_OWNER = "The last owner cannot be removed or made a reviewer: make someone else an owner first.";
 
 // Every roster change locks the owners' rows first, so two owners demoting
 // each other at once cannot leave the team without one.
 async function lockOwners(tx: Prisma.TransactionClient): Promise<string[]> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "TeamMember" WHERE role = 'OWNER' FOR UPDATE`;
-  return rows.map((row) => row.id);
+  return lockRows(tx, "TeamMember", Prisma.sql`role = 'OWNER'`);
 }
 
 export async function addTeamMember(

@@ -1,8 +1,9 @@
 import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { applicationStatusMail, movedVouchRequestMail } from "@/features/mail/templates";
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma } from "@/generated/prisma/client";
 import { DAY_MS, VOUCH_LINK_DAYS } from "@/lib/link-lifetimes";
+import { lockRows } from "@/lib/row-lock";
 import { newToken } from "@/lib/tokens";
 
 // What a change of a member does to the vouches asked of its contact. This
@@ -40,12 +41,11 @@ const OPEN = ["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"] as const;
  * `respondToVouch` takes them, so an answer and a move happen one at a time.
  */
 async function lockPendingVouches(tx: Prisma.TransactionClient, memberId: string, voucherEmail?: string) {
-  const locked = await tx.$queryRaw<{ id: string; applicationId: string }[]>`
-    SELECT id, "applicationId" FROM "Vouch"
-    WHERE "memberId" = ${memberId} AND status = 'PENDING' ORDER BY id FOR UPDATE`;
-  if (locked.length === 0) return [];
+  const ids = await lockRows(tx, "Vouch", Prisma.sql`"memberId" = ${memberId} AND status = 'PENDING'`);
+  if (ids.length === 0) return [];
+  const locked = await tx.vouch.findMany({ where: { id: { in: ids } }, select: { id: true, applicationId: true } });
   const applicationIds = [...new Set(locked.map((row) => row.applicationId))].sort();
-  await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ANY(${applicationIds}) ORDER BY id FOR UPDATE`;
+  await lockRows(tx, "Application", Prisma.sql`id = ANY(${applicationIds})`);
   const vouches = await tx.vouch.findMany({
     where: { id: { in: locked.map((row) => row.id) }, ...(voucherEmail ? { voucherEmail } : {}) },
     include: {

@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db";
 import { domainAndParents, domainOf, normalizeEmail } from "@/lib/email";
-import { hashToken, looksLikeToken } from "@/lib/tokens";
+import { readLinkByToken } from "@/lib/mailed-link";
 
 /**
  * What the holder of a vouch link sees: the application's facts and answers
@@ -10,30 +10,31 @@ import { hashToken, looksLikeToken } from "@/lib/tokens";
  * The new contact is named only to a signed-in reader at the member's domains.
  */
 export async function getVouchByToken(token: string, reader: { email: string } | null) {
-  if (!looksLikeToken(token)) return null;
-  const vouch = await getDb().vouch.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      voucherEmail: true,
-      status: true,
-      comment: true,
-      expiresAt: true,
-      respondedAt: true,
-      closedAt: true,
-      member: { select: { orgDomains: true, contactEmail: true } },
-      application: {
-        select: {
-          distributionName: true,
-          organisation: true,
-          website: true,
-          orgDomains: true,
-          listAddresses: true,
-          applicant: { select: { email: true } },
-          answers: { select: { criterionKey: true, answer: true, evidenceUrls: true, accepted: true } },
+  const vouch = await readLinkByToken(token, (where) =>
+    getDb().vouch.findUnique({
+      where,
+      select: {
+        voucherEmail: true,
+        status: true,
+        comment: true,
+        expiresAt: true,
+        respondedAt: true,
+        closedAt: true,
+        member: { select: { orgDomains: true, contactEmail: true } },
+        application: {
+          select: {
+            distributionName: true,
+            organisation: true,
+            website: true,
+            orgDomains: true,
+            listAddresses: true,
+            applicant: { select: { email: true } },
+            answers: { select: { criterionKey: true, answer: true, evidenceUrls: true, accepted: true } },
+          },
         },
       },
-    },
-  });
+    }),
+  );
   if (!vouch) return null;
   const { member, ...rest } = vouch;
   if (vouch.status === "MOVED" || vouch.status === "ENDED") {

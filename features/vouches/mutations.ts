@@ -2,6 +2,7 @@ import { recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { vouchRequestMail } from "@/features/mail/templates";
 import { createVouchRow } from "@/features/vouch-moves/mutations";
+import { VOUCH_LINK } from "@/features/vouches/link";
 import type { AnotherVoucher, VouchResponse } from "@/features/vouches/schema";
 import { voucherConflict } from "@/features/vouches/voucher-rule";
 import { advanceWhenReady } from "@/features/workflow/advance";
@@ -12,9 +13,9 @@ import { latestVouch } from "@/features/workflow/readiness";
 import { isIn, OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
+import { redeemLink } from "@/lib/mailed-link";
 import type { Database } from "@/lib/prisma";
 import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
-import { hashToken } from "@/lib/tokens";
 
 /** The current member whose contact address this is exactly; only they can vouch. */
 export function findVouchingMember(tx: Prisma.TransactionClient, email: string) {
@@ -64,10 +65,6 @@ export async function createVouchRequest(
   );
 }
 
-export const MOVED_MESSAGE =
-  "This request passed to the member's new contact after a contact handover; this link no longer works.";
-export const ENDED_MESSAGE = "This request ended: the member is no longer on the list. Nothing was recorded.";
-
 /**
  * The voucher's answer. Single-use; refused once expired, when they are no
  * longer a member's contact, or when the application has come to share a
@@ -82,36 +79,9 @@ export async function respondToVouch(
   context: WorkflowContext,
 ): Promise<ActionResult<{ decision: "confirm" | "decline" }>> {
   return db.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "Vouch" WHERE "tokenHash" = ${hashToken(token)} FOR UPDATE`;
-    if (!row) return failure("This link is not valid.");
-    const { applicationId } = await tx.vouch.findUniqueOrThrow({
-      where: { id: row.id },
-      select: { applicationId: true },
-    });
-    await lockApplication(tx, applicationId);
-    const vouch = await tx.vouch.findUniqueOrThrow({
-      where: { id: row.id },
-      include: {
-        member: { select: { status: true, contactEmail: true, orgDomains: true } },
-        application: {
-          select: {
-            id: true,
-            state: true,
-            distributionName: true,
-            orgDomains: true,
-            securityAlias: true,
-            listAddresses: true,
-            voucherEmail: true,
-            applicant: { select: { email: true } },
-          },
-        },
-      },
-    });
-    if (vouch.status === "MOVED") return failure(MOVED_MESSAGE);
-    if (vouch.status === "ENDED") return failure(ENDED_MESSAGE);
-    if (vouch.status !== "PENDING") return failure("You have already answered this request. Thank you.");
-    if (vouch.expiresAt <= new Date()) return failure("This request has expired; the applicant can ask again.");
+    const redeemed = await redeemLink(tx, VOUCH_LINK, token);
+    if (!redeemed.ok) return redeemed;
+    const vouch = redeemed.link;
     if (vouch.member.status !== "ACTIVE" || vouch.member.contactEmail !== vouch.voucherEmail) {
       return failure("Only the contact of a current member can vouch.");
     }

@@ -1,5 +1,5 @@
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
-import { createMemberFromApplication } from "@/features/members/mutations";
+import { createMemberFromApplication } from "@/features/members/from-application";
 import type { WorkflowContext } from "@/features/workflow/context";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { confirmedAddresses, everyAddressConfirmed, latestVouch } from "@/features/workflow/readiness";

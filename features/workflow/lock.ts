@@ -1,4 +1,5 @@
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma } from "@/generated/prisma/client";
+import { lockRows } from "@/lib/row-lock";
 
 /**
  * Locks the application's row for the rest of the transaction and reads it:
@@ -10,10 +11,8 @@ export async function lockApplication(
   id: string,
   { applicantId }: { applicantId?: string } = {},
 ) {
-  const [row] = applicantId
-    ? await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM "Application" WHERE id = ${id} AND "applicantId" = ${applicantId} FOR UPDATE`
-    : await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Application" WHERE id = ${id} FOR UPDATE`;
+  const mine = applicantId ? Prisma.sql` AND "applicantId" = ${applicantId}` : Prisma.empty;
+  const [row] = await lockRows(tx, "Application", Prisma.sql`id = ${id}${mine}`);
   if (!row) return null;
   return tx.application.findUniqueOrThrow({
     where: { id },

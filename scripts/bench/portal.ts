@@ -8,6 +8,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { freeLoopbackPort } from "@/lib/forwarding-proxy";
 import { QUERY_COUNTER_VARIABLE, type QueryCount, readQueryCount } from "@/lib/query-counter";
+import { sameNodeEnv } from "../same-node";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -58,7 +59,8 @@ export async function startBenchPortal(options: PortalOptions): Promise<BenchPor
       cwd: root,
       // Its own process group: the cold start's `npm start` is stopped with everything under it.
       detached: true,
-      env: {
+      // The cold start's `npm start` (and the node it runs) on the bench's own Node.
+      env: sameNodeEnv({
         ...process.env,
         NODE_ENV: "production",
         PORT: "",
@@ -71,7 +73,7 @@ export async function startBenchPortal(options: PortalOptions): Promise<BenchPor
         PORTAL_DEMO_SEED: "",
         PORTAL_OWNERS: "",
         [QUERY_COUNTER_VARIABLE]: options.counterSocket ?? "",
-      },
+      }),
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -44,7 +44,7 @@ function shown(value: number | null): string {
   return round(value).toLocaleString("en-US");
 }
 
-/** The results as a Markdown table (what is printed, and what the README shows). */
+/** The results as a Markdown table (what is printed, and what bench/README.md shows). */
 export function markdownTable(rows: Row[]): string {
   const lines = [
     "| scenario | figure | value | baseline | ratio | target | met |",

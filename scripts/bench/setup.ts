@@ -7,6 +7,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { SMTPServer } from "smtp-server";
+import { sameNodeEnv } from "../same-node";
 import { root } from "./portal";
 import type { Machine } from "./results";
 
@@ -27,7 +28,7 @@ export async function ensureBuild(): Promise<"built" | "current"> {
   console.error("bench: the build is missing or older than the sources: npm run build");
   await new Promise<void>((resolve, reject) => {
     // The build's output goes to stderr: stdout is the table's.
-    const child = spawn("npm", ["run", "build"], { cwd: root, stdio: ["ignore", 2, 2] });
+    const child = spawn("npm", ["run", "build"], { cwd: root, env: sameNodeEnv(), stdio: ["ignore", 2, 2] });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`npm run build exited with ${code}`))));
   });
   return "built";

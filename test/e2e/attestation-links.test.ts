@@ -1,7 +1,7 @@
 // Issue 20, items 6, 7 and 16: a lost re-attestation link asked for again on
 // /membership, an owner's resend and extension at any time, the header's
-// "My membership" link for a current member's contact (the header's island;
-// the pages rendered once stay the same bytes for everyone).
+// "My membership" link for a current member's contact (rendered by the server on
+// pages rendered per request; the pages rendered once stay the same bytes for everyone).
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { reattestedCriteria } from "@/features/attestations/schema";
@@ -108,10 +108,23 @@ describe("a lost re-attestation link", () => {
 });
 
 describe("the header", () => {
-  it("links each person's pages, 'My membership' for a current member's contact, and the pages rendered once stay the same", async () => {
+  it("links each person's pages, 'My membership' for a current member's contact, rendered by the server on pages rendered per request; the pages rendered once stay the same", async () => {
     const anonymous = portal.page();
     await anonymous.goto("/apply");
     await anonymous.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }).waitFor();
+    expect(await (await anonymous.request.get("/apply")).text()).toMatch(
+      /<nav aria-label="Main">.*>Sign in<\/a>.*<\/nav>/s,
+    );
+    // The header proxy.ts hands the layout is its own, never one the request brings.
+    const forged = encodeURIComponent(
+      JSON.stringify({ email: "alice@security.kmesh.example", role: "OWNER", contact: true }),
+    );
+    const forgedNav = (
+      await (await anonymous.request.get("/apply", { headers: { "x-portal-header-viewer": forged } })).text()
+    ).match(/<nav aria-label="Main">.*?<\/nav>/s)?.[0];
+    expect(forgedNav).toContain(">Sign in</a>");
+    expect(forgedNav).not.toContain("alice@security.kmesh.example");
+    expect(forgedNav).not.toContain(">Team</a>");
     const shared = {
       "/": await (await anonymous.request.get("/")).text(),
       "/policy": await (await anonymous.request.get("/policy")).text(),
@@ -129,8 +142,22 @@ describe("the header", () => {
       // The pages rendered once are the same bytes for this person as for nobody; the island fills the header in.
       for (const [path, html] of Object.entries(shared))
         expect(await (await page.request.get(path)).text(), path).toBe(html);
+      // A page rendered per request has the header filled in by the server: in its HTML, before any script runs.
+      const nav =
+        (await (await page.request.get("/apply")).text()).match(/<nav aria-label="Main">.*?<\/nav>/s)?.[0] ?? "";
+      expect(nav, email).toContain(email);
+      for (const label of links) expect(nav, `${email}: ${label}`).toContain(`>${label}</a>`);
+      for (const label of not) expect(nav, `${email}: ${label}`).not.toContain(`>${label}</a>`);
+      // So the browser does not ask the session there; it does on the pages rendered once.
+      const asked: string[] = [];
+      page.on("request", (request) => {
+        if (new URL(request.url()).pathname === "/api/auth/session") asked.push(new URL(page.url()).pathname);
+      });
+      await page.goto("/apply", { waitUntil: "networkidle" });
+      expect(asked, email).toEqual([]);
       await page.goto("/");
       await page.getByText(email).waitFor();
+      expect(asked, email).toEqual(["/"]);
       for (const label of links)
         await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).waitFor();
       for (const label of not) {

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { sameNodeEnv } from "../../scripts/same-node";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -10,7 +11,7 @@ export default function setup() {
     cwd: root,
     stdio: "inherit",
     // Vitest sets NODE_ENV=test; the build under test is the production one.
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    env: sameNodeEnv({ ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" }),
   });
   if (build.status !== 0) throw new Error("npm run build failed");
 }

@@ -9,7 +9,10 @@ const distDir = path.resolve(import.meta.dirname, "../../.next");
 /** Next's own entries, which no request names: the not-found and global-error fallbacks. */
 const NEXT_INTERNAL = new Set(["/_not-found/page", "/_global-error/page"]);
 
-/** Every page and route handler of the build, as the manifest names them: "/review/[id]/page", "/api/health/route". */
+/** A manifest's name for a route without its route groups, which are not part of any address: "/(dynamic)/review/page" → "/review/page". */
+const withoutGroups = (entry: string) => entry.replace(/\/\([^/]*\)/g, "");
+
+/** Every page and route handler of the build, as the manifest names them less their groups: "/review/[id]/page", "/api/health/route". */
 export function builtRoutes(): string[] {
   const manifest = JSON.parse(readFileSync(path.join(distDir, "server/app-paths-manifest.json"), "utf8")) as Record<
     string,
@@ -17,6 +20,7 @@ export function builtRoutes(): string[] {
   >;
   return Object.keys(manifest)
     .filter((entry) => !NEXT_INTERNAL.has(entry))
+    .map(withoutGroups)
     .sort();
 }
 
@@ -37,7 +41,7 @@ export function builtActions(): BuiltAction[] {
     .map(([id, action]) => ({
       id,
       key: `${action.filename}#${action.exportedName}`,
-      routes: Object.keys(action.workers).map((worker) => worker.replace(/^app/, "")),
+      routes: Object.keys(action.workers).map((worker) => withoutGroups(worker.replace(/^app/, ""))),
     }))
     .sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -14,7 +14,7 @@ export type CommandResult = { code: number; stdout: string; stderr: string };
 export async function portal(args: string[], env: Record<string, string>): Promise<CommandResult> {
   const { DATABASE_URL: _url, PORTAL_BACKUP_KEY: _key, ...inherited } = process.env;
   try {
-    const { stdout, stderr } = await run("node", ["--import", "tsx", "scripts/cli.ts", ...args], {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], {
       cwd: root,
       env: { ...inherited, NODE_ENV: "test", ...env },
       maxBuffer: 64 << 20,

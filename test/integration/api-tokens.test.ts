@@ -19,7 +19,7 @@ vi.mock("next/headers", () => import("@/test/helpers/session-cookie"));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 const actions = await import("@/features/api-tokens/actions");
-const tokensPage = (await import("@/app/team/tokens/page")).default;
+const tokensPage = (await import("@/app/(dynamic)/team/tokens/page")).default;
 
 let database: TestDatabase & { db: Database };
 let db: Database;

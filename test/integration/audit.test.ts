@@ -23,7 +23,7 @@ const run = promisify(execFile);
 /** `npm run portal -- audit verify` against the test database: its exit code and what it printed. */
 async function auditVerify(): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await run("node", ["--import", "tsx", "scripts/cli.ts", "audit", "verify"], {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "scripts/cli.ts", "audit", "verify"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: database.url, NODE_ENV: "test" },
     });

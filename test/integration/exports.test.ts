@@ -285,11 +285,15 @@ describe("GET /api/exports/members with an API token", () => {
       ["json", "JSON"],
     ] as const) {
       const body = await (await get(`format=${slug}`, `Bearer ${secret}`)).text();
-      const { stdout } = await run("node", ["--import", "tsx", "scripts/cli.ts", "export", "--format", slug], {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: database.url, NODE_ENV: "test" },
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      const { stdout } = await run(
+        process.execPath,
+        ["--import", "tsx", "scripts/cli.ts", "export", "--format", slug],
+        {
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: database.url, NODE_ENV: "test" },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
       expect(stdout, format).toBe(body);
     }
     const cli = await db.export.findFirstOrThrow({ where: { channel: "CLI" }, orderBy: { createdAt: "desc" } });

@@ -63,7 +63,7 @@ describe.skipIf(skipReason)("the Mailman sync when something goes wrong", () => 
       MAILMAN_REST_PASSWORD: mailman.connection.password,
       MAILMAN_LIST_ID: mailman.connection.listId,
     };
-    return run("node", ["--import", "tsx", "scripts/cli.ts", ...args], { cwd: root, env }).then(
+    return run(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], { cwd: root, env }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => error,
     );

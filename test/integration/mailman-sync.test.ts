@@ -69,7 +69,7 @@ describe.skipIf(skipReason)("the member list in a real Mailman 3", () => {
   }
 
   const portal = (args: string[]) =>
-    run("node", ["--import", "tsx", "scripts/cli.ts", ...args], {
+    run(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], {
       cwd: root,
       env: {
         ...process.env,
@@ -157,7 +157,7 @@ describe.skipIf(skipReason)("the member list in a real Mailman 3", () => {
   });
 
   it("says what is wrong when Mailman refuses, without the password", async () => {
-    const failed = await run("node", ["--import", "tsx", "scripts/cli.ts", "sync", "mailman", "--plan"], {
+    const failed = await run(process.execPath, ["--import", "tsx", "scripts/cli.ts", "sync", "mailman", "--plan"], {
       cwd: root,
       env: {
         ...process.env,

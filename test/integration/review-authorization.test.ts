@@ -18,13 +18,13 @@ const memberActions = await import("@/features/members/actions");
 const requestActions = await import("@/features/member-requests/actions");
 const attestationActions = await import("@/features/attestations/actions");
 const pages = {
-  queue: (await import("@/app/review/page")).default,
-  detail: (await import("@/app/review/[id]/page")).default,
-  members: (await import("@/app/members/page")).default,
-  member: (await import("@/app/members/[id]/page")).default,
-  attestations: (await import("@/app/members/attestations/page")).default,
-  team: (await import("@/app/team/page")).default,
-  audit: (await import("@/app/audit/page")).default,
+  queue: (await import("@/app/(dynamic)/review/page")).default,
+  detail: (await import("@/app/(dynamic)/review/[id]/page")).default,
+  members: (await import("@/app/(dynamic)/members/page")).default,
+  member: (await import("@/app/(dynamic)/members/[id]/page")).default,
+  attestations: (await import("@/app/(dynamic)/members/attestations/page")).default,
+  team: (await import("@/app/(dynamic)/team/page")).default,
+  audit: (await import("@/app/(dynamic)/audit/page")).default,
 };
 
 let database: TestDatabase & { db: Database };

@@ -25,7 +25,10 @@ beforeAll(async () => {
   await writeFile(
     manifestPath,
     JSON.stringify({
-      node: { [ACTION_ID]: hosted("app/applications/[id]/edit/page"), [ELSEWHERE_ID]: hosted("app/team/page") },
+      node: {
+        [ACTION_ID]: hosted("app/(dynamic)/applications/[id]/edit/page"),
+        [ELSEWHERE_ID]: hosted("app/(dynamic)/team/page"),
+      },
       edge: {},
     }),
   );

@@ -168,3 +168,12 @@ describe("app/", () => {
     expect(prisma).toEqual([]);
   });
 });
+
+describe("row locks", () => {
+  it("are taken through lib/row-lock.ts, never by a hand-written FOR UPDATE (a queue's SKIP LOCKED claim aside)", () => {
+    const written = [...sourceFiles("features"), ...sourceFiles("lib"), ...sourceFiles("app")]
+      .filter((file) => file !== path.join("lib", "row-lock.ts"))
+      .filter((file) => /FOR UPDATE(?! SKIP LOCKED)/.test(read(file)));
+    expect(written).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Button } from "@/components/ui/button";
+import { LinkPage, RedeemLinkForm } from "@/components/ui/link-page";
 import { Notice } from "@/components/ui/notice";
 import { UtcTime } from "@/components/ui/utc-time";
 import { confirmAddressAction } from "@/features/member-requests/actions";
@@ -12,21 +12,21 @@ export default async function ConfirmAddressPage({ params }: { params: Promise<{
   const { token } = await params;
   const confirmation = await getAddressConfirmationByToken(token);
   const config = getPortalConfig();
+  const notice = !confirmation ? (
+    <Notice tone="error">This link is not valid. Ask the member's contact to request the change again.</Notice>
+  ) : confirmation.confirmedAt ? (
+    <Notice tone="success">
+      {confirmation.address} was confirmed on <UtcTime value={confirmation.confirmedAt} precision="day" />. A reviewer
+      of the security team decides the change; nothing more to do here.
+    </Notice>
+  ) : !confirmation.open ? (
+    <Notice tone="error">This request is closed; nothing was changed.</Notice>
+  ) : confirmation.expired ? (
+    <Notice tone="error">This link has expired. Ask the member's contact to request the change again.</Notice>
+  ) : null;
   return (
-    <div className="max-w-prose space-y-6">
-      <h1 className="text-3xl font-bold tracking-tight">Confirm an address for the list</h1>
-      {!confirmation ? (
-        <Notice tone="error">This link is not valid. Ask the member's contact to request the change again.</Notice>
-      ) : confirmation.confirmedAt ? (
-        <Notice tone="success">
-          {confirmation.address} was confirmed on <UtcTime value={confirmation.confirmedAt} precision="day" />. A
-          reviewer of the security team decides the change; nothing more to do here.
-        </Notice>
-      ) : !confirmation.open ? (
-        <Notice tone="error">This request is closed; nothing was changed.</Notice>
-      ) : confirmation.expired ? (
-        <Notice tone="error">This link has expired. Ask the member's contact to request the change again.</Notice>
-      ) : (
+    <LinkPage title="Confirm an address for the list" notice={notice}>
+      {confirmation && (
         <>
           <p>
             <strong>{confirmation.contactEmail}</strong>, the contact for{" "}
@@ -35,12 +35,11 @@ export default async function ConfirmAddressPage({ params }: { params: Promise<{
             reports.
           </p>
           <p>Confirm only if you read this address on behalf of that team.</p>
-          <form action={confirmAddressAction}>
-            <input type="hidden" name="token" value={token} />
-            <Button>Confirm {confirmation.address}</Button>
-          </form>
+          <RedeemLinkForm action={confirmAddressAction} token={token}>
+            Confirm {confirmation.address}
+          </RedeemLinkForm>
         </>
       )}
-    </div>
+    </LinkPage>
   );
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Button } from "@/components/ui/button";
+import { LinkPage, RedeemLinkForm } from "@/components/ui/link-page";
 import { Notice } from "@/components/ui/notice";
 import { UtcTime } from "@/components/ui/utc-time";
 import { confirmHandoverAction } from "@/features/member-requests/actions";
@@ -12,21 +12,21 @@ export default async function ConfirmContactPage({ params }: { params: Promise<{
   const { token } = await params;
   const handover = await getHandoverByToken(token);
   const config = getPortalConfig();
+  const notice = !handover ? (
+    <Notice tone="error">This link is not valid.</Notice>
+  ) : handover.confirmedAt ? (
+    <Notice tone="success">
+      You accepted on <UtcTime value={handover.confirmedAt} precision="day" />. A reviewer of the security team approves
+      the handover; you will be mailed.
+    </Notice>
+  ) : !handover.open ? (
+    <Notice tone="error">This handover is closed; nothing was changed.</Notice>
+  ) : handover.expired ? (
+    <Notice tone="error">This link has expired. Ask the current contact to start again.</Notice>
+  ) : null;
   return (
-    <div className="max-w-prose space-y-6">
-      <h1 className="text-3xl font-bold tracking-tight">Become a member's contact</h1>
-      {!handover ? (
-        <Notice tone="error">This link is not valid.</Notice>
-      ) : handover.confirmedAt ? (
-        <Notice tone="success">
-          You accepted on <UtcTime value={handover.confirmedAt} precision="day" />. A reviewer of the security team
-          approves the handover; you will be mailed.
-        </Notice>
-      ) : !handover.open ? (
-        <Notice tone="error">This handover is closed; nothing was changed.</Notice>
-      ) : handover.expired ? (
-        <Notice tone="error">This link has expired. Ask the current contact to start again.</Notice>
-      ) : (
+    <LinkPage title="Become a member's contact" notice={notice}>
+      {handover && (
         <>
           <p>
             <strong>{handover.contactEmail}</strong> asked to hand over the contact role for{" "}
@@ -34,12 +34,11 @@ export default async function ConfirmContactPage({ params }: { params: Promise<{
             <strong>{handover.newContactEmail}</strong>. The contact requests address changes and answers the yearly
             re-attestation for the team.
           </p>
-          <form action={confirmHandoverAction}>
-            <input type="hidden" name="token" value={token} />
-            <Button>Accept the contact role</Button>
-          </form>
+          <RedeemLinkForm action={confirmHandoverAction} token={token}>
+            Accept the contact role
+          </RedeemLinkForm>
         </>
       )}
-    </div>
+    </LinkPage>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { LinkPage } from "@/components/ui/link-page";
 import { Markdown } from "@/components/ui/markdown";
 import { Notice } from "@/components/ui/notice";
 import { UtcTime } from "@/components/ui/utc-time";
@@ -15,34 +16,35 @@ export default async function VouchPage({ params }: { params: Promise<{ token: s
   const config = getPortalConfig();
   if (!vouch || vouch.closed) {
     return (
-      <div className="max-w-prose space-y-6">
-        <h1 className="text-3xl font-bold tracking-tight">Vouch for an applicant</h1>
-        {!vouch ? (
-          <Notice tone="error">This link is not valid.</Notice>
-        ) : vouch.closed === "MOVED" ? (
-          <Notice tone="info">
-            This request passed to the member's new contact
-            {vouch.newContact ? <> ({vouch.newContact})</> : null} after a contact handover
-            {vouch.closedAt ? (
-              <>
-                {" "}
-                on <UtcTime value={vouch.closedAt} precision="day" />
-              </>
-            ) : null}
-            . This link no longer works; they were mailed their own.
-          </Notice>
-        ) : (
-          <Notice tone="info">
-            This request ended: the member is no longer on the list. Nothing more is asked of you.
-          </Notice>
-        )}
-      </div>
+      <LinkPage
+        title="Vouch for an applicant"
+        notice={
+          !vouch ? (
+            <Notice tone="error">This link is not valid.</Notice>
+          ) : vouch.closed === "MOVED" ? (
+            <Notice tone="info">
+              This request passed to the member's new contact
+              {vouch.newContact ? <> ({vouch.newContact})</> : null} after a contact handover
+              {vouch.closedAt ? (
+                <>
+                  {" "}
+                  on <UtcTime value={vouch.closedAt} precision="day" />
+                </>
+              ) : null}
+              . This link no longer works; they were mailed their own.
+            </Notice>
+          ) : (
+            <Notice tone="info">
+              This request ended: the member is no longer on the list. Nothing more is asked of you.
+            </Notice>
+          )
+        }
+      />
     );
   }
   const { application } = vouch;
   return (
-    <div className="space-y-8">
-      <h1 className="text-3xl font-bold tracking-tight">Vouch for {application.distributionName}</h1>
+    <LinkPage wide title={<>Vouch for {application.distributionName}</>}>
       <p className="max-w-prose">
         <strong>{application.applicant.email}</strong> applies for <strong>{application.distributionName}</strong> (
         {application.organisation}, <span className="break-all">{application.website}</span>) to join the{" "}
@@ -92,6 +94,6 @@ export default async function VouchPage({ params }: { params: Promise<{ token: s
             })}
         </dl>
       </section>
-    </div>
+    </LinkPage>
   );
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Button } from "@/components/ui/button";
+import { LinkPage, RedeemLinkForm } from "@/components/ui/link-page";
 import { Notice } from "@/components/ui/notice";
 import { UtcTime } from "@/components/ui/utc-time";
 import { confirmApplicationAddressAction } from "@/features/alias-verification/actions";
@@ -20,25 +20,26 @@ export default async function VerifyAliasPage({ params }: { params: Promise<{ to
   const verification = await getAliasVerificationByToken(token);
   const config = getPortalConfig();
   const roles = verification?.roles;
+  const notice = !verification ? (
+    <Notice tone="error">This link is not valid. Ask the applicant to send a new one from the portal.</Notice>
+  ) : verification.verifiedAt ? (
+    <Notice tone="success">
+      {verification.address} was confirmed on <UtcTime value={verification.verifiedAt} precision="day" />. Nothing more
+      to do; this link cannot be used again.
+    </Notice>
+  ) : verification.expired ? (
+    <Notice tone="error">This link has expired. Ask the applicant to send a new one from the portal.</Notice>
+  ) : !verification.open ? (
+    <Notice tone="error">This application is closed: there is nothing to confirm.</Notice>
+  ) : !roles ? (
+    <Notice tone="error">The applicant no longer names {verification.address}: there is nothing to confirm.</Notice>
+  ) : null;
   return (
-    <div className="max-w-prose space-y-6">
-      <h1 className="text-3xl font-bold tracking-tight">
-        {roles && !roles.alias ? "Confirm an address for the list" : "Confirm a security alias"}
-      </h1>
-      {!verification ? (
-        <Notice tone="error">This link is not valid. Ask the applicant to send a new one from the portal.</Notice>
-      ) : verification.verifiedAt ? (
-        <Notice tone="success">
-          {verification.address} was confirmed on <UtcTime value={verification.verifiedAt} precision="day" />. Nothing
-          more to do; this link cannot be used again.
-        </Notice>
-      ) : verification.expired ? (
-        <Notice tone="error">This link has expired. Ask the applicant to send a new one from the portal.</Notice>
-      ) : !verification.open ? (
-        <Notice tone="error">This application is closed: there is nothing to confirm.</Notice>
-      ) : !roles ? (
-        <Notice tone="error">The applicant no longer names {verification.address}: there is nothing to confirm.</Notice>
-      ) : (
+    <LinkPage
+      title={roles && !roles.alias ? "Confirm an address for the list" : "Confirm a security alias"}
+      notice={notice}
+    >
+      {verification && roles && (
         <>
           <p>
             <strong>{verification.applicantEmail}</strong> is applying for{" "}
@@ -50,12 +51,11 @@ export default async function VerifyAliasPage({ params }: { params: Promise<{ to
             Confirm only if you read this {roles.alias ? "alias" : "address"} on behalf of that team. Nothing is
             subscribed without it.
           </p>
-          <form action={confirmApplicationAddressAction}>
-            <input type="hidden" name="token" value={token} />
-            <Button>Confirm {verification.address}</Button>
-          </form>
+          <RedeemLinkForm action={confirmApplicationAddressAction} token={token}>
+            Confirm {verification.address}
+          </RedeemLinkForm>
         </>
       )}
-    </div>
+    </LinkPage>
   );
 }
