@@ -36,8 +36,18 @@ export function parseInput<S extends z.ZodType>(
   return parsed.success ? { ok: true, data: parsed.data } : invalid(parsed.error, formError);
 }
 
+/** Whether an answer (of any shape) is a failure: its `ok` is false. */
+export function isFailure(value: unknown): value is ActionFailure {
+  return typeof value === "object" && value !== null && (value as { ok?: unknown }).ok === false;
+}
+
 export function failure(formError: string): ActionFailure {
   return { ok: false, formError };
+}
+
+/** A result answered with a message: a success becomes `{ ok: true, message }`, a failure stays as it is. */
+export function withMessage(result: ActionResult, message: string): ActionResult<{ message: string }> {
+  return result.ok ? { ok: true, message } : result;
 }
 
 /** The same answer for a record that does not exist and one that is not the caller's. */

@@ -1,5 +1,50 @@
 import { cameThroughFrontDoor, UNVERIFIED_CLIENT } from "@/lib/front-door";
+import { DAY_MS, MINUTE_MS, SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
+
+const HOUR_MS = 60 * MINUTE_MS;
+
+/**
+ * Every rate limit of the portal, by name, with its numbers: the one place
+ * they are set. A name is also the start of its buckets' keys (`name:subject`),
+ * so a bucket in the database says which limit it counts.
+ */
+export const RATE_LIMITS = {
+  // Signing in (features/auth).
+  "signin:mailbox": { limit: 5, windowMs: 15 * MINUTE_MS },
+  "signin:domain": { limit: 100, windowMs: HOUR_MS },
+  "signin:client": { limit: 200, windowMs: HOUR_MS },
+  /** Wrong addresses typed for one link: enough for typing mistakes, too few for guessing. */
+  "signin:typed": { limit: 5, windowMs: SIGN_IN_LINK_MINUTES * MINUTE_MS },
+  // API tokens: creations per owner, refusals per client address, uses per token.
+  "api-token-create": { limit: 20, windowMs: HOUR_MS },
+  "api-token-failures": { limit: 20, windowMs: 10 * MINUTE_MS },
+  "api-token-uses": { limit: 120, windowMs: HOUR_MS },
+  // The applicant: draft saves, duplicate checks, submissions.
+  "draft-save": { limit: 60, windowMs: MINUTE_MS },
+  "duplicate-check": { limit: 30, windowMs: HOUR_MS },
+  submit: { limit: 30, windowMs: HOUR_MS },
+  // Links to an application's addresses, a day: per address, mailbox, application, applicant.
+  "address-link": { limit: 5, windowMs: DAY_MS },
+  "address-link-to": { limit: 10, windowMs: DAY_MS },
+  "address-link-app": { limit: 33, windowMs: DAY_MS },
+  "address-link-user": { limit: 40, windowMs: DAY_MS },
+  "another-voucher": { limit: 5, windowMs: DAY_MS },
+  // A member's contact: address changes, handovers, new attestation links.
+  "address-change": { limit: 10, windowMs: DAY_MS },
+  handover: { limit: 5, windowMs: DAY_MS },
+  "attestation-link:contact": { limit: 3, windowMs: DAY_MS },
+  "attestation-link:member": { limit: 5, windowMs: DAY_MS },
+  "attestation-mail:owner": { limit: 30, windowMs: HOUR_MS },
+  // Owners: downloads of the member list and of the audit log, runs of the Mailman sync.
+  "export:user": { limit: 120, windowMs: HOUR_MS },
+  "audit-export:user": { limit: 60, windowMs: HOUR_MS },
+  "mailman-sync": { limit: 30, windowMs: HOUR_MS },
+} as const satisfies Record<string, { limit: number; windowMs: number }>;
+
+export type RateLimitName = keyof typeof RATE_LIMITS;
+
+const keyOf = (name: RateLimitName, subject: string) => `${name}:${subject}`;
 
 export type RateLimitResult = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
 
@@ -28,15 +73,12 @@ function judge({ count, resetAt }: Hit, limit: number): RateLimitResult {
 
 /**
  * Fixed-window limiter kept in Postgres, so it holds across processes and
- * restarts: counts one hit of `key` and says whether it is within `limit`.
+ * restarts: counts one hit of the limit `name` for `subject` and says whether
+ * it is within the limit.
  */
-export async function consumeRateLimit(
-  db: Database,
-  key: string,
-  limit: number,
-  windowMs: number,
-): Promise<RateLimitResult> {
-  return judge(await hit(db, key, windowMs), limit);
+export async function consumeLimit(db: Database, name: RateLimitName, subject: string): Promise<RateLimitResult> {
+  const { limit, windowMs } = RATE_LIMITS[name];
+  return judge(await hit(db, keyOf(name, subject), windowMs), limit);
 }
 
 /**
@@ -45,12 +87,13 @@ export async function consumeRateLimit(
  * is not a refusal). Taking it first means that once the budget is spent
  * every request is refused unread, however many arrive at once.
  */
-export async function reserveRateLimit(
+export async function reserveLimit(
   db: Database,
-  key: string,
-  limit: number,
-  windowMs: number,
+  name: RateLimitName,
+  subject: string,
 ): Promise<RateLimitResult & { refund: () => Promise<void> }> {
+  const { limit, windowMs } = RATE_LIMITS[name];
+  const key = keyOf(name, subject);
   const taken = await hit(db, key, windowMs);
   // Only within the window the hit was taken in: a refund never lowers a later window's count.
   const refund = async () => {
@@ -62,13 +105,13 @@ export async function reserveRateLimit(
 }
 
 /** Checks several limits; the first one exceeded answers. Every limit counts the hit. */
-export async function consumeRateLimits(
+export async function consumeLimits(
   db: Database,
-  limits: { key: string; limit: number; windowMs: number }[],
+  limits: { name: RateLimitName; subject: string }[],
 ): Promise<RateLimitResult> {
   let worst: RateLimitResult = { ok: true, remaining: Number.POSITIVE_INFINITY };
-  for (const { key, limit, windowMs } of limits) {
-    const result = await consumeRateLimit(db, key, limit, windowMs);
+  for (const { name, subject } of limits) {
+    const result = await consumeLimit(db, name, subject);
     if (!result.ok && (worst.ok || result.retryAfterSeconds > worst.retryAfterSeconds)) worst = result;
     if (result.ok && worst.ok) worst = { ok: true, remaining: Math.min(worst.remaining, result.remaining) };
   }

@@ -10,6 +10,8 @@ export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 export type BodyText = { ok: true; text: string } | { ok: false; response: Response };
 
+// Not through routeAnswer (lib/route-answer.ts): next.config.ts loads this
+// file for MAX_REQUEST_BODY_BYTES, and its loader does not resolve `@/` imports.
 export function tooLarge(maxBytes: number): Response {
   return Response.json(
     { ok: false, formError: `The request is too large (at most ${Math.ceil(maxBytes / 1024)} KB).` },

@@ -20,11 +20,3 @@ export function streamOf(chunks: AsyncIterable<string | Uint8Array>): ReadableSt
     { highWaterMark: 1 },
   );
 }
-
-/** A short plain-text answer of a route handler (a refusal, an error), never cached. */
-export function plainTextResponse(status: number, text: string, headers: Record<string, string> = {}): Response {
-  return new Response(`${text}\n`, {
-    status,
-    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers },
-  });
-}

@@ -3,32 +3,46 @@
 import { redirect } from "next/navigation";
 import { confirmApplicationAddress, sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { ResendAddressLinkSchema } from "@/features/alias-verification/schema";
-import { requireLinkToken, requireUserPage } from "@/features/auth/guards";
+import { linkAction, userAction } from "@/features/auth/action";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { workflowContext } from "@/features/workflow/context";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
-import { formField, formFields, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 
 /** The address's reader confirms: the mailed token is the only credential. The page then shows the outcome. */
-export async function confirmApplicationAddressAction(form: FormData): Promise<void> {
-  const link = requireLinkToken(form);
-  if (!link.ok) redirect("/");
-  const result = await confirmApplicationAddress(getDb(), link.token, workflowContext());
-  if (result.ok) deliverMailAfterResponse();
-  redirect(`/verify-alias/${link.token}`);
+export const confirmApplicationAddressAction = linkAction(
+  null,
+  async (_input, { token }): Promise<void> => {
+    const result = await confirmApplicationAddress(getDb(), token, workflowContext());
+    if (result.ok) deliverMailAfterResponse();
+    redirect(`/verify-alias/${token}`);
+  },
+  { onRefused: () => redirect("/") },
+);
+
+/** The application's page, saying whether a link went out (mail is delivered after the response). */
+function backToApplication(applicationId: string, sent: boolean): never {
+  deliverMailAfterResponse();
+  redirect(`/applications/${applicationId}?notice=${sent ? "alias-sent" : "alias-not-sent"}`);
 }
 
 /** The applicant asks for a new confirmation link to one of the application's addresses. */
-export async function sendAddressConfirmationsAction(form: FormData): Promise<void> {
-  const viewer = await requireUserPage("/apply");
-  const id = ApplicationIdSchema.safeParse(formField(form, "applicationId"));
-  if (!id.success) redirect("/apply");
-  const input = parseInput(ResendAddressLinkSchema, formFields(form));
-  const result = input.ok
-    ? await sendAddressConfirmations(getDb(), viewer, id.data, { ...workflowContext(), resend: input.data.address })
-    : input;
-  deliverMailAfterResponse();
-  const sent = result.ok && result.sent.length > 0;
-  redirect(`/applications/${id.data}?notice=${sent ? "alias-sent" : "alias-not-sent"}`);
-}
+export const sendAddressConfirmationsAction = userAction(
+  ResendAddressLinkSchema,
+  async ({ applicationId, address }, { viewer }): Promise<void> => {
+    const result = await sendAddressConfirmations(getDb(), viewer, applicationId, {
+      ...workflowContext(),
+      resend: address,
+    });
+    backToApplication(applicationId, result.ok && result.sent.length > 0);
+  },
+  {
+    signIn: "/apply",
+    // A bad address still goes back to the application's page; an unknown application, to the list.
+    onInvalid: (_invalid, fields) => {
+      const id = ApplicationIdSchema.safeParse(fields.applicationId);
+      if (!id.success) redirect("/apply");
+      backToApplication(id.data, false);
+    },
+  },
+);

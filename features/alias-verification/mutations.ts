@@ -13,7 +13,7 @@ import { untaggedMailbox } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
 import { redeemLink } from "@/lib/mailed-link";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimits } from "@/lib/rate-limit";
+import { consumeLimits, RATE_LIMITS } from "@/lib/rate-limit";
 import { newToken } from "@/lib/tokens";
 
 // Every address an application would put on the list (its security alias and
@@ -24,13 +24,13 @@ import { newToken } from "@/lib/tokens";
 /** Links a day. The recipient's own limit is what stops the portal being used to flood a stranger. */
 export const ADDRESS_LINK_LIMITS = {
   /** To one address for one application: the first link and a few resends. */
-  perAddress: 5,
+  perAddress: RATE_LIMITS["address-link"].limit,
   /** To one mailbox (the address without its +tag, as for sign-in links), whoever asks, from every application together. */
-  perRecipient: 10,
+  perRecipient: RATE_LIMITS["address-link-to"].limit,
   /** For one application: its alias and ten list addresses, three times over. */
-  perApplication: 33,
+  perApplication: RATE_LIMITS["address-link-app"].limit,
   /** For all of one applicant's applications: one full application's worth and a few more. */
-  perApplicant: 40,
+  perApplicant: RATE_LIMITS["address-link-user"].limit,
 } as const;
 
 /** The alias and at most ten list addresses (as submission allows) are mailed; more in a draft are not. */
@@ -85,16 +85,12 @@ export async function sendAddressConfirmations(
   const limited: string[] = [];
   let retryAfterSeconds = 0;
   for (const item of wanted) {
-    const limit = await consumeRateLimits(db, [
-      { key: `address-link:${applicationId}:${item.address}`, limit: ADDRESS_LINK_LIMITS.perAddress, windowMs: DAY_MS },
+    const limit = await consumeLimits(db, [
+      { name: "address-link", subject: `${applicationId}:${item.address}` },
       // By mailbox: victim+1@…, victim+2@… are one stranger's inbox.
-      {
-        key: `address-link-to:${untaggedMailbox(item.address)}`,
-        limit: ADDRESS_LINK_LIMITS.perRecipient,
-        windowMs: DAY_MS,
-      },
-      { key: `address-link-app:${applicationId}`, limit: ADDRESS_LINK_LIMITS.perApplication, windowMs: DAY_MS },
-      { key: `address-link-user:${applicant.id}`, limit: ADDRESS_LINK_LIMITS.perApplicant, windowMs: DAY_MS },
+      { name: "address-link-to", subject: untaggedMailbox(item.address) },
+      { name: "address-link-app", subject: applicationId },
+      { name: "address-link-user", subject: applicant.id },
     ]);
     if (limit.ok) toSend.push(item);
     else {

@@ -5,10 +5,10 @@ import { isOwner } from "@/features/auth/roles";
 import type { TeamRole } from "@/generated/prisma/enums";
 import { type ActionResult, failure } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
 
 /** Token creations per owner and hour: plenty for real use, few for a script gone wrong. */
-export const TOKEN_CREATIONS = { limit: 20, windowMs: 60 * 60 * 1000 } as const;
+export const TOKEN_CREATIONS = RATE_LIMITS["api-token-create"];
 
 /** A token just made: `secret` is the clear token, which exists only in this value. */
 export type CreatedApiToken = { id: string; name: string; prefix: string; secret: string; expiresAt: Date };
@@ -26,12 +26,7 @@ export async function createApiToken(
   if (expiresAt.getTime() <= Date.now()) {
     return { ok: false, fieldErrors: { expiresOn: ["Choose a date after today"] } };
   }
-  const limit = await consumeRateLimit(
-    db,
-    `api-token-create:${actor.id}`,
-    TOKEN_CREATIONS.limit,
-    TOKEN_CREATIONS.windowMs,
-  );
+  const limit = await consumeLimit(db, "api-token-create", actor.id);
   if (!limit.ok) {
     return {
       ...failure(`You have created ${TOKEN_CREATIONS.limit} tokens in the last hour. Try again later.`),

@@ -3,14 +3,14 @@ import type { ApiTokenScope } from "@/features/api-tokens/schema";
 import { looksLikeApiToken } from "@/features/api-tokens/secret";
 import { isOwner } from "@/features/auth/roles";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit, reserveRateLimit } from "@/lib/rate-limit";
+import { consumeLimit, RATE_LIMITS, reserveLimit } from "@/lib/rate-limit";
 import { hashToken } from "@/lib/tokens";
 
 export const API_TOKEN_LIMITS = {
   /** Refused bearer tokens per client address; beyond it every request from there is refused unread, valid or not. */
-  failuresPerClient: { limit: 20, windowMs: 10 * 60 * 1000 },
+  failuresPerClient: RATE_LIMITS["api-token-failures"],
   /** Accepted requests per token. */
-  usesPerToken: { limit: 120, windowMs: 60 * 60 * 1000 },
+  usesPerToken: RATE_LIMITS["api-token-uses"],
 } as const;
 
 export type ApiTokenCheck =
@@ -38,13 +38,11 @@ export async function authenticateApiToken(
   // Each request takes a refusal from the client's budget before the look-up
   // (so a burst cannot look up more than the limit), and a usable token gives
   // it back: valid uses from a shared address (a NAT, a runner) spend nothing.
-  const { limit, windowMs } = API_TOKEN_LIMITS.failuresPerClient;
-  const refusal = await reserveRateLimit(db, `api-token-failures:${client.slice(0, 100)}`, limit, windowMs);
+  const refusal = await reserveLimit(db, "api-token-failures", client.slice(0, 100));
   if (!refusal.ok) return { ok: false, status: 429, retryAfterSeconds: refusal.retryAfterSeconds };
   const token = await findUsableToken(db, authorization, scope);
   if (!token) return REFUSED;
-  const uses = API_TOKEN_LIMITS.usesPerToken;
-  const used = await consumeRateLimit(db, `api-token-uses:${token.id}`, uses.limit, uses.windowMs);
+  const used = await consumeLimit(db, "api-token-uses", token.id);
   if (!used.ok) {
     await refusal.refund();
     return { ok: false, status: 429, retryAfterSeconds: used.retryAfterSeconds };

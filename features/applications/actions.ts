@@ -1,17 +1,19 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { type AddressLinksSent, sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { checkDraftForDuplicates, type DuplicateAdvice } from "@/features/applications/duplicates";
 import { saveApplicationDraft, startApplication, withdrawApplication } from "@/features/applications/mutations";
 import { DRAFT_PARTLY_SAVED, identityFieldsSchema, parseDraftForSaving } from "@/features/applications/schema";
 import { submitApplication } from "@/features/applications/submission";
-import { requireUser, requireUserPage } from "@/features/auth/guards";
+import { userAction } from "@/features/auth/action";
+import type { Viewer } from "@/features/auth/data";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { workflowContext } from "@/features/workflow/context";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
-import { type ActionResult, type FormState, failure, formField, formFields, parseInput } from "@/lib/action-result";
+import { type ActionFailure, type ActionResult, type FormState, failure, formField } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
 
@@ -23,47 +25,64 @@ export type ApplicationFormState = FormState<{ savedAt?: string; notice?: string
 
 const UNKNOWN_APPLICATION = failure("Unknown application.");
 
-export async function startApplicationAction(): Promise<void> {
-  const viewer = await requireUserPage("/apply");
-  const result = await startApplication(getDb(), viewer, getPortalConfig());
-  if (!result.ok) redirect("/apply?notice=too-many");
-  redirect(`/applications/${result.id}/edit`);
+/** The draft's form: the application it is (`applicationId`), and its fields, all the others but `intent`. */
+const DRAFT_FORM = {
+  omit: ["applicationId", "intent"],
+  input: (form: unknown) => ({ applicationId: formField(form, "applicationId") }),
+  onInvalid: () => UNKNOWN_APPLICATION,
+};
+const ApplicationRefSchema = z.object({ applicationId: ApplicationIdSchema });
+
+export const startApplicationAction = userAction(
+  null,
+  async (_input, { viewer }): Promise<void> => {
+    const result = await startApplication(getDb(), viewer, getPortalConfig());
+    if (!result.ok) redirect("/apply?notice=too-many");
+    redirect(`/applications/${result.id}/edit`);
+  },
+  { signIn: "/apply" },
+);
+
+/** Saves what parses of the draft's fields; refused fields are a failure that says the rest was saved. */
+async function saveDraft(
+  viewer: Viewer,
+  applicationId: string,
+  fields: Record<string, string>,
+): Promise<
+  ActionFailure | (ActionFailure & { partlySavedAt: string }) | { ok: true; savedAt: Date; alias: string | null }
+> {
+  const config = getPortalConfig();
+  const draft = parseDraftForSaving(config.criteria, fields);
+  if (!draft.ok) return draft;
+  const refused = Object.keys(draft.refused);
+  const saved = await saveApplicationDraft(getDb(), viewer, applicationId, draft.draft, config, refused);
+  if (!saved.ok) return saved;
+  if (refused.length > 0) {
+    const partlySavedAt = saved.savedAt.toISOString();
+    return { ok: false, fieldErrors: draft.refused, formError: DRAFT_PARTLY_SAVED, partlySavedAt };
+  }
+  return { ok: true, savedAt: saved.savedAt, alias: normalizeEmail(draft.draft.securityAlias ?? "") };
 }
 
 /** Saves the form (and mails the links its addresses still need), or saves and submits it. */
-export async function saveOrSubmitApplicationAction(
-  _previous: ApplicationFormState,
-  form: FormData,
-): Promise<ApplicationFormState> {
-  const signedIn = await requireUser();
-  const values = formFields(form, ["applicationId", "intent"]);
-  if (!signedIn.ok) return { ...signedIn, values };
-  const id = ApplicationIdSchema.safeParse(formField(form, "applicationId"));
-  if (!id.success) return { ...UNKNOWN_APPLICATION, values };
-  const { viewer } = signedIn;
-  const db = getDb();
-  const config = getPortalConfig();
-  const draft = parseDraftForSaving(config.criteria, values);
-  if (!draft.ok) return { ...draft, values };
-  const refused = Object.keys(draft.refused);
-  const saved = await saveApplicationDraft(db, viewer, id.data, draft.draft, config, refused);
-  if (!saved.ok) return { ...saved, values };
-  if (refused.length > 0) {
-    const partlySavedAt = saved.savedAt.toISOString();
-    return { ok: false, fieldErrors: draft.refused, formError: DRAFT_PARTLY_SAVED, partlySavedAt, values };
-  }
-
-  const links = await sendAddressConfirmations(db, viewer, id.data, workflowContext());
-  deliverMailAfterResponse();
-  if (formField(form, "intent") !== "submit") {
-    const alias = normalizeEmail(draft.draft.securityAlias ?? "");
-    const notice = ["Draft saved.", ...(links.ok ? linksNotice(links, alias) : [])].join(" ");
-    return { ok: true, savedAt: new Date().toISOString(), notice, values };
-  }
-  const submitted = await submitApplication(db, viewer, id.data, config, workflowContext());
-  if (!submitted.ok) return { ...submitted, values };
-  redirect(`/applications/${id.data}?notice=submitted`);
-}
+export const saveOrSubmitApplicationAction = userAction(
+  ApplicationRefSchema,
+  async ({ applicationId }, { viewer, fields, form }): Promise<ApplicationFormState> => {
+    const saved = await saveDraft(viewer, applicationId, fields);
+    if (!saved.ok) return saved;
+    const db = getDb();
+    const links = await sendAddressConfirmations(db, viewer, applicationId, workflowContext());
+    deliverMailAfterResponse();
+    if (formField(form, "intent") !== "submit") {
+      const notice = ["Draft saved.", ...(links.ok ? linksNotice(links, saved.alias) : [])].join(" ");
+      return { ok: true, savedAt: new Date().toISOString(), notice, values: fields };
+    }
+    const submitted = await submitApplication(db, viewer, applicationId, getPortalConfig(), workflowContext());
+    if (!submitted.ok) return submitted;
+    redirect(`/applications/${applicationId}?notice=submitted`);
+  },
+  { ...DRAFT_FORM, keepValues: true },
+);
 
 /** What saving mailed, in the applicant's words: each address that got a link, and each that could not today. */
 function linksNotice({ sent, aliasSent, limited }: AddressLinksSent, alias: string | null): string[] {
@@ -79,41 +98,31 @@ function linksNotice({ sent, aliasSent, limited }: AddressLinksSent, alias: stri
 }
 
 /** Background save while the applicant types; never mails anyone. */
-export async function saveApplicationDraftAction(form: FormData): Promise<ApplicationFormState> {
-  const signedIn = await requireUser();
-  if (!signedIn.ok) return signedIn;
-  const id = ApplicationIdSchema.safeParse(formField(form, "applicationId"));
-  if (!id.success) return UNKNOWN_APPLICATION;
-  const config = getPortalConfig();
-  const draft = parseDraftForSaving(config.criteria, formFields(form, ["applicationId", "intent"]));
-  if (!draft.ok) return draft;
-  const refused = Object.keys(draft.refused);
-  const saved = await saveApplicationDraft(getDb(), signedIn.viewer, id.data, draft.draft, config, refused);
-  if (!saved.ok) return saved;
-  const savedAt = saved.savedAt.toISOString();
-  return refused.length === 0
-    ? { ok: true, savedAt }
-    : { ok: false, fieldErrors: draft.refused, formError: DRAFT_PARTLY_SAVED, partlySavedAt: savedAt };
-}
+export const saveApplicationDraftAction = userAction(
+  ApplicationRefSchema,
+  async ({ applicationId }, { viewer, fields }): Promise<ApplicationFormState> => {
+    const saved = await saveDraft(viewer, applicationId, fields);
+    return saved.ok ? { ok: true, savedAt: saved.savedAt.toISOString() } : saved;
+  },
+  DRAFT_FORM,
+);
 
 export type DuplicateCheckResult = ActionResult<{ duplicate: DuplicateAdvice | null }>;
 
 /** The form's early duplicate check of the organisation, domains and addresses it holds; saves nothing. */
-export async function checkDraftForDuplicatesAction(form: FormData): Promise<DuplicateCheckResult> {
-  const signedIn = await requireUser();
-  if (!signedIn.ok) return signedIn;
-  const id = ApplicationIdSchema.safeParse(formField(form, "applicationId"));
-  if (!id.success) return UNKNOWN_APPLICATION;
-  const fields = parseInput(identityFieldsSchema, formFields(form, ["applicationId"]));
-  if (!fields.ok) return fields;
-  return checkDraftForDuplicates(getDb(), signedIn.viewer, id.data, fields.data);
-}
+export const checkDraftForDuplicatesAction = userAction(
+  identityFieldsSchema.extend({ applicationId: ApplicationIdSchema }),
+  ({ applicationId, ...fields }, { viewer }): Promise<DuplicateCheckResult> =>
+    checkDraftForDuplicates(getDb(), viewer, applicationId, fields),
+  { onInvalid: (invalid) => (invalid.fieldErrors?.applicationId ? UNKNOWN_APPLICATION : invalid) },
+);
 
-export async function withdrawApplicationAction(form: FormData): Promise<void> {
-  const viewer = await requireUserPage("/apply");
-  const id = ApplicationIdSchema.safeParse(formField(form, "applicationId"));
-  if (!id.success) redirect("/apply");
-  const result = await withdrawApplication(getDb(), viewer, id.data, workflowContext());
-  deliverMailAfterResponse();
-  redirect(`/applications/${id.data}${result.ok ? "?notice=withdrawn" : "?notice=not-withdrawn"}`);
-}
+export const withdrawApplicationAction = userAction(
+  ApplicationRefSchema,
+  async ({ applicationId }, { viewer }): Promise<void> => {
+    const result = await withdrawApplication(getDb(), viewer, applicationId, workflowContext());
+    deliverMailAfterResponse();
+    redirect(`/applications/${applicationId}${result.ok ? "?notice=withdrawn" : "?notice=not-withdrawn"}`);
+  },
+  { signIn: "/apply", input: DRAFT_FORM.input, onInvalid: () => redirect("/apply") },
+);

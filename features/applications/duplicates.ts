@@ -7,7 +7,7 @@ import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { domainAndParents, domainOf } from "@/lib/email";
 import { organisationKey } from "@/lib/organisation-key";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
 
 /**
  * A duplicate found at submission, or by the early check of a draft.
@@ -115,7 +115,7 @@ export type DuplicateAdvice = { message: string; href: string | null };
  * faster a way to probe the member list than submitting is; a check refused
  * shows nothing, and submission checks again.
  */
-export const DUPLICATE_CHECKS = { limit: 30, windowMs: 60 * 60 * 1000 } as const;
+export const DUPLICATE_CHECKS = RATE_LIMITS["duplicate-check"];
 
 /**
  * The duplicate check of submission, run early on the identity fields of the
@@ -131,12 +131,7 @@ export async function checkDraftForDuplicates(
   id: string,
   fields: IdentityFields,
 ): Promise<ActionResult<{ duplicate: DuplicateAdvice | null }>> {
-  const limit = await consumeRateLimit(
-    db,
-    `duplicate-check:${applicant.id}`,
-    DUPLICATE_CHECKS.limit,
-    DUPLICATE_CHECKS.windowMs,
-  );
+  const limit = await consumeLimit(db, "duplicate-check", applicant.id);
   if (!limit.ok) {
     return {
       ...failure(`Not checked: too many checks in a short time. Try again in ${limit.retryAfterSeconds} seconds.`),

@@ -9,14 +9,14 @@ import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { EDITABLE_STATES, isIn, STATE_LABELS, WITHDRAWABLE_STATES } from "@/features/workflow/states";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { lockRow } from "@/lib/row-lock";
 
 const MAX_APPLICATIONS_PER_APPLICANT = 20;
 
 // Autosave sends at most one save per 1.5 s of typing, 40 a minute; more
 // than this per person is a script, and each save is a locked write.
-export const DRAFT_SAVES = { limit: 60, windowMs: 60_000 };
+export const DRAFT_SAVES = RATE_LIMITS["draft-save"];
 
 /** Starts an empty draft with one answer row per configured criterion. */
 export async function startApplication(
@@ -68,7 +68,7 @@ export async function saveApplicationDraft(
   /** Form fields whose stored values stay as they are (refused as typed: see parseDraftForSaving). */
   keep: string[] = [],
 ): Promise<ActionResult<{ savedAt: Date; changed: string[] }>> {
-  const limit = await consumeRateLimit(db, `draft-save:${applicant.id}`, DRAFT_SAVES.limit, DRAFT_SAVES.windowMs);
+  const limit = await consumeLimit(db, "draft-save", applicant.id);
   if (!limit.ok) {
     return {
       ...failure(`Not saved: too many saves in a short time. Try again in ${limit.retryAfterSeconds} seconds.`),

@@ -18,9 +18,9 @@ import type { ApplicationState } from "@/generated/prisma/enums";
 import { type ActionFailure, type ActionResult, failure, invalid, NOT_FOUND } from "@/lib/action-result";
 import { organisationKey } from "@/lib/organisation-key";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
 
-export const SUBMIT_ATTEMPTS_PER_HOUR = 30;
+export const SUBMIT_ATTEMPTS_PER_HOUR = RATE_LIMITS.submit.limit;
 
 /**
  * Submits (or resubmits) a complete application. The row is locked, so a
@@ -38,7 +38,7 @@ export async function submitApplication(
 ): Promise<SubmissionResult> {
   // Each attempt says whether an address is a member's contact and whether a
   // domain is taken: limited, so that nobody can list the members by trying.
-  const limit = await consumeRateLimit(db, `submit:${applicant.id}`, SUBMIT_ATTEMPTS_PER_HOUR, 60 * 60 * 1000);
+  const limit = await consumeLimit(db, "submit", applicant.id);
   if (!limit.ok) {
     return {
       ...failure(`Too many submission attempts; try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`),

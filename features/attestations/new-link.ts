@@ -9,9 +9,8 @@ import { ON_THE_LIST } from "@/features/members/schema";
 import type { PortalContext } from "@/features/portal-config/context";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
-import { DAY_MS } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit, type RateLimitResult } from "@/lib/rate-limit";
+import { consumeLimit, RATE_LIMITS, type RateLimitResult } from "@/lib/rate-limit";
 import { newToken } from "@/lib/tokens";
 import { utcText } from "@/lib/utc";
 
@@ -19,16 +18,14 @@ import { utcText } from "@/lib/utc";
 // mail, the reminder, and the new link the contact asks for or an owner
 // sends. Each replaces the stored hash, so the link mailed before stops working.
 
-const HOUR_MS = 60 * 60 * 1000;
-
 /** Every limit on mailing attestation links, in one place. */
 export const ATTESTATION_LINK_LIMITS = {
   /** New links one contact asks for (whatever member). */
-  contact: { limit: 3, windowMs: DAY_MS },
+  contact: RATE_LIMITS["attestation-link:contact"],
   /** New links mailed to one member's contact, asked by the contact or sent by owners. */
-  member: { limit: 5, windowMs: DAY_MS },
+  member: RATE_LIMITS["attestation-link:member"],
   /** Links one owner mails by resending or extending. */
-  owner: { limit: 30, windowMs: HOUR_MS },
+  owner: RATE_LIMITS["attestation-mail:owner"],
 } as const;
 
 type Addressee = { contactEmail: string; distributionName: string };
@@ -63,9 +60,6 @@ export function mailAttestationLink(
 const TOO_MANY_ASKED =
   "Too many new links were asked for today. Use the newest one mailed to you, or try again tomorrow.";
 const TOO_MANY_SENT = "Too many links were mailed for this member, or by you, lately. Try again later.";
-
-const consume = (db: Database, key: string, which: keyof typeof ATTESTATION_LINK_LIMITS) =>
-  consumeRateLimit(db, key, ATTESTATION_LINK_LIMITS[which].limit, ATTESTATION_LINK_LIMITS[which].windowMs);
 
 const limited = (result: RateLimitResult, message: string): ActionResult | null =>
   result.ok ? null : { ...failure(message), retryAfterSeconds: result.retryAfterSeconds };
@@ -128,8 +122,8 @@ export async function requestNewAttestationLink(
   if (!own) return NOT_FOUND;
   // One after the other: a request the contact's own limit refuses spends nothing of the member's.
   const refused =
-    limited(await consume(db, `attestation-link:contact:${contact.id}`, "contact"), TOO_MANY_ASKED) ??
-    limited(await consume(db, `attestation-link:member:${memberId}`, "member"), TOO_MANY_ASKED);
+    limited(await consumeLimit(db, "attestation-link:contact", contact.id), TOO_MANY_ASKED) ??
+    limited(await consumeLimit(db, "attestation-link:member", memberId), TOO_MANY_ASKED);
   if (refused) return refused as ActionResult<{ sentTo: string }>;
   return db.$transaction(async (tx) => {
     const member = await lockMember(tx, memberId);
@@ -156,8 +150,8 @@ export async function resendAttestationLink(
   const found = await db.attestation.findUnique({ where: { id: attestationId }, select: { memberId: true } });
   if (!found) return NOT_FOUND;
   const refused =
-    limited(await consume(db, `attestation-mail:owner:${owner.id}`, "owner"), TOO_MANY_SENT) ??
-    limited(await consume(db, `attestation-link:member:${found.memberId}`, "member"), TOO_MANY_SENT);
+    limited(await consumeLimit(db, "attestation-mail:owner", owner.id), TOO_MANY_SENT) ??
+    limited(await consumeLimit(db, "attestation-link:member", found.memberId), TOO_MANY_SENT);
   if (refused) return refused as ActionResult<{ memberId: string; sentTo: string }>;
   return db.$transaction(async (tx) => {
     const member = await lockMember(tx, found.memberId);
@@ -178,7 +172,7 @@ export async function resendAttestationLink(
 
 /** An owner's budget for mailing links (extensions count too). */
 export function consumeOwnerMailBudget(db: Database, owner: TeamViewer) {
-  return consume(db, `attestation-mail:owner:${owner.id}`, "owner");
+  return consumeLimit(db, "attestation-mail:owner", owner.id);
 }
 
 /**

@@ -3,8 +3,9 @@ import { auditEventsAsJsonLines } from "@/features/audit/data";
 import { recordAuditExport } from "@/features/audit/mutations";
 import { parseAuditFilter } from "@/features/audit/schema";
 import { getDb } from "@/lib/db";
-import { consumeRateLimit } from "@/lib/rate-limit";
-import { plainTextResponse, streamOf } from "@/lib/stream-response";
+import { consumeLimit } from "@/lib/rate-limit";
+import { routeAnswer, tooManyRequests } from "@/lib/route-answer";
+import { streamOf } from "@/lib/stream-response";
 
 // GET /api/audit/export?subject=&actor=&action=&from=&to=
 // The audit log as JSON Lines, oldest first, with the same filter as /audit.
@@ -14,18 +15,16 @@ import { plainTextResponse, streamOf } from "@/lib/stream-response";
 export type AuditExportViewer = { id: string; email: string; role: string | null } | null;
 
 export async function auditExportResponse(request: Request, viewer: AuditExportViewer): Promise<Response> {
-  if (viewer?.role !== "OWNER") return plainTextResponse(404, "Not found.");
+  if (viewer?.role !== "OWNER") return routeAnswer(404, "Not found.");
   const db = getDb();
-  const limit = await consumeRateLimit(db, `audit-export:user:${viewer.id}`, 60, 60 * 60 * 1000);
+  const limit = await consumeLimit(db, "audit-export:user", viewer.id);
   if (!limit.ok) {
-    return plainTextResponse(429, "Too many downloads; try again later.", {
-      "Retry-After": String(limit.retryAfterSeconds),
-    });
+    return tooManyRequests("Too many downloads; try again later.", limit.retryAfterSeconds);
   }
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const { filter, errors } = parseAuditFilter(params);
   const problems = Object.entries(errors).map(([field, message]) => `${field}: ${message}`);
-  if (problems.length > 0) return plainTextResponse(400, problems.join("; "));
+  if (problems.length > 0) return routeAnswer(400, problems.join("; "));
   await recordAuditExport(db, viewer, filter);
   const stamp = new Date().toISOString().slice(0, 10);
   return new Response(streamOf(auditEventsAsJsonLines(filter)), {

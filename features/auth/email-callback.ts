@@ -3,6 +3,7 @@ import { NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { authOptions } from "@/features/auth/options";
 import { getEnv } from "@/lib/env";
+import { routeAnswer } from "@/lib/route-answer";
 
 export type EmailSignIn = { token: string; email: string; callbackUrl: string };
 
@@ -68,7 +69,7 @@ export function refuseUnusableCallbackUrl(request: Request, cookieValue: string 
   const badParam = param !== undefined && param !== "" && !isUsableCallbackUrl(param, nextAuthUrl);
   const badCookie = cookieValue !== undefined && cookieValue !== "" && !isUsableCallbackUrl(cookieValue, nextAuthUrl);
   if (!badParam && !badCookie) return null;
-  const response = Response.json({ error: "The callback URL is not an address of this site." }, { status: 400 });
+  const response = routeAnswer(400, { error: "The callback URL is not an address of this site." });
   if (badCookie) {
     const secure = secureCookies ? "; Secure" : "";
     response.headers.append(

@@ -5,8 +5,9 @@ import type { TeamRole } from "@/generated/prisma/enums";
 import { type ActionResult, failure, formField } from "@/lib/action-result";
 import { TokenSchema } from "@/lib/tokens";
 
-// The guards every server action and every page that is not public starts
-// with. They read the session and the roster from the database each time.
+// The guards every page that is not public starts with, and every server
+// action through its wrapper (features/auth/action.ts). They read the
+// session and the roster from the database each time.
 
 export const SIGNED_OUT = failure("Your session has ended. Sign in again; your last saved draft is kept.");
 

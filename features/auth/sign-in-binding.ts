@@ -3,9 +3,10 @@ import { hashVerificationToken } from "@/features/auth/mutations";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
 import { getEnv } from "@/lib/env";
-import { MINUTE_MS, SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
+import { SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { routeAnswer } from "@/lib/route-answer";
 
 // A sign-in link belongs to the browser that asked for it. Asking sets a
 // cookie holding a random nonce (32 bytes; nothing about the person in it),
@@ -39,7 +40,7 @@ export function signInBrowserCookie(nonce: string, secure: boolean): string {
 }
 
 /** Wrong addresses typed for one link before it is refused: enough for typing mistakes, too few for guessing. */
-export const TYPED_ADDRESS_ATTEMPTS = { limit: 5, windowMs: SIGN_IN_LINK_MINUTES * MINUTE_MS };
+export const TYPED_ADDRESS_ATTEMPTS = RATE_LIMITS["signin:typed"];
 
 export type SignInLinkRefusal = "unusable" | "ask-address" | "wrong-address" | "too-many-addresses";
 
@@ -105,13 +106,7 @@ export async function checkSignInLink(
   if (!link) return { ok: false, reason: "unusable" };
   if (link.thisBrowser) return { ok: true, email: link.email };
   if (typed === undefined || typed.trim() === "") return { ok: false, reason: "ask-address" };
-  const { limit, windowMs } = TYPED_ADDRESS_ATTEMPTS;
-  const attempt = await consumeRateLimit(
-    db,
-    `signin:typed:${hashVerificationToken(token, context.secret)}`,
-    limit,
-    windowMs,
-  );
+  const attempt = await consumeLimit(db, "signin:typed", hashVerificationToken(token, context.secret));
   if (!attempt.ok) return { ok: false, reason: "too-many-addresses" };
   if (normalizeEmail(typed) !== link.email) return { ok: false, reason: "wrong-address" };
   return { ok: true, email: link.email };
@@ -136,7 +131,7 @@ export function confirmationRefusal(
   const { field, message } = REFUSAL_MESSAGES[reason];
   if (json) {
     const body = field ? { ok: false, fieldErrors: { email: [message] } } : { ok: false, formError: message };
-    return Response.json(body, { status: reason === "too-many-addresses" ? 429 : 400 });
+    return routeAnswer(reason === "too-many-addresses" ? 429 : 400, body);
   }
   if (reason === "unusable" || !token) return Response.redirect(new URL("/signin?error=Verification", baseUrl), 303);
   const back = new URL("/signin/confirm", baseUrl);

@@ -9,7 +9,7 @@ import { domainOf, untaggedMailbox } from "@/lib/email";
 import { getEnv } from "@/lib/env";
 import { SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit, consumeRateLimits } from "@/lib/rate-limit";
+import { consumeLimit, consumeLimits, RATE_LIMITS } from "@/lib/rate-limit";
 
 // Per mailbox, strict: it is what keeps anyone from flooding one mailbox.
 // The mailbox is the address without its "+tag" (flood+1@…, flood+2@… all
@@ -29,9 +29,9 @@ import { consumeRateLimit, consumeRateLimits } from "@/lib/rate-limit";
 // (200 an hour is a team of dozens each asking a few times); it only caps
 // one machine spraying links at many mailboxes.
 export const SIGN_IN_LIMITS = {
-  perMailbox: { limit: 5, windowMs: 15 * 60 * 1000 },
-  perDomain: { limit: 100, windowMs: 60 * 60 * 1000 },
-  perClient: { limit: 200, windowMs: 60 * 60 * 1000 },
+  perMailbox: RATE_LIMITS["signin:mailbox"],
+  perDomain: RATE_LIMITS["signin:domain"],
+  perClient: RATE_LIMITS["signin:client"],
 };
 
 /** "Too many …" with how long to wait, in seconds under a minute and in whole minutes above. */
@@ -55,9 +55,9 @@ export async function requestSignInLink(
   { email, callbackUrl }: SignInRequest,
   context: { clientAddress: string; baseUrl: string; secret: string; project: string; browserBinding: string },
 ): Promise<ActionResult<{ message: string }>> {
-  const limited = await consumeRateLimits(db, [
-    { key: `signin:mailbox:${untaggedMailbox(email)}`, ...SIGN_IN_LIMITS.perMailbox },
-    { key: `signin:client:${context.clientAddress}`, ...SIGN_IN_LIMITS.perClient },
+  const limited = await consumeLimits(db, [
+    { name: "signin:mailbox", subject: untaggedMailbox(email) },
+    { name: "signin:client", subject: context.clientAddress },
   ]);
   if (!limited.ok) {
     return {
@@ -67,8 +67,7 @@ export async function requestSignInLink(
     };
   }
   if (!(await isKnownAddress(db, email))) {
-    const { limit, windowMs } = SIGN_IN_LIMITS.perDomain;
-    const domain = await consumeRateLimit(db, `signin:domain:${domainOf(email)}`, limit, windowMs);
+    const domain = await consumeLimit(db, "signin:domain", domainOf(email));
     if (!domain.ok) {
       console.warn(
         `sign-in: no link for a new address at ${domainOf(email)}: the domain's budget for new addresses is spent`,

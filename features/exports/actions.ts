@@ -1,43 +1,37 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { requireTeam } from "@/features/auth/guards";
+import type { z } from "zod";
+import { teamAction } from "@/features/auth/action";
 import { decideKeptAddress } from "@/features/exports/mailman-decide";
 import { SyncDecisionError } from "@/features/exports/mailman-kept";
 import { planMailmanSync, type SyncPlan } from "@/features/exports/mailman-plan";
-import {
-  applyMailmanSync,
-  runSummary,
-  SyncPlanChangedError,
-  type SyncRefusal,
-  type SyncRun,
-} from "@/features/exports/mailman-sync";
+import { applyMailmanSync, runSummary, type SyncRefusal, type SyncRun } from "@/features/exports/mailman-sync";
 import { markExportApplied } from "@/features/exports/mutations";
-import { KeptDecisionSchema, MailmanSyncSchema, MarkAppliedSchema } from "@/features/exports/schema";
-import { type FormState, failure, formFields, NOT_FOUND, parseInput } from "@/lib/action-result";
+import {
+  type KeptDecisionInput,
+  KeptDecisionSchema,
+  MailmanSyncSchema,
+  MarkAppliedSchema,
+} from "@/features/exports/schema";
+import { type ActionFailure, type FormState, failure, isFailure, NOT_FOUND, withMessage } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { MailmanError } from "@/lib/mailman-rest";
-import { consumeRateLimit } from "@/lib/rate-limit";
+
+type MailmanSyncInput = z.output<typeof MailmanSyncSchema>;
 
 export type ExportFormState = FormState<{ message?: string }>;
 
-export async function markExportAppliedAction(_previous: ExportFormState, form: FormData): Promise<ExportFormState> {
-  const owner = await requireTeam("OWNER");
-  const input = parseInput(MarkAppliedSchema, formFields(form));
-  if (!input.ok) return NOT_FOUND;
-  const result = await markExportApplied(getDb(), owner, input.data.exportId);
-  if (!result.ok) {
-    if (result.reason === "not-found") return NOT_FOUND;
-    return failure(
-      result.reason === "already-applied"
-        ? "That export is already marked as applied."
-        : "A sync run is applied only when Mailman made every change of it; run the sync again instead.",
-    );
-  }
-  revalidatePath("/members/export");
-  return { ok: true, message: "Marked as applied: the next diff starts from this export." };
-}
+export const markExportAppliedAction = teamAction(
+  "OWNER",
+  MarkAppliedSchema,
+  async (input, { viewer }): Promise<ExportFormState> =>
+    withMessage(
+      await markExportApplied(getDb(), viewer, input.exportId),
+      "Marked as applied: the next diff starts from this export.",
+    ),
+  { onInvalid: () => NOT_FOUND, revalidate: "/members/export" },
+);
 
 /** Shown on the page: at most this many addresses of each kind; the counts are whole. */
 const SHOWN = 200;
@@ -55,23 +49,26 @@ export type SyncFormState = FormState<{ message?: string; plan?: ShownPlan }> & 
   refusedCount?: number;
 };
 
-export async function planMailmanSyncAction(_previous: SyncFormState, form: FormData): Promise<SyncFormState> {
-  const owner = await requireTeam("OWNER");
-  return runSync(owner, form, false);
-}
+/** Each run, plan or decision reads or changes Mailman: one budget per owner for all of them (after the input parses). */
+const SYNC_BUDGET = {
+  name: "mailman-sync",
+  subject: ({ viewer }: { viewer: { id: string } }) => viewer.id,
+  message: "Too many sync runs; try again later.",
+} as const;
 
-export async function applyMailmanSyncAction(_previous: SyncFormState, form: FormData): Promise<SyncFormState> {
-  const owner = await requireTeam("OWNER");
-  return runSync(owner, form, true);
-}
+export const planMailmanSyncAction = teamAction(
+  "OWNER",
+  MailmanSyncSchema,
+  (input, { viewer, fields }) => runSync(viewer, input, fields, false),
+  { keepValues: true, rateLimit: SYNC_BUDGET },
+);
 
-/** Each run, plan or decision reads or changes Mailman: one budget per owner for all of them. */
-const SYNC_RUNS_PER_HOUR = 30;
-const HOUR_MS = 60 * 60 * 1000;
-
-async function consumeSyncBudget(ownerId: string) {
-  return consumeRateLimit(getDb(), `mailman-sync:${ownerId}`, SYNC_RUNS_PER_HOUR, HOUR_MS);
-}
+export const applyMailmanSyncAction = teamAction(
+  "OWNER",
+  MailmanSyncSchema,
+  (input, { viewer, fields }) => runSync(viewer, input, fields, true),
+  { keepValues: true, rateLimit: SYNC_BUDGET, revalidate: "/members/export", revalidateAlways: true },
+);
 
 function mailmanConnection() {
   const mailman = getEnv().mailman;
@@ -80,9 +77,9 @@ function mailmanConnection() {
 
 const NOT_SET_UP = "The live sync is not set up: set the MAILMAN_REST_ variables and MAILMAN_LIST_ID.";
 
-/** Expected failures of talking to Mailman or of a stale page, as the form shows them; anything else is rethrown. */
+/** Expected failures of talking to Mailman, as the form shows them; anything else is rethrown. */
 function expectedFailure(error: unknown): string {
-  if (error instanceof MailmanError || error instanceof SyncPlanChangedError) return error.message;
+  if (error instanceof MailmanError) return error.message;
   if (error instanceof SyncDecisionError) {
     const why = error.problems.map((item) => `${item.address}: ${item.why}`).join("; ");
     return `Only an address the portal took off that is still subscribed by a subscription it did not make can be unsubscribed or kept here; nothing was changed (${why}).`;
@@ -90,28 +87,23 @@ function expectedFailure(error: unknown): string {
   throw error;
 }
 
-async function runSync(owner: { id: string; email: string }, form: FormData, apply: boolean): Promise<SyncFormState> {
-  const values = formFields(form);
-  const input = parseInput(MailmanSyncSchema, values);
-  if (!input.ok) return { ...input, values };
+async function runSync(
+  owner: { id: string; email: string },
+  input: MailmanSyncInput,
+  values: Record<string, string>,
+  apply: boolean,
+): Promise<SyncFormState> {
   const connection = mailmanConnection();
   if (!connection) return failure(NOT_SET_UP);
-  const limit = await consumeSyncBudget(owner.id);
-  if (!limit.ok) {
-    return { ...failure("Too many sync runs; try again later."), retryAfterSeconds: limit.retryAfterSeconds, values };
-  }
   const db = getDb();
   try {
     if (!apply) {
-      const plan = await planMailmanSync(db, connection, input.data);
+      const plan = await planMailmanSync(db, connection, input);
       return { ok: true, plan: shorten(plan), values };
     }
-    if (!input.data.digest) return { ...failure("Show the plan first, then apply it."), values };
-    const run = await applyMailmanSync(db, owner, connection, {
-      prune: input.data.prune,
-      expectedDigest: input.data.digest,
-    });
-    revalidatePath("/members/export");
+    if (!input.digest) return failure("Show the plan first, then apply it.");
+    const run = await applyMailmanSync(db, owner, connection, { prune: input.prune, expectedDigest: input.digest });
+    if (isFailure(run)) return run;
     const summary = `${runSummary(run).replace(/^./, (first) => first.toUpperCase())}. The run is recorded.`;
     if (run.refused.length === 0 && !run.interrupted && run.unresolved.length === 0) {
       // The list as it is now, read again: what the run left (the addresses kept by name), not the plan it ran.
@@ -125,29 +117,34 @@ async function runSync(owner: { id: string; email: string }, form: FormData, app
       refusedCount: run.refused.length,
     };
   } catch (error) {
-    return { ...failure(expectedFailure(error)), values };
+    return failure(expectedFailure(error));
   }
 }
 
 /** An owner's decision about one unresolved address: unsubscribe exactly that subscription, or keep it. */
-export async function decideKeptAddressAction(_previous: ExportFormState, form: FormData): Promise<ExportFormState> {
-  const owner = await requireTeam("OWNER");
-  const input = parseInput(KeptDecisionSchema, formFields(form), "Reload the page and try again.");
-  if (!input.ok) return input;
-  const connection = mailmanConnection();
-  if (!connection) return failure(NOT_SET_UP);
-  const limit = await consumeSyncBudget(owner.id);
-  if (!limit.ok)
-    return { ...failure("Too many sync runs; try again later."), retryAfterSeconds: limit.retryAfterSeconds };
-  const { address, decision } = input.data;
-  let run: SyncRun;
-  try {
-    run = await decideKeptAddress(getDb(), owner, connection, input.data);
-  } catch (error) {
-    return failure(expectedFailure(error));
-  } finally {
-    revalidatePath("/members/export");
-  }
+export const decideKeptAddressAction = teamAction(
+  "OWNER",
+  KeptDecisionSchema,
+  async (input, { viewer }): Promise<ExportFormState> => {
+    const connection = mailmanConnection();
+    if (!connection) return failure(NOT_SET_UP);
+    let run: SyncRun | ActionFailure;
+    try {
+      run = await decideKeptAddress(getDb(), viewer, connection, input);
+    } catch (error) {
+      return failure(expectedFailure(error));
+    }
+    return isFailure(run) ? run : decisionAnswer(input, run);
+  },
+  {
+    invalidMessage: "Reload the page and try again.",
+    rateLimit: SYNC_BUDGET,
+    revalidate: "/members/export",
+    revalidateAlways: true,
+  },
+);
+
+function decisionAnswer({ address, decision }: KeptDecisionInput, run: SyncRun): ExportFormState {
   if (run.interrupted) return failure(`Nothing was changed: ${run.interrupted}. The attempt is recorded.`);
   if (run.refused.length > 0) {
     return failure(`Mailman refused to unsubscribe ${address}: ${run.refused[0]?.reason}. The attempt is recorded.`);

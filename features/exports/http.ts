@@ -9,8 +9,9 @@ import { downloadHeaders, prepareDownload } from "@/features/exports/download";
 import { FORMAT_SLUGS } from "@/features/exports/formats";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { getDb } from "@/lib/db";
-import { clientAddress, consumeRateLimit } from "@/lib/rate-limit";
-import { plainTextResponse, streamOf } from "@/lib/stream-response";
+import { clientAddress, consumeLimit } from "@/lib/rate-limit";
+import { routeAnswer, tooManyRequests } from "@/lib/route-answer";
+import { streamOf } from "@/lib/stream-response";
 
 const QuerySchema = z.object({
   format: z.enum(Object.keys(FORMAT_SLUGS) as [keyof typeof FORMAT_SLUGS, ...(keyof typeof FORMAT_SLUGS)[]], {
@@ -18,6 +19,8 @@ const QuerySchema = z.object({
   }),
   since: z.literal("last", { message: "since may only be last" }).optional(),
 });
+
+const UNAUTHORIZED = { "WWW-Authenticate": 'Bearer realm="members"' };
 
 // GET /api/exports/members?format=google-groups|mailman|groups-yaml|json[&since=last]
 // Owners with a session, or an API token with the scope members:read. A
@@ -38,31 +41,28 @@ export async function exportResponse(request: Request): Promise<Response> {
   // session is read. A token is no ambient credential: no other page can
   // make a browser send it.
   if (!bearer && !isSameOrigin(request)) {
-    return plainTextResponse(403, "Cross-site download refused: download the file from /members/export.");
+    return routeAnswer(403, "Cross-site download refused: download the file from /members/export.");
   }
   if (bearer && authorization !== null) {
     const token = await authenticateApiToken(db, authorization, "members:read", clientAddress(request.headers));
     if (!token.ok) {
       return token.status === 429
-        ? plainTextResponse(429, "Too many requests.", { "Retry-After": String(token.retryAfterSeconds) })
-        : plainTextResponse(401, "Unauthorized.", { "WWW-Authenticate": 'Bearer realm="members"' });
+        ? tooManyRequests("Too many requests.", token.retryAfterSeconds)
+        : routeAnswer(401, "Unauthorized.", UNAUTHORIZED);
     }
     actor = { id: null, email: `API token ${token.token.prefix} (${token.token.name})` };
     apiTokenId = token.token.id;
   } else {
     const viewer = await getViewer();
-    if (!viewer) return plainTextResponse(401, "Unauthorized.", { "WWW-Authenticate": 'Bearer realm="members"' });
-    if (!isOwner(viewer)) return plainTextResponse(404, "Not found.");
-    const limit = await consumeRateLimit(db, `export:user:${viewer.id}`, 120, 60 * 60 * 1000);
-    if (!limit.ok)
-      return plainTextResponse(429, "Too many exports; try again later.", {
-        "Retry-After": String(limit.retryAfterSeconds),
-      });
+    if (!viewer) return routeAnswer(401, "Unauthorized.", UNAUTHORIZED);
+    if (!isOwner(viewer)) return routeAnswer(404, "Not found.");
+    const limit = await consumeLimit(db, "export:user", viewer.id);
+    if (!limit.ok) return tooManyRequests("Too many exports; try again later.", limit.retryAfterSeconds);
     actor = { id: viewer.id, email: viewer.email };
   }
   const url = new URL(request.url);
   const query = QuerySchema.safeParse(Object.fromEntries(url.searchParams));
-  if (!query.success) return plainTextResponse(400, query.error.issues.map((issue) => issue.message).join("; "));
+  if (!query.success) return routeAnswer(400, query.error.issues.map((issue) => issue.message).join("; "));
   const config = getPortalConfig();
   const download = await prepareDownload(
     db,
@@ -83,5 +83,5 @@ export async function exportResponse(request: Request): Promise<Response> {
  * by running GET, which records and audits an export nobody received.
  */
 export function downloadHeadResponse(): Response {
-  return plainTextResponse(405, "Method not allowed: download with GET.", { Allow: "GET" });
+  return routeAnswer(405, "Method not allowed: download with GET.", { Allow: "GET" });
 }

@@ -5,11 +5,11 @@ import {
   decisionsAndUnresolved,
   recordRun,
   runStep,
-  SyncPlanChangedError,
   type SyncRefusal,
   type SyncRun,
 } from "@/features/exports/mailman-sync";
 import type { KeptDecisionInput } from "@/features/exports/schema";
+import { type ActionFailure, failure } from "@/lib/action-result";
 import { type MailmanConnection, unsubscribeMember } from "@/lib/mailman-rest";
 import type { Database } from "@/lib/prisma";
 
@@ -21,13 +21,14 @@ import type { Database } from "@/lib/prisma";
  * subscribed anew since is another subscription, which nobody has decided
  * about. Recorded and audited as a sync run (the decision, by whom, and the
  * addresses still unresolved), applied only when nothing else was left to do.
+ * A subscription that is not the one shown is a failure, and nothing is done.
  */
 export async function decideKeptAddress(
   db: Database,
   actor: Actor,
   connection: MailmanConnection,
   input: KeptDecisionInput,
-): Promise<SyncRun> {
+): Promise<SyncRun | ActionFailure> {
   const unsubscribing = input.decision === "unsubscribe";
   // Refuses (SyncDecisionError) an address that is not unresolved now.
   const plan = await planMailmanSync(db, connection, {
@@ -36,7 +37,7 @@ export async function decideKeptAddress(
   });
   const target = unsubscribing ? plan.unsubscribing[0] : plan.keep[0];
   if (!target || target.memberId !== input.subscription) {
-    throw new SyncPlanChangedError(
+    return failure(
       `${input.address} was subscribed anew in Mailman since this page was shown, so nothing was changed: that is another subscription. Show what would change and apply it, then decide about the subscription it finds.`,
     );
   }

@@ -4,8 +4,11 @@ import type { SyncDecisions } from "@/features/exports/mailman-kept";
 import { planMailmanSync, type SyncPlan } from "@/features/exports/mailman-plan";
 import { DECIDED, recordMailmanSync, type SyncChange, type SyncRunInput } from "@/features/exports/mailman-runs";
 import type { UnresolvedAddress } from "@/features/exports/schema";
+import { type ActionFailure, failure } from "@/lib/action-result";
 import { type MailmanConnection, MailmanError, subscribe, unsubscribeMember } from "@/lib/mailman-rest";
 import type { Database } from "@/lib/prisma";
+
+type SyncOptions = { prune: boolean; decisions?: SyncDecisions; signal?: AbortSignal };
 
 /** A change Mailman would not make, with its answer. */
 export type SyncRefusal = { address: string; change: "subscribe" | "unsubscribe"; reason: string };
@@ -25,12 +28,9 @@ export type SyncRun = {
 };
 
 /** Applying was refused before anything changed: the plan is no longer the one shown. */
-export class SyncPlanChangedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SyncPlanChangedError";
-  }
-}
+export const PLAN_CHANGED = failure(
+  "The list or the members changed since this plan was shown; nothing was changed. Look at the new plan, then apply it.",
+);
 
 /** Mailman's answers kept with a refusal are at most this long. */
 const REASON_LENGTH = 500;
@@ -73,20 +73,29 @@ export async function runStep<T>(change: () => Promise<T>): Promise<StepOutcome<
  * recorded and audited (recordMailmanSync), and the result says so: the
  * caller reports each refusal and each unresolved address. Running it again
  * changes nothing more than what is still to do. `signal` stops it between
- * two changes.
+ * two changes. With `expectedDigest`, the plan shown: when the plan is
+ * another now, nothing is done and the answer is PLAN_CHANGED.
  */
 export async function applyMailmanSync(
   db: Database,
   actor: Actor,
   connection: MailmanConnection,
-  options: { prune: boolean; decisions?: SyncDecisions; expectedDigest?: string; signal?: AbortSignal },
-): Promise<SyncRun> {
+  options: SyncOptions & { expectedDigest: string },
+): Promise<SyncRun | ActionFailure>;
+export async function applyMailmanSync(
+  db: Database,
+  actor: Actor,
+  connection: MailmanConnection,
+  options: SyncOptions,
+): Promise<SyncRun>;
+export async function applyMailmanSync(
+  db: Database,
+  actor: Actor,
+  connection: MailmanConnection,
+  options: SyncOptions & { expectedDigest?: string },
+): Promise<SyncRun | ActionFailure> {
   const plan = await planMailmanSync(db, connection, options);
-  if (options.expectedDigest && options.expectedDigest !== plan.digest) {
-    throw new SyncPlanChangedError(
-      "The list or the members changed since this plan was shown; nothing was changed. Look at the new plan, then apply it.",
-    );
-  }
+  if (options.expectedDigest && options.expectedDigest !== plan.digest) return PLAN_CHANGED;
   const changes: SyncChange[] = [];
   const refused: SyncRefusal[] = [];
   const decidedDone = new Set<string>();

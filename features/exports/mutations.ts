@@ -1,6 +1,7 @@
 import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
 import { ON_THE_LIST } from "@/features/members/schema";
 import { type ExportChannel, type ExportFormat, Prisma } from "@/generated/prisma/client";
+import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 
 /**
@@ -132,9 +133,9 @@ export async function storeExport(
   return { id: created.id, rowsFromId, addressCount: stored.count, addressHash: stored.hash, createdAt: now };
 }
 
-export type MarkAppliedResult =
-  | { ok: true }
-  | { ok: false; reason: "not-found" | "already-applied" | "sync-not-applied" };
+export const ALREADY_APPLIED = "That export is already marked as applied.";
+export const SYNC_NOT_APPLIED =
+  "A sync run is applied only when Mailman made every change of it; run the sync again instead.";
 
 /**
  * Marks an export as applied to the list: the next diff of its format starts
@@ -142,16 +143,16 @@ export type MarkAppliedResult =
  * holding its set (Mailman refused part of it, it stopped, or the members
  * changed while it ran), and the next run is what brings the list in step.
  */
-export async function markExportApplied(db: Database, actor: Actor, exportId: string): Promise<MarkAppliedResult> {
-  return db.$transaction(async (tx) => {
+export async function markExportApplied(db: Database, actor: Actor, exportId: string): Promise<ActionResult> {
+  return db.$transaction(async (tx): Promise<ActionResult> => {
     const updated = await tx.export.updateMany({
       where: { id: exportId, appliedAt: null, channel: { not: "MAILMAN_SYNC" } },
       data: { appliedAt: new Date(), appliedById: actor.id },
     });
     if (updated.count === 0) {
       const found = await tx.export.findUnique({ where: { id: exportId }, select: { appliedAt: true, channel: true } });
-      if (!found) return { ok: false, reason: "not-found" };
-      return { ok: false, reason: found.appliedAt ? "already-applied" : "sync-not-applied" };
+      if (!found) return NOT_FOUND;
+      return failure(found.appliedAt ? ALREADY_APPLIED : SYNC_NOT_APPLIED);
     }
     const row = await tx.export.findUniqueOrThrow({ where: { id: exportId }, select: { format: true } });
     await recordAuditEvent(tx, {

@@ -1,8 +1,7 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { requireLinkToken, requireTeam, requireUser } from "@/features/auth/guards";
+import { linkAction, teamAction, userAction } from "@/features/auth/action";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { confirmHandover, decideHandover, requestHandover } from "@/features/member-requests/handovers";
 import {
@@ -20,108 +19,99 @@ import {
 import { memberContext } from "@/features/members/context";
 import { findMembershipOf } from "@/features/members/data";
 import type { MemberNotice } from "@/features/members/page-notices";
-import { type ActionResult, type FormState, formField, formFields, NOT_FOUND, parseInput } from "@/lib/action-result";
+import { type FormState, formField, NOT_FOUND, withMessage } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 import { RecordIdSchema } from "@/lib/input";
 
 export type RequestFormState = FormState<{ message?: string }>;
 
-function finish(result: ActionResult, values: Record<string, string>, message: string, path: string): RequestFormState {
-  if (!result.ok) return { ...result, values };
-  deliverMailAfterResponse();
-  revalidatePath(path);
-  return { ok: true, message };
-}
+/** The contact's requests keep what was typed, mail after a success, and refresh their page. */
+const ON_MEMBERSHIP_PAGE = { keepValues: true, mail: true, revalidate: "/membership" };
 
-/** The contact asks to add or remove addresses. */
-export async function requestAddressChangeAction(
-  _previous: RequestFormState,
-  form: FormData,
-): Promise<RequestFormState> {
-  const signedIn = await requireUser();
-  const values = formFields(form);
-  if (!signedIn.ok) return { ...signedIn, values };
-  const membership = await findMembershipOf(values.memberId ?? "", signedIn.viewer.email);
-  if (!membership) return { ...NOT_FOUND, values };
-  const input = parseInput(addressChangeSchema(membership.addresses.map((row) => row.address)), values);
-  const result = input.ok ? await requestAddressChange(getDb(), signedIn.viewer, input.data, memberContext()) : input;
-  const adding = input.ok && input.data.add.length > 0;
-  return finish(
-    result,
-    values,
-    adding
-      ? "Requested. We mailed a confirmation link to each new address; a reviewer decides once they are confirmed."
-      : "Requested. A reviewer of the security team will decide.",
-    "/membership",
-  );
-}
+/** The contact asks to add or remove addresses (of a membership that is theirs). */
+export const requestAddressChangeAction = userAction(
+  async ({ viewer, fields }) => {
+    const membership = await findMembershipOf(fields.memberId ?? "", viewer.email);
+    return membership ? addressChangeSchema(membership.addresses.map((row) => row.address)) : NOT_FOUND;
+  },
+  async (input, { viewer }): Promise<RequestFormState> =>
+    withMessage(
+      await requestAddressChange(getDb(), viewer, input, memberContext()),
+      input.add.length > 0
+        ? "Requested. We mailed a confirmation link to each new address; a reviewer decides once they are confirmed."
+        : "Requested. A reviewer of the security team will decide.",
+    ),
+  ON_MEMBERSHIP_PAGE,
+);
 
 /** The contact hands the contact role to another address at the organisation. */
-export async function requestHandoverAction(_previous: RequestFormState, form: FormData): Promise<RequestFormState> {
-  const signedIn = await requireUser();
-  const values = formFields(form);
-  if (!signedIn.ok) return { ...signedIn, values };
-  const input = parseInput(HandoverSchema, values);
-  const result = input.ok ? await requestHandover(getDb(), signedIn.viewer, input.data, memberContext()) : input;
-  return finish(result, values, "Requested. We mailed the new contact a link to accept.", "/membership");
+export const requestHandoverAction = userAction(
+  HandoverSchema,
+  async (input, { viewer }): Promise<RequestFormState> =>
+    withMessage(
+      await requestHandover(getDb(), viewer, input, memberContext()),
+      "Requested. We mailed the new contact a link to accept.",
+    ),
+  ON_MEMBERSHIP_PAGE,
+);
+
+export const cancelAddressChangeAction = userAction(
+  CancelRequestSchema,
+  async (input, { viewer }): Promise<RequestFormState> =>
+    withMessage(await cancelAddressChange(getDb(), viewer, input.requestId), "Request cancelled."),
+  { mail: true, revalidate: "/membership" },
+);
+
+/**
+ * A reviewer's decision (404 for everyone outside the team) keeps what was
+ * typed when it fails, and otherwise goes back to the member's page it was
+ * made on (the form's `memberId`), whose notice says how it went.
+ */
+function backToMember(what: "address-change" | "handover") {
+  return {
+    omit: ["memberId"],
+    keepValues: true,
+    mail: true,
+    redirect: ({ decision }: { decision: string }, _result: unknown, { form }: { form: unknown }) => {
+      const notice: MemberNotice = `${what}-${decision === "approve" ? "approved" : "rejected"}`;
+      const id = RecordIdSchema.safeParse(formField(form, "memberId"));
+      return id.success ? `/members/${id.data}?notice=${notice}` : "/members";
+    },
+  };
 }
 
-export async function cancelAddressChangeAction(
-  _previous: RequestFormState,
-  form: FormData,
-): Promise<RequestFormState> {
-  const signedIn = await requireUser();
-  if (!signedIn.ok) return signedIn;
-  const input = parseInput(CancelRequestSchema, formFields(form));
-  const result = input.ok ? await cancelAddressChange(getDb(), signedIn.viewer, input.data.requestId) : input;
-  return finish(result, {}, "Request cancelled.", "/membership");
-}
+export const decideAddressChangeAction = teamAction(
+  "REVIEWER",
+  RequestDecisionSchema,
+  (input, { viewer }): Promise<RequestFormState> => decideAddressChange(getDb(), viewer, input, memberContext()),
+  backToMember("address-change"),
+);
 
-/** A reviewer decides an address change (404 for everyone outside the team); the member's page says how it went. */
-export async function decideAddressChangeAction(
-  _previous: RequestFormState,
-  form: FormData,
-): Promise<RequestFormState> {
-  const reviewer = await requireTeam();
-  const values = formFields(form, ["memberId"]);
-  const input = parseInput(RequestDecisionSchema, values);
-  const result = input.ok ? await decideAddressChange(getDb(), reviewer, input.data, memberContext()) : input;
-  if (!result.ok || !input.ok) return { ...result, values };
-  deliverMailAfterResponse();
-  redirect(memberPage(form, `address-change-${input.data.decision === "approve" ? "approved" : "rejected"}`));
-}
-
-/** A reviewer decides a contact handover (404 for everyone outside the team); the member's page says how it went. */
-export async function decideHandoverAction(_previous: RequestFormState, form: FormData): Promise<RequestFormState> {
-  const reviewer = await requireTeam();
-  const values = formFields(form, ["memberId"]);
-  const input = parseInput(RequestDecisionSchema, values);
-  const result = input.ok ? await decideHandover(getDb(), reviewer, input.data, memberContext()) : input;
-  if (!result.ok || !input.ok) return { ...result, values };
-  deliverMailAfterResponse();
-  redirect(memberPage(form, `handover-${input.data.decision === "approve" ? "approved" : "rejected"}`));
-}
-
-/** The member's page the decision was made on, with the notice that says how it went. */
-function memberPage(form: FormData, notice: MemberNotice): string {
-  const id = RecordIdSchema.safeParse(formField(form, "memberId"));
-  return id.success ? `/members/${id.data}?notice=${notice}` : "/members";
-}
+export const decideHandoverAction = teamAction(
+  "REVIEWER",
+  RequestDecisionSchema,
+  (input, { viewer }): Promise<RequestFormState> => decideHandover(getDb(), viewer, input, memberContext()),
+  backToMember("handover"),
+);
 
 /** Someone reading an added address confirms it; the mailed token is the only credential. */
-export async function confirmAddressAction(form: FormData): Promise<void> {
-  const link = requireLinkToken(form);
-  if (!link.ok) redirect("/");
-  const result = await confirmAddress(getDb(), link.token, memberContext());
-  if (result.ok) deliverMailAfterResponse();
-  redirect(`/confirm-address/${link.token}`);
-}
+export const confirmAddressAction = linkAction(
+  null,
+  async (_input, { token }): Promise<void> => {
+    const result = await confirmAddress(getDb(), token, memberContext());
+    if (result.ok) deliverMailAfterResponse();
+    redirect(`/confirm-address/${token}`);
+  },
+  { onRefused: () => redirect("/") },
+);
 
 /** The proposed new contact accepts; the mailed token is the only credential. */
-export async function confirmHandoverAction(form: FormData): Promise<void> {
-  const link = requireLinkToken(form);
-  if (!link.ok) redirect("/");
-  const result = await confirmHandover(getDb(), link.token, memberContext());
-  if (result.ok) deliverMailAfterResponse();
-  redirect(`/confirm-contact/${link.token}`);
-}
+export const confirmHandoverAction = linkAction(
+  null,
+  async (_input, { token }): Promise<void> => {
+    const result = await confirmHandover(getDb(), token, memberContext());
+    if (result.ok) deliverMailAfterResponse();
+    redirect(`/confirm-contact/${token}`);
+  },
+  { onRefused: () => redirect("/") },
+);

@@ -15,10 +15,10 @@ import { domainAndParents, domainOf } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
 import { redeemLink } from "@/lib/mailed-link";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { newToken } from "@/lib/tokens";
 
-export const HANDOVERS_PER_DAY = 5;
+export const HANDOVERS_PER_DAY = RATE_LIMITS.handover.limit;
 
 /**
  * The contact hands the membership over to another address at the same
@@ -31,7 +31,7 @@ export async function requestHandover(
   { memberId, newContactEmail }: HandoverInput,
   context: PortalContext,
 ): Promise<ActionResult> {
-  const limit = await consumeRateLimit(db, `handover:${contact.id}`, HANDOVERS_PER_DAY, DAY_MS);
+  const limit = await consumeLimit(db, "handover", contact.id);
   if (!limit.ok)
     return { ...failure("Too many handovers today; try again tomorrow."), retryAfterSeconds: limit.retryAfterSeconds };
   return db.$transaction(async (tx) => {

@@ -14,11 +14,11 @@ import { isListAddress, listAddressMessage } from "@/lib/email";
 import { ALIAS_LINK_DAYS, DAY_MS } from "@/lib/link-lifetimes";
 import { redeemLink } from "@/lib/mailed-link";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { lockRow } from "@/lib/row-lock";
 import { newToken } from "@/lib/tokens";
 
-export const ADDRESS_REQUESTS_PER_DAY = 10;
+export const ADDRESS_REQUESTS_PER_DAY = RATE_LIMITS["address-change"].limit;
 const TAKEN = "Already subscribed for another distribution on the list: ask the security team if it should move.";
 
 /**
@@ -32,7 +32,7 @@ export async function requestAddressChange(
   { memberId, add, remove, reason }: AddressChangeInput,
   context: PortalContext,
 ): Promise<ActionResult<{ requestId: string }>> {
-  const limit = await consumeRateLimit(db, `address-change:${contact.id}`, ADDRESS_REQUESTS_PER_DAY, DAY_MS);
+  const limit = await consumeLimit(db, "address-change", contact.id);
   if (!limit.ok) {
     return {
       ...failure("Too many address changes today; try again tomorrow."),

@@ -1,50 +1,34 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
-import { requireTeam } from "@/features/auth/guards";
-import { deliverMailAfterResponse } from "@/features/mail/schedule";
+import { teamAction } from "@/features/auth/action";
 import { memberContext } from "@/features/members/context";
 import { recordEmbargoBreach, reinstateMember, removeMember } from "@/features/members/mutations";
 import { EmbargoBreachSchema, ReinstateMemberSchema, RemoveMemberSchema } from "@/features/members/schema";
-import { type ActionResult, type FormState, formFields, parseInput } from "@/lib/action-result";
+import { type FormState, withMessage } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 
 export type MemberFormState = FormState<{ message?: string }>;
 
-// Owners only; everyone else gets a 404 (requireTeam), as if these did not exist.
+// Owners only; everyone else gets a 404 (teamAction), as if these did not exist.
 
-function finish(result: ActionResult, values: Record<string, string>, message: string): MemberFormState {
-  if (!result.ok) return { ...result, values };
-  deliverMailAfterResponse();
-  if (values.memberId) revalidatePath(`/members/${values.memberId}`);
-  return { ok: true, message };
-}
+export const removeMemberAction = teamAction(
+  "OWNER",
+  RemoveMemberSchema,
+  (input, { viewer }): Promise<MemberFormState> => removeMember(getDb(), viewer, input, memberContext()),
+  { keepValues: true, mail: true, redirect: (input) => `/members/${input.memberId}?notice=removed` },
+);
 
-export async function removeMemberAction(_previous: MemberFormState, form: FormData): Promise<MemberFormState> {
-  const owner = await requireTeam("OWNER");
-  const values = formFields(form);
-  const input = parseInput(RemoveMemberSchema, values);
-  const result = input.ok ? await removeMember(getDb(), owner, input.data, memberContext()) : input;
-  if (!result.ok) return { ...result, values };
-  deliverMailAfterResponse();
-  redirect(`/members/${input.ok ? input.data.memberId : ""}?notice=removed`);
-}
+export const reinstateMemberAction = teamAction(
+  "OWNER",
+  ReinstateMemberSchema,
+  (input, { viewer }): Promise<MemberFormState> => reinstateMember(getDb(), viewer, input, memberContext()),
+  { keepValues: true, mail: true, redirect: (input) => `/members/${input.memberId}?notice=reinstated` },
+);
 
-export async function reinstateMemberAction(_previous: MemberFormState, form: FormData): Promise<MemberFormState> {
-  const owner = await requireTeam("OWNER");
-  const values = formFields(form);
-  const input = parseInput(ReinstateMemberSchema, values);
-  const result = input.ok ? await reinstateMember(getDb(), owner, input.data, memberContext()) : input;
-  if (!result.ok) return { ...result, values };
-  deliverMailAfterResponse();
-  redirect(`/members/${input.ok ? input.data.memberId : ""}?notice=reinstated`);
-}
-
-export async function recordEmbargoBreachAction(_previous: MemberFormState, form: FormData): Promise<MemberFormState> {
-  const owner = await requireTeam("OWNER");
-  const values = formFields(form);
-  const input = parseInput(EmbargoBreachSchema, values);
-  const result = input.ok ? await recordEmbargoBreach(getDb(), owner, input.data) : input;
-  return finish(result, values, "Breach recorded.");
-}
+export const recordEmbargoBreachAction = teamAction(
+  "OWNER",
+  EmbargoBreachSchema,
+  async (input, { viewer }): Promise<MemberFormState> =>
+    withMessage(await recordEmbargoBreach(getDb(), viewer, input), "Breach recorded."),
+  { keepValues: true, mail: true, revalidate: (input) => `/members/${input.memberId}` },
+);

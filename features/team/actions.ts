@@ -1,40 +1,34 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { requireTeam } from "@/features/auth/guards";
+import { teamAction } from "@/features/auth/action";
 import { addTeamMember, changeTeamRole, removeTeamMember } from "@/features/team/mutations";
 import { AddTeamMemberSchema, ChangeRoleSchema, RemoveTeamMemberSchema } from "@/features/team/schema";
-import { type FormState, formFields, parseInput } from "@/lib/action-result";
+import { type FormState, withMessage } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 
 export type TeamFormState = FormState<{ message?: string }>;
 
-export async function addTeamMemberAction(_previous: TeamFormState, form: FormData): Promise<TeamFormState> {
-  const owner = await requireTeam("OWNER");
-  const values = formFields(form);
-  const input = parseInput(AddTeamMemberSchema, values);
-  const result = input.ok ? await addTeamMember(getDb(), owner, input.data) : input;
-  if (!result.ok) return { ...result, values };
-  revalidatePath("/team");
-  const role = input.ok && input.data.role === "OWNER" ? "an owner" : "a reviewer";
-  return {
-    ok: true,
-    message: `${input.ok ? input.data.email : "They"} is on the team as ${role}: they can sign in with that address now.`,
-  };
-}
+export const addTeamMemberAction = teamAction(
+  "OWNER",
+  AddTeamMemberSchema,
+  async (input, { viewer }): Promise<TeamFormState> => {
+    const result = await addTeamMember(getDb(), viewer, input);
+    const role = input.role === "OWNER" ? "an owner" : "a reviewer";
+    return withMessage(result, `${input.email} is on the team as ${role}: they can sign in with that address now.`);
+  },
+  { keepValues: true, revalidate: "/team" },
+);
 
-export async function changeTeamRoleAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const owner = await requireTeam("OWNER");
-  const input = parseInput(ChangeRoleSchema, formFields(form));
-  const result = input.ok ? await changeTeamRole(getDb(), owner, input.data) : input;
-  if (result.ok) revalidatePath("/team");
-  return result;
-}
+export const changeTeamRoleAction = teamAction(
+  "OWNER",
+  ChangeRoleSchema,
+  (input, { viewer }): Promise<FormState> => changeTeamRole(getDb(), viewer, input),
+  { revalidate: "/team" },
+);
 
-export async function removeTeamMemberAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const owner = await requireTeam("OWNER");
-  const input = parseInput(RemoveTeamMemberSchema, formFields(form));
-  const result = input.ok ? await removeTeamMember(getDb(), owner, input.data) : input;
-  if (result.ok) revalidatePath("/team");
-  return result;
-}
+export const removeTeamMemberAction = teamAction(
+  "OWNER",
+  RemoveTeamMemberSchema,
+  (input, { viewer }): Promise<FormState> => removeTeamMember(getDb(), viewer, input),
+  { revalidate: "/team" },
+);

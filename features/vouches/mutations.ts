@@ -13,10 +13,9 @@ import { latestVouch } from "@/features/workflow/readiness";
 import { isIn, OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
-import { DAY_MS } from "@/lib/link-lifetimes";
 import { redeemLink } from "@/lib/mailed-link";
 import type { Database } from "@/lib/prisma";
-import { consumeRateLimit } from "@/lib/rate-limit";
+import { consumeLimit, RATE_LIMITS } from "@/lib/rate-limit";
 
 /** The current member whose contact address this is exactly; only they can vouch. */
 export function findVouchingMember(tx: Prisma.TransactionClient, email: string) {
@@ -129,7 +128,7 @@ export async function respondToVouch(
   });
 }
 
-export const ANOTHER_VOUCHERS_PER_DAY = 5;
+export const ANOTHER_VOUCHERS_PER_DAY = RATE_LIMITS["another-voucher"].limit;
 
 /**
  * The applicant names another voucher when the one asked can no longer
@@ -143,7 +142,7 @@ export async function nameAnotherVoucher(
   { applicationId, voucherEmail }: AnotherVoucher,
   context: PortalContext,
 ): Promise<ActionResult> {
-  const limit = await consumeRateLimit(db, `another-voucher:${applicant.id}`, ANOTHER_VOUCHERS_PER_DAY, DAY_MS);
+  const limit = await consumeLimit(db, "another-voucher", applicant.id);
   if (!limit.ok)
     return {
       ...failure("Too many vouchers named today; try again tomorrow."),

@@ -7,9 +7,17 @@ import { createApiToken } from "@/features/api-tokens/mutations";
 import { diffBase, exportDiff } from "@/features/exports/diff";
 import { prepareDownload } from "@/features/exports/download";
 import { recordMailmanSync } from "@/features/exports/mailman-runs";
-import { ADDRESS_SET_HASH, LISTED_ADDRESSES, markExportApplied, recordExport } from "@/features/exports/mutations";
+import {
+  ADDRESS_SET_HASH,
+  ALREADY_APPLIED,
+  LISTED_ADDRESSES,
+  markExportApplied,
+  recordExport,
+  SYNC_NOT_APPLIED,
+} from "@/features/exports/mutations";
 import { removeMember } from "@/features/members/mutations";
 import { RemoveMemberSchema } from "@/features/members/schema";
+import { failure } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { config } from "@/test/helpers/fixtures";
@@ -120,8 +128,8 @@ describe("a Mailman sync run", () => {
       data: expect.objectContaining({ refused: 1, applied: false }),
     });
     // Nor can an owner mark it applied: the next run is what brings the list in step.
-    expect(await markExportApplied(db, owner, refused.id)).toEqual({ ok: false, reason: "sync-not-applied" });
-    expect(await markExportApplied(db, owner, complete.id)).toEqual({ ok: false, reason: "already-applied" });
+    expect(await markExportApplied(db, owner, refused.id)).toEqual(failure(SYNC_NOT_APPLIED));
+    expect(await markExportApplied(db, owner, complete.id)).toEqual(failure(ALREADY_APPLIED));
   });
 });
 

@@ -11,10 +11,11 @@ import { verifyAuditChain } from "@/features/audit/chain";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { diffText, exportDiff } from "@/features/exports/diff";
 import type { ListFacts } from "@/features/exports/formats";
-import { markExportApplied, recordExport } from "@/features/exports/mutations";
+import { ALREADY_APPLIED, markExportApplied, recordExport } from "@/features/exports/mutations";
 import { exportFileText } from "@/features/exports/stream";
 import { reinstateMember, removeMember } from "@/features/members/mutations";
 import { ReinstateMemberSchema, RemoveMemberSchema } from "@/features/members/schema";
+import { failure, NOT_FOUND } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { config } from "@/test/helpers/fixtures";
@@ -148,8 +149,8 @@ describe("what changed since the last export", () => {
     const breacher = await memberWithContact(db, "Breacher");
     const base = await recordExport(db, owner, { format: "GOOGLE_GROUPS", channel: "WEB" });
     expect(await markExportApplied(db, owner, base.id)).toEqual({ ok: true });
-    expect(await markExportApplied(db, owner, base.id)).toEqual({ ok: false, reason: "already-applied" });
-    expect(await markExportApplied(db, owner, "c".repeat(25))).toEqual({ ok: false, reason: "not-found" });
+    expect(await markExportApplied(db, owner, base.id)).toEqual(failure(ALREADY_APPLIED));
+    expect(await markExportApplied(db, owner, "c".repeat(25))).toEqual(NOT_FOUND);
     expect((await exportDiff(db, "GOOGLE_GROUPS")).addedCount).toBe(0);
 
     await approvedAddressChange(db, mover, reviewer, { add: `alias@${mover.domain}`, remove: `psirt@${mover.domain}` });

@@ -1,6 +1,6 @@
 // The rules of features/README.md and STYLE.md that a reader should not have
-// to police by hand: the features' layers, the guard every server action
-// starts with, and no Prisma under app/.
+// to police by hand: the features' layers, the action wrapper every server
+// action is made with, and no Prisma under app/.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
@@ -74,32 +74,54 @@ describe("features", () => {
   });
 });
 
-const GUARDS = ["requireTeam(", "requireUser(", "requireUserPage(", "requireLinkToken("];
+const WRAPPERS = ["teamAction", "userAction", "linkAction"];
+const WRAPPER_MODULE = "@/features/auth/action";
 
 /**
- * Each export of a server-action file, with the first statement of its body,
- * read by TypeScript's parser (a type literal in the signature cannot fool it).
+ * The exports of a server-action file that are not made by the action
+ * wrapper (`export const x = teamAction(…)`, with teamAction imported from
+ * features/auth/action.ts), read by TypeScript's parser. Types are erased, so
+ * they may be exported too.
  */
-function actionsWithFirstStatement(file: string): { name: string; first: string }[] {
-  const source = ts.createSourceFile(file, read(file), ts.ScriptTarget.Latest, true);
-  const exported = (node: ts.Node) =>
-    ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-  const firstOf = (body: ts.Node | undefined) =>
-    body && ts.isBlock(body) ? (body.statements[0]?.getText(source) ?? "") : (body?.getText(source) ?? "");
-  const actions: { name: string; first: string }[] = [];
+function exportsNotWrapped(file: string, text: string): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const wrappers = new Set<string>();
   for (const statement of source.statements) {
-    if (!exported(statement)) continue;
-    if (ts.isFunctionDeclaration(statement)) {
-      actions.push({ name: statement.name?.text ?? "default", first: firstOf(statement.body) });
-    } else if (ts.isVariableStatement(statement)) {
-      for (const declaration of statement.declarationList.declarations) {
-        const value = declaration.initializer;
-        const body = value && (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) ? value.body : value;
-        actions.push({ name: declaration.name.getText(source), first: firstOf(body) });
-      }
+    if (!ts.isImportDeclaration(statement) || statement.importClause?.isTypeOnly) continue;
+    if ((statement.moduleSpecifier as ts.StringLiteral).text !== WRAPPER_MODULE) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    for (const element of bindings.elements) {
+      const imported = (element.propertyName ?? element.name).text;
+      if (WRAPPERS.includes(imported) && !element.isTypeOnly) wrappers.add(element.name.text);
     }
   }
-  return actions;
+  const exported = (node: ts.Node) =>
+    ts.canHaveModifiers(node) &&
+    (ts.getModifiers(node) ?? []).some(
+      (m) => m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword,
+    );
+  const wrapped = (value: ts.Expression | undefined) =>
+    value !== undefined && ts.isCallExpression(value) && ts.isIdentifier(value.expression)
+      ? wrappers.has(value.expression.text)
+      : false;
+  const problems: string[] = [];
+  for (const statement of source.statements) {
+    const line = statement.getText(source).split("\n")[0];
+    if (ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) {
+      if (!(ts.isExportDeclaration(statement) && statement.isTypeOnly)) problems.push(`${file}: ${line}`);
+      continue;
+    }
+    if (!exported(statement) || ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement)) continue;
+    if (!ts.isVariableStatement(statement)) {
+      problems.push(`${file}: ${line}`);
+      continue;
+    }
+    for (const declaration of statement.declarationList.declarations) {
+      if (!wrapped(declaration.initializer)) problems.push(`${file}: ${declaration.name.getText(source)}`);
+    }
+  }
+  return problems;
 }
 
 describe("server actions", () => {
@@ -114,13 +136,34 @@ describe("server actions", () => {
     expect(elsewhere).toEqual([]);
   });
 
-  it("each start with a guard from features/auth/guards.ts", () => {
-    const actions = files.flatMap((file) => actionsWithFirstStatement(file).map((action) => ({ ...action, file })));
-    expect(actions.length).toBeGreaterThan(10);
-    const unguarded = actions
-      .filter(({ first }) => !GUARDS.some((guard) => first.includes(guard)))
-      .map(({ file, name, first }) => `${file}: ${name} starts with "${first}"`);
-    expect(unguarded).toEqual([]);
+  it("are each made by the action wrapper of features/auth/action.ts", () => {
+    const actions = files.flatMap((file) => [...read(file).matchAll(/^export const \w+ = (team|user|link)Action\(/gm)]);
+    expect(actions.length).toBeGreaterThan(30);
+    expect(files.flatMap((file) => exportsNotWrapped(file, read(file)))).toEqual([]);
+  });
+
+  it("catch an action written without the wrapper", () => {
+    const imports = `"use server";\nimport { teamAction } from "${WRAPPER_MODULE}";\n`;
+    const wrapped = 'export const okAction = teamAction("OWNER", Schema, run);\nexport type State = { ok: boolean };\n';
+    expect(exportsNotWrapped("good.ts", imports + wrapped)).toEqual([]);
+    const handWritten = [
+      "export async function castVoteAction(_previous: State, form: FormData) {\n  const viewer = await requireTeam();\n}",
+      "export const arrowAction = async (form: FormData) => requireUser();",
+      "export const renamedAction = userAction(Schema, run);",
+      "const hidden = async () => {};\nexport { hidden };",
+      "export default async function defaultAction() {}",
+    ];
+    expect(exportsNotWrapped("bad.ts", imports + handWritten.join("\n"))).toEqual([
+      "bad.ts: export async function castVoteAction(_previous: State, form: FormData) {",
+      "bad.ts: arrowAction",
+      "bad.ts: renamedAction",
+      "bad.ts: export { hidden };",
+      "bad.ts: export default async function defaultAction() {}",
+    ]);
+    // The same name defined in the file, not the wrapper, is no wrapper.
+    expect(
+      exportsNotWrapped("local.ts", `"use server";\nconst teamAction = (...a: unknown[]) => a;\n${wrapped}`),
+    ).toEqual(["local.ts: okAction"]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { isDatabaseHealthy } from "@/features/health/data";
+import { routeAnswer } from "@/lib/route-answer";
 import { RETRY_AFTER_SECONDS } from "@/lib/unavailable-page";
 
 export const dynamic = "force-dynamic";
@@ -7,11 +8,9 @@ export const dynamic = "force-dynamic";
 // balancers and monitors back off instead of hammering a recovering database.
 export async function GET() {
   const healthy = await isDatabaseHealthy();
-  return Response.json(
+  return routeAnswer(
+    healthy ? 200 : 503,
     { status: healthy ? "ok" : "unavailable" },
-    {
-      status: healthy ? 200 : 503,
-      headers: { "Cache-Control": "no-store", ...(healthy ? {} : { "Retry-After": String(RETRY_AFTER_SECONDS) }) },
-    },
+    { "Cache-Control": "no-store", ...(healthy ? {} : { "Retry-After": String(RETRY_AFTER_SECONDS) }) },
   );
 }

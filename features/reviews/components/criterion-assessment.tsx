@@ -3,7 +3,7 @@
 import { useActionState, useEffect, useRef, useTransition } from "react";
 import { inputClass } from "@/components/ui/field";
 import { errorsOf } from "@/components/ui/form-outcome";
-import { recordAssessmentAction } from "@/features/reviews/actions";
+import { type ReviewFormState, recordAssessmentAction } from "@/features/reviews/actions";
 import { initial } from "@/features/reviews/components/closed-outcome";
 
 // Each choice's colour when chosen repeats its word, so that a page of assessments reads at a glance.
@@ -33,7 +33,7 @@ export function CriterionAssessment({
   assessment?: string;
   note?: string;
 }) {
-  const [state, dispatch, pending] = useActionState(recordAssessmentAction, initial);
+  const [state, dispatch, pending] = useActionState<ReviewFormState, FormData>(recordAssessmentAction, initial);
   const [, startTransition] = useTransition();
   const form = useRef<HTMLFormElement>(null);
   // What the server holds, as far as this form knows; null after a refusal, so that the next change is tried again.

@@ -4,7 +4,7 @@ import { useActionState, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { errorsOf, FormOutcome } from "@/components/ui/form-outcome";
-import { castVoteAction } from "@/features/reviews/actions";
+import { castVoteAction, type ReviewFormState } from "@/features/reviews/actions";
 import { ClosedOutcome, initial } from "@/features/reviews/components/closed-outcome";
 
 const CHOICES = [
@@ -36,7 +36,7 @@ export function VoteForm({
   criteria: number;
   closed?: boolean;
 }) {
-  const [state, action, pending] = useActionState(castVoteAction, initial);
+  const [state, action, pending] = useActionState<ReviewFormState, FormData>(castVoteAction, initial);
   const [, startTransition] = useTransition();
   const values = state.ok ? undefined : state.values;
   const [choice, setChoice] = useState(values?.choice ?? current?.choice ?? "");

@@ -8,6 +8,7 @@ import { failure, parseInput } from "@/lib/action-result";
 import { getEnv } from "@/lib/env";
 import { clientAddress } from "@/lib/rate-limit";
 import { readBodyText } from "@/lib/request-body";
+import { routeAnswer } from "@/lib/route-answer";
 
 // An address and a path: a few hundred bytes. Anything much larger is refused unread.
 const MAX_BODY_BYTES = 4 * 1024;
@@ -16,7 +17,7 @@ const MAX_BODY_BYTES = 4 * 1024;
 // the page runs without JavaScript (answered with a redirect back).
 export async function POST(request: NextRequest) {
   // proxy.ts refuses cross-site posts first; this holds without it too.
-  if (!isSameOrigin(request)) return Response.json(failure("Cross-site request refused."), { status: 403 });
+  if (!isSameOrigin(request)) return routeAnswer(403, failure("Cross-site request refused."));
   const body = await readBodyText(request, MAX_BODY_BYTES);
   if (!body.ok) return body.response;
   const isForm = (request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded");
@@ -38,7 +39,7 @@ export async function POST(request: NextRequest) {
     return new Response(null, { status: 303, headers });
   }
   if (!result.ok && result.retryAfterSeconds) headers.set("Retry-After", String(result.retryAfterSeconds));
-  return Response.json(result, { status, headers });
+  return routeAnswer(status, result, headers);
 }
 
 function parseJson(text: string): unknown {

@@ -2,7 +2,7 @@ import { auditExportResponse } from "@/features/audit/export";
 import { getViewer } from "@/features/auth/data";
 import { isSameOrigin } from "@/features/auth/origin";
 import { downloadHeadResponse } from "@/features/exports/http";
-import { plainTextResponse } from "@/lib/stream-response";
+import { routeAnswer } from "@/lib/route-answer";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +11,7 @@ export async function GET(request: Request) {
   // The download is audited: another site's link must not write that event
   // (nor spend the owner's limit) with the owner's SameSite=Lax cookie.
   if (!isSameOrigin(request)) {
-    return plainTextResponse(403, "Cross-site download refused: download the log from /audit.");
+    return routeAnswer(403, "Cross-site download refused: download the log from /audit.");
   }
   return auditExportResponse(request, await getViewer());
 }

@@ -8,10 +8,11 @@ import {
 } from "@/features/auth/email-callback";
 import { authOptions } from "@/features/auth/options";
 import { getEnv } from "@/lib/env";
+import { routeAnswer } from "@/lib/route-answer";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
-const closed = () => Response.json({ error: "Not found." }, { status: 404 });
+const closed = () => routeAnswer(404, { error: "Not found." });
 const callbackCookie = (request: NextRequest) =>
   request.cookies.get(callbackUrlCookieName(getEnv().secureCookies))?.value;
 

@@ -2,6 +2,7 @@ import { saveApplicationDraftAction } from "@/features/applications/actions";
 import { isSameOrigin } from "@/features/auth/origin";
 import { failure } from "@/lib/action-result";
 import { MAX_REQUEST_BODY_BYTES, readFormBody } from "@/lib/request-body";
+import { routeAnswer } from "@/lib/route-answer";
 
 // POST /applications/[id]/draft: the form's last unsaved values, sent with
 // navigator.sendBeacon as the page is hidden or goes away (a server action's
@@ -9,9 +10,9 @@ import { MAX_REQUEST_BODY_BYTES, readFormBody } from "@/lib/request-body";
 // save: signed in, the owner's editable draft, the draft schema, the rate limit.
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
   // proxy.ts refuses cross-site posts first; this holds without it too.
-  if (!isSameOrigin(request)) return Response.json(failure("Cross-site request refused."), { status: 403 });
+  if (!isSameOrigin(request)) return routeAnswer(403, failure("Cross-site request refused."));
   if (!(request.headers.get("content-type") ?? "").startsWith("application/x-www-form-urlencoded")) {
-    return Response.json(failure("Send the form's fields."), { status: 415 });
+    return routeAnswer(415, failure("Send the form's fields."));
   }
   const body = await readFormBody(request, MAX_REQUEST_BODY_BYTES);
   if (!body.ok) return body.response;
@@ -20,5 +21,5 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   form.set("applicationId", (await params).id);
   const result = await saveApplicationDraftAction(form);
   const status = result.ok ? 200 : result.retryAfterSeconds ? 429 : 400;
-  return Response.json(result, { status });
+  return routeAnswer(status, result);
 }
