@@ -5,7 +5,7 @@ import { confirmApplicationAddress, sendAddressConfirmations } from "@/features/
 import { ResendAddressLinkSchema } from "@/features/alias-verification/schema";
 import { linkAction, userAction } from "@/features/auth/action";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
-import { workflowContext } from "@/features/workflow/context";
+import { portalContext } from "@/features/portal-config/context";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { getDb } from "@/lib/db";
 
@@ -13,7 +13,7 @@ import { getDb } from "@/lib/db";
 export const confirmApplicationAddressAction = linkAction(
   null,
   async (_input, { token }): Promise<void> => {
-    const result = await confirmApplicationAddress(getDb(), token, workflowContext());
+    const result = await confirmApplicationAddress(getDb(), token, portalContext());
     if (result.ok) deliverMailAfterResponse();
     redirect(`/verify-alias/${token}`);
   },
@@ -31,7 +31,7 @@ export const sendAddressConfirmationsAction = userAction(
   ResendAddressLinkSchema,
   async ({ applicationId, address }, { viewer }): Promise<void> => {
     const result = await sendAddressConfirmations(getDb(), viewer, applicationId, {
-      ...workflowContext(),
+      ...portalContext(),
       resend: address,
     });
     backToApplication(applicationId, result.ok && result.sent.length > 0);

@@ -1,6 +1,6 @@
 import "server-only";
+import { isIn, WITHDRAWABLE_STATES } from "@/features/vocabulary/application-states";
 import { namedAddresses } from "@/features/workflow/readiness";
-import { isIn, WITHDRAWABLE_STATES } from "@/features/workflow/states";
 import { getDb } from "@/lib/db";
 import { readLinkByToken } from "@/lib/mailed-link";
 

@@ -1,5 +1,5 @@
+import { isIn, WITHDRAWABLE_STATES } from "@/features/vocabulary/application-states";
 import { lockApplication } from "@/features/workflow/lock";
-import { isIn, WITHDRAWABLE_STATES } from "@/features/workflow/states";
 import { linkKind } from "@/lib/mailed-link";
 
 /** An address's confirmation link, read under its application's lock (the decision it may complete sees every vote). */

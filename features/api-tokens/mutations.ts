@@ -1,7 +1,7 @@
 import type { CreateApiTokenInput, RevokeApiTokenInput } from "@/features/api-tokens/schema";
 import { newApiTokenSecret } from "@/features/api-tokens/secret";
 import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
-import { isOwner } from "@/features/auth/roles";
+import { isOwner } from "@/features/vocabulary/roles";
 import type { TeamRole } from "@/generated/prisma/enums";
 import { type ActionResult, failure } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ApiTokenScope } from "@/features/api-tokens/schema";
 import { looksLikeApiToken } from "@/features/api-tokens/secret";
-import { isOwner } from "@/features/auth/roles";
+import { isOwner } from "@/features/vocabulary/roles";
 import type { Database } from "@/lib/prisma";
 import { consumeLimit, RATE_LIMITS, reserveLimit } from "@/lib/rate-limit";
 import { hashToken } from "@/lib/tokens";

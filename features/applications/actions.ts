@@ -10,8 +10,8 @@ import { submitApplication } from "@/features/applications/submission";
 import { userAction } from "@/features/auth/action";
 import type { Viewer } from "@/features/auth/data";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
+import { portalContext } from "@/features/portal-config/context";
 import { getPortalConfig } from "@/features/portal-config/load";
-import { workflowContext } from "@/features/workflow/context";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
 import { type ActionFailure, type ActionResult, type FormState, failure, formField } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
@@ -71,13 +71,13 @@ export const saveOrSubmitApplicationAction = userAction(
     const saved = await saveDraft(viewer, applicationId, fields);
     if (!saved.ok) return saved;
     const db = getDb();
-    const links = await sendAddressConfirmations(db, viewer, applicationId, workflowContext());
+    const links = await sendAddressConfirmations(db, viewer, applicationId, portalContext());
     deliverMailAfterResponse();
     if (formField(form, "intent") !== "submit") {
       const notice = ["Draft saved.", ...(links.ok ? linksNotice(links, saved.alias) : [])].join(" ");
       return { ok: true, savedAt: new Date().toISOString(), notice, values: fields };
     }
-    const submitted = await submitApplication(db, viewer, applicationId, getPortalConfig(), workflowContext());
+    const submitted = await submitApplication(db, viewer, applicationId, getPortalConfig(), portalContext());
     if (!submitted.ok) return submitted;
     redirect(`/applications/${applicationId}?notice=submitted`);
   },
@@ -120,7 +120,7 @@ export const checkDraftForDuplicatesAction = userAction(
 export const withdrawApplicationAction = userAction(
   ApplicationRefSchema,
   async ({ applicationId }, { viewer }): Promise<void> => {
-    const result = await withdrawApplication(getDb(), viewer, applicationId, workflowContext());
+    const result = await withdrawApplication(getDb(), viewer, applicationId, portalContext());
     deliverMailAfterResponse();
     redirect(`/applications/${applicationId}${result.ok ? "?notice=withdrawn" : "?notice=not-withdrawn"}`);
   },

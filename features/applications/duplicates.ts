@@ -1,7 +1,7 @@
 import type { IdentityFields } from "@/features/applications/schema";
 import type { Viewer } from "@/features/auth/data";
-import { ON_THE_LIST } from "@/features/members/schema";
-import { EDITABLE_STATES, isIn, OPEN_STATES, STATE_LABELS } from "@/features/workflow/states";
+import { EDITABLE_STATES, isIn, OPEN_STATES, STATE_LABELS } from "@/features/vocabulary/application-states";
+import { ON_THE_LIST } from "@/features/vocabulary/member-states";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { domainAndParents, domainOf } from "@/lib/email";

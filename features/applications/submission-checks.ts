@@ -1,5 +1,5 @@
-import { isOwner } from "@/features/auth/roles";
 import { isRecused, memberRecusalDomains, recusalDomains } from "@/features/recusal/rules";
+import { isOwner } from "@/features/vocabulary/roles";
 import { findVouchingMember } from "@/features/vouches/mutations";
 import { voucherConflict } from "@/features/vouches/voucher-rule";
 import { addressStates } from "@/features/workflow/readiness";

@@ -11,7 +11,7 @@ import {
 } from "@/features/attestations/schema";
 import { linkAction, teamAction, userAction } from "@/features/auth/action";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
-import { memberContext } from "@/features/members/context";
+import { portalContext } from "@/features/portal-config/context";
 import { getPortalConfig } from "@/features/portal-config/load";
 import type { FormState } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
@@ -23,7 +23,7 @@ export const startAttestationRoundAction = teamAction(
   "OWNER",
   null,
   async (_input, { viewer }): Promise<AttestationFormState> => {
-    const result = await startAttestationRound(getDb(), viewer, getPortalConfig(), memberContext());
+    const result = await startAttestationRound(getDb(), viewer, getPortalConfig(), portalContext());
     return result.ok ? { ok: true, message: `Round started: ${result.asked} member contact(s) asked.` } : result;
   },
   { mail: true, revalidate: "/members/attestations" },
@@ -34,7 +34,7 @@ export const extendAttestationAction = teamAction(
   "OWNER",
   ExtendAttestationSchema,
   async (input, { viewer }): Promise<AttestationFormState> => {
-    const result = await extendAttestation(getDb(), viewer, input, memberContext());
+    const result = await extendAttestation(getDb(), viewer, input, portalContext());
     if (!result.ok) return result;
     deliverMailAfterResponse();
     redirect(
@@ -59,7 +59,7 @@ export const respondToAttestationAction = linkAction(
 export const requestNewAttestationLinkAction = userAction(
   NewAttestationLinkSchema,
   async (input, { viewer }): Promise<AttestationFormState> => {
-    const result = await requestNewAttestationLink(getDb(), viewer, input, memberContext());
+    const result = await requestNewAttestationLink(getDb(), viewer, input, portalContext());
     if (!result.ok) return result;
     return { ok: true, message: `We mailed a new link to ${result.sentTo}. The link mailed before no longer works.` };
   },
@@ -71,7 +71,7 @@ export const resendAttestationLinkAction = teamAction(
   "OWNER",
   ResendAttestationLinkSchema,
   async (input, { viewer }): Promise<AttestationFormState> => {
-    const result = await resendAttestationLink(getDb(), viewer, input, memberContext());
+    const result = await resendAttestationLink(getDb(), viewer, input, portalContext());
     return result.ok
       ? { ok: true, message: `New link mailed to ${result.sentTo}; the one before no longer works.` }
       : result;

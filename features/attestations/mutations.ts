@@ -3,12 +3,12 @@ import { consumeOwnerMailBudget, mailAttestationLink } from "@/features/attestat
 import type { AttestationInput, ExtendAttestationInput } from "@/features/attestations/schema";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
-import { isOwner } from "@/features/auth/roles";
 import { ownerConflict } from "@/features/members/judgement";
 import { lockMember } from "@/features/members/lock";
 import { mailTeamAboutMember } from "@/features/members/mutations";
 import type { PortalContext } from "@/features/portal-config/context";
 import type { PortalConfig } from "@/features/portal-config/schema";
+import { isOwner } from "@/features/vocabulary/roles";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import { ATTESTATION_DAYS, ATTESTATION_REMINDER_DAYS, DAY_MS } from "@/lib/link-lifetimes";

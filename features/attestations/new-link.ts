@@ -1,12 +1,12 @@
 import type { NewAttestationLinkInput, ResendAttestationLinkInput } from "@/features/attestations/schema";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
-import { isOwner } from "@/features/auth/roles";
 import { enqueueMail } from "@/features/mail/mutations";
 import { attestationLinkResentMail, attestationRequestMail, type MailMessage } from "@/features/mail/templates";
 import { lockMember } from "@/features/members/lock";
-import { ON_THE_LIST } from "@/features/members/schema";
 import type { PortalContext } from "@/features/portal-config/context";
+import { ON_THE_LIST } from "@/features/vocabulary/member-states";
+import { isOwner } from "@/features/vocabulary/roles";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";

@@ -2,6 +2,8 @@ import "server-only";
 import { auditEventsAsJsonLines } from "@/features/audit/data";
 import { recordAuditExport } from "@/features/audit/mutations";
 import { parseAuditFilter } from "@/features/audit/schema";
+import { isOwner } from "@/features/vocabulary/roles";
+import type { TeamRole } from "@/generated/prisma/enums";
 import { getDb } from "@/lib/db";
 import { consumeLimit } from "@/lib/rate-limit";
 import { routeAnswer, tooManyRequests } from "@/lib/route-answer";
@@ -12,10 +14,10 @@ import { streamOf } from "@/lib/stream-response";
 // Owners only: anyone else gets the unknown path's 404. The download is itself
 // an audit event (who took a copy of the log, and of what). The route passes
 // who is signed in (auth sits above audit in the features' layers).
-export type AuditExportViewer = { id: string; email: string; role: string | null } | null;
+export type AuditExportViewer = { id: string; email: string; role: TeamRole | null } | null;
 
 export async function auditExportResponse(request: Request, viewer: AuditExportViewer): Promise<Response> {
-  if (viewer?.role !== "OWNER") return routeAnswer(404, "Not found.");
+  if (!viewer || !isOwner(viewer)) return routeAnswer(404, "Not found.");
   const db = getDb();
   const limit = await consumeLimit(db, "audit-export:user", viewer.id);
   if (!limit.ok) {

@@ -1,6 +1,7 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { getViewer, type TeamViewer, type Viewer } from "@/features/auth/data";
+import { isOwner } from "@/features/vocabulary/roles";
 import type { TeamRole } from "@/generated/prisma/enums";
 import { type ActionResult, failure, formField } from "@/lib/action-result";
 import { TokenSchema } from "@/lib/tokens";
@@ -17,7 +18,7 @@ export const SIGNED_OUT = failure("Your session has ended. Sign in again; your l
  */
 export async function requireTeam(minimum: TeamRole = "REVIEWER"): Promise<TeamViewer> {
   const viewer = await getViewer();
-  if (!viewer?.role || (minimum === "OWNER" && viewer.role !== "OWNER")) notFound();
+  if (!viewer?.role || (isOwner(minimum) && !isOwner(viewer))) notFound();
   return viewer as TeamViewer;
 }
 

@@ -1,4 +1,4 @@
-import { isOwner, TEAM_ROLES } from "@/features/auth/roles";
+import { isOwner, TEAM_ROLES } from "@/features/vocabulary/roles";
 import type { TeamRole } from "@/generated/prisma/enums";
 
 // What the header shows a signed-in person, shared by the server's rendering

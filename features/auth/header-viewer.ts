@@ -1,7 +1,7 @@
 import "server-only";
 import { hashSessionToken } from "@/features/auth/adapter";
 import { type HeaderViewer, headerViewerFromSession } from "@/features/auth/header-links";
-import { CURRENT_MEMBER_STATES } from "@/features/auth/member-contact";
+import { ON_THE_LIST } from "@/features/vocabulary/member-states";
 import type { Database } from "@/lib/prisma";
 
 // The header of a page rendered per request shows who is signed in from the
@@ -21,7 +21,7 @@ export async function findHeaderViewer(db: Database, sessionToken: string | unde
   const [row] = await db.$queryRaw<{ email: string; role: string | null; contact: boolean }[]>`
     SELECT u.email, t.role::text AS role,
            EXISTS (SELECT 1 FROM "Member" m
-                    WHERE m."contactEmail" = u.email AND m.status::text = ANY(${[...CURRENT_MEMBER_STATES]}::text[])) AS contact
+                    WHERE m."contactEmail" = u.email AND m.status::text = ANY(${[...ON_THE_LIST]}::text[])) AS contact
       FROM "Session" s
       JOIN "User" u ON u.id = s."userId"
       LEFT JOIN "TeamMember" t ON t.email = u.email

@@ -1,9 +1,6 @@
 import "server-only";
-import type { MemberStatus } from "@/generated/prisma/enums";
+import { ON_THE_LIST } from "@/features/vocabulary/member-states";
 import type { Database } from "@/lib/prisma";
-
-/** The states of a member still on the list, whose contact the header links to "My membership". */
-export const CURRENT_MEMBER_STATES = ["ACTIVE", "REMOVAL_PENDING"] as const satisfies readonly MemberStatus[];
 
 /**
  * True when this address is the contact of a member on the list (active, or
@@ -12,7 +9,7 @@ export const CURRENT_MEMBER_STATES = ["ACTIVE", "REMOVAL_PENDING"] as const sati
  */
 export async function isCurrentMemberContact(db: Database, email: string): Promise<boolean> {
   const count = await db.member.count({
-    where: { contactEmail: email, status: { in: [...CURRENT_MEMBER_STATES] } },
+    where: { contactEmail: email, status: { in: [...ON_THE_LIST] } },
     take: 1,
   });
   return count > 0;

@@ -1,5 +1,5 @@
 import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
-import { ON_THE_LIST } from "@/features/members/schema";
+import { ON_THE_LIST } from "@/features/vocabulary/member-states";
 import { type ExportChannel, type ExportFormat, Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";

@@ -16,9 +16,9 @@ import {
   HandoverSchema,
   RequestDecisionSchema,
 } from "@/features/member-requests/schema";
-import { memberContext } from "@/features/members/context";
 import { findMembershipOf } from "@/features/members/data";
 import type { MemberNotice } from "@/features/members/page-notices";
+import { portalContext } from "@/features/portal-config/context";
 import { type FormState, formField, NOT_FOUND, withMessage } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 import { RecordIdSchema } from "@/lib/input";
@@ -36,7 +36,7 @@ export const requestAddressChangeAction = userAction(
   },
   async (input, { viewer }): Promise<RequestFormState> =>
     withMessage(
-      await requestAddressChange(getDb(), viewer, input, memberContext()),
+      await requestAddressChange(getDb(), viewer, input, portalContext()),
       input.add.length > 0
         ? "Requested. We mailed a confirmation link to each new address; a reviewer decides once they are confirmed."
         : "Requested. A reviewer of the security team will decide.",
@@ -49,7 +49,7 @@ export const requestHandoverAction = userAction(
   HandoverSchema,
   async (input, { viewer }): Promise<RequestFormState> =>
     withMessage(
-      await requestHandover(getDb(), viewer, input, memberContext()),
+      await requestHandover(getDb(), viewer, input, portalContext()),
       "Requested. We mailed the new contact a link to accept.",
     ),
   ON_MEMBERSHIP_PAGE,
@@ -83,14 +83,14 @@ function backToMember(what: "address-change" | "handover") {
 export const decideAddressChangeAction = teamAction(
   "REVIEWER",
   RequestDecisionSchema,
-  (input, { viewer }): Promise<RequestFormState> => decideAddressChange(getDb(), viewer, input, memberContext()),
+  (input, { viewer }): Promise<RequestFormState> => decideAddressChange(getDb(), viewer, input, portalContext()),
   backToMember("address-change"),
 );
 
 export const decideHandoverAction = teamAction(
   "REVIEWER",
   RequestDecisionSchema,
-  (input, { viewer }): Promise<RequestFormState> => decideHandover(getDb(), viewer, input, memberContext()),
+  (input, { viewer }): Promise<RequestFormState> => decideHandover(getDb(), viewer, input, portalContext()),
   backToMember("handover"),
 );
 
@@ -98,7 +98,7 @@ export const decideHandoverAction = teamAction(
 export const confirmAddressAction = linkAction(
   null,
   async (_input, { token }): Promise<void> => {
-    const result = await confirmAddress(getDb(), token, memberContext());
+    const result = await confirmAddress(getDb(), token, portalContext());
     if (result.ok) deliverMailAfterResponse();
     redirect(`/confirm-address/${token}`);
   },
@@ -109,7 +109,7 @@ export const confirmAddressAction = linkAction(
 export const confirmHandoverAction = linkAction(
   null,
   async (_input, { token }): Promise<void> => {
-    const result = await confirmHandover(getDb(), token, memberContext());
+    const result = await confirmHandover(getDb(), token, portalContext());
     if (result.ok) deliverMailAfterResponse();
     redirect(`/confirm-contact/${token}`);
   },

@@ -1,9 +1,9 @@
 "use server";
 
 import { teamAction } from "@/features/auth/action";
-import { memberContext } from "@/features/members/context";
 import { recordEmbargoBreach, reinstateMember, removeMember } from "@/features/members/mutations";
 import { EmbargoBreachSchema, ReinstateMemberSchema, RemoveMemberSchema } from "@/features/members/schema";
+import { portalContext } from "@/features/portal-config/context";
 import { type FormState, withMessage } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 
@@ -14,14 +14,14 @@ export type MemberFormState = FormState<{ message?: string }>;
 export const removeMemberAction = teamAction(
   "OWNER",
   RemoveMemberSchema,
-  (input, { viewer }): Promise<MemberFormState> => removeMember(getDb(), viewer, input, memberContext()),
+  (input, { viewer }): Promise<MemberFormState> => removeMember(getDb(), viewer, input, portalContext()),
   { keepValues: true, mail: true, redirect: (input) => `/members/${input.memberId}?notice=removed` },
 );
 
 export const reinstateMemberAction = teamAction(
   "OWNER",
   ReinstateMemberSchema,
-  (input, { viewer }): Promise<MemberFormState> => reinstateMember(getDb(), viewer, input, memberContext()),
+  (input, { viewer }): Promise<MemberFormState> => reinstateMember(getDb(), viewer, input, portalContext()),
   { keepValues: true, mail: true, redirect: (input) => `/members/${input.memberId}?notice=reinstated` },
 );
 

@@ -1,6 +1,7 @@
 import "server-only";
-import { type MemberFilter, ON_THE_LIST } from "@/features/members/schema";
+import type { MemberFilter } from "@/features/members/schema";
 import { UNLISTABLE_ADDRESSES_SQL, type UnlistableAddress } from "@/features/members/unlistable-addresses";
+import { ON_THE_LIST } from "@/features/vocabulary/member-states";
 import { Prisma } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db";
 import { RecordIdSchema } from "@/lib/input";

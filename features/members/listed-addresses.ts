@@ -1,4 +1,4 @@
-import { ON_THE_LIST } from "@/features/members/schema";
+import { ON_THE_LIST } from "@/features/vocabulary/member-states";
 import type { Prisma } from "@/generated/prisma/client";
 
 /** The subscriber addresses on the list: not taken off, of a member that is not removed. What every export sends. */

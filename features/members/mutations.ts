@@ -1,6 +1,5 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
-import { isOwner } from "@/features/auth/roles";
 import { enqueueMail, mailTeam } from "@/features/mail/mutations";
 import { memberNoticeMail, removalMail } from "@/features/mail/templates";
 import { ownerConflict } from "@/features/members/judgement";
@@ -13,6 +12,7 @@ import {
   type RemoveMemberInput,
 } from "@/features/members/schema";
 import type { PortalContext } from "@/features/portal-config/context";
+import { isOwner } from "@/features/vocabulary/roles";
 import { endVouchesOfRemovedMember } from "@/features/vouch-moves/mutations";
 import { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { MemberStatus, RemovalReason } from "@/generated/prisma/enums";
+import { MEMBER_STATUSES } from "@/features/vocabulary/member-states";
+import type { RemovalReason } from "@/generated/prisma/enums";
 import {
   CONTROL_CHARACTER_MESSAGE,
   firstValues,
@@ -9,18 +10,6 @@ import {
   textInput,
   tooLongMessage,
 } from "@/lib/input";
-
-/** A member's statuses, in the order the list's filter offers them. */
-export const MEMBER_STATUSES = ["ACTIVE", "REMOVAL_PENDING", "REMOVED"] as const satisfies MemberStatus[];
-
-export const MEMBER_STATUS_LABELS: Record<MemberStatus, string> = {
-  ACTIVE: "Active",
-  REMOVAL_PENDING: "Removal pending",
-  REMOVED: "Removed",
-};
-
-/** Statuses of a member whose addresses are on the list (and in every export). */
-export const ON_THE_LIST = ["ACTIVE", "REMOVAL_PENDING"] as const satisfies MemberStatus[];
 
 export const REMOVAL_REASONS: Record<RemovalReason, string> = {
   NO_LONGER_MEETS_CRITERIA: "the distribution no longer meets the membership criteria",

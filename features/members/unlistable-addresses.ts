@@ -6,6 +6,8 @@
 // "is_list_address" (migration 20261207150000_list_addresses).
 
 import pg from "pg";
+import { OPEN_STATES } from "@/features/vocabulary/application-states";
+import { ON_THE_LIST } from "@/features/vocabulary/member-states";
 
 export type UnlistableAddress = {
   address: string;
@@ -17,15 +19,18 @@ export type UnlistableAddress = {
   distributionName: string;
 };
 
+// The states come from their one home; they are constants, never input.
+const quoted = (states: readonly string[]) => states.map((state) => `'${state}'`).join(", ");
+
 /** The statement that finds them: a member's listed addresses (a partial index answers), an open application's, a pending request's. */
 export const UNLISTABLE_ADDRESSES_SQL = `
   SELECT s.address, 'member' AS source, m.id AS "recordId", m."distributionName"
     FROM "SubscriberAddress" s JOIN "Member" m ON m.id = s."memberId"
-   WHERE s."removedAt" IS NULL AND NOT "is_list_address"(s.address) AND m.status <> 'REMOVED'
+   WHERE s."removedAt" IS NULL AND NOT "is_list_address"(s.address) AND m.status IN (${quoted(ON_THE_LIST)})
   UNION ALL
   SELECT u.address, 'application', a.id, a."distributionName"
     FROM "Application" a CROSS JOIN LATERAL unnest(a."listAddresses") AS u(address)
-   WHERE a.state IN ('SUBMITTED', 'IN_REVIEW', 'CHANGES_REQUESTED') AND NOT "is_list_address"(u.address)
+   WHERE a.state IN (${quoted(OPEN_STATES)}) AND NOT "is_list_address"(u.address)
   UNION ALL
   SELECT u.address, 'address-change', m.id, m."distributionName"
     FROM "AddressChangeRequest" r JOIN "Member" m ON m.id = r."memberId"

@@ -1,6 +1,7 @@
 "use server";
 
 import { teamAction } from "@/features/auth/action";
+import { portalContext } from "@/features/portal-config/context";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { castVote, rejectApplication } from "@/features/reviews/decisions";
 import { addComment, markViewed, recordAssessment, requestChanges } from "@/features/reviews/mutations";
@@ -11,7 +12,6 @@ import {
   RequestChangesSchema,
   VoteSchema,
 } from "@/features/reviews/schema";
-import { workflowContext } from "@/features/workflow/context";
 import { type FormState, withMessage } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 import { RecordIdSchema } from "@/lib/input";
@@ -31,7 +31,7 @@ export const castVoteAction = teamAction(
   "REVIEWER",
   VoteSchema,
   async (input, { viewer }): Promise<ReviewFormState> => {
-    const result = await castVote(getDb(), viewer, input, workflowContext());
+    const result = await castVote(getDb(), viewer, input, portalContext());
     const approved = result.ok && result.approved;
     return withMessage(result, approved ? "Vote recorded: the application is approved." : "Vote recorded.");
   },
@@ -54,7 +54,7 @@ export const addCommentAction = teamAction(
   CommentSchema,
   async (input, { viewer }): Promise<ReviewFormState> =>
     withMessage(
-      await addComment(getDb(), viewer, input, workflowContext()),
+      await addComment(getDb(), viewer, input, portalContext()),
       input.visibility === "APPLICANT" ? "Comment sent to the applicant." : "Comment saved for the team.",
     ),
   onReviewPage,
@@ -65,7 +65,7 @@ export const requestChangesAction = teamAction(
   RequestChangesSchema,
   async (input, { viewer }): Promise<ReviewFormState> =>
     withMessage(
-      await requestChanges(getDb(), viewer, input, getPortalConfig().criteria, workflowContext()),
+      await requestChanges(getDb(), viewer, input, getPortalConfig().criteria, portalContext()),
       "Changes requested; the applicant has been told what to change.",
     ),
   onReviewPage,
@@ -76,7 +76,7 @@ export const rejectApplicationAction = teamAction(
   RejectSchema,
   async (input, { viewer }): Promise<ReviewFormState> =>
     withMessage(
-      await rejectApplication(getDb(), viewer, input, workflowContext()),
+      await rejectApplication(getDb(), viewer, input, portalContext()),
       "Application rejected; the reason was mailed to the applicant.",
     ),
   onReviewPage,

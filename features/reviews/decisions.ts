@@ -1,12 +1,12 @@
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
-import { isOwner } from "@/features/auth/roles";
 import type { PortalContext } from "@/features/portal-config/context";
 import { lockForJudgement, startReview } from "@/features/reviews/judgement";
 import type { RejectInput, VoteInput } from "@/features/reviews/schema";
+import { OPEN_STATES } from "@/features/vocabulary/application-states";
+import { isOwner } from "@/features/vocabulary/roles";
 import { approveWhenDecided } from "@/features/workflow/decision";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
-import { OPEN_STATES } from "@/features/workflow/states";
 import { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";

@@ -1,8 +1,8 @@
 import type { TeamViewer } from "@/features/auth/data";
 import { isRecused, recusalDomains } from "@/features/recusal/rules";
+import { isIn, REVIEWABLE_STATES, STATE_LABELS } from "@/features/vocabulary/application-states";
 import { type LockedApplication, lockApplication } from "@/features/workflow/lock";
 import { confirmedAddresses, namedAddresses } from "@/features/workflow/readiness";
-import { isIn, REVIEWABLE_STATES, STATE_LABELS } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 import type { ApplicationState } from "@/generated/prisma/enums";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";

@@ -4,8 +4,8 @@ import type { PortalContext } from "@/features/portal-config/context";
 import type { Criterion } from "@/features/portal-config/schema";
 import { conflictOfInterest, lockForJudgement, startReview } from "@/features/reviews/judgement";
 import type { AssessmentInput, CommentInput, RequestChangesInput } from "@/features/reviews/schema";
+import { PAST_DRAFT_STATES } from "@/features/vocabulary/application-states";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
-import { PAST_DRAFT_STATES } from "@/features/workflow/states";
 import type { ActionResult } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 

@@ -1,8 +1,8 @@
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import { mailTeam } from "@/features/mail/mutations";
 import type { PortalContext } from "@/features/portal-config/context";
+import { isIn, REVIEWABLE_STATES } from "@/features/vocabulary/application-states";
 import { lockApplication } from "@/features/workflow/lock";
-import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import { businessDaysBefore } from "@/lib/business-days";
 import type { Database } from "@/lib/prisma";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Criterion } from "@/features/portal-config/schema";
+import { OPEN_STATES } from "@/features/vocabulary/application-states";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
-import { OPEN_STATES } from "@/features/workflow/states";
 import { firstValues, lineInput, textInput, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
 
 const applicationId = ApplicationIdSchema;

@@ -3,6 +3,7 @@
 import { teamAction } from "@/features/auth/action";
 import { addTeamMember, changeTeamRole, removeTeamMember } from "@/features/team/mutations";
 import { AddTeamMemberSchema, ChangeRoleSchema, RemoveTeamMemberSchema } from "@/features/team/schema";
+import { isOwner } from "@/features/vocabulary/roles";
 import { type FormState, withMessage } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 
@@ -13,7 +14,7 @@ export const addTeamMemberAction = teamAction(
   AddTeamMemberSchema,
   async (input, { viewer }): Promise<TeamFormState> => {
     const result = await addTeamMember(getDb(), viewer, input);
-    const role = input.role === "OWNER" ? "an owner" : "a reviewer";
+    const role = isOwner(input.role) ? "an owner" : "a reviewer";
     return withMessage(result, `${input.email} is on the team as ${role}: they can sign in with that address now.`);
   },
   { keepValues: true, revalidate: "/team" },

@@ -1,6 +1,6 @@
 import { findSessionViewer, sessionCookieName } from "@/features/auth/data";
-import { isOwner } from "@/features/auth/roles";
 import { isDevelopmentOutboxOpen } from "@/features/mail/data";
+import { isOwner } from "@/features/vocabulary/roles";
 import type { Database } from "@/lib/prisma";
 
 // Pages that exist only for the security team (and the development outbox).

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { type Actor, recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
-import { isOwner } from "@/features/auth/roles";
 import type { AddTeamMemberInput, ChangeRoleInput, RemoveTeamMemberInput } from "@/features/team/schema";
 import { revokeTokensMadeBy } from "@/features/team/token-revocation";
+import { isOwner } from "@/features/vocabulary/roles";
 import { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure } from "@/lib/action-result";
 import { EmailSchema } from "@/lib/email";

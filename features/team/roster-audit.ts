@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TEAM_ROLES } from "@/features/auth/roles";
+import { TEAM_ROLES } from "@/features/vocabulary/roles";
 import type { SqlQuery } from "@/lib/restore";
 
 // The roster as the audit log tells it. Every change to the team writes an

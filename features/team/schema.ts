@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TEAM_ROLES } from "@/features/auth/roles";
+import { TEAM_ROLES } from "@/features/vocabulary/roles";
 import { EmailSchema } from "@/lib/email";
 import { RecordIdSchema } from "@/lib/input";
 

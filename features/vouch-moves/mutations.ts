@@ -1,6 +1,7 @@
 import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { applicationStatusMail, movedVouchRequestMail } from "@/features/mail/templates";
+import { isIn, OPEN_STATES } from "@/features/vocabulary/application-states";
 import { Prisma } from "@/generated/prisma/client";
 import { DAY_MS, VOUCH_LINK_DAYS } from "@/lib/link-lifetimes";
 import { lockRows } from "@/lib/row-lock";
@@ -32,9 +33,6 @@ export async function createVouchRow(
 /** Where the portal is, for the links in the mails. */
 export type VouchMoveContext = { baseUrl: string; project: string };
 
-// The application states that hold an open request (workflow's OPEN_STATES, a layer above).
-const OPEN = ["SUBMITTED", "IN_REVIEW", "CHANGES_REQUESTED"] as const;
-
 /**
  * The pending requests of this member, each marked `current` when it is
  * its application's newest vouch and the application is open. Locks the vouch rows, then their applications, in the order
@@ -63,8 +61,7 @@ async function lockPendingVouches(tx: Prisma.TransactionClient, memberId: string
   });
   return vouches.map((vouch) => ({
     ...vouch,
-    current:
-      vouch.application.vouches[0]?.id === vouch.id && (OPEN as readonly string[]).includes(vouch.application.state),
+    current: vouch.application.vouches[0]?.id === vouch.id && isIn(OPEN_STATES, vouch.application.state),
   }));
 }
 

@@ -1,9 +1,9 @@
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { PortalContext } from "@/features/portal-config/context";
+import { isIn, REVIEWABLE_STATES } from "@/features/vocabulary/application-states";
 import { approveWhenDecided } from "@/features/workflow/decision";
 import { mailApplicant } from "@/features/workflow/mail-applicant";
 import { everyAddressConfirmed, latestVouch } from "@/features/workflow/readiness";
-import { isIn, REVIEWABLE_STATES } from "@/features/workflow/states";
 import type { Prisma } from "@/generated/prisma/client";
 
 /**

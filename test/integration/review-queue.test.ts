@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TeamViewer } from "@/features/auth/data";
 import type { QueueFilter } from "@/features/reviews/schema";
-import { OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
+import { OPEN_STATES, REVIEWABLE_STATES } from "@/features/vocabulary/application-states";
 import type { ApplicationState } from "@/generated/prisma/enums";
 import { businessDaysBefore } from "@/lib/business-days";
 import { context } from "@/test/helpers/fixtures";

@@ -5,11 +5,12 @@ import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { UtcTime } from "@/components/ui/utc-time";
 import { requireTeam } from "@/features/auth/guards";
-import { isOwner } from "@/features/auth/roles";
 import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
 import { UnlistableAddresses } from "@/features/members/components/unlistable-addresses";
 import { listMembers, listUnlistableAddresses } from "@/features/members/data";
-import { MEMBER_STATUS_LABELS, MEMBER_STATUSES, parseMemberFilter } from "@/features/members/schema";
+import { parseMemberFilter } from "@/features/members/schema";
+import { MEMBER_STATUS_LABELS, MEMBER_STATUSES } from "@/features/vocabulary/member-states";
+import { isOwner } from "@/features/vocabulary/roles";
 import { isListAddress } from "@/lib/email";
 
 export const metadata: Metadata = { title: "Members" };

@@ -9,8 +9,8 @@ import { getPortalConfig } from "@/features/portal-config/load";
 import { AddressesBadge, Reviewers, Tally, VouchBadge } from "@/features/reviews/components/queue-cells";
 import { listReviewQueue } from "@/features/reviews/queue";
 import { parseQueueFilter } from "@/features/reviews/schema";
+import { OPEN_STATES, STATE_LABELS } from "@/features/vocabulary/application-states";
 import { StateBadge } from "@/features/workflow/components/state-badge";
-import { OPEN_STATES, STATE_LABELS } from "@/features/workflow/states";
 
 export const metadata: Metadata = { title: "Review queue" };
 

@@ -3,10 +3,10 @@ import Link from "next/link";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { UtcTime } from "@/components/ui/utc-time";
 import { requireTeam } from "@/features/auth/guards";
-import { ROLE_LABELS } from "@/features/auth/roles";
 import { listUndeliveredMail } from "@/features/mail/data";
 import { AddTeamMemberForm, TeamMemberControls } from "@/features/team/components/team-forms";
 import { listTeam } from "@/features/team/data";
+import { ROLE_LABELS } from "@/features/vocabulary/roles";
 
 export const metadata: Metadata = { title: "Security team" };
 

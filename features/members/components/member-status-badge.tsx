@@ -1,5 +1,5 @@
 import { StatusPill } from "@/components/ui/status-pill";
-import { MEMBER_STATUS_LABELS } from "@/features/members/schema";
+import { MEMBER_STATUS_LABELS } from "@/features/vocabulary/member-states";
 import type { MemberStatus } from "@/generated/prisma/enums";
 
 const TONES: Record<MemberStatus, string> = {

@@ -2,10 +2,10 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Markdown } from "@/components/ui/markdown";
 import { Notice } from "@/components/ui/notice";
-import { MEMBER_STATUS_LABELS } from "@/features/members/schema";
 import type { Criterion } from "@/features/portal-config/schema";
 import { shortVersion } from "@/features/portal-config/version";
 import type { ReviewDetail } from "@/features/reviews/data";
+import { MEMBER_STATUS_LABELS } from "@/features/vocabulary/member-states";
 
 const ASSESSMENT_LABELS = { MET: "met", NOT_MET: "not met", NEEDS_INFO: "needs information" } as const;
 const day = (date: Date) => date.toISOString().slice(0, 10);

@@ -6,13 +6,13 @@ import { inputClass } from "@/components/ui/field";
 import { FormOutcome } from "@/components/ui/form-outcome";
 import { InputField } from "@/components/ui/input-field";
 import { Notice } from "@/components/ui/notice";
-import { isOwner, ROLE_LABELS, TEAM_ROLES } from "@/features/auth/roles";
 import {
   addTeamMemberAction,
   changeTeamRoleAction,
   removeTeamMemberAction,
   type TeamFormState,
 } from "@/features/team/actions";
+import { isOwner, ROLE_LABELS, TEAM_ROLES } from "@/features/vocabulary/roles";
 import type { TeamRole } from "@/generated/prisma/enums";
 import type { FormState } from "@/lib/action-result";
 

@@ -1,5 +1,5 @@
 import { StatusPill } from "@/components/ui/status-pill";
-import { STATE_LABELS } from "@/features/workflow/states";
+import { STATE_LABELS } from "@/features/vocabulary/application-states";
 import type { ApplicationState } from "@/generated/prisma/enums";
 
 const TONES: Record<ApplicationState, string> = {

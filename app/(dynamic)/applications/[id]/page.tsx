@@ -14,10 +14,15 @@ import { noticeFor } from "@/features/applications/page-notices";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireUserPage } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
+import {
+  EDITABLE_STATES,
+  isIn,
+  REVIEWABLE_STATES,
+  WITHDRAWABLE_STATES,
+} from "@/features/vocabulary/application-states";
 import { AnotherVoucherForm } from "@/features/vouches/components/another-voucher-form";
 import { getApplicantVouch } from "@/features/vouches/data";
 import { StateBadge } from "@/features/workflow/components/state-badge";
-import { EDITABLE_STATES, isIn, REVIEWABLE_STATES, WITHDRAWABLE_STATES } from "@/features/workflow/states";
 
 export const metadata: Metadata = { title: "Application" };
 

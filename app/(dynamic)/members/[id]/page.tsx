@@ -8,7 +8,6 @@ import { AttestationOwnerActions } from "@/features/attestations/components/owne
 import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
-import { isOwner } from "@/features/auth/roles";
 import { MemberRequestsSection } from "@/features/member-requests/components/member-requests-section";
 import { listMemberRequests } from "@/features/member-requests/data";
 import { EmbargoBreachForm, ReinstateMemberForm, RemoveMemberForm } from "@/features/members/components/member-forms";
@@ -24,6 +23,7 @@ import { getMemberDetail } from "@/features/members/data";
 import { memberNoticeFor } from "@/features/members/page-notices";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { shortVersion } from "@/features/portal-config/version";
+import { isOwner } from "@/features/vocabulary/roles";
 
 export const metadata: Metadata = { title: "Member" };
 

@@ -8,9 +8,9 @@ import { AttestationOwnerActions } from "@/features/attestations/components/owne
 import { StartRoundForm } from "@/features/attestations/components/round-forms";
 import { getLatestRound } from "@/features/attestations/data";
 import { requireTeam } from "@/features/auth/guards";
-import { isOwner } from "@/features/auth/roles";
 import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
 import { memberNoticeFor } from "@/features/members/page-notices";
+import { isOwner } from "@/features/vocabulary/roles";
 
 export const metadata: Metadata = { title: "Yearly re-attestation" };
 

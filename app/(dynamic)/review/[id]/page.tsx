@@ -7,7 +7,6 @@ import { UtcTime } from "@/components/ui/utc-time";
 import { ApplicantMessages } from "@/features/applications/components/applicant-messages";
 import { Timeline } from "@/features/audit/components/timeline";
 import { requireTeam } from "@/features/auth/guards";
-import { isOwner } from "@/features/auth/roles";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { CriterionAssessment } from "@/features/reviews/components/criterion-assessment";
 import { MarkViewed } from "@/features/reviews/components/mark-viewed";
@@ -16,8 +15,9 @@ import { CommentForm, RejectForm, RequestChangesForm } from "@/features/reviews/
 import { Answers, DecisionNotice, Related, VoteTally } from "@/features/reviews/components/review-records";
 import { VoteForm } from "@/features/reviews/components/vote-form";
 import { getReviewDetail } from "@/features/reviews/data";
+import { isIn, OPEN_STATES, REVIEWABLE_STATES } from "@/features/vocabulary/application-states";
+import { isOwner } from "@/features/vocabulary/roles";
 import { StateBadge } from "@/features/workflow/components/state-badge";
-import { isIn, OPEN_STATES, REVIEWABLE_STATES } from "@/features/workflow/states";
 
 export const metadata: Metadata = { title: "Review" };
 

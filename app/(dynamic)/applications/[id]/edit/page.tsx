@@ -9,7 +9,7 @@ import { getMyApplication, getRequestedChanges } from "@/features/applications/d
 import { requireUserPage } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { shortVersion } from "@/features/portal-config/version";
-import { EDITABLE_STATES, isIn } from "@/features/workflow/states";
+import { EDITABLE_STATES, isIn } from "@/features/vocabulary/application-states";
 
 export const metadata: Metadata = { title: "Edit application" };
 
