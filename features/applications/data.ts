@@ -1,6 +1,6 @@
 import "server-only";
 import { toFormValues } from "@/features/applications/form-values";
-import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/actions";
+import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/events";
 import type { PortalConfig } from "@/features/portal-config/schema";
 import { addressStates } from "@/features/workflow/readiness";
 import { ApplicationIdSchema } from "@/features/workflow/schema";

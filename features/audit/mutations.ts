@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { AuditAction } from "@/features/audit/actions";
+import type { AuditAction } from "@/features/audit/events";
 import type { AuditFilter } from "@/features/audit/schema";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Database } from "@/lib/prisma";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AUDIT_ACTIONS, type AuditAction } from "@/features/audit/actions";
+import { AUDIT_ACTIONS, type AuditAction } from "@/features/audit/events";
 import { firstValues, lineInput } from "@/lib/input";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

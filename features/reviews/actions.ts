@@ -3,7 +3,6 @@
 import { teamAction } from "@/features/auth/action";
 import { portalContext } from "@/features/portal-config/context";
 import { getPortalConfig } from "@/features/portal-config/load";
-import { castVote, rejectApplication } from "@/features/reviews/decisions";
 import { addComment, markViewed, recordAssessment, requestChanges } from "@/features/reviews/mutations";
 import {
   assessmentSchema,
@@ -12,6 +11,7 @@ import {
   RequestChangesSchema,
   VoteSchema,
 } from "@/features/reviews/schema";
+import { castVote, rejectApplication } from "@/features/reviews/votes";
 import { type FormState, withMessage } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
 import { RecordIdSchema } from "@/lib/input";

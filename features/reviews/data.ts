@@ -1,6 +1,6 @@
 import "server-only";
 import { ANSWER_FACTS, APPLICATION_FACTS } from "@/features/applications/data";
-import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/actions";
+import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/events";
 import { type ConflictFacts, conflictOfInterest, domainWarnings } from "@/features/reviews/judgement";
 import { isRecusedNow } from "@/features/workflow/decision";
 import { type AddressProof, addressStates } from "@/features/workflow/readiness";

@@ -8,7 +8,6 @@ import type { Actor } from "@/features/audit/mutations";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
 import type { PortalContext } from "@/features/portal-config/context";
 import type { Criterion, PortalConfig } from "@/features/portal-config/schema";
-import { castVote, rejectApplication } from "@/features/reviews/decisions";
 import { addComment, recordAssessment, requestChanges } from "@/features/reviews/mutations";
 import {
   assessmentSchema,
@@ -17,6 +16,7 @@ import {
   RequestChangesSchema,
   VoteSchema,
 } from "@/features/reviews/schema";
+import { castVote, rejectApplication } from "@/features/reviews/votes";
 import { addTeamMember, changeTeamRole, removeTeamMember } from "@/features/team/mutations";
 import { AddTeamMemberSchema, ChangeRoleSchema, RemoveTeamMemberSchema } from "@/features/team/schema";
 import { respondToVouch } from "@/features/vouches/mutations";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONFIRM_UNASSESSED_MESSAGE, NEW_REASON_MESSAGE } from "@/features/reviews/decisions";
+import { CONFIRM_UNASSESSED_MESSAGE, NEW_REASON_MESSAGE } from "@/features/reviews/votes";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { config, context, createMember } from "@/test/helpers/fixtures";

@@ -136,6 +136,12 @@ describe("server actions", () => {
     expect(elsewhere).toEqual([]);
   });
 
+  it('are the only thing a file named actions.ts holds: each such file says "use server"', () => {
+    const named = sourceFiles("features").filter((file) => file.endsWith("/actions.ts"));
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((file) => !files.includes(file))).toEqual([]);
+  });
+
   it("are each made by the action wrapper of features/auth/action.ts", () => {
     const actions = files.flatMap((file) => [...read(file).matchAll(/^export const \w+ = (team|user|link)Action\(/gm)]);
     expect(actions.length).toBeGreaterThan(30);

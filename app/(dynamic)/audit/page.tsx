@@ -5,10 +5,10 @@ import { Notice } from "@/components/ui/notice";
 import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { UtcTime } from "@/components/ui/utc-time";
-import { AUDIT_ACTIONS, auditActionLabel } from "@/features/audit/actions";
 import type { RecordedChainCheck } from "@/features/audit/chain";
 import { SubjectLink } from "@/features/audit/components/subject-link";
 import { getLastChainCheck, listAuditEvents } from "@/features/audit/data";
+import { AUDIT_ACTIONS, auditActionLabel } from "@/features/audit/events";
 import { parseAuditFilter } from "@/features/audit/schema";
 import { requireTeam } from "@/features/auth/guards";
 

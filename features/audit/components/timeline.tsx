@@ -1,4 +1,4 @@
-import { auditActionLabel } from "@/features/audit/actions";
+import { auditActionLabel } from "@/features/audit/events";
 
 export function Timeline({ events }: { events: { id: string; action: string; at: Date }[] }) {
   return (
