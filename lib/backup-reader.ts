@@ -1,3 +1,5 @@
+// Longer than 250 lines: one reader, whose line-by-line state and checks
+// would have to be shared again if they were parted.
 // Reads a backup (lib/backup-format.ts) as a stream of typed values, and
 // refuses, naming the line, anything a backup does not write: a line that is
 // too long, not UTF-8 or holds a NUL, JSON of the wrong shape, a table or

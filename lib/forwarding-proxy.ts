@@ -1,3 +1,5 @@
+// Longer than 250 lines: one job, the front door's passing of each request and
+// its answer; the checks it makes are in lib/front-door-requests.ts already.
 // The portal's front door (started by scripts/portal.ts in front of Next,
 // which listens on loopback only). It
 // - sets X-Forwarded-For from the TCP connection (Next alone keeps a header

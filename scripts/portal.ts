@@ -1,3 +1,5 @@
+// Longer than 250 lines: the steps of `npm run dev` and `npm start`, in the
+// order they run.
 // npm run dev | npm start: validate env and config, provide a database (the
 // embedded one when DATABASE_URL is unset), migrate it, seed the embedded one
 // on its first start, then run Next with DATABASE_URL pointing at it, behind

@@ -1,3 +1,5 @@
+// Longer than 250 lines: the one schema of the application form that the
+// browser and the server share; its field rules read best together.
 import { z } from "zod";
 import { type Criterion, DEFAULT_MIN_ANSWER_LENGTH } from "@/features/portal-config/schema";
 import { type ActionFailure, invalid } from "@/lib/action-result";

@@ -1,3 +1,5 @@
+// Longer than 250 lines on purpose: every message the portal sends is here, so
+// a reader sees them all side by side and each goes through the same escaping.
 // Every message the portal sends, as plain text and HTML. User-supplied
 // values only ever appear as escaped text; none reaches a header except the
 // validated recipient address.

@@ -190,3 +190,16 @@ describe("row locks", () => {
     expect(written).toEqual([]);
   });
 });
+
+describe("files", () => {
+  it("are at most 250 lines, or say at their top why they are longer", () => {
+    const long = ["app", "features", "lib", "components", "scripts", "prisma"]
+      .flatMap(sourceFiles)
+      .concat("proxy.ts")
+      .filter((file) => {
+        const lines = read(file).split("\n");
+        return lines.length > 251 && !lines.slice(0, 5).some((line) => line.includes("Longer than 250 lines"));
+      });
+    expect(long).toEqual([]);
+  });
+});
