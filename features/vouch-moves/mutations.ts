@@ -1,6 +1,7 @@
 import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
 import { enqueueMail } from "@/features/mail/mutations";
 import { applicationStatusMail, movedVouchRequestMail } from "@/features/mail/templates";
+import type { PortalContext } from "@/features/portal-config/context";
 import { isIn, OPEN_STATES } from "@/features/vocabulary/application-states";
 import { Prisma } from "@/generated/prisma/client";
 import { DAY_MS, VOUCH_LINK_DAYS } from "@/lib/link-lifetimes";
@@ -29,9 +30,6 @@ export async function createVouchRow(
   });
   return { id, token };
 }
-
-/** Where the portal is, for the links in the mails. */
-export type VouchMoveContext = { baseUrl: string; project: string };
 
 /**
  * The pending requests of this member, each marked `current` when it is
@@ -73,7 +71,7 @@ async function lockPendingVouches(tx: Prisma.TransactionClient, memberId: string
  */
 export async function moveVouchesToNewContact(
   tx: Prisma.TransactionClient,
-  context: VouchMoveContext,
+  context: PortalContext,
   member: { id: string; distributionName: string; contactEmail: string },
   newContactEmail: string,
   actor: Actor,
@@ -131,7 +129,7 @@ export async function moveVouchesToNewContact(
  */
 export async function endVouchesOfRemovedMember(
   tx: Prisma.TransactionClient,
-  context: VouchMoveContext,
+  context: PortalContext,
   memberId: string,
   actor: Actor,
 ): Promise<void> {
