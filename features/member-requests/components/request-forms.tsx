@@ -2,8 +2,8 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, inputClass } from "@/components/ui/field";
 import { errorsOf, FormOutcome, valuesOf } from "@/components/ui/form-outcome";
+import { InputField } from "@/components/ui/input-field";
 import { TextAreaField } from "@/components/ui/text-area-field";
 import {
   cancelAddressChangeAction,
@@ -67,28 +67,18 @@ export function HandoverForm({ memberId, orgDomains }: { memberId: string; orgDo
   const [state, action, pending] = useActionState(requestHandoverAction, initial);
   const errors = errorsOf(state);
   const values = valuesOf(state);
-  const id = `new-contact-${memberId}`;
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="memberId" value={memberId} />
-      <Field
-        id={id}
+      <InputField
+        id={`new-contact-${memberId}`}
         label="New contact's address"
         hint={`At your organisation (${orgDomains.join(", ")}). They accept by a mailed link; a reviewer approves.`}
         errors={errors.newContactEmail}
-      >
-        {(describedBy, invalid) => (
-          <input
-            id={id}
-            name="newContactEmail"
-            type="email"
-            defaultValue={values?.newContactEmail ?? ""}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            className={inputClass}
-          />
-        )}
-      </Field>
+        name="newContactEmail"
+        type="email"
+        defaultValue={values?.newContactEmail ?? ""}
+      />
       <FormOutcome state={state} />
       <Button variant="secondary" disabled={pending}>
         Hand over
