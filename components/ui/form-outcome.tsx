@@ -16,3 +16,8 @@ export function errorsOf(state: FormState): Record<string, string[]> {
 export function valuesOf(state: FormState): Record<string, string> | undefined {
   return state.ok ? undefined : state.values;
 }
+
+/** What a form's field takes from the last submission, by its name: the name itself, its errors and what was typed. */
+export function fieldOf(state: FormState, name: string) {
+  return { name, errors: errorsOf(state)[name], defaultValue: valuesOf(state)?.[name] ?? "" };
+}

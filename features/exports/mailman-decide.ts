@@ -7,6 +7,7 @@ import {
   runStep,
   type SyncRefusal,
   type SyncRun,
+  syncRun,
 } from "@/features/exports/mailman-sync";
 import type { KeptDecisionInput } from "@/features/exports/schema";
 import { type ActionFailure, failure } from "@/lib/action-result";
@@ -76,14 +77,5 @@ export async function decideKeptAddress(
     listedHash: plan.listedHash,
   });
   if (unexpected) throw unexpected;
-  return {
-    plan,
-    exportId: recorded.id,
-    added: recorded.added,
-    removed: recorded.removed,
-    refused,
-    interrupted,
-    unresolved: left,
-    applied: recorded.applied,
-  };
+  return syncRun(plan, recorded, { refused, interrupted, unresolved: left });
 }

@@ -149,13 +149,21 @@ export async function applyMailmanSync(
     listedHash: plan.listedHash,
   });
   if (unexpected) throw unexpected;
+  return syncRun(plan, recorded, { refused, interrupted, unresolved });
+}
+
+/** A recorded run's answer, a sync's or a decision's: the plan, the export recorded with its counts, what was left. */
+export function syncRun(
+  plan: SyncPlan,
+  recorded: Awaited<ReturnType<typeof recordRun>>,
+  left: Pick<SyncRun, "refused" | "interrupted" | "unresolved">,
+): SyncRun {
   return {
     plan,
     exportId: recorded.id,
-    ...counts(recorded),
-    refused,
-    interrupted,
-    unresolved,
+    added: recorded.added,
+    removed: recorded.removed,
+    ...left,
     applied: recorded.applied,
   };
 }
@@ -176,11 +184,6 @@ export function decisionsAndUnresolved(plan: SyncPlan, unresolved: UnresolvedAdd
     })),
   ];
 }
-
-const counts = (recorded: { added: number; removed: number }) => ({
-  added: recorded.added,
-  removed: recorded.removed,
-});
 
 /** Records the run; Mailman was changed all the same when that fails, so the error says what it did. */
 export async function recordRun(db: Database, actor: Actor, input: SyncRunInput) {

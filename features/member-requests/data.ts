@@ -1,9 +1,13 @@
 import "server-only";
 import type { TeamViewer } from "@/features/auth/data";
 import { conflictForMemberRequest } from "@/features/member-requests/judgement";
+import { addressChangeColumns } from "@/features/members/data";
 import { Prisma } from "@/generated/prisma/client";
 import { getDb } from "@/lib/db";
 import { readLinkByToken } from "@/lib/mailed-link";
+
+/** The member a link's page names. */
+const linkMemberColumns = { select: { distributionName: true, organisation: true, contactEmail: true } } as const;
 
 /** What someone reading an added address sees before confirming it. */
 export async function getAddressConfirmationByToken(token: string) {
@@ -14,21 +18,14 @@ export async function getAddressConfirmationByToken(token: string) {
         address: true,
         confirmedAt: true,
         expiresAt: true,
-        request: {
-          select: {
-            status: true,
-            member: { select: { distributionName: true, organisation: true, contactEmail: true } },
-          },
-        },
+        request: { select: { status: true, member: linkMemberColumns } },
       },
     }),
   );
   if (!confirmation) return null;
   return {
     address: confirmation.address,
-    confirmedAt: confirmation.confirmedAt,
-    expired: confirmation.expiresAt <= new Date(),
-    open: confirmation.request.status === "PENDING",
+    ...linkState(confirmation, confirmation.request.status),
     ...confirmation.request.member,
   };
 }
@@ -43,18 +40,17 @@ export async function getHandoverByToken(token: string) {
         confirmedAt: true,
         expiresAt: true,
         status: true,
-        member: { select: { distributionName: true, organisation: true, contactEmail: true } },
+        member: linkMemberColumns,
       },
     }),
   );
   if (!handover) return null;
-  return {
-    newContactEmail: handover.newContactEmail,
-    confirmedAt: handover.confirmedAt,
-    expired: handover.expiresAt <= new Date(),
-    open: handover.status === "PENDING",
-    ...handover.member,
-  };
+  return { newContactEmail: handover.newContactEmail, ...linkState(handover, handover.status), ...handover.member };
+}
+
+/** What a link's page says of it: confirmed already, expired, or its request no longer open. */
+function linkState(link: { confirmedAt: Date | null; expiresAt: Date }, status: string) {
+  return { confirmedAt: link.confirmedAt, expired: link.expiresAt <= new Date(), open: status === "PENDING" };
 }
 
 /** A member's address changes and handovers, newest first, for the team's member page. */
@@ -65,18 +61,13 @@ export async function listMemberRequests(memberId: string) {
       where: { memberId },
       orderBy: { createdAt: "desc" },
       select: {
-        id: true,
-        addAddresses: true,
-        removeAddresses: true,
-        reason: true,
+        ...addressChangeColumns,
         status: true,
         decisionNote: true,
         decidedAt: true,
-        createdAt: true,
         requestedById: true,
         requestedBy: { select: { email: true } },
         reviewer: { select: { email: true } },
-        confirmations: { select: { address: true, confirmedAt: true, expiresAt: true } },
       },
     }),
     db.contactHandover.findMany({

@@ -14,6 +14,16 @@ const activeAddresses = {
   select: { address: true },
 } as const;
 
+/** An address change as the member's pages show it: what it adds and removes, why, when, and each added address's confirmation. */
+export const addressChangeColumns = {
+  id: true,
+  addAddresses: true,
+  removeAddresses: true,
+  reason: true,
+  createdAt: true,
+  confirmations: { select: { address: true, confirmedAt: true, expiresAt: true } },
+} as const;
+
 /**
  * Members for the team's list, searched, filtered and paginated in the
  * database: the page's ids and the total in one statement, then the page's
@@ -169,14 +179,7 @@ export async function listMembershipsOf(contactEmail: string) {
       addressRequests: {
         where: { status: "PENDING" },
         orderBy: { createdAt: "desc" },
-        select: {
-          id: true,
-          addAddresses: true,
-          removeAddresses: true,
-          reason: true,
-          createdAt: true,
-          confirmations: { select: { address: true, confirmedAt: true, expiresAt: true } },
-        },
+        select: addressChangeColumns,
       },
       handovers: {
         where: { status: "PENDING" },

@@ -109,15 +109,12 @@ export async function moveVouchesToNewContact(
         `${context.baseUrl}/vouch/${token}`,
       ),
     );
-    await enqueueMail(
+    await mailApplicant(
       tx,
-      applicationStatusMail(
-        application.applicant.email,
-        { project: context.project, distributionName: application.distributionName || "Your application" },
-        "your voucher's request passed to their member's new contact",
-        `${context.baseUrl}/applications/${application.id}`,
-        `${member.contactEmail} is no longer the contact of their member, so the portal asked the member's new contact instead. Nothing else changes; you are told when they answer.`,
-      ),
+      context,
+      application,
+      "your voucher's request passed to their member's new contact",
+      `${member.contactEmail} is no longer the contact of their member, so the portal asked the member's new contact instead. Nothing else changes; you are told when they answer.`,
     );
   }
 }
@@ -145,15 +142,32 @@ export async function endVouchesOfRemovedMember(
       data: { voucher: vouch.voucherEmail, vouchId: vouch.id, reason: "member removed" },
     });
     if (!vouch.current) continue;
-    await enqueueMail(
+    await mailApplicant(
       tx,
-      applicationStatusMail(
-        application.applicant.email,
-        { project: context.project, distributionName: application.distributionName || "Your application" },
-        "name another voucher",
-        `${context.baseUrl}/applications/${application.id}`,
-        `The member whose contact you named (${vouch.voucherEmail}) has left the list, so they cannot vouch for you. Name another member's contact on your application's page; the rest of your application stays as it is.`,
-      ),
+      context,
+      application,
+      "name another voucher",
+      `The member whose contact you named (${vouch.voucherEmail}) has left the list, so they cannot vouch for you. Name another member's contact on your application's page; the rest of your application stays as it is.`,
     );
   }
+}
+
+/** Tells the applicant what became of their vouch (workflow's mailApplicant is a layer above this one). */
+async function mailApplicant(
+  tx: Prisma.TransactionClient,
+  context: VouchMoveContext,
+  application: { id: string; distributionName: string; applicant: { email: string } },
+  headline: string,
+  detail: string,
+) {
+  await enqueueMail(
+    tx,
+    applicationStatusMail(
+      application.applicant.email,
+      { project: context.project, distributionName: application.distributionName || "Your application" },
+      headline,
+      `${context.baseUrl}/applications/${application.id}`,
+      detail,
+    ),
+  );
 }

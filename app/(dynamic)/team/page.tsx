@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Section } from "@/components/ui/section";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { UtcTime } from "@/components/ui/utc-time";
 import { requireTeam } from "@/features/auth/guards";
@@ -47,16 +48,10 @@ export default async function TeamPage() {
           </Row>
         ))}
       </Table>
-      <section aria-labelledby="add" className="space-y-3">
-        <h2 id="add" className="text-xl font-semibold">
-          Add someone
-        </h2>
+      <Section id="add" title="Add someone">
         <AddTeamMemberForm />
-      </section>
-      <section aria-labelledby="mail" className="space-y-3">
-        <h2 id="mail" className="text-xl font-semibold">
-          Mail that could not be delivered
-        </h2>
+      </Section>
+      <Section id="mail" title="Mail that could not be delivered">
         {undelivered.length === 0 ? (
           <p>Every message has been delivered.</p>
         ) : (
@@ -80,7 +75,7 @@ export default async function TeamPage() {
             ))}
           </ul>
         )}
-      </section>
+      </Section>
     </div>
   );
 }

@@ -2,8 +2,8 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, inputClass } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
+import { EmailField } from "@/features/auth/components/email-field";
 
 type Props = {
   token: string;
@@ -63,27 +63,12 @@ export function ConfirmSignInForm({ token, callbackUrl, email, initial }: Props)
           Sign in as <strong>{email}</strong>?
         </p>
       ) : (
-        <Field
-          id="email"
-          label="E-mail address"
+        <EmailField
           errors={fieldError ? [fieldError] : undefined}
           hint="This link was asked for in another browser. Type the address it was sent to: that keeps someone else's link from signing you in as them."
-        >
-          {(describedBy, invalid) => (
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autoComplete="email"
-              required
-              value={typed}
-              onChange={(event) => setTyped(event.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-              className={inputClass}
-            />
-          )}
-        </Field>
+          value={typed}
+          onChange={setTyped}
+        />
       )}
       {formError ? <Notice tone="error">{formError}</Notice> : null}
       <Button disabled={pending}>{pending ? "Signing in…" : "Sign in"}</Button>

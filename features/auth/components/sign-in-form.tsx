@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
-import { Field, inputClass } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
+import { EmailField } from "@/features/auth/components/email-field";
 import { SignInRequestSchema } from "@/features/auth/schema";
 
 type Result = { tone: "success" | "error"; message: string } | null;
@@ -52,22 +52,7 @@ export function SignInForm({ callbackUrl, initial }: { callbackUrl?: string; ini
   return (
     <form method="post" action="/signin/link" onSubmit={submit} noValidate className="max-w-md space-y-4">
       {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
-      <Field id="email" label="E-mail address" errors={errors} hint="We send you a link that signs you in.">
-        {(describedBy, invalid) => (
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            className={inputClass}
-          />
-        )}
-      </Field>
+      <EmailField errors={errors} hint="We send you a link that signs you in." value={email} onChange={setEmail} />
       {result ? <Notice tone={result.tone}>{result.message}</Notice> : null}
       <Button disabled={pending}>{pending ? "Sending…" : "Send me a sign-in link"}</Button>
     </form>

@@ -1,3 +1,4 @@
+import { Section } from "@/components/ui/section";
 import { RequestDecisionForm } from "@/features/member-requests/components/request-forms";
 import { AddressChangeSummary, HandoverSummary } from "@/features/member-requests/components/request-list";
 import type { MemberRequests } from "@/features/member-requests/data";
@@ -33,10 +34,7 @@ export function MemberRequestsSection({
 }) {
   const { addressChanges, handovers } = requests;
   return (
-    <section aria-labelledby="requests" className="space-y-3">
-      <h2 id="requests" className="text-xl font-semibold">
-        Address changes and contact handovers
-      </h2>
+    <Section id="requests" title="Address changes and contact handovers">
       {addressChanges.length + handovers.length === 0 ? <p>None so far.</p> : null}
       {addressChanges
         .filter((request) => request.status === "PENDING")
@@ -72,6 +70,6 @@ export function MemberRequestsSection({
             <HandoverSummary handover={handover} />
           </article>
         ))}
-    </section>
+    </Section>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { Section } from "@/components/ui/section";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { UtcTime } from "@/components/ui/utc-time";
 import type { PendingMemberRequest } from "@/features/member-requests/data";
@@ -27,10 +28,7 @@ function what(request: PendingMemberRequest): string {
  */
 export function PendingMemberRequests({ rows, total }: { rows: PendingMemberRequest[]; total: number }) {
   return (
-    <section aria-labelledby="member-requests" className="space-y-3">
-      <h2 id="member-requests" className="text-xl font-semibold">
-        Members' requests
-      </h2>
+    <Section id="member-requests" title="Members' requests">
       <p className="text-sm text-slate-600">
         {total === 0
           ? "No address change or contact handover is open."
@@ -76,6 +74,6 @@ export function PendingMemberRequests({ rows, total }: { rows: PendingMemberRequ
           ))}
         </Table>
       ) : null}
-    </section>
+    </Section>
   );
 }

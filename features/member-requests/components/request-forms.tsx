@@ -2,8 +2,8 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field, inputClass } from "@/components/ui/field";
-import { errorsOf, FormOutcome, valuesOf } from "@/components/ui/form-outcome";
+import { errorsOf, FormOutcome, fieldOf, valuesOf } from "@/components/ui/form-outcome";
+import { InputField } from "@/components/ui/input-field";
 import { TextAreaField } from "@/components/ui/text-area-field";
 import {
   cancelAddressChangeAction,
@@ -19,19 +19,16 @@ const initial: RequestFormState = { ok: true };
 /** The contact's request to add and remove subscriber addresses. */
 export function AddressChangeForm({ memberId, addresses }: { memberId: string; addresses: string[] }) {
   const [state, action, pending] = useActionState(requestAddressChangeAction, initial);
-  const errors = errorsOf(state);
   const values = valuesOf(state);
   return (
     <form action={action} className="space-y-4">
       <input type="hidden" name="memberId" value={memberId} />
       <TextAreaField
         id={`add-${memberId}`}
-        name="add"
         label="Addresses to add"
         hint="One per line. Each gets a link to confirm it is read by your team."
-        errors={errors.add}
-        defaultValue={values?.add ?? ""}
         rows={2}
+        {...fieldOf(state, "add")}
       />
       <fieldset className="space-y-1">
         <legend className="font-medium">Addresses to remove</legend>
@@ -49,12 +46,10 @@ export function AddressChangeForm({ memberId, addresses }: { memberId: string; a
       </fieldset>
       <TextAreaField
         id={`reason-${memberId}`}
-        name="reason"
         label="Why"
         hint="A reviewer of the security team reads it, e.g. “our alias moved to a new mail system”."
-        errors={errors.reason}
-        defaultValue={values?.reason ?? ""}
         rows={2}
+        {...fieldOf(state, "reason")}
       />
       <FormOutcome state={state} />
       <Button disabled={pending}>Request the change</Button>
@@ -65,30 +60,16 @@ export function AddressChangeForm({ memberId, addresses }: { memberId: string; a
 /** The contact hands their role to someone else at the organisation. */
 export function HandoverForm({ memberId, orgDomains }: { memberId: string; orgDomains: string[] }) {
   const [state, action, pending] = useActionState(requestHandoverAction, initial);
-  const errors = errorsOf(state);
-  const values = valuesOf(state);
-  const id = `new-contact-${memberId}`;
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="memberId" value={memberId} />
-      <Field
-        id={id}
+      <InputField
+        id={`new-contact-${memberId}`}
         label="New contact's address"
         hint={`At your organisation (${orgDomains.join(", ")}). They accept by a mailed link; a reviewer approves.`}
-        errors={errors.newContactEmail}
-      >
-        {(describedBy, invalid) => (
-          <input
-            id={id}
-            name="newContactEmail"
-            type="email"
-            defaultValue={values?.newContactEmail ?? ""}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            className={inputClass}
-          />
-        )}
-      </Field>
+        type="email"
+        {...fieldOf(state, "newContactEmail")}
+      />
       <FormOutcome state={state} />
       <Button variant="secondary" disabled={pending}>
         Hand over

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
-import { errorsOf, FormOutcome, valuesOf } from "@/components/ui/form-outcome";
+import { errorsOf, FormOutcome, fieldOf, valuesOf } from "@/components/ui/form-outcome";
 import { InputField } from "@/components/ui/input-field";
 import { TextAreaField } from "@/components/ui/text-area-field";
 import {
@@ -47,19 +47,15 @@ export function RemoveMemberForm({ memberId, consequences }: { memberId: string;
       </Field>
       <TextAreaField
         id="removal-detail"
-        name="detail"
         label="The reason in your words (required for another reason)"
-        errors={errors.detail}
-        defaultValue={values?.detail ?? ""}
         rows={2}
+        {...fieldOf(state, "detail")}
       />
       <TextAreaField
         id="removal-message"
-        name="message"
         label="Message to the contact (mailed with the removal notice)"
-        errors={errors.message}
-        defaultValue={values?.message ?? ""}
         rows={3}
+        {...fieldOf(state, "message")}
       />
       <RemovalConfirmation consequences={consequences} />
       <FormOutcome state={state} />
@@ -107,17 +103,14 @@ function RemovalConfirmation({ consequences }: { consequences: RemovalConsequenc
 
 export function ReinstateMemberForm({ memberId }: { memberId: string }) {
   const [state, action, pending] = useActionState(reinstateMemberAction, initial);
-  const values = valuesOf(state);
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="memberId" value={memberId} />
       <TextAreaField
         id="reinstate-note"
-        name="note"
         label="Why it is reinstated (mailed to the contact)"
-        errors={errorsOf(state).note}
-        defaultValue={values?.note ?? ""}
         rows={2}
+        {...fieldOf(state, "note")}
       />
       <FormOutcome state={state} />
       <Button variant="secondary" disabled={pending}>
@@ -129,35 +122,12 @@ export function ReinstateMemberForm({ memberId }: { memberId: string }) {
 
 export function EmbargoBreachForm({ memberId }: { memberId: string }) {
   const [state, action, pending] = useActionState(recordEmbargoBreachAction, initial);
-  const errors = errorsOf(state);
-  const values = valuesOf(state);
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="memberId" value={memberId} />
-      <InputField
-        id="breach-date"
-        label="Date"
-        errors={errors.occurredOn}
-        name="occurredOn"
-        type="date"
-        defaultValue={values?.occurredOn ?? ""}
-      />
-      <TextAreaField
-        id="breach-description"
-        name="description"
-        label="What happened"
-        errors={errors.description}
-        defaultValue={values?.description ?? ""}
-        rows={2}
-      />
-      <InputField
-        id="breach-link"
-        label="Link (optional)"
-        errors={errors.link}
-        name="link"
-        type="url"
-        defaultValue={values?.link ?? ""}
-      />
+      <InputField id="breach-date" label="Date" type="date" {...fieldOf(state, "occurredOn")} />
+      <TextAreaField id="breach-description" label="What happened" rows={2} {...fieldOf(state, "description")} />
+      <InputField id="breach-link" label="Link (optional)" type="url" {...fieldOf(state, "link")} />
       <FormOutcome state={state} />
       <Button variant="secondary" disabled={pending}>
         Record the breach

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
-import { errorsOf, FormOutcome } from "@/components/ui/form-outcome";
+import { FormOutcome, fieldOf } from "@/components/ui/form-outcome";
 import { TextAreaField } from "@/components/ui/text-area-field";
 import {
   addCommentAction,
@@ -15,19 +15,11 @@ import { ClosedOutcome, initial } from "@/features/reviews/components/closed-out
 
 export function CommentForm({ applicationId }: { applicationId: string }) {
   const [state, action, pending] = useActionState(addCommentAction, initial);
-  const errors = errorsOf(state);
   const values = state.ok ? undefined : state.values;
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="applicationId" value={applicationId} />
-      <TextAreaField
-        id="comment-body"
-        name="body"
-        label="Comment"
-        errors={errors.body}
-        defaultValue={values?.body ?? ""}
-        rows={3}
-      />
+      <TextAreaField id="comment-body" label="Comment" rows={3} {...fieldOf(state, "body")} />
       <div>
         <label htmlFor="comment-visibility" className="block font-medium">
           Who can read it
@@ -68,12 +60,10 @@ function ApplicationNoteForm({
 }) {
   const [state, action, pending] = useActionState(formAction, initial);
   if (closed) return <ClosedOutcome state={state} />;
-  const errors = errorsOf(state);
-  const values = state.ok ? undefined : state.values;
   return (
     <form action={action} className="space-y-3">
       <input type="hidden" name="applicationId" value={applicationId} />
-      <TextAreaField {...field} errors={errors[field.name]} defaultValue={values?.[field.name] ?? ""} rows={3} />
+      <TextAreaField {...field} {...fieldOf(state, field.name)} rows={3} />
       <FormOutcome state={state} />
       <Button disabled={pending} variant={variant}>
         {button}

@@ -11,6 +11,11 @@ import type { FormState } from "@/lib/action-result";
 const CHOICE =
   "flex min-h-11 w-full cursor-pointer items-center gap-3 rounded-md border border-slate-300 px-3 py-2 has-[:checked]:border-brand-700 has-[:checked]:bg-brand-50 sm:max-w-md";
 
+const DECISIONS = [
+  ["confirm", "Yes, I vouch for this team"],
+  ["decline", "No, I do not"],
+] as const;
+
 export function VouchForm({ token, distributionName }: { token: string; distributionName: string }) {
   const [state, action, pending] = useActionState<FormState, FormData>(respondToVouchAction, { ok: true });
   const errors = state.ok ? {} : (state.fieldErrors ?? {});
@@ -21,26 +26,18 @@ export function VouchForm({ token, distributionName }: { token: string; distribu
       {!state.ok && state.formError ? <Notice tone="error">{state.formError}</Notice> : null}
       <fieldset className="space-y-2" aria-describedby={decisionError}>
         <legend className="font-medium">Do you vouch for {distributionName}?</legend>
-        <label className={CHOICE}>
-          <input
-            type="radio"
-            name="decision"
-            value="confirm"
-            className="size-5 shrink-0"
-            defaultChecked={state.values?.decision === "confirm"}
-          />
-          Yes, I vouch for this team
-        </label>
-        <label className={CHOICE}>
-          <input
-            type="radio"
-            name="decision"
-            value="decline"
-            className="size-5 shrink-0"
-            defaultChecked={state.values?.decision === "decline"}
-          />
-          No, I do not
-        </label>
+        {DECISIONS.map(([value, label]) => (
+          <label key={value} className={CHOICE}>
+            <input
+              type="radio"
+              name="decision"
+              value={value}
+              className="size-5 shrink-0"
+              defaultChecked={state.values?.decision === value}
+            />
+            {label}
+          </label>
+        ))}
         {decisionError ? (
           <p id={decisionError} className="text-sm font-medium text-red-700">
             {errors.decision?.join(" ")}

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/notice";
+import { Section } from "@/components/ui/section";
 import { UtcTime } from "@/components/ui/utc-time";
 import { sendAddressConfirmationsAction } from "@/features/alias-verification/actions";
 import { withdrawApplicationAction } from "@/features/applications/actions";
@@ -86,10 +87,7 @@ export default async function ApplicationPage({
         </p>
       ) : null}
 
-      <section aria-labelledby="checks" className="space-y-3">
-        <h2 id="checks" className="text-xl font-semibold">
-          Checks
-        </h2>
+      <Section id="checks" title="Checks">
         <p className="text-slate-700">
           Someone reading each address (the alias and every address to subscribe) confirms it by the link mailed to it;
           the team cannot approve the application until every one is confirmed.
@@ -145,35 +143,26 @@ export default async function ApplicationPage({
             <AnotherVoucherForm applicationId={id} />
           ) : null}
         </div>
-      </section>
+      </Section>
 
       <ApplicantMessages comments={application.comments} />
 
-      <section aria-labelledby="answers" className="space-y-3">
-        <h2 id="answers" className="text-xl font-semibold">
-          {application.submittedAt ? "What you sent" : "Your draft so far"}
-        </h2>
+      <Section id="answers" title={application.submittedAt ? "What you sent" : "Your draft so far"}>
         <SubmittedAnswers application={application} criteria={config.criteria} policyVersion={config.version} />
-      </section>
+      </Section>
 
-      <section aria-labelledby="history" className="space-y-3">
-        <h2 id="history" className="text-xl font-semibold">
-          History
-        </h2>
+      <Section id="history" title="History">
         <Timeline events={application.timeline} />
-      </section>
+      </Section>
 
       {open ? (
-        <section aria-labelledby="withdraw" className="space-y-3">
-          <h2 id="withdraw" className="text-xl font-semibold">
-            Withdraw
-          </h2>
+        <Section id="withdraw" title="Withdraw">
           <p className="text-slate-700">Withdrawing ends this application; you can apply again later.</p>
           <form action={withdrawApplicationAction}>
             <input type="hidden" name="applicationId" value={id} />
             <Button variant="danger">Withdraw this application</Button>
           </form>
-        </section>
+        </Section>
       ) : null}
     </div>
   );

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Fact, Facts } from "@/components/ui/facts";
 import { Notice } from "@/components/ui/notice";
+import { Section } from "@/components/ui/section";
 import { UpLink } from "@/components/ui/up-link";
 import { AttestationOwnerActions } from "@/features/attestations/components/owner-actions";
 import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
@@ -28,17 +29,6 @@ import { isOwner } from "@/features/vocabulary/roles";
 export const metadata: Metadata = { title: "Member" };
 
 const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : "never");
-
-function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="space-y-3">
-      <h2 id={id} className="text-xl font-semibold">
-        {title}
-      </h2>
-      {children}
-    </section>
-  );
-}
 
 export default async function MemberPage({
   params,

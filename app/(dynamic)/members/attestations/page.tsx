@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Notice } from "@/components/ui/notice";
+import { Section } from "@/components/ui/section";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { UpLink } from "@/components/ui/up-link";
 import { UtcTime } from "@/components/ui/utc-time";
@@ -100,16 +101,13 @@ export default async function AttestationsPage({
         <p className="text-slate-700">The next round can start once this one is due.</p>
       ) : null}
       {owner && !round?.running ? (
-        <section aria-labelledby="start" className="space-y-3">
-          <h2 id="start" className="text-xl font-semibold">
-            Start a round (owners)
-          </h2>
+        <Section id="start" title="Start a round (owners)">
           <p className="text-slate-700">
             Mails every active member's contact. The same can run from cron: <code>npm run portal -- attest start</code>
             .
           </p>
           <StartRoundForm />
-        </section>
+        </Section>
       ) : null}
     </div>
   );

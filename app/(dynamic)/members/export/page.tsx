@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Fact, Facts } from "@/components/ui/facts";
 import { Notice } from "@/components/ui/notice";
+import { Section } from "@/components/ui/section";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { requireTeam } from "@/features/auth/guards";
 import { MailmanSyncPanel, MarkAppliedForm } from "@/features/exports/components/export-forms";
@@ -72,10 +73,7 @@ export default async function ExportPage({
         />
       ) : null}
 
-      <section aria-labelledby="download" className="space-y-3">
-        <h2 id="download" className="text-xl font-semibold">
-          Download
-        </h2>
+      <Section id="download" title="Download">
         <p>{WHERE_IT_GOES[slug]}</p>
         {page.formulaLike.length > 0 ? (
           <Notice>
@@ -98,12 +96,9 @@ export default async function ExportPage({
           </Link>
           ) or <code>npm run portal -- export --format {slug}</code>.
         </p>
-      </section>
+      </Section>
 
-      <section aria-labelledby="changes" className="space-y-3">
-        <h2 id="changes" className="text-xl font-semibold">
-          What changed
-        </h2>
+      <Section id="changes" title="What changed">
         <p>
           {diff.base
             ? `Since the ${FORMAT_LABELS[format]} export of ${when(diff.base.createdAt)}, ${
@@ -116,12 +111,9 @@ export default async function ExportPage({
         <a href={`${download}&since=last`} download className="text-brand-700 underline">
           Download the changes as text
         </a>
-      </section>
+      </Section>
 
-      <section aria-labelledby="recent" className="space-y-3">
-        <h2 id="recent" className="text-xl font-semibold">
-          Recent {FORMAT_LABELS[format]} exports
-        </h2>
+      <Section id="recent" title={<>Recent {FORMAT_LABELS[format]} exports</>}>
         {page.recent.length === 0 ? (
           <p>None yet.</p>
         ) : (
@@ -156,13 +148,10 @@ export default async function ExportPage({
             ))}
           </Table>
         )}
-      </section>
+      </Section>
 
       {slug === "mailman" ? (
-        <section aria-labelledby="sync" className="space-y-3">
-          <h2 id="sync" className="text-xl font-semibold">
-            Live sync to Mailman 3
-          </h2>
+        <Section id="sync" title="Live sync to Mailman 3">
           {mailman ? (
             <>
               <Facts>
@@ -177,7 +166,7 @@ export default async function ExportPage({
               list from here or with <code>npm run portal -- sync mailman --plan</code>.
             </p>
           )}
-        </section>
+        </Section>
       ) : null}
     </div>
   );

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Section } from "@/components/ui/section";
 import { UpLink } from "@/components/ui/up-link";
 import { CreateApiTokenForm } from "@/features/api-tokens/components/create-token-form";
 import { ApiTokenTable } from "@/features/api-tokens/components/token-table";
@@ -23,18 +24,12 @@ export default async function ApiTokensPage() {
         made a reviewer it is revoked for good, even if they become an owner again. Each export made with a token is
         recorded in the audit log.
       </p>
-      <section aria-labelledby="tokens" className="space-y-3">
-        <h2 id="tokens" className="text-xl font-semibold">
-          Tokens
-        </h2>
+      <Section id="tokens" title="Tokens">
         <ApiTokenTable tokens={tokens} />
-      </section>
-      <section aria-labelledby="create" className="space-y-3">
-        <h2 id="create" className="text-xl font-semibold">
-          Create a token
-        </h2>
+      </Section>
+      <Section id="create" title="Create a token">
         <CreateApiTokenForm baseUrl={getEnv().nextAuthUrl.replace(/\/+$/, "")} />
-      </section>
+      </Section>
     </div>
   );
 }
