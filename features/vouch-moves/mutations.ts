@@ -155,7 +155,7 @@ export async function endVouchesOfRemovedMember(
 /** Tells the applicant what became of their vouch (workflow's mailApplicant is a layer above this one). */
 async function mailApplicant(
   tx: Prisma.TransactionClient,
-  context: VouchMoveContext,
+  context: PortalContext,
   application: { id: string; distributionName: string; applicant: { email: string } },
   headline: string,
   detail: string,
