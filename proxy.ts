@@ -65,14 +65,16 @@ export async function proxy(request: NextRequest) {
   requestHeaders.delete(HEADER_VIEWER_HEADER);
   let refused: boolean;
   try {
-    refused =
-      !isAction &&
-      ((isRoute !== null && !isRoute(path)) ||
-        !(await mayOpenPage(getDb(), path, request.cookies, getEnv().secureCookies)));
-    if (isPage && !refused) {
-      const session = request.cookies.get(sessionCookieName(getEnv().secureCookies))?.value;
-      requestHeaders.set(HEADER_VIEWER_HEADER, encodeHeaderViewer(await findHeaderViewer(getDb(), session)));
-    }
+    const { secureCookies } = getEnv();
+    const unknown = !isAction && isRoute !== null && !isRoute(path);
+    // One read of the session for a page: the header's viewer, whose role the gate below takes too.
+    const viewer =
+      isPage && !unknown
+        ? await findHeaderViewer(getDb(), request.cookies.get(sessionCookieName(secureCookies))?.value)
+        : undefined;
+    const knownRole = viewer === undefined ? undefined : (viewer?.role ?? null);
+    refused = !isAction && (unknown || !(await mayOpenPage(getDb(), path, request.cookies, secureCookies, knownRole)));
+    if (viewer !== undefined && !refused) requestHeaders.set(HEADER_VIEWER_HEADER, encodeHeaderViewer(viewer));
   } catch (error) {
     // The gate asks the database about team pages. Next reports no error of
     // this file to the front door, which would pass its 500 on: answer the

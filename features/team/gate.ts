@@ -1,6 +1,7 @@
 import { findSessionViewer, sessionCookieName } from "@/features/auth/data";
 import { isDevelopmentOutboxOpen } from "@/features/mail/data";
 import { isOwner } from "@/features/vocabulary/roles";
+import type { TeamRole } from "@/generated/prisma/enums";
 import type { Database } from "@/lib/prisma";
 
 // Pages that exist only for the security team (and the development outbox).
@@ -19,10 +20,15 @@ export async function mayOpenPage(
   path: string,
   cookies: { get: (name: string) => { value: string } | undefined },
   secureCookies: boolean,
+  /** The caller's role when the caller has read it already (proxy.ts, for the header); otherwise read here. */
+  knownRole?: TeamRole | null,
 ): Promise<boolean> {
   if (under(path, "/dev/outbox")) return isDevelopmentOutboxOpen();
   if (!TEAM_PAGES.some((prefix) => under(path, prefix))) return true;
-  const role = (await findSessionViewer(db, cookies.get(sessionCookieName(secureCookies))?.value))?.role ?? null;
+  const role =
+    knownRole !== undefined
+      ? knownRole
+      : ((await findSessionViewer(db, cookies.get(sessionCookieName(secureCookies))?.value))?.role ?? null);
   if (OWNER_PAGES.some((prefix) => under(path, prefix))) return isOwner(role);
   return role !== null;
 }
