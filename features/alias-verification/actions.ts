@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { confirmApplicationAddress, sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { ResendAddressLinkSchema } from "@/features/alias-verification/schema";
-import { linkAction, userAction } from "@/features/auth/action";
+import { linkAction, redeemThenShow, userAction } from "@/features/auth/action";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
 import { portalContext } from "@/features/portal-config/context";
 import { ApplicationIdSchema } from "@/features/workflow/schema";
@@ -12,12 +12,10 @@ import { getDb } from "@/lib/db";
 /** The address's reader confirms: the mailed token is the only credential. The page then shows the outcome. */
 export const confirmApplicationAddressAction = linkAction(
   null,
-  async (_input, { token }): Promise<void> => {
-    const result = await confirmApplicationAddress(getDb(), token, portalContext());
-    if (result.ok) deliverMailAfterResponse();
-    redirect(`/verify-alias/${token}`);
+  redeemThenShow(confirmApplicationAddress, "/verify-alias"),
+  {
+    onRefused: () => redirect("/"),
   },
-  { onRefused: () => redirect("/") },
 );
 
 /** The application's page, saying whether a link went out (mail is delivered after the response). */

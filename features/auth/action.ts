@@ -5,9 +5,11 @@ import type { z } from "zod";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
 import { requireLinkToken, requireTeam, requireUser, requireUserPage } from "@/features/auth/guards";
 import { deliverMailAfterResponse } from "@/features/mail/schedule";
+import { type PortalContext, portalContext } from "@/features/portal-config/context";
 import type { TeamRole } from "@/generated/prisma/enums";
-import { type ActionFailure, failure, formFields, isFailure, parseInput } from "@/lib/action-result";
+import { type ActionFailure, type ActionResult, failure, formFields, isFailure, parseInput } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
+import type { Database } from "@/lib/prisma";
 import { consumeLimit, type RateLimitName } from "@/lib/rate-limit";
 
 // The one way a server action is written: guard, parse, rate limit, run,
@@ -153,4 +155,20 @@ export function linkAction<In, R>(
     return link.ok ? { token: link.token } : link;
   };
   return define(guard, schema, run, { ...options, omit: ["token", ...(options.omit ?? [])] });
+}
+
+/**
+ * The run of a link page's confirm button (with linkAction): redeems the
+ * link, sends the mail the redemption queued, and shows the link's page at
+ * `page`/token again, which then says how it went.
+ */
+export function redeemThenShow(
+  redeem: (db: Database, token: string, context: PortalContext) => Promise<ActionResult>,
+  page: string,
+): Run<unknown, { token: string }, void> {
+  return async (_input, { token }) => {
+    const result = await redeem(getDb(), token, portalContext());
+    if (result.ok) deliverMailAfterResponse();
+    redirect(`${page}/${token}`);
+  };
 }

@@ -1,8 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { linkAction, teamAction, userAction } from "@/features/auth/action";
-import { deliverMailAfterResponse } from "@/features/mail/schedule";
+import { linkAction, redeemThenShow, teamAction, userAction } from "@/features/auth/action";
 import { confirmHandover, decideHandover, requestHandover } from "@/features/member-requests/handovers";
 import {
   cancelAddressChange,
@@ -95,23 +94,11 @@ export const decideHandoverAction = teamAction(
 );
 
 /** Someone reading an added address confirms it; the mailed token is the only credential. */
-export const confirmAddressAction = linkAction(
-  null,
-  async (_input, { token }): Promise<void> => {
-    const result = await confirmAddress(getDb(), token, portalContext());
-    if (result.ok) deliverMailAfterResponse();
-    redirect(`/confirm-address/${token}`);
-  },
-  { onRefused: () => redirect("/") },
-);
+export const confirmAddressAction = linkAction(null, redeemThenShow(confirmAddress, "/confirm-address"), {
+  onRefused: () => redirect("/"),
+});
 
 /** The proposed new contact accepts; the mailed token is the only credential. */
-export const confirmHandoverAction = linkAction(
-  null,
-  async (_input, { token }): Promise<void> => {
-    const result = await confirmHandover(getDb(), token, portalContext());
-    if (result.ok) deliverMailAfterResponse();
-    redirect(`/confirm-contact/${token}`);
-  },
-  { onRefused: () => redirect("/") },
-);
+export const confirmHandoverAction = linkAction(null, redeemThenShow(confirmHandover, "/confirm-contact"), {
+  onRefused: () => redirect("/"),
+});
