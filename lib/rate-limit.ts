@@ -40,6 +40,14 @@ export const RATE_LIMITS = {
   "export:user": { limit: 120, windowMs: HOUR_MS },
   "audit-export:user": { limit: 60, windowMs: HOUR_MS },
   "mailman-sync": { limit: 30, windowMs: HOUR_MS },
+  // Advisories: the team's edits and sends (mail to every recipient), a recipient's answers and leak reports, patch downloads.
+  "advisory-edit": { limit: 120, windowMs: HOUR_MS },
+  "advisory-send": { limit: 30, windowMs: HOUR_MS },
+  "advisory-resend": { limit: 60, windowMs: HOUR_MS },
+  "advisory-answer": { limit: 30, windowMs: HOUR_MS },
+  "advisory-leak": { limit: 5, windowMs: HOUR_MS },
+  "advisory-open": { limit: 30, windowMs: HOUR_MS },
+  "advisory-download": { limit: 300, windowMs: HOUR_MS },
 } as const satisfies Record<string, { limit: number; windowMs: number }>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;

@@ -65,6 +65,28 @@ export const AUDIT_ACTIONS = {
   "token.created": "API token created",
   "token.revoked": "API token revoked",
   "audit.exported": "Audit log exported",
+  // Advisories: ids, revision numbers and hashes only, never their text.
+  "advisory.drafted": "Advisory drafted",
+  "advisory.draft-edited": "Advisory draft edited",
+  "advisory.draft-deleted": "Advisory draft deleted",
+  "advisory.patch-added": "Patch file added to an advisory",
+  "advisory.patch-removed": "Patch file removed from an advisory",
+  "advisory.approved": "Advisory draft approved for sending",
+  "advisory.sent": "Advisory sent to the list's members",
+  "advisory.recipient-added": "Recipient added to an advisory",
+  "advisory.resent": "Advisory sent again to a member",
+  "advisory.revised": "Advisory revised and the recipients told",
+  "advisory.seen": "Advisory opened by a recipient",
+  "advisory.acknowledged": "Advisory acknowledged by a member",
+  "advisory.reported": "Patch-test report filed",
+  "advisory.leak-reported": "Leak reported by a recipient",
+  "advisory.breach-recorded": "Embargo breach recorded against an advisory",
+  "advisory.held": "Disclosure date held after a breach",
+  "advisory.reminded": "Member reminded to acknowledge an advisory",
+  "advisory.release-notice-sent": "Release notice mailed to the recipients",
+  "advisory.release-warned": "Team warned: the release is near and no release notice has gone out",
+  "advisory.published": "Advisory made public: the embargo is over",
+  "member.removal-proposed": "Removal proposed to the owners: a second breach within 12 months",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -1,5 +1,5 @@
 import { getPortalConfig } from "@/features/portal-config/load";
-import type { PortalConfig } from "@/features/portal-config/schema";
+import { type AdvisoryRules, AdvisoryRulesSchema, type PortalConfig } from "@/features/portal-config/schema";
 import { getEnv } from "@/lib/env";
 
 /**
@@ -14,15 +14,19 @@ export type PortalContext = {
   listName: string;
   quorum: number;
   staleAfterBusinessDays: number;
+  /** The advisories' timeline rules. */
+  advisories: AdvisoryRules;
 };
 
 /** The context of a configuration served at `baseUrl` (the CLI and tests, which load their own). */
 export function contextOf(
-  config: Pick<PortalConfig, "project" | "listName" | "quorum" | "staleAfterBusinessDays">,
+  config: Pick<PortalConfig, "project" | "listName" | "quorum" | "staleAfterBusinessDays"> &
+    Partial<Pick<PortalConfig, "advisories">>,
   baseUrl: string,
 ): PortalContext {
   const { project, listName, quorum, staleAfterBusinessDays } = config;
-  return { baseUrl, project, listName, quorum, staleAfterBusinessDays };
+  const advisories = config.advisories ?? AdvisoryRulesSchema.parse({});
+  return { baseUrl, project, listName, quorum, staleAfterBusinessDays, advisories };
 }
 
 /** The running portal's context: its configuration and NEXTAUTH_URL. */

@@ -26,6 +26,23 @@ export const CriterionSchema = z.strictObject({
 
 export const DEFAULT_MIN_ANSWER_LENGTH = 20;
 
+/** The advisories' timeline rules (Kmesh's security release process as the defaults). */
+export const AdvisoryRulesSchema = z.strictObject({
+  /** Advance notice before the planned disclosure; less needs an emergency reason. */
+  minNoticeDays: z.number().int().min(0).max(90).default(7),
+  /** The release notice goes out at least this long before the release. */
+  releaseNoticeHours: z.number().int().min(1).max(720).default(24),
+  /** Members who have not acknowledged within this are reminded (once). */
+  ackWithinBusinessDays: z.number().int().min(1).max(30).default(2),
+  /** Sending needs a second team member's approval of the draft first. */
+  requireSecondApproval: z.boolean().default(false),
+  /** Members who acknowledged none of their last this many advisories are flagged. */
+  flagAfterUnacknowledged: z.number().int().min(1).max(20).default(2),
+  /** The largest uploaded .patch or .diff file, in bytes. */
+  maxPatchBytes: z.number().int().min(1024).max(5_000_000).default(1_000_000),
+});
+export type AdvisoryRules = z.infer<typeof AdvisoryRulesSchema>;
+
 export const PortalConfigSchema = z
   .strictObject({
     project: line(100),
@@ -35,6 +52,7 @@ export const PortalConfigSchema = z
     sourceDocuments: z.array(z.strictObject({ title: line(200), url: z.url({ protocol: /^https$/ }) })).max(20),
     quorum: z.number().int().min(1).max(20).default(2),
     staleAfterBusinessDays: z.number().int().min(1).max(60).default(2),
+    advisories: AdvisoryRulesSchema.default(AdvisoryRulesSchema.parse({})),
     policy: z.strictObject({
       embargo: text(500),
       contributingBack: text(500),
