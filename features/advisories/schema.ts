@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { lineInput, textInput } from "@/lib/input";
+import { scoreCvss } from "@/features/advisories/cvss";
+import { lineInput, RecordIdSchema, textInput } from "@/lib/input";
 
 // The advisory's draft as the team writes it. Markdown fields have the same
 // limit as an application's answers; lists are one item per line.
@@ -48,7 +49,12 @@ export const AdvisoryDraftSchema = z.object({
   title: lineInput(ADVISORY_LIMITS.title).pipe(z.string().min(1, "Give the advisory a title")),
   cveIds: lineList(cveId, { min: 1 }),
   ghsaIds: lineList(ghsaId),
-  cvssVector: lineInput(200),
+  /** Empty: not scored. Otherwise a complete CVSS 3.1 or 4.0 vector (drafts' part: scored in cvss.ts). */
+  cvssVector: lineInput(200).superRefine((vector, check) => {
+    if (vector === "") return;
+    const scored = scoreCvss(vector);
+    if ("error" in scored) check.addIssue({ code: "custom", message: scored.error });
+  }),
   affectedVersions: lineList(item),
   fixedVersions: lineList(item),
   description: textInput(ADVISORY_LIMITS.markdown).pipe(z.string().min(1, "Describe the vulnerability")),
@@ -69,3 +75,21 @@ export const AdvisoryDraftSchema = z.object({
     .transform((value) => value === "on"),
 });
 export type AdvisoryDraftInput = z.infer<typeof AdvisoryDraftSchema>;
+
+// ---------------------------------------------------------------- drafts' part (items 1, 2, 7)
+
+/** Editing an advisory: the draft's fields, and after sending the reason recipients are told. */
+export const AdvisoryUpdateSchema = AdvisoryDraftSchema.extend({
+  advisoryId: RecordIdSchema,
+  reason: textInput(ADVISORY_LIMITS.reason).optional().default(""),
+});
+export type AdvisoryUpdateInput = z.infer<typeof AdvisoryUpdateSchema>;
+
+export const AdvisoryIdSchema = z.strictObject({ advisoryId: RecordIdSchema });
+
+export const RemoveAdvisoryPatchSchema = z.strictObject({
+  advisoryId: RecordIdSchema,
+  patchId: RecordIdSchema,
+  reason: textInput(ADVISORY_LIMITS.reason).optional().default(""),
+});
+export type RemoveAdvisoryPatchInput = z.infer<typeof RemoveAdvisoryPatchSchema>;
