@@ -93,3 +93,11 @@ export const RemoveAdvisoryPatchSchema = z.strictObject({
   reason: textInput(ADVISORY_LIMITS.reason).optional().default(""),
 });
 export type RemoveAdvisoryPatchInput = z.infer<typeof RemoveAdvisoryPatchSchema>;
+
+/** An uploaded patch file (its bytes are checked by the mutation: extension, size, text). */
+export const AddAdvisoryPatchSchema = z.strictObject({
+  advisoryId: RecordIdSchema,
+  reason: textInput(ADVISORY_LIMITS.reason).optional().default(""),
+  file: z.instanceof(File, { error: "Choose a .patch or .diff file" }),
+});
+export type AddAdvisoryPatchInput = z.infer<typeof AddAdvisoryPatchSchema>;
