@@ -34,8 +34,7 @@ export function scoreCvss(vector: string): CvssScore | { error: string } {
     seen.add(key);
   }
   try {
-    const parsed =
-      version === "3.1" ? new cvssLibrary.Cvss3P1(vector.trim()) : new cvssLibrary.Cvss4P0(vector.trim());
+    const parsed = version === "3.1" ? new cvssLibrary.Cvss3P1(vector.trim()) : new cvssLibrary.Cvss4P0(vector.trim());
     if (!parsed.isBaseFullyDefined()) return { error: `Give every base metric of CVSS ${version}` };
     const score = parsed.calculateScores().base;
     if (typeof score !== "number" || Number.isNaN(score)) return { error: "This vector cannot be scored" };

@@ -1,7 +1,10 @@
 import "server-only";
+import { type AdvisoryReader, advisoryReader } from "@/features/advisories/access";
 import type { AdvisorySnapshot } from "@/features/advisories/snapshot";
+import type { Viewer } from "@/features/auth/data";
 import { ON_THE_LIST } from "@/features/vocabulary/member-states";
 import type { AdvisoryState } from "@/generated/prisma/enums";
+import { getDb } from "@/lib/db";
 import type { Database } from "@/lib/prisma";
 
 // Reads of advisories for pages. None of them authorises: the page or route
@@ -102,4 +105,27 @@ export async function readPatchFile(db: Database, advisoryId: string, patchId: s
     where: { id: patchId, advisoryId },
     select: { fileName: true, content: true, size: true, sha256: true },
   });
+}
+
+// ------------------------------------------------------------ for pages (the running portal's database)
+
+/** The advisories a signed-in person may see listed: every one for the team, else those sent to their address. */
+export async function listAdvisoriesFor(viewer: Viewer, filter: AdvisoryFilter = {}) {
+  return viewer.role !== null
+    ? listAdvisoriesForTeam(getDb(), filter)
+    : listAdvisoriesForRecipient(getDb(), viewer.email);
+}
+
+/** The advisory for a reader who may read it (access.ts), with who they are; null for anyone else and an unknown id. */
+export async function readAdvisoryFor(
+  viewer: Viewer | null,
+  id: string,
+): Promise<(ReadAdvisory & { reader: AdvisoryReader }) | null> {
+  const db = getDb();
+  const reader = await advisoryReader(db, viewer, id);
+  if (!reader) return null;
+  const read = await readAdvisory(db, id);
+  if (!read) return null;
+  // A recipient never sees a draft (access.ts refuses one); the team sees everything.
+  return { ...read, reader };
 }

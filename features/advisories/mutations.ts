@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { patchFileProblem, safePatchFileName } from "@/features/advisories/patch-file";
 import { reviseAdvisory } from "@/features/advisories/revisions";
 import type { AdvisoryDraftInput } from "@/features/advisories/schema";
 import { snapshotHash, snapshotOf } from "@/features/advisories/snapshot";
@@ -10,11 +11,8 @@ import { type ActionFailure, type ActionResult, failure, NOT_FOUND } from "@/lib
 import type { Database } from "@/lib/prisma";
 import { lockRow } from "@/lib/row-lock";
 
-// The team's writes to an advisory's content: drafting, editing (a new
-// revision once it is sent), deleting a draft, patch files. Audit data keeps
-// ids, revision numbers, sizes and hashes: never the text or a patch.
-
-type Tx = Prisma.TransactionClient;
+// The team's writes to an advisory's content (a revision once it is sent). Audit
+// data keeps ids, revision numbers, sizes and hashes: never the text or a patch.
 
 export const PAST_DATE = "The planned disclosure must be in the future.";
 export const PUBLIC_LOCKED = "This advisory is public: its embargo is over and it is no longer edited.";
@@ -23,7 +21,7 @@ export const REASON_NEEDED = "Say why it changes: the recipients are told.";
 /** A failure that undoes the transaction it is thrown in, answered as a value. */
 class Refused extends Error {
   constructor(readonly answer: ActionFailure) {
-    super(answer.formError ?? "refused");
+    super("refused");
   }
 }
 
@@ -58,7 +56,7 @@ const content = (input: AdvisoryDraftInput) => ({
   mailFullText: input.mailFullText,
 });
 
-async function currentPatches(tx: Tx, advisoryId: string) {
+async function currentPatches(tx: Prisma.TransactionClient, advisoryId: string) {
   return tx.advisoryPatch.findMany({
     where: { advisoryId, removedAt: null },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -67,7 +65,7 @@ async function currentPatches(tx: Tx, advisoryId: string) {
 }
 
 /** The advisory locked for a change, or null when there is none. */
-async function lockAdvisory(tx: Tx, advisoryId: string) {
+async function lockAdvisory(tx: Prisma.TransactionClient, advisoryId: string) {
   if (!(await lockRow(tx, "Advisory", advisoryId))) return null;
   return tx.advisory.findUniqueOrThrow({ where: { id: advisoryId } });
 }
@@ -168,35 +166,6 @@ export async function deleteAdvisoryDraft(db: Database, actor: TeamViewer, advis
     });
     return { ok: true };
   });
-}
-
-const PATCH_EXTENSION = /\.(patch|diff)$/i;
-
-/** A file name safe in a header and on disk: its last path part, only letters, digits, ".", "-" and "_". */
-export function safePatchFileName(fileName: string): string {
-  const base = fileName.split(/[\\/]/).pop() ?? "";
-  const cleaned = base
-    .normalize("NFKC")
-    .replace(/[^A-Za-z0-9._-]+/g, "_")
-    .replace(/^[._]+/, "")
-    .replace(/_+/g, "_");
-  const extension = PATCH_EXTENSION.exec(cleaned)?.[0].toLowerCase() ?? "";
-  const stem = cleaned.slice(0, cleaned.length - extension.length).slice(0, 100) || "patch";
-  return `${stem}${extension}`;
-}
-
-/** Why the upload is refused, or null: a non-empty .patch/.diff text file (UTF-8, no NUL) within the limit. */
-export function patchFileProblem(fileName: string, bytes: Uint8Array, maxBytes: number): string | null {
-  if (!PATCH_EXTENSION.test(fileName)) return "Upload a .patch or .diff file.";
-  if (bytes.byteLength === 0) return "The file is empty.";
-  if (bytes.byteLength > maxBytes) return `The file is too large (at most ${Math.floor(maxBytes / 1000)} kB).`;
-  if (bytes.includes(0)) return "The file is not text: a patch is plain text.";
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return "The file is not text: a patch is plain text (UTF-8).";
-  }
-  return null;
 }
 
 /** Adds a patch file; after sending it is a new revision (with `reason`). */

@@ -1,7 +1,7 @@
 import "server-only";
 import { advisoryReader } from "@/features/advisories/access";
 import { readPatchFile } from "@/features/advisories/data";
-import { safePatchFileName } from "@/features/advisories/mutations";
+import { safePatchFileName } from "@/features/advisories/patch-file";
 import type { Viewer } from "@/features/auth/data";
 import { getDb } from "@/lib/db";
 import { consumeLimit } from "@/lib/rate-limit";

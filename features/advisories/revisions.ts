@@ -96,8 +96,13 @@ function revisionMail(to: string, given: RevisionMail, context: PortalContext): 
     },
     given.mailFullText
       ? { text: `What changed ("-" removed, "+" added):\n\n${diffText(revisionDiff(before, after))}` }
-      : { text: `What changed: ${changedSections(before, after).join(", ")}. Read the changes on the advisory's page.` },
-    { link: `${context.baseUrl}/advisories/${given.advisoryId}`, label: "Read the advisory (sign in with this address)" },
+      : {
+          text: `What changed: ${changedSections(before, after).join(", ")}. Read the changes on the advisory's page.`,
+        },
+    {
+      link: `${context.baseUrl}/advisories/${given.advisoryId}`,
+      label: "Read the advisory (sign in with this address)",
+    },
     { text: `Please acknowledge revision ${given.number} on the advisory's page.` },
   ]);
 }

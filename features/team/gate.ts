@@ -8,7 +8,7 @@ import type { Database } from "@/lib/prisma";
 // proxy.ts asks this before a page is rendered, so that an outsider gets the
 // very page an unknown address gets; every page and action still checks
 // again itself.
-const TEAM_PAGES = ["/review", "/members", "/team", "/audit", "/api/audit"];
+const TEAM_PAGES = ["/review", "/members", "/team", "/audit", "/api/audit", "/advisories/new"];
 // Of those, the pages for owners only: a reviewer gets the unknown page too.
 // (The audit log's download is a session's only, so it is gated like a page.)
 const OWNER_PAGES = ["/members/export", "/team", "/audit", "/api/audit"];

@@ -108,8 +108,7 @@ async function markSent(advisoryId: string, members: { id: string }[]) {
 }
 
 async function sessionFor(email: string) {
-  const user =
-    (await db.user.findUnique({ where: { email } })) ?? (await db.user.create({ data: { email } }));
+  const user = (await db.user.findUnique({ where: { email } })) ?? (await db.user.create({ data: { email } }));
   const token = `cookie-${email}`;
   await db.session.upsert({
     where: { sessionToken: hashSessionToken(token) },
@@ -189,7 +188,9 @@ describe("drafting an advisory", () => {
     expect(await add(patchFile("fix.patch", "x".repeat(1025)), small)).toMatchObject({
       fieldErrors: { file: [expect.stringMatching(/too large/)] },
     });
-    expect(await add(patchFile("fix.patch", ""))).toMatchObject({ fieldErrors: { file: [expect.stringMatching(/empty/)] } });
+    expect(await add(patchFile("fix.patch", ""))).toMatchObject({
+      fieldErrors: { file: [expect.stringMatching(/empty/)] },
+    });
     expect(await add(patchFile("fix.diff", new Uint8Array([0x2d, 0x00, 0x2b])))).toMatchObject({
       fieldErrors: { file: [expect.stringMatching(/not text/)] },
     });
@@ -266,7 +267,11 @@ describe("changes after sending", () => {
     const revision = await db.advisoryRevision.findUniqueOrThrow({
       where: { advisoryId_number: { advisoryId: id, number: 2 } },
     });
-    expect(revision).toMatchObject({ kind: "LATER", reason: "The fix needs another week of testing.", createdById: team.id });
+    expect(revision).toMatchObject({
+      kind: "LATER",
+      reason: "The fix needs another week of testing.",
+      createdById: team.id,
+    });
     expect(revision.disclosureAt.toISOString()).toBe(later.toISOString());
     expect(await db.advisory.findUniqueOrThrow({ where: { id } })).toMatchObject({ revision: 2 });
     expect(await db.outboxMail.count()).toBe(outboxBefore + 1);
@@ -303,7 +308,9 @@ describe("changes after sending", () => {
     expect(await addAdvisoryPatch(db, team, id, otherPatch, context)).toMatchObject({
       fieldErrors: { reason: [expect.any(String)] },
     });
-    expect(await addAdvisoryPatch(db, team, id, otherPatch, context, "A second patch for 1.0")).toMatchObject({ ok: true });
+    expect(await addAdvisoryPatch(db, team, id, otherPatch, context, "A second patch for 1.0")).toMatchObject({
+      ok: true,
+    });
     const first = await db.advisoryPatch.findFirstOrThrow({ where: { advisoryId: id, fileName: "fix.patch" } });
     expect(await removeAdvisoryPatch(db, team, id, first.id, context, "Superseded")).toEqual({ ok: true });
     expect(await db.advisoryPatch.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({
@@ -311,7 +318,9 @@ describe("changes after sending", () => {
     });
     expect(await db.advisory.findUniqueOrThrow({ where: { id } })).toMatchObject({ revision: 4 });
     expect(
-      (await db.advisoryRevision.findMany({ where: { advisoryId: id }, orderBy: { number: "asc" } })).map((r) => r.kind),
+      (await db.advisoryRevision.findMany({ where: { advisoryId: id }, orderBy: { number: "asc" } })).map(
+        (r) => r.kind,
+      ),
     ).toEqual(["SENT", "LATER", "CHANGED", "CHANGED"]);
 
     // Pulled in: EARLIER. A date in the past is refused.

@@ -1,4 +1,4 @@
-import { Facts, Fact } from "@/components/ui/facts";
+import { Fact, Facts } from "@/components/ui/facts";
 import { Markdown } from "@/components/ui/markdown";
 import { Section } from "@/components/ui/section";
 import { UtcTime } from "@/components/ui/utc-time";
@@ -79,9 +79,7 @@ export function AdvisoryText({ advisory, patches }: { advisory: AdvisoryContentR
             <UtcTime value={disclosure} />
             <LocalTime value={disclosure} />
           </Fact>
-          {advisory.emergencyReason ? (
-            <Fact term="Short notice (emergency)">{advisory.emergencyReason}</Fact>
-          ) : null}
+          {advisory.emergencyReason ? <Fact term="Short notice (emergency)">{advisory.emergencyReason}</Fact> : null}
           <Fact term="Affected versions">{list(advisory.affectedVersions)}</Fact>
           <Fact term="Fixed versions">{list(advisory.fixedVersions)}</Fact>
         </Facts>

@@ -172,7 +172,9 @@ export function DraftForm({
           rows={3}
         />
       ) : null}
-      <Button disabled={pending}>{advisoryId ? (sent ? "Send the new revision" : "Save the draft") : "Create the draft"}</Button>
+      <Button disabled={pending}>
+        {advisoryId ? (sent ? "Send the new revision" : "Save the draft") : "Create the draft"}
+      </Button>
     </form>
   );
 }
