@@ -45,9 +45,11 @@ export const EMPTY_DRAFT: DraftFormValues = {
   mailFullText: false,
 };
 
-function CvssPreview({ vector }: { vector: string }) {
+function CvssPreview({ vector, refused }: { vector: string; refused: boolean }) {
   if (vector.trim() === "") return <p className="text-sm text-slate-600">Not scored.</p>;
   const scored = scoreCvss(vector);
+  // The server's refusal already says why, under the field.
+  if ("error" in scored && refused) return null;
   return (
     <p className="text-sm text-slate-700" aria-live="polite">
       {"error" in scored ? scored.error : `CVSS ${scored.version}: ${scored.score.toFixed(1)} (${scored.rating})`}
@@ -105,7 +107,7 @@ export function DraftForm({
           hint="A CVSS 3.1 or 4.0 vector, like CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H. Empty: not scored."
           onChange={(event) => setVector(event.currentTarget.value)}
         />
-        <CvssPreview vector={vector} />
+        <CvssPreview vector={vector} refused={Boolean(errors.cvssVector)} />
       </div>
       <div className="grid gap-5 sm:grid-cols-2">
         <TextAreaField {...field("affectedVersions")} label="Affected versions" hint="One per line." rows={3} />
@@ -122,7 +124,7 @@ export function DraftForm({
       <TextAreaField
         {...field("patchLinks")}
         label="Patches (links)"
-        hint="One https:// link per line (pull requests, commits). Patch files are uploaded on the advisory's page."
+        hint="One https:// link per line (pull requests, commits). Patch files are added on the edit page once the draft is saved."
         rows={3}
       />
       <div className="grid gap-5 sm:grid-cols-2">

@@ -18,7 +18,7 @@ export function AddPatchForm({ advisoryId, sent, maxBytes }: { advisoryId: strin
   const [state, action, pending] = useActionState(addAdvisoryPatchAction, initial);
   const errors = errorsOf(state);
   return (
-    <form action={action} className="space-y-3" encType="multipart/form-data">
+    <form action={action} className="space-y-3">
       <input type="hidden" name="advisoryId" value={advisoryId} />
       <FormOutcome state={state} />
       <InputField
