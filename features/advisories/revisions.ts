@@ -188,14 +188,11 @@ export async function reviseAdvisory(
       data: recipients.map(({ address }) => revisionMail(address, given, context)),
       select: { id: true, to: true },
     });
-    // Each recipient's latest message, whose delivery the team's view shows.
-    const byAddress = new Map(mails.map((mail) => [mail.to, mail.id]));
-    for (const recipient of recipients) {
-      await tx.advisoryRecipient.update({
-        where: { id: recipient.id },
-        data: { mailId: byAddress.get(recipient.address) ?? null },
-      });
-    }
+    // Each recipient's latest message, whose delivery the team's view shows: one statement for them all.
+    await tx.$executeRaw`
+      UPDATE "AdvisoryRecipient" AS r SET "mailId" = m.id
+        FROM unnest(${mails.map((mail) => mail.id)}::text[], ${mails.map((mail) => mail.to)}::text[]) AS m(id, address)
+       WHERE r."advisoryId" = ${row.id} AND r.address = m.address`;
   }
   await recordAuditEvent(tx, {
     actor,

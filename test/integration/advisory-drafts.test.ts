@@ -275,6 +275,14 @@ describe("changes after sending", () => {
     expect(revision.disclosureAt.toISOString()).toBe(later.toISOString());
     expect(await db.advisory.findUniqueOrThrow({ where: { id } })).toMatchObject({ revision: 2 });
     expect(await db.outboxMail.count()).toBe(outboxBefore + 1);
+    const revisionMail = await db.outboxMail.findFirstOrThrow({ where: { to: `kmesh@${staying.domain}` } });
+    const recipientRows = await db.advisoryRecipient.findMany({
+      where: { advisoryId: id },
+      orderBy: { address: "asc" },
+    });
+    expect(recipientRows.filter((row) => row.mailId === revisionMail.id).map((row) => row.address)).toEqual([
+      `kmesh@${staying.domain}`,
+    ]);
 
     // Nothing changed: refused, nothing written, nobody mailed.
     expect(await edit(id, changed, "Again")).toEqual({ ok: false, formError: NOTHING_CHANGED });
