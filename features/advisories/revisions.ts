@@ -62,11 +62,17 @@ const SECTIONS: [keyof AdvisorySnapshot, string][] = [
   ["mayNotDo", "You may not"],
 ];
 
+/** JSON with every object's keys sorted: a snapshot read back from jsonb has its keys in another order. */
+const stable = (value: unknown) =>
+  JSON.stringify(value ?? null, (_key, item) =>
+    item && typeof item === "object" && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
+
 /** The names of the sections that differ (what a link-only mail says changed). */
 export function changedSections(before: AdvisorySnapshot, after: AdvisorySnapshot): string[] {
-  return SECTIONS.filter(([key]) => JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)).map(
-    ([, label]) => label,
-  );
+  return SECTIONS.filter(([key]) => stable(before[key]) !== stable(after[key])).map(([, label]) => label);
 }
 
 type RevisionMail = {
@@ -92,7 +98,7 @@ function revisionMail(to: string, given: RevisionMail, context: PortalContext): 
     {
       text: dateMoved
         ? `Planned public disclosure: moved from ${utcText(before.disclosureAt)} to ${utcText(after.disclosureAt)}.`
-        : `Planned public disclosure: unchanged, ${utcText(after.disclosureAt)} (was ${utcText(before.disclosureAt)}).`,
+        : `Planned public disclosure: unchanged, ${utcText(after.disclosureAt)}.`,
     },
     given.mailFullText
       ? { text: `What changed ("-" removed, "+" added):\n\n${diffText(revisionDiff(before, after))}` }

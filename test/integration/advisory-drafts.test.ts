@@ -350,13 +350,29 @@ describe("changes after sending", () => {
     });
   });
 
+  it("mails only which sections changed when the team chose link-only mail", async () => {
+    const { member, domain } = await memberWithContact(db, "LinkOnly");
+    const { mailFullText: _full, ...linkOnly } = draftForm();
+    const id = await newDraft();
+    await edit(id, linkOnly);
+    await markSent(id, [member]);
+    const changed = { ...linkOnly, mitigations: "Drop the header at the proxy, and log it." };
+    expect(await edit(id, changed, "Better mitigation")).toEqual({ ok: true, revision: 2 });
+    const mail = await db.outboxMail.findFirstOrThrow({ where: { to: `kmesh@${domain}` } });
+    expect(mail.text).toContain("What changed: Mitigations.");
+    expect(mail.text).toContain("Planned public disclosure: unchanged");
+    expect(mail.text).not.toContain("frobnicator trusts");
+    expect(mail.text).not.toContain("log it");
+    expect(mail.html).not.toContain("log it");
+  });
+
   it("keeps no advisory text and no patch content in the audit log", async () => {
     const rows = await db.$queryRaw<{ count: bigint }[]>`
       SELECT count(*) AS count FROM "AuditEvent"
       WHERE action LIKE 'advisory.%' AND (data::text LIKE ${"%frobnicator%"} OR data::text LIKE ${"%verify(peer)%"}
         OR data::text LIKE ${"%another week%"})`;
     expect(Number(rows[0]?.count)).toBe(0);
-    expect(await db.auditEvent.count({ where: { action: "advisory.revised" } })).toBe(4);
+    expect(await db.auditEvent.count({ where: { action: "advisory.revised" } })).toBe(5);
   });
 });
 

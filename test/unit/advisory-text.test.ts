@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { AdvisoryText } from "@/features/advisories/components/advisory-text";
 import { RevisionHistory } from "@/features/advisories/components/revision-history";
 import type { AdvisoryRevisionRow } from "@/features/advisories/data";
-import { diffText, revisionDiff } from "@/features/advisories/revisions";
+import { changedSections, diffText, revisionDiff } from "@/features/advisories/revisions";
 import { snapshotOf } from "@/features/advisories/snapshot";
 
 const advisory = {
@@ -84,5 +84,13 @@ describe("the advisory's text", () => {
     expect(text).toContain("+ Drop the header at the proxy.");
     expect(text).toContain(`- fix.patch ${"a".repeat(64)}`);
     expect(text).not.toContain("Build patched binaries");
+    expect(changedSections(first, second)).toEqual(["Mitigations", "Patch files"]);
+    // As read back from jsonb: the same content, its keys in another order.
+    const reordered = JSON.parse(JSON.stringify({ ...second, patches: [] }, Object.keys(second).sort()));
+    expect(changedSections(reordered, second)).toEqual([]);
+    const withPatch = { ...second, patches: [{ sha256: "b".repeat(64), fileName: "x.patch" }] };
+    expect(
+      changedSections(withPatch, { ...second, patches: [{ fileName: "x.patch", sha256: "b".repeat(64) }] }),
+    ).toEqual([]);
   });
 });
