@@ -395,6 +395,20 @@ describe("the patch download", () => {
     await markSent(id, [reader.member, removed.member]);
     await db.member.update({ where: { id: removed.member.id }, data: { status: "REMOVED" } });
 
+    // The lists and the read: a current recipient's address lists it, a removed member's does not; no patch bytes.
+    const { listAdvisoriesForRecipient, listAdvisoriesForTeam, readAdvisory } = await import(
+      "@/features/advisories/data"
+    );
+    expect((await listAdvisoriesForRecipient(db, `kmesh@${reader.domain}`)).map((row) => row.id)).toEqual([id]);
+    expect(await listAdvisoriesForRecipient(db, `kmesh@${removed.domain}`)).toEqual([]);
+    expect(await listAdvisoriesForRecipient(db, reader.member.contactEmail)).toEqual([]);
+    expect((await listAdvisoriesForTeam(db, { state: "DRAFT" })).map((row) => row.id)).toContain(otherId);
+    expect((await listAdvisoriesForTeam(db, { state: "DRAFT" })).map((row) => row.id)).not.toContain(id);
+    const read = await readAdvisory(db, id);
+    expect(read?.patches).toEqual([expect.objectContaining({ id: added.patchId, fileName: "fix.patch" })]);
+    expect(Object.keys(read?.patches[0] ?? {})).not.toContain("content");
+    expect(read?.revisions.map((revision) => revision.number)).toEqual([1]);
+
     const ok = await get(id, added.patchId);
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toBe("text/x-diff; charset=utf-8");

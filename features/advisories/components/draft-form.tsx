@@ -57,10 +57,22 @@ function CvssPreview({ vector, refused }: { vector: string; refused: boolean }) 
   );
 }
 
-function LocalPreview({ value }: { value: string }) {
+function LocalPreview({ value, minNoticeDays }: { value: string; minNoticeDays: number }) {
   const date = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? new Date(`${value}:00Z`) : null;
   if (!date || Number.isNaN(date.getTime())) return null;
-  return <p className="text-sm text-slate-600">Your local time: {date.toLocaleString()}</p>;
+  const days = (date.getTime() - Date.now()) / 86_400_000;
+  return (
+    <div className="text-sm" aria-live="polite">
+      <p className="text-slate-600">Your local time: {date.toLocaleString()}</p>
+      {days <= 0 ? (
+        <p className="font-medium text-red-700">This is in the past.</p>
+      ) : days < minNoticeDays ? (
+        <p className="font-medium text-amber-800">
+          Less than {minNoticeDays} days from now: sending it will need an emergency reason, shown to recipients.
+        </p>
+      ) : null}
+    </div>
+  );
 }
 
 /**
@@ -71,10 +83,13 @@ export function DraftForm({
   advisoryId,
   values: stored = EMPTY_DRAFT,
   sent = false,
+  minNoticeDays,
 }: {
   advisoryId?: string;
   values?: DraftFormValues;
   sent?: boolean;
+  /** The config's minimum notice: a nearer date needs an emergency reason when it is sent. */
+  minNoticeDays: number;
 }) {
   const save: (state: AdvisoryFormState, form: FormData) => Promise<AdvisoryFormState> = advisoryId
     ? updateAdvisoryAction
@@ -146,10 +161,10 @@ export function DraftForm({
           {...field("disclosureAt")}
           type="datetime-local"
           label="Planned public disclosure (UTC)"
-          hint="Date and time in UTC. It must be in the future."
+          hint={`Date and time in UTC, in the future; at least ${minNoticeDays} days away, or sending needs an emergency reason.`}
           onChange={(event) => setDate(event.currentTarget.value)}
         />
-        <LocalPreview value={date} />
+        <LocalPreview value={date} minNoticeDays={minNoticeDays} />
       </div>
       <div className="flex items-start gap-2">
         <input

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { UpLink } from "@/components/ui/up-link";
 import { DraftForm } from "@/features/advisories/components/draft-form";
 import { requireTeam } from "@/features/auth/guards";
+import { portalContext } from "@/features/portal-config/context";
 
 export const metadata: Metadata = { title: "New advisory" };
 
@@ -15,7 +16,7 @@ export default async function NewAdvisoryPage() {
         A draft is seen by the security team only. Recipients get it when an owner sends it; after that, every change is
         a new revision mailed to them.
       </p>
-      <DraftForm />
+      <DraftForm minNoticeDays={portalContext().advisories.minNoticeDays} />
     </div>
   );
 }

@@ -50,7 +50,12 @@ export default async function EditAdvisoryPage({ params }: { params: Promise<{ i
               every recipient with your reason and what changed; each member acknowledges it again.
             </Notice>
           ) : null}
-          <DraftForm advisoryId={advisory.id} values={values} sent={sent} />
+          <DraftForm
+            advisoryId={advisory.id}
+            values={values}
+            sent={sent}
+            minNoticeDays={portalContext().advisories.minNoticeDays}
+          />
           <Section id="patch-files" title="Patch files">
             <ul className="space-y-3">
               {patches
