@@ -42,7 +42,10 @@ export function advisoryMailTemplate(
         options.intro ??
         `The ${context.project} security team sends the ${context.listName} this embargoed advisory. Keep it to the people who need it to prepare the fix, and follow its rules of use.`,
     },
-    { link: `${context.baseUrl}${READ_PATH}${marker}`, label: "Open the advisory (this link is yours: do not forward it)" },
+    {
+      link: `${context.baseUrl}${READ_PATH}${marker}`,
+      label: "Open the advisory (this link is yours: do not forward it)",
+    },
     { text: `Planned public disclosure: ${utcText(snapshot.disclosureAt)} UTC` },
     ...(snapshot.emergencyReason
       ? [{ text: `Sent with less notice than usual (emergency): ${snapshot.emergencyReason}` }]

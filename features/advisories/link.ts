@@ -5,7 +5,7 @@ import { hashSessionToken } from "@/features/auth/adapter";
 import type { Viewer } from "@/features/auth/data";
 import type { Prisma } from "@/generated/prisma/client";
 import type { ActionResult } from "@/lib/action-result";
-import { linkKind, readLinkByToken, redeemLink } from "@/lib/mailed-link";
+import { linkKind, redeemLink } from "@/lib/mailed-link";
 import type { Database } from "@/lib/prisma";
 
 // An advisory's link, one per recipient address. A GET of its page shows
@@ -55,14 +55,6 @@ export const ADVISORY_LINK = linkKind({
         : "This link is closed: the address it was sent to is no longer on the list for its member.",
   },
 });
-
-/** Whether the token names a link at all (the page's GET shows nothing else of it). */
-export async function advisoryLinkExists(db: Database, token: string): Promise<boolean> {
-  const found = await readLinkByToken(token, (where) =>
-    db.advisoryRecipient.findUnique({ where, select: { id: true } }),
-  );
-  return found !== null;
-}
 
 export type AdvisoryLinkOpened =
   /** The reader is signed in as the address already, or was just signed in (`session` to set as the cookie). */

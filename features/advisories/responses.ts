@@ -18,7 +18,9 @@ import { lockRow } from "@/lib/row-lock";
 type Tx = Prisma.TransactionClient;
 type Recipient = Extract<AdvisoryReader, { kind: "recipient" }>;
 
-const TEAM_CANNOT_ANSWER = failure("Only a member's recipient answers an advisory; the team cannot answer for a member.");
+const TEAM_CANNOT_ANSWER = failure(
+  "Only a member's recipient answers an advisory; the team cannot answer for a member.",
+);
 
 /** The reader as a current recipient, with the advisory locked; the team and everyone else refused. */
 async function asRecipient(tx: Tx, reader: Viewer, advisoryId: string): Promise<Recipient | ActionResult> {
@@ -155,7 +157,15 @@ export async function reportLeak(
       return failure("Answer all four questions: what leaked, to whom, when, and what you will do.");
     }
     const leak = await tx.advisoryLeakReport.create({
-      data: { advisoryId, memberId: recipient.memberId, address: recipient.address, whatLeaked, toWhom, leakedAt, prevention },
+      data: {
+        advisoryId,
+        memberId: recipient.memberId,
+        address: recipient.address,
+        whatLeaked,
+        toWhom,
+        leakedAt,
+        prevention,
+      },
       select: { id: true, member: { select: { distributionName: true, organisation: true } } },
     });
     const team = await tx.teamMember.findMany({ select: { email: true }, orderBy: { email: "asc" } });

@@ -1,9 +1,6 @@
-import {
-  advisoryMailTemplate,
-  linkMarker,
-  newRecordId,
-  queueAdvisoryMails,
-} from "@/features/advisories/advisory-mail";
+// Longer than 250 lines on purpose: the three ways an advisory reaches recipients (the send, a member added
+// later, a re-send) share the one way their links and messages are written, kept together here.
+import { advisoryMailTemplate, linkMarker, newRecordId, queueAdvisoryMails } from "@/features/advisories/advisory-mail";
 import { type AdvisorySnapshot, snapshotHash, snapshotOf } from "@/features/advisories/snapshot";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
@@ -183,7 +180,7 @@ async function sentRevision(tx: Tx, advisoryId: string) {
     where: { id: advisoryId },
     select: { state: true, revision: true, mailFullText: true },
   });
-  if (!advisory || advisory.state !== "EMBARGOED") return null;
+  if (advisory?.state !== "EMBARGOED") return null;
   const revision = await tx.advisoryRevision.findUnique({
     where: { advisoryId_number: { advisoryId, number: advisory.revision } },
     select: { snapshot: true },
@@ -266,9 +263,9 @@ export async function resendToMember(
       select: { id: true, address: true },
     });
     const listed = new Set(
-      (
-        await tx.subscriberAddress.findMany({ where: { ...LISTED_ADDRESS, memberId }, select: { address: true } })
-      ).map((row) => row.address),
+      (await tx.subscriberAddress.findMany({ where: { ...LISTED_ADDRESS, memberId }, select: { address: true } })).map(
+        (row) => row.address,
+      ),
     );
     const current = recipients.filter((row) => listed.has(row.address));
     if (current.length === 0) return failure("None of this member's addresses is a recipient: add the member instead.");
@@ -291,4 +288,3 @@ export async function resendToMember(
     return { ok: true, addresses: rows.length };
   });
 }
-

@@ -8,18 +8,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADVISORY_LINK } from "@/features/advisories/link";
-import {
-  addAdvisoryRecipient,
-  approveAdvisory,
-  resendToMember,
-  sendAdvisory,
-} from "@/features/advisories/sending";
+import { addAdvisoryRecipient, approveAdvisory, resendToMember, sendAdvisory } from "@/features/advisories/sending";
 import type { TeamViewer } from "@/features/auth/data";
 import { deliverOutbox } from "@/features/mail/delivery";
 import { listedAddresses } from "@/features/members/listed-addresses";
+import { redeemLink } from "@/lib/mailed-link";
 import { createDatabase, type Database } from "@/lib/prisma";
 import { readQueryCount } from "@/lib/query-counter";
-import { redeemLink } from "@/lib/mailed-link";
 import { advisoryToken, DAY, draftAdvisory } from "@/test/helpers/advisory-fixtures";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { context } from "@/test/helpers/fixtures";
@@ -178,9 +173,9 @@ describe("the timeline rules", () => {
       fieldErrors: { emergencyReason: [expect.stringMatching(/7 days/)] },
     });
     expect(await sendAdvisory(db, owner, soon.id, { emergencyReason: "   " }, context)).toMatchObject({ ok: false });
-    expect(await sendAdvisory(db, owner, soon.id, { emergencyReason: "Exploited in the wild." }, context)).toMatchObject(
-      { ok: true },
-    );
+    expect(
+      await sendAdvisory(db, owner, soon.id, { emergencyReason: "Exploited in the wild." }, context),
+    ).toMatchObject({ ok: true });
     expect(await db.advisory.findUniqueOrThrow({ where: { id: soon.id } })).toMatchObject({
       emergencyReason: "Exploited in the wild.",
     });
