@@ -30,10 +30,13 @@ export async function draftAdvisory(
   });
 }
 
-/** The token of the newest advisory link mailed to `to`. */
-export async function advisoryToken(db: Database, to: string): Promise<string> {
+/** The token of the newest advisory link mailed to `to` (of one advisory: its recipient row's latest mail). */
+export async function advisoryToken(db: Database, to: string, advisoryId?: string): Promise<string> {
+  const recipient = advisoryId
+    ? await db.advisoryRecipient.findUnique({ where: { advisoryId_address: { advisoryId, address: to } } })
+    : null;
   const mail = await db.outboxMail.findFirst({
-    where: { to, text: { contains: "/advisories/read/" } },
+    where: { to, text: { contains: "/advisories/read/" }, ...(recipient?.mailId ? { id: recipient.mailId } : {}) },
     orderBy: { createdAt: "desc" },
     select: { text: true },
   });
