@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { currentRecipientWhere } from "@/features/advisories/access";
+import { advisoryReader, currentRecipientWhere } from "@/features/advisories/access";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { hashSessionToken } from "@/features/auth/adapter";
 import type { Viewer } from "@/features/auth/data";
@@ -89,7 +89,11 @@ export async function openAdvisoryLink(
         data: { recipientId: link.id, memberId: link.memberId, revision: link.advisory.revision },
       });
     }
-    if (viewer?.email === link.address) return { ok: true, next: "advisory", advisoryId: link.advisoryId };
+    // Signed in as the address, or as anyone else who may read it (the team, another of the member's addresses):
+    // straight to the advisory, nobody's session changed.
+    if (viewer && (viewer.email === link.address || (await advisoryReader(tx, viewer, link.advisoryId)))) {
+      return { ok: true, next: "advisory", advisoryId: link.advisoryId };
+    }
     const teamAddress = await tx.teamMember.findUnique({ where: { email: link.address }, select: { id: true } });
     if (teamAddress || (await signedInBefore(tx, link.id, link.tokenHash))) {
       return { ok: true, next: "sign-in", advisoryId: link.advisoryId };

@@ -2,6 +2,7 @@
 
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { after } from "next/server";
 import { openAdvisoryLink } from "@/features/advisories/link";
 import { acknowledgeAdvisory, fileAdvisoryReport, reportLeak } from "@/features/advisories/responses";
 import {
@@ -15,6 +16,7 @@ import {
 import { addAdvisoryRecipient, approveAdvisory, resendToMember, sendAdvisory } from "@/features/advisories/sending";
 import { linkAction, teamAction, userAction } from "@/features/auth/action";
 import { getViewer, sessionCookieName } from "@/features/auth/data";
+import { deliverOutbox } from "@/features/mail/delivery";
 import { portalContext } from "@/features/portal-config/context";
 import type { FormState } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
@@ -24,6 +26,26 @@ import { hashToken } from "@/lib/tokens";
 export type AdvisoryFormState = FormState<{ message?: string }>;
 
 const page = (input: { advisoryId: string }) => `/advisories/${input.advisoryId}`;
+
+/**
+ * A send queues one message per address (100,000 for the largest list): they
+ * are delivered after the response in batches until none is due, rather than
+ * the one batch a request's mail gets (the sweep would take hours).
+ */
+function deliverAllAfterResponse(): void {
+  const { smtpUrl, mailFrom, nextAuthUrl } = getEnv();
+  after(async () => {
+    try {
+      for (;;) {
+        const options = { smtpUrl, from: mailFrom, baseUrl: nextAuthUrl, batch: 500 };
+        const { sent, failed } = await deliverOutbox(getDb(), options);
+        if (sent + failed === 0) return;
+      }
+    } catch (error) {
+      console.error(`mail: advisory delivery run failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+}
 
 /** The link page's button: the token is the only credential; it opens the advisory, signing the address in once. */
 export const openAdvisoryLinkAction = linkAction(
@@ -117,13 +139,13 @@ export const sendAdvisoryAction = teamAction(
   SendAdvisorySchema,
   async ({ advisoryId, emergencyReason }, { viewer }): Promise<AdvisoryFormState> => {
     const result = await sendAdvisory(getDb(), viewer, advisoryId, { emergencyReason }, portalContext());
+    if (result.ok) deliverAllAfterResponse();
     return result.ok
       ? { ok: true, message: `Sent to ${result.recipients} address(es) of ${result.members} member(s).` }
       : result;
   },
   {
     keepValues: true,
-    mail: true,
     rateLimit: { name: "advisory-send", subject: ({ viewer }) => viewer.id, message: "Too many sends; wait a while." },
     revalidate: page,
   },
@@ -146,10 +168,10 @@ export const addAdvisoryRecipientAction = teamAction(
   AdvisoryMemberSchema,
   async ({ advisoryId, memberId }, { viewer }): Promise<AdvisoryFormState> => {
     const result = await addAdvisoryRecipient(getDb(), viewer, advisoryId, memberId, portalContext());
+    if (result.ok) deliverAllAfterResponse();
     return result.ok ? { ok: true, message: `Sent to the member's ${result.addresses} address(es).` } : result;
   },
   {
-    mail: true,
     rateLimit: { name: "advisory-resend", subject: ({ viewer }) => viewer.id, message: "Too many; wait a while." },
     revalidate: page,
   },
@@ -161,12 +183,12 @@ export const resendToMemberAction = teamAction(
   AdvisoryMemberSchema,
   async ({ advisoryId, memberId }, { viewer }): Promise<AdvisoryFormState> => {
     const result = await resendToMember(getDb(), viewer, advisoryId, memberId, portalContext());
+    if (result.ok) deliverAllAfterResponse();
     return result.ok
       ? { ok: true, message: `Sent again to ${result.addresses} address(es); the links mailed before stop working.` }
       : result;
   },
   {
-    mail: true,
     rateLimit: {
       name: "advisory-resend",
       subject: ({ viewer }) => viewer.id,

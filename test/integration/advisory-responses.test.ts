@@ -111,6 +111,9 @@ describe("the advisory's link", () => {
       firstSeenAt: seen.firstSeenAt,
     });
     expect(await db.session.count({ where: { user: { email: address } } })).toBe(1);
+    // A team member (or another reader) who opens it stays who they are.
+    expect(await openAdvisoryLink(db, token, owner)).toEqual({ ok: true, next: "advisory", advisoryId });
+    expect(await db.session.count()).toBe(1);
 
     // The other address of the member is seen separately.
     const psirt = await advisoryToken(db, `psirt@${a.domain}`, advisoryId);
