@@ -212,11 +212,17 @@ export async function addAdvisoryRecipient(
     if (!(await lockRow(tx, "Member", memberId)) || !(await memberOnList(tx, memberId))) {
       return failure("That member is not on the list.");
     }
-    const listed = await tx.subscriberAddress.findMany({
-      where: { ...LISTED_ADDRESS, memberId, address: { notIn: await recipientAddresses(tx, advisoryId) } },
+    const memberAddresses = await tx.subscriberAddress.findMany({
+      where: { ...LISTED_ADDRESS, memberId },
       orderBy: { address: "asc" },
       select: { address: true, memberId: true },
     });
+    const already = await recipientAddresses(
+      tx,
+      advisoryId,
+      memberAddresses.map((row) => row.address),
+    );
+    const listed = memberAddresses.filter((row) => !already.has(row.address));
     if (listed.length === 0) return failure("Every listed address of this member is a recipient already.");
     await insertRecipients(tx, advisoryId, sent.snapshot, sent.mailFullText, listed, context, {
       addedReason: "added by the team after sending",
@@ -233,9 +239,13 @@ export async function addAdvisoryRecipient(
   });
 }
 
-async function recipientAddresses(tx: Tx, advisoryId: string): Promise<string[]> {
-  const rows = await tx.advisoryRecipient.findMany({ where: { advisoryId }, select: { address: true } });
-  return rows.map((row) => row.address);
+/** Which of `addresses` are recipients of the advisory already (an address is one recipient, whichever member it was sent for). */
+async function recipientAddresses(tx: Tx, advisoryId: string, addresses: string[]): Promise<Set<string>> {
+  const rows = await tx.advisoryRecipient.findMany({
+    where: { advisoryId, address: { in: addresses } },
+    select: { address: true },
+  });
+  return new Set(rows.map((row) => row.address));
 }
 
 /**
