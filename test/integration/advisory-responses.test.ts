@@ -156,6 +156,10 @@ describe("acknowledging", () => {
       acknowledgedRevision: 1,
       currentAcknowledged: false,
     });
+    const { RecipientView } = await import("@/features/advisories/components/recipient-view");
+    const page = renderToStaticMarkup(await RecipientView({ advisoryId, reader }));
+    expect(page).toContain("You acknowledged revision 1 of 2 — acknowledge revision 2");
+    expect(page).toContain("publish patched binaries");
     expect(await acknowledgeAdvisory(db, psirt, advisoryId, 1)).toMatchObject({
       formError: expect.stringMatching(/Revision 2 is the current one/),
     });

@@ -6,7 +6,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderToStaticMarkup } from "react-dom/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ADVISORY_LINK } from "@/features/advisories/link";
 import { addAdvisoryRecipient, approveAdvisory, resendToMember, sendAdvisory } from "@/features/advisories/sending";
 import type { TeamViewer } from "@/features/auth/data";
@@ -33,6 +34,7 @@ let dir: string;
 beforeAll(async () => {
   database = await createMigratedDatabase();
   db = database.db;
+  vi.stubEnv("DATABASE_URL", database.url);
   owner = await createReviewer(db, "owner@kmesh.example", "OWNER");
   secondOwner = await createReviewer(db, "owner2@kmesh.example", "OWNER");
   reviewer = await createReviewer(db, "reviewer@kmesh.example");
@@ -41,6 +43,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await smtp.stop();
+  const { getDb } = await import("@/lib/db");
+  await getDb().$disconnect();
   await database.drop();
   await rm(dir, { recursive: true, force: true });
 });
@@ -168,6 +172,12 @@ describe("the timeline rules", () => {
       formError: expect.stringMatching(/in the past/),
     });
     const soon = await draftAdvisory(db, owner, { disclosureAt: new Date(Date.now() + 2 * DAY) });
+    const { SendPanel } = await import("@/features/advisories/components/send-panel");
+    const draft = await db.advisory.findUniqueOrThrow({ where: { id: soon.id }, include: { patches: true } });
+    const panel = renderToStaticMarkup(await SendPanel({ advisory: draft, viewer: owner, context }));
+    const listedNow = await listedAddresses(db);
+    expect(panel).toContain("Emergency reason");
+    expect(panel).toContain(`Send to ${listedNow.length} address(es)`);
     expect(await sendAdvisory(db, owner, soon.id, {}, context)).toMatchObject({
       ok: false,
       fieldErrors: { emergencyReason: [expect.stringMatching(/7 days/)] },
