@@ -101,3 +101,50 @@ export const AddAdvisoryPatchSchema = z.strictObject({
   file: z.instanceof(File, { error: "Choose a .patch or .diff file" }),
 });
 export type AddAdvisoryPatchInput = z.infer<typeof AddAdvisoryPatchSchema>;
+
+// --- sending and recipients (features/advisories/sending.ts, responses.ts)
+
+const advisoryId = RecordIdSchema;
+
+export const SendAdvisorySchema = z.strictObject({
+  advisoryId,
+  emergencyReason: textInput(ADVISORY_LIMITS.reason).optional(),
+});
+
+export const AdvisoryMemberSchema = z.strictObject({
+  advisoryId,
+  memberId: RecordIdSchema,
+});
+
+export const AcknowledgeAdvisorySchema = z.strictObject({
+  advisoryId,
+  revision: z.coerce.number().int().min(1).max(10_000),
+});
+
+export const AdvisoryReportSchema = z
+  .strictObject({
+    advisoryId,
+    outcome: z.enum(["WORKS", "PROBLEM", "NOT_AFFECTED", "NOT_TESTED"], { error: "Choose what you found" }),
+    affectedVersion: lineInput(ADVISORY_LIMITS.listItem).optional().default(""),
+    details: textInput(ADVISORY_LIMITS.markdown).optional().default(""),
+    shared: z
+      .enum(["on"])
+      .optional()
+      .transform((value) => value === "on"),
+  })
+  .refine((report) => report.outcome !== "PROBLEM" || report.details.trim().length > 0, {
+    path: ["details"],
+    message: "Describe the problem you found",
+  });
+export type AdvisoryReportInput = z.infer<typeof AdvisoryReportSchema>;
+
+const leakAnswer = (message: string) => textInput(ADVISORY_LIMITS.reason).pipe(z.string().min(1, message));
+
+export const LeakReportSchema = z.strictObject({
+  advisoryId,
+  whatLeaked: leakAnswer("Say exactly what leaked"),
+  toWhom: leakAnswer("Say to whom it leaked"),
+  leakedAt: leakAnswer("Say when it leaked"),
+  prevention: leakAnswer("Say what you will do to prevent it happening again"),
+});
+export type LeakReportInput = z.infer<typeof LeakReportSchema>;

@@ -1,0 +1,300 @@
+// Longer than 250 lines on purpose: the three ways an advisory reaches recipients (the send, a member added
+// later, a re-send) share the one way their links and messages are written, kept together here.
+import { advisoryMailTemplate, linkMarker, newRecordId, queueAdvisoryMails } from "@/features/advisories/advisory-mail";
+import { type AdvisorySnapshot, snapshotHash, snapshotOf } from "@/features/advisories/snapshot";
+import { recordAuditEvent } from "@/features/audit/mutations";
+import type { TeamViewer } from "@/features/auth/data";
+import { LISTED_ADDRESS } from "@/features/members/listed-addresses";
+import type { PortalContext } from "@/features/portal-config/context";
+import { ON_THE_LIST } from "@/features/vocabulary/member-states";
+import { isOwner } from "@/features/vocabulary/roles";
+import type { Prisma } from "@/generated/prisma/client";
+import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
+import type { Database } from "@/lib/prisma";
+import { lockRow } from "@/lib/row-lock";
+import { newToken } from "@/lib/tokens";
+
+// Sending an advisory: the owner's one step that fixes the recipients (every
+// listed address of every member on the list at that moment), gives each its
+// own link, queues one message per address in one statement, and writes
+// revision 1. Adding a member approved later and re-sending to one member
+// ("notify anyway") give the addresses concerned new links.
+
+type Tx = Prisma.TransactionClient;
+const DAY_MS = 24 * 60 * 60 * 1000;
+// Queueing 100,000 messages takes longer than a vote.
+const SEND_TRANSACTION = { timeout: 300_000, maxWait: 10_000 };
+
+async function draftSnapshot(tx: Tx, advisoryId: string) {
+  const advisory = await tx.advisory.findUnique({
+    where: { id: advisoryId },
+    include: { patches: { where: { removedAt: null }, orderBy: { createdAt: "asc" } } },
+  });
+  if (!advisory) return null;
+  return { advisory, snapshot: snapshotOf(advisory, advisory.patches) };
+}
+
+/** A second team member (not the draft's author) approves the draft's content as it is now. */
+export async function approveAdvisory(db: Database, actor: TeamViewer, advisoryId: string): Promise<ActionResult> {
+  return db.$transaction(async (tx) => {
+    if (!(await lockRow(tx, "Advisory", advisoryId))) return NOT_FOUND;
+    const found = await draftSnapshot(tx, advisoryId);
+    if (!found) return NOT_FOUND;
+    if (found.advisory.state !== "DRAFT") return failure("This advisory has been sent already.");
+    if (found.advisory.createdById === actor.id) {
+      return failure("Another team member than the draft's author approves it.");
+    }
+    const hash = snapshotHash(found.snapshot);
+    await tx.advisory.update({
+      where: { id: advisoryId },
+      data: { approvedById: actor.id, approvedHash: hash, approvedAt: new Date() },
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "advisory.approved",
+      subjectType: "Advisory",
+      subjectId: advisoryId,
+      data: { contentHash: hash },
+    });
+    return { ok: true };
+  });
+}
+
+/** Why the draft may not be sent yet for want of an approval, or null. */
+async function missingApproval(
+  tx: Tx,
+  advisory: { approvedById: string | null; approvedHash: string | null; createdById: string },
+  hash: string,
+): Promise<string | null> {
+  if (!advisory.approvedById || advisory.approvedById === advisory.createdById) {
+    return "A second team member must approve the draft before it is sent.";
+  }
+  if (advisory.approvedHash !== hash) return "The draft changed since it was approved: it needs approving again.";
+  const approver = await tx.user.findUnique({ where: { id: advisory.approvedById }, select: { email: true } });
+  const onTeam = approver ? await tx.teamMember.findUnique({ where: { email: approver.email } }) : null;
+  return onTeam ? null : "The team member who approved the draft has left the team: it needs approving again.";
+}
+
+export type SendResult = ActionResult<{ recipients: number; members: number }>;
+
+/**
+ * An owner sends the draft: the timeline rules first (a date in the past is
+ * refused; less notice than the configured minimum needs an emergency
+ * reason), the approval when the configuration asks for one.
+ */
+export async function sendAdvisory(
+  db: Database,
+  actor: TeamViewer,
+  advisoryId: string,
+  input: { emergencyReason?: string },
+  context: PortalContext,
+  now = new Date(),
+): Promise<SendResult> {
+  if (!isOwner(actor)) return failure("Only an owner sends an advisory.");
+  return db.$transaction(async (tx) => {
+    if (!(await lockRow(tx, "Advisory", advisoryId))) return NOT_FOUND;
+    const found = await draftSnapshot(tx, advisoryId);
+    if (!found) return NOT_FOUND;
+    const { advisory } = found;
+    if (advisory.state !== "DRAFT") return failure("This advisory has been sent already.");
+    if (advisory.disclosureAt.getTime() <= now.getTime()) {
+      return failure("The planned disclosure date is in the past: change it before sending.");
+    }
+    const shortNotice = advisory.disclosureAt.getTime() - now.getTime() < context.advisories.minNoticeDays * DAY_MS;
+    const reason = input.emergencyReason?.trim() ?? "";
+    if (shortNotice && !reason) {
+      const message = `Less than ${context.advisories.minNoticeDays} days' notice: give the emergency reason the recipients will read.`;
+      return { ...failure(message), fieldErrors: { emergencyReason: [message] } };
+    }
+    if (context.advisories.requireSecondApproval) {
+      const missing = await missingApproval(tx, advisory, snapshotHash(found.snapshot));
+      if (missing) return failure(missing);
+    }
+
+    const emergencyReason = shortNotice ? reason : null;
+    const snapshot: AdvisorySnapshot = { ...found.snapshot, emergencyReason };
+    const contentHash = snapshotHash(snapshot);
+    const listed = await tx.subscriberAddress.findMany({
+      where: LISTED_ADDRESS,
+      orderBy: { address: "asc" },
+      select: { address: true, memberId: true },
+    });
+    if (listed.length === 0) return failure("No member is on the list: there is nobody to send it to.");
+    await insertRecipients(tx, advisoryId, snapshot, advisory.mailFullText, listed, context, {
+      addedReason: "sent",
+      addedById: null,
+    });
+    await tx.advisoryRevision.create({
+      data: {
+        advisoryId,
+        number: 1,
+        kind: "SENT",
+        snapshot: snapshot as unknown as Prisma.InputJsonObject,
+        contentHash,
+        disclosureAt: advisory.disclosureAt,
+        createdById: actor.id,
+      },
+    });
+    await tx.advisory.update({
+      where: { id: advisoryId },
+      data: { state: "EMBARGOED", revision: 1, sentAt: now, emergencyReason },
+    });
+    const members = new Set(listed.map((row) => row.memberId)).size;
+    await recordAuditEvent(tx, {
+      actor,
+      action: "advisory.sent",
+      subjectType: "Advisory",
+      subjectId: advisoryId,
+      data: { revision: 1, contentHash, recipients: listed.length, members, shortNotice },
+    });
+    return { ok: true, recipients: listed.length, members };
+  }, SEND_TRANSACTION);
+}
+
+/** Recipient rows (one statement) and their messages (one statement), each address with its own new token. */
+async function insertRecipients(
+  tx: Tx,
+  advisoryId: string,
+  snapshot: AdvisorySnapshot,
+  fullText: boolean,
+  addresses: { address: string; memberId: string }[],
+  context: PortalContext,
+  added: { addedReason: string; addedById: string | null },
+): Promise<void> {
+  const marker = linkMarker();
+  const template = advisoryMailTemplate(snapshot, { fullText, context, marker });
+  const rows = addresses.map((row) => ({ ...row, ...newToken(), id: newRecordId(), mailId: newRecordId() }));
+  await queueAdvisoryMails(tx, template, marker, rows);
+  await tx.$executeRaw`
+    INSERT INTO "AdvisoryRecipient" (id, "advisoryId", "memberId", address, "tokenHash", "addedReason", "addedById", "mailId")
+    SELECT r.id, ${advisoryId}, r.member, r.address, r.hash, ${added.addedReason}, ${added.addedById}, r.mail
+      FROM unnest(${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.memberId)}::text[],
+                  ${rows.map((row) => row.address)}::text[], ${rows.map((row) => row.hash)}::text[],
+                  ${rows.map((row) => row.mailId)}::text[]) AS r(id, member, address, hash, mail)`;
+}
+
+/** The sent advisory's current revision, as mailed, for the team's later mail to one member. */
+async function sentRevision(tx: Tx, advisoryId: string) {
+  if (!(await lockRow(tx, "Advisory", advisoryId))) return null;
+  const advisory = await tx.advisory.findUnique({
+    where: { id: advisoryId },
+    select: { state: true, revision: true, mailFullText: true },
+  });
+  if (advisory?.state !== "EMBARGOED") return null;
+  const revision = await tx.advisoryRevision.findUnique({
+    where: { advisoryId_number: { advisoryId, number: advisory.revision } },
+    select: { snapshot: true },
+  });
+  if (!revision) return null;
+  return { ...advisory, snapshot: revision.snapshot as unknown as AdvisorySnapshot };
+}
+
+const memberOnList = (tx: Tx, memberId: string) =>
+  tx.member.findFirst({ where: { id: memberId, status: { in: [...ON_THE_LIST] } }, select: { id: true } });
+
+export type RecipientChange = ActionResult<{ addresses: number }>;
+
+/**
+ * A member approved after sending (or left out): each of its listed addresses
+ * not yet a recipient gets its own link and the current revision's mail.
+ */
+export async function addAdvisoryRecipient(
+  db: Database,
+  actor: TeamViewer,
+  advisoryId: string,
+  memberId: string,
+  context: PortalContext,
+): Promise<RecipientChange> {
+  if (!isOwner(actor)) return failure("Only an owner adds a recipient.");
+  return db.$transaction(async (tx) => {
+    const sent = await sentRevision(tx, advisoryId);
+    if (!sent) return failure("Only an advisory under embargo can get more recipients.");
+    if (!(await lockRow(tx, "Member", memberId)) || !(await memberOnList(tx, memberId))) {
+      return failure("That member is not on the list.");
+    }
+    const memberAddresses = await tx.subscriberAddress.findMany({
+      where: { ...LISTED_ADDRESS, memberId },
+      orderBy: { address: "asc" },
+      select: { address: true, memberId: true },
+    });
+    const already = await recipientAddresses(
+      tx,
+      advisoryId,
+      memberAddresses.map((row) => row.address),
+    );
+    const listed = memberAddresses.filter((row) => !already.has(row.address));
+    if (listed.length === 0) return failure("Every listed address of this member is a recipient already.");
+    await insertRecipients(tx, advisoryId, sent.snapshot, sent.mailFullText, listed, context, {
+      addedReason: "added by the team after sending",
+      addedById: actor.id,
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "advisory.recipient-added",
+      subjectType: "Advisory",
+      subjectId: advisoryId,
+      data: { memberId, addresses: listed.length, revision: sent.revision },
+    });
+    return { ok: true, addresses: listed.length };
+  });
+}
+
+/** Which of `addresses` are recipients of the advisory already (an address is one recipient, whichever member it was sent for). */
+async function recipientAddresses(tx: Tx, advisoryId: string, addresses: string[]): Promise<Set<string>> {
+  const rows = await tx.advisoryRecipient.findMany({
+    where: { advisoryId, address: { in: addresses } },
+    select: { address: true },
+  });
+  return new Set(rows.map((row) => row.address));
+}
+
+/**
+ * VINCE's "notify anyway": every address of the member that is a current
+ * recipient gets a new link (the one mailed before stops working) and the
+ * current revision's mail again.
+ */
+export async function resendToMember(
+  db: Database,
+  actor: TeamViewer,
+  advisoryId: string,
+  memberId: string,
+  context: PortalContext,
+): Promise<RecipientChange> {
+  if (!isOwner(actor)) return failure("Only an owner re-sends an advisory.");
+  return db.$transaction(async (tx) => {
+    const sent = await sentRevision(tx, advisoryId);
+    if (!sent) return failure("Only an advisory under embargo can be sent again.");
+    if (!(await lockRow(tx, "Member", memberId)) || !(await memberOnList(tx, memberId))) {
+      return failure("That member is not on the list.");
+    }
+    const recipients = await tx.advisoryRecipient.findMany({
+      where: { advisoryId, memberId },
+      orderBy: { address: "asc" },
+      select: { id: true, address: true },
+    });
+    const listed = new Set(
+      (await tx.subscriberAddress.findMany({ where: { ...LISTED_ADDRESS, memberId }, select: { address: true } })).map(
+        (row) => row.address,
+      ),
+    );
+    const current = recipients.filter((row) => listed.has(row.address));
+    if (current.length === 0) return failure("None of this member's addresses is a recipient: add the member instead.");
+    const marker = linkMarker();
+    const template = advisoryMailTemplate(sent.snapshot, { fullText: sent.mailFullText, context, marker });
+    const rows = current.map((row) => ({ ...row, ...newToken(), mailId: newRecordId() }));
+    await queueAdvisoryMails(tx, template, marker, rows);
+    await tx.$executeRaw`
+      UPDATE "AdvisoryRecipient" AS a SET "tokenHash" = r.hash, "mailId" = r.mail
+        FROM unnest(${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.hash)}::text[],
+                    ${rows.map((row) => row.mailId)}::text[]) AS r(id, hash, mail)
+       WHERE a.id = r.id`;
+    await recordAuditEvent(tx, {
+      actor,
+      action: "advisory.resent",
+      subjectType: "Advisory",
+      subjectId: advisoryId,
+      data: { memberId, addresses: rows.length, revision: sent.revision },
+    });
+    return { ok: true, addresses: rows.length };
+  });
+}
