@@ -1,5 +1,5 @@
-import type { TeamViewer } from "@/features/auth/data";
 import { recordAuditEvent } from "@/features/audit/mutations";
+import type { TeamViewer } from "@/features/auth/data";
 import { mailTeam } from "@/features/mail/mutations";
 import type { PortalContext } from "@/features/portal-config/context";
 import { isOwner } from "@/features/vocabulary/roles";

@@ -1,7 +1,7 @@
 import { publicAdvisoryPath } from "@/features/advisories/osv";
 import { currentRecipients } from "@/features/advisories/release";
-import type { TeamViewer } from "@/features/auth/data";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
+import type { TeamViewer } from "@/features/auth/data";
 import { enqueueMails } from "@/features/mail/mutations";
 import { compose, type MailMessage } from "@/features/mail/templates";
 import type { PortalContext } from "@/features/portal-config/context";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { TeamViewer } from "@/features/auth/data";
 import { recordAuditEvent } from "@/features/audit/mutations";
+import type { TeamViewer } from "@/features/auth/data";
 import { enqueueMails } from "@/features/mail/mutations";
 import { compose, type MailMessage } from "@/features/mail/templates";
 import type { PortalContext } from "@/features/portal-config/context";

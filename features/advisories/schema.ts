@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { lineInput, textInput } from "@/lib/input";
+import { lineInput, RecordIdSchema, textInput } from "@/lib/input";
 
 // The advisory's draft as the team writes it. Markdown fields have the same
 // limit as an application's answers; lists are one item per line.
@@ -69,3 +69,47 @@ export const AdvisoryDraftSchema = z.object({
     .transform((value) => value === "on"),
 });
 export type AdvisoryDraftInput = z.infer<typeof AdvisoryDraftSchema>;
+
+// --- release, disclosure and breaches (the lifecycle part: release.ts, disclosure.ts, breaches.ts)
+
+const advisoryId = RecordIdSchema;
+/** A UTC date and time as the forms give it (`YYYY-MM-DDTHH:MM`), as the draft's disclosure date. */
+const utcMinute = AdvisoryDraftSchema.shape.disclosureAt;
+const checkbox = z
+  .enum(["on"])
+  .optional()
+  .transform((value) => value === "on");
+
+/** The release notice: the public messaging, and the release time confirmed (the advisory's own). */
+export const ReleaseNoticeSchema = z.strictObject({
+  advisoryId,
+  publicMessaging: textInput(ADVISORY_LIMITS.markdown).pipe(z.string().min(1, "Write the public messaging")),
+  releaseAt: utcMinute,
+});
+export type ReleaseNoticeInput = z.infer<typeof ReleaseNoticeSchema>;
+
+export const PublishAdvisorySchema = z.strictObject({ advisoryId });
+
+export const PublishAutomaticallySchema = z.strictObject({ advisoryId, publishAutomatically: checkbox });
+
+/** An owner records a breach of this advisory's embargo (from a recipient's leak report, or not). */
+export const AdvisoryBreachSchema = z.strictObject({
+  advisoryId,
+  leakReportId: z
+    .union([z.literal(""), RecordIdSchema])
+    .optional()
+    .transform((value) => value || undefined),
+  memberId: RecordIdSchema,
+  occurredOn: z.iso
+    .date({ message: "Give the date, like 2026-03-31" })
+    .transform((value) => new Date(`${value}T00:00:00Z`)),
+  description: textInput(5_000).pipe(z.string().min(10, "Say what happened (at least a sentence)")),
+});
+export type AdvisoryBreachFormInput = z.infer<typeof AdvisoryBreachSchema>;
+
+const reason = textInput(ADVISORY_LIMITS.reason).pipe(z.string().min(1, "Say why"));
+
+export const HoldAdvisorySchema = z.strictObject({ advisoryId, reason });
+
+/** "Release earlier": the new, earlier disclosure time and why (a revision the recipients are told). */
+export const ReleaseEarlierSchema = z.strictObject({ advisoryId, disclosureAt: utcMinute, reason });

@@ -6,7 +6,12 @@
 // server on loopback.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { holdAdvisory, type ReviseAdvisory, recordAdvisoryBreach, releaseAdvisoryEarlier } from "@/features/advisories/breaches";
+import {
+  holdAdvisory,
+  type ReviseAdvisory,
+  recordAdvisoryBreach,
+  releaseAdvisoryEarlier,
+} from "@/features/advisories/breaches";
 import { publishAdvisory } from "@/features/advisories/disclosure";
 import { listPublicAdvisories, readPublicAdvisory } from "@/features/advisories/public-data";
 import { sendReleaseNotice } from "@/features/advisories/release";
@@ -278,7 +283,13 @@ describe("breaches", () => {
     });
     const description = "Posted the fix to a public fork (breach description).";
     expect(
-      await recordAdvisoryBreach(db, reviewer, advisory.id, { memberId: leaker.member.id, occurredOn: new Date(), description }, context),
+      await recordAdvisoryBreach(
+        db,
+        reviewer,
+        advisory.id,
+        { memberId: leaker.member.id, occurredOn: new Date(), description },
+        context,
+      ),
     ).toMatchObject({ ok: false });
     const first = await recordAdvisoryBreach(
       db,
@@ -310,7 +321,9 @@ describe("breaches", () => {
     expect(messages[0]?.mail.text).toContain(`${context.baseUrl}/members/${leaker.member.id}`);
     // Nothing is removed: the owners decide.
     expect((await db.member.findUniqueOrThrow({ where: { id: leaker.member.id } })).status).toBe("ACTIVE");
-    expect(await db.auditEvent.count({ where: { subjectId: leaker.member.id, action: "member.removal-proposed" } })).toBe(1);
+    expect(
+      await db.auditEvent.count({ where: { subjectId: leaker.member.id, action: "member.removal-proposed" } }),
+    ).toBe(1);
     const audit = await auditData(advisory.id);
     expect(audit).toContain("advisory.breach-recorded");
     expect(audit).not.toContain("breach description");
@@ -358,7 +371,14 @@ describe("breaches", () => {
     ).toMatchObject({ ok: false, fieldErrors: { disclosureAt: [expect.any(String)] } });
     const earlier = new Date(Date.now() + DAY);
     expect(
-      await releaseAdvisoryEarlier(db, owner, advisory.id, { disclosureAt: earlier, reason: "Leaked." }, context, revise),
+      await releaseAdvisoryEarlier(
+        db,
+        owner,
+        advisory.id,
+        { disclosureAt: earlier, reason: "Leaked." },
+        context,
+        revise,
+      ),
     ).toEqual({ ok: true });
     expect(calls).toEqual([[owner.id, advisory.id, earlier.toISOString(), "EARLIER", "Leaked."]]);
     expect((await db.advisory.findUniqueOrThrow({ where: { id: advisory.id } })).disclosureAt).toEqual(earlier);

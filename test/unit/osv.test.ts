@@ -99,8 +99,6 @@ describe("osvOf", () => {
   it("the validator refuses what the schema refuses", () => {
     expect(validate({ id: "NOPE-1", modified: "2026-12-07T20:00:00Z" })).toBe(false);
     expect(validate({ id: "CVE-2026-1" })).toBe(false);
-    expect(
-      validate({ ...osvOf(base, portal), severity: [{ type: "CVSS_V3", score: "CVSS:4.0/AV:N" }] }),
-    ).toBe(false);
+    expect(validate({ ...osvOf(base, portal), severity: [{ type: "CVSS_V3", score: "CVSS:4.0/AV:N" }] })).toBe(false);
   });
 });
