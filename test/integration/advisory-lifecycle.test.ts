@@ -5,7 +5,7 @@
 // directly (sending is another part's); mail goes through the real SMTP
 // server on loopback.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   holdAdvisory,
   type ReviseAdvisory,
@@ -16,6 +16,7 @@ import { publishAdvisory } from "@/features/advisories/disclosure";
 import { listPublicAdvisories, readPublicAdvisory } from "@/features/advisories/public-data";
 import { sendReleaseNotice } from "@/features/advisories/release";
 import { sendAdvisoryReminders } from "@/features/advisories/reminders";
+import { AdvisoryBreachSchema, ReleaseNoticeSchema } from "@/features/advisories/schema";
 import { deliverOutbox } from "@/features/mail/delivery";
 import type { Database } from "@/lib/prisma";
 import { hashToken } from "@/lib/tokens";
@@ -24,6 +25,7 @@ import { context } from "@/test/helpers/fixtures";
 import { memberWithContact } from "@/test/helpers/member-fixtures";
 import { createReviewer } from "@/test/helpers/review-fixtures";
 import { type MailCatcher, type ReceivedMail, startMailCatcher } from "@/test/helpers/smtp";
+import { validated } from "@/test/helpers/validated";
 
 let database: TestDatabase & { db: Database };
 let db: Database;
@@ -39,10 +41,14 @@ beforeAll(async () => {
   database = await createMigratedDatabase();
   db = database.db;
   mail = await startMailCatcher();
+  vi.stubEnv("DATABASE_URL", database.url);
+  vi.stubEnv("NEXTAUTH_URL", context.baseUrl);
   owner = await createReviewer(db, "owner@kmesh.example", "OWNER");
   reviewer = await createReviewer(db, "reviewer@kmesh.example", "REVIEWER");
 });
 afterAll(async () => {
+  const { getDb } = await import("@/lib/db");
+  await getDb().$disconnect();
   await mail.stop();
   await database.drop();
 });
@@ -68,7 +74,12 @@ type Setup = Awaited<ReturnType<typeof memberWithContact>>;
 /** An advisory under embargo at revision `revision` (each made `revisedAt`), sent to both addresses of each member. */
 async function embargoed(
   members: Setup[],
-  { disclosureAt = new Date(Date.now() + 10 * DAY), revision = 1, revisedAt = new Date(), cve = "CVE-2026-40001" } = {},
+  {
+    disclosureAt = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 10 * DAY),
+    revision = 1,
+    revisedAt = new Date(),
+    cve = "CVE-2026-40001",
+  } = {},
 ) {
   const advisory = await db.advisory.create({
     data: {
@@ -118,6 +129,11 @@ async function embargoed(
   return advisory;
 }
 
+async function osvFile(id: string): Promise<Response> {
+  const { GET } = await import("@/app/(dynamic)/advisories/public/[id]/osv.json/route");
+  return GET(new Request(`${context.baseUrl}/advisories/public/${id}/osv.json`), { params: Promise.resolve({ id }) });
+}
+
 const auditData = async (subjectId: string) =>
   JSON.stringify(await db.auditEvent.findMany({ where: { subjectId }, select: { data: true, action: true } }));
 
@@ -135,12 +151,14 @@ describe("the release notice", () => {
       await sendReleaseNotice(db, owner, advisory.id, { publicMessaging: MESSAGING, releaseAt: other }, context),
     ).toMatchObject({ ok: false, fieldErrors: { releaseAt: [expect.stringMatching(/change the date first/)] } });
 
-    const sent = await sendReleaseNotice(
-      db,
-      owner,
-      advisory.id,
-      { publicMessaging: MESSAGING, releaseAt: advisory.disclosureAt },
-      context,
+    // As the form sends it: the release time in UTC to the minute.
+    const form = {
+      advisoryId: advisory.id,
+      publicMessaging: MESSAGING,
+      releaseAt: advisory.disclosureAt.toISOString().slice(0, 16),
+    };
+    const sent = await validated(ReleaseNoticeSchema, form, ({ advisoryId, ...input }) =>
+      sendReleaseNotice(db, owner, advisoryId, input, context),
     );
     expect(sent).toEqual({ ok: true, recipients: 3 });
     const messages = await delivered(3);
@@ -194,7 +212,39 @@ describe("disclosure", () => {
     expect(Object.keys(read ?? {})).not.toEqual(expect.arrayContaining(["reproduction"]));
     expect(JSON.stringify(read)).not.toMatch(/reproduction|publish them|kmesh@/);
     expect((await listPublicAdvisories(db)).map((item) => item.id)).toEqual([advisory.id]);
+    const osv = await osvFile(advisory.id);
+    expect(osv.status).toBe(200);
+    expect(osv.headers.get("content-type")).toBe("application/json");
+    expect(osv.headers.get("content-disposition")).toBe('attachment; filename="CVE-2026-40001.json"');
+    expect(JSON.parse(await osv.text())).toMatchObject({
+      id: "CVE-2026-40001",
+      aliases: ["CVE-2026-40002", "GHSA-2345-6789-cfgh"],
+    });
     expect(await auditData(advisory.id)).toContain("advisory.published");
+  });
+
+  it("serves no OSV file of an embargoed or draft advisory: the same 404 as an unknown id", async () => {
+    const a = await memberWithContact(db, "Secret");
+    const advisory = await embargoed([a]);
+    const draft = await db.advisory.create({
+      data: {
+        title: "Draft",
+        cveIds: ["CVE-2026-40009"],
+        description: SECRET,
+        disclosureAt: new Date(),
+        createdById: owner.id,
+      },
+    });
+    const unknown = await osvFile("c".repeat(25));
+    const unknownBody = await unknown.text();
+    expect(unknown.status).toBe(404);
+    for (const id of [advisory.id, draft.id]) {
+      const answer = await osvFile(id);
+      expect(answer.status).toBe(404);
+      expect(await answer.text()).toBe(unknownBody);
+      expect(answer.headers.get("cache-control")).toBe("no-store");
+      expect(await readPublicAdvisory(db, id)).toBeNull();
+    }
   });
 
   it("is done by the reminders at the date when the team chose it, and only then", async () => {
@@ -295,7 +345,7 @@ describe("breaches", () => {
       db,
       owner,
       advisory.id,
-      { leakReportId: leak.id, memberId: leaker.member.id, occurredOn: new Date(Date.now() - 30 * DAY), description },
+      { leakReportId: leak.id, memberId: leaker.member.id, occurredOn: new Date("2026-11-01T00:00:00Z"), description },
       context,
     );
     expect(first).toMatchObject({ ok: true, removalProposed: false });
@@ -307,12 +357,10 @@ describe("breaches", () => {
     });
     expect((await db.advisoryLeakReport.findUniqueOrThrow({ where: { id: leak.id } })).breachId).toBe(first.breachId);
 
-    const second = await recordAdvisoryBreach(
-      db,
-      owner,
-      advisory.id,
-      { memberId: leaker.member.id, occurredOn: new Date(), description },
-      context,
+    const second = await validated(
+      AdvisoryBreachSchema,
+      { advisoryId: advisory.id, leakReportId: "", memberId: leaker.member.id, occurredOn: "2026-12-01", description },
+      ({ advisoryId, ...input }) => recordAdvisoryBreach(db, owner, advisoryId, input, context),
     );
     expect(second).toMatchObject({ ok: true, removalProposed: true });
     const messages = await delivered(1);
@@ -382,5 +430,26 @@ describe("breaches", () => {
     ).toEqual({ ok: true });
     expect(calls).toEqual([[owner.id, advisory.id, earlier.toISOString(), "EARLIER", "Leaked."]]);
     expect((await db.advisory.findUniqueOrThrow({ where: { id: advisory.id } })).disclosureAt).toEqual(earlier);
+  });
+});
+
+describe("the audit log", () => {
+  it("holds no advisory text: ids, revision numbers, counts and hashes only", async () => {
+    const events = await db.auditEvent.findMany({
+      where: { OR: [{ action: { startsWith: "advisory." } }, { action: "member.removal-proposed" }] },
+      select: { data: true },
+    });
+    expect(events.length).toBeGreaterThan(5);
+    const data = JSON.stringify(events);
+    for (const text of [
+      SECRET,
+      MESSAGING,
+      "Header parser overflow",
+      "breach description",
+      "hold reason",
+      "reproduction",
+    ]) {
+      expect(data).not.toContain(text);
+    }
   });
 });
