@@ -23,6 +23,7 @@ import { hashToken } from "@/lib/tokens";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { context } from "@/test/helpers/fixtures";
 import { memberWithContact } from "@/test/helpers/member-fixtures";
+import { portal } from "@/test/helpers/portal-cli";
 import { createReviewer } from "@/test/helpers/review-fixtures";
 import { type MailCatcher, type ReceivedMail, startMailCatcher } from "@/test/helpers/smtp";
 import { validated } from "@/test/helpers/validated";
@@ -263,6 +264,33 @@ describe("disclosure", () => {
     });
     expect(event.actorEmail).toBe("system");
   });
+});
+
+describe("portal remind", () => {
+  it("publishes at the date, reminds and prints the advisories' counts", async () => {
+    const a = await memberWithContact(db, "Command");
+    const due = await embargoed([a], {
+      disclosureAt: new Date(Date.now() - HOUR),
+      revisedAt: new Date(Date.now() - 6 * DAY),
+    });
+    await db.advisory.update({ where: { id: due.id }, data: { publishAutomatically: true } });
+    const waiting = await embargoed([a], { revisedAt: new Date(Date.now() - 6 * DAY), cve: "CVE-2026-40041" });
+    const run = await portal(["remind"], {
+      DATABASE_URL: database.url,
+      SMTP_URL: mail.url,
+      NEXTAUTH_URL: context.baseUrl,
+    });
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      "advisories: 1 member(s) reminded to acknowledge (2 message(s)), 0 release warning(s) to the team, 1 published at their date",
+    );
+    expect((await db.advisory.findUniqueOrThrow({ where: { id: due.id } })).state).toBe("PUBLIC");
+    expect(await db.advisoryReminder.count({ where: { advisoryId: waiting.id } })).toBe(1);
+    // The command delivered them: two "embargo is over", two reminders, one address each.
+    await mail.waitFor(() => mail.messages.length >= 4);
+    expect(mail.messages.map((m) => m.envelopeTo.length)).toEqual([1, 1, 1, 1]);
+  }, 60_000);
 });
 
 describe("reminders to acknowledge", () => {
