@@ -3,9 +3,8 @@ import type { TeamViewer } from "@/features/auth/data";
 import { mailTeam } from "@/features/mail/mutations";
 import type { PortalContext } from "@/features/portal-config/context";
 import { isOwner } from "@/features/vocabulary/roles";
-import type { Advisory, Prisma } from "@/generated/prisma/client";
-import type { AdvisoryRevisionKind } from "@/generated/prisma/enums";
-import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
+import type { Prisma } from "@/generated/prisma/client";
+import { type ActionFailure, type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 import { lockRow } from "@/lib/row-lock";
 import { utcText } from "@/lib/utc";
@@ -17,15 +16,20 @@ import { utcText } from "@/lib/utc";
 // here). Then the team holds the date (with why) or releases earlier (a
 // revision of the date, which the recipients are told).
 
-/** The revision helper of features/advisories/revisions.ts, by its signature (passed in: see releaseAdvisoryEarlier). */
+/**
+ * The revision helper of features/advisories/revisions.ts, by its signature
+ * (passed in by the action: see releaseAdvisoryEarlier). It writes revision
+ * N+1 from the advisory as the caller changed it and mails the recipients,
+ * or refuses (nothing changed, no reason): then the date change is undone.
+ */
 export type ReviseAdvisory = (
   tx: Prisma.TransactionClient,
   actor: TeamViewer,
-  advisory: Advisory,
-  kind: AdvisoryRevisionKind,
+  advisory: { id: string },
+  kind: "EARLIER",
   reason: string,
   context: PortalContext,
-) => Promise<unknown>;
+) => Promise<ActionResult<{ revision: number }>>;
 
 /** Breaches within this many months of each other make a removal proposal. */
 export const REPEAT_WITHIN_MONTHS = 12;
@@ -166,8 +170,32 @@ export async function releaseAdvisoryEarlier(
   context: PortalContext,
   revise: ReviseAdvisory,
   now = new Date(),
-): Promise<ActionResult> {
-  return db.$transaction(async (tx) => {
+): Promise<ActionResult<{ revision: number }>> {
+  try {
+    return await db.$transaction((tx) => moveEarlier(tx, actor, advisoryId, input, context, revise, now));
+  } catch (error) {
+    if (error instanceof RevisionRefused) return error.failure;
+    throw error;
+  }
+}
+
+/** Thrown to roll the date change back when the revision helper refuses it. */
+class RevisionRefused extends Error {
+  constructor(readonly failure: ActionFailure) {
+    super("revision refused");
+  }
+}
+
+async function moveEarlier(
+  tx: Prisma.TransactionClient,
+  actor: TeamViewer,
+  advisoryId: string,
+  input: { disclosureAt: Date; reason: string },
+  context: PortalContext,
+  revise: ReviseAdvisory,
+  now: Date,
+): Promise<ActionResult<{ revision: number }>> {
+  {
     if (!(await lockRow(tx, "Advisory", advisoryId))) return NOT_FOUND;
     const current = await tx.advisory.findUniqueOrThrow({
       where: { id: advisoryId },
@@ -183,12 +211,13 @@ export async function releaseAdvisoryEarlier(
     if (input.disclosureAt.getTime() < now.getTime() - 60_000) {
       return { ok: false, fieldErrors: { disclosureAt: ["That time has passed: give the time to publish at."] } };
     }
-    const advisory = await tx.advisory.update({
+    await tx.advisory.update({
       where: { id: advisoryId },
       // A release notice or warning given for the old date is stale: the new date needs its own.
       data: { disclosureAt: input.disclosureAt, releaseNoticeSentAt: null, releaseWarnedAt: null },
     });
-    await revise(tx, actor, advisory, "EARLIER", input.reason, context);
-    return { ok: true };
-  });
+    const revised = await revise(tx, actor, { id: advisoryId }, "EARLIER", input.reason, context);
+    if (!revised.ok) throw new RevisionRefused(revised);
+    return revised;
+  }
 }

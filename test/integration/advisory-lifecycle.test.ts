@@ -437,26 +437,32 @@ describe("breaches", () => {
     });
     expect(await auditData(advisory.id)).not.toContain("hold reason");
 
+    // The revision helper (features/advisories/revisions.ts) by its signature: it reads the advisory as changed.
     const calls: unknown[][] = [];
-    const revise: ReviseAdvisory = async (_tx, actor, revised, kind, reason) => {
-      calls.push([actor.id, revised.id, revised.disclosureAt.toISOString(), kind, reason]);
+    let refuse = true;
+    const revise: ReviseAdvisory = async (tx, actor, { id }, kind, reason) => {
+      const revised = await tx.advisory.findUniqueOrThrow({ where: { id } });
+      calls.push([actor.id, id, revised.disclosureAt.toISOString(), kind, reason]);
+      return refuse ? { ok: false, formError: "Nothing changed" } : { ok: true, revision: 2 };
     };
     const later = new Date(advisory.disclosureAt.getTime() + DAY);
     expect(
       await releaseAdvisoryEarlier(db, owner, advisory.id, { disclosureAt: later, reason: "r" }, context, revise),
     ).toMatchObject({ ok: false, fieldErrors: { disclosureAt: [expect.any(String)] } });
     const earlier = new Date(Date.now() + DAY);
-    expect(
-      await releaseAdvisoryEarlier(
-        db,
-        owner,
-        advisory.id,
-        { disclosureAt: earlier, reason: "Leaked." },
-        context,
-        revise,
-      ),
-    ).toEqual({ ok: true });
-    expect(calls).toEqual([[owner.id, advisory.id, earlier.toISOString(), "EARLIER", "Leaked."]]);
+    const move = () =>
+      releaseAdvisoryEarlier(db, owner, advisory.id, { disclosureAt: earlier, reason: "Leaked." }, context, revise);
+    // Refused by the revision helper: the date change is rolled back.
+    expect(await move()).toEqual({ ok: false, formError: "Nothing changed" });
+    expect((await db.advisory.findUniqueOrThrow({ where: { id: advisory.id } })).disclosureAt).toEqual(
+      advisory.disclosureAt,
+    );
+    refuse = false;
+    expect(await move()).toEqual({ ok: true, revision: 2 });
+    expect(calls).toEqual([
+      [owner.id, advisory.id, earlier.toISOString(), "EARLIER", "Leaked."],
+      [owner.id, advisory.id, earlier.toISOString(), "EARLIER", "Leaked."],
+    ]);
     expect((await db.advisory.findUniqueOrThrow({ where: { id: advisory.id } })).disclosureAt).toEqual(earlier);
   });
 });
