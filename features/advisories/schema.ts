@@ -72,29 +72,31 @@ export type AdvisoryDraftInput = z.infer<typeof AdvisoryDraftSchema>;
 
 // --- release, disclosure and breaches (the lifecycle part: release.ts, disclosure.ts, breaches.ts)
 
-const advisoryId = RecordIdSchema;
 /** A UTC date and time as the forms give it (`YYYY-MM-DDTHH:MM`), as the draft's disclosure date. */
-const utcMinute = AdvisoryDraftSchema.shape.disclosureAt;
-const checkbox = z
+const releaseMinute = AdvisoryDraftSchema.shape.disclosureAt;
+const lifecycleCheckbox = z
   .enum(["on"])
   .optional()
   .transform((value) => value === "on");
 
 /** The release notice: the public messaging, and the release time confirmed (the advisory's own). */
 export const ReleaseNoticeSchema = z.strictObject({
-  advisoryId,
+  advisoryId: RecordIdSchema,
   publicMessaging: textInput(ADVISORY_LIMITS.markdown).pipe(z.string().min(1, "Write the public messaging")),
-  releaseAt: utcMinute,
+  releaseAt: releaseMinute,
 });
 export type ReleaseNoticeInput = z.infer<typeof ReleaseNoticeSchema>;
 
-export const PublishAdvisorySchema = z.strictObject({ advisoryId });
+export const PublishAdvisorySchema = z.strictObject({ advisoryId: RecordIdSchema });
 
-export const PublishAutomaticallySchema = z.strictObject({ advisoryId, publishAutomatically: checkbox });
+export const PublishAutomaticallySchema = z.strictObject({
+  advisoryId: RecordIdSchema,
+  publishAutomatically: lifecycleCheckbox,
+});
 
 /** An owner records a breach of this advisory's embargo (from a recipient's leak report, or not). */
 export const AdvisoryBreachSchema = z.strictObject({
-  advisoryId,
+  advisoryId: RecordIdSchema,
   leakReportId: z
     .union([z.literal(""), RecordIdSchema])
     .optional()
@@ -107,9 +109,13 @@ export const AdvisoryBreachSchema = z.strictObject({
 });
 export type AdvisoryBreachFormInput = z.infer<typeof AdvisoryBreachSchema>;
 
-const reason = textInput(ADVISORY_LIMITS.reason).pipe(z.string().min(1, "Say why"));
+const lifecycleReason = textInput(ADVISORY_LIMITS.reason).pipe(z.string().min(1, "Say why"));
 
-export const HoldAdvisorySchema = z.strictObject({ advisoryId, reason });
+export const HoldAdvisorySchema = z.strictObject({ advisoryId: RecordIdSchema, reason: lifecycleReason });
 
 /** "Release earlier": the new, earlier disclosure time and why (a revision the recipients are told). */
-export const ReleaseEarlierSchema = z.strictObject({ advisoryId, disclosureAt: utcMinute, reason });
+export const ReleaseEarlierSchema = z.strictObject({
+  advisoryId: RecordIdSchema,
+  disclosureAt: releaseMinute,
+  reason: lifecycleReason,
+});
