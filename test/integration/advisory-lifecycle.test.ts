@@ -5,6 +5,7 @@
 // directly (sending is another part's); mail goes through the real SMTP
 // server on loopback.
 import { randomBytes } from "node:crypto";
+import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   holdAdvisory,
@@ -130,6 +131,12 @@ async function embargoed(
   return advisory;
 }
 
+/** The public page as anyone gets it: its HTML, or the not-found error (thrown by notFound()). */
+async function publicPage(id: string): Promise<string> {
+  const { default: PublicAdvisoryPage } = await import("@/app/(dynamic)/advisories/public/[id]/page");
+  return renderToStaticMarkup(await PublicAdvisoryPage({ params: Promise.resolve({ id }) }));
+}
+
 async function osvFile(id: string): Promise<Response> {
   const { GET } = await import("@/app/(dynamic)/advisories/public/[id]/osv.json/route");
   return GET(new Request(`${context.baseUrl}/advisories/public/${id}/osv.json`), { params: Promise.resolve({ id }) });
@@ -213,6 +220,11 @@ describe("disclosure", () => {
     expect(Object.keys(read ?? {})).not.toEqual(expect.arrayContaining(["reproduction"]));
     expect(JSON.stringify(read)).not.toMatch(/reproduction|publish them|kmesh@/);
     expect((await listPublicAdvisories(db)).map((item) => item.id)).toEqual([advisory.id]);
+    const html = await publicPage(advisory.id);
+    expect(html).toContain("Header parser overflow");
+    expect(html).toContain("The parser overflows");
+    expect(html).toContain(`/advisories/public/${advisory.id}/osv.json`);
+    expect(html).not.toMatch(/reproduction|publish them|kmesh@/);
     const osv = await osvFile(advisory.id);
     expect(osv.status).toBe(200);
     expect(osv.headers.get("content-type")).toBe("application/json");
@@ -236,6 +248,7 @@ describe("disclosure", () => {
         createdById: owner.id,
       },
     });
+    await expect(publicPage("c".repeat(25))).rejects.toMatchObject({ digest: expect.stringMatching(/404/) });
     const unknown = await osvFile("c".repeat(25));
     const unknownBody = await unknown.text();
     expect(unknown.status).toBe(404);
@@ -245,6 +258,7 @@ describe("disclosure", () => {
       expect(await answer.text()).toBe(unknownBody);
       expect(answer.headers.get("cache-control")).toBe("no-store");
       expect(await readPublicAdvisory(db, id)).toBeNull();
+      await expect(publicPage(id)).rejects.toMatchObject({ digest: expect.stringMatching(/404/) });
     }
   });
 
