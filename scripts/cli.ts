@@ -1,6 +1,8 @@
 // npm run portal -- <command>
-//   remind        daily from cron: stale applications to the reviewers, and the
-//                 yearly re-attestation's reminders and lapses
+//   remind        daily from cron: stale applications to the reviewers, the
+//                 yearly re-attestation's reminders and lapses, and advisories:
+//                 reminders to acknowledge, the team's release-notice warning,
+//                 publication at the date when the team chose it
 //   attest start  start this year's re-attestation round
 //   mail          deliver queued mail now (retries included)
 //   export --format google-groups|mailman|groups-yaml|json [--since-last] [--out FILE]
@@ -35,6 +37,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
+import { sendAdvisoryReminders } from "@/features/advisories/reminders";
 import { runAttestationSchedule, startAttestationRound } from "@/features/attestations/mutations";
 import { chainCheckText, checkAuditChain } from "@/features/audit/chain";
 import type { Actor } from "@/features/audit/mutations";
@@ -195,6 +198,10 @@ async function remind(db: Database, context: PortalContext) {
   console.log(`reminded reviewers of ${reminded.length} stale application(s); escalated ${escalated.length} to owners`);
   const attestations = await runAttestationSchedule(db, now, context);
   console.log(`re-attestation: ${attestations.reminded} reminded, ${attestations.lapsed} lapsed`);
+  const advisories = await sendAdvisoryReminders(db, context, now);
+  console.log(
+    `advisories: ${advisories.remindedMembers} member(s) reminded to acknowledge (${advisories.reminderMails} message(s)), ${advisories.warned} release warning(s) to the team, ${advisories.published} published at their date`,
+  );
   // The daily check of the audit log; a broken chain shows on /audit in red.
   await verifyAudit(db);
 }

@@ -148,3 +148,53 @@ export const LeakReportSchema = z.strictObject({
   prevention: leakAnswer("Say what you will do to prevent it happening again"),
 });
 export type LeakReportInput = z.infer<typeof LeakReportSchema>;
+
+// --- release, disclosure and breaches (the lifecycle part: release.ts, disclosure.ts, breaches.ts)
+
+/** A UTC date and time as the forms give it (`YYYY-MM-DDTHH:MM`), as the draft's disclosure date. */
+const releaseMinute = AdvisoryDraftSchema.shape.disclosureAt;
+const lifecycleCheckbox = z
+  .enum(["on"])
+  .optional()
+  .transform((value) => value === "on");
+
+/** The release notice: the public messaging, and the release time confirmed (the advisory's own). */
+export const ReleaseNoticeSchema = z.strictObject({
+  advisoryId: RecordIdSchema,
+  publicMessaging: textInput(ADVISORY_LIMITS.markdown).pipe(z.string().min(1, "Write the public messaging")),
+  releaseAt: releaseMinute,
+});
+export type ReleaseNoticeInput = z.infer<typeof ReleaseNoticeSchema>;
+
+export const PublishAdvisorySchema = z.strictObject({ advisoryId: RecordIdSchema });
+
+export const PublishAutomaticallySchema = z.strictObject({
+  advisoryId: RecordIdSchema,
+  publishAutomatically: lifecycleCheckbox,
+});
+
+/** An owner records a breach of this advisory's embargo (from a recipient's leak report, or not). */
+export const AdvisoryBreachSchema = z.strictObject({
+  advisoryId: RecordIdSchema,
+  leakReportId: z
+    .union([z.literal(""), RecordIdSchema])
+    .optional()
+    .transform((value) => value || undefined),
+  memberId: RecordIdSchema,
+  occurredOn: z.iso
+    .date({ message: "Give the date, like 2026-03-31" })
+    .transform((value) => new Date(`${value}T00:00:00Z`)),
+  description: textInput(5_000).pipe(z.string().min(10, "Say what happened (at least a sentence)")),
+});
+export type AdvisoryBreachFormInput = z.infer<typeof AdvisoryBreachSchema>;
+
+const lifecycleReason = textInput(ADVISORY_LIMITS.reason).pipe(z.string().min(1, "Say why"));
+
+export const HoldAdvisorySchema = z.strictObject({ advisoryId: RecordIdSchema, reason: lifecycleReason });
+
+/** "Release earlier": the new, earlier disclosure time and why (a revision the recipients are told). */
+export const ReleaseEarlierSchema = z.strictObject({
+  advisoryId: RecordIdSchema,
+  disclosureAt: releaseMinute,
+  reason: lifecycleReason,
+});
