@@ -90,7 +90,7 @@ export async function publishAdvisory(
  */
 export async function setPublishAutomatically(
   db: Database,
-  _actor: TeamViewer,
+  actor: TeamViewer,
   { advisoryId, publishAutomatically }: { advisoryId: string; publishAutomatically: boolean },
 ): Promise<ActionResult> {
   return db.$transaction(async (tx) => {
@@ -98,6 +98,13 @@ export async function setPublishAutomatically(
     const { state } = await tx.advisory.findUniqueOrThrow({ where: { id: advisoryId }, select: { state: true } });
     if (state === "PUBLIC") return failure("This advisory is public already.");
     await tx.advisory.update({ where: { id: advisoryId }, data: { publishAutomatically } });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "advisory.auto-publish-set",
+      subjectType: "Advisory",
+      subjectId: advisoryId,
+      data: { publishAutomatically },
+    });
     return { ok: true };
   });
 }

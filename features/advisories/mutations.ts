@@ -121,7 +121,10 @@ export async function updateAdvisory(
 
       const patches = await currentPatches(tx, advisoryId);
       const beforeHash = snapshotHash(snapshotOf(advisory, patches));
-      const updated = await tx.advisory.update({ where: { id: advisoryId }, data: content(input) });
+      // A release notice (and the warning of its absence) was for the old date: the new one needs its own.
+      const renotice =
+        advisory.state === "EMBARGOED" && dateChanged ? { releaseNoticeSentAt: null, releaseWarnedAt: null } : {};
+      const updated = await tx.advisory.update({ where: { id: advisoryId }, data: { ...content(input), ...renotice } });
       const afterHash = snapshotHash(snapshotOf(updated, patches));
 
       if (advisory.state === "DRAFT") {

@@ -85,6 +85,7 @@ export const AUDIT_ACTIONS = {
   "advisory.reminded": "Member reminded to acknowledge an advisory",
   "advisory.release-notice-sent": "Release notice mailed to the recipients",
   "advisory.release-warned": "Team warned: the release is near and no release notice has gone out",
+  "advisory.auto-publish-set": "Advisory's publication at its date turned on or off",
   "advisory.published": "Advisory made public: the embargo is over",
   "member.removal-proposed": "Removal proposed to the owners: a second breach within 12 months",
 } as const;

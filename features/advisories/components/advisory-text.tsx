@@ -25,7 +25,8 @@ type AdvisoryContentRow = Pick<
   | "emergencyReason"
 >;
 
-function Severity({ vector }: { vector: string }) {
+/** A CVSS vector with its score and rating (or "Not scored"). */
+export function Severity({ vector }: { vector: string }) {
   if (vector === "") return <span className="text-slate-600">Not scored</span>;
   const scored = scoreCvss(vector);
   return (

@@ -2,6 +2,7 @@ import { Fact, Facts } from "@/components/ui/facts";
 import { Markdown } from "@/components/ui/markdown";
 import { Section } from "@/components/ui/section";
 import { UtcTime } from "@/components/ui/utc-time";
+import { Severity } from "@/features/advisories/components/advisory-text";
 import type { PublicAdvisory } from "@/features/advisories/public-data";
 
 // The public text of an advisory whose embargo is over, and only that: never
@@ -22,8 +23,8 @@ export function PublicAdvisoryView({ advisory }: { advisory: PublicAdvisory }) {
         <Fact term="Published">{advisory.publishedAt ? <UtcTime value={advisory.publishedAt} /> : "Not yet"}</Fact>
         <Fact term="CVE">{advisory.cveIds.join(", ")}</Fact>
         {advisory.ghsaIds.length > 0 ? <Fact term="GitHub advisory">{advisory.ghsaIds.join(", ")}</Fact> : null}
-        <Fact term="Severity (CVSS)" className="break-all font-mono text-sm">
-          {advisory.cvssVector || "Not scored"}
+        <Fact term="Severity (CVSS)">
+          <Severity vector={advisory.cvssVector} />
         </Fact>
         <Fact term="Affected versions">{list(advisory.affectedVersions)}</Fact>
         <Fact term="Fixed versions">{list(advisory.fixedVersions)}</Fact>
