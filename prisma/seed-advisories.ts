@@ -51,7 +51,7 @@ export async function seedAdvisories(tx: Prisma.TransactionClient, config: Porta
       "1. Deploy a waypoint with a DENY policy for `admin.example`.\n2. Send `Host: admin.example.` (trailing dot).",
   });
   const acme = inFlight.recipients.find((row) => row.distributionName === "Acme Mesh");
-  const globex = inFlight.recipients.find((row) => row.distributionName === "Globex Service Mesh");
+  const globex = inFlight.recipients.find((row) => row.address === "psirt@globex.example");
   for (const row of [acme, globex]) {
     if (row)
       await seenAndAcknowledged(tx, inFlight.id, row, at(-3 * DAY_MS + 2 * HOUR_MS), at(-3 * DAY_MS + 5 * HOUR_MS));

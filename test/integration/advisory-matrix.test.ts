@@ -2,11 +2,16 @@
 // (from the outbox rows), seen, the revision acknowledged ("1 of 2"), its
 // reports and leak reports; the counts at the top; the two filters; a member
 // removed since sending still listed with its status.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matrixCountsText } from "@/features/advisories/components/advisory-matrix";
 import { ackSummary, readAdvisoryMatrix } from "@/features/advisories/matrix";
+import { reliabilityByMember } from "@/features/advisories/reliability";
 import { parseMatrixFilter } from "@/features/advisories/schema";
-import type { Database } from "@/lib/prisma";
+import { createDatabase, type Database } from "@/lib/prisma";
+import { readQueryCount } from "@/lib/query-counter";
 import { acknowledge, setUpAdvisory } from "@/test/helpers/advisory-matrix-setup";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { memberWithContact } from "@/test/helpers/member-fixtures";
@@ -184,5 +189,44 @@ describe("the team's matrix", () => {
     expect(parseMatrixFilter({ state: "everything" })).toEqual({});
     expect(parseMatrixFilter({ state: ["not-seen", "not-seen"] })).toEqual({});
     expect(parseMatrixFilter({})).toEqual({});
+  });
+
+  it("reads a matrix, and the members' figures, in a fixed number of statements whatever the number of members", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "advisory-matrix-"));
+    const socket = path.join(dir, "count.sock");
+    const counted = createDatabase(database.url, { countQueriesAt: socket });
+    try {
+      const owner = await createReviewer(db, `many-${Date.now()}@kmesh.example`, "OWNER");
+      const statements = async (members: number) => {
+        const setups = await Promise.all(Array.from({ length: members }, () => memberWithContact(db, "Many")));
+        const advisory = await setUpAdvisory(db, owner.id, {
+          revisions: 2,
+          recipients: setups.flatMap((setup) => [
+            { memberId: setup.member.id, address: `kmesh@${setup.domain}`, mail: "SENT" as const },
+            { memberId: setup.member.id, address: `psirt@${setup.domain}`, mail: "FAILED" as const },
+          ]),
+        });
+        for (const setup of setups)
+          await acknowledge(db, advisory.id, setup.member.id, 1, `kmesh@${setup.domain}`, new Date());
+        const ids = setups.map((setup) => setup.member.id);
+        let before = await readQueryCount(socket);
+        const matrix = await readAdvisoryMatrix(counted, advisory.id, { state: "not-acknowledged" });
+        const matrixCount = (await readQueryCount(socket)).count - before.count;
+        expect(matrix?.members).toHaveLength(members);
+        before = await readQueryCount(socket);
+        const figures = await reliabilityByMember(counted, ids, { flagAfterUnacknowledged: 2 }, new Date());
+        expect(figures.size).toBe(members);
+        return [matrixCount, (await readQueryCount(socket)).count - before.count];
+      };
+      const few = await statements(2);
+      const many = await statements(25);
+      expect(many).toEqual(few);
+      // The advisory, counts, outcomes, members; then addresses, acknowledgements, reports. Reliability: three.
+      expect(many[0]).toBeLessThanOrEqual(7);
+      expect(many[1]).toBe(3);
+    } finally {
+      await counted.$disconnect();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
