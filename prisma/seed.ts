@@ -1,5 +1,6 @@
 // Demo data for a newcomer's portal: one owner, two reviewers, three member
-// distributions and applications in several states, reached through the
+// distributions, an advisory in flight and one disclosed (prisma/seed-advisories.ts),
+// and applications in several states, reached through the
 // workflow's own functions (prisma/seed-applications.ts). Idempotent: a second
 // run changes nothing. `npm run dev` runs it on the embedded database's first start.
 import { pathToFileURL } from "node:url";
@@ -12,6 +13,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import { parseEnv } from "@/lib/env";
 import { organisationKey } from "@/lib/organisation-key";
 import { createDatabase, type Database } from "@/lib/prisma";
+import { seedAdvisories } from "@/prisma/seed-advisories";
 import { type DemoApplication, seedApplication } from "@/prisma/seed-applications";
 import { seedMemberLifecycle } from "@/prisma/seed-members";
 
@@ -204,6 +206,7 @@ async function seedPeopleAndMembers(tx: Prisma.TransactionClient, config: Portal
     });
   }
   await seedMemberLifecycle(tx, config, { members, ownerId: users.get(DEMO.owner) as string, baseUrl });
+  await seedAdvisories(tx, config, { owner: { id: users.get(DEMO.owner) as string, email: DEMO.owner }, baseUrl });
   return users;
 }
 

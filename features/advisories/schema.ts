@@ -198,3 +198,17 @@ export const ReleaseEarlierSchema = z.strictObject({
   disclosureAt: releaseMinute,
   reason: lifecycleReason,
 });
+
+// ---- The team's matrix (matrix helper): its filter, from the page's GET parameters.
+
+export const MATRIX_STATES = ["not-acknowledged", "not-seen"] as const;
+
+const MatrixFilterSchema = z.object({ state: z.enum(MATRIX_STATES).optional().catch(undefined) });
+
+/** The matrix filter from `?state=…`; an unknown or repeated value is dropped (the whole matrix is shown). */
+export function parseMatrixFilter(query: Record<string, string | string[] | undefined>): {
+  state?: (typeof MATRIX_STATES)[number];
+} {
+  const state = query.state;
+  return MatrixFilterSchema.parse({ state: typeof state === "string" ? state : undefined });
+}

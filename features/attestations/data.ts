@@ -22,6 +22,7 @@ export async function getAttestationByToken(token: string, config: Pick<PortalCo
         respondedAt: true,
         member: {
           select: {
+            id: true,
             distributionName: true,
             organisation: true,
             status: true,
@@ -49,6 +50,7 @@ export async function getAttestationByToken(token: string, config: Pick<PortalCo
     dueAt: attestation.dueAt,
     respondedAt: attestation.respondedAt,
     removed: member.status === "REMOVED",
+    memberId: member.id,
     distributionName: member.distributionName,
     organisation: member.organisation,
     addresses: member.addresses.map((row) => row.address),

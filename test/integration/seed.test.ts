@@ -143,4 +143,103 @@ describe("demo seed", () => {
     expect(row?.notLooked).not.toContain(DEMO.reviewers[0]);
     expect(row?.notLooked).toContain(DEMO.reviewers[1]);
   });
+
+  it("has an advisory in flight (two members acknowledged, one not, a report) and one disclosed", async () => {
+    const { db } = database;
+    const { readAdvisoryMatrix } = await import("@/features/advisories/matrix");
+    const { reliabilityByMember } = await import("@/features/advisories/reliability");
+    const { snapshotHash, snapshotOf } = await import("@/features/advisories/snapshot");
+    const { hashToken } = await import("@/lib/tokens");
+    const { ADVISORY_LINK_PATH, DEMO_ADVISORIES } = await import("@/prisma/seed-advisories");
+    const advisories = await db.advisory.findMany({
+      orderBy: { sentAt: "desc" },
+      include: { revisions: true, recipients: { include: { member: { select: { distributionName: true } } } } },
+    });
+    expect(advisories.map((row) => [row.cveIds, row.state, row.revision])).toEqual([
+      [[DEMO_ADVISORIES.inFlight.cve], "EMBARGOED", 1],
+      [[DEMO_ADVISORIES.disclosed.cve], "PUBLIC", 1],
+    ]);
+    const [inFlight, disclosed] = advisories;
+    if (!inFlight || !disclosed) throw new Error("advisories");
+    expect(inFlight.disclosureAt.getTime()).toBeGreaterThan(Date.now());
+    expect(disclosed.publishedAt?.getTime()).toBeLessThan(Date.now());
+    expect(disclosed.releaseNotice).toBeTruthy();
+    expect(disclosed.releaseNoticeSentAt?.getTime()).toBeLessThan(disclosed.publishedAt?.getTime() ?? 0);
+
+    // Recipients: every listed address of the members on the list (not the removed member's), each with its own link.
+    const listed = await db.subscriberAddress.findMany({
+      where: { removedAt: null, member: { status: { in: ["ACTIVE", "REMOVAL_PENDING"] } } },
+      select: { address: true },
+    });
+    for (const advisory of advisories) {
+      expect(advisory.recipients.map((row) => row.address).sort()).toEqual(listed.map((row) => row.address).sort());
+      const [revision] = advisory.revisions;
+      expect(advisory.revisions).toHaveLength(1);
+      expect(revision).toMatchObject({ number: 1, kind: "SENT" });
+      // As sending writes it: the snapshot of the content sent, and its hash (JSONB reorders the stored copy's keys).
+      expect(revision?.contentHash).toBe(snapshotHash(snapshotOf(advisory, [])));
+      expect(revision?.snapshot).toEqual(JSON.parse(JSON.stringify(snapshotOf(advisory, []))));
+    }
+    for (const recipient of inFlight.recipients) {
+      const mail = await db.outboxMail.findUniqueOrThrow({ where: { id: recipient.mailId ?? "" } });
+      expect(mail.to).toBe(recipient.address);
+      expect(mail.subject).toBe(`[EMBARGOED] ${DEMO_ADVISORIES.inFlight.cve}: ${DEMO_ADVISORIES.inFlight.title}`);
+      const token = mail.text.match(new RegExp(`${ADVISORY_LINK_PATH}([A-Za-z0-9_-]{43})`))?.[1];
+      expect(token && hashToken(token)).toBe(recipient.tokenHash);
+      // The mail carries the link, never the embargoed text.
+      expect(mail.text).not.toContain(inFlight.description.slice(0, 30));
+    }
+
+    const matrix = await readAdvisoryMatrix(db, inFlight.id);
+    expect(matrix?.members.map((member) => [member.distributionName, member.acks.map((ack) => ack.revision)])).toEqual([
+      ["Acme Mesh", [1]],
+      ["Globex Service Mesh", [1]],
+      ["Initech Cloud Networking", []],
+    ]);
+    expect(matrix?.counts).toMatchObject({
+      notifiedMembers: 3,
+      deliveredMembers: 3,
+      seenMembers: 2,
+      acknowledgedMembers: 2,
+      reports: 1,
+      reportsByOutcome: { WORKS: 1 },
+    });
+    const notAcked = await readAdvisoryMatrix(db, inFlight.id, { state: "not-acknowledged" });
+    expect(notAcked?.members.map((member) => member.distributionName)).toEqual(["Initech Cloud Networking"]);
+
+    const figures = await reliabilityByMember(
+      db,
+      inFlight.recipients.map((row) => row.memberId),
+      config.advisories,
+      new Date(),
+    );
+    const initech = inFlight.recipients.find((row) => row.member.distributionName === "Initech Cloud Networking");
+    expect(figures.get(initech?.memberId ?? "")).toMatchObject({
+      received: 2,
+      acknowledged: 1,
+      ackRate: 0.5,
+      flagged: false,
+    });
+
+    // The audit log has the advisories' events, with ids, numbers and hashes only.
+    const events = await db.auditEvent.findMany({
+      where: { subjectType: "Advisory" },
+      select: { action: true, data: true },
+    });
+    expect(new Set(events.map((event) => event.action))).toEqual(
+      new Set([
+        "advisory.drafted",
+        "advisory.sent",
+        "advisory.seen",
+        "advisory.acknowledged",
+        "advisory.reported",
+        "advisory.release-notice-sent",
+        "advisory.published",
+      ]),
+    );
+    const logged = JSON.stringify(events);
+    for (const secret of [inFlight.title, inFlight.description.slice(0, 30), "Applied the patch"]) {
+      expect(logged).not.toContain(secret);
+    }
+  });
 });

@@ -4,6 +4,8 @@ import { ChoiceFilter, FilterButton, SearchFilter } from "@/components/ui/filter
 import { Pagination, pageLink } from "@/components/ui/pagination";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { UtcTime } from "@/components/ui/utc-time";
+import { ReliabilityCell } from "@/features/advisories/components/reliability";
+import { readReliability } from "@/features/advisories/reliability";
 import { requireTeam } from "@/features/auth/guards";
 import { MemberStatusBadge } from "@/features/members/components/member-status-badge";
 import { UnlistableAddresses } from "@/features/members/components/unlistable-addresses";
@@ -25,6 +27,7 @@ export default async function MembersPage({
   const viewer = await requireTeam();
   const { filter, searchError } = parseMemberFilter(await searchParams);
   const [list, unlistable] = await Promise.all([listMembers(filter), listUnlistableAddresses()]);
+  const reliability = await readReliability(list.rows.map((member) => member.id));
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-baseline justify-between gap-4">
@@ -63,9 +66,17 @@ export default async function MembersPage({
         {list.total === 1 ? "es" : ""} this filter.
       </p>
       <Table
-        minWidthClass="min-w-[48rem]"
+        minWidthClass="min-w-[56rem]"
         stackOnPhone
-        columns={["Distribution", "Contact", "Subscribed addresses", "Joined", "Last attested", "Status"]}
+        columns={[
+          "Distribution",
+          "Contact",
+          "Subscribed addresses",
+          "Joined",
+          "Last attested",
+          "Reliability (12 months)",
+          "Status",
+        ]}
       >
         {list.rows.map((member) => (
           <Row key={member.id} data-member={member.distributionName}>
@@ -93,6 +104,9 @@ export default async function MembersPage({
             </Cell>
             <Cell label="Last attested" className="whitespace-nowrap">
               {day(member.lastAttestedAt)}
+            </Cell>
+            <Cell label="Reliability (12 months)">
+              <ReliabilityCell figures={reliability.get(member.id)} />
             </Cell>
             <Cell label="Status" className="whitespace-nowrap">
               <MemberStatusBadge status={member.status} />

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Notice } from "@/components/ui/notice";
 import { UtcTime } from "@/components/ui/utc-time";
+import { OpenAdvisoriesList, ReliabilityFigures } from "@/features/advisories/components/reliability";
+import { readMemberReliability, readOpenAdvisories } from "@/features/advisories/reliability";
 import { NewAttestationLinkForm } from "@/features/attestations/components/link-forms";
 import { requireUserPage } from "@/features/auth/guards";
 import {
@@ -41,10 +43,16 @@ export default async function MembershipPage() {
       </div>
     );
   }
+  const advisories = await Promise.all(
+    memberships.map(async (member) => ({
+      reliability: await readMemberReliability(member.id),
+      open: await readOpenAdvisories(member.id, viewer.email),
+    })),
+  );
   return (
     <div className="space-y-10">
       <h1 className="text-3xl font-bold tracking-tight">My membership</h1>
-      {memberships.map((member) => (
+      {memberships.map((member, index) => (
         <section key={member.id} aria-labelledby={`member-${member.id}`} className="space-y-6">
           <div className="flex flex-wrap items-center gap-4">
             <h2 id={`member-${member.id}`} className="text-2xl font-semibold">
@@ -78,6 +86,16 @@ export default async function MembershipPage() {
               </Notice>
             ),
           )}
+          <div className="space-y-2">
+            <h3 className="text-lg font-semibold">Advisories under embargo</h3>
+            <OpenAdvisoriesList advisories={advisories[index]?.open ?? []} />
+          </div>
+          {advisories[index] ? (
+            <div className="space-y-2">
+              <h3 className="text-lg font-semibold">Your advisories in the last 12 months</h3>
+              <ReliabilityFigures figures={advisories[index].reliability} self />
+            </div>
+          ) : null}
           <div className="space-y-2">
             <h3 className="text-lg font-semibold">Subscribed addresses</h3>
             <ul className="list-disc pl-6">

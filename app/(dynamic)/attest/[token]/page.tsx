@@ -3,6 +3,8 @@ import Link from "next/link";
 import { LinkPage } from "@/components/ui/link-page";
 import { Notice } from "@/components/ui/notice";
 import { UtcTime } from "@/components/ui/utc-time";
+import { ReliabilityFigures } from "@/features/advisories/components/reliability";
+import { readMemberReliability } from "@/features/advisories/reliability";
 import { AttestationForm } from "@/features/attestations/components/attestation-form";
 import { PolicyChanges } from "@/features/attestations/components/policy-changes";
 import { getAttestationByToken } from "@/features/attestations/data";
@@ -32,6 +34,8 @@ export default async function AttestPage({ params }: { params: Promise<{ token: 
       />
     );
   }
+  // The member's own figures only: the link's holder is its contact.
+  const reliability = await readMemberReliability(attestation.memberId);
   const closed =
     attestation.status === "CONFIRMED" ? (
       <Notice tone="success">
@@ -62,6 +66,12 @@ export default async function AttestPage({ params }: { params: Promise<{ token: 
           ))}
         </ul>
         <p className="text-sm text-slate-600">To change them, sign in and open “My membership”.</p>
+      </section>
+      <section aria-labelledby="reliability" className="space-y-2">
+        <h2 id="reliability" className="text-xl font-semibold">
+          {attestation.distributionName}'s advisories in the last 12 months
+        </h2>
+        <ReliabilityFigures figures={reliability} self />
       </section>
       <section aria-labelledby="policy" className="space-y-4">
         <h2 id="policy" className="text-xl font-semibold">

@@ -5,6 +5,8 @@ import { Fact, Facts } from "@/components/ui/facts";
 import { Notice } from "@/components/ui/notice";
 import { Section } from "@/components/ui/section";
 import { UpLink } from "@/components/ui/up-link";
+import { ReliabilityFigures } from "@/features/advisories/components/reliability";
+import { readMemberReliability } from "@/features/advisories/reliability";
 import { AttestationOwnerActions } from "@/features/attestations/components/owner-actions";
 import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
 import { Timeline } from "@/features/audit/components/timeline";
@@ -41,7 +43,7 @@ export default async function MemberPage({
   const { id } = await params;
   const member = await getMemberDetail(id);
   if (!member) notFound();
-  const requests = await listMemberRequests(member.id);
+  const [requests, reliability] = await Promise.all([listMemberRequests(member.id), readMemberReliability(member.id)]);
   const owner = isOwner(viewer);
   const notice = memberNoticeFor((await searchParams).notice);
   const policyVersion = getPortalConfig().version;
@@ -97,6 +99,10 @@ export default async function MemberPage({
         {owner && member.attestations[0] && member.status !== "REMOVAL_PENDING" ? (
           <AttestationOwnerActions attestation={member.attestations[0]} member={member} from="member" />
         ) : null}
+      </Section>
+
+      <Section id="reliability" title="Advisories: reliability (last 12 months)">
+        <ReliabilityFigures figures={reliability} />
       </Section>
 
       <Section id="removals" title="Removals and reinstatements">

@@ -5,6 +5,8 @@ import { Section } from "@/components/ui/section";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { UpLink } from "@/components/ui/up-link";
 import { UtcTime } from "@/components/ui/utc-time";
+import { ReliabilityCell } from "@/features/advisories/components/reliability";
+import { readReliability } from "@/features/advisories/reliability";
 import { AttestationOwnerActions } from "@/features/attestations/components/owner-actions";
 import { StartRoundForm } from "@/features/attestations/components/round-forms";
 import { getLatestRound } from "@/features/attestations/data";
@@ -26,6 +28,7 @@ export default async function AttestationsPage({
   const notice = memberNoticeFor((await searchParams).notice);
   const round = await getLatestRound();
   const owner = isOwner(viewer);
+  const reliability = await readReliability(round ? round.attestations.map((item) => item.member.id) : []);
   return (
     <div className="space-y-6">
       <UpLink href="/members">Members</UpLink>
@@ -50,13 +53,14 @@ export default async function AttestationsPage({
             <strong>{round.lapsed}</strong> lapsed.
           </p>
           <Table
-            minWidthClass="min-w-[40rem]"
+            minWidthClass="min-w-[52rem]"
             stackOnPhone
             columns={[
               "Member",
               "Answer",
               "Due",
               "Member status",
+              "Advisories (12 months)",
               <span key="actions" className="sr-only">
                 Actions
               </span>,
@@ -84,6 +88,9 @@ export default async function AttestationsPage({
                 </Cell>
                 <Cell label="Member status">
                   <MemberStatusBadge status={attestation.member.status} />
+                </Cell>
+                <Cell label="Advisories (12 months)">
+                  <ReliabilityCell figures={reliability.get(attestation.member.id)} />
                 </Cell>
                 <Cell label="Actions">
                   {owner ? (
