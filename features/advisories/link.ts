@@ -15,8 +15,9 @@ import type { Database } from "@/lib/prisma";
 // e-mailed link after that (a forwarded mail gives one sign-in, not a key).
 // A link signs in only within LINK_SIGNS_IN_DAYS of being mailed (a mail
 // left in a shared ticket system or an archive is not a key months later),
-// and never as a team member's or a member's contact address (the contact
-// can ask for address changes and hand the role over: more than reading).
+// and never as an address with more to do in the portal than reading (the
+// team's, a member's contact's, who can ask for address changes and hand the
+// role over, an applicant's).
 
 type Tx = Prisma.TransactionClient;
 
@@ -114,13 +115,17 @@ export async function openAdvisoryLink(
   });
 }
 
-/** A team member's address, or a member's contact's: never signed in by a link. */
+/**
+ * An address with more to do in the portal than read advisories (a team
+ * member's, a member's contact's, an applicant's): never signed in by a link.
+ */
 async function mayNotSignIn(tx: Tx, address: string): Promise<boolean> {
-  const [team, contact] = await Promise.all([
+  const [team, contact, applicant] = await Promise.all([
     tx.teamMember.count({ where: { email: address } }),
     tx.member.count({ where: { contactEmail: address } }),
+    tx.application.count({ where: { applicant: { email: address } } }),
   ]);
-  return team + contact > 0;
+  return team + contact + applicant > 0;
 }
 
 /**
