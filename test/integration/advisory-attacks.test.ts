@@ -13,11 +13,12 @@ import { acknowledgeAdvisory, fileAdvisoryReport, reportLeak } from "@/features/
 import { type AdvisoryDraftInput, AdvisoryEditSchema } from "@/features/advisories/schema";
 import { sendAdvisory } from "@/features/advisories/sending";
 import { editBaseHash } from "@/features/advisories/snapshot";
+import { startApplication } from "@/features/applications/mutations";
 import { findSessionViewer, type TeamViewer, type Viewer } from "@/features/auth/data";
 import type { Database } from "@/lib/prisma";
 import { advisoryToken, DAY, draftAdvisory } from "@/test/helpers/advisory-fixtures";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
-import { context, createUser } from "@/test/helpers/fixtures";
+import { config, context, createUser } from "@/test/helpers/fixtures";
 import { memberWithContact } from "@/test/helpers/member-fixtures";
 import { createReviewer } from "@/test/helpers/review-fixtures";
 
@@ -107,6 +108,14 @@ describe("a forwarded link (item 10: the link signs the address in once)", () =>
     const token = await advisoryToken(db, a.contact.email, advisoryId);
     expect(await openAdvisoryLink(db, token, null)).toEqual({ ok: true, next: "sign-in", advisoryId });
     expect(await db.session.count({ where: { user: { email: a.contact.email } } })).toBe(0);
+  });
+
+  it("never signs in an applicant's address (the forwardee would hold the application too)", async () => {
+    const address = `psirt@${b.domain}`;
+    expect(await startApplication(db, await as(address), config)).toMatchObject({ ok: true });
+    const token = await advisoryToken(db, address, advisoryId);
+    expect(await openAdvisoryLink(db, token, null)).toEqual({ ok: true, next: "sign-in", advisoryId });
+    expect(await db.session.count({ where: { user: { email: address } } })).toBe(0);
   });
 
   it("still signs a fresh link's address in once, and a second opener is asked to sign in", async () => {
@@ -309,5 +318,30 @@ describe("the public routes (item 12)", () => {
       expect(response.headers.get("cache-control")).toMatch(/no-store/);
       expect(await response.text()).not.toMatch(/SECRET/);
     }
+  });
+});
+
+describe("races (items 3, 10)", () => {
+  it("two sends at once: one sends, the other is refused; each address one recipient and one mail", async () => {
+    const draft = await draftAdvisory(db, owner);
+    const [first, second] = await Promise.all([
+      sendAdvisory(db, owner, draft.id, {}, context),
+      sendAdvisory(db, owner, draft.id, {}, context),
+    ]);
+    expect([first.ok, second.ok].sort()).toEqual([false, true]);
+    const recipients = await db.advisoryRecipient.count({ where: { advisoryId: draft.id } });
+    expect(recipients).toBeGreaterThan(0);
+    const mails = await db.advisoryRecipient.findMany({ where: { advisoryId: draft.id }, select: { address: true } });
+    expect(new Set(mails.map((row) => row.address)).size).toBe(recipients);
+  });
+
+  it("a link opened twice at once signs in once", async () => {
+    const draft = await draftAdvisory(db, owner);
+    expect(await sendAdvisory(db, owner, draft.id, {}, context)).toMatchObject({ ok: true });
+    const token = await advisoryToken(db, `kmesh@${b.domain}`, draft.id);
+    const opened = await Promise.all([openAdvisoryLink(db, token, null), openAdvisoryLink(db, token, null)]);
+    const sessions = opened.filter((result) => result.ok && result.next === "advisory" && result.session);
+    expect(sessions).toHaveLength(1);
+    expect(opened.filter((result) => result.ok && result.next === "sign-in")).toHaveLength(1);
   });
 });
