@@ -9,9 +9,10 @@ import { openAdvisoryLink } from "@/features/advisories/link";
 import { addAdvisoryPatch, updateAdvisory } from "@/features/advisories/mutations";
 import { patchDownloadResponse } from "@/features/advisories/patch-download";
 import { patchFileProblem, safePatchFileName } from "@/features/advisories/patch-file";
+import { sendAdvisoryReminders } from "@/features/advisories/reminders";
 import { acknowledgeAdvisory, fileAdvisoryReport, reportLeak } from "@/features/advisories/responses";
 import { type AdvisoryDraftInput, AdvisoryEditSchema } from "@/features/advisories/schema";
-import { sendAdvisory } from "@/features/advisories/sending";
+import { resendToMember, sendAdvisory } from "@/features/advisories/sending";
 import { editBaseHash } from "@/features/advisories/snapshot";
 import { startApplication } from "@/features/applications/mutations";
 import { findSessionViewer, type TeamViewer, type Viewer } from "@/features/auth/data";
@@ -343,5 +344,42 @@ describe("races (items 3, 10)", () => {
     const sessions = opened.filter((result) => result.ok && result.next === "advisory" && result.session);
     expect(sessions).toHaveLength(1);
     expect(opened.filter((result) => result.ok && result.next === "sign-in")).toHaveLength(1);
+  });
+});
+
+describe("who is mailed later (items 4, 10)", () => {
+  it("a re-send gives the member's addresses links that sign in again, however old the first", async () => {
+    const draft = await draftAdvisory(db, owner);
+    expect(await sendAdvisory(db, owner, draft.id, {}, context)).toMatchObject({ ok: true });
+    await db.advisoryRecipient.updateMany({
+      where: { advisoryId: draft.id },
+      data: { createdAt: new Date(Date.now() - 30 * DAY) },
+    });
+    const address = `kmesh@${b.domain}`;
+    expect(await openAdvisoryLink(db, await advisoryToken(db, address, draft.id), null)).toMatchObject({
+      next: "sign-in",
+    });
+    expect(await resendToMember(db, owner, draft.id, b.member.id, context)).toMatchObject({ ok: true });
+    const fresh = await openAdvisoryLink(db, await advisoryToken(db, address, draft.id), null);
+    expect(fresh).toMatchObject({ ok: true, next: "advisory", session: { token: expect.any(String) } });
+  });
+
+  it("reminders never mail a removed member's or a taken-off address", async () => {
+    const gone = await memberWithContact(db, "Gone");
+    const draft = await draftAdvisory(db, owner);
+    expect(await sendAdvisory(db, owner, draft.id, {}, context)).toMatchObject({ ok: true });
+    await db.member.update({ where: { id: gone.member.id }, data: { status: "REMOVED", activeOrganisationKey: null } });
+    await db.subscriberAddress.updateMany({
+      where: { address: `psirt@${b.domain}` },
+      data: { removedAt: new Date() },
+    });
+    await sendAdvisoryReminders(db, context, new Date(Date.now() + 5 * DAY));
+    const reminders = await db.outboxMail.findMany({
+      where: { subject: { contains: "please acknowledge" } },
+      select: { to: true },
+    });
+    expect(reminders.length).toBeGreaterThan(0);
+    expect(reminders.map((mail) => mail.to)).not.toContain(`kmesh@${gone.domain}`);
+    expect(reminders.map((mail) => mail.to)).not.toContain(`psirt@${b.domain}`);
   });
 });
