@@ -12,7 +12,7 @@ import { patchFileProblem, safePatchFileName } from "@/features/advisories/patch
 import { sendAdvisoryReminders } from "@/features/advisories/reminders";
 import { acknowledgeAdvisory, fileAdvisoryReport, reportLeak } from "@/features/advisories/responses";
 import { type AdvisoryDraftInput, AdvisoryEditSchema } from "@/features/advisories/schema";
-import { resendToMember, sendAdvisory } from "@/features/advisories/sending";
+import { addAdvisoryRecipient, resendToMember, sendAdvisory } from "@/features/advisories/sending";
 import { editBaseHash } from "@/features/advisories/snapshot";
 import { startApplication } from "@/features/applications/mutations";
 import { findSessionViewer, type TeamViewer, type Viewer } from "@/features/auth/data";
@@ -381,5 +381,36 @@ describe("who is mailed later (items 4, 10)", () => {
     expect(reminders.length).toBeGreaterThan(0);
     expect(reminders.map((mail) => mail.to)).not.toContain(`kmesh@${gone.domain}`);
     expect(reminders.map((mail) => mail.to)).not.toContain(`psirt@${b.domain}`);
+  });
+});
+
+describe("an organisation back on the list as a new member (item 3: a member approved later can be added)", () => {
+  // HOLE FOR THE LEAD (features/advisories/sending.ts, which the probe may not edit): a recipient row is unique
+  // per advisory and address, so when a removed member's organisation is approved again as a new member with the
+  // same addresses, adding the new member finds its addresses "recipients already" (of the removed member's rows,
+  // which no longer read) and sends nothing: the new member can never be given the advisory.
+  // Suggested fix in addAdvisoryRecipient: an address whose recipient row is not current (currentRecipientWhere
+  // fails for it) is re-pointed to the new member with a new token and mailed, audited as added.
+  it.fails("adding the new member gives its addresses the advisory", async () => {
+    const old = await memberWithContact(db, "Returning");
+    const draft = await draftAdvisory(db, owner);
+    expect(await sendAdvisory(db, owner, draft.id, {}, context)).toMatchObject({ ok: true });
+    await db.member.update({ where: { id: old.member.id }, data: { status: "REMOVED", activeOrganisationKey: null } });
+    const again = await db.member.create({
+      data: {
+        distributionName: "Returning again",
+        organisation: "Returning again Corp",
+        website: `https://${old.domain}`,
+        orgDomains: [old.domain],
+        contactEmail: `lead@${old.domain}`,
+        activeOrganisationKey: "returning again corp",
+        addresses: { create: [{ address: `kmesh@${old.domain}`, addedReason: "Approved application" }] },
+      },
+    });
+    expect(await addAdvisoryRecipient(db, owner, draft.id, again.id, context)).toMatchObject({
+      ok: true,
+      addresses: 1,
+    });
+    expect(await advisoryReader(db, await as(`kmesh@${old.domain}`), draft.id)).toMatchObject({ kind: "recipient" });
   });
 });
