@@ -414,3 +414,22 @@ describe("an organisation back on the list as a new member (item 3: a member app
     expect(await advisoryReader(db, await as(`kmesh@${old.domain}`), draft.id)).toMatchObject({ kind: "recipient" });
   });
 });
+
+describe("secrecy (item 12), after every attack above", () => {
+  it("no advisory text, reason, patch, report or leak text is in the audit data", async () => {
+    const events = await db.auditEvent.findMany({ select: { action: true, data: true } });
+    const data = JSON.stringify(events);
+    expect(events.some((event) => event.action.startsWith("advisory."))).toBe(true);
+    for (const canary of [
+      "SECRET-TITLE",
+      "OTHER-SECRET",
+      "CANARY-DESCRIPTION",
+      "Tightened",
+      "Exploit detail",
+      "alert(1)",
+      "@@ -1",
+    ]) {
+      expect(data).not.toContain(canary);
+    }
+  });
+});
