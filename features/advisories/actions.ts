@@ -10,8 +10,8 @@ import {
 import {
   AddAdvisoryPatchSchema,
   AdvisoryDraftSchema,
+  AdvisoryEditSchema,
   AdvisoryIdSchema,
-  AdvisoryUpdateSchema,
   RemoveAdvisoryPatchSchema,
 } from "@/features/advisories/schema";
 import { teamAction } from "@/features/auth/action";
@@ -46,9 +46,9 @@ export const createAdvisoryDraftAction = teamAction(
 /** Edits a draft, or after sending makes a revision mailed to the recipients (with the reason). */
 export const updateAdvisoryAction = teamAction(
   "REVIEWER",
-  AdvisoryUpdateSchema,
-  ({ advisoryId, reason, ...input }, { viewer }) =>
-    updateAdvisory(getDb(), viewer, advisoryId, input, reason, portalContext()),
+  AdvisoryEditSchema,
+  ({ advisoryId, reason, baseHash, ...input }, { viewer }) =>
+    updateAdvisory(getDb(), viewer, advisoryId, input, reason, portalContext(), new Date(), baseHash),
   {
     keepValues: true,
     rateLimit: EDIT_LIMIT,

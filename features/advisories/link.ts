@@ -13,12 +13,20 @@ import type { Database } from "@/lib/prisma";
 // first view and opens the advisory: the address is signed in by the first
 // use of the link for signing in, and asked to sign in with the usual
 // e-mailed link after that (a forwarded mail gives one sign-in, not a key).
+// A link signs in only within LINK_SIGNS_IN_DAYS of being mailed (a mail
+// left in a shared ticket system or an archive is not a key months later),
+// and never as an address with more to do in the portal than reading (the
+// team's, a member's contact's, who can ask for address changes and hand the
+// role over, an applicant's).
 
 type Tx = Prisma.TransactionClient;
 
 /** The session's lifetime, as next-auth's options give it (features/auth/options.ts). */
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 const SIGNED_IN_BY_LINK = "advisory-link";
+/** How long after its mail a link may still sign its address in (after that, the usual e-mailed sign-in). */
+export const LINK_SIGNS_IN_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const ADVISORY_LINK = linkKind({
   table: "AdvisoryRecipient",
@@ -32,6 +40,7 @@ export const ADVISORY_LINK = linkKind({
         address: true,
         tokenHash: true,
         firstSeenAt: true,
+        createdAt: true,
         advisory: { select: { state: true, revision: true } },
       },
     });
@@ -94,13 +103,53 @@ export async function openAdvisoryLink(
     if (viewer && (viewer.email === link.address || (await advisoryReader(tx, viewer, link.advisoryId)))) {
       return { ok: true, next: "advisory", advisoryId: link.advisoryId };
     }
-    const teamAddress = await tx.teamMember.findUnique({ where: { email: link.address }, select: { id: true } });
-    if (teamAddress || (await signedInBefore(tx, link.id, link.tokenHash))) {
+    if (
+      (await mayNotSignIn(tx, link.address)) ||
+      (await mailedBefore(tx, link, now)) ||
+      (await signedInBefore(tx, link.id, link.tokenHash))
+    ) {
       return { ok: true, next: "sign-in", advisoryId: link.advisoryId };
     }
     const session = await signInAs(tx, link, currentSessionToken, now);
     return { ok: true, next: "advisory", advisoryId: link.advisoryId, session };
   });
+}
+
+/**
+ * An address with more to do in the portal than read advisories (a team
+ * member's, a member's contact's, an applicant's): never signed in by a link.
+ */
+async function mayNotSignIn(tx: Tx, address: string): Promise<boolean> {
+  const [team, contact, applicant] = await Promise.all([
+    tx.teamMember.count({ where: { email: address } }),
+    tx.member.count({ where: { contactEmail: address } }),
+    tx.application.count({ where: { applicant: { email: address } } }),
+  ]);
+  return team + contact + applicant > 0;
+}
+
+/**
+ * Whether this link was mailed more than LINK_SIGNS_IN_DAYS ago: when the
+ * recipient was added, or when the team last re-sent to its member (which
+ * gave it this token).
+ */
+async function mailedBefore(
+  tx: Tx,
+  link: { advisoryId: string; memberId: string; createdAt: Date },
+  now: Date,
+): Promise<boolean> {
+  const resent = await tx.auditEvent.findFirst({
+    where: {
+      subjectType: "Advisory",
+      subjectId: link.advisoryId,
+      action: "advisory.resent",
+      data: { path: ["memberId"], equals: link.memberId },
+    },
+    orderBy: { createdAt: "desc" },
+    select: { createdAt: true },
+  });
+  const mailedAt = Math.max(link.createdAt.getTime(), resent?.createdAt.getTime() ?? 0);
+  return now.getTime() - mailedAt > LINK_SIGNS_IN_DAYS * DAY_MS;
 }
 
 async function signedInBefore(tx: Tx, recipientId: string, tokenHash: string): Promise<boolean> {

@@ -1,8 +1,10 @@
+// Longer than 250 lines on purpose: every team write to an advisory's content (draft, revision, patch files),
+// each under the advisory's row lock and refusing a stale form, kept together.
 import { createHash } from "node:crypto";
 import { patchFileProblem, safePatchFileName } from "@/features/advisories/patch-file";
 import { reviseAdvisory } from "@/features/advisories/revisions";
 import type { AdvisoryDraftInput } from "@/features/advisories/schema";
-import { snapshotHash, snapshotOf } from "@/features/advisories/snapshot";
+import { editBaseHash, snapshotHash, snapshotOf } from "@/features/advisories/snapshot";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
 import type { PortalContext } from "@/features/portal-config/context";
@@ -17,6 +19,8 @@ import { lockRow } from "@/lib/row-lock";
 export const PAST_DATE = "The planned disclosure must be in the future.";
 export const PUBLIC_LOCKED = "This advisory is public: its embargo is over and it is no longer edited.";
 export const REASON_NEEDED = "Say why it changes: the recipients are told.";
+export const CHANGED_SINCE_OPENED =
+  "Someone else changed this advisory since you opened the form: reload it, and make your change again on theirs.";
 
 /** A failure that undoes the transaction it is thrown in, answered as a value. */
 class Refused extends Error {
@@ -98,6 +102,8 @@ export async function createAdvisoryDraft(
  * Edits an advisory. A draft is simply changed (a second member's approval
  * of other content no longer holds); once sent, any change is revision N+1,
  * mailed to the recipients with `reason`. A public advisory is not edited.
+ * `baseHash` is the content hash the form was opened on: a form opened
+ * before someone else's change is refused rather than silently undoing it.
  */
 export async function updateAdvisory(
   db: Database,
@@ -107,20 +113,22 @@ export async function updateAdvisory(
   reason: string,
   context: PortalContext,
   now = new Date(),
+  baseHash?: string,
 ): Promise<ActionResult<{ revision: number }>> {
   return refusable(() =>
     db.$transaction(async (tx) => {
       const advisory = await lockAdvisory(tx, advisoryId);
       if (!advisory) return NOT_FOUND;
       if (advisory.state === "PUBLIC") return failure(PUBLIC_LOCKED);
+      const patches = await currentPatches(tx, advisoryId);
+      const beforeHash = snapshotHash(snapshotOf(advisory, patches));
+      if (baseHash !== undefined && baseHash !== editBaseHash(advisory)) return failure(CHANGED_SINCE_OPENED);
       const dateChanged = advisory.disclosureAt.getTime() !== input.disclosureAt.getTime();
       if ((advisory.state === "DRAFT" || dateChanged) && input.disclosureAt.getTime() <= now.getTime()) {
         return fieldFailure("disclosureAt", PAST_DATE);
       }
       if (advisory.state === "EMBARGOED" && reason.trim() === "") return fieldFailure("reason", REASON_NEEDED);
 
-      const patches = await currentPatches(tx, advisoryId);
-      const beforeHash = snapshotHash(snapshotOf(advisory, patches));
       // A release notice (and the warning of its absence) was for the old date: the new one needs its own.
       const renotice =
         advisory.state === "EMBARGOED" && dateChanged ? { releaseNoticeSentAt: null, releaseWarnedAt: null } : {};

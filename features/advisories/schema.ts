@@ -212,3 +212,13 @@ export function parseMatrixFilter(query: Record<string, string | string[] | unde
   const state = query.state;
   return MatrixFilterSchema.parse({ state: typeof state === "string" ? state : undefined });
 }
+
+// ---------------------------------------------------------------- the probe's part (stale edit forms)
+
+/** The edit form: the draft's fields, the reason, and the content hash it was opened on (mutations.ts `editBaseHash`). */
+export const AdvisoryEditSchema = AdvisoryUpdateSchema.extend({
+  baseHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+});

@@ -81,3 +81,11 @@ export function snapshotText(snapshot: AdvisorySnapshot): string {
   ];
   return sections.map(([heading, body]) => `${heading}:\n${body}`).join("\n\n");
 }
+
+/**
+ * What an edit form is opened on (`updateAdvisory`'s `baseHash`): the hash of
+ * the content the form edits, without the patch files (their own forms change them).
+ */
+export function editBaseHash(advisory: AdvisoryContent): string {
+  return snapshotHash(snapshotOf(advisory, []));
+}

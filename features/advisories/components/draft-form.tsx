@@ -81,11 +81,14 @@ function LocalPreview({ value, minNoticeDays }: { value: string; minNoticeDays: 
  */
 export function DraftForm({
   advisoryId,
+  baseHash,
   values: stored = EMPTY_DRAFT,
   sent = false,
   minNoticeDays,
 }: {
   advisoryId?: string;
+  /** An edit: the content it is opened on, so that a save over someone else's later change is refused. */
+  baseHash?: string;
   values?: DraftFormValues;
   sent?: boolean;
   /** The config's minimum notice: a nearer date needs an emergency reason when it is sent. */
@@ -109,6 +112,7 @@ export function DraftForm({
   return (
     <form action={action} className="space-y-5" noValidate>
       {advisoryId ? <input type="hidden" name="advisoryId" value={advisoryId} /> : null}
+      {baseHash ? <input type="hidden" name="baseHash" value={baseHash} /> : null}
       <FormOutcome state={state} />
       <InputField {...field("title")} label="Title" maxLength={200} required />
       <div className="grid gap-5 sm:grid-cols-2">

@@ -6,6 +6,7 @@ import { UpLink } from "@/components/ui/up-link";
 import { DraftForm, type DraftFormValues } from "@/features/advisories/components/draft-form";
 import { AddPatchForm, RemovePatchForm } from "@/features/advisories/components/patch-forms";
 import { readAdvisoryFor } from "@/features/advisories/data";
+import { editBaseHash } from "@/features/advisories/snapshot";
 import { requireTeam } from "@/features/auth/guards";
 import { portalContext } from "@/features/portal-config/context";
 import { MAX_REQUEST_BODY_BYTES } from "@/lib/request-body";
@@ -52,6 +53,7 @@ export default async function EditAdvisoryPage({ params }: { params: Promise<{ i
           ) : null}
           <DraftForm
             advisoryId={advisory.id}
+            baseHash={editBaseHash(advisory)}
             values={values}
             sent={sent}
             minNoticeDays={portalContext().advisories.minNoticeDays}
