@@ -491,7 +491,7 @@ describe("bypass probes", () => {
     figures.leaks = leaks.length;
     expect(leaks).toEqual([]);
     expect(figures.requests).toBe(routes.length * VARIANTS.length * PROBED.length);
-  }, 600_000);
+  }, 1_200_000);
 
   // Issue 22, item 12: embargoed text is never in audit data or an export, whatever was asked above.
   it("keeps the advisory's canaries out of the audit log and the member list's exports", async () => {

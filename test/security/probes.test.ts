@@ -148,7 +148,18 @@ describe("F8: refusals", () => {
       const unknown = await fetch(`${base}/no-such-page`, { headers });
       expect(unknown.status).toBe(404);
       const expected = notFoundShape(await unknown.text());
-      for (const page of ["/team", "/review", "/members", "/review/cl00000000000000000000000", "/dev/outbox"]) {
+      for (const page of [
+        "/team",
+        "/review",
+        "/members",
+        "/review/cl00000000000000000000000",
+        "/dev/outbox",
+        // Advisories (issue 22): the team's new draft, and an advisory id nobody may read, on every route that takes one.
+        "/advisories/new",
+        "/advisories/cl00000000000000000000000",
+        "/advisories/cl00000000000000000000000/edit",
+        "/advisories/public/cl00000000000000000000000",
+      ]) {
         const response = await fetch(`${base}${page}`, { headers });
         expect(response.status, page).toBe(404);
         const body = await response.text();
