@@ -118,7 +118,9 @@ describe("a GET from another site", () => {
     expect(builtRoutes().filter((route) => !(route in ROUTE_PATHS))).toEqual([]);
   });
 
-  it("writes only the downloads' records, an owner's from the portal's own pages, never moving the diff's start", async () => {
+  it("writes only the downloads' records, an owner's from the portal's own pages, never moving the diff's start", {
+    timeout: 600_000,
+  }, async () => {
     const bases = async () => Promise.all((["GOOGLE_GROUPS", "MAILMAN", "JSON"] as const).map((f) => diffBase(db, f)));
     const start = await bases();
     const writing: string[] = [];
@@ -141,7 +143,9 @@ describe("a GET from another site", () => {
     expect(await bases()).toEqual(start);
   });
 
-  it("changes nothing as a cross-site navigation, for anyone signed in, and a download is refused", async () => {
+  it("changes nothing as a cross-site navigation, for anyone signed in, and a download is refused", {
+    timeout: 600_000,
+  }, async () => {
     const problems: string[] = [];
     for (const role of sessionRoles()) {
       for (const path of paths) {
@@ -156,7 +160,7 @@ describe("a GET from another site", () => {
     expect(problems).toEqual([]);
   });
 
-  it("changes nothing as a HEAD, from this site or another", async () => {
+  it("changes nothing as a HEAD, from this site or another", { timeout: 600_000 }, async () => {
     const problems: string[] = [];
     for (const role of sessionRoles()) {
       for (const path of paths) {
