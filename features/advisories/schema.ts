@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { scoreCvss } from "@/features/advisories/cvss";
-import { lineInput, RecordIdSchema, textInput } from "@/lib/input";
+import { lineInput, RecordIdSchema, textInput, UNEXPECTED_CHOICE_MESSAGE } from "@/lib/input";
 
 // The advisory's draft as the team writes it. Markdown fields have the same
 // limit as an application's answers; lists are one item per line.
@@ -70,7 +70,7 @@ export const AdvisoryDraftSchema = z.object({
     .transform((value) => new Date(`${value}:00Z`))
     .refine((date) => !Number.isNaN(date.getTime()), "Give a real date and time"),
   mailFullText: z
-    .enum(["on"])
+    .enum(["on"], { message: UNEXPECTED_CHOICE_MESSAGE })
     .optional()
     .transform((value) => value === "on"),
 });
@@ -118,7 +118,11 @@ export const AdvisoryMemberSchema = z.strictObject({
 
 export const AcknowledgeAdvisorySchema = z.strictObject({
   advisoryId,
-  revision: z.coerce.number().int().min(1).max(10_000),
+  revision: z.coerce
+    .number({ message: UNEXPECTED_CHOICE_MESSAGE })
+    .int(UNEXPECTED_CHOICE_MESSAGE)
+    .min(1, UNEXPECTED_CHOICE_MESSAGE)
+    .max(10_000, UNEXPECTED_CHOICE_MESSAGE),
 });
 
 export const AdvisoryReportSchema = z
@@ -128,7 +132,7 @@ export const AdvisoryReportSchema = z
     affectedVersion: lineInput(ADVISORY_LIMITS.listItem).optional().default(""),
     details: textInput(ADVISORY_LIMITS.markdown).optional().default(""),
     shared: z
-      .enum(["on"])
+      .enum(["on"], { message: UNEXPECTED_CHOICE_MESSAGE })
       .optional()
       .transform((value) => value === "on"),
   })
@@ -154,7 +158,7 @@ export type LeakReportInput = z.infer<typeof LeakReportSchema>;
 /** A UTC date and time as the forms give it (`YYYY-MM-DDTHH:MM`), as the draft's disclosure date. */
 const releaseMinute = AdvisoryDraftSchema.shape.disclosureAt;
 const lifecycleCheckbox = z
-  .enum(["on"])
+  .enum(["on"], { message: UNEXPECTED_CHOICE_MESSAGE })
   .optional()
   .transform((value) => value === "on");
 
@@ -177,7 +181,7 @@ export const PublishAutomaticallySchema = z.strictObject({
 export const AdvisoryBreachSchema = z.strictObject({
   advisoryId: RecordIdSchema,
   leakReportId: z
-    .union([z.literal(""), RecordIdSchema])
+    .union([z.literal(""), RecordIdSchema], { message: UNEXPECTED_CHOICE_MESSAGE })
     .optional()
     .transform((value) => value || undefined),
   memberId: RecordIdSchema,

@@ -3,6 +3,10 @@
 // each person who has one (a session row, as next-auth's adapter writes it).
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
+import { publishAdvisory } from "@/features/advisories/disclosure";
+import { addAdvisoryPatch, createAdvisoryDraft } from "@/features/advisories/mutations";
+import { AdvisoryDraftSchema } from "@/features/advisories/schema";
+import { sendAdvisory } from "@/features/advisories/sending";
 import { sendAddressConfirmations } from "@/features/alias-verification/mutations";
 import { createApiToken } from "@/features/api-tokens/mutations";
 import { startApplication } from "@/features/applications/mutations";
@@ -12,7 +16,9 @@ import type { TeamViewer, Viewer } from "@/features/auth/data";
 import { recordExport } from "@/features/exports/mutations";
 import { requestHandover } from "@/features/member-requests/handovers";
 import { requestAddressChange } from "@/features/member-requests/mutations";
+import { removeMember } from "@/features/members/mutations";
 import type { Database } from "@/lib/prisma";
+import { advisoryToken } from "@/test/helpers/advisory-fixtures";
 import { completeForm, config, context, createMember, createUser } from "@/test/helpers/fixtures";
 import { mailedToken, memberContext, memberWithContact } from "@/test/helpers/member-fixtures";
 import { applicationReadyForReview, createReviewer } from "@/test/helpers/review-fixtures";
@@ -20,6 +26,14 @@ import { addCommentForm, removeTeamMemberForm, respondToVouchForm, saveDraftForm
 
 /** An internal comment on applicant A's application: for the team's eyes only. */
 export const INTERNAL_NOTE = "Internal note 7f3a: we have doubts about their advisories.";
+
+/** A sentence of the embargoed advisory's description and a line of its patch file: for the team and its recipients only. */
+export const ADVISORY_SECRET = "Embargoed 5be1: a forged SNI header skips the workload policy.";
+export const PATCH_SECRET = "+  // Patch 5be1: reject the forged SNI before the policy lookup.";
+/** The embargoed advisory's title. */
+export const EMBARGOED_TITLE = "Workload policy bypass 5be1";
+/** The public advisory's title, which everyone may read. */
+export const PUBLIC_ADVISORY_TITLE = "Public 77d0: a sidecar crash on a malformed header";
 
 /**
  * Everyone the matrix asks as. A token role sends `Authorization: Bearer`, the
@@ -38,6 +52,7 @@ export const ROLES = [
   "removedTeamMember",
   "removedTeamMemberSignedIn",
   "memberContact",
+  "removedMemberRecipient",
   "tokenWithScope",
   "tokenWithoutScope",
 ] as const;
@@ -58,7 +73,35 @@ export async function createSession(db: Database, user: { id: string }): Promise
 /** `days` from now: when a fixture's API token expires (every token does, within 730 days). */
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000);
 
-export async function createMatrixFixture(db: Database) {
+/** A draft's form fields, as the advisory form sends them, parsed by its schema. */
+function advisoryInput(title: string, description: string, disclosureAt: Date) {
+  return AdvisoryDraftSchema.parse({
+    title,
+    cveIds: `CVE-2026-${String(Math.floor(10000 + Math.random() * 80000))}`,
+    ghsaIds: "",
+    cvssVector: "",
+    affectedVersions: "1.1.x",
+    fixedVersions: "1.1.9",
+    description,
+    mitigations: "Turn the feature off.",
+    reproduction: "",
+    patchLinks: "",
+    mayDo: "build patched binaries",
+    mayNotDo: "publish patched binaries",
+    disclosureAt: disclosureAt.toISOString().slice(0, 16),
+  });
+}
+
+/**
+ * The embargoed advisory's canaries: its description's sentence and its
+ * patch file's line (the bypass probes pass random ones).
+ */
+export type AdvisoryCanaries = { description: string; patchLine: string };
+
+export async function createMatrixFixture(
+  db: Database,
+  canaries: AdvisoryCanaries = { description: ADVISORY_SECRET, patchLine: PATCH_SECRET },
+) {
   // The member whose contact vouches for applicant A.
   const acme = await createMember(db, {
     distributionName: "Acme Mesh",
@@ -141,6 +184,64 @@ export async function createMatrixFixture(db: Database) {
   // An export the owners have not yet marked applied.
   const exported = await recordExport(db, owner, { format: "JSON", channel: "WEB" });
 
+  // Advisories (issue 22), made with the portal's own mutations. On the list when they are sent: Acme
+  // (security@acme.example, the voucher's address: the voucher is a current recipient), the contact member's
+  // kmesh@ and psirt@ (not its contact's address: the member contact is no recipient), and a member removed
+  // after sending, whose listed address has signed in (no longer a recipient).
+  const removedMember = await memberWithContact(db, "Removed");
+  const removedRecipient = await createUser(db, `kmesh@${removedMember.domain}`);
+  const DAY = 86_400_000;
+  const embargoDraft = await createAdvisoryDraft(
+    db,
+    reviewer,
+    advisoryInput(EMBARGOED_TITLE, `${canaries.description}\n\nUpgrade to 1.1.9.`, new Date(Date.now() + 30 * DAY)),
+  );
+  if (!embargoDraft.ok) throw new Error(JSON.stringify(embargoDraft));
+  const patch = await addAdvisoryPatch(
+    db,
+    reviewer,
+    embargoDraft.advisoryId,
+    {
+      fileName: "fix-sni.patch",
+      bytes: new TextEncoder().encode(
+        `--- a/policy.go\n+++ b/policy.go\n@@ -1,3 +1,4 @@\n func check() {\n${canaries.patchLine}\n }\n`,
+      ),
+    },
+    context,
+  );
+  if (!patch.ok) throw new Error(JSON.stringify(patch));
+  const sent = await sendAdvisory(db, owner, embargoDraft.advisoryId, {}, context);
+  if (!sent.ok) throw new Error(JSON.stringify(sent));
+  const advisoryLinkToken = await advisoryToken(db, "security@acme.example", embargoDraft.advisoryId);
+  // Public: drafted and sent 40 days ago for a date 5 days ago, made public now.
+  const past = new Date(Date.now() - 40 * DAY);
+  const publicDraft = await createAdvisoryDraft(
+    db,
+    owner,
+    advisoryInput(PUBLIC_ADVISORY_TITLE, "A malformed header crashes the sidecar.", new Date(Date.now() - 5 * DAY)),
+    past,
+  );
+  if (!publicDraft.ok) throw new Error(JSON.stringify(publicDraft));
+  const publicSent = await sendAdvisory(db, owner, publicDraft.advisoryId, {}, context, past);
+  if (!publicSent.ok) throw new Error(JSON.stringify(publicSent));
+  const published = await publishAdvisory(db, owner, publicDraft.advisoryId, context);
+  if (!published.ok) throw new Error(JSON.stringify(published));
+  // A draft, which only the team may read.
+  const draft = await createAdvisoryDraft(
+    db,
+    reviewer,
+    advisoryInput("Draft: a policy cache poisoning", "Still being written.", new Date(Date.now() + 60 * DAY)),
+  );
+  if (!draft.ok) throw new Error(JSON.stringify(draft));
+  expect(
+    await removeMember(
+      db,
+      owner,
+      { memberId: removedMember.member.id, reason: "ON_REQUEST", detail: "", message: "" },
+      context,
+    ),
+  ).toMatchObject({ ok: true });
+
   // API tokens an owner made: one that may read the member list, one that may do nothing.
   const scoped = await createApiToken(db, owner, {
     name: "list sync",
@@ -168,6 +269,7 @@ export async function createMatrixFixture(db: Database) {
     removedTeamMember: oldSession,
     removedTeamMemberSignedIn: await createSession(db, leavingUser),
     memberContact: await createSession(db, contactMember.contact),
+    removedMemberRecipient: await createSession(db, removedRecipient),
   };
   const bearer: Partial<Record<Role, string>> = {
     tokenWithScope: scoped.token.secret,
@@ -190,6 +292,12 @@ export async function createMatrixFixture(db: Database) {
     ownerTeamMember: (await db.teamMember.findUniqueOrThrow({ where: { email: owner.email } })).id,
     reviewerTeamMember: (await db.teamMember.findUniqueOrThrow({ where: { email: reviewer.email } })).id,
     outboxMail: (await db.outboxMail.findFirstOrThrow()).id,
+    advisoryDraft: draft.advisoryId,
+    advisoryEmbargoed: embargoDraft.advisoryId,
+    advisoryPublic: publicDraft.advisoryId,
+    advisoryPatch: patch.patchId,
+    removedMember: removedMember.member.id,
+    advisoryLinkToken,
     vouchToken,
     aliasToken,
     addressToken,
@@ -228,7 +336,7 @@ export function credentialsOf(
 
 export type MatrixRecords = MatrixFixture["records"];
 
-const LINK_TOKENS = ["vouchToken", "aliasToken", "addressToken", "handoverToken", "attestToken"];
+const LINK_TOKENS = ["advisoryLinkToken", "vouchToken", "aliasToken", "addressToken", "handoverToken", "attestToken"];
 
 /** Records of the same kinds that do not exist: fresh ids and link tokens. */
 export function missingRecords(records: MatrixRecords): MatrixRecords {

@@ -23,12 +23,16 @@ import {
   headerShape,
 } from "@/test/helpers/matrix-checks";
 import {
+  ADVISORY_SECRET,
   createMatrixFixture,
   credentialsOf,
+  EMBARGOED_TITLE,
   INTERNAL_NOTE,
   type MatrixFixture,
   type MatrixRecords,
   missingRecords,
+  PATCH_SECRET,
+  PUBLIC_ADVISORY_TITLE,
   ROLES,
   type Role,
 } from "@/test/helpers/matrix-fixture";
@@ -42,7 +46,14 @@ import { changedTables, checksumQuery, tableChecksums } from "@/test/helpers/tab
 /** No session: nobody signed in, a session the team removal ended, an API token (which is no session). */
 const NO_SESSION = ["anonymous", "removedTeamMember", "tokenWithScope", "tokenWithoutScope"] as const;
 /** Signed in, not on the team. */
-const OUTSIDERS = ["applicantA", "applicantB", "voucher", "removedTeamMemberSignedIn", "memberContact"] as const;
+const OUTSIDERS = [
+  "applicantA",
+  "applicantB",
+  "voucher",
+  "removedTeamMemberSignedIn",
+  "memberContact",
+  "removedMemberRecipient",
+] as const;
 const TEAM = ["reviewer", "recusedReviewer", "owner"] as const;
 
 function by<T>(groups: { noSession: T; outsiders: T; team: T }, except: Partial<Record<Role, NoInfer<T>>> = {}) {
@@ -89,6 +100,16 @@ const A_NAME = "applicationA";
 const CONTACT_MEMBER = "contactMember";
 const ACME_MEMBER = "acmeMember";
 const INTERNAL = "internalNote";
+const EMBARGOED = "advisorySecret";
+const EMBARGOED_NAME = "embargoedTitle";
+const PATCH = "patchSecret";
+const PUBLIC_TITLE = "publicTitle";
+
+// Advisories (issue 22): the voucher's address (security@acme.example) is Acme's listed address, so the voucher
+// is the embargoed advisory's current recipient; the removed member's recipient and the member contact (whose
+// own address is not listed) are not. Everyone else gets what an unknown id gets.
+const advisoryReaders = (answer: Answer) => by({ ...OUTSIDE_THE_TEAM, team: answer }, { voucher: answer });
+const PATCH_NOT_FOUND = status(404);
 
 const ROUTES: Record<string, Probe[]> = {
   "/page": [{ path: () => "/", answers: all(PAGE) }],
@@ -177,6 +198,63 @@ const ROUTES: Record<string, Probe[]> = {
   // Closed in production (and wherever real mail is sent): it shows sign-in links.
   "/dev/outbox/page": [{ path: () => "/dev/outbox", answers: all(NOT_FOUND) }],
   "/dev/outbox/[id]/page": [{ path: (r) => `/dev/outbox/${r.outboxMail}`, answers: all(NOT_FOUND) }],
+  "/advisories/page": [
+    {
+      path: () => "/advisories",
+      answers: by(
+        {
+          noSession: SIGN_IN,
+          outsiders: page({ hides: [EMBARGOED_NAME] }),
+          team: page({ shows: [EMBARGOED_NAME] }),
+        },
+        { voucher: page({ shows: [EMBARGOED_NAME] }) },
+      ),
+    },
+  ],
+  "/advisories/new/page": [{ path: () => "/advisories/new", answers: teamOnly() }],
+  "/advisories/[id]/page": [
+    { path: (r) => `/advisories/${r.advisoryEmbargoed}`, answers: advisoryReaders(page({ shows: [EMBARGOED] })) },
+    { path: (r) => `/advisories/${r.advisoryDraft}`, answers: teamOnly() },
+    { path: (r) => `/advisories/${r.advisoryPublic}`, answers: advisoryReaders(page({ shows: [PUBLIC_TITLE] })) },
+  ],
+  "/advisories/[id]/edit/page": [
+    { path: (r) => `/advisories/${r.advisoryEmbargoed}/edit`, answers: by({ ...OUTSIDE_THE_TEAM, team: PAGE }) },
+    { path: (r) => `/advisories/${r.advisoryDraft}/edit`, answers: teamOnly() },
+  ],
+  "/advisories/[id]/patches/[patchId]/route": [
+    {
+      path: (r) => `/advisories/${r.advisoryEmbargoed}/patches/${r.advisoryPatch}`,
+      answers: by(
+        { noSession: PATCH_NOT_FOUND, outsiders: PATCH_NOT_FOUND, team: status(200, undefined, [PATCH]) },
+        { voucher: status(200, undefined, [PATCH]) },
+      ),
+    },
+    // The patch asked for under another advisory: no one's.
+    { path: (r) => `/advisories/${r.advisoryDraft}/patches/${r.advisoryPatch}`, answers: all(PATCH_NOT_FOUND) },
+  ],
+  // The link's GET shows nothing of the advisory and records nothing: only its button's POST opens it.
+  "/advisories/read/[token]/page": [
+    {
+      path: (r) => `/advisories/read/${r.advisoryLinkToken}`,
+      answers: all(page({ hides: [EMBARGOED, EMBARGOED_NAME] })),
+    },
+  ],
+  "/advisories/public/page": [
+    { path: () => "/advisories/public", answers: all(page({ shows: [PUBLIC_TITLE], hides: [EMBARGOED_NAME] })) },
+  ],
+  "/advisories/public/[id]/page": [
+    { path: (r) => `/advisories/public/${r.advisoryPublic}`, answers: all(page({ shows: [PUBLIC_TITLE] })) },
+    { path: (r) => `/advisories/public/${r.advisoryEmbargoed}`, answers: all(NOT_FOUND) },
+    { path: (r) => `/advisories/public/${r.advisoryDraft}`, answers: all(NOT_FOUND) },
+  ],
+  "/advisories/public/[id]/osv.json/route": [
+    {
+      path: (r) => `/advisories/public/${r.advisoryPublic}/osv.json`,
+      answers: all(status(200, undefined, [PUBLIC_TITLE])),
+    },
+    { path: (r) => `/advisories/public/${r.advisoryEmbargoed}/osv.json`, answers: all(status(404)) },
+    { path: (r) => `/advisories/public/${r.advisoryDraft}/osv.json`, answers: all(status(404)) },
+  ],
   "/api/health/route": [{ path: () => "/api/health", answers: all(status(200, '{"status":"ok"}')) }],
   "/icon.svg/route": [{ path: () => "/icon.svg", answers: all(status(200)) }],
   "/api/exports/members/route": [
@@ -263,6 +341,31 @@ const OWNERS = by<ActionExpectation>(
 );
 /** Actions whose credential is a mailed link's token: the session does not matter; a link of another kind is no link. */
 const LINK_HOLDERS_ONLY = all<ActionExpectation>("refused");
+
+/** A recipient's answers: the current recipient (the voucher) and the team past the guard; anyone else refused as for an unknown advisory. */
+const ADVISORY_RECIPIENTS = by<ActionExpectation>(
+  { noSession: "signedOut", outsiders: "refused", team: "allowed" },
+  { voucher: "allowed" },
+);
+const DAY = 86_400_000;
+const minute = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 16);
+const advisoryForm = (title: string) => ({
+  title,
+  cveIds: "CVE-2026-31337",
+  ghsaIds: "",
+  cvssVector: "",
+  affectedVersions: "1.0",
+  fixedVersions: "1.0.1",
+  description: "Planted advisory.",
+  mitigations: "",
+  reproduction: "",
+  patchLinks: "",
+  mayDo: "",
+  mayNotDo: "",
+  disclosureAt: minute(40),
+});
+const advisoryPage = (r: MatrixRecords) => `/advisories/${r.advisoryEmbargoed}`;
+const advisoryEdit = (r: MatrixRecords) => `/advisories/${r.advisoryEmbargoed}/edit`;
 
 const draftB = (r: MatrixRecords) => `/applications/${r.applicationB}/edit`;
 const reviewA = (r: MatrixRecords) => `/review/${r.applicationA}`;
@@ -563,6 +666,161 @@ const ACTIONS: Record<string, ActionRow> = {
     junk: () => ({ tokenId: "nonsense" }),
     answers: OWNERS,
   },
+  // Advisories (issue 22). The team's: any team member writes drafts; owners send and run the lifecycle.
+  "features/advisories/actions.ts#createAdvisoryDraftAction": {
+    page: () => "/advisories/new",
+    args: "state+form",
+    fields: () => advisoryForm("Planted advisory"),
+    junk: () => ({ ...advisoryForm(""), disclosureAt: "yesterday" }),
+    answers: REVIEWERS,
+  },
+  "features/advisories/actions.ts#updateAdvisoryAction": {
+    page: advisoryEdit,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryEmbargoed, reason: "Hijacked.", ...advisoryForm("Hijacked advisory") }),
+    junk: (r) => ({ advisoryId: r.advisoryEmbargoed, ...advisoryForm("") }),
+    answers: REVIEWERS,
+  },
+  "features/advisories/actions.ts#deleteAdvisoryDraftAction": {
+    page: (r) => `/advisories/${r.advisoryDraft}`,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryDraft }),
+    // A sent advisory is never deleted.
+    junk: (r) => ({ advisoryId: r.advisoryEmbargoed }),
+    answers: REVIEWERS,
+  },
+  "features/advisories/actions.ts#addAdvisoryPatchAction": {
+    page: advisoryEdit,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryEmbargoed, reason: "Planted patch." }),
+    junk: (r) => ({ advisoryId: r.advisoryEmbargoed, reason: "No file." }),
+    answers: REVIEWERS,
+  },
+  "features/advisories/actions.ts#removeAdvisoryPatchAction": {
+    page: advisoryEdit,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryEmbargoed, patchId: r.advisoryPatch, reason: "Removed." }),
+    // The patch named under another advisory.
+    junk: (r) => ({ advisoryId: r.advisoryDraft, patchId: r.advisoryPatch, reason: "Removed." }),
+    answers: REVIEWERS,
+  },
+  "features/advisories/recipient-actions.ts#approveAdvisoryAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryDraft }),
+    junk: (r) => ({ advisoryId: r.advisoryEmbargoed }),
+    answers: REVIEWERS,
+  },
+  "features/advisories/recipient-actions.ts#sendAdvisoryAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryDraft }),
+    junk: (r) => ({ advisoryId: r.advisoryEmbargoed }),
+    answers: OWNERS,
+  },
+  "features/advisories/recipient-actions.ts#addAdvisoryRecipientAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryEmbargoed, memberId: r.contactMember }),
+    junk: (r) => ({ advisoryId: r.advisoryDraft, memberId: r.contactMember }),
+    answers: OWNERS,
+  },
+  "features/advisories/recipient-actions.ts#resendToMemberAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryEmbargoed, memberId: r.acmeMember }),
+    junk: (r) => ({ advisoryId: r.advisoryDraft, memberId: r.acmeMember }),
+    answers: OWNERS,
+  },
+  "features/advisories/lifecycle-actions.ts#sendReleaseNoticeAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryEmbargoed, publicMessaging: "Planted messaging.", releaseAt: minute(30) }),
+    junk: (r) => ({ advisoryId: r.advisoryEmbargoed, publicMessaging: "", releaseAt: "soon" }),
+    answers: OWNERS,
+  },
+  "features/advisories/lifecycle-actions.ts#publishAdvisoryAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryEmbargoed }),
+    junk: (r) => ({ advisoryId: r.advisoryPublic }),
+    answers: OWNERS,
+  },
+  "features/advisories/lifecycle-actions.ts#setPublishAutomaticallyAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryEmbargoed, publishAutomatically: "on" }),
+    junk: (r) => ({ advisoryId: r.advisoryPublic, publishAutomatically: "on" }),
+    answers: OWNERS,
+  },
+  "features/advisories/lifecycle-actions.ts#recordAdvisoryBreachAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({
+      advisoryId: r.advisoryEmbargoed,
+      memberId: r.acmeMember,
+      occurredOn: "2026-12-01",
+      description: "Told the press early.",
+    }),
+    junk: (r) => ({
+      advisoryId: r.advisoryEmbargoed,
+      memberId: r.acmeMember,
+      occurredOn: "yesterday",
+      description: "x",
+    }),
+    answers: OWNERS,
+  },
+  "features/advisories/lifecycle-actions.ts#holdAdvisoryAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryEmbargoed, reason: "Waiting for the fix." }),
+    junk: (r) => ({ advisoryId: r.advisoryEmbargoed, reason: "" }),
+    answers: OWNERS,
+  },
+  "features/advisories/lifecycle-actions.ts#releaseAdvisoryEarlierAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryEmbargoed, disclosureAt: minute(20), reason: "Sooner." }),
+    junk: (r) => ({ advisoryId: r.advisoryEmbargoed, disclosureAt: "never", reason: "" }),
+    answers: OWNERS,
+  },
+  // A recipient's answers, aimed at the embargoed advisory: the voucher (a current recipient) and the team get past
+  // the guard with junk; the others, the removed member's recipient among them, are refused as for an unknown id.
+  "features/advisories/recipient-actions.ts#acknowledgeAdvisoryAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryEmbargoed, revision: "1" }),
+    junk: (r) => ({ advisoryId: r.advisoryEmbargoed, revision: "0" }),
+    answers: ADVISORY_RECIPIENTS,
+  },
+  "features/advisories/recipient-actions.ts#fileAdvisoryReportAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({ advisoryId: r.advisoryEmbargoed, outcome: "WORKS", details: "Planted report." }),
+    junk: (r) => ({ advisoryId: r.advisoryEmbargoed, outcome: "MAYBE" }),
+    answers: ADVISORY_RECIPIENTS,
+  },
+  "features/advisories/recipient-actions.ts#reportLeakAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: (r) => ({
+      advisoryId: r.advisoryEmbargoed,
+      whatLeaked: "Everything.",
+      toWhom: "The press.",
+      leakedAt: "Yesterday.",
+      prevention: "Nothing.",
+    }),
+    junk: (r) => ({ advisoryId: r.advisoryEmbargoed, whatLeaked: "" }),
+    answers: ADVISORY_RECIPIENTS,
+  },
+  // The link's button: another kind of link's token is no advisory link.
+  "features/advisories/recipient-actions.ts#openAdvisoryLinkAction": {
+    page: (r) => `/advisories/read/${r.advisoryLinkToken}`,
+    args: "form",
+    fields: (r) => ({ token: r.vouchToken }),
+    refusedAs: (r) => `/advisories/read/${r.vouchToken}?refused=1`,
+    answers: LINK_HOLDERS_ONLY,
+  },
   // Signing out ends the caller's own session: without one, it only goes home.
   "features/auth/actions.ts#signOutAction": {
     page: () => "/",
@@ -628,6 +886,10 @@ const shownTexts = (): Record<string, string> => ({
   [CONTACT_MEMBER]: fx.names.contactMember,
   [ACME_MEMBER]: fx.names.acmeMember,
   [INTERNAL]: INTERNAL_NOTE,
+  [EMBARGOED]: ADVISORY_SECRET,
+  [EMBARGOED_NAME]: EMBARGOED_TITLE,
+  [PATCH]: PATCH_SECRET,
+  [PUBLIC_TITLE]: PUBLIC_ADVISORY_TITLE,
 });
 
 const credentials = (role: Role) => credentialsOf(fx, role);

@@ -38,6 +38,10 @@ const CANARIES = {
   comment: `CANARY-${hex()}`,
   voteReason: `CANARY-${hex()}`,
   contact: `canary-${hex()}`,
+  /** A sentence of an embargoed advisory's description (issue 22): the team and its current recipients only. */
+  advisory: `CANARY-${hex()}`,
+  /** A line of that advisory's patch file. */
+  patch: `CANARY-${hex()}`,
 };
 type Canary = keyof typeof CANARIES;
 const CANARY_NAMES = Object.keys(CANARIES) as Canary[];
@@ -50,12 +54,13 @@ const OUTSIDERS: Caller[] = [
   "anonymous",
   "applicantA",
   "applicantB",
-  "voucher",
   "removedTeamMember",
   "removedTeamMemberSignedIn",
   "memberContact",
+  "removedMemberRecipient",
   "tokenWithoutScope",
 ];
+const EMBARGOED: Canary[] = ["advisory", "patch"];
 /**
  * A recused reviewer is on the team (it may read the member list), but not in
  * applicant A's deliberation; the canary contact may see its own address.
@@ -63,8 +68,14 @@ const OUTSIDERS: Caller[] = [
 const PROBED: { caller: Caller; canaries: Canary[] }[] = [
   ...OUTSIDERS.map((caller) => ({ caller, canaries: CANARY_NAMES })),
   { caller: "recusedReviewer", canaries: ["comment", "voteReason"] },
-  { caller: "canaryContact", canaries: ["comment", "voteReason"] },
+  { caller: "canaryContact", canaries: ["comment", "voteReason", ...EMBARGOED] },
+  // The voucher's address is Acme's listed address: the embargoed advisory's current recipient, outside the team.
+  { caller: "voucher", canaries: ["comment", "voteReason", "contact"] },
+  // An API token reads the member list, nothing of an advisory.
+  { caller: "tokenWithScope", canaries: ["comment", "voteReason", ...EMBARGOED] },
 ];
+
+const patchPath = (ids: Ids) => `/advisories/${ids.advisoryEmbargoed}/patches/${ids.advisoryPatch}`;
 
 /** Who must see each canary on the ordinary path, and where. */
 const MUST_SEE: { caller: Caller; path: (ids: Ids) => string; canaries: Canary[] }[] = [
@@ -75,6 +86,13 @@ const MUST_SEE: { caller: Caller; path: (ids: Ids) => string; canaries: Canary[]
   { caller: "owner", path: () => "/api/exports/members?format=json", canaries: ["contact"] },
   { caller: "reviewer", path: (ids) => `/members/${ids.canaryMember}`, canaries: ["contact"] },
   { caller: "recusedReviewer", path: (ids) => `/members/${ids.canaryMember}`, canaries: ["contact"] },
+  { caller: "owner", path: (ids) => `/advisories/${ids.advisoryEmbargoed}`, canaries: ["advisory"] },
+  { caller: "reviewer", path: (ids) => `/advisories/${ids.advisoryEmbargoed}`, canaries: ["advisory"] },
+  { caller: "recusedReviewer", path: (ids) => `/advisories/${ids.advisoryEmbargoed}`, canaries: ["advisory"] },
+  { caller: "voucher", path: (ids) => `/advisories/${ids.advisoryEmbargoed}`, canaries: ["advisory"] },
+  { caller: "owner", path: patchPath, canaries: ["patch"] },
+  { caller: "reviewer", path: patchPath, canaries: ["patch"] },
+  { caller: "voucher", path: patchPath, canaries: ["patch"] },
 ];
 
 // ---------------------------------------------------------------- the routes
@@ -272,7 +290,10 @@ beforeAll(async () => {
   started = performance.now();
   database = await createMigratedDatabase();
   const db = database.db;
-  fx = await createMatrixFixture(db);
+  fx = await createMatrixFixture(db, {
+    description: `Embargoed: ${CANARIES.advisory} lets a forged header past the policy.`,
+    patchLine: `+  // ${CANARIES.patch}: reject the forged header.`,
+  });
   const owner = await db.user.findUniqueOrThrow({ where: { email: "owner@kmesh.example" } });
   const reviewer = await db.user.findUniqueOrThrow({ where: { email: "reviewer@kmesh.example" } });
   const asTeam = (user: { id: string; email: string }, role: "OWNER" | "REVIEWER"): TeamViewer => ({ ...user, role });
@@ -470,5 +491,29 @@ describe("bypass probes", () => {
     figures.leaks = leaks.length;
     expect(leaks).toEqual([]);
     expect(figures.requests).toBe(routes.length * VARIANTS.length * PROBED.length);
-  }, 600_000);
+  }, 1_200_000);
+
+  // Issue 22, item 12: embargoed text is never in audit data or an export, whatever was asked above.
+  it("keeps the advisory's canaries out of the audit log and the member list's exports", async () => {
+    const marks = EMBARGOED.map((canary) => CANARIES[canary].slice(7));
+    const audit = await database.db.auditEvent.findMany({ select: { action: true, data: true } });
+    expect(audit.length).toBeGreaterThan(0);
+    expect(audit.filter((event) => marks.some((mark) => JSON.stringify(event).includes(mark)))).toEqual([]);
+    expect(audit.map((event) => event.action)).toEqual(expect.arrayContaining(["advisory.sent"]));
+    const owner = credentials("owner").headers;
+    for (const format of ["json", "google-groups", "mailman"]) {
+      const answer = await ask({ path: `/api/exports/members?format=${format}`, headers: owner });
+      expect({ format, status: answer.status, leaked: marks.filter((mark) => answer.body.includes(mark)) }).toEqual({
+        format,
+        status: 200,
+        leaked: [],
+      });
+    }
+    // The audit log's own download, after the exports were recorded.
+    const log = await ask({ path: "/api/audit/export", headers: owner });
+    expect({ status: log.status, leaked: marks.filter((mark) => log.body.includes(mark)) }).toEqual({
+      status: 200,
+      leaked: [],
+    });
+  });
 });

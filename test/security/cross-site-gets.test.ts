@@ -57,6 +57,8 @@ let portal: RunningPortal;
 let fx: MatrixFixture;
 let query: string;
 let paths: string[];
+/** GETs whose only write is the asker's rate-limit bucket: a patch file's download (issue 22) is counted, not recorded. */
+let countedGets: string[];
 const figures = { asked: 0, refused: 0, writes: 0 };
 
 beforeAll(async () => {
@@ -72,7 +74,17 @@ beforeAll(async () => {
     draft: fx.records.applicationB,
     member: fx.records.contactMember,
   };
-  paths = [...builtRoutes().flatMap((route) => ROUTE_PATHS[route]?.(ids) ?? []), ...MORE_PATHS];
+  const r = fx.records;
+  // Advisories: the draft, the public one and its file, a refused link; the embargoed one and its link are the routes' own.
+  const advisoryPaths = [
+    `/advisories/${r.advisoryDraft}`,
+    `/advisories/${r.advisoryPublic}`,
+    `/advisories/public/${r.advisoryPublic}`,
+    `/advisories/public/${r.advisoryPublic}/osv.json`,
+    `/advisories/read/${r.advisoryLinkToken}?refused=1`,
+  ];
+  paths = [...builtRoutes().flatMap((route) => ROUTE_PATHS[route]?.(ids) ?? []), ...MORE_PATHS, ...advisoryPaths];
+  countedGets = [`/advisories/${r.advisoryEmbargoed}/patches/${r.advisoryPatch}`];
 }, 300_000);
 
 afterAll(async () => {
@@ -85,12 +97,14 @@ afterAll(async () => {
   );
 });
 
-/** Asks once; the tables that changed, and the answer's status. */
+/** Asks once; the tables that changed (but a counted GET's rate-limit bucket), and the answer's status. */
 async function ask(path: string, method: "GET" | "HEAD", headers: Record<string, string>) {
   const before = await tableChecksums(db, query);
   const response = await fetch(`${portal.baseUrl}${path}`, { method, headers, redirect: "manual" });
   await response.arrayBuffer();
-  const changed = changedTables(before, await tableChecksums(db, query));
+  const changed = changedTables(before, await tableChecksums(db, query)).filter(
+    (table) => !(countedGets.includes(path) && table === "RateLimitBucket"),
+  );
   figures.asked++;
   if (response.status === 403) figures.refused++;
   if (changed.length > 0) figures.writes++;
@@ -104,7 +118,9 @@ describe("a GET from another site", () => {
     expect(builtRoutes().filter((route) => !(route in ROUTE_PATHS))).toEqual([]);
   });
 
-  it("writes only the downloads' records, an owner's from the portal's own pages, never moving the diff's start", async () => {
+  it("writes only the downloads' records, an owner's from the portal's own pages, never moving the diff's start", {
+    timeout: 600_000,
+  }, async () => {
     const bases = async () => Promise.all((["GOOGLE_GROUPS", "MAILMAN", "JSON"] as const).map((f) => diffBase(db, f)));
     const start = await bases();
     const writing: string[] = [];
@@ -127,7 +143,9 @@ describe("a GET from another site", () => {
     expect(await bases()).toEqual(start);
   });
 
-  it("changes nothing as a cross-site navigation, for anyone signed in, and a download is refused", async () => {
+  it("changes nothing as a cross-site navigation, for anyone signed in, and a download is refused", {
+    timeout: 600_000,
+  }, async () => {
     const problems: string[] = [];
     for (const role of sessionRoles()) {
       for (const path of paths) {
@@ -142,7 +160,7 @@ describe("a GET from another site", () => {
     expect(problems).toEqual([]);
   });
 
-  it("changes nothing as a HEAD, from this site or another", async () => {
+  it("changes nothing as a HEAD, from this site or another", { timeout: 600_000 }, async () => {
     const problems: string[] = [];
     for (const role of sessionRoles()) {
       for (const path of paths) {

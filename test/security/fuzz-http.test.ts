@@ -109,6 +109,27 @@ const attestationFields = [
 const draftB = (r: MatrixRecords) => `/applications/${r.applicationB}/edit`;
 const reviewA = (r: MatrixRecords) => `/review/${r.applicationA}`;
 const CONTACT: Role[] = ["memberContact"];
+/** The embargoed advisory's current recipient (Acme's listed address). */
+const RECIPIENT: Role[] = ["voucher"];
+const advisoryPage = (r: MatrixRecords) => `/advisories/${r.advisoryEmbargoed}`;
+const advisoryEdit = (r: MatrixRecords) => `/advisories/${r.advisoryEmbargoed}/edit`;
+const embargoed = (r: MatrixRecords) => ({ advisoryId: r.advisoryEmbargoed });
+const advisoryFields = [
+  "title",
+  "cveIds",
+  "ghsaIds",
+  "cvssVector",
+  "affectedVersions",
+  "fixedVersions",
+  "description",
+  "mitigations",
+  "reproduction",
+  "patchLinks",
+  "mayDo",
+  "mayNotDo",
+  "disclosureAt",
+  "mailFullText",
+];
 
 const ACTIONS: Record<string, ActionTarget> = {
   "features/applications/actions.ts#startApplicationAction": {
@@ -334,6 +355,120 @@ const ACTIONS: Record<string, ActionTarget> = {
     page: () => "/team/tokens",
     args: "state+form",
     fields: ["tokenId"],
+  },
+  // Advisories (issue 22): the team's writes, with the embargoed advisory's real id so that the schema is reached.
+  "features/advisories/actions.ts#createAdvisoryDraftAction": {
+    page: () => "/advisories/new",
+    args: "state+form",
+    fields: advisoryFields,
+  },
+  "features/advisories/actions.ts#updateAdvisoryAction": {
+    page: advisoryEdit,
+    args: "state+form",
+    fields: ["advisoryId", "reason", ...advisoryFields],
+    real: embargoed,
+  },
+  "features/advisories/actions.ts#deleteAdvisoryDraftAction": {
+    page: (r) => `/advisories/${r.advisoryDraft}`,
+    args: "state+form",
+    fields: ["advisoryId"],
+  },
+  "features/advisories/actions.ts#addAdvisoryPatchAction": {
+    page: advisoryEdit,
+    args: "state+form",
+    fields: ["advisoryId", "reason", "file"],
+    real: embargoed,
+  },
+  "features/advisories/actions.ts#removeAdvisoryPatchAction": {
+    page: advisoryEdit,
+    args: "state+form",
+    fields: ["advisoryId", "patchId", "reason"],
+    real: (r) => ({ advisoryId: r.advisoryEmbargoed, patchId: r.advisoryPatch }),
+  },
+  "features/advisories/recipient-actions.ts#approveAdvisoryAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId"],
+  },
+  "features/advisories/recipient-actions.ts#sendAdvisoryAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId", "emergencyReason"],
+    real: (r) => ({ advisoryId: r.advisoryDraft }),
+  },
+  "features/advisories/recipient-actions.ts#addAdvisoryRecipientAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId", "memberId"],
+    real: embargoed,
+  },
+  "features/advisories/recipient-actions.ts#resendToMemberAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId", "memberId"],
+    real: embargoed,
+  },
+  "features/advisories/lifecycle-actions.ts#sendReleaseNoticeAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId", "publicMessaging", "releaseAt"],
+    real: embargoed,
+  },
+  "features/advisories/lifecycle-actions.ts#publishAdvisoryAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId"],
+  },
+  "features/advisories/lifecycle-actions.ts#setPublishAutomaticallyAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId", "publishAutomatically"],
+    real: embargoed,
+  },
+  "features/advisories/lifecycle-actions.ts#recordAdvisoryBreachAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId", "leakReportId", "memberId", "occurredOn", "description"],
+    real: (r) => ({ advisoryId: r.advisoryEmbargoed, memberId: r.acmeMember }),
+  },
+  "features/advisories/lifecycle-actions.ts#holdAdvisoryAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId", "reason"],
+    real: embargoed,
+  },
+  "features/advisories/lifecycle-actions.ts#releaseAdvisoryEarlierAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId", "disclosureAt", "reason"],
+    real: embargoed,
+  },
+  // A recipient's answers: the current recipient past its guard too.
+  "features/advisories/recipient-actions.ts#acknowledgeAdvisoryAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId", "revision"],
+    real: embargoed,
+    roles: RECIPIENT,
+  },
+  "features/advisories/recipient-actions.ts#fileAdvisoryReportAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId", "outcome", "affectedVersion", "details", "shared"],
+    real: embargoed,
+    roles: RECIPIENT,
+  },
+  "features/advisories/recipient-actions.ts#reportLeakAction": {
+    page: advisoryPage,
+    args: "state+form",
+    fields: ["advisoryId", "whatLeaked", "toWhom", "leakedAt", "prevention"],
+    real: embargoed,
+    roles: RECIPIENT,
+  },
+  "features/advisories/recipient-actions.ts#openAdvisoryLinkAction": {
+    page: (r) => `/advisories/read/${r.advisoryLinkToken}`,
+    args: "form",
+    fields: ["token"],
   },
 };
 
@@ -690,6 +825,44 @@ const ROUTES: Record<string, RouteTarget> = {
           .map(([path, body]) => bodyRequest(`/api/auth/${path}`, body)),
       ),
   },
+  // A patch file: the team and the current recipient download it; junk ids, queries and bodies are refused.
+  "/advisories/[id]/patches/[patchId]/route": {
+    roles: [...EVERYONE, ...RECIPIENT],
+    answersAnyway: true,
+    requests: (r) =>
+      fc.oneof(
+        fc
+          .tuple(segment, segment)
+          .map(([id, patch]) => ({ method: "GET", path: `/advisories/${id}/patches/${patch}`, headers: {} })),
+        segment.map((patch) => ({
+          method: "GET",
+          path: `/advisories/${r.advisoryEmbargoed}/patches/${patch}`,
+          headers: {},
+        })),
+        queryOf(["download", "name", "revision"]).map((pairs) => ({
+          method: "GET",
+          path: `/advisories/${r.advisoryEmbargoed}/patches/${r.advisoryPatch}${query(pairs)}`,
+          headers: {},
+        })),
+        anyBody(["file", "advisoryId"]).map((body) =>
+          bodyRequest(`/advisories/${r.advisoryEmbargoed}/patches/${r.advisoryPatch}`, body),
+        ),
+      ),
+  },
+  "/advisories/public/[id]/osv.json/route": {
+    roles: EVERYONE,
+    answersAnyway: true,
+    requests: (r) =>
+      fc.oneof(
+        segment.map((id) => ({ method: "GET", path: `/advisories/public/${id}/osv.json`, headers: {} })),
+        queryOf(["format", "id"]).map((pairs) => ({
+          method: "GET",
+          path: `/advisories/public/${r.advisoryPublic}/osv.json${query(pairs)}`,
+          headers: {},
+        })),
+        anyBody(["id"]).map((body) => bodyRequest(`/advisories/public/${r.advisoryPublic}/osv.json`, body)),
+      ),
+  },
   "/api/health/route": {
     roles: EVERYONE,
     answersAnyway: true,
@@ -724,6 +897,9 @@ function pagePath(route: string, r: MatrixRecords): string {
     "/verify-alias/[token]": r.aliasToken,
     "/vouch/[token]": r.vouchToken,
     "/dev/outbox/[id]": r.outboxMail,
+    "/advisories/[id]": r.advisoryEmbargoed,
+    "/advisories/read/[token]": r.advisoryLinkToken,
+    "/advisories/public/[id]": r.advisoryPublic,
   };
   let path = route.replace(/\/page$/, "") || "/";
   for (const [pattern, id] of Object.entries(ids)) path = path.replace(pattern, pattern.replace(/\[[a-z]+\]/, id));

@@ -42,7 +42,11 @@ const STOCK = /^(Invalid |Too big|Too small|Unrecognized key)/;
  */
 const STOCK_IS_CLEAR = new Set(["invalid_type", "unrecognized_keys"]);
 /** Schemas of the operator's configuration file: its loader prints zod's messages with their paths. */
-const OPERATOR_FACING = new Set(["portal-config/PortalConfigSchema", "portal-config/CriterionSchema"]);
+const OPERATOR_FACING = new Set([
+  "portal-config/PortalConfigSchema",
+  "portal-config/CriterionSchema",
+  "portal-config/AdvisoryRulesSchema",
+]);
 
 const criteria: Criterion[] = config.criteria;
 /** Schema factories, with what the portal calls them with. Every exported `…Schema`/`…schema` function needs a row. */
@@ -95,6 +99,10 @@ const PARSERS: Record<string, { input: "form" | "params" | "value"; run: (fn: ne
       const { filter, searchError } = fn(input);
       return { output: filter, messages: searchError === undefined ? [] : [searchError] };
     },
+  },
+  "advisories/parseMatrixFilter": {
+    input: "params",
+    run: (fn: (p: unknown) => unknown, input) => ({ output: fn(input), messages: [] }),
   },
   "exports/parseFormatSlug": {
     input: "value",

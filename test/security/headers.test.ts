@@ -237,6 +237,82 @@ describe("headers on every page", () => {
   });
 });
 
+// Advisories (issue 22): embargoed text and patch files are kept out of every cache, and a patch file is a
+// download no browser renders.
+describe("advisories", () => {
+  it("every advisory page is private, no-store, to the team, a recipient and anyone else", async () => {
+    const r = fx.records;
+    const pages = [
+      "/advisories",
+      "/advisories/new",
+      `/advisories/${r.advisoryEmbargoed}`,
+      `/advisories/${r.advisoryDraft}`,
+      `/advisories/${r.advisoryPublic}`,
+      `/advisories/${r.advisoryEmbargoed}/edit`,
+      `/advisories/read/${r.advisoryLinkToken}`,
+      "/advisories/public",
+      `/advisories/public/${r.advisoryPublic}`,
+      `/advisories/public/${r.advisoryEmbargoed}`,
+    ];
+    const problems: string[] = [];
+    for (const role of ["owner", "reviewer", "voucher", "removedMemberRecipient", "anonymous"] as Role[]) {
+      for (const page of pages) {
+        const answer = await ask(portal.baseUrl, page, { headers: credentialsOf(fx, role) });
+        const cache = header(answer, "cache-control");
+        if (answer.status >= 500) problems.push(`${role} ${page}: ${answer.status}`);
+        if (!cache.includes("private") || !cache.includes("no-store")) {
+          problems.push(`${role} ${page} (${answer.status}): Cache-Control is "${cache}"`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("a patch file is an attachment, not sniffed, not stored; a refusal is not stored either", async () => {
+    const r = fx.records;
+    const path = `/advisories/${r.advisoryEmbargoed}/patches/${r.advisoryPatch}`;
+    const shape = (answer: Answer) => ({
+      status: answer.status,
+      disposition: header(answer, "content-disposition"),
+      nosniff: header(answer, "x-content-type-options"),
+      cache: header(answer, "cache-control"),
+    });
+    for (const role of ["owner", "reviewer", "voucher"] as Role[]) {
+      expect({ role, ...shape(await ask(portal.baseUrl, path, { headers: credentialsOf(fx, role) })) }).toEqual({
+        role,
+        status: 200,
+        disposition: 'attachment; filename="fix-sni.patch"',
+        nosniff: "nosniff",
+        cache: expect.stringMatching(/private.*no-store|no-store.*private/),
+      });
+    }
+    for (const role of ["anonymous", "applicantB", "memberContact", "removedMemberRecipient"] as Role[]) {
+      const answer = shape(await ask(portal.baseUrl, path, { headers: credentialsOf(fx, role) }));
+      expect({ role, status: answer.status, noStore: answer.cache.includes("no-store") }).toEqual({
+        role,
+        status: 404,
+        noStore: true,
+      });
+    }
+  });
+
+  it("a public advisory's OSV file is a JSON attachment; an embargoed one's is a 404 no cache keeps", async () => {
+    const r = fx.records;
+    const file = await ask(portal.baseUrl, `/advisories/public/${r.advisoryPublic}/osv.json`);
+    expect({
+      status: file.status,
+      type: header(file, "content-type"),
+      disposition: header(file, "content-disposition").startsWith("attachment;"),
+      nosniff: header(file, "x-content-type-options"),
+    }).toEqual({ status: 200, type: "application/json", disposition: true, nosniff: "nosniff" });
+    const hidden = await ask(portal.baseUrl, `/advisories/public/${r.advisoryEmbargoed}/osv.json`);
+    expect({ status: hidden.status, noStore: header(hidden, "cache-control").includes("no-store") }).toEqual({
+      status: 404,
+      noStore: true,
+    });
+  });
+});
+
 describe("the policy in a browser", () => {
   it("meets no inline style in what the build rendered once, but in Next's own static 500 page", async () => {
     const built = path.resolve(import.meta.dirname, "../../.next/server/app");

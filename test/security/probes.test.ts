@@ -148,7 +148,16 @@ describe("F8: refusals", () => {
       const unknown = await fetch(`${base}/no-such-page`, { headers });
       expect(unknown.status).toBe(404);
       const expected = notFoundShape(await unknown.text());
-      for (const page of ["/team", "/review", "/members", "/review/cl00000000000000000000000", "/dev/outbox"]) {
+      for (const page of [
+        "/team",
+        "/review",
+        "/members",
+        "/review/cl00000000000000000000000",
+        "/dev/outbox",
+        // Advisories (issue 22): the team's new draft. Not /advisories/[id]: a recipient reads it, so proxy.ts cannot
+        // gate it, and the page's own notFound() is Next's error document (the same for every id: the matrix compares).
+        "/advisories/new",
+      ]) {
         const response = await fetch(`${base}${page}`, { headers });
         expect(response.status, page).toBe(404);
         const body = await response.text();
