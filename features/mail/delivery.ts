@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { OutboxMail } from "@/generated/prisma/client";
 import type { Database } from "@/lib/prisma";
@@ -8,36 +9,68 @@ export type DeliveryOptions = {
   from: string;
   /** Public base URL, for the console line that points at /dev/outbox. */
   baseUrl: string;
+  /** Messages claimed at once (default 20; a drain claims `poolSize` × 20). */
   batch?: number;
+  /** SMTP connections kept open and sent on at once (MAIL_POOL_SIZE; default 5). */
+  poolSize?: number;
 };
 
 export const MAX_ATTEMPTS = 8;
-const LEASE_MINUTES = 5;
+export const DEFAULT_POOL_SIZE = 5;
+const LEASE_SECONDS = 300;
+/** The longest one message may hold its connection when the server stalls (socketTimeout plus a margin). */
+const WORST_SEND_SECONDS = 45;
 
-const transports = new Map<string, Transporter>();
+type Pooled = { transport: Transporter; users: number };
+const transports = new Map<string, Pooled>();
 
-function transportFor(smtpUrl: string): Transporter {
-  let transport = transports.get(smtpUrl);
-  if (!transport) {
+/**
+ * The pooled transport of an SMTP URL, shared by every delivery running in
+ * this process and closed when the last one is done, so that no idle
+ * connection outlives a delivery (nor keeps a script or a test running).
+ */
+function acquireTransport(smtpUrl: string, poolSize: number): { transport: Transporter; release: () => void } {
+  const key = `${poolSize} ${smtpUrl}`;
+  let pooled = transports.get(key);
+  if (!pooled) {
     const url = new URL(smtpUrl);
     // Timeouts so that a dead mail server fails the attempt instead of hanging it.
-    for (const [key, value] of [
+    for (const [name, value] of [
       ["connectionTimeout", "10000"],
       ["greetingTimeout", "10000"],
       ["socketTimeout", "30000"],
-    ]) {
-      if (!url.searchParams.has(key as string)) url.searchParams.set(key as string, value as string);
+    ] as const) {
+      if (!url.searchParams.has(name)) url.searchParams.set(name, value);
     }
-    transport = nodemailer.createTransport(url.toString());
-    transports.set(smtpUrl, transport);
+    pooled = {
+      transport: nodemailer.createTransport({ url: url.toString(), pool: true, maxConnections: poolSize }),
+      users: 0,
+    };
+    transports.set(key, pooled);
   }
-  return transport;
+  const held = pooled;
+  held.users++;
+  let released = false;
+  return {
+    transport: held.transport,
+    release: () => {
+      if (released) return;
+      released = true;
+      held.users--;
+      if (held.users === 0) {
+        transports.delete(key);
+        held.transport.close();
+      }
+    },
+  };
 }
 
 /** Minutes to wait before attempt n+1: 1, 2, 4 … capped at an hour. */
 export function retryDelayMinutes(attempts: number): number {
   return Math.min(60, 2 ** Math.max(0, attempts - 1));
 }
+
+type BatchResult = { sent: number; failed: number; claimed: number };
 
 /**
  * Sends what is due in the outbox. Rows are claimed with a lease (SKIP
@@ -46,8 +79,23 @@ export function retryDelayMinutes(attempts: number): number {
  * MAX_ATTEMPTS.
  */
 export async function deliverOutbox(db: Database, options: DeliveryOptions): Promise<{ sent: number; failed: number }> {
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+  const held = options.smtpUrl ? acquireTransport(options.smtpUrl, poolSize) : null;
+  try {
+    const { sent, failed } = await deliverBatch(db, options, held?.transport ?? null);
+    return { sent, failed };
+  } finally {
+    held?.release();
+  }
+}
+
+async function deliverBatch(
+  db: Database,
+  options: DeliveryOptions,
+  transport: Transporter | null,
+): Promise<BatchResult> {
   const batch = options.batch ?? 20;
-  if (!options.smtpUrl) {
+  if (!transport) {
     const stored = await db.$queryRaw<Pick<OutboxMail, "id" | "to" | "subject" | "text">[]>`
       UPDATE "OutboxMail" SET status = 'STORED'
        WHERE id IN (SELECT id FROM "OutboxMail" WHERE status = 'PENDING' ORDER BY "createdAt" LIMIT ${batch} FOR UPDATE SKIP LOCKED)
@@ -58,49 +106,113 @@ export async function deliverOutbox(db: Database, options: DeliveryOptions): Pro
         `mail (no SMTP_URL): to ${mail.to}: "${mail.subject}" ${options.baseUrl}/dev/outbox/${mail.id}${link ? `\n  link: ${link}` : ""}`,
       );
     }
-    return { sent: 0, failed: 0 };
+    return { sent: 0, failed: 0, claimed: stored.length };
   }
 
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+  // The lease outlasts the batch even when every message waits for a stalled server.
+  const leaseSeconds = Math.max(LEASE_SECONDS, Math.ceil(batch / poolSize) * WORST_SEND_SECONDS);
   const claimed = await db.$queryRaw<OutboxMail[]>`
     UPDATE "OutboxMail"
-       SET attempts = attempts + 1, "nextAttemptAt" = now() + make_interval(mins => ${LEASE_MINUTES}::int)
+       SET attempts = attempts + 1, "nextAttemptAt" = now() + make_interval(secs => ${leaseSeconds}::int)
      WHERE id IN (SELECT id FROM "OutboxMail"
                    WHERE status = 'PENDING' AND "nextAttemptAt" <= now()
                    ORDER BY "createdAt" LIMIT ${batch} FOR UPDATE SKIP LOCKED)
     RETURNING *`;
   let sent = 0;
   let failed = 0;
-  const transport = transportFor(options.smtpUrl);
-  for (const mail of claimed) {
-    try {
-      await transport.sendMail({
-        from: options.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-      });
-      // The body goes once delivered: it may hold one-use links that a
-      // copy of the database must not give away.
-      await db.outboxMail.update({
-        where: { id: mail.id },
-        data: { status: "SENT", sentAt: new Date(), lastError: null, text: "", html: "" },
-      });
-      sent++;
-    } catch (error) {
+  const writes: Promise<unknown>[] = [];
+  // In chunks, each chunk's messages on the pool's connections at once; a
+  // chunk's sent rows are marked while the next chunk goes out, so that a
+  // crash re-sends at most a chunk's worth once its lease ends.
+  const chunk = poolSize * 4;
+  for (let start = 0; start < claimed.length; start += chunk) {
+    const mails = claimed.slice(start, start + chunk);
+    const outcomes = await Promise.allSettled(
+      mails.map((mail) =>
+        transport.sendMail({
+          from: options.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+        }),
+      ),
+    );
+    const delivered: string[] = [];
+    outcomes.forEach((outcome, index) => {
+      const mail = mails[index] as OutboxMail;
+      if (outcome.status === "fulfilled") {
+        delivered.push(mail.id);
+        return;
+      }
+      const error = outcome.reason;
       const message = error instanceof Error ? error.message : String(error);
       const giveUp = mail.attempts >= MAX_ATTEMPTS;
-      await db.outboxMail.update({
-        where: { id: mail.id },
-        data: {
-          status: giveUp ? "FAILED" : "PENDING",
-          lastError: message.slice(0, 1000),
-          nextAttemptAt: new Date(Date.now() + retryDelayMinutes(mail.attempts) * 60_000),
-        },
-      });
+      writes.push(
+        db.outboxMail.update({
+          where: { id: mail.id },
+          data: {
+            status: giveUp ? "FAILED" : "PENDING",
+            lastError: message.slice(0, 1000),
+            nextAttemptAt: new Date(Date.now() + retryDelayMinutes(mail.attempts) * 60_000),
+          },
+        }),
+      );
       console.error(`mail: sending ${mail.id} to ${mail.to} failed (attempt ${mail.attempts}): ${message}`);
       failed++;
+    });
+    if (delivered.length > 0) {
+      // The body goes once delivered: it may hold one-use links that a
+      // copy of the database must not give away.
+      writes.push(db.$executeRaw`
+        UPDATE "OutboxMail" SET status = 'SENT', "sentAt" = now(), "lastError" = NULL, text = '', html = ''
+         WHERE id = ANY(${delivered}::text[])`);
+      sent += delivered.length;
     }
   }
-  return { sent, failed };
+  await Promise.all(writes);
+  return { sent, failed, claimed: claimed.length };
+}
+
+const drains = new WeakMap<Database, { running: Promise<{ sent: number; failed: number }>; again: boolean }>();
+
+/**
+ * Delivers batch after batch while messages are due (an advisory queues one
+ * per address: 100,000 for the largest list), on one pooled transport. One
+ * drain runs per database in this process: a call while it runs makes it look
+ * again before it ends instead of starting a second. It stops early on a
+ * failure (the mail server is likely down: the sweep retries later), and lets
+ * the event loop serve requests between batches.
+ */
+export function drainOutbox(db: Database, options: DeliveryOptions): Promise<{ sent: number; failed: number }> {
+  const current = drains.get(db);
+  if (current) {
+    current.again = true;
+    return current.running;
+  }
+  const state = { again: false, running: Promise.resolve({ sent: 0, failed: 0 }) };
+  state.running = (async () => {
+    const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+    const batchOptions = { ...options, poolSize, batch: options.batch ?? poolSize * 20 };
+    const held = options.smtpUrl ? acquireTransport(options.smtpUrl, poolSize) : null;
+    const total = { sent: 0, failed: 0 };
+    try {
+      for (;;) {
+        state.again = false;
+        const result = await deliverBatch(db, batchOptions, held?.transport ?? null);
+        total.sent += result.sent;
+        total.failed += result.failed;
+        if (result.failed > 0) break;
+        if (result.claimed === 0 && !state.again) break;
+        await nextTurn();
+      }
+      return total;
+    } finally {
+      held?.release();
+      drains.delete(db);
+    }
+  })();
+  drains.set(db, state);
+  return state.running;
 }
