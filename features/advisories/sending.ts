@@ -1,5 +1,6 @@
 // Longer than 250 lines on purpose: the three ways an advisory reaches recipients (the send, a member added
 // later, a re-send) share the one way their links and messages are written, kept together here.
+import { randomBytes } from "node:crypto";
 import { advisoryMailTemplate, linkMarker, newRecordId, queueAdvisoryMails } from "@/features/advisories/advisory-mail";
 import { type AdvisorySnapshot, snapshotHash, snapshotOf } from "@/features/advisories/snapshot";
 import { recordAuditEvent } from "@/features/audit/mutations";
@@ -151,7 +152,13 @@ export async function sendAdvisory(
   }, SEND_TRANSACTION);
 }
 
-/** Recipient rows (one statement) and their messages (one statement), each address with its own new token. */
+/**
+ * Recipient rows and their messages in one statement (a data-modifying CTE),
+ * each address with its own new token: the message's text and HTML are passed
+ * once and the link put in place of the marker by Postgres, which also
+ * hashes each token for the recipient row (the token itself is never stored
+ * but in the message, whose body goes once it is delivered).
+ */
 async function insertRecipients(
   tx: Tx,
   advisoryId: string,
@@ -163,14 +170,23 @@ async function insertRecipients(
 ): Promise<void> {
   const marker = linkMarker();
   const template = advisoryMailTemplate(snapshot, { fullText, context, marker });
-  const rows = addresses.map((row) => ({ ...row, ...newToken(), id: newRecordId(), mailId: newRecordId() }));
-  await queueAdvisoryMails(tx, template, marker, rows);
+  const tokens = addresses.map(() => randomBytes(32).toString("base64url"));
+  const ids = addresses.map(() => newRecordId());
+  const mailIds = addresses.map(() => newRecordId());
   await tx.$executeRaw`
+    WITH r AS (
+      SELECT * FROM unnest(${ids}::text[], ${addresses.map((row) => row.memberId)}::text[],
+                           ${addresses.map((row) => row.address)}::text[], ${tokens}::text[], ${mailIds}::text[])
+                    AS r(id, member, address, token, mail)),
+    mails AS (
+      INSERT INTO "OutboxMail" (id, "to", subject, text, html)
+      SELECT r.mail, r.address, ${template.subject}, replace(${template.text}, ${marker}, r.token),
+             replace(${template.html}, ${marker}, r.token)
+        FROM r)
     INSERT INTO "AdvisoryRecipient" (id, "advisoryId", "memberId", address, "tokenHash", "addedReason", "addedById", "mailId")
-    SELECT r.id, ${advisoryId}, r.member, r.address, r.hash, ${added.addedReason}, ${added.addedById}, r.mail
-      FROM unnest(${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.memberId)}::text[],
-                  ${rows.map((row) => row.address)}::text[], ${rows.map((row) => row.hash)}::text[],
-                  ${rows.map((row) => row.mailId)}::text[]) AS r(id, member, address, hash, mail)`;
+    SELECT r.id, ${advisoryId}, r.member, r.address, encode(sha256(convert_to(r.token, 'UTF8')), 'hex'),
+           ${added.addedReason}, ${added.addedById}, r.mail
+      FROM r`;
 }
 
 /** The sent advisory's current revision, as mailed, for the team's later mail to one member. */

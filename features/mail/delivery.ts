@@ -9,7 +9,7 @@ export type DeliveryOptions = {
   from: string;
   /** Public base URL, for the console line that points at /dev/outbox. */
   baseUrl: string;
-  /** Messages claimed at once (default 20; a drain claims `poolSize` × 20). */
+  /** Messages claimed at once (default 20; a drain claims `poolSize` × 10, two batches in flight). */
   batch?: number;
   /** SMTP connections kept open and sent on at once (MAIL_POOL_SIZE; default 5). */
   poolSize?: number;
@@ -91,7 +91,7 @@ export async function deliverOutbox(db: Database, options: DeliveryOptions): Pro
 
 async function deliverBatch(
   db: Database,
-  options: DeliveryOptions,
+  options: DeliveryOptions & { inFlightBatches?: number },
   transport: Transporter | null,
 ): Promise<BatchResult> {
   const batch = options.batch ?? 20;
@@ -111,7 +111,8 @@ async function deliverBatch(
 
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   // The lease outlasts the batch even when every message waits for a stalled server.
-  const leaseSeconds = Math.max(LEASE_SECONDS, Math.ceil(batch / poolSize) * WORST_SEND_SECONDS);
+  const queued = batch * (options.inFlightBatches ?? 1);
+  const leaseSeconds = Math.max(LEASE_SECONDS, Math.ceil(queued / poolSize) * WORST_SEND_SECONDS);
   const claimed = await db.$queryRaw<OutboxMail[]>`
     UPDATE "OutboxMail"
        SET attempts = attempts + 1, "nextAttemptAt" = now() + make_interval(secs => ${leaseSeconds}::int)
@@ -122,55 +123,52 @@ async function deliverBatch(
   let sent = 0;
   let failed = 0;
   const writes: Promise<unknown>[] = [];
-  // In chunks, each chunk's messages on the pool's connections at once; a
-  // chunk's sent rows are marked while the next chunk goes out, so that a
-  // crash re-sends at most a chunk's worth once its lease ends.
-  const chunk = poolSize * 4;
-  for (let start = 0; start < claimed.length; start += chunk) {
-    const mails = claimed.slice(start, start + chunk);
-    const outcomes = await Promise.allSettled(
-      mails.map((mail) =>
-        transport.sendMail({
+  // Every claimed message goes to the pool at once (it sends on each of its
+  // connections in turn); delivered rows are marked in groups as they
+  // complete, so that a crash re-sends at most a group's worth once its lease ends.
+  let delivered: string[] = [];
+  const markDelivered = () => {
+    if (delivered.length === 0) return;
+    const ids = delivered;
+    delivered = [];
+    // The body goes once delivered: it may hold one-use links that a
+    // copy of the database must not give away.
+    writes.push(db.$executeRaw`
+      UPDATE "OutboxMail" SET status = 'SENT', "sentAt" = now(), "lastError" = NULL, text = '', html = ''
+       WHERE id = ANY(${ids}::text[])`);
+  };
+  await Promise.all(
+    claimed.map(async (mail) => {
+      try {
+        await transport.sendMail({
           from: options.from,
           to: mail.to,
           subject: mail.subject,
           text: mail.text,
           html: mail.html,
-        }),
-      ),
-    );
-    const delivered: string[] = [];
-    outcomes.forEach((outcome, index) => {
-      const mail = mails[index] as OutboxMail;
-      if (outcome.status === "fulfilled") {
+        });
         delivered.push(mail.id);
-        return;
+        sent++;
+        if (delivered.length >= poolSize * 4) markDelivered();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const giveUp = mail.attempts >= MAX_ATTEMPTS;
+        writes.push(
+          db.outboxMail.update({
+            where: { id: mail.id },
+            data: {
+              status: giveUp ? "FAILED" : "PENDING",
+              lastError: message.slice(0, 1000),
+              nextAttemptAt: new Date(Date.now() + retryDelayMinutes(mail.attempts) * 60_000),
+            },
+          }),
+        );
+        console.error(`mail: sending ${mail.id} to ${mail.to} failed (attempt ${mail.attempts}): ${message}`);
+        failed++;
       }
-      const error = outcome.reason;
-      const message = error instanceof Error ? error.message : String(error);
-      const giveUp = mail.attempts >= MAX_ATTEMPTS;
-      writes.push(
-        db.outboxMail.update({
-          where: { id: mail.id },
-          data: {
-            status: giveUp ? "FAILED" : "PENDING",
-            lastError: message.slice(0, 1000),
-            nextAttemptAt: new Date(Date.now() + retryDelayMinutes(mail.attempts) * 60_000),
-          },
-        }),
-      );
-      console.error(`mail: sending ${mail.id} to ${mail.to} failed (attempt ${mail.attempts}): ${message}`);
-      failed++;
-    });
-    if (delivered.length > 0) {
-      // The body goes once delivered: it may hold one-use links that a
-      // copy of the database must not give away.
-      writes.push(db.$executeRaw`
-        UPDATE "OutboxMail" SET status = 'SENT', "sentAt" = now(), "lastError" = NULL, text = '', html = ''
-         WHERE id = ANY(${delivered}::text[])`);
-      sent += delivered.length;
-    }
-  }
+    }),
+  );
+  markDelivered();
   await Promise.all(writes);
   return { sent, failed, claimed: claimed.length };
 }
@@ -194,19 +192,26 @@ export function drainOutbox(db: Database, options: DeliveryOptions): Promise<{ s
   const state = { again: false, running: Promise.resolve({ sent: 0, failed: 0 }) };
   state.running = (async () => {
     const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
-    const batchOptions = { ...options, poolSize, batch: options.batch ?? poolSize * 20 };
+    const batchOptions = { ...options, poolSize, batch: options.batch ?? poolSize * 10, inFlightBatches: 2 };
     const held = options.smtpUrl ? acquireTransport(options.smtpUrl, poolSize) : null;
     const total = { sent: 0, failed: 0 };
-    try {
-      for (;;) {
-        state.again = false;
+    let stop = false;
+    // Two batches in flight, so that the pool sends one while the other is claimed and marked.
+    const worker = async () => {
+      while (!stop) {
         const result = await deliverBatch(db, batchOptions, held?.transport ?? null);
         total.sent += result.sent;
         total.failed += result.failed;
-        if (result.failed > 0) break;
-        if (result.claimed === 0 && !state.again) break;
+        if (result.failed > 0) stop = true;
+        if (result.claimed === 0) return;
         await nextTurn();
       }
+    };
+    try {
+      do {
+        state.again = false;
+        await Promise.all([worker(), worker()]);
+      } while (state.again && !stop);
       return total;
     } finally {
       held?.release();
