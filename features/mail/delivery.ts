@@ -113,13 +113,13 @@ async function deliverBatch(
   // The lease outlasts the batch even when every message waits for a stalled server.
   const queued = batch * (options.inFlightBatches ?? 1);
   const leaseSeconds = Math.max(LEASE_SECONDS, Math.ceil(queued / poolSize) * WORST_SEND_SECONDS);
-  const claimed = await db.$queryRaw<OutboxMail[]>`
+  const claimed = await db.$queryRaw<Pick<OutboxMail, "id" | "to" | "subject" | "text" | "html" | "attempts">[]>`
     UPDATE "OutboxMail"
        SET attempts = attempts + 1, "nextAttemptAt" = now() + make_interval(secs => ${leaseSeconds}::int)
      WHERE id IN (SELECT id FROM "OutboxMail"
                    WHERE status = 'PENDING' AND "nextAttemptAt" <= now()
                    ORDER BY "createdAt" LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-    RETURNING *`;
+    RETURNING id, "to", subject, text, html, attempts`;
   let sent = 0;
   let failed = 0;
   const writes: Promise<unknown>[] = [];
