@@ -9,7 +9,7 @@ export type DeliveryOptions = {
   from: string;
   /** Public base URL, for the console line that points at /dev/outbox. */
   baseUrl: string;
-  /** Messages claimed at once (default 20; a drain claims `poolSize` × 10, two batches in flight). */
+  /** Messages claimed at once (default 20; a drain claims `poolSize` × 10, three batches in flight). */
   batch?: number;
   /** SMTP connections kept open and sent on at once (MAIL_POOL_SIZE; default 5). */
   poolSize?: number;
@@ -93,6 +93,8 @@ async function deliverBatch(
   db: Database,
   options: DeliveryOptions & { inFlightBatches?: number },
   transport: Transporter | null,
+  /** A drain's: the rows' updates go here and are awaited when it ends, not before the next claim. */
+  pendingWrites?: Promise<unknown>[],
 ): Promise<BatchResult> {
   const batch = options.batch ?? 20;
   if (!transport) {
@@ -169,8 +171,17 @@ async function deliverBatch(
     }),
   );
   markDelivered();
-  await Promise.all(writes);
+  if (pendingWrites) pendingWrites.push(...writes.map(settled));
+  else await Promise.all(writes);
   return { sent, failed, claimed: claimed.length };
+}
+
+/** A write awaited later: its failure is kept for then (never an unhandled rejection meanwhile). */
+function settled(write: Promise<unknown>): Promise<unknown> {
+  return write.then(
+    () => null,
+    (error: unknown) => ({ failedWrite: error }),
+  );
 }
 
 const drains = new WeakMap<Database, { running: Promise<{ sent: number; failed: number }>; again: boolean }>();
@@ -192,14 +203,15 @@ export function drainOutbox(db: Database, options: DeliveryOptions): Promise<{ s
   const state = { again: false, running: Promise.resolve({ sent: 0, failed: 0 }) };
   state.running = (async () => {
     const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
-    const batchOptions = { ...options, poolSize, batch: options.batch ?? poolSize * 10, inFlightBatches: 2 };
+    const batchOptions = { ...options, poolSize, batch: options.batch ?? poolSize * 10, inFlightBatches: 3 };
     const held = options.smtpUrl ? acquireTransport(options.smtpUrl, poolSize) : null;
     const total = { sent: 0, failed: 0 };
     let stop = false;
-    // Two batches in flight, so that the pool sends one while the other is claimed and marked.
+    const writes: Promise<unknown>[] = [];
+    // Three batches in flight, so that the pool sends while the others are claimed.
     const worker = async () => {
       while (!stop) {
-        const result = await deliverBatch(db, batchOptions, held?.transport ?? null);
+        const result = await deliverBatch(db, batchOptions, held?.transport ?? null, writes);
         total.sent += result.sent;
         total.failed += result.failed;
         if (result.failed > 0) stop = true;
@@ -210,7 +222,11 @@ export function drainOutbox(db: Database, options: DeliveryOptions): Promise<{ s
     try {
       do {
         state.again = false;
-        await Promise.all([worker(), worker()]);
+        await Promise.all([worker(), worker(), worker()]);
+        const failedWrite = (await Promise.all(writes.splice(0))).find((outcome) => outcome !== null) as
+          | { failedWrite: unknown }
+          | undefined;
+        if (failedWrite) throw failedWrite.failedWrite;
       } while (state.again && !stop);
       return total;
     } finally {
