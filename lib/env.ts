@@ -37,6 +37,9 @@ const EnvSchema = z
     NEXTAUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)")),
     SMTP_URL: optional(z.url({ protocol: /^smtps?$/, message: "must be an smtp:// or smtps:// URL" })),
     MAIL_FROM: optional(z.string().max(200)),
+    MAIL_POOL_SIZE: optional(
+      z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(50),
+    ),
     PORTAL_OWNERS: optional(emailList),
     PORTAL_CONFIG: optional(z.string().min(1)),
     PORTAL_BACKUP_KEY: optional(z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)")),
@@ -94,6 +97,8 @@ export type Env = {
   nextAuthSecret: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** MAIL_POOL_SIZE: SMTP connections the delivery keeps open and sends on at once (default 5). */
+  mailPoolSize: number;
   portalOwners: string[];
   portalConfigPath: string;
   /** PORTAL_BACKUP_KEY: backups are signed with it (HMAC-SHA256) and restore checks the signature. */
@@ -128,6 +133,7 @@ export function parseEnv(source: Record<string, string | undefined>): EnvResult 
       nextAuthSecret: raw.NEXTAUTH_SECRET ?? DEVELOPMENT_SECRET,
       smtpUrl: raw.SMTP_URL,
       mailFrom: raw.MAIL_FROM ?? "Distributors Portal <portal@localhost>",
+      mailPoolSize: raw.MAIL_POOL_SIZE ?? 5,
       portalOwners: raw.PORTAL_OWNERS ?? [],
       portalConfigPath: raw.PORTAL_CONFIG ?? "portal.config.json",
       backupKey: raw.PORTAL_BACKUP_KEY,

@@ -18,6 +18,7 @@ import { migrateBench, postgresVersion, prepareDatabase } from "./bench/database
 import { RUN_SECONDS } from "./bench/load";
 import { type BenchPortal, root, startBenchPortal } from "./bench/portal";
 import { markdownTable, type Row, saveResults } from "./bench/results";
+import { sendingAdvisory } from "./bench/scenarios/advisory";
 import { exportMembers } from "./bench/scenarios/export";
 import { frontDoor, type PublicPage, perRequestFloor, publicPages } from "./bench/scenarios/pages";
 import { teamPage } from "./bench/scenarios/review";
@@ -27,7 +28,19 @@ import { type BenchFixture, dataSize, seedBench } from "./bench/seed";
 import { ensureBuild, machine, removeStaticFiles, startMailSink, writeStaticFile } from "./bench/setup";
 
 const PUBLIC_PAGES = ["/", "/policy"];
-const SCENARIOS = ["pages", "front-door", "queue", "review", "submit", "export", "memory", "cold-start"] as const;
+const SCENARIOS = [
+  "pages",
+  "front-door",
+  "queue",
+  "review",
+  "submit",
+  "export",
+  "memory",
+  "advisory",
+  "cold-start",
+] as const;
+/** Scenarios run on the running portal; the others start no portal. */
+const PORTAL_SCENARIOS = SCENARIOS.filter((name) => name !== "advisory" && name !== "cold-start");
 /** BENCH_ONLY=queue,review runs only those scenarios (a trial: its results say only what was run). */
 const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
 const unknown = only?.filter((name) => !(SCENARIOS as readonly string[]).includes(name)) ?? [];
@@ -39,7 +52,8 @@ const began = performance.now();
 const log = (line: string) => console.error(`bench: ${line} (${((performance.now() - began) / 1000).toFixed(0)} s)`);
 
 async function main() {
-  log(`build ${await ensureBuild()}`);
+  const portalRuns = PORTAL_SCENARIOS.some(want) || want("cold-start");
+  if (portalRuns) log(`build ${await ensureBuild()}`);
   const workDir = await mkdtemp(path.join(tmpdir(), "portal-bench-"));
   const dataDir = path.join(workDir, "data");
   const counterSocket = path.join(workDir, "queries.sock");
@@ -63,29 +77,17 @@ async function main() {
     }
     log("seeded");
     const options = { databaseUrl: database.portalUrl, dataDir, counterSocket, smtpUrl: mail.url };
-
-    // Next lists its static folder when it starts: the floor's files (the
-    // public pages' size) are written between a first start and the measured one.
-    let portal = await startBenchPortal(options);
-    const pages: PublicPage[] = [];
-    try {
-      for (const page of PUBLIC_PAGES) {
-        const bytes = Buffer.from(await (await fetch(`${portal.baseUrl}${page}`)).arrayBuffer());
-        const name = `${page === "/" ? "landing" : page.slice(1)}-${bytes.length}.html`;
-        pages.push({ path: page, staticPath: await writeStaticFile(name, bytes) });
+    if (PORTAL_SCENARIOS.some(want)) rows.push(...(await portalScenarios(options, database, fixture)));
+    if (want("advisory")) {
+      // Run by the bench itself on the database, the portal stopped: the
+      // portal's own sweep would otherwise deliver the messages measured here.
+      const reopened = await database.open();
+      try {
+        rows.push(...(await sendingAdvisory(reopened.url, config, mail.url, log)));
+      } finally {
+        await reopened.close();
       }
-    } finally {
-      await portal.stop();
-    }
-    portal = await startBenchPortal(options);
-    log(`portal started (${portal.startedIn.toFixed(1)} s); runs of ${RUN_SECONDS} s`);
-    try {
-      rows.push(...(await loadScenarios(portal, await database.runningUrl(), fixture, pages, database.kind)));
-    } catch (error) {
-      console.error(portal.output().slice(-4000));
-      throw error;
-    } finally {
-      await portal.stop();
+      log("advisory");
     }
     if (want("cold-start")) {
       rows.push(...(await coldStart(workDir, mail.url)));
@@ -107,6 +109,40 @@ async function main() {
     await mail.stop();
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Starts the portal (twice: see below) and runs the scenarios that load it. */
+async function portalScenarios(
+  options: Parameters<typeof startBenchPortal>[0],
+  database: Awaited<ReturnType<typeof prepareDatabase>>,
+  fixture: BenchFixture,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+
+  // Next lists its static folder when it starts: the floor's files (the
+  // public pages' size) are written between a first start and the measured one.
+  let portal = await startBenchPortal(options);
+  const pages: PublicPage[] = [];
+  try {
+    for (const page of PUBLIC_PAGES) {
+      const bytes = Buffer.from(await (await fetch(`${portal.baseUrl}${page}`)).arrayBuffer());
+      const name = `${page === "/" ? "landing" : page.slice(1)}-${bytes.length}.html`;
+      pages.push({ path: page, staticPath: await writeStaticFile(name, bytes) });
+    }
+  } finally {
+    await portal.stop();
+  }
+  portal = await startBenchPortal(options);
+  log(`portal started (${portal.startedIn.toFixed(1)} s); runs of ${RUN_SECONDS} s`);
+  try {
+    rows.push(...(await loadScenarios(portal, await database.runningUrl(), fixture, pages, database.kind)));
+  } catch (error) {
+    console.error(portal.output().slice(-4000));
+    throw error;
+  } finally {
+    await portal.stop();
+  }
+  return rows;
 }
 
 /** The scenarios run against one started portal, in the issue's order. */

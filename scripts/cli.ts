@@ -43,7 +43,7 @@ import { chainCheckText, checkAuditChain } from "@/features/audit/chain";
 import type { Actor } from "@/features/audit/mutations";
 import { prepareDownload } from "@/features/exports/download";
 import { FORMAT_SLUGS, type FormatSlug } from "@/features/exports/formats";
-import { deliverOutbox } from "@/features/mail/delivery";
+import { drainOutbox } from "@/features/mail/delivery";
 import { contextOf, type PortalContext } from "@/features/portal-config/context";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import { sendStaleReminders } from "@/features/reviews/reminders";
@@ -121,11 +121,11 @@ async function main() {
       if (!started.ok) throw new Error(started.formError ?? "the round could not be started");
       console.log(`attestation round started: ${started.asked} member contact(s) asked`);
     }
-    const { sent, failed } = await deliverOutbox(db, {
+    const { sent, failed } = await drainOutbox(db, {
       smtpUrl: env.smtpUrl,
       from: env.mailFrom,
       baseUrl: env.nextAuthUrl,
-      batch: 500,
+      poolSize: env.mailPoolSize,
     });
     console.log(`mail: ${sent} sent, ${failed} failed (will be retried)`);
   } finally {

@@ -16,7 +16,7 @@ import {
 import { addAdvisoryRecipient, approveAdvisory, resendToMember, sendAdvisory } from "@/features/advisories/sending";
 import { linkAction, teamAction, userAction } from "@/features/auth/action";
 import { getViewer, sessionCookieName } from "@/features/auth/data";
-import { deliverOutbox } from "@/features/mail/delivery";
+import { deliverMailNow } from "@/features/mail/schedule";
 import { portalContext } from "@/features/portal-config/context";
 import type { FormState } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
@@ -29,22 +29,11 @@ const page = (input: { advisoryId: string }) => `/advisories/${input.advisoryId}
 
 /**
  * A send queues one message per address (100,000 for the largest list): they
- * are delivered after the response in batches until none is due, rather than
- * the one batch a request's mail gets (the sweep would take hours).
+ * are delivered after the response, batch after batch until none is due, on
+ * the pooled transport (the sweep's 30 s tick would take hours).
  */
 function deliverAllAfterResponse(): void {
-  const { smtpUrl, mailFrom, nextAuthUrl } = getEnv();
-  after(async () => {
-    try {
-      for (;;) {
-        const options = { smtpUrl, from: mailFrom, baseUrl: nextAuthUrl, batch: 500 };
-        const { sent, failed } = await deliverOutbox(getDb(), options);
-        if (sent + failed === 0) return;
-      }
-    } catch (error) {
-      console.error(`mail: advisory delivery run failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  });
+  after(() => deliverMailNow());
 }
 
 /** The link page's button: the token is the only credential; it opens the advisory, signing the address in once. */

@@ -1,5 +1,6 @@
 // Longer than 250 lines on purpose: the three ways an advisory reaches recipients (the send, a member added
 // later, a re-send) share the one way their links and messages are written, kept together here.
+import { randomBytes } from "node:crypto";
 import { advisoryMailTemplate, linkMarker, newRecordId, queueAdvisoryMails } from "@/features/advisories/advisory-mail";
 import { type AdvisorySnapshot, snapshotHash, snapshotOf } from "@/features/advisories/snapshot";
 import { recordAuditEvent } from "@/features/audit/mutations";
@@ -8,7 +9,7 @@ import { LISTED_ADDRESS } from "@/features/members/listed-addresses";
 import type { PortalContext } from "@/features/portal-config/context";
 import { ON_THE_LIST } from "@/features/vocabulary/member-states";
 import { isOwner } from "@/features/vocabulary/roles";
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure, NOT_FOUND } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 import { lockRow } from "@/lib/row-lock";
@@ -114,16 +115,8 @@ export async function sendAdvisory(
     const emergencyReason = shortNotice ? reason : null;
     const snapshot: AdvisorySnapshot = { ...found.snapshot, emergencyReason };
     const contentHash = snapshotHash(snapshot);
-    const listed = await tx.subscriberAddress.findMany({
-      where: LISTED_ADDRESS,
-      orderBy: { address: "asc" },
-      select: { address: true, memberId: true },
-    });
-    if (listed.length === 0) return failure("No member is on the list: there is nobody to send it to.");
-    await insertRecipients(tx, advisoryId, snapshot, advisory.mailFullText, listed, context, {
-      addedReason: "sent",
-      addedById: null,
-    });
+    const queued = await queueEveryListedAddress(tx, advisoryId, snapshot, advisory.mailFullText, context);
+    if (queued.recipients === 0) return failure("No member is on the list: there is nobody to send it to.");
     await tx.advisoryRevision.create({
       data: {
         advisoryId,
@@ -139,19 +132,66 @@ export async function sendAdvisory(
       where: { id: advisoryId },
       data: { state: "EMBARGOED", revision: 1, sentAt: now, emergencyReason },
     });
-    const members = new Set(listed.map((row) => row.memberId)).size;
+    const { recipients, members } = queued;
     await recordAuditEvent(tx, {
       actor,
       action: "advisory.sent",
       subjectType: "Advisory",
       subjectId: advisoryId,
-      data: { revision: 1, contentHash, recipients: listed.length, members, shortNotice },
+      data: { revision: 1, contentHash, recipients, members, shortNotice },
     });
-    return { ok: true, recipients: listed.length, members };
+    return { ok: true, recipients, members };
   }, SEND_TRANSACTION);
 }
 
-/** Recipient rows (one statement) and their messages (one statement), each address with its own new token. */
+/**
+ * The send's recipients and their messages, every listed address at this
+ * moment, in one statement that reads the addresses itself (a data-modifying
+ * CTE): each address gets a new token from Postgres's strong random source
+ * (two gen_random_uuid(), 244 random bits, in the portal's 43-character
+ * base64url form), its message with the link in place of the marker, and a
+ * recipient row with the token's SHA-256. Nothing per address crosses the
+ * connection; a rolled-back send leaves nothing behind.
+ */
+async function queueEveryListedAddress(
+  tx: Tx,
+  advisoryId: string,
+  snapshot: AdvisorySnapshot,
+  fullText: boolean,
+  context: PortalContext,
+): Promise<{ recipients: number; members: number }> {
+  const marker = linkMarker();
+  const template = advisoryMailTemplate(snapshot, { fullText, context, marker });
+  const random = Prisma.sql`decode(replace(gen_random_uuid()::text, '-', ''), 'hex')`;
+  const rows = await tx.$queryRaw<{ recipients: number; members: number }[]>`
+    WITH listed AS MATERIALIZED (
+      SELECT s.address, s."memberId" AS member,
+             'c' || encode(substr(${random}, 1, 12), 'hex') AS id,
+             'c' || encode(substr(${random}, 1, 12), 'hex') AS mail,
+             translate(rtrim(encode(${random} || ${random}, 'base64'), '='), '+/', '-_') AS token
+        FROM "SubscriberAddress" s JOIN "Member" m ON m.id = s."memberId"
+       WHERE s."removedAt" IS NULL AND m.status::text = ANY(${[...ON_THE_LIST]}::text[])),
+    mails AS (
+      INSERT INTO "OutboxMail" (id, "to", subject, text, html)
+      SELECT mail, address, ${template.subject}, replace(${template.text}, ${marker}, token),
+             replace(${template.html}, ${marker}, token)
+        FROM listed),
+    recipients AS (
+      INSERT INTO "AdvisoryRecipient" (id, "advisoryId", "memberId", address, "tokenHash", "addedReason", "mailId")
+      SELECT id, ${advisoryId}, member, address, encode(sha256(convert_to(token, 'UTF8')), 'hex'), 'sent', mail
+        FROM listed
+      RETURNING "memberId")
+    SELECT count(*)::int AS recipients, count(DISTINCT "memberId")::int AS members FROM recipients`;
+  return rows[0] ?? { recipients: 0, members: 0 };
+}
+
+/**
+ * Recipient rows and their messages in one statement (a data-modifying CTE),
+ * each address with its own new token: the message's text and HTML are passed
+ * once and the link put in place of the marker by Postgres, which also
+ * hashes each token for the recipient row (the token itself is never stored
+ * but in the message, whose body goes once it is delivered).
+ */
 async function insertRecipients(
   tx: Tx,
   advisoryId: string,
@@ -163,14 +203,23 @@ async function insertRecipients(
 ): Promise<void> {
   const marker = linkMarker();
   const template = advisoryMailTemplate(snapshot, { fullText, context, marker });
-  const rows = addresses.map((row) => ({ ...row, ...newToken(), id: newRecordId(), mailId: newRecordId() }));
-  await queueAdvisoryMails(tx, template, marker, rows);
+  const tokens = addresses.map(() => randomBytes(32).toString("base64url"));
+  const ids = addresses.map(() => newRecordId());
+  const mailIds = addresses.map(() => newRecordId());
   await tx.$executeRaw`
+    WITH r AS (
+      SELECT * FROM unnest(${ids}::text[], ${addresses.map((row) => row.memberId)}::text[],
+                           ${addresses.map((row) => row.address)}::text[], ${tokens}::text[], ${mailIds}::text[])
+                    AS r(id, member, address, token, mail)),
+    mails AS (
+      INSERT INTO "OutboxMail" (id, "to", subject, text, html)
+      SELECT r.mail, r.address, ${template.subject}, replace(${template.text}, ${marker}, r.token),
+             replace(${template.html}, ${marker}, r.token)
+        FROM r)
     INSERT INTO "AdvisoryRecipient" (id, "advisoryId", "memberId", address, "tokenHash", "addedReason", "addedById", "mailId")
-    SELECT r.id, ${advisoryId}, r.member, r.address, r.hash, ${added.addedReason}, ${added.addedById}, r.mail
-      FROM unnest(${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.memberId)}::text[],
-                  ${rows.map((row) => row.address)}::text[], ${rows.map((row) => row.hash)}::text[],
-                  ${rows.map((row) => row.mailId)}::text[]) AS r(id, member, address, hash, mail)`;
+    SELECT r.id, ${advisoryId}, r.member, r.address, encode(sha256(convert_to(r.token, 'UTF8')), 'hex'),
+           ${added.addedReason}, ${added.addedById}, r.mail
+      FROM r`;
 }
 
 /** The sent advisory's current revision, as mailed, for the team's later mail to one member. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { after } from "next/server";
-import { deliverOutbox } from "@/features/mail/delivery";
+import { drainOutbox } from "@/features/mail/delivery";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 
@@ -14,10 +14,19 @@ export function deliverMailAfterResponse(): void {
   }
 }
 
+/**
+ * Delivers every message that is due, batch after batch, on the pooled
+ * transport (one drain per process at a time: see drainOutbox).
+ */
 export async function deliverMailNow(): Promise<void> {
   const env = getEnv();
   try {
-    await deliverOutbox(getDb(), { smtpUrl: env.smtpUrl, from: env.mailFrom, baseUrl: env.nextAuthUrl });
+    await drainOutbox(getDb(), {
+      smtpUrl: env.smtpUrl,
+      from: env.mailFrom,
+      baseUrl: env.nextAuthUrl,
+      poolSize: env.mailPoolSize,
+    });
   } catch (error) {
     console.error(`mail: delivery run failed: ${error instanceof Error ? error.message : String(error)}`);
   }

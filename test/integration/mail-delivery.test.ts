@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { deliverOutbox, MAX_ATTEMPTS } from "@/features/mail/delivery";
+import { deliverOutbox, drainOutbox, MAX_ATTEMPTS } from "@/features/mail/delivery";
 import { enqueueMail } from "@/features/mail/mutations";
 import { compose } from "@/features/mail/templates";
-import type { Database } from "@/lib/prisma";
+import { createDatabase, type Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { freePort } from "@/test/helpers/portal-server";
 import { startMailCatcher } from "@/test/helpers/smtp";
@@ -104,6 +104,43 @@ describe("mail", () => {
     ]);
     const { getDb } = await import("@/lib/db");
     await getDb().$disconnect();
+  });
+
+  it("drains a large batch on pooled connections, each message exactly once, also with two instances draining at once", async () => {
+    const { db } = database;
+    const count = 300;
+    await db.$transaction((tx) =>
+      Promise.all(
+        Array.from({ length: count }, (_, k) =>
+          enqueueMail(tx, compose(`bulk${k}@drain.example`, `Bulk ${k}`, [{ text: `Message ${k}` }])),
+        ),
+      ),
+    );
+    const catcher = await startMailCatcher();
+    // A second portal instance on the same database: its own connections, its own drain.
+    const other = createDatabase(database.url);
+    try {
+      const pooled = { ...options(catcher.url), poolSize: 3 };
+      const [first, second, again] = await Promise.all([
+        drainOutbox(db, pooled),
+        drainOutbox(other, pooled),
+        // A call while this process drains joins that drain instead of starting another.
+        drainOutbox(db, pooled),
+      ]);
+      expect(again).toBe(first);
+      expect(first.sent + second.sent).toBe(count);
+      expect(first.failed + second.failed).toBe(0);
+      // The catcher keeps a message before it answers: every one is here once the drains are done.
+      const received = catcher.messages.filter((m) => m.envelopeTo[0]?.endsWith("@drain.example"));
+      expect(received).toHaveLength(count);
+      expect(new Set(received.map((m) => m.envelopeTo[0])).size).toBe(count);
+      expect(
+        await db.outboxMail.count({ where: { to: { endsWith: "@drain.example" }, status: "SENT", text: "" } }),
+      ).toBe(count);
+    } finally {
+      await other.$disconnect();
+      await catcher.stop();
+    }
   });
 
   it("without SMTP_URL is kept for /dev/outbox and announced on the console", async () => {

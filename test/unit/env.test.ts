@@ -15,6 +15,7 @@ describe("environment", () => {
         nextAuthSecret: "development-only-secret-never-used-in-production",
         smtpUrl: undefined,
         mailFrom: "Distributors Portal <portal@localhost>",
+        mailPoolSize: 5,
         portalOwners: [],
         portalConfigPath: "portal.config.json",
         trustProxy: false,
