@@ -266,13 +266,17 @@ export async function addAdvisoryRecipient(
       orderBy: { address: "asc" },
       select: { address: true, memberId: true },
     });
-    const already = await recipientAddresses(
-      tx,
-      advisoryId,
-      memberAddresses.map((row) => row.address),
-    );
+    // An address is one recipient row per advisory. A row of another member is stale (an address is listed for one
+    // member at a time: that member was removed, or gave the address up): it gives way, its ids kept in the audit event.
+    const existing = await tx.advisoryRecipient.findMany({
+      where: { advisoryId, address: { in: memberAddresses.map((row) => row.address) } },
+      select: { id: true, address: true, memberId: true },
+    });
+    const stale = existing.filter((row) => row.memberId !== memberId);
+    const already = new Set(existing.filter((row) => row.memberId === memberId).map((row) => row.address));
     const listed = memberAddresses.filter((row) => !already.has(row.address));
     if (listed.length === 0) return failure("Every listed address of this member is a recipient already.");
+    if (stale.length > 0) await tx.advisoryRecipient.deleteMany({ where: { id: { in: stale.map((row) => row.id) } } });
     await insertRecipients(tx, advisoryId, sent.snapshot, sent.mailFullText, listed, context, {
       addedReason: "added by the team after sending",
       addedById: actor.id,
@@ -282,19 +286,15 @@ export async function addAdvisoryRecipient(
       action: "advisory.recipient-added",
       subjectType: "Advisory",
       subjectId: advisoryId,
-      data: { memberId, addresses: listed.length, revision: sent.revision },
+      data: {
+        memberId,
+        addresses: listed.length,
+        revision: sent.revision,
+        replaced: stale.map((row) => ({ recipientId: row.id, memberId: row.memberId })),
+      },
     });
     return { ok: true, addresses: listed.length };
   });
-}
-
-/** Which of `addresses` are recipients of the advisory already (an address is one recipient, whichever member it was sent for). */
-async function recipientAddresses(tx: Tx, advisoryId: string, addresses: string[]): Promise<Set<string>> {
-  const rows = await tx.advisoryRecipient.findMany({
-    where: { advisoryId, address: { in: addresses } },
-    select: { address: true },
-  });
-  return new Set(rows.map((row) => row.address));
 }
 
 /**

@@ -3,6 +3,9 @@ import nodemailer, { type Transporter } from "nodemailer";
 import type { OutboxMail } from "@/generated/prisma/client";
 import type { Database } from "@/lib/prisma";
 
+/** How every mail of an advisory under embargo begins its subject (features/advisories). */
+export const EMBARGOED_SUBJECT = "[EMBARGOED]";
+
 export type DeliveryOptions = {
   /** Unset outside production: messages are kept for /dev/outbox instead. */
   smtpUrl: string | undefined;
@@ -103,9 +106,12 @@ async function deliverBatch(
        WHERE id IN (SELECT id FROM "OutboxMail" WHERE status = 'PENDING' ORDER BY "createdAt" LIMIT ${batch} FOR UPDATE SKIP LOCKED)
       RETURNING id, "to", subject, text`;
     for (const mail of stored) {
-      const link = mail.text.match(/https?:\/\/\S+/)?.[0];
+      // An advisory under embargo never reaches a log, not even its title or its link: /dev/outbox shows it.
+      const embargoed = mail.subject.startsWith(EMBARGOED_SUBJECT);
+      const link = embargoed ? undefined : mail.text.match(/https?:\/\/\S+/)?.[0];
+      const subject = embargoed ? "(an advisory under embargo)" : `"${mail.subject}"`;
       console.log(
-        `mail (no SMTP_URL): to ${mail.to}: "${mail.subject}" ${options.baseUrl}/dev/outbox/${mail.id}${link ? `\n  link: ${link}` : ""}`,
+        `mail (no SMTP_URL): to ${mail.to}: ${subject} ${options.baseUrl}/dev/outbox/${mail.id}${link ? `\n  link: ${link}` : ""}`,
       );
     }
     return { sent: 0, failed: 0, claimed: stored.length };

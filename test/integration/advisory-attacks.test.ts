@@ -385,13 +385,9 @@ describe("who is mailed later (items 4, 10)", () => {
 });
 
 describe("an organisation back on the list as a new member (item 3: a member approved later can be added)", () => {
-  // HOLE FOR THE LEAD (features/advisories/sending.ts, which the probe may not edit): a recipient row is unique
-  // per advisory and address, so when a removed member's organisation is approved again as a new member with the
-  // same addresses, adding the new member finds its addresses "recipients already" (of the removed member's rows,
-  // which no longer read) and sends nothing: the new member can never be given the advisory.
-  // Suggested fix in addAdvisoryRecipient: an address whose recipient row is not current (currentRecipientWhere
-  // fails for it) is re-pointed to the new member with a new token and mailed, audited as added.
-  it.fails("adding the new member gives its addresses the advisory", async () => {
+  // A recipient row is unique per advisory and address: the removed member's row (which no longer reads) gives way
+  // to the new member's, its ids kept in the audit event, so that the new member can be given the advisory.
+  it("adding the new member gives its addresses the advisory", async () => {
     const old = await memberWithContact(db, "Returning");
     const draft = await draftAdvisory(db, owner);
     expect(await sendAdvisory(db, owner, draft.id, {}, context)).toMatchObject({ ok: true });

@@ -158,4 +158,22 @@ describe("mail", () => {
     log.mockRestore();
     expect((await db.outboxMail.findUniqueOrThrow({ where: { id } })).status).toBe("STORED");
   });
+
+  it("without SMTP_URL never puts an embargoed advisory's subject or link on the console", async () => {
+    const { db } = database;
+    const id = await db.$transaction((tx) =>
+      enqueueMail(
+        tx,
+        compose("psirt@acme.example", "[EMBARGOED] CVE-2026-1111: Secret title 93d1", [
+          { link: "http://portal.test/advisories/read/secret-token-93d1", label: "Open" },
+        ]),
+      ),
+    );
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    await deliverOutbox(db, options(undefined));
+    const lines = log.mock.calls.map((call) => String(call[0]));
+    log.mockRestore();
+    expect(lines.some((line) => line.includes(`http://portal.test/dev/outbox/${id}`))).toBe(true);
+    expect(lines.join("\n")).not.toMatch(/Secret title|secret-token|CVE-2026-1111/);
+  });
 });
