@@ -80,7 +80,7 @@ export function AdvisoryMatrix({
   /** The advisory page's path (`/advisories/<id>`): the filter links add `?state=…` to it. */
   basePath: string;
   /** What the team can do for one member (e.g. re-send), shown in its row. */
-  actions?: (memberId: string) => ReactNode;
+  actions?: (memberId: string, distributionName: string) => ReactNode;
 }) {
   const { counts, revision, filter } = matrix;
   return (
@@ -104,7 +104,7 @@ export function AdvisoryMatrix({
         <p>{filter.state ? "No member matches this filter." : "The advisory has no recipients."}</p>
       ) : (
         <Table
-          minWidthClass="min-w-[56rem]"
+          minWidthClass="min-w-[48rem]"
           stackOnPhone
           label="Members and the state of the advisory for each"
           columns={[
@@ -134,7 +134,7 @@ function MatrixRow({
 }: {
   member: MatrixMember;
   revision: number;
-  actions?: (memberId: string) => ReactNode;
+  actions?: (memberId: string, distributionName: string) => ReactNode;
 }) {
   const ack = ackSummary(member, revision);
   const latest = member.acks[0];
@@ -209,7 +209,7 @@ function MatrixRow({
           </ul>
         )}
       </Cell>
-      <Cell label="Actions">{actions ? actions(member.memberId) : null}</Cell>
+      <Cell label="Actions">{actions ? actions(member.memberId, member.distributionName) : null}</Cell>
     </Row>
   );
 }
