@@ -160,7 +160,8 @@ function MatrixRow({
         <ul className="space-y-1">
           {member.recipients.map((recipient) => (
             <li key={recipient.address} data-recipient={recipient.address}>
-              <span className="break-all">{recipient.address}</span>{" "}
+              {/* The address whole on its line (broken only when it cannot fit), the delivery under it. */}
+              <div className="break-words">{recipient.address}</div>{" "}
               <span className={DELIVERY_TONES[recipient.delivery]} data-delivery={recipient.delivery}>
                 {DELIVERY_WORDS[recipient.delivery]}
                 {recipient.delivery === "delivered" && recipient.sentAt ? (
@@ -188,7 +189,7 @@ function MatrixRow({
           <div data-ack={ack}>
             <span className={current ? "text-emerald-800" : "font-semibold text-amber-800"}>{ack}</span>
             <div className="text-slate-600">
-              by <span className="break-all">{latest.address}</span>, <UtcTime value={latest.at} />
+              by <span className="break-words">{latest.address}</span>, <UtcTime value={latest.at} />
             </div>
           </div>
         ) : (
