@@ -161,7 +161,7 @@ function MatrixRow({
           {member.recipients.map((recipient) => (
             <li key={recipient.address} data-recipient={recipient.address}>
               {/* The address whole on its line (broken only when it cannot fit), the delivery under it. */}
-              <div className="break-words">{recipient.address}</div>{" "}
+              <div className="break-words sm:whitespace-nowrap">{recipient.address}</div>{" "}
               <span className={DELIVERY_TONES[recipient.delivery]} data-delivery={recipient.delivery}>
                 {DELIVERY_WORDS[recipient.delivery]}
                 {recipient.delivery === "delivered" && recipient.sentAt ? (
