@@ -1,3 +1,4 @@
+// Longer than 250 lines: one advisory's whole life, step by step, in the order it happens.
 // Issue 22: an advisory's whole life in Chromium, against the built portal and
 // its demo members (Acme: 1 address, Globex: 2, Initech: 1), with the mails
 // read from the real SMTP server on loopback. The owner drafts, uploads a
