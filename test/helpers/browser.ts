@@ -28,6 +28,8 @@ export function launchChromium(): Promise<Browser> {
 export type PortalFixture = {
   baseUrl: () => string;
   mail: () => MailCatcher;
+  /** The portal's embedded database (PGlite on loopback), for a test that must change what no page can (time). */
+  databaseUrl: () => string;
   /** The test's main page. */
   page: () => Page;
   /** Another person's browser (fresh cookies) for the same portal. */
@@ -90,6 +92,11 @@ export function portalFixture(options: StartOptions = {}): PortalFixture {
   return {
     baseUrl: () => portal.baseUrl,
     mail: () => mail,
+    databaseUrl: () => {
+      const host = portal.output().match(/embedded Postgres \(PGlite\) on (\S+),/)?.[1];
+      if (!host) throw new Error("the portal runs no embedded database");
+      return `postgresql://postgres:postgres@${host}/postgres?sslmode=disable`;
+    },
     page: () => {
       if (!page) throw new Error("no page outside a test");
       return page;

@@ -80,7 +80,7 @@ export function AdvisoryMatrix({
   /** The advisory page's path (`/advisories/<id>`): the filter links add `?state=…` to it. */
   basePath: string;
   /** What the team can do for one member (e.g. re-send), shown in its row. */
-  actions?: (memberId: string) => ReactNode;
+  actions?: (memberId: string, distributionName: string) => ReactNode;
 }) {
   const { counts, revision, filter } = matrix;
   return (
@@ -104,7 +104,7 @@ export function AdvisoryMatrix({
         <p>{filter.state ? "No member matches this filter." : "The advisory has no recipients."}</p>
       ) : (
         <Table
-          minWidthClass="min-w-[56rem]"
+          minWidthClass="min-w-[48rem]"
           stackOnPhone
           label="Members and the state of the advisory for each"
           columns={[
@@ -134,7 +134,7 @@ function MatrixRow({
 }: {
   member: MatrixMember;
   revision: number;
-  actions?: (memberId: string) => ReactNode;
+  actions?: (memberId: string, distributionName: string) => ReactNode;
 }) {
   const ack = ackSummary(member, revision);
   const latest = member.acks[0];
@@ -160,7 +160,8 @@ function MatrixRow({
         <ul className="space-y-1">
           {member.recipients.map((recipient) => (
             <li key={recipient.address} data-recipient={recipient.address}>
-              <span className="break-all">{recipient.address}</span>{" "}
+              {/* The address whole on its line (broken only when it cannot fit), the delivery under it. */}
+              <div className="break-words sm:whitespace-nowrap">{recipient.address}</div>{" "}
               <span className={DELIVERY_TONES[recipient.delivery]} data-delivery={recipient.delivery}>
                 {DELIVERY_WORDS[recipient.delivery]}
                 {recipient.delivery === "delivered" && recipient.sentAt ? (
@@ -188,7 +189,7 @@ function MatrixRow({
           <div data-ack={ack}>
             <span className={current ? "text-emerald-800" : "font-semibold text-amber-800"}>{ack}</span>
             <div className="text-slate-600">
-              by <span className="break-all">{latest.address}</span>, <UtcTime value={latest.at} />
+              by <span className="break-words">{latest.address}</span>, <UtcTime value={latest.at} />
             </div>
           </div>
         ) : (
@@ -209,7 +210,7 @@ function MatrixRow({
           </ul>
         )}
       </Cell>
-      <Cell label="Actions">{actions ? actions(member.memberId) : null}</Cell>
+      <Cell label="Actions">{actions ? actions(member.memberId, member.distributionName) : null}</Cell>
     </Row>
   );
 }

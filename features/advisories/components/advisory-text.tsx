@@ -59,9 +59,19 @@ function sizeText(bytes: number): string {
 /**
  * The advisory's content as every reader sees it (the team and the
  * recipients alike): the caller has authorised the reader (access.ts).
- * `patches`: the current files (removed ones are left out).
+ * `patches`: the current files (removed ones are left out). `rules`: false
+ * where the page shows the rules of use itself (the recipient's view, beside
+ * the acknowledgement).
  */
-export function AdvisoryText({ advisory, patches }: { advisory: AdvisoryContentRow; patches: AdvisoryPatchFile[] }) {
+export function AdvisoryText({
+  advisory,
+  patches,
+  rules = true,
+}: {
+  advisory: AdvisoryContentRow;
+  patches: AdvisoryPatchFile[];
+  rules?: boolean;
+}) {
   const current = patches.filter((patch) => patch.removedAt === null);
   const disclosure = advisory.disclosureAt.toISOString();
   return (
@@ -86,18 +96,20 @@ export function AdvisoryText({ advisory, patches }: { advisory: AdvisoryContentR
         </Facts>
       </header>
 
-      <Section id="advisory-rules" title="Rules of use">
-        <div className="grid gap-4 sm:grid-cols-2">
-          <div>
-            <h3 className="font-medium">You may</h3>
-            {list(advisory.mayDo)}
+      {rules ? (
+        <Section id="advisory-rules" title="Rules of use">
+          <div className="grid gap-4 sm:grid-cols-2">
+            <div>
+              <h3 className="font-medium">You may</h3>
+              {list(advisory.mayDo)}
+            </div>
+            <div>
+              <h3 className="font-medium">You may not</h3>
+              {list(advisory.mayNotDo)}
+            </div>
           </div>
-          <div>
-            <h3 className="font-medium">You may not</h3>
-            {list(advisory.mayNotDo)}
-          </div>
-        </div>
-      </Section>
+        </Section>
+      ) : null}
 
       <Section id="advisory-description" title="Description">
         <Markdown>{advisory.description}</Markdown>

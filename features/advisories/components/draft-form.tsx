@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useState, useSyncExternalStore } from "react";
 import { Button } from "@/components/ui/button";
 import { errorsOf, FormOutcome, valuesOf } from "@/components/ui/form-outcome";
 import { InputField } from "@/components/ui/input-field";
@@ -57,7 +57,21 @@ function CvssPreview({ vector, refused }: { vector: string; refused: boolean }) 
   );
 }
 
+const noSubscription = () => () => {};
+
+/**
+ * The reader's local time and how near the date is: known in the browser
+ * only (the server's clock and time zone would render another text, which
+ * React refuses when it hydrates the edit page), so nothing is rendered
+ * before hydration.
+ */
 function LocalPreview({ value, minNoticeDays }: { value: string; minNoticeDays: number }) {
+  const inBrowser = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+  if (!inBrowser) return null;
   const date = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? new Date(`${value}:00Z`) : null;
   if (!date || Number.isNaN(date.getTime())) return null;
   const days = (date.getTime() - Date.now()) / 86_400_000;
@@ -176,7 +190,7 @@ export function DraftForm({
           type="checkbox"
           name="mailFullText"
           defaultChecked={kept ? kept.mailFullText === "on" : stored.mailFullText}
-          className="mt-1"
+          className="mt-1 size-5 shrink-0"
         />
         <label htmlFor="advisory-mailFullText">
           Mail the full text (otherwise the mail carries only the link, and recipients sign in to read it)

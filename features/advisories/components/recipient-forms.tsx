@@ -90,8 +90,13 @@ export function ReportForm({ advisoryId, versions }: { advisoryId: string; versi
         rows={6}
         {...fieldOf(state, "details")}
       />
-      <label className="flex items-center gap-2">
-        <input type="checkbox" name="shared" defaultChecked={fieldOf(state, "shared").defaultValue === "on"} />
+      <label className="flex min-h-11 items-start gap-3">
+        <input
+          type="checkbox"
+          name="shared"
+          defaultChecked={fieldOf(state, "shared").defaultValue === "on"}
+          className="mt-1 size-5 shrink-0"
+        />
         Share this report with every recipient (otherwise only the security team reads it)
       </label>
       <Button disabled={pending}>File the report</Button>

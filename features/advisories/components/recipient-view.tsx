@@ -37,7 +37,7 @@ export async function RecipientView({ advisoryId, reader }: Props) {
           <RuleList title="You may not" items={view.mayNotDo} />
         </div>
         <p className="text-sm text-slate-700">
-          Embargoed until <UtcTime value={view.disclosureAt} /> UTC. Every recipient gets the same rules.
+          Embargoed until <UtcTime value={view.disclosureAt} />. Every recipient gets the same rules.
         </p>
       </Section>
       {view.state === "EMBARGOED" ? (

@@ -100,7 +100,7 @@ export function ResendButton({ advisoryId, memberId, label }: { advisoryId: stri
     <form action={action} className="space-y-1">
       <input type="hidden" name="advisoryId" value={advisoryId} />
       <input type="hidden" name="memberId" value={memberId} />
-      <Button variant="secondary" disabled={pending} aria-label={`Re-send to ${label}`}>
+      <Button variant="secondary" disabled={pending} aria-label={`Re-send to ${label}`} className="whitespace-nowrap">
         Re-send
       </Button>
       <FormOutcome state={state} />

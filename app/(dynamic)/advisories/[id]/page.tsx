@@ -64,7 +64,8 @@ export default async function AdvisoryPage({ params, searchParams }: Props) {
           </Link>
         </p>
       ) : null}
-      <AdvisoryText advisory={advisory} patches={patches} />
+      {/* A recipient reads the rules of use in its own part, next to the acknowledgement. */}
+      <AdvisoryText advisory={advisory} patches={patches} rules={reader.kind !== "recipient"} />
       {reader.kind === "recipient" ? <RecipientView advisoryId={advisory.id} reader={reader} /> : null}
       {team ? (
         <SendPanel advisory={{ ...advisory, patches }} viewer={reader.viewer as TeamViewer} context={portalContext()} />
@@ -76,7 +77,7 @@ export default async function AdvisoryPage({ params, searchParams }: Props) {
             basePath={`/advisories/${advisory.id}`}
             actions={
               owner && advisory.state === "EMBARGOED"
-                ? (memberId) => <ResendButton advisoryId={advisory.id} memberId={memberId} label="Send again" />
+                ? (memberId, name) => <ResendButton advisoryId={advisory.id} memberId={memberId} label={name} />
                 : undefined
             }
           />
