@@ -10,7 +10,7 @@ export type HeaderViewer = { email: string; role: TeamRole | null; contact: bool
 /** The header's links for this person, or for nobody signed in. */
 export function headerLinks(viewer: HeaderViewer | null): [href: string, label: string][] {
   const links: [string, string][] = [];
-  if (viewer?.role) links.push(["/review", "Review"], ["/members", "Members"]);
+  if (viewer?.role) links.push(["/review", "Review"], ["/members", "Members"], ["/advisories", "Advisories"]);
   if (isOwner(viewer)) links.push(["/team", "Team"], ["/audit", "Audit"]);
   if (viewer?.contact) links.push(["/membership", "My membership"]);
   links.push(["/apply", viewer ? "My applications" : "Apply"]);

@@ -131,10 +131,22 @@ describe("the header", () => {
     };
 
     const cases = [
-      { email: "security@acme.example", links: ["My membership", "My applications"], not: ["Review", "Team"] },
+      {
+        email: "security@acme.example",
+        links: ["My membership", "My applications"],
+        not: ["Review", "Team", "Advisories"],
+      },
       { email: "dana@umbrella.example", links: ["My applications"], not: ["My membership", "Review"] },
-      { email: "bob@security.kmesh.example", links: ["Review", "Members"], not: ["Team", "Audit", "My membership"] },
-      { email: "alice@security.kmesh.example", links: ["Review", "Members", "Team", "Audit"], not: ["My membership"] },
+      {
+        email: "bob@security.kmesh.example",
+        links: ["Review", "Members", "Advisories"],
+        not: ["Team", "Audit", "My membership"],
+      },
+      {
+        email: "alice@security.kmesh.example",
+        links: ["Review", "Members", "Advisories", "Team", "Audit"],
+        not: ["My membership"],
+      },
     ];
     for (const { email, links, not } of cases) {
       const page = await portal.newPage();
