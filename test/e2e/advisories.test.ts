@@ -156,10 +156,11 @@ describe("an advisory from draft to disclosure", () => {
     const matrix = owner.getByRole("region", { name: "Who has it" });
     await matrix.getByText(/^3 notified \(4 addresses\)/).waitFor();
 
-    // Globex's contact opens its link: the GET shows a button and nothing of the advisory.
+    // Globex's on-call address opens its link (a link never signs in a member's contact, psirt@ here): the GET
+    // shows a button and nothing of the advisory.
     const globex = await portal.newPage();
     const globexErrors = consoleErrors(globex);
-    await globex.goto(links[RECIPIENTS.indexOf("psirt@globex.example")] as string);
+    await globex.goto(links[RECIPIENTS.indexOf("mesh-oncall@globex.example")] as string);
     await globex.getByRole("heading", { name: "Embargoed advisory" }).waitFor();
     expect(await globex.content()).not.toContain(TITLE);
     expect(await accessibilityProblems(globex)).toEqual([]);
@@ -168,9 +169,9 @@ describe("an advisory from draft to disclosure", () => {
     await globex.getByRole("heading", { name: TITLE }).waitFor();
     await globex.getByText(SECRET).waitFor();
     // Signed in as the address.
-    await globex.getByText("psirt@globex.example").first().waitFor();
+    await globex.getByText("mesh-oncall@globex.example").first().waitFor();
     await globex.getByRole("button", { name: "Acknowledge receipt and the rules of use of revision 1" }).click();
-    await globex.getByText(/Revision 1 was acknowledged by psirt@globex\.example/).waitFor();
+    await globex.getByText(/Revision 1 was acknowledged by mesh-oncall@globex\.example/).waitFor();
     await globex.getByLabel("What you found").selectOption({ label: "Patch tested: works" });
     await globex.getByLabel("Affected version").selectOption("1.27.0");
     await globex.getByLabel("Details (Markdown)").fill("Built 1.27.0 with the patch; our HBONE tests pass.");
@@ -198,14 +199,14 @@ describe("an advisory from draft to disclosure", () => {
     const beforeRevision = portal.mail().messages.length;
     await owner.getByRole("button", { name: "Send the new revision" }).click();
     await owner.getByText("Sent, under embargo · revision 2").waitFor();
-    const revised = await mailTo("psirt@globex.example", /\(revision 2\)$/, beforeRevision);
-    expect(revised.envelopeTo).toEqual(["psirt@globex.example"]);
+    const revised = await mailTo("mesh-oncall@globex.example", /\(revision 2\)$/, beforeRevision);
+    expect(revised.envelopeTo).toEqual(["mesh-oncall@globex.example"]);
     expect(revised.mail.text).toContain("Two members asked for more time");
     await globexRow.locator("[data-ack]").getByText("revision 1 of 2").waitFor();
 
     await globex.reload();
     await globex.getByRole("button", { name: "You acknowledged revision 1 of 2 — acknowledge revision 2" }).click();
-    await globex.getByText(/Revision 2 was acknowledged by psirt@globex\.example/).waitFor();
+    await globex.getByText(/Revision 2 was acknowledged by mesh-oncall@globex\.example/).waitFor();
     await shoot(globex, "recipient-page");
     await owner.reload();
     await globexRow.locator("[data-ack]").getByText("revision 2", { exact: true }).waitFor();
