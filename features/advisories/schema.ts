@@ -222,7 +222,7 @@ export function parseMatrixFilter(query: Record<string, string | string[] | unde
 /** The edit form: the draft's fields, the reason, and the content hash it was opened on (mutations.ts `editBaseHash`). */
 export const AdvisoryEditSchema = AdvisoryUpdateSchema.extend({
   baseHash: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/)
+    .string({ error: UNEXPECTED_CHOICE_MESSAGE })
+    .regex(/^[0-9a-f]{64}$/, UNEXPECTED_CHOICE_MESSAGE)
     .optional(),
 });
