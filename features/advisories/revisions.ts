@@ -1,9 +1,9 @@
+import { currentRecipients } from "@/features/advisories/release";
 import { type AdvisorySnapshot, snapshotHash, snapshotOf, snapshotText } from "@/features/advisories/snapshot";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
 import { compose, type MailMessage } from "@/features/mail/templates";
 import type { PortalContext } from "@/features/portal-config/context";
-import { ON_THE_LIST } from "@/features/vocabulary/member-states";
 import type { Prisma } from "@/generated/prisma/client";
 import { type ActionResult, failure } from "@/lib/action-result";
 import { type DiffLine, diffLines } from "@/lib/line-diff";
@@ -111,23 +111,6 @@ function revisionMail(to: string, given: RevisionMail, context: PortalContext): 
     },
     { text: `Please acknowledge revision ${given.number} on the advisory's page.` },
   ]);
-}
-
-/** The recipients who still read the advisory: addresses still listed for a member still on the list. */
-export async function currentRecipients(tx: Prisma.TransactionClient, advisoryId: string) {
-  const recipients = await tx.advisoryRecipient.findMany({
-    where: { advisoryId, member: { status: { in: [...ON_THE_LIST] } } },
-    select: {
-      id: true,
-      address: true,
-      memberId: true,
-      member: { select: { addresses: { where: { removedAt: null }, select: { address: true } } } },
-    },
-    orderBy: { address: "asc" },
-  });
-  return recipients
-    .filter((recipient) => recipient.member.addresses.some(({ address }) => address === recipient.address))
-    .map(({ id, address, memberId }) => ({ id, address, memberId }));
 }
 
 /**

@@ -244,6 +244,20 @@ const memberOnList = (tx: Tx, memberId: string) =>
 export type RecipientChange = ActionResult<{ addresses: number }>;
 
 /**
+ * What an owner's change to one member's recipients starts with: the sent
+ * revision (the advisory locked, under embargo) and the member locked and
+ * still on the list, or why not ("Only an advisory under embargo can <what>.").
+ */
+async function sentToMemberOnList(tx: Tx, advisoryId: string, memberId: string, what: string) {
+  const sent = await sentRevision(tx, advisoryId);
+  if (!sent) return failure(`Only an advisory under embargo can ${what}.`);
+  if (!(await lockRow(tx, "Member", memberId)) || !(await memberOnList(tx, memberId))) {
+    return failure("That member is not on the list.");
+  }
+  return { ok: true as const, ...sent };
+}
+
+/**
  * A member approved after sending (or left out): each of its listed addresses
  * not yet a recipient gets its own link and the current revision's mail.
  */
@@ -256,11 +270,8 @@ export async function addAdvisoryRecipient(
 ): Promise<RecipientChange> {
   if (!isOwner(actor)) return failure("Only an owner adds a recipient.");
   return db.$transaction(async (tx) => {
-    const sent = await sentRevision(tx, advisoryId);
-    if (!sent) return failure("Only an advisory under embargo can get more recipients.");
-    if (!(await lockRow(tx, "Member", memberId)) || !(await memberOnList(tx, memberId))) {
-      return failure("That member is not on the list.");
-    }
+    const sent = await sentToMemberOnList(tx, advisoryId, memberId, "get more recipients");
+    if (!sent.ok) return sent;
     const memberAddresses = await tx.subscriberAddress.findMany({
       where: { ...LISTED_ADDRESS, memberId },
       orderBy: { address: "asc" },
@@ -311,11 +322,8 @@ export async function resendToMember(
 ): Promise<RecipientChange> {
   if (!isOwner(actor)) return failure("Only an owner re-sends an advisory.");
   return db.$transaction(async (tx) => {
-    const sent = await sentRevision(tx, advisoryId);
-    if (!sent) return failure("Only an advisory under embargo can be sent again.");
-    if (!(await lockRow(tx, "Member", memberId)) || !(await memberOnList(tx, memberId))) {
-      return failure("That member is not on the list.");
-    }
+    const sent = await sentToMemberOnList(tx, advisoryId, memberId, "be sent again");
+    if (!sent.ok) return sent;
     const recipients = await tx.advisoryRecipient.findMany({
       where: { advisoryId, memberId },
       orderBy: { address: "asc" },
