@@ -5,25 +5,9 @@ import { UtcTime } from "@/components/ui/utc-time";
 import { LocalTime } from "@/features/advisories/components/local-time";
 import { scoreCvss } from "@/features/advisories/cvss";
 import type { AdvisoryPatchFile, ReadAdvisory } from "@/features/advisories/data";
+import type { AdvisoryContent } from "@/features/advisories/snapshot";
 
-type AdvisoryContentRow = Pick<
-  ReadAdvisory["advisory"],
-  | "id"
-  | "title"
-  | "cveIds"
-  | "ghsaIds"
-  | "cvssVector"
-  | "affectedVersions"
-  | "fixedVersions"
-  | "description"
-  | "mitigations"
-  | "reproduction"
-  | "patchLinks"
-  | "mayDo"
-  | "mayNotDo"
-  | "disclosureAt"
-  | "emergencyReason"
->;
+type AdvisoryContentRow = Pick<ReadAdvisory["advisory"], "id" | keyof AdvisoryContent>;
 
 /** A CVSS vector with its score and rating (or "Not scored"). */
 export function Severity({ vector }: { vector: string }) {

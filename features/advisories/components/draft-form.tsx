@@ -7,26 +7,14 @@ import { InputField } from "@/components/ui/input-field";
 import { TextAreaField } from "@/components/ui/text-area-field";
 import { type AdvisoryFormState, createAdvisoryDraftAction, updateAdvisoryAction } from "@/features/advisories/actions";
 import { scoreCvss } from "@/features/advisories/cvss";
+import type { AdvisoryDraftInput } from "@/features/advisories/schema";
 
 const initial: AdvisoryFormState = { ok: true };
 
 /** The form's fields as text: lists one item per line, the date as `YYYY-MM-DDTHH:MM` in UTC. */
-export type DraftFormValues = Record<
-  | "title"
-  | "cveIds"
-  | "ghsaIds"
-  | "cvssVector"
-  | "affectedVersions"
-  | "fixedVersions"
-  | "description"
-  | "mitigations"
-  | "reproduction"
-  | "patchLinks"
-  | "mayDo"
-  | "mayNotDo"
-  | "disclosureAt",
-  string
-> & { mailFullText: boolean };
+export type DraftFormValues = Record<Exclude<keyof AdvisoryDraftInput, "mailFullText">, string> & {
+  mailFullText: boolean;
+};
 
 export const EMPTY_DRAFT: DraftFormValues = {
   title: "",
