@@ -6,6 +6,7 @@
 import { pathToFileURL } from "node:url";
 import { recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { TeamViewer } from "@/features/auth/data";
+import { PASSKEYS_REQUIRED_SETTING } from "@/features/auth/factors";
 import { contextOf } from "@/features/portal-config/context";
 import { loadPortalConfig } from "@/features/portal-config/load";
 import type { PortalConfig } from "@/features/portal-config/schema";
@@ -129,6 +130,12 @@ export async function seedDemoData(
       const done = await tx.setting.findUnique({ where: { key: SEED_MARKER } });
       if (done) return null;
       await tx.setting.create({ data: { key: SEED_MARKER, value: { seededAt: new Date().toISOString() } } });
+      // The demo's team signs in with an e-mail link alone; an owner can require passkeys on /team.
+      await tx.setting.upsert({
+        where: { key: PASSKEYS_REQUIRED_SETTING },
+        create: { key: PASSKEYS_REQUIRED_SETTING, value: false },
+        update: { value: false },
+      });
       return seedPeopleAndMembers(tx, config, baseUrl);
     },
     { timeout: 60_000 },

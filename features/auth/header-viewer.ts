@@ -1,5 +1,6 @@
 import "server-only";
 import { hashSessionToken } from "@/features/auth/adapter";
+import { SESSION_FACTOR_JOIN, SESSION_ROLE_COLUMNS } from "@/features/auth/factors";
 import { type HeaderViewer, headerViewerFromSession } from "@/features/auth/header-links";
 import { ON_THE_LIST } from "@/features/vocabulary/member-states";
 import type { Database } from "@/lib/prisma";
@@ -19,12 +20,13 @@ export const HEADER_VIEWER_HEADER = "x-portal-header-viewer";
 export async function findHeaderViewer(db: Database, sessionToken: string | undefined): Promise<HeaderViewer | null> {
   if (!sessionToken || sessionToken.length > 200) return null;
   const [row] = await db.$queryRaw<{ email: string; role: string | null; contact: boolean }[]>`
-    SELECT u.email, t.role::text AS role,
+    SELECT u.email, ${SESSION_ROLE_COLUMNS},
            EXISTS (SELECT 1 FROM "Member" m
                     WHERE m."contactEmail" = u.email AND m.status::text = ANY(${[...ON_THE_LIST]}::text[])) AS contact
       FROM "Session" s
       JOIN "User" u ON u.id = s."userId"
       LEFT JOIN "TeamMember" t ON t.email = u.email
+      ${SESSION_FACTOR_JOIN}
      WHERE s."sessionToken" = ${hashSessionToken(sessionToken)} AND s.expires > ${new Date()}`;
   return row ? headerViewerFromSession({ user: { email: row.email }, role: row.role, contact: row.contact }) : null;
 }

@@ -1,9 +1,10 @@
 import "server-only";
+import { cookies } from "next/headers";
 import type { NextAuthOptions } from "next-auth";
 import GitHubProvider from "next-auth/providers/github";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { portalAdapter } from "@/features/auth/adapter";
-import { findTeamRole } from "@/features/auth/data";
+import { findSessionViewer, sessionCookieName } from "@/features/auth/data";
 import { isCurrentMemberContact } from "@/features/auth/member-contact";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
@@ -45,15 +46,19 @@ export function authOptions(): NextAuthOptions {
     callbacks: {
       // A GitHub account without a verified e-mail address cannot be matched to anyone.
       signIn: ({ user }) => Boolean(user.email && normalizeEmail(user.email)),
-      // What the header's island shows on the pages rendered once: the address, the team role and whether the
-      // person is a current member's contact, read on every request; nothing else.
-      session: async ({ session, user }) =>
-        ({
+      // What the header's island shows on the pages rendered once: the address, the team role this session
+      // may use (the passkey step counts: features/auth/factors.ts) and whether the person is a current
+      // member's contact, read on every request; nothing else.
+      session: async ({ session, user }) => {
+        const token = (await cookies()).get(sessionCookieName(env.secureCookies))?.value;
+        const viewer = await findSessionViewer(db, token);
+        return {
           expires: session.expires,
           user: { email: user.email },
-          role: await findTeamRole(db, user.email),
+          role: viewer?.id === user.id ? viewer.role : null,
           contact: await isCurrentMemberContact(db, user.email),
-        }) as never,
+        } as never;
+      },
     },
     events: {
       signIn: async ({ user, account }) => {

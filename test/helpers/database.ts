@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
+import { PASSKEYS_REQUIRED_SETTING } from "@/features/auth/factors";
 import { startEmbeddedPostgres } from "@/lib/embedded-postgres";
 import { migrate } from "@/lib/migrations";
 import { createDatabase, type Database } from "@/lib/prisma";
@@ -43,11 +44,22 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** A database with every migration applied, and a Prisma client on it. */
-export async function createMigratedDatabase(): Promise<TestDatabase & { db: Database }> {
+/**
+ * A database with every migration applied, and a Prisma client on it. Its
+ * team signs in with an e-mail link alone, as in the demo, unless
+ * `teamPasskeys` asks for the second factor (a new deployment's default).
+ */
+export async function createMigratedDatabase({
+  teamPasskeys = false,
+}: {
+  teamPasskeys?: boolean;
+} = {}): Promise<TestDatabase & { db: Database }> {
   const database = await createEmptyDatabase();
   await migrate({ connectionString: database.url, directory: MIGRATIONS_DIR });
   const db = createDatabase(database.url);
+  if (!teamPasskeys) {
+    await db.setting.create({ data: { key: PASSKEYS_REQUIRED_SETTING, value: false } });
+  }
   return {
     ...database,
     db,

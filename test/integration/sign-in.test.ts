@@ -235,6 +235,7 @@ describe("sessions", () => {
       id: user.id,
       email: "session@acme.example",
       role: null,
+      factor: null,
     });
 
     await signOut(db, "cookie-value");

@@ -85,6 +85,7 @@ describe("the roster", () => {
       id: user.id,
       email: "leaving@kmesh.example",
       role: "REVIEWER",
+      factor: null,
     });
     expect(await removeTeamMemberForm(db, actor, { memberId: member.id })).toEqual({ ok: true });
     expect(await findSessionViewer(db, "live-cookie")).toBeNull();
