@@ -112,3 +112,37 @@ describe("db:migrate", () => {
     );
   });
 });
+
+describe("the identity migration (issue 23)", () => {
+  const IDENTITY = "20261207220000_identity";
+
+  /** Copies the project's migrations before `name` into the scratch folder, and returns `name`'s SQL. */
+  async function migrationsBefore(name: string): Promise<string> {
+    const files = await readMigrations(MIGRATIONS_DIR);
+    for (const file of files.filter((candidate) => candidate.name < name)) await addMigration(file.name, file.sql);
+    return (files.find((file) => file.name === name) as { sql: string }).sql;
+  }
+
+  it("leaves passkeys required on a new deployment, and off where a team already signs in by e-mail", async () => {
+    const identitySql = await migrationsBefore(IDENTITY);
+    await migrate({ connectionString: database.url, directory });
+    await query(
+      `INSERT INTO "TeamMember" (id, email, role, "updatedAt") VALUES ('t1', 'owner@kmesh.example', 'OWNER', now())`,
+    );
+    await addMigration(IDENTITY, identitySql);
+    await migrate({ connectionString: database.url, directory });
+    expect(await query(`SELECT value FROM "Setting" WHERE key = 'team.passkeys-required'`)).toEqual([{ value: false }]);
+
+    const fresh = await createEmptyDatabase();
+    try {
+      await migrate({ connectionString: fresh.url, directory: MIGRATIONS_DIR });
+      const client = new pg.Client({ connectionString: fresh.url });
+      await client.connect();
+      const { rows } = await client.query(`SELECT value FROM "Setting" WHERE key = 'team.passkeys-required'`);
+      await client.end();
+      expect(rows).toEqual([]);
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
