@@ -33,6 +33,7 @@ export async function startOidcProvider(portalBaseUrl: string): Promise<Loopback
   const accounts = new Map<string, OidcClaims>();
   let login: string | undefined;
   let codeTtl = 60;
+  const codeLifetime = () => codeTtl;
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 
   const provider = new Provider(issuer, {
@@ -49,7 +50,7 @@ export async function startOidcProvider(portalBaseUrl: string): Promise<Loopback
     cookies: { keys: ["loopback-cookie-key-0123456789abcdef"] },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     features: { devInteractions: { enabled: false } },
-    ttl: { AuthorizationCode: () => codeTtl },
+    ttl: { AuthorizationCode: codeLifetime },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: async (_ctx, sub) =>
       accounts.has(sub) ? { accountId: sub, claims: async () => ({ sub, ...accounts.get(sub) }) } : undefined,
