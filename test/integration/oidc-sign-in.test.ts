@@ -184,6 +184,20 @@ describe("OpenID Connect sign-in", () => {
     expect(await sessionUser(browser)).toBe("a@browser.example");
   });
 
+  it("leaves next-auth's own linking and creating paths closed in the adapter", async () => {
+    const { portalAdapter } = await import("@/features/auth/adapter");
+    const adapter = portalAdapter(db);
+    const person = await createUser(db, "closed@paths.example");
+    await expect(
+      adapter.linkAccount?.({ userId: person.id, type: "oauth", provider: "oidc", providerAccountId: "sneaky" }),
+    ).rejects.toThrow(/linking rule/);
+    await expect(adapter.createUser?.({ email: "new@paths.example", emailVerified: null } as never)).rejects.toThrow(
+      /linking rule/,
+    );
+    expect(await db.account.count({ where: { providerAccountId: "sneaky" } })).toBe(0);
+    expect(await db.user.count({ where: { email: "new@paths.example" } })).toBe(0);
+  });
+
   it("refuses a replayed callback (its state used up), in the same browser and in another", async () => {
     oidc.accounts.set("replayed", { email: "replay@vendor.example", email_verified: true });
     let callback = "";
