@@ -83,14 +83,14 @@ async function currentSessionUser(db: Database, token: string | undefined) {
 /**
  * The GitHub login a person last signed in with, shown to reviewers. A login
  * can be renamed and taken by someone else, so it is cleared from anyone else
- * who had it (GitHub compares logins case-insensitively).
+ * who had it (compared as GitHub spells it: its API answers one spelling for a login).
  */
 async function recordGitHubLogin(db: Database, userId: string, provider: ProviderId, profile: ProviderProfile) {
   const login = profile.githubLogin;
   if (provider !== "github" || !login) return;
   await db.$transaction([
     db.user.updateMany({
-      where: { githubLogin: { equals: login, mode: "insensitive" }, id: { not: userId } },
+      where: { githubLogin: login, id: { not: userId } },
       data: { githubLogin: null },
     }),
     db.user.update({ where: { id: userId }, data: { githubLogin: login } }),
