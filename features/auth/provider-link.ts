@@ -97,20 +97,39 @@ async function recordGitHubLogin(db: Database, userId: string, provider: Provide
   ]);
 }
 
+/** A refusal already on record for the same account and reason within this long is not recorded again. */
+const REFUSAL_RECORD_MS = 10 * 60_000;
+
 async function recordRefusal(
   db: Database,
   { provider, profile }: ProviderSignIn,
   code: ProviderSignInRefusal,
   linkedUser: { id: string; email: string } | null,
 ) {
+  const subjectType = linkedUser ? "User" : "ProviderAccount";
+  const subjectId = linkedUser?.id ?? `${provider}:${profile.id}`;
+  // The provider's account id and the reason; never the address it asserted (it may be the victim's).
+  const data = { provider, reason: code };
+  // Whoever holds an account at the provider can repeat a refused sign-in without limit; the audit
+  // log keeps one record of it per account and reason every ten minutes, not one per attempt.
+  const recent = await db.auditEvent.findFirst({
+    where: {
+      subjectType,
+      subjectId,
+      action: "auth.provider-refused",
+      createdAt: { gt: new Date(Date.now() - REFUSAL_RECORD_MS) },
+      data: { equals: data },
+    },
+    select: { id: true },
+  });
+  if (recent) return;
   await db.$transaction((tx) =>
     recordAuditEvent(tx, {
       actor: linkedUser ?? { id: null, email: null },
       action: "auth.provider-refused",
-      subjectType: linkedUser ? "User" : "ProviderAccount",
-      subjectId: linkedUser?.id ?? `${provider}:${profile.id}`,
-      // The provider's account id and the reason; never the address it asserted (it may be the victim's).
-      data: { provider, reason: code },
+      subjectType,
+      subjectId,
+      data,
     }),
   );
 }

@@ -138,6 +138,9 @@ describe("OpenID Connect sign-in", () => {
       await expectRefused(await signInAs(sub), before, "ProviderUnverified");
     }
     expect(await db.account.count({ where: { user: { email: "victim@target.example" } } })).toBe(0);
+    // Repeated, the refusal is refused again but recorded once.
+    const repeated = await counts();
+    await expectRefused(await signInAs("unverified"), repeated, "ProviderUnverified");
     const refusals = await db.auditEvent.findMany({
       where: { action: "auth.provider-refused", subjectId: "oidc:unverified" },
       select: { actorId: true, subjectType: true, data: true },
