@@ -71,7 +71,8 @@ export function oidcProvider(config: NonNullable<Env["oidc"]>): OAuthConfig<Prov
         const tokenSet = tokens as TokenSet;
         const idToken = OidcClaims.parse(tokenSet.claims());
         const info = (await client.userinfo(tokenSet).catch(() => null)) as Record<string, unknown> | null;
-        const source = info && typeof info.email === "string" ? { ...idToken, ...OidcClaims.parse(info) } : idToken;
+        // The address and its verified flag are taken together from one answer, never mixed.
+        const source = info && typeof info.email === "string" ? OidcClaims.parse(info) : idToken;
         if (source.sub !== idToken.sub) throw new Error("the userinfo answer is about another account");
         return toProfile({
           id: idToken.sub,
