@@ -46,6 +46,17 @@ const EnvSchema = z
     TRUST_PROXY: optional(z.enum(["true", "false"], { message: "must be true or false" })),
     GITHUB_ID: optional(z.string().max(200)),
     GITHUB_SECRET: optional(z.string().max(200)),
+    GITHUB_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" })),
+    GITHUB_API_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" })),
+    OIDC_ISSUER: optional(z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" })),
+    OIDC_CLIENT_ID: optional(z.string().max(200)),
+    OIDC_CLIENT_SECRET: optional(z.string().max(500)),
+    OIDC_NAME: optional(
+      z
+        .string()
+        .max(40, "must be at most 40 characters")
+        .regex(/^[\p{L}\p{N} .&()'-]+$/u, "must be plain words, like Example SSO"),
+    ),
     MAILMAN_REST_URL: optional(z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" })),
     MAILMAN_REST_USER: optional(z.string().max(200)),
     MAILMAN_REST_PASSWORD: optional(z.string().max(200)),
@@ -63,6 +74,25 @@ const EnvSchema = z
         message: "set both GITHUB_ID and GITHUB_SECRET, or neither",
       });
     }
+    if ((env.GITHUB_URL || env.GITHUB_API_URL) && !env.GITHUB_ID) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.GITHUB_URL ? "GITHUB_URL" : "GITHUB_API_URL"],
+        message: "is used only with GITHUB_ID and GITHUB_SECRET",
+      });
+    }
+    const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      const missing = (["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const).filter((name) => !env[name]);
+      ctx.addIssue({
+        code: "custom",
+        path: [missing[0] ?? "OIDC_ISSUER"],
+        message: "set all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none",
+      });
+    }
+    if (env.OIDC_NAME && !env.OIDC_ISSUER) {
+      ctx.addIssue({ code: "custom", path: ["OIDC_NAME"], message: "is used only with OIDC_ISSUER" });
+    }
     const mailman = [env.MAILMAN_REST_URL, env.MAILMAN_REST_USER, env.MAILMAN_REST_PASSWORD, env.MAILMAN_LIST_ID];
     if (mailman.some(Boolean) && !mailman.every(Boolean)) {
       ctx.addIssue({
@@ -74,6 +104,12 @@ const EnvSchema = z
     if (env.NODE_ENV !== "production") return;
     for (const name of ["NEXTAUTH_SECRET", "NEXTAUTH_URL", "SMTP_URL"] as const) {
       if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
+    }
+    // Sign-in through a provider over plain http would let anyone on the path read its codes and tokens.
+    for (const name of ["OIDC_ISSUER", "GITHUB_URL", "GITHUB_API_URL"] as const) {
+      if (env[name]?.startsWith("http://")) {
+        ctx.addIssue({ code: "custom", path: [name], message: "must be an https:// URL in production" });
+      }
     }
   });
 
@@ -104,7 +140,13 @@ export type Env = {
   /** PORTAL_BACKUP_KEY: backups are signed with it (HMAC-SHA256) and restore checks the signature. */
   backupKey: string | undefined;
   trustProxy: boolean;
-  github: { clientId: string; clientSecret: string } | undefined;
+  /**
+   * GITHUB_ID and GITHUB_SECRET; GITHUB_URL (the web host, https://github.com) and GITHUB_API_URL
+   * (https://api.github.com) change only for GitHub Enterprise Server (https://HOST and https://HOST/api/v3).
+   */
+  github: { clientId: string; clientSecret: string; webUrl: string; apiUrl: string } | undefined;
+  /** OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: any OpenID Connect provider; OIDC_NAME labels its button. */
+  oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | undefined;
   /** Mailman core's REST API for the live sync, when all four MAILMAN_ variables are set. */
   mailman: { restUrl: string; user: string; password: string; listId: string } | undefined;
   /** Secure cookies (the __Secure- prefix) when the public URL is https. */
@@ -139,7 +181,26 @@ export function parseEnv(source: Record<string, string | undefined>): EnvResult 
       backupKey: raw.PORTAL_BACKUP_KEY,
       trustProxy: raw.TRUST_PROXY === "true",
       github:
-        raw.GITHUB_ID && raw.GITHUB_SECRET ? { clientId: raw.GITHUB_ID, clientSecret: raw.GITHUB_SECRET } : undefined,
+        raw.GITHUB_ID && raw.GITHUB_SECRET
+          ? {
+              clientId: raw.GITHUB_ID,
+              clientSecret: raw.GITHUB_SECRET,
+              webUrl: withoutTrailingSlash(raw.GITHUB_URL ?? "https://github.com"),
+              apiUrl: withoutTrailingSlash(
+                raw.GITHUB_API_URL ??
+                  (raw.GITHUB_URL ? `${raw.GITHUB_URL.replace(/\/+$/, "")}/api/v3` : "https://api.github.com"),
+              ),
+            }
+          : undefined,
+      oidc:
+        raw.OIDC_ISSUER && raw.OIDC_CLIENT_ID && raw.OIDC_CLIENT_SECRET
+          ? {
+              issuer: withoutTrailingSlash(raw.OIDC_ISSUER),
+              clientId: raw.OIDC_CLIENT_ID,
+              clientSecret: raw.OIDC_CLIENT_SECRET,
+              name: raw.OIDC_NAME ?? "single sign-on",
+            }
+          : undefined,
       mailman:
         raw.MAILMAN_REST_URL && raw.MAILMAN_REST_USER && raw.MAILMAN_REST_PASSWORD && raw.MAILMAN_LIST_ID
           ? {
@@ -152,6 +213,10 @@ export function parseEnv(source: Record<string, string | undefined>): EnvResult 
       secureCookies: (raw.NEXTAUTH_URL ?? "").startsWith("https://"),
     },
   };
+}
+
+function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, "");
 }
 
 export class EnvError extends Error {

@@ -3,6 +3,8 @@
 
 export const AUDIT_ACTIONS = {
   "auth.signed-in": "Signed in",
+  "auth.provider-linked": "Account at GitHub or the single sign-on linked by its verified address",
+  "auth.provider-refused": "Sign-in through GitHub or the single sign-on refused",
   "auth.signed-out": "Signed out",
   "team.added": "Added to the security team",
   "team.role-changed": "Role on the security team changed",

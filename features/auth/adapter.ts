@@ -28,11 +28,17 @@ export function portalAdapter(db: Database): Adapter {
     expires: row.expires,
   });
   return {
-    createUser: async (user: Omit<AdapterUser, "id">) =>
-      db.user.create({
+    // next-auth creates a person here for an e-mail link (the address just proved) and, unless
+    // features/auth/provider-link.ts linked the account first, for a provider's sign-in with whatever
+    // address the provider named: that one is refused, so no person is made from an unverified address.
+    createUser: async (user: Omit<AdapterUser, "id">) => {
+      if (!user.emailVerified)
+        throw new Error("people are created by an e-mail link or the provider linking rule only");
+      return db.user.create({
         data: { email: normalized(user.email), emailVerified: user.emailVerified, name: user.name ?? null },
         select: userFields,
-      }),
+      });
+    },
     getUser: (id) => db.user.findUnique({ where: { id }, select: userFields }),
     getUserByEmail: (email) => {
       const address = normalizeEmail(email);
@@ -56,22 +62,10 @@ export function portalAdapter(db: Database): Adapter {
         },
         select: userFields,
       }),
-    linkAccount: async (account: AdapterAccount) => {
-      await db.account.create({
-        data: {
-          userId: account.userId,
-          type: account.type,
-          provider: account.provider,
-          providerAccountId: account.providerAccountId,
-          refresh_token: account.refresh_token ?? null,
-          access_token: account.access_token ?? null,
-          expires_at: account.expires_at ?? null,
-          token_type: account.token_type ?? null,
-          scope: account.scope ?? null,
-          id_token: account.id_token ?? null,
-          session_state: account.session_state ?? null,
-        },
-      });
+    // next-auth links a provider's account here to the signed-in person or to a person found by the
+    // provider's address, unchecked. Accounts are linked only by features/auth/provider-link.ts.
+    linkAccount: async (_account: AdapterAccount) => {
+      throw new Error("accounts are linked only by the provider linking rule");
     },
     createSession: async ({ sessionToken, userId, expires }) => {
       const row = await db.session.create({ data: { sessionToken: hashSessionToken(sessionToken), userId, expires } });

@@ -1,11 +1,12 @@
 import "server-only";
 import { cookies } from "next/headers";
 import type { NextAuthOptions } from "next-auth";
-import GitHubProvider from "next-auth/providers/github";
 import { recordAuditEvent } from "@/features/audit/mutations";
 import { portalAdapter } from "@/features/auth/adapter";
 import { findSessionViewer, sessionCookieName } from "@/features/auth/data";
 import { isCurrentMemberContact } from "@/features/auth/member-contact";
+import { decideProviderSignIn } from "@/features/auth/provider-link";
+import { githubProvider, isProviderId, oidcProvider, readProviderProfile } from "@/features/auth/providers";
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
 import { getEnv } from "@/lib/env";
@@ -16,7 +17,9 @@ import { SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
  * and opens a database session). The links themselves are created and mailed
  * by the portal's own sign-in form (features/auth/mutations.ts), which
  * validates and rate-limits; next-auth's own "send a link" endpoint is closed
- * in app/api/auth/[...nextauth]/route.ts.
+ * in app/api/auth/[...nextauth]/route.ts. GitHub and OpenID Connect sign-ins
+ * (features/auth/providers.ts) go through the linking rule of
+ * features/auth/provider-link.ts in the signIn callback.
  */
 export function authOptions(): NextAuthOptions {
   const env = getEnv();
@@ -41,11 +44,25 @@ export function authOptions(): NextAuthOptions {
           throw new Error("sign-in links are sent by the portal's sign-in form");
         },
       },
+      ...(env.oidc ? [oidcProvider(env.oidc)] : []),
       ...(env.github ? [githubProvider(env.github)] : []),
     ],
     callbacks: {
-      // A GitHub account without a verified e-mail address cannot be matched to anyone.
-      signIn: ({ user }) => Boolean(user.email && normalizeEmail(user.email)),
+      signIn: async ({ user, account, profile }) => {
+        if (account?.type === "email") return Boolean(user.email && normalizeEmail(user.email));
+        const provider = account?.provider;
+        const asserted = readProviderProfile(profile);
+        if (account?.type !== "oauth" || !isProviderId(provider) || !asserted) return false;
+        const refused = (code: string) => `${env.nextAuthUrl}/signin?error=${code}`;
+        try {
+          const sessionToken = (await cookies()).get(sessionCookieName(env.secureCookies))?.value;
+          const decision = await decideProviderSignIn(db, { provider, profile: asserted, sessionToken });
+          return decision.ok || refused(decision.code);
+        } catch (error) {
+          console.error("provider sign-in failed", provider, error instanceof Error ? error.message : "unknown error");
+          return refused("ProviderFailed");
+        }
+      },
       // What the header's island shows on the pages rendered once: the address, the team role this session
       // may use (the passkey step counts: features/auth/factors.ts) and whether the person is a current
       // member's contact, read on every request; nothing else.
@@ -74,29 +91,4 @@ export function authOptions(): NextAuthOptions {
       },
     },
   };
-}
-
-/**
- * GitHub sign-in keyed on the account's primary, verified address only:
- * next-auth's default falls back to any address, verified or not, and the
- * portal's roles hang on the address.
- */
-function githubProvider({ clientId, clientSecret }: { clientId: string; clientSecret: string }) {
-  return GitHubProvider({
-    clientId,
-    clientSecret,
-    userinfo: {
-      url: "https://api.github.com/user",
-      async request({ client, tokens }) {
-        const profile = await client.userinfo(tokens.access_token ?? "");
-        const response = await fetch("https://api.github.com/user/emails", {
-          headers: { Authorization: `token ${tokens.access_token}`, "User-Agent": "distributors-portal" },
-        });
-        const emails = response.ok
-          ? ((await response.json()) as { email: string; primary: boolean; verified: boolean }[])
-          : [];
-        return { ...profile, email: emails.find((entry) => entry.primary && entry.verified)?.email };
-      },
-    },
-  });
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { githubLoginsOf } from "@/features/auth/github-logins";
 import type { MemberFilter } from "@/features/members/schema";
 import { UNLISTABLE_ADDRESSES_SQL, type UnlistableAddress } from "@/features/members/unlistable-addresses";
 import { ON_THE_LIST } from "@/features/vocabulary/member-states";
@@ -157,7 +158,13 @@ export async function getMemberDetail(id: string) {
       select: { id: true, action: true, actorEmail: true, createdAt: true },
     }),
   ]);
-  return { ...member, exports, history: history.map((event) => ({ ...event, id: event.id.toString() })) };
+  const contactGithubLogin = (await githubLoginsOf(db, [member.contactEmail])).get(member.contactEmail) ?? null;
+  return {
+    ...member,
+    contactGithubLogin,
+    exports,
+    history: history.map((event) => ({ ...event, id: event.id.toString() })),
+  };
 }
 
 export type MemberDetail = NonNullable<Awaited<ReturnType<typeof getMemberDetail>>>;

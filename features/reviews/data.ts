@@ -1,6 +1,7 @@
 import "server-only";
 import { ANSWER_FACTS, APPLICATION_FACTS } from "@/features/applications/data";
 import { APPLICANT_TIMELINE_ACTIONS } from "@/features/audit/events";
+import { githubLoginsOf } from "@/features/auth/github-logins";
 import { type ConflictFacts, conflictOfInterest, domainWarnings } from "@/features/reviews/judgement";
 import { isRecusedNow } from "@/features/workflow/decision";
 import { type AddressProof, addressStates } from "@/features/workflow/readiness";
@@ -26,7 +27,7 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
     select: {
       ...APPLICATION_FACTS,
       applicantId: true,
-      applicant: { select: { email: true } },
+      applicant: { select: { email: true, githubLogin: true } },
       decidedAt: true,
       decisionReason: true,
       member: { select: { id: true, distributionName: true } },
@@ -62,11 +63,16 @@ export async function getReviewDetail(id: string, viewer: { id: string; email: s
   const deliberation = recused
     ? recusedView(db, application, comments)
     : teamView(db, application, { votes, assessments, comments });
+  const logins = await githubLoginsOf(
+    db,
+    vouches.map((vouch) => vouch.voucherEmail),
+  );
+  const shown = recused ? vouches.map(({ comment: _, ...vouch }) => ({ ...vouch, comment: null })) : vouches;
   return {
     ...rest,
     recused,
     addresses: reviewedAddresses(application),
-    vouches: recused ? vouches.map(({ comment: _, ...vouch }) => ({ ...vouch, comment: null })) : vouches,
+    vouches: shown.map((vouch) => ({ ...vouch, voucherGithubLogin: logins.get(vouch.voucherEmail) ?? null })),
     ...(await deliberation),
   };
 }

@@ -25,6 +25,62 @@ describe("environment", () => {
     });
   });
 
+  it("takes OpenID Connect's three variables together or not at all, naming the missing one", () => {
+    const all = {
+      OIDC_ISSUER: "https://sso.example.org/realms/x/",
+      OIDC_CLIENT_ID: "portal",
+      OIDC_CLIENT_SECRET: "s3cret",
+    };
+    const result = parseEnv(all);
+    expect(result.ok && result.env.oidc).toEqual({
+      issuer: "https://sso.example.org/realms/x",
+      clientId: "portal",
+      clientSecret: "s3cret",
+      name: "single sign-on",
+    });
+    expect(parseEnv({ ...all, OIDC_CLIENT_SECRET: "" })).toEqual({
+      ok: false,
+      problems: ["OIDC_CLIENT_SECRET: set all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET, or none"],
+    });
+    expect(parseEnv({ OIDC_NAME: "Example SSO" })).toMatchObject({ ok: false, problems: [/^OIDC_NAME: /] });
+    expect(parseEnv({ ...all, OIDC_NAME: "<script>" })).toMatchObject({ ok: false, problems: [/^OIDC_NAME: /] });
+    expect(parseEnv({ ...all, OIDC_ISSUER: "ftp://sso.example.org" })).toMatchObject({
+      ok: false,
+      problems: [/^OIDC_ISSUER: /],
+    });
+  });
+
+  it("points GitHub at github.com, or at a GitHub Enterprise Server's host and its /api/v3", () => {
+    const keys = { GITHUB_ID: "id", GITHUB_SECRET: "secret" };
+    const github = (extra: Record<string, string>) => {
+      const result = parseEnv({ ...keys, ...extra });
+      return result.ok ? result.env.github : result.problems;
+    };
+    expect(github({})).toEqual({
+      ...{ clientId: "id", clientSecret: "secret" },
+      webUrl: "https://github.com",
+      apiUrl: "https://api.github.com",
+    });
+    expect(github({ GITHUB_URL: "https://git.example.org/" })).toMatchObject({
+      webUrl: "https://git.example.org",
+      apiUrl: "https://git.example.org/api/v3",
+    });
+    expect(parseEnv({ GITHUB_URL: "https://git.example.org" })).toMatchObject({
+      ok: false,
+      problems: [/^GITHUB_URL: /],
+    });
+    const production = {
+      NODE_ENV: "production",
+      NEXTAUTH_SECRET: secret,
+      NEXTAUTH_URL: "https://p.example.org",
+      SMTP_URL: "smtp://m",
+    };
+    expect(parseEnv({ ...production, ...keys, GITHUB_URL: "http://git.example.org" })).toEqual({
+      ok: false,
+      problems: ["GITHUB_URL: must be an https:// URL in production"],
+    });
+  });
+
   it("defaults NEXTAUTH_URL to PORT's port outside production, and refuses a PORT that is no port", () => {
     const result = parseEnv({ NODE_ENV: "development", PORT: "3100" });
     expect(result.ok && [result.env.port, result.env.nextAuthUrl]).toEqual([3100, "http://localhost:3100"]);

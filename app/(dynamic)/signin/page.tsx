@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { ProviderSignIn } from "@/features/auth/components/provider-sign-in";
 import { SignInForm } from "@/features/auth/components/sign-in-form";
 import { getViewer } from "@/features/auth/data";
+import { PROVIDER_SIGN_IN_NOTICES } from "@/features/auth/provider-notices";
+import { configuredProviders } from "@/features/auth/providers";
 import { CallbackPathSchema, RetryAfterSchema } from "@/features/auth/schema";
 import { LINK_SENT_MESSAGE, signInLimitedMessage } from "@/features/auth/sign-in-link";
+import { getEnv } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -15,6 +19,7 @@ const NOTICES: Record<string, { tone: "success" | "error"; message: string }> = 
     tone: "error",
     message: "That sign-in link has expired or was already used. Ask for a new one below.",
   },
+  ...PROVIDER_SIGN_IN_NOTICES,
 };
 
 export default async function SignInPage({
@@ -40,6 +45,7 @@ export default async function SignInPage({
         the same way.
       </p>
       <SignInForm callbackUrl={callbackUrl} initial={notice ?? null} />
+      <ProviderSignIn providers={configuredProviders(getEnv())} callbackUrl={callbackUrl} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { UtcTime } from "@/components/ui/utc-time";
+import { GitHubLogin } from "@/features/auth/components/github-login";
 import type { ReviewDetail } from "@/features/reviews/data";
 import { isListAddress } from "@/lib/email";
 
@@ -41,8 +42,8 @@ export function Checks({ detail }: { detail: ReviewDetail }) {
       {detail.vouches.map((item, index) => (
         <li key={item.id} className="break-words" data-vouch={item.status}>
           <span className="font-medium">Vouch</span>{" "}
-          <Badge tone={VOUCH_TONES[item.status]}>{item.status.toLowerCase()}</Badge> asked {item.voucherEmail} on{" "}
-          {day(item.createdAt)}
+          <Badge tone={VOUCH_TONES[item.status]}>{item.status.toLowerCase()}</Badge> asked {item.voucherEmail}
+          <GitHubLogin login={item.voucherGithubLogin} /> on {day(item.createdAt)}
           {item.respondedAt ? <>, answered {day(item.respondedAt)}</> : null}
           {item.status === "MOVED" ? (
             <>

@@ -10,6 +10,7 @@ import { readMemberReliability } from "@/features/advisories/reliability";
 import { AttestationOwnerActions } from "@/features/attestations/components/owner-actions";
 import { ExtendAttestationForm } from "@/features/attestations/components/round-forms";
 import { Timeline } from "@/features/audit/components/timeline";
+import { GitHubLogin } from "@/features/auth/components/github-login";
 import { requireTeam } from "@/features/auth/guards";
 import { MemberRequestsSection } from "@/features/member-requests/components/member-requests-section";
 import { listMemberRequests } from "@/features/member-requests/data";
@@ -64,6 +65,7 @@ export default async function MemberPage({
         <Fact term="Domains">{member.orgDomains.join(", ")}</Fact>
         <Fact term="Contact" className="break-all">
           {member.contactEmail}
+          <GitHubLogin login={member.contactGithubLogin} />
         </Fact>
         <Fact term="Joined">{day(member.approvedAt)}</Fact>
         <Fact term="Last attested">{day(member.lastAttestedAt)}</Fact>

@@ -6,6 +6,7 @@ import { Markdown } from "@/components/ui/markdown";
 import { UtcTime } from "@/components/ui/utc-time";
 import { ApplicantMessages } from "@/features/applications/components/applicant-messages";
 import { Timeline } from "@/features/audit/components/timeline";
+import { GitHubLogin } from "@/features/auth/components/github-login";
 import { requireTeam } from "@/features/auth/guards";
 import { getPortalConfig } from "@/features/portal-config/load";
 import { CriterionAssessment } from "@/features/reviews/components/criterion-assessment";
@@ -68,6 +69,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
             </Fact>
             <Fact term="Applicant" className="break-all">
               {detail.applicant.email}
+              <GitHubLogin login={detail.applicant.githubLogin} applicant />
             </Fact>
             <Fact term="Domains" className="break-all">
               {detail.orgDomains.join(", ")}
