@@ -3,7 +3,8 @@ import { redirect } from "next/navigation";
 import { SignInForm } from "@/features/auth/components/sign-in-form";
 import { getViewer } from "@/features/auth/data";
 import { CallbackPathSchema, RetryAfterSchema } from "@/features/auth/schema";
-import { LINK_SENT_MESSAGE, signInLimitedMessage } from "@/features/auth/sign-in-link";
+import { LINK_SENT_MESSAGE, passkeyStepPath, signInLimitedMessage } from "@/features/auth/sign-in-link";
+import { PasskeySignInButton } from "@/features/passkeys/components/passkey-sign-in-button";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -26,7 +27,10 @@ export default async function SignInPage({
   // Without a page to return to, the link leads the team to its queue and everyone else to their applications.
   const callbackUrl = params.callbackUrl === undefined ? undefined : CallbackPathSchema.parse(params.callbackUrl);
   const viewer = await getViewer();
-  if (viewer) redirect(callbackUrl ?? (viewer.role ? "/review" : "/apply"));
+  if (viewer) {
+    const destination = callbackUrl ?? (viewer.role || viewer.factor ? "/review" : "/apply");
+    redirect(viewer.factor ? passkeyStepPath(destination) : destination);
+  }
   const retryAfter = RetryAfterSchema.parse(params.retry);
   const notice =
     params.link === "limited" && retryAfter
@@ -40,6 +44,7 @@ export default async function SignInPage({
         the same way.
       </p>
       <SignInForm callbackUrl={callbackUrl} initial={notice ?? null} />
+      <PasskeySignInButton callbackUrl={callbackUrl} />
     </div>
   );
 }
