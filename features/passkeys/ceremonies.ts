@@ -48,6 +48,11 @@ function refusalOf(error: unknown): PasskeyRefusal {
   return "invalid";
 }
 
+// EdDSA, ES256 and RS256: what authenticators widely support. The library
+// would put ML-DSA-44 first where the runtime has it, which Node still marks
+// experimental (and its signatures are ten times the size).
+const ALGORITHMS = [-8, -7, -257];
+
 /** The person's handle in their passkeys (WebAuthn's user.id): their portal id's bytes. */
 export function userHandle(userId: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(Buffer.from(userId, "utf8"));
@@ -68,6 +73,7 @@ export async function registrationOptions(
     attestationType: "none",
     excludeCredentials: existing.map((passkey) => ({ id: passkey.credentialId })),
     authenticatorSelection: { residentKey: "required", requireResidentKey: true, userVerification: "required" },
+    supportedAlgorithmIDs: ALGORITHMS,
   });
   await storeChallenge(db, options.challenge, "registration", user.id);
   return options;
@@ -117,6 +123,7 @@ export async function verifyRegistration(
       expectedOrigin: rp.origin,
       expectedRPID: rp.rpID,
       requireUserVerification: true,
+      supportedAlgorithmIDs: ALGORITHMS,
     });
     if (!verified.verified) return refuse("invalid");
     const info = verified.registrationInfo;

@@ -84,6 +84,7 @@ describe("registering a passkey", () => {
     const options = await registrationOptions(db, rp, vendor.actor);
     expect(options.rp.id).toBe("portal.kmesh.example");
     expect(options.authenticatorSelection).toMatchObject({ residentKey: "required", userVerification: "required" });
+    expect(options.pubKeyCredParams.map((param) => param.alg)).toEqual([-8, -7, -257]);
     const added = await addPasskey(vendor, "  Work laptop  ");
     expect(added).toMatchObject({ ok: true, enrolled: false });
     const rows = await db.passkey.findMany({ where: { userId: vendor.actor.id } });
