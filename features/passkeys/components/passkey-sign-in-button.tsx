@@ -38,7 +38,8 @@ export function PasskeySignInButton({ callbackUrl }: { callbackUrl?: string }) {
   }
 
   return (
-    <div className="max-w-md space-y-3">
+    <div className="max-w-md space-y-3 border-t border-slate-200 pt-6">
+      <p className="text-slate-700">Added a passkey on your account page? Sign in with it; no address needed.</p>
       <Button type="button" variant="secondary" onClick={signIn} disabled={pending}>
         {pending ? "Waiting for your passkey…" : "Sign in with a passkey"}
       </Button>

@@ -48,10 +48,12 @@ export default async function PasskeyStepPage({
         </p>
       )}
       <PasskeyStep factor={viewer.factor} callbackUrl={callbackUrl} />
-      <p className="max-w-prose text-sm text-slate-700">
-        Lost your passkeys? Ask another owner of the portal to reset them. Until then you can use the portal as anyone
-        else does.
-      </p>
+      {viewer.factor === "verify" ? (
+        <p className="max-w-prose text-sm text-slate-700">
+          Lost your passkeys? Ask another owner of the portal to reset them. Until then you can use the portal as anyone
+          else does.
+        </p>
+      ) : null}
     </div>
   );
 }
