@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CallbackPathSchema } from "@/features/auth/schema";
 import { CONTROL_CHARACTER_MESSAGE, hasControlCharacters } from "@/lib/input";
 
 // What the browser sends of a WebAuthn ceremony, and the names people give
@@ -115,3 +116,13 @@ export const RemovePasskeySchema = z.strictObject({ id: PasskeyIdSchema });
 export type RegisterPasskeyInput = z.infer<typeof RegisterPasskeySchema>;
 export type RenamePasskeyInput = z.infer<typeof RenamePasskeySchema>;
 export type RemovePasskeyInput = z.infer<typeof RemovePasskeySchema>;
+
+/**
+ * Where the passkey step goes on to: a path on this site (never an absolute
+ * URL, nor the step itself again); "/" for anything else.
+ */
+export function stepCallbackPath(raw: unknown): string {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof value !== "string" || CallbackPathSchema.parse(value) !== value) return "/";
+  return value.startsWith("/signin/passkey") ? "/" : value;
+}

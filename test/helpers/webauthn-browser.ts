@@ -95,7 +95,7 @@ export function passkeyPortalFixture(): PasskeyPortal {
           console.error(
             `${name} at ${page.url()}: ${await page
               .locator("main")
-              .innerText()
+              .textContent()
               .catch(() => "")}`,
           );
         }

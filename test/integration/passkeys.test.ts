@@ -22,7 +22,12 @@ import {
 } from "@/features/passkeys/mutations";
 import { relyingParty } from "@/features/passkeys/relying-party";
 import { RULE_MESSAGES } from "@/features/passkeys/rules";
-import { AuthenticationResponseSchema, RegisterPasskeySchema, RenamePasskeySchema } from "@/features/passkeys/schema";
+import {
+  AuthenticationResponseSchema,
+  RegisterPasskeySchema,
+  RenamePasskeySchema,
+  stepCallbackPath,
+} from "@/features/passkeys/schema";
 import { NOT_FOUND } from "@/lib/action-result";
 import type { Database } from "@/lib/prisma";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
@@ -327,6 +332,26 @@ describe("the passkey step", () => {
     await requestSignInLink(db, { email: reviewer.actor.email }, context);
     expect((await links(reviewer.actor.email)).at(-1)).toBe("/review");
     await db.setting.update({ where: { key: PASSKEYS_REQUIRED_SETTING }, data: { value: true } });
+  });
+});
+
+describe("the passkey step's way on", () => {
+  it("is a path on this site, else /", () => {
+    expect(stepCallbackPath("/review/abc?x=1")).toBe("/review/abc?x=1");
+    expect(stepCallbackPath(["/members", "/audit"])).toBe("/members");
+    for (const bad of [
+      "//evil.example",
+      "https://evil.example/",
+      "/\\evil.example",
+      "review",
+      "/a b",
+      "/signin/passkey?callbackUrl=%2F",
+      undefined,
+      42,
+      `/${"x".repeat(600)}`,
+    ]) {
+      expect(stepCallbackPath(bad)).toBe("/");
+    }
   });
 });
 

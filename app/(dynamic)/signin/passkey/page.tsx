@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { requireUserPage } from "@/features/auth/guards";
-import { CallbackPathSchema } from "@/features/auth/schema";
 import { PasskeyStep } from "@/features/passkeys/components/passkey-step";
+import { stepCallbackPath } from "@/features/passkeys/schema";
 
 export const metadata: Metadata = { title: "Passkey" };
 
@@ -16,11 +16,7 @@ export default async function PasskeyStepPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const params = await searchParams;
-  const raw = Array.isArray(params.callbackUrl) ? params.callbackUrl[0] : params.callbackUrl;
-  const parsed = CallbackPathSchema.safeParse(raw ?? "/");
-  // Only a path on this site, and never this page again.
-  const callbackUrl = parsed.success && !parsed.data.startsWith("/signin/passkey") ? parsed.data : "/";
+  const callbackUrl = stepCallbackPath((await searchParams).callbackUrl);
   const viewer = await requireUserPage(`/signin/passkey?callbackUrl=${encodeURIComponent(callbackUrl)}`);
   if (!viewer.factor) redirect(callbackUrl);
   return (
