@@ -101,7 +101,13 @@ export const RegisterPasskeySchema = z.strictObject({
   response: ceremonyField(RegistrationResponseSchema),
 });
 
-/** A passkey's answer to a sign-in or to the passkey step. */
+/** The body of POST /signin/passkey/assertion (JSON): the passkey's answer, and where to go after. */
+export const PasskeySignInSchema = z.strictObject({
+  response: AuthenticationResponseSchema,
+  callbackUrl: CallbackPathSchema.optional(),
+});
+
+/** A passkey's answer to the passkey step (a form field holding JSON). */
 export const AssertionSchema = z.strictObject({ response: ceremonyField(AuthenticationResponseSchema) });
 
 const PasskeyIdSchema = z

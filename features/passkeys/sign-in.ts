@@ -1,11 +1,9 @@
 import "server-only";
-import { z } from "zod";
 import { findSessionViewer } from "@/features/auth/data";
 import { isSameOrigin } from "@/features/auth/origin";
-import { CallbackPathSchema } from "@/features/auth/schema";
 import { authenticationOptions } from "@/features/passkeys/ceremonies";
 import { signInWithPasskey } from "@/features/passkeys/mutations";
-import { AuthenticationResponseSchema } from "@/features/passkeys/schema";
+import { PasskeySignInSchema } from "@/features/passkeys/schema";
 import { relyingPartyNow, SESSION_MAX_AGE_SECONDS, sessionCookie } from "@/features/passkeys/session";
 import { failure } from "@/lib/action-result";
 import { getDb } from "@/lib/db";
@@ -21,11 +19,6 @@ import { routeAnswer } from "@/lib/route-answer";
 // the answer is checked and given back when it signs in.
 
 const MAX_BODY_BYTES = 32 * 1024;
-
-const FinishSchema = z.strictObject({
-  response: AuthenticationResponseSchema,
-  callbackUrl: CallbackPathSchema.optional(),
-});
 
 const limited = (seconds: number) =>
   routeAnswer(429, failure(`Too many passkey sign-ins were tried. Try again in ${Math.ceil(seconds / 60)} minutes.`), {
@@ -50,7 +43,7 @@ export async function finishPasskeySignIn(request: Request): Promise<Response> {
   const db = getDb();
   const reserved = await reserveLimit(db, "passkey-signin:failures", clientAddress(request.headers));
   if (!reserved.ok) return limited(reserved.retryAfterSeconds);
-  const parsed = FinishSchema.safeParse(parseJson(body.text));
+  const parsed = PasskeySignInSchema.safeParse(parseJson(body.text));
   if (!parsed.success) return routeAnswer(400, failure("The passkey's answer could not be read. Try again."));
   const env = getEnv();
   const result = await signInWithPasskey(db, relyingPartyNow(), parsed.data.response, {
