@@ -16,6 +16,14 @@ export const RATE_LIMITS = {
   "signin:client": { limit: 200, windowMs: HOUR_MS },
   /** Wrong addresses typed for one link: enough for typing mistakes, too few for guessing. */
   "signin:typed": { limit: 5, windowMs: SIGN_IN_LINK_MINUTES * MINUTE_MS },
+  // Passkeys (features/passkeys): sign-in challenges asked for per client
+  // address, generous (an office behind one NAT); failed passkey sign-ins per
+  // client address, strict (each is reserved before the check and given back
+  // on success); a signed-in person's passkey changes, and their tries at the passkey step.
+  "passkey-signin:client": { limit: 120, windowMs: HOUR_MS },
+  "passkey-signin:failures": { limit: 10, windowMs: 15 * MINUTE_MS },
+  "passkey-manage": { limit: 30, windowMs: HOUR_MS },
+  "passkey-step": { limit: 20, windowMs: 15 * MINUTE_MS },
   // API tokens: creations per owner, refusals per client address, uses per token.
   "api-token-create": { limit: 20, windowMs: HOUR_MS },
   "api-token-failures": { limit: 20, windowMs: 10 * MINUTE_MS },

@@ -6,6 +6,12 @@ export const AUDIT_ACTIONS = {
   "auth.provider-linked": "Account at GitHub or the single sign-on linked by its verified address",
   "auth.provider-refused": "Sign-in through GitHub or the single sign-on refused",
   "auth.signed-out": "Signed out",
+  // Passkeys: ids and counts only, never key material.
+  "auth.passkey-added": "Passkey added",
+  "auth.passkey-renamed": "Passkey renamed",
+  "auth.passkey-removed": "Passkey removed",
+  "auth.passkey-confirmed": "Passkey step taken on a session",
+  "auth.passkey-refused": "Passkey refused: its signature counter went backwards (a copied passkey?)",
   "team.added": "Added to the security team",
   "team.role-changed": "Role on the security team changed",
   "team.removed": "Removed from the security team",

@@ -19,7 +19,7 @@ export const HEADER_VIEWER_HEADER = "x-portal-header-viewer";
 /** Who holds this session cookie, as the header shows them, in one statement; null for no live session. */
 export async function findHeaderViewer(db: Database, sessionToken: string | undefined): Promise<HeaderViewer | null> {
   if (!sessionToken || sessionToken.length > 200) return null;
-  const [row] = await db.$queryRaw<{ email: string; role: string | null; contact: boolean }[]>`
+  const [row] = await db.$queryRaw<{ email: string; role: string | null; contact: boolean; factor: string | null }[]>`
     SELECT u.email, ${SESSION_ROLE_COLUMNS},
            EXISTS (SELECT 1 FROM "Member" m
                     WHERE m."contactEmail" = u.email AND m.status::text = ANY(${[...ON_THE_LIST]}::text[])) AS contact
@@ -28,7 +28,9 @@ export async function findHeaderViewer(db: Database, sessionToken: string | unde
       LEFT JOIN "TeamMember" t ON t.email = u.email
       ${SESSION_FACTOR_JOIN}
      WHERE s."sessionToken" = ${hashSessionToken(sessionToken)} AND s.expires > ${new Date()}`;
-  return row ? headerViewerFromSession({ user: { email: row.email }, role: row.role, contact: row.contact }) : null;
+  return row
+    ? headerViewerFromSession({ user: { email: row.email }, role: row.role, contact: row.contact, factor: row.factor })
+    : null;
 }
 
 /** The header's value for a viewer (ASCII only, as a header must be). */
@@ -42,8 +44,8 @@ export function decodeHeaderViewer(value: string | null): HeaderViewer | null | 
   try {
     const parsed = JSON.parse(decodeURIComponent(value)) as Partial<HeaderViewer> | null;
     if (parsed === null) return null;
-    const { email, role, contact } = parsed;
-    return headerViewerFromSession({ user: { email }, role, contact }) ?? undefined;
+    const { email, role, contact, factor } = parsed;
+    return headerViewerFromSession({ user: { email }, role, contact, factor }) ?? undefined;
   } catch {
     return undefined;
   }

@@ -73,6 +73,7 @@ export function authOptions(): NextAuthOptions {
           expires: session.expires,
           user: { email: user.email },
           role: viewer?.id === user.id ? viewer.role : null,
+          factor: viewer?.id === user.id ? (viewer.factor ?? null) : null,
           contact: await isCurrentMemberContact(db, user.email),
         } as never;
       },

@@ -1,4 +1,5 @@
 import { findTeamRole } from "@/features/auth/data";
+import { teamPasskeysRequired } from "@/features/auth/factors";
 import { createSignInLink } from "@/features/auth/mutations";
 import type { SignInRequest } from "@/features/auth/schema";
 import { hashBrowserNonce } from "@/features/auth/sign-in-binding";
@@ -76,9 +77,24 @@ export async function requestSignInLink(
     }
   }
   // Without a page to return to, the team lands on its queue, everyone else on their applications.
-  const callbackPath = callbackUrl ?? ((await findTeamRole(db, email)) ? "/review" : "/apply");
+  const role = await findTeamRole(db, email);
+  const destination = callbackUrl ?? (role ? "/review" : "/apply");
+  // A team member's e-mail link is half of their sign-in where passkeys are required: it leads to the passkey step.
+  const callbackPath = role && (await teamPasskeysRequired(db)) ? passkeyStepPath(destination) : destination;
   await createSignInLink(db, { email, callbackPath, ...context });
   return { ok: true, message: LINK_SENT_MESSAGE };
+}
+
+/**
+ * The passkey step (/signin/passkey), then `destination`: the one contract of
+ * every sign-in that leaves a team member's passkey still to prove (the
+ * e-mail link, GitHub, OpenID Connect). A destination too long to carry
+ * within a callback path's 500 characters becomes the team's queue.
+ */
+export function passkeyStepPath(destination: string): string {
+  if (destination.startsWith("/signin/passkey")) return destination;
+  const path = `/signin/passkey?callbackUrl=${encodeURIComponent(destination)}`;
+  return path.length <= 500 ? path : "/signin/passkey?callbackUrl=%2Freview";
 }
 
 /** Whether the portal knows the address: someone who has signed in, someone on the team's roster, or a member's contact. */

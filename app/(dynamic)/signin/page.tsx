@@ -6,7 +6,8 @@ import { getViewer } from "@/features/auth/data";
 import { PROVIDER_SIGN_IN_NOTICES } from "@/features/auth/provider-notices";
 import { configuredProviders } from "@/features/auth/providers";
 import { CallbackPathSchema, RetryAfterSchema } from "@/features/auth/schema";
-import { LINK_SENT_MESSAGE, signInLimitedMessage } from "@/features/auth/sign-in-link";
+import { LINK_SENT_MESSAGE, passkeyStepPath, signInLimitedMessage } from "@/features/auth/sign-in-link";
+import { PasskeySignInButton } from "@/features/passkeys/components/passkey-sign-in-button";
 import { getEnv } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -31,7 +32,10 @@ export default async function SignInPage({
   // Without a page to return to, the link leads the team to its queue and everyone else to their applications.
   const callbackUrl = params.callbackUrl === undefined ? undefined : CallbackPathSchema.parse(params.callbackUrl);
   const viewer = await getViewer();
-  if (viewer) redirect(callbackUrl ?? (viewer.role ? "/review" : "/apply"));
+  if (viewer) {
+    const destination = callbackUrl ?? (viewer.role || viewer.factor ? "/review" : "/apply");
+    redirect(viewer.factor ? passkeyStepPath(destination) : destination);
+  }
   const retryAfter = RetryAfterSchema.parse(params.retry);
   const notice =
     params.link === "limited" && retryAfter
@@ -46,6 +50,7 @@ export default async function SignInPage({
       </p>
       <SignInForm callbackUrl={callbackUrl} initial={notice ?? null} />
       <ProviderSignIn providers={configuredProviders(getEnv())} callbackUrl={callbackUrl} />
+      <PasskeySignInButton callbackUrl={callbackUrl} />
     </div>
   );
 }
