@@ -5,6 +5,7 @@ import { hashSessionToken } from "@/features/auth/adapter";
 import type { Viewer } from "@/features/auth/data";
 import type { Prisma } from "@/generated/prisma/client";
 import type { ActionResult } from "@/lib/action-result";
+import { SESSION_MAX_AGE_SECONDS } from "@/lib/link-lifetimes";
 import { linkKind, redeemLink } from "@/lib/mailed-link";
 import type { Database } from "@/lib/prisma";
 
@@ -21,8 +22,6 @@ import type { Database } from "@/lib/prisma";
 
 type Tx = Prisma.TransactionClient;
 
-/** The session's lifetime, as next-auth's options give it (features/auth/options.ts). */
-export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 const SIGNED_IN_BY_LINK = "advisory-link";
 /** How long after its mail a link may still sign its address in (after that, the usual e-mailed sign-in). */
 export const LINK_SIGNS_IN_DAYS = 7;

@@ -10,7 +10,7 @@ import { githubProvider, isProviderId, oidcProvider, readProviderProfile } from 
 import { getDb } from "@/lib/db";
 import { normalizeEmail } from "@/lib/email";
 import { getEnv } from "@/lib/env";
-import { SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
+import { SESSION_MAX_AGE_SECONDS, SIGN_IN_LINK_MINUTES } from "@/lib/link-lifetimes";
 
 /**
  * next-auth verifies e-mailed links (its callback consumes the one-use token
@@ -27,7 +27,7 @@ export function authOptions(): NextAuthOptions {
   return {
     secret: env.nextAuthSecret,
     adapter: portalAdapter(db),
-    session: { strategy: "database", maxAge: 7 * 24 * 60 * 60, updateAge: 24 * 60 * 60 },
+    session: { strategy: "database", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: 24 * 60 * 60 },
     useSecureCookies: env.secureCookies,
     pages: { signIn: "/signin", verifyRequest: "/signin", error: "/signin" },
     providers: [

@@ -9,9 +9,6 @@ import { getEnv } from "@/lib/env";
 // The request's side of passkeys: this portal as a relying party, the
 // session the request is on, and the cookie of a session a passkey opened.
 
-/** next-auth's session lifetime (session.maxAge in features/auth/options.ts): a passkey's session lasts as long. */
-export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
-
 /** This portal as a relying party: NEXTAUTH_URL's host and origin, named after the project. */
 export function relyingPartyNow(): RelyingParty {
   return relyingParty(getEnv().nextAuthUrl, `${getPortalConfig().project} distributors portal`);
