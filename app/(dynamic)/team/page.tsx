@@ -52,8 +52,8 @@ export default async function TeamPage() {
             <Cell>{member.passkeys === 0 ? "None" : member.passkeys}</Cell>
             <Cell className="space-y-2">
               <TeamMemberControls memberId={member.id} email={member.email} role={member.role} />
-              {member.passkeys > 0 && member.email !== viewer.email ? (
-                <ResetPasskeysForm memberId={member.id} email={member.email} />
+              {member.email !== viewer.email ? (
+                <ResetPasskeysForm memberId={member.id} email={member.email} passkeys={member.passkeys} />
               ) : null}
             </Cell>
           </Row>

@@ -42,15 +42,29 @@ export function PasskeysRequiredForm({ required }: { required: boolean }) {
   );
 }
 
-/** "Reset passkeys" for another team member: every passkey and session of theirs ends, and they are mailed. */
-export function ResetPasskeysForm({ memberId, email }: { memberId: string; email: string }) {
+/**
+ * "Reset passkeys" for another team member: every passkey and session of
+ * theirs ends, and they are mailed. The button only while they have one; the
+ * form stays, so that what the last reset did is still shown once they have none.
+ */
+export function ResetPasskeysForm({
+  memberId,
+  email,
+  passkeys,
+}: {
+  memberId: string;
+  email: string;
+  passkeys: number;
+}) {
   const [state, action, pending] = useActionState(resetTeamPasskeysAction, initial);
   return (
     <form action={action} className="space-y-2">
       <input type="hidden" name="memberId" value={memberId} />
-      <Button variant="secondary" disabled={pending} aria-label={`Reset the passkeys of ${email}`}>
-        Reset passkeys
-      </Button>
+      {passkeys > 0 ? (
+        <Button variant="secondary" disabled={pending} aria-label={`Reset the passkeys of ${email}`}>
+          Reset passkeys
+        </Button>
+      ) : null}
       <FormOutcome state={state} />
     </form>
   );
