@@ -48,6 +48,8 @@ export const RATE_LIMITS = {
   "export:user": { limit: 120, windowMs: HOUR_MS },
   "audit-export:user": { limit: 60, windowMs: HOUR_MS },
   "mailman-sync": { limit: 30, windowMs: HOUR_MS },
+  /** An owner resetting team members' passkeys (each mails the person): per owner. */
+  "passkey-reset:owner": { limit: 10, windowMs: HOUR_MS },
   // Advisories: the team's edits and sends (mail to every recipient), a recipient's answers and leak reports, patch downloads.
   "advisory-edit": { limit: 120, windowMs: HOUR_MS },
   "advisory-send": { limit: 30, windowMs: HOUR_MS },

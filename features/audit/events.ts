@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = {
   "team.role-changed": "Role on the security team changed",
   "team.removed": "Removed from the security team",
   "team.owner-bootstrapped": "Made an owner by PORTAL_OWNERS",
+  "team.passkeys-required-changed": "Setting changed: team members must use a passkey",
+  "team.passkeys-reset": "Passkeys reset by an owner",
   "application.created": "Draft started",
   "application.submitted": "Submitted",
   "application.resubmitted": "Resubmitted after changes",

@@ -295,3 +295,29 @@ export function attestationLinkResentMail(
     },
   ]);
 }
+
+/**
+ * An owner reset a team member's passkeys (/team): every passkey and session
+ * of theirs is gone. To the team member, so that a reset they did not expect
+ * is noticed; it names the owner, never a credential.
+ */
+export function passkeysResetMail(
+  to: string,
+  given: { project: string; resetBy: string; count: number },
+  signInUrl: string,
+): MailMessage {
+  const facts = flat(given);
+  const passkeys = facts.count === 1 ? "your passkey" : `your ${facts.count} passkeys`;
+  return compose(to, `Your passkeys on the ${facts.project} distributors portal were reset`, [
+    {
+      text: `${facts.resetBy}, an owner of the ${facts.project} security team, removed ${passkeys} from the distributors portal and signed you out everywhere.`,
+    },
+    {
+      text: "Next time you sign in with an e-mail link, the portal asks you to register a new passkey before you can use the team's pages.",
+    },
+    { link: signInUrl, label: "Sign in" },
+    {
+      text: "If you did not ask for this, tell the other owners of the security team at once: someone may be using an owner's account.",
+    },
+  ]);
+}

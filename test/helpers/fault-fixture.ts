@@ -34,7 +34,8 @@ export async function createFaultFixture(
   await createReviewer(db, "owner@kmesh.example", "OWNER");
   const reviewers = await inBatches(sizes.reviewers, 10, async (index) => {
     const reviewer = await createReviewer(db, `reviewer${index}@kmesh.example`);
-    return { id: reviewer.id, session: await createSession(db, reviewer) };
+    // Passkeys are required (no setting row: a new deployment): a reviewer's session counts once one was proved.
+    return { id: reviewer.id, session: await createSession(db, reviewer, { passkey: true }) };
   });
   const inReview: string[] = [];
   for (let index = 0; index < sizes.applications; index++) {

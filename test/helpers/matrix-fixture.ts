@@ -1,6 +1,10 @@
+// Longer than 250 lines because the matrix's people and records are made in one place, in order.
 // The people and records of the authorisation matrix (test/security/), made
 // in the database with the portal's own mutations, and a session cookie for
 // each person who has one (a session row, as next-auth's adapter writes it).
+// The portal runs as a new deployment does: team members must use a passkey
+// (features/auth/factors.ts), so the team's sessions are ones on which a
+// passkey was proved, and two more are a team member's e-mail-link-only ones.
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { publishAdvisory } from "@/features/advisories/disclosure";
@@ -13,6 +17,7 @@ import { startApplication } from "@/features/applications/mutations";
 import { startAttestationRound } from "@/features/attestations/mutations";
 import { hashSessionToken } from "@/features/auth/adapter";
 import type { TeamViewer, Viewer } from "@/features/auth/data";
+import { PASSKEYS_REQUIRED_SETTING } from "@/features/auth/factors";
 import { recordExport } from "@/features/exports/mutations";
 import { requestHandover } from "@/features/member-requests/handovers";
 import { requestAddressChange } from "@/features/member-requests/mutations";
@@ -39,7 +44,11 @@ export const PUBLIC_ADVISORY_TITLE = "Public 77d0: a sidecar crash on a malforme
  * Everyone the matrix asks as. A token role sends `Authorization: Bearer`, the
  * others a session cookie (or nothing). The removed team member asks twice:
  * with the session they had on the team (which the removal ended) and with
- * one from signing in again afterwards, as anyone may.
+ * one from signing in again afterwards, as anyone may. The team's sessions
+ * proved a passkey; the reviewer and the owner also ask with a session opened
+ * by an e-mail link alone (each has a passkey, not used on it): while passkeys
+ * are required, such a session is a plain user's, and gets what
+ * `PLAIN_USER` gets.
  */
 export const ROLES = [
   "anonymous",
@@ -55,19 +64,64 @@ export const ROLES = [
   "removedMemberRecipient",
   "tokenWithScope",
   "tokenWithoutScope",
+  "reviewerEmailOnly",
+  "ownerEmailOnly",
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** A team member's e-mail-link-only sessions: a plain user's, where passkeys are required. */
+export const EMAIL_ONLY_ROLES = ["reviewerEmailOnly", "ownerEmailOnly"] as const satisfies Role[];
+/** The signed-in person without records of their own whom the e-mail-only sessions must be indistinguishable from. */
+export const PLAIN_USER = "removedTeamMemberSignedIn" satisfies Role;
+/** Each session's address, blanked where two callers' answers are compared byte for byte. */
+export const ROLE_EMAILS: Partial<Record<Role, string>> = {
+  reviewerEmailOnly: "reviewer@kmesh.example",
+  ownerEmailOnly: "owner@kmesh.example",
+  removedTeamMemberSignedIn: "leaving@kmesh.example",
+};
+
 export type MatrixFixture = Awaited<ReturnType<typeof createMatrixFixture>>;
 
-/** A live session for `user`, as the adapter stores it: the cookie holds the token, the row its hash. */
-export async function createSession(db: Database, user: { id: string }): Promise<string> {
+/**
+ * A live session for `user`, as the adapter stores it: the cookie holds the
+ * token, the row its hash. `passkey`: its holder proved a passkey on it (as
+ * after signing in with one, or the passkey step after an e-mail link).
+ */
+export async function createSession(
+  db: Database,
+  user: { id: string },
+  { passkey = false }: { passkey?: boolean } = {},
+): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   await db.session.create({
     // Fresh, as at sign-in (7 days): next-auth renews a session only when it is a day old.
-    data: { sessionToken: hashSessionToken(token), userId: user.id, expires: new Date(Date.now() + 7 * 86_400_000) },
+    data: {
+      sessionToken: hashSessionToken(token),
+      userId: user.id,
+      expires: new Date(Date.now() + 7 * 86_400_000),
+      passkeyAt: passkey ? new Date() : null,
+    },
   });
   return token;
+}
+
+/**
+ * A registered passkey of `user`, as the passkey feature stores one (the key
+ * itself is never checked here: the matrix's sessions say whether one was proved).
+ */
+export async function registerPasskey(db: Database, user: { id: string }, name = "Laptop") {
+  return db.passkey.create({
+    data: {
+      userId: user.id,
+      credentialId: randomBytes(32).toString("base64url"),
+      publicKey: randomBytes(77),
+      counter: 0n,
+      transports: ["internal", "hybrid"],
+      deviceType: "multiDevice",
+      backedUp: true,
+      name,
+    },
+  });
 }
 
 /** `days` from now: when a fixture's API token expires (every token does, within 730 days). */
@@ -102,6 +156,8 @@ export async function createMatrixFixture(
   db: Database,
   canaries: AdvisoryCanaries = { description: ADVISORY_SECRET, patchLine: PATCH_SECRET },
 ) {
+  // Passkeys required, as on a new deployment (no row: the default), whatever the database was made with.
+  await db.setting.deleteMany({ where: { key: PASSKEYS_REQUIRED_SETTING } });
   // The member whose contact vouches for applicant A.
   const acme = await createMember(db, {
     distributionName: "Acme Mesh",
@@ -251,23 +307,30 @@ export async function createMatrixFixture(
   const unscoped = await createApiToken(db, owner, { name: "no scope", scopes: [], expiresAt: inDays(90) });
   if (!scoped.ok || !unscoped.ok) throw new Error("no API tokens");
 
-  // A team member with a session, then removed (which ends their sessions), then signed in again as anyone can.
+  // A team member with a passkey and a session, then removed (which ends their sessions, and leaves the passkey
+  // theirs), then signed in again as anyone can.
   const leaving = await createReviewer(db, "leaving@kmesh.example");
-  const oldSession = await createSession(db, leaving);
+  await registerPasskey(db, leaving);
+  const oldSession = await createSession(db, leaving, { passkey: true });
   const rostered = await db.teamMember.findUniqueOrThrow({ where: { email: leaving.email } });
   expect(await removeTeamMemberForm(db, owner, { memberId: rostered.id })).toEqual({ ok: true });
   expect(await db.session.count({ where: { userId: leaving.id } })).toBe(0);
   const leavingUser: Viewer = { id: leaving.id, email: leaving.email, role: null };
 
+  // The team's passkeys: the owner's two, one each for the reviewers.
+  for (const person of [owner, owner, reviewer, recusedReviewer]) await registerPasskey(db, person);
   const sessions: Partial<Record<Role, string>> = {
     applicantA: await createSession(db, a.applicant),
     applicantB: await createSession(db, applicantB),
     voucher: await createSession(db, voucher),
-    reviewer: await createSession(db, reviewer),
-    recusedReviewer: await createSession(db, recusedReviewer),
-    owner: await createSession(db, owner),
+    reviewer: await createSession(db, reviewer, { passkey: true }),
+    recusedReviewer: await createSession(db, recusedReviewer, { passkey: true }),
+    owner: await createSession(db, owner, { passkey: true }),
+    reviewerEmailOnly: await createSession(db, reviewer),
+    ownerEmailOnly: await createSession(db, owner),
     removedTeamMember: oldSession,
-    removedTeamMemberSignedIn: await createSession(db, leavingUser),
+    // Signed in with the passkey they kept: a passkey makes no one a team member.
+    removedTeamMemberSignedIn: await createSession(db, leavingUser, { passkey: true }),
     memberContact: await createSession(db, contactMember.contact),
     removedMemberRecipient: await createSession(db, removedRecipient),
   };

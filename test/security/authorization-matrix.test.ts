@@ -7,6 +7,11 @@
 // same bytes as the answer for a record that does not exist (its "missing
 // twin": the same request with fresh ids and link tokens), apart from the
 // per-request nonce and the echoed path or ids.
+//
+// Passkeys are required (a new deployment's default): a team member's session
+// opened by an e-mail link alone is a plain user's. Its rows need no words of
+// their own: `by` and `all` give the e-mail-only callers what PLAIN_USER gets,
+// and every refusal they get is compared byte for byte with PLAIN_USER's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/prisma";
 import { routePattern } from "@/lib/route-table";
@@ -26,13 +31,16 @@ import {
   ADVISORY_SECRET,
   createMatrixFixture,
   credentialsOf,
+  EMAIL_ONLY_ROLES,
   EMBARGOED_TITLE,
   INTERNAL_NOTE,
   type MatrixFixture,
   type MatrixRecords,
   missingRecords,
   PATCH_SECRET,
+  PLAIN_USER,
   PUBLIC_ADVISORY_TITLE,
+  ROLE_EMAILS,
   ROLES,
   type Role,
 } from "@/test/helpers/matrix-fixture";
@@ -54,14 +62,23 @@ const OUTSIDERS = [
   "memberContact",
   "removedMemberRecipient",
 ] as const;
+/** On the team, each session having proved a passkey. */
 const TEAM = ["reviewer", "recusedReviewer", "owner"] as const;
 
+/**
+ * Each role's answer by group, with exceptions. The e-mail-only team sessions
+ * get PLAIN_USER's answer (after the exceptions), unless an exception names
+ * them: only a page or action of the second factor itself (the passkey step)
+ * may treat them otherwise.
+ */
 function by<T>(groups: { noSession: T; outsiders: T; team: T }, except: Partial<Record<Role, NoInfer<T>>> = {}) {
   const answers = {} as Record<Role, T>;
   for (const role of NO_SESSION) answers[role] = groups.noSession;
   for (const role of OUTSIDERS) answers[role] = groups.outsiders;
   for (const role of TEAM) answers[role] = groups.team;
-  return { ...answers, ...except };
+  const result = { ...answers, ...except };
+  for (const role of EMAIL_ONLY_ROLES) result[role] = except[role] ?? result[PLAIN_USER];
+  return result;
 }
 const all = <T>(answer: T, except: Partial<Record<Role, NoInfer<T>>> = {}) =>
   by({ noSession: answer, outsiders: answer, team: answer }, except);
@@ -104,6 +121,9 @@ const EMBARGOED = "advisorySecret";
 const EMBARGOED_NAME = "embargoedTitle";
 const PATCH = "patchSecret";
 const PUBLIC_TITLE = "publicTitle";
+const PASSKEYS_ON = "passkeysOn";
+const RESET_REVIEWER = "resetReviewer";
+const RESET_OWNER = "resetOwner";
 
 // Advisories (issue 22): the voucher's address (security@acme.example) is Acme's listed address, so the voucher
 // is the embargoed advisory's current recipient; the removed member's recipient and the member contact (whose
@@ -192,7 +212,17 @@ const ROUTES: Record<string, Probe[]> = {
   "/members/[id]/page": [{ path: (r) => `/members/${r.contactMember}`, answers: teamOnly() }],
   "/members/attestations/page": [{ path: () => "/members/attestations", answers: teamOnly() }],
   "/members/export/page": [{ path: () => "/members/export", answers: ownersOnly() }],
-  "/team/page": [{ path: () => "/team", answers: ownersOnly() }],
+  "/team/page": [
+    {
+      path: () => "/team",
+      // The second factor's setting (on, as on a new deployment) and a reset for the reviewer's passkeys, none
+      // for the owner's own (another owner resets those).
+      answers: by(
+        { ...OUTSIDE_THE_TEAM, team: NOT_FOUND },
+        { owner: page({ shows: [PASSKEYS_ON, RESET_REVIEWER], hides: [RESET_OWNER] }) },
+      ),
+    },
+  ],
   "/team/tokens/page": [{ path: () => "/team/tokens", answers: ownersOnly() }],
   "/audit/page": [{ path: () => "/audit", answers: ownersOnly() }],
   // Closed in production (and wherever real mail is sent): it shows sign-in links.
@@ -652,6 +682,22 @@ const ACTIONS: Record<string, ActionRow> = {
     junk: () => ({ memberId: "nonsense" }),
     answers: OWNERS,
   },
+  // The team's second factor: turning it off is the attack; the owner gets past the guard with junk.
+  "features/team/actions.ts#setTeamPasskeysRequiredAction": {
+    page: () => "/team",
+    args: "state+form",
+    fields: () => ({ required: "off" }),
+    junk: () => ({ required: "maybe" }),
+    answers: OWNERS,
+  },
+  // Another team member's passkeys (and sessions) gone: the owner with junk, which resets no one.
+  "features/team/actions.ts#resetTeamPasskeysAction": {
+    page: () => "/team",
+    args: "state+form",
+    fields: (r) => ({ memberId: r.reviewerTeamMember }),
+    junk: () => ({ memberId: "nonsense" }),
+    answers: OWNERS,
+  },
   "features/api-tokens/actions.ts#createApiTokenAction": {
     page: () => "/team/tokens",
     args: "state+form",
@@ -843,6 +889,7 @@ let fx: MatrixFixture;
 let missing: MatrixRecords;
 let checksums: string;
 const figures = {
+  plainCompared: 0,
   routeAnswers: 0,
   actionAnswers: 0,
   notExercised: 0,
@@ -874,6 +921,7 @@ afterAll(async () => {
       `${Object.keys(ACTIONS).length} actions × ${ROLES.length} roles = ${cells} checks ` +
       `(${figures.routeAnswers} route answers, ${figures.actionAnswers} action answers, ` +
       `${figures.notExercised} allowed and not exercised), ${figures.twins} refusals compared with their missing twin, ` +
+      `${figures.plainCompared} e-mail-only team sessions' refusals compared with a plain user's, ` +
       `${figures.fingerprints} data fingerprints, ${figures.nextActionChecks} GETs with a Next-Action header, ` +
       `${figures.unexpected} unexpected, ` +
       `${((performance.now() - started) / 1000).toFixed(0)} s`,
@@ -890,6 +938,9 @@ const shownTexts = (): Record<string, string> => ({
   [EMBARGOED_NAME]: EMBARGOED_TITLE,
   [PATCH]: PATCH_SECRET,
   [PUBLIC_TITLE]: PUBLIC_ADVISORY_TITLE,
+  [PASSKEYS_ON]: "Team members must use a passkey: <strong>on</strong>",
+  [RESET_REVIEWER]: 'aria-label="Reset the passkeys of reviewer@kmesh.example"',
+  [RESET_OWNER]: 'aria-label="Reset the passkeys of owner@kmesh.example"',
 });
 
 const credentials = (role: Role) => credentialsOf(fx, role);
@@ -897,6 +948,31 @@ const credentials = (role: Role) => credentialsOf(fx, role);
 /** Ids and tokens of the fixture and of the twin, blanked alike (longest first, so none is cut by another). */
 const recordValues = (): Blanks =>
   [...Object.entries(fx.records), ...Object.entries(missing)].sort((a, b) => b[1].length - a[1].length);
+
+/** Also the callers' own addresses, which a signed-in page shows: for comparing two callers' answers. */
+const withAddresses = (values: Blanks): Blanks => [
+  ...values,
+  ...Object.values(ROLE_EMAILS)
+    .map((email): [string, string] => ["address", email])
+    .sort((a, b) => b[1].length - a[1].length),
+];
+const isEmailOnly = (role: Role) => (EMAIL_ONLY_ROLES as readonly Role[]).includes(role);
+
+/** Why an e-mail-only team session's refusal is not byte for byte PLAIN_USER's (addresses, ids and nonces blanked). */
+function differsFromPlainUser(
+  answer: { body: string; headers?: Headers },
+  plain: { body: string; headers?: Headers } | undefined,
+  values: Blanks,
+): string | null {
+  figures.plainCompared++;
+  if (!plain) return "no answer of the plain user's to compare with";
+  const blanks = withAddresses(values);
+  if (blank(answer.body, blanks) !== blank(plain.body, blanks)) return "the refusal differs from the plain user's";
+  if (answer.headers && plain.headers && headerShape(answer.headers, blanks) !== headerShape(plain.headers, blanks)) {
+    return "the refusal's headers differ from the plain user's";
+  }
+  return null;
+}
 
 // ------------------------------------------------------------------ the checks
 
@@ -914,6 +990,8 @@ describe("the authorisation matrix", () => {
 
   it("answers every page and route handler as the table says, to every role", { timeout: 600_000 }, async () => {
     const unexpected: string[] = [];
+    // PLAIN_USER's answers (asked before the e-mail-only sessions, later in ROLES), by route and probe.
+    const plainPages = new Map<string, PageResponse>();
     const values = recordValues();
     const texts = shownTexts();
     for (const role of ROLES) {
@@ -921,10 +999,11 @@ describe("the authorisation matrix", () => {
       // Under /api/ pages get no CSP nonce, the unknown address included: compare like with like.
       const unknownApi = await request(role, { path: () => "/api/no-such-route", answers: all(NOT_FOUND) }, fx.records);
       for (const [route, probes] of Object.entries(ROUTES)) {
-        for (const probe of probes) {
+        for (const [index, probe] of probes.entries()) {
           const expected = probe.answers[role];
           const before = await tableChecksums(database.db, checksums);
           const response = await request(role, probe, fx.records);
+          if (role === PLAIN_USER) plainPages.set(`${route}#${index}`, response);
           const changed = changedTables(before, await tableChecksums(database.db, checksums));
           figures.routeAnswers++;
           figures.fingerprints++;
@@ -942,6 +1021,10 @@ describe("the authorisation matrix", () => {
             expected.is === "signIn" ||
             (expected.is === "status" && expected.status >= 400);
           if (!refusal) continue;
+          if (isEmailOnly(role)) {
+            const differs = differsFromPlainUser(response, plainPages.get(`${route}#${index}`), values);
+            if (differs) unexpected.push(`${where}: ${differs}`);
+          }
           // The refusal, against the same request for records that do not exist (or an unknown address).
           const dynamic = route.includes("[");
           if (!dynamic && expected.is !== "notFound") continue;
@@ -970,6 +1053,7 @@ describe("the authorisation matrix", () => {
     const values = recordValues();
     const initial = await tableChecksums(database.db, checksums);
     const built = new Map(builtActions().map((action) => [action.key, action]));
+    const plainActions = new Map<string, { body: string }>();
     for (const role of ROLES) {
       for (const [key, row] of Object.entries(ACTIONS)) {
         const action = built.get(key);
@@ -995,6 +1079,7 @@ describe("the authorisation matrix", () => {
         const before = await tableChecksums(database.db, checksums);
         const answer = await call(fields);
         const changed = changedTables(before, await tableChecksums(database.db, checksums));
+        if (role === PLAIN_USER) plainActions.set(key, answer);
         figures.actionAnswers++;
         figures.fingerprints++;
         const where = `${role} ${key.split("#")[1]}`;
@@ -1005,6 +1090,10 @@ describe("the authorisation matrix", () => {
           continue;
         }
         if (expected !== "notFound" && expected !== "refused") continue;
+        if (isEmailOnly(role)) {
+          const differs = differsFromPlainUser(answer, plainActions.get(key), values);
+          if (differs) unexpected.push(`${where}: ${differs}`);
+        }
         const twin = await call(row.fields(missing));
         figures.twins++;
         if (blank(answer.body, values) !== blank(twin.body, values)) {
@@ -1029,7 +1118,7 @@ describe("a GET that carries a Next-Action header", () => {
     const unexpected: string[] = [];
     const values = recordValues();
     const action = builtActions()[0]?.id ?? "";
-    for (const role of [...NO_SESSION, ...OUTSIDERS]) {
+    for (const role of [...NO_SESSION, ...OUTSIDERS, ...EMAIL_ONLY_ROLES]) {
       for (const [route, probes] of Object.entries(ROUTES)) {
         const [probe] = probes;
         if (probe?.answers[role].is !== "notFound" || probe.method) continue;

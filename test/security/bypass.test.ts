@@ -59,6 +59,9 @@ const OUTSIDERS: Caller[] = [
   "memberContact",
   "removedMemberRecipient",
   "tokenWithoutScope",
+  // A team member's e-mail-link-only sessions while passkeys are required: plain users'.
+  "reviewerEmailOnly",
+  "ownerEmailOnly",
 ];
 const EMBARGOED: Canary[] = ["advisory", "patch"];
 /**

@@ -346,6 +346,19 @@ const ACTIONS: Record<string, ActionTarget> = {
     args: "state+form",
     fields: ["memberId"],
   },
+  // The team's second factor: an owner's e-mail-only session is refused at the guard (a 404), as a plain user.
+  "features/team/actions.ts#setTeamPasskeysRequiredAction": {
+    page: () => "/team",
+    args: "state+form",
+    fields: ["required"],
+    roles: ["ownerEmailOnly"],
+  },
+  "features/team/actions.ts#resetTeamPasskeysAction": {
+    page: () => "/team",
+    args: "state+form",
+    fields: ["memberId"],
+    roles: ["ownerEmailOnly"],
+  },
   "features/api-tokens/actions.ts#createApiTokenAction": {
     page: () => "/team/tokens",
     args: "state+form",

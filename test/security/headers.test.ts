@@ -25,8 +25,17 @@ import { freePort, type RunningPortal, startPortal } from "@/test/helpers/portal
 import { ROUTE_PATHS } from "@/test/helpers/route-paths";
 import { type MailCatcher, startMailCatcher } from "@/test/helpers/smtp";
 
-/** Who asks: nobody, both applicants, a member's contact, a voucher, and the team. */
-const ASKERS: Role[] = ["anonymous", "applicantA", "applicantB", "memberContact", "voucher", "reviewer", "owner"];
+/** Who asks: nobody, both applicants, a member's contact, a voucher, the team, and an owner's e-mail-only session. */
+const ASKERS: Role[] = [
+  "anonymous",
+  "applicantA",
+  "applicantB",
+  "memberContact",
+  "voucher",
+  "reviewer",
+  "owner",
+  "ownerEmailOnly",
+];
 
 // Besides the build's routes: what an unknown address answers.
 const UNKNOWN = "/no-such-page";

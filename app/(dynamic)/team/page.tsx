@@ -5,15 +5,20 @@ import { Cell, Row, Table } from "@/components/ui/table";
 import { UtcTime } from "@/components/ui/utc-time";
 import { requireTeam } from "@/features/auth/guards";
 import { listUndeliveredMail } from "@/features/mail/data";
+import { PasskeysRequiredForm, ResetPasskeysForm } from "@/features/team/components/passkey-controls";
 import { AddTeamMemberForm, TeamMemberControls } from "@/features/team/components/team-forms";
-import { listTeam } from "@/features/team/data";
+import { listTeam, readTeamPasskeysRequired } from "@/features/team/data";
 import { ROLE_LABELS } from "@/features/vocabulary/roles";
 
 export const metadata: Metadata = { title: "Security team" };
 
 export default async function TeamPage() {
-  await requireTeam("OWNER");
-  const [team, undelivered] = await Promise.all([listTeam(), listUndeliveredMail()]);
+  const viewer = await requireTeam("OWNER");
+  const [team, undelivered, passkeysRequired] = await Promise.all([
+    listTeam(),
+    listUndeliveredMail(),
+    readTeamPasskeysRequired(),
+  ]);
   return (
     <div className="space-y-8">
       <div className="flex flex-wrap items-baseline justify-between gap-4">
@@ -25,7 +30,8 @@ export default async function TeamPage() {
       <p className="max-w-prose text-slate-700">
         Reviewers read applications, assess criteria and vote. Owners also manage this roster, members, exports and
         settings. Removing someone ends their sessions at once; removing an owner, or making them a reviewer, also
-        revokes the API tokens they made, for good.
+        revokes the API tokens they made, for good. Resetting someone's passkeys removes them all and ends their
+        sessions; they register a new one at their next sign-in. Your own are reset only by another owner.
       </p>
       <Table
         // The controls wrap; on a phone the roster fits without scrolling.
@@ -33,6 +39,7 @@ export default async function TeamPage() {
         columns={[
           "Address",
           "Role",
+          "Passkeys",
           <span key="actions" className="sr-only">
             Actions
           </span>,
@@ -42,12 +49,19 @@ export default async function TeamPage() {
           <Row key={member.id}>
             <Cell className="break-all">{member.email}</Cell>
             <Cell>{ROLE_LABELS[member.role]}</Cell>
-            <Cell>
+            <Cell>{member.passkeys === 0 ? "None" : member.passkeys}</Cell>
+            <Cell className="space-y-2">
               <TeamMemberControls memberId={member.id} email={member.email} role={member.role} />
+              {member.email !== viewer.email ? (
+                <ResetPasskeysForm memberId={member.id} email={member.email} passkeys={member.passkeys} />
+              ) : null}
             </Cell>
           </Row>
         ))}
       </Table>
+      <Section id="passkeys" title="Passkeys">
+        <PasskeysRequiredForm required={passkeysRequired} />
+      </Section>
       <Section id="add" title="Add someone">
         <AddTeamMemberForm />
       </Section>
