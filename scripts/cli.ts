@@ -1,3 +1,5 @@
+// Longer than 250 lines: the one command line of the portal, its usage and
+// each command's dispatch; the larger commands live in scripts/cli-*.ts.
 // npm run portal -- <command>
 //   remind        daily from cron: stale applications to the reviewers, the
 //                 yearly re-attestation's reminders and lapses, and advisories:
@@ -23,6 +25,9 @@
 //                 a consistent backup (data only, signed with PORTAL_BACKUP_KEY when
 //                 set) taken while the portal runs, by default to
 //                 backups/portal-<UTC time>.backup; --out - writes to stdout
+//   team reset-passkeys ADDRESS
+//                 the operator's recovery when no owner can reach /team: remove a
+//                 team member's passkeys and end their sessions (audited, mailed)
 //   restore FILE [--allow-unsigned]
 //                 load a backup into an empty database (refuses one that is not),
 //                 refusing one whose signature PORTAL_BACKUP_KEY does not verify
@@ -53,6 +58,7 @@ import { migrate } from "@/lib/migrations";
 import { createDatabase, type Database } from "@/lib/prisma";
 import { backupCommand, type Connection, restoreCommand } from "@/scripts/cli-backup";
 import { syncMailman, syncOptionProblems } from "@/scripts/cli-sync";
+import { resetPasskeysCommand } from "@/scripts/cli-team";
 
 const root = path.resolve(import.meta.dirname, "..");
 const FORMATS = Object.keys(FORMAT_SLUGS).join("|");
@@ -65,6 +71,7 @@ const USAGE = [
   "  audit verify",
   "  backup [--out FILE | --out -]",
   "  restore FILE [--allow-unsigned]",
+  "  team reset-passkeys ADDRESS",
 ];
 
 type Config = ReturnType<typeof loadPortalConfig>;
@@ -83,7 +90,8 @@ async function main() {
       : (command === "attest" && subcommand === "start") ||
         (command === "sync" && subcommand === "mailman") ||
         (command === "audit" && subcommand === "verify" && positionals.length === 2) ||
-        (command === "restore" && positionals.length === 2);
+        (command === "restore" && positionals.length === 2) ||
+        (command === "team" && subcommand === "reset-passkeys" && positionals.length === 3);
   if (!known) fail(USAGE);
   if (command === "export" && !(values.format && values.format in FORMAT_SLUGS)) {
     fail([`export: --format must be one of ${FORMATS}`]);
@@ -115,6 +123,11 @@ async function main() {
     if (command === "export") return await exportMembers(db, config, values);
     if (command === "sync") return await syncMailman(db, env, cliActor(), values);
     if (command === "audit") return await verifyAudit(db);
+    if (command === "team") {
+      const reset = await resetPasskeysCommand(db, cliActor(), context, positionals[2] as string);
+      for (const line of reset.lines) (reset.ok ? console.log : console.error)(line);
+      if (!reset.ok) process.exitCode = 1;
+    }
     if (command === "remind") await remind(db, context);
     if (command === "attest") {
       const started = await startAttestationRound(db, null, config, context);
