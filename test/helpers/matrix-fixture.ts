@@ -317,8 +317,9 @@ export async function createMatrixFixture(
   expect(await db.session.count({ where: { userId: leaving.id } })).toBe(0);
   const leavingUser: Viewer = { id: leaving.id, email: leaving.email, role: null };
 
-  // The team's passkeys: the owner's two, one each for the reviewers.
-  for (const person of [owner, owner, reviewer, recusedReviewer]) await registerPasskey(db, person);
+  // The team's passkeys: the owner's two, one each for the reviewers (the reviewer's is a record others aim at).
+  for (const person of [owner, owner, recusedReviewer]) await registerPasskey(db, person);
+  const reviewerPasskey = await registerPasskey(db, reviewer);
   const sessions: Partial<Record<Role, string>> = {
     applicantA: await createSession(db, a.applicant),
     applicantB: await createSession(db, applicantB),
@@ -354,6 +355,7 @@ export async function createMatrixFixture(
     apiToken: scoped.token.id,
     ownerTeamMember: (await db.teamMember.findUniqueOrThrow({ where: { email: owner.email } })).id,
     reviewerTeamMember: (await db.teamMember.findUniqueOrThrow({ where: { email: reviewer.email } })).id,
+    reviewerPasskey: reviewerPasskey.id,
     outboxMail: (await db.outboxMail.findFirstOrThrow()).id,
     advisoryDraft: draft.advisoryId,
     advisoryEmbargoed: embargoDraft.advisoryId,
