@@ -46,7 +46,7 @@ export default async function SignInPage({
       <h1 className="text-3xl font-bold tracking-tight">Sign in</h1>
       <p className="max-w-prose text-slate-700">
         Vendors sign in with the address they want to hear from us at; no password is needed. The security team signs in
-        the same way.
+        the same way and, where the portal asks for it, confirms with a passkey.
       </p>
       <SignInForm callbackUrl={callbackUrl} initial={notice ?? null} />
       <ProviderSignIn providers={configuredProviders(getEnv())} callbackUrl={callbackUrl} />
