@@ -37,6 +37,9 @@ export async function registerPasskey(
   try {
     return await db.$transaction(async (tx) => {
       if (!(await lockRow(tx, "User", actor.id))) return SESSION_ENDED;
+      // The session the passkey is added on must still be live: an owner's reset (or a sign-out) that ended it
+      // while the answer was on its way must not leave a passkey behind, let alone one trusted as a first.
+      if (!(await liveSession(tx, actor))) return SESSION_ENDED;
       const standing = await readStanding(tx, actor, actor.sessionTokenHash);
       const refusal = refusalToAdd(standing);
       if (refusal) return failure(refusal);
@@ -76,6 +79,13 @@ export async function registerPasskey(
     }
     throw error;
   }
+}
+
+async function liveSession(tx: Prisma.TransactionClient, actor: PasskeyActor): Promise<boolean> {
+  const live = await tx.session.count({
+    where: { sessionToken: actor.sessionTokenHash, userId: actor.id, expires: { gt: new Date() } },
+  });
+  return live === 1;
 }
 
 /** Renames one of the actor's passkeys; anyone else's id is answered as an unknown one. */

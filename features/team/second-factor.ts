@@ -65,6 +65,9 @@ export async function resetTeamPasskeys(
     const member = await tx.teamMember.findUniqueOrThrow({ where: { id: memberId }, select: { email: true } });
     if (actor.email !== null && member.email === actor.email) return failure(OWN_PASSKEYS);
     const user = await tx.user.findUnique({ where: { email: member.email }, select: { id: true } });
+    // The person's row too, which every passkey change locks first: a registration under way finishes
+    // (and its passkey is deleted here) or waits and finds its session ended, never slips in between.
+    if (user) await lockRow(tx, "User", user.id);
     // The person's passkeys, locked: a passkey registered while this runs is either deleted here or seen later.
     const passkeyIds = user ? await lockRows(tx, "Passkey", Prisma.sql`"userId" = ${user.id}`) : [];
     if (!user || passkeyIds.length === 0) {
