@@ -36,7 +36,7 @@ export type ProviderSignIn = {
 
 export async function decideProviderSignIn(db: Database, input: ProviderSignIn): Promise<ProviderSignInDecision> {
   const { provider, profile } = input;
-  const address = profile.verifiedEmail === null ? null : normalizeEmail(profile.verifiedEmail);
+  const address = portalAddressOf(profile.verifiedEmail);
   const linked = await db.account.findUnique({
     where: { provider_providerAccountId: { provider, providerAccountId: profile.id } },
     select: { user: { select: { id: true, email: true } } },
@@ -69,6 +69,15 @@ export async function decideProviderSignIn(db: Database, input: ProviderSignIn):
   });
   await recordGitHubLogin(db, userId, provider, profile);
   return { ok: true, userId, linked: true };
+}
+
+/**
+ * The portal address of the one the provider proved, or null. Only an ASCII one counts: every portal
+ * address is ASCII, and normalising (NFKC) would turn a Unicode mailbox the provider proved into another,
+ * ASCII one ("\u212Aate@" with a Kelvin sign into "kate@"): a mailbox nobody proved.
+ */
+function portalAddressOf(asserted: string | null): string | null {
+  return asserted !== null && /^[\x20-\x7e]*$/.test(asserted) ? normalizeEmail(asserted) : null;
 }
 
 async function currentSessionUser(db: Database, token: string | undefined) {
