@@ -21,8 +21,10 @@ import {
 import { relyingParty } from "@/features/passkeys/relying-party";
 import { RULE_MESSAGES } from "@/features/passkeys/rules";
 import { AuthenticationResponseSchema, RegisterPasskeySchema } from "@/features/passkeys/schema";
+import { removeTeamMember } from "@/features/team/mutations";
 import { resetTeamPasskeys } from "@/features/team/second-factor";
 import type { Database } from "@/lib/prisma";
+import { lockRow } from "@/lib/row-lock";
 import { createMigratedDatabase, type TestDatabase } from "@/test/helpers/database";
 import { createUser } from "@/test/helpers/fixtures";
 import { type Bend, SoftAuthenticator } from "@/test/helpers/webauthn";
@@ -133,6 +135,40 @@ describe("the owners' reset leaves nothing that still works", () => {
     expect(await db.webAuthnChallenge.count({ where: { userId: victim.actor.id } })).toBe(0);
   });
 
+  it("waits for a passkey change under way on the person's row, and deletes what it added", async () => {
+    const owner = await person("OWNER");
+    const victim = await person("REVIEWER");
+    expect(await addPasskey(victim)).toMatchObject({ ok: true });
+    // A registration's transaction, as registerPasskey runs it: the person's row locked, the passkey added.
+    let locked = () => {};
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const registering = db.$transaction(async (tx) => {
+      await lockRow(tx, "User", victim.actor.id);
+      await tx.passkey.create({
+        data: {
+          userId: victim.actor.id,
+          credentialId: `in-flight-${serial}`,
+          publicKey: Buffer.from([1]),
+          counter: 0n,
+          deviceType: "singleDevice",
+          backedUp: false,
+          name: "Thief's",
+        },
+      });
+      locked();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    await lockTaken;
+    const [, reset] = await Promise.all([
+      registering,
+      resetTeamPasskeys(db, owner.actor, { memberId: victim.memberId }, CONTEXT),
+    ]);
+    expect(reset).toMatchObject({ ok: true, passkeysDeleted: 2 });
+    expect(await db.passkey.count({ where: { userId: victim.actor.id } })).toBe(0);
+  });
+
   it("a step challenge issued before the reset cannot prove a session after it", async () => {
     const owner = await person("OWNER");
     const victim = await person("REVIEWER");
@@ -212,6 +248,33 @@ describe("the passkey step proves only its own session, by the session's own hol
       formError: RULE_MESSAGES.proveFirst,
     });
     expect((await findSessionViewer(db, mailbox))?.role).toBeNull();
+  });
+});
+
+describe("trust on first use has one winner, and a removal ends what the team member had", () => {
+  it("of a mailbox holder and the team member enrolling at once, only one passkey is the first", async () => {
+    const member = await person("REVIEWER");
+    const holder = { ...member, authenticator: new SoftAuthenticator(rp.origin) };
+    const mailbox = await openSession(member.actor.id);
+    holder.actor = { ...member.actor, sessionTokenHash: hashSessionToken(mailbox) };
+    const results = await Promise.all([addPasskey(member), addPasskey(holder)]);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    expect(results.filter((result) => !result.ok)).toEqual([{ ok: false, formError: RULE_MESSAGES.proveFirst }]);
+    expect(await db.passkey.count({ where: { userId: member.actor.id } })).toBe(1);
+    const proved = await db.session.count({ where: { userId: member.actor.id, passkeyAt: { not: null } } });
+    expect(proved).toBe(1);
+  });
+
+  it("a removed team member's proved sessions end, and their passkey signs in a plain user", async () => {
+    const owner = await person("OWNER");
+    const removed = await person("REVIEWER");
+    expect(await addPasskey(removed)).toMatchObject({ ok: true, enrolled: true });
+    expect(await removeTeamMember(db, owner.actor, { memberId: removed.memberId })).toEqual({ ok: true });
+    expect(await findSessionViewer(db, removed.session)).toBeNull();
+    const options = await authenticationOptions(db, rp, null);
+    const signedIn = await signInWithPasskey(db, rp, assertion(removed.authenticator.assert(options)), WEEK);
+    if (!("sessionToken" in signedIn)) throw new Error("the passkey should still sign its person in");
+    expect(await findSessionViewer(db, signedIn.sessionToken)).toMatchObject({ role: null, factor: null });
   });
 });
 
