@@ -21,7 +21,7 @@ import {
 import { relyingParty } from "@/features/passkeys/relying-party";
 import { RULE_MESSAGES } from "@/features/passkeys/rules";
 import { AuthenticationResponseSchema, RegisterPasskeySchema } from "@/features/passkeys/schema";
-import { removeTeamMember } from "@/features/team/mutations";
+import { addTeamMember, removeTeamMember } from "@/features/team/mutations";
 import { resetTeamPasskeys } from "@/features/team/second-factor";
 import type { Database } from "@/lib/prisma";
 import { lockRow } from "@/lib/row-lock";
@@ -275,6 +275,45 @@ describe("trust on first use has one winner, and a removal ends what the team me
     const signedIn = await signInWithPasskey(db, rp, assertion(removed.authenticator.assert(options)), WEEK);
     if (!("sessionToken" in signedIn)) throw new Error("the passkey should still sign its person in");
     expect(await findSessionViewer(db, signedIn.sessionToken)).toMatchObject({ role: null, factor: null });
+  });
+});
+
+describe("a passkey planted before someone joins the team does not make its planter a team member", () => {
+  // hole: anyone who once held a person's e-mail session (a forwarded sign-in link) could register a passkey
+  // while the person was not on the team (an applicant, a member's contact, a removed team member): no
+  // rule applies to them. Once the person was put on the roster, that passkey signed in team-capable, and
+  // a session it had proved before became one at once; the real person, finding "a passkey" already there,
+  // could not register their own, and the audit log never marked the planted one as a first.
+  // Fix: while passkeys are required, joining the team forgets earlier passkeys and proved sessions
+  // (features/team/second-factor.ts forgetPasskeysBeforeJoining, from addTeamMember and PORTAL_OWNERS).
+  it("forgets passkeys and proved sessions from before joining; the person enrols as a new member", async () => {
+    const owner = await person("OWNER");
+    const future = await person();
+    const planter = { ...future, authenticator: new SoftAuthenticator(rp.origin) };
+    expect(await addPasskey(planter)).toMatchObject({ ok: true, enrolled: false });
+    const options = await authenticationOptions(db, rp, null);
+    const planted = await signInWithPasskey(db, rp, assertion(planter.authenticator.assert(options)), WEEK);
+    if (!("sessionToken" in planted)) throw new Error("the planted passkey signs in before the person joins");
+
+    expect(await addTeamMember(db, owner.actor, { email: future.actor.email, role: "OWNER" })).toEqual({ ok: true });
+    expect(await findSessionViewer(db, planted.sessionToken)).toMatchObject({ role: null, factor: "enrol" });
+    const again = await authenticationOptions(db, rp, null);
+    expect(await signInWithPasskey(db, rp, assertion(planter.authenticator.assert(again)), WEEK)).toMatchObject({
+      ok: false,
+      formError: PASSKEY_MESSAGES.unknown,
+    });
+    const added = await db.auditEvent.findFirstOrThrow({
+      where: { action: "team.added", subjectType: "TeamMember" },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(added.data).toMatchObject({ email: future.actor.email, passkeysForgotten: 1 });
+    // The person's own first passkey is trusted on first use, and marked as such for the owners.
+    expect(await addPasskey(future)).toMatchObject({ ok: true, enrolled: true });
+    const first = await db.auditEvent.findFirstOrThrow({
+      where: { action: "auth.passkey-added", actorId: future.actor.id },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(first.data).toMatchObject({ firstOfTeamMember: true });
   });
 });
 
