@@ -112,7 +112,7 @@ export async function renamePasskey(
   });
 }
 
-/** Removes one of the actor's passkeys (a team member's last one stays); anyone else's id is answered as an unknown one. */
+/** Removes one of the actor's passkeys (a team member's last one stays) and ends the sessions passkeys proved, but the actor's; anyone else's id is answered as an unknown one. */
 export async function removePasskey(
   db: Database,
   actor: PasskeyActor,
@@ -126,12 +126,18 @@ export async function removePasskey(
     const refusal = refusalToRemove(standing);
     if (refusal) return failure(refusal);
     await tx.passkey.delete({ where: { id: owned.id } });
+    // A passkey is removed because it was lost or copied: the sessions a passkey proved (the removed one may
+    // be among their passkeys: sessions do not say which) end, on every device but this one; a thief's
+    // session opened with it would otherwise stay signed in, and team-capable, as long as it is used.
+    const ended = await tx.session.deleteMany({
+      where: { userId: actor.id, passkeyAt: { not: null }, sessionToken: { not: actor.sessionTokenHash } },
+    });
     await recordAuditEvent(tx, {
       actor,
       action: "auth.passkey-removed",
       subjectType: "User",
       subjectId: actor.id,
-      data: { passkeyId: owned.id, passkeys: standing.count - 1 },
+      data: { passkeyId: owned.id, passkeys: standing.count - 1, sessionsEnded: ended.count },
     });
     return { ok: true as const };
   });

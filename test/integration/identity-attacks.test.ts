@@ -16,6 +16,7 @@ import {
   confirmPasskeyStep,
   type PasskeyActor,
   registerPasskey,
+  removePasskey,
   signInWithPasskey,
 } from "@/features/passkeys/mutations";
 import { relyingParty } from "@/features/passkeys/relying-party";
@@ -248,6 +249,36 @@ describe("the passkey step proves only its own session, by the session's own hol
       formError: RULE_MESSAGES.proveFirst,
     });
     expect((await findSessionViewer(db, mailbox))?.role).toBeNull();
+  });
+});
+
+describe("removing a lost or copied passkey shuts out whoever signed in with it", () => {
+  // hole: the documented recovery for a lost passkey ("confirm with the other passkey, remove the lost one
+  // on /account") left every session the lost passkey had opened alive and team-capable: a thief who signed
+  // in with it stayed in for as long as they kept using the session (next-auth rolls its expiry).
+  // Fix: removing a passkey ends the person's other sessions that a passkey proved
+  // (features/passkeys/mutations.ts removePasskey); e-mail-only sessions and the current one stay.
+  it("ends the thief's passkey session and the proved sessions elsewhere, keeps this one and e-mail-only ones", async () => {
+    const reviewer = await person("REVIEWER");
+    expect(await addPasskey(reviewer)).toMatchObject({ ok: true, enrolled: true });
+    const lost = await db.passkey.findFirstOrThrow({ where: { userId: reviewer.actor.id } });
+    const spare = { ...reviewer, authenticator: new SoftAuthenticator(rp.origin) };
+    expect(await addPasskey(spare)).toMatchObject({ ok: true });
+    // The thief holds a copy of the lost passkey and signs in with it.
+    const options = await authenticationOptions(db, rp, null);
+    const thief = await signInWithPasskey(db, rp, assertion(reviewer.authenticator.assert(options)), WEEK);
+    if (!("sessionToken" in thief)) throw new Error("the copied passkey signs in until it is removed");
+    expect((await findSessionViewer(db, thief.sessionToken))?.role).toBe("REVIEWER");
+    const emailOnly = await openSession(reviewer.actor.id);
+
+    expect(await removePasskey(db, reviewer.actor, { id: lost.id })).toEqual({ ok: true });
+    expect(await findSessionViewer(db, thief.sessionToken)).toBeNull();
+    expect((await findSessionViewer(db, reviewer.session))?.role).toBe("REVIEWER");
+    expect(await findSessionViewer(db, emailOnly)).toMatchObject({ role: null, factor: "verify" });
+    const removed = await db.auditEvent.findFirstOrThrow({
+      where: { action: "auth.passkey-removed", actorId: reviewer.actor.id },
+    });
+    expect(removed.data).toEqual({ passkeyId: lost.id, passkeys: 1, sessionsEnded: 1 });
   });
 });
 
