@@ -92,16 +92,15 @@ async function currentSessionUser(db: Database, token: string | undefined) {
 /**
  * The GitHub login a person last signed in with, shown to reviewers. A login
  * can be renamed and taken by someone else, so it is cleared from anyone else
- * who had it (compared as GitHub spells it: its API answers one spelling for a login).
+ * who had it, in any case.
  */
 async function recordGitHubLogin(db: Database, userId: string, provider: ProviderId, profile: ProviderProfile) {
   const login = profile.githubLogin;
   if (provider !== "github" || !login) return;
+  // GitHub's logins are one namespace whatever the case: whoever takes a renamed login may spell it otherwise
+  // ("alice" after "Alice"), and must not leave the old holder shown as it. lower(), not ILIKE ("_" is a login's).
   await db.$transaction([
-    db.user.updateMany({
-      where: { githubLogin: login, id: { not: userId } },
-      data: { githubLogin: null },
-    }),
+    db.$executeRaw`UPDATE "User" SET "githubLogin" = NULL WHERE lower("githubLogin") = lower(${login}) AND id <> ${userId}`,
     db.user.update({ where: { id: userId }, data: { githubLogin: login } }),
   ]);
 }

@@ -415,6 +415,36 @@ describe("provider linking: only the mailbox the provider proved", () => {
     ).toEqual({ ok: false, code: "ProviderAddressChanged" });
   });
 
+  // hole (low): a GitHub login was cleared from its former holder only when spelt the same; GitHub's logins
+  // are case-insensitive, so whoever took a renamed "Alice" as "alice" left the old holder shown to reviewers
+  // as "Alice" too. Fix: cleared in any case (features/auth/provider-link.ts), "_" still no wildcard.
+  it("a GitHub login taken in another case is no longer shown for its former holder", async () => {
+    const [former, taker, bystander] = [
+      await createUser(db, "former@corp.example"),
+      await createUser(db, "taker@corp.example"),
+      await createUser(db, "bystander@corp.example"),
+    ];
+    const github = (id: string, email: string, login: string) =>
+      decideProviderSignIn(db, {
+        provider: "github",
+        profile: { id, verifiedEmail: email, name: null, githubLogin: login },
+        sessionToken: undefined,
+      });
+    expect(await github("101", former.email, "Alice_B")).toMatchObject({ ok: true });
+    expect(await github("102", bystander.email, "aliceXb")).toMatchObject({ ok: true });
+    expect(await github("103", taker.email, "alice_b")).toMatchObject({ ok: true });
+    const logins = await db.user.findMany({
+      where: { id: { in: [former.id, taker.id, bystander.id] } },
+      select: { email: true, githubLogin: true },
+      orderBy: { email: "asc" },
+    });
+    expect(logins).toEqual([
+      { email: "bystander@corp.example", githubLogin: "aliceXb" },
+      { email: "former@corp.example", githubLogin: null },
+      { email: "taker@corp.example", githubLogin: "alice_b" },
+    ]);
+  });
+
   it("a provider sign-in of a team member opens no team-capable session by itself", async () => {
     const reviewer = await person("REVIEWER");
     expect(await addPasskey(reviewer)).toMatchObject({ ok: true });
