@@ -36,7 +36,7 @@ export type ProviderSignIn = {
 
 export async function decideProviderSignIn(db: Database, input: ProviderSignIn): Promise<ProviderSignInDecision> {
   const { provider, profile } = input;
-  const address = profile.verifiedEmail === null ? null : normalizeEmail(profile.verifiedEmail);
+  const address = portalAddressOf(profile.verifiedEmail);
   const linked = await db.account.findUnique({
     where: { provider_providerAccountId: { provider, providerAccountId: profile.id } },
     select: { user: { select: { id: true, email: true } } },
@@ -71,6 +71,15 @@ export async function decideProviderSignIn(db: Database, input: ProviderSignIn):
   return { ok: true, userId, linked: true };
 }
 
+/**
+ * The portal address of the one the provider proved, or null. Only an ASCII one counts: every portal
+ * address is ASCII, and normalising (NFKC) would turn a Unicode mailbox the provider proved into another,
+ * ASCII one ("\u212Aate@" with a Kelvin sign into "kate@"): a mailbox nobody proved.
+ */
+function portalAddressOf(asserted: string | null): string | null {
+  return asserted !== null && /^[\x20-\x7e]*$/.test(asserted) ? normalizeEmail(asserted) : null;
+}
+
 async function currentSessionUser(db: Database, token: string | undefined) {
   if (!token || token.length > 200) return null;
   const session = await db.session.findUnique({
@@ -83,16 +92,15 @@ async function currentSessionUser(db: Database, token: string | undefined) {
 /**
  * The GitHub login a person last signed in with, shown to reviewers. A login
  * can be renamed and taken by someone else, so it is cleared from anyone else
- * who had it (compared as GitHub spells it: its API answers one spelling for a login).
+ * who had it, in any case.
  */
 async function recordGitHubLogin(db: Database, userId: string, provider: ProviderId, profile: ProviderProfile) {
   const login = profile.githubLogin;
   if (provider !== "github" || !login) return;
+  // GitHub's logins are one namespace whatever the case: whoever takes a renamed login may spell it otherwise
+  // ("alice" after "Alice"), and must not leave the old holder shown as it. lower(), not ILIKE ("_" is a login's).
   await db.$transaction([
-    db.user.updateMany({
-      where: { githubLogin: login, id: { not: userId } },
-      data: { githubLogin: null },
-    }),
+    db.$executeRaw`UPDATE "User" SET "githubLogin" = NULL WHERE lower("githubLogin") = lower(${login}) AND id <> ${userId}`,
     db.user.update({ where: { id: userId }, data: { githubLogin: login } }),
   ]);
 }

@@ -37,6 +37,9 @@ export async function registerPasskey(
   try {
     return await db.$transaction(async (tx) => {
       if (!(await lockRow(tx, "User", actor.id))) return SESSION_ENDED;
+      // The session the passkey is added on must still be live: an owner's reset (or a sign-out) that ended it
+      // while the answer was on its way must not leave a passkey behind, let alone one trusted as a first.
+      if (!(await liveSession(tx, actor))) return SESSION_ENDED;
       const standing = await readStanding(tx, actor, actor.sessionTokenHash);
       const refusal = refusalToAdd(standing);
       if (refusal) return failure(refusal);
@@ -78,6 +81,13 @@ export async function registerPasskey(
   }
 }
 
+async function liveSession(tx: Prisma.TransactionClient, actor: PasskeyActor): Promise<boolean> {
+  const live = await tx.session.count({
+    where: { sessionToken: actor.sessionTokenHash, userId: actor.id, expires: { gt: new Date() } },
+  });
+  return live === 1;
+}
+
 /** Renames one of the actor's passkeys; anyone else's id is answered as an unknown one. */
 export async function renamePasskey(
   db: Database,
@@ -102,7 +112,7 @@ export async function renamePasskey(
   });
 }
 
-/** Removes one of the actor's passkeys (a team member's last one stays); anyone else's id is answered as an unknown one. */
+/** Removes one of the actor's passkeys (a team member's last one stays) and ends the sessions passkeys proved, but the actor's; anyone else's id is answered as an unknown one. */
 export async function removePasskey(
   db: Database,
   actor: PasskeyActor,
@@ -116,12 +126,18 @@ export async function removePasskey(
     const refusal = refusalToRemove(standing);
     if (refusal) return failure(refusal);
     await tx.passkey.delete({ where: { id: owned.id } });
+    // A passkey is removed because it was lost or copied: the sessions a passkey proved (the removed one may
+    // be among their passkeys: sessions do not say which) end, on every device but this one; a thief's
+    // session opened with it would otherwise stay signed in, and team-capable, as long as it is used.
+    const ended = await tx.session.deleteMany({
+      where: { userId: actor.id, passkeyAt: { not: null }, sessionToken: { not: actor.sessionTokenHash } },
+    });
     await recordAuditEvent(tx, {
       actor,
       action: "auth.passkey-removed",
       subjectType: "User",
       subjectId: actor.id,
-      data: { passkeyId: owned.id, passkeys: standing.count - 1 },
+      data: { passkeyId: owned.id, passkeys: standing.count - 1, sessionsEnded: ended.count },
     });
     return { ok: true as const };
   });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Actor, recordAuditEvent, SYSTEM_ACTOR } from "@/features/audit/mutations";
 import type { AddTeamMemberInput, ChangeRoleInput, RemoveTeamMemberInput } from "@/features/team/schema";
+import { forgetPasskeysBeforeJoining } from "@/features/team/second-factor";
 import { revokeTokensMadeBy } from "@/features/team/token-revocation";
 import { isOwner } from "@/features/vocabulary/roles";
 import { Prisma } from "@/generated/prisma/client";
@@ -29,12 +30,13 @@ export async function addTeamMember(
       if (existing) return already;
       const member = await tx.teamMember.create({ data: { email, role } });
       const tokensRevoked = await revokeTokensMadeBy(tx, actor, email, "made before an earlier ownership ended");
+      const { passkeysForgotten } = await forgetPasskeysBeforeJoining(tx, email);
       await recordAuditEvent(tx, {
         actor,
         action: "team.added",
         subjectType: "TeamMember",
         subjectId: member.id,
-        data: { email, role, tokensRevoked },
+        data: { email, role, tokensRevoked, passkeysForgotten },
       });
       return { ok: true };
     });
@@ -109,12 +111,13 @@ export async function bootstrapOwners(db: Database, emails: string[]): Promise<s
         ? await tx.teamMember.update({ where: { id: existing.id }, data: { role: "OWNER" } })
         : await tx.teamMember.create({ data: { email, role: "OWNER" } });
       const tokensRevoked = await revokeTokensMadeBy(tx, SYSTEM_ACTOR, email, "made before an earlier ownership ended");
+      const { passkeysForgotten } = existing ? { passkeysForgotten: 0 } : await forgetPasskeysBeforeJoining(tx, email);
       await recordAuditEvent(tx, {
         actor: SYSTEM_ACTOR,
         action: "team.owner-bootstrapped",
         subjectType: "TeamMember",
         subjectId: member.id,
-        data: { email, source: "PORTAL_OWNERS", tokensRevoked },
+        data: { email, source: "PORTAL_OWNERS", tokensRevoked, passkeysForgotten },
       });
       changed.push(email);
     });

@@ -1,5 +1,5 @@
 import { type Actor, recordAuditEvent } from "@/features/audit/mutations";
-import { PASSKEYS_REQUIRED_SETTING } from "@/features/auth/factors";
+import { PASSKEYS_REQUIRED_SETTING, teamPasskeysRequired } from "@/features/auth/factors";
 import { enqueueMail } from "@/features/mail/mutations";
 import { passkeysResetMail } from "@/features/mail/templates";
 import type { PortalContext } from "@/features/portal-config/context";
@@ -65,6 +65,9 @@ export async function resetTeamPasskeys(
     const member = await tx.teamMember.findUniqueOrThrow({ where: { id: memberId }, select: { email: true } });
     if (actor.email !== null && member.email === actor.email) return failure(OWN_PASSKEYS);
     const user = await tx.user.findUnique({ where: { email: member.email }, select: { id: true } });
+    // The person's row too, which every passkey change locks first: a registration under way finishes
+    // (and its passkey is deleted here) or waits and finds its session ended, never slips in between.
+    if (user) await lockRow(tx, "User", user.id);
     // The person's passkeys, locked: a passkey registered while this runs is either deleted here or seen later.
     const passkeyIds = user ? await lockRows(tx, "Passkey", Prisma.sql`"userId" = ${user.id}`) : [];
     if (!user || passkeyIds.length === 0) {
@@ -97,4 +100,24 @@ export async function resetTeamPasskeys(
     );
     return { ok: true, email: member.email, passkeysDeleted: passkeys.count };
   });
+}
+
+/**
+ * While passkeys are required, a person joins the team without the passkeys and the proved sessions they
+ * had before: those passkeys were registered on e-mail sessions (one forwarded sign-in link was enough),
+ * so they prove the mailbox only, and would make whoever planted one a team member without the step.
+ * The person enrols as any new team member does (trust on first use, audited as their first passkey).
+ * Called in the transaction that puts them on the roster.
+ */
+export async function forgetPasskeysBeforeJoining(
+  tx: Prisma.TransactionClient,
+  email: string,
+): Promise<{ passkeysForgotten: number }> {
+  const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
+  if (!user || !(await teamPasskeysRequired(tx))) return { passkeysForgotten: 0 };
+  await lockRow(tx, "User", user.id);
+  const passkeys = await tx.passkey.deleteMany({ where: { userId: user.id } });
+  await tx.webAuthnChallenge.deleteMany({ where: { userId: user.id } });
+  await tx.session.updateMany({ where: { userId: user.id, passkeyAt: { not: null } }, data: { passkeyAt: null } });
+  return { passkeysForgotten: passkeys.count };
 }

@@ -421,7 +421,7 @@ describe("a team member's passkeys", () => {
     const removed = await db.auditEvent.findFirstOrThrow({
       where: { action: "auth.passkey-removed", actorId: vendor.actor.id },
     });
-    expect(removed.data).toEqual({ passkeyId: only.id, passkeys: 0 });
+    expect(removed.data).toEqual({ passkeyId: only.id, passkeys: 0, sessionsEnded: 0 });
   });
 });
 
