@@ -509,13 +509,13 @@ const ACTIONS: Record<string, ActionTarget> = {
     fields: ["id"],
   },
   "features/passkeys/actions.ts#passkeyStepOptionsAction": {
-    page: () => "/signin/passkey?callbackUrl=%2F",
+    page: () => "/signin/passkey",
     args: "none",
     fields: [],
     only: ["anonymous", "applicantB"],
   },
   "features/passkeys/actions.ts#confirmPasskeyStepAction": {
-    page: () => "/signin/passkey?callbackUrl=%2F",
+    page: () => "/signin/passkey",
     args: "form",
     fields: ["response"],
   },
