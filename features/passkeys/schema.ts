@@ -16,58 +16,78 @@ export const PasskeyNameSchema = z
   .max(PASSKEY_NAME_MAX, `Keep the name under ${PASSKEY_NAME_MAX} characters`)
   .refine((value) => !hasControlCharacters(value) && !/[\t\n\r\u0085]/.test(value), CONTROL_CHARACTER_MESSAGE);
 
+// Every refusal of a ceremony's answer carries the portal's own words: only a
+// broken browser or a hand-made request sends one that does not parse, and
+// the page says the same thing for all of them.
+const CEREMONY_MESSAGE = "The passkey's answer could not be read. Try again.";
+const unreadable = { error: CEREMONY_MESSAGE };
+
 const base64url = (max: number) =>
   z
-    .string()
-    .max(max)
-    .regex(/^[A-Za-z0-9_-]*$/, "must be base64url");
+    .string(unreadable)
+    .max(max, unreadable)
+    .regex(/^[A-Za-z0-9_-]*$/, unreadable);
 
-const credentialId = base64url(1400).min(1);
+const credentialId = base64url(1400).min(1, unreadable);
+const publicKeyType = z.literal("public-key", unreadable);
+const attachment = z.enum(["platform", "cross-platform"], unreadable).optional();
+const extensionResults = z.record(z.string(unreadable), z.unknown(), unreadable).default({});
 
 /** RegistrationResponseJSON (navigator.credentials.create, as @simplewebauthn/browser encodes it). */
-export const RegistrationResponseSchema = z.object({
-  id: credentialId,
-  rawId: credentialId,
-  type: z.literal("public-key"),
-  response: z.object({
-    clientDataJSON: base64url(4096),
-    attestationObject: base64url(16_384),
-    authenticatorData: base64url(8192).optional(),
-    transports: z
-      .array(
-        z
-          .string()
-          .max(32)
-          .regex(/^[a-z-]+$/),
-      )
-      .max(10)
-      .optional(),
-    publicKeyAlgorithm: z.number().int().optional(),
-    publicKey: base64url(4096).optional(),
-  }),
-  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-});
+export const RegistrationResponseSchema = z.object(
+  {
+    id: credentialId,
+    rawId: credentialId,
+    type: publicKeyType,
+    response: z.object(
+      {
+        clientDataJSON: base64url(4096),
+        attestationObject: base64url(16_384),
+        authenticatorData: base64url(8192).optional(),
+        transports: z
+          .array(
+            z
+              .string(unreadable)
+              .max(32, unreadable)
+              .regex(/^[a-z-]+$/, unreadable),
+            unreadable,
+          )
+          .max(10, unreadable)
+          .optional(),
+        publicKeyAlgorithm: z.number(unreadable).int(unreadable).optional(),
+        publicKey: base64url(4096).optional(),
+      },
+      unreadable,
+    ),
+    authenticatorAttachment: attachment,
+    clientExtensionResults: extensionResults,
+  },
+  unreadable,
+);
 
 /** AuthenticationResponseJSON (navigator.credentials.get). */
-export const AuthenticationResponseSchema = z.object({
-  id: credentialId,
-  rawId: credentialId,
-  type: z.literal("public-key"),
-  response: z.object({
-    clientDataJSON: base64url(4096),
-    authenticatorData: base64url(8192),
-    signature: base64url(8192),
-    userHandle: base64url(256).optional(),
-  }),
-  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-});
+export const AuthenticationResponseSchema = z.object(
+  {
+    id: credentialId,
+    rawId: credentialId,
+    type: publicKeyType,
+    response: z.object(
+      {
+        clientDataJSON: base64url(4096),
+        authenticatorData: base64url(8192),
+        signature: base64url(8192),
+        userHandle: base64url(256).optional(),
+      },
+      unreadable,
+    ),
+    authenticatorAttachment: attachment,
+    clientExtensionResults: extensionResults,
+  },
+  unreadable,
+);
 
 export type RegistrationResponse = z.infer<typeof RegistrationResponseSchema>;
 export type AuthenticationResponse = z.infer<typeof AuthenticationResponseSchema>;
-
-const CEREMONY_MESSAGE = "The passkey's answer could not be read. Try again.";
 
 /** A form field holding a ceremony's JSON, parsed with `schema`. */
 function ceremonyField<S extends z.ZodType>(schema: S) {
@@ -110,11 +130,12 @@ export const PasskeySignInSchema = z.strictObject({
 /** A passkey's answer to the passkey step (a form field holding JSON). */
 export const AssertionSchema = z.strictObject({ response: ceremonyField(AuthenticationResponseSchema) });
 
+const UNKNOWN_PASSKEY = { error: "Unknown passkey: reload the page and try again" };
 const PasskeyIdSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, "not a passkey");
+  .string(UNKNOWN_PASSKEY)
+  .min(1, UNKNOWN_PASSKEY)
+  .max(64, UNKNOWN_PASSKEY)
+  .regex(/^[A-Za-z0-9_-]+$/, UNKNOWN_PASSKEY);
 
 export const RenamePasskeySchema = z.strictObject({ id: PasskeyIdSchema, name: PasskeyNameSchema });
 export const RemovePasskeySchema = z.strictObject({ id: PasskeyIdSchema });

@@ -27,6 +27,12 @@ export type ActionExpectation =
   | "refused"
   /** A failure value saying that the reviewer is recused. */
   | "recused"
+  /**
+   * A failure value asking for the passkey step first: a team member's
+   * e-mail-link-only session changing its own passkeys (features/passkeys/rules.ts),
+   * the one place such a session is not a plain user's.
+   */
+  | "secondFactor"
   /** Past the guard: called with the row's junk input, it answers a failure (or a redirect), never the refusals above. */
   | "allowed"
   /** Allowed, and it would change the caller's own records (sign out, start a draft): not called. */
@@ -87,6 +93,10 @@ export function actionMismatch(
       return failure !== null ? null : "not a failure value";
     case "recused":
       return answer.status === 200 && /recused/i.test(failure ?? "") ? null : "not the recusal failure";
+    case "secondFactor":
+      return answer.status === 200 && /^Confirm with one of your passkeys first/.test(failure ?? "")
+        ? null
+        : "not the passkey step's failure";
     case "allowed": {
       if (answer.status !== 200 || signedOut || toSignIn) return "refused at the guard";
       const value = answer.value as { ok?: boolean } | undefined;
@@ -101,4 +111,38 @@ export function describeAnswer(answer: ActionAnswer): string {
   const redirect = answer.redirect ? ` → ${answer.redirect}` : "";
   const value = answer.hasValue ? ` ${JSON.stringify(answer.value)?.slice(0, 200)}` : "";
   return `${answer.status}${redirect}${value}`;
+}
+
+const b64 = (text: string) => Buffer.from(text).toString("base64url");
+const clientData = (type: string) =>
+  b64(JSON.stringify({ type, challenge: b64("no challenge the portal issued"), origin: "https://attacker.example" }));
+
+/** A passkey's registration answer, well formed, for a challenge the portal never issued: refused by verification. */
+export function forgedRegistration(): string {
+  return JSON.stringify({
+    id: b64("forged credential"),
+    rawId: b64("forged credential"),
+    type: "public-key",
+    response: {
+      clientDataJSON: clientData("webauthn.create"),
+      attestationObject: b64("not CBOR"),
+      transports: ["usb"],
+    },
+    clientExtensionResults: {},
+  });
+}
+
+/** A passkey's sign-in answer, well formed, for a challenge the portal never issued: refused by verification. */
+export function forgedAssertion(): Record<string, unknown> {
+  return {
+    id: b64("forged credential"),
+    rawId: b64("forged credential"),
+    type: "public-key",
+    response: {
+      clientDataJSON: clientData("webauthn.get"),
+      authenticatorData: b64("x".repeat(37)),
+      signature: b64("forged signature"),
+    },
+    clientExtensionResults: {},
+  };
 }

@@ -37,6 +37,8 @@ export const ADVISORY_SECRET = "Embargoed 5be1: a forged SNI header skips the wo
 export const PATCH_SECRET = "+  // Patch 5be1: reject the forged SNI before the policy lookup.";
 /** The embargoed advisory's title. */
 export const EMBARGOED_TITLE = "Workload policy bypass 5be1";
+/** The reviewer's passkey's name: on /account for the reviewer alone (no one sees another person's passkeys). */
+export const REVIEWER_PASSKEY_NAME = "Reviewer key 3c9e";
 /** The public advisory's title, which everyone may read. */
 export const PUBLIC_ADVISORY_TITLE = "Public 77d0: a sidecar crash on a malformed header";
 
@@ -319,7 +321,7 @@ export async function createMatrixFixture(
 
   // The team's passkeys: the owner's two, one each for the reviewers (the reviewer's is a record others aim at).
   for (const person of [owner, owner, recusedReviewer]) await registerPasskey(db, person);
-  const reviewerPasskey = await registerPasskey(db, reviewer);
+  const reviewerPasskey = await registerPasskey(db, reviewer, REVIEWER_PASSKEY_NAME);
   const sessions: Partial<Record<Role, string>> = {
     applicantA: await createSession(db, a.applicant),
     applicantB: await createSession(db, applicantB),

@@ -25,6 +25,8 @@ import {
   type Blanks,
   blank,
   describeAnswer,
+  forgedAssertion,
+  forgedRegistration,
   headerShape,
 } from "@/test/helpers/matrix-checks";
 import {
@@ -40,6 +42,7 @@ import {
   PATCH_SECRET,
   PLAIN_USER,
   PUBLIC_ADVISORY_TITLE,
+  REVIEWER_PASSKEY_NAME,
   ROLE_EMAILS,
   ROLES,
   type Role,
@@ -100,6 +103,12 @@ type Probe = {
   answers: Record<Role, Answer>;
   /** Tables an allowed answer may change (an export or a download of the log is recorded); nothing else may write. */
   writes?: string[];
+  /**
+   * A rate limit (its buckets' key prefix) emptied before each request: one
+   * counted per client address, which every role of the matrix shares, and
+   * which would otherwise answer 429 before the route's own answer.
+   */
+  freshLimit?: string;
 };
 
 const FORM = "application/x-www-form-urlencoded";
@@ -124,12 +133,15 @@ const PUBLIC_TITLE = "publicTitle";
 const PASSKEYS_ON = "passkeysOn";
 const RESET_REVIEWER = "resetReviewer";
 const RESET_OWNER = "resetOwner";
+const REVIEWER_KEY = "reviewerKey";
 
 // Advisories (issue 22): the voucher's address (security@acme.example) is Acme's listed address, so the voucher
 // is the embargoed advisory's current recipient; the removed member's recipient and the member contact (whose
 // own address is not listed) are not. Everyone else gets what an unknown id gets.
 const advisoryReaders = (answer: Answer) => by({ ...OUTSIDE_THE_TEAM, team: answer }, { voucher: answer });
 const PATCH_NOT_FOUND = status(404);
+const PROVIDER_NO_CSRF = redirect("/api/auth/signin?csrf=true");
+const PROVIDER_REFUSED = redirect("/api/auth/error?error=OAuthCallback");
 
 const ROUTES: Record<string, Probe[]> = {
   "/page": [{ path: () => "/", answers: all(PAGE) }],
@@ -143,11 +155,67 @@ const ROUTES: Record<string, Probe[]> = {
   "/signin/page": [
     {
       path: () => "/signin",
-      // Signed in already: the team to its queue, everyone else to their applications.
-      answers: by({ noSession: PAGE, outsiders: redirect("/apply"), team: redirect("/review") }),
+      // Signed in already: the team to its queue, everyone else to their applications; a team member's e-mail-only
+      // session to the passkey step, on to the queue.
+      answers: by(
+        { noSession: PAGE, outsiders: redirect("/apply"), team: redirect("/review") },
+        {
+          reviewerEmailOnly: redirect("/signin/passkey?callbackUrl=%2Freview"),
+          ownerEmailOnly: redirect("/signin/passkey?callbackUrl=%2Freview"),
+        },
+      ),
     },
   ],
   "/signin/confirm/page": [{ path: () => "/signin/confirm", answers: all(PAGE) }],
+  // Anyone signed in sees their own passkeys, and no one else's: the reviewer's passkey's name only the reviewer (on
+  // either session: it is their own account, the one page besides the step where the e-mail-only one is theirs).
+  "/account/page": [
+    {
+      path: () => "/account",
+      answers: by(
+        { noSession: SIGN_IN, outsiders: page({ hides: [REVIEWER_KEY] }), team: page({ hides: [REVIEWER_KEY] }) },
+        { reviewer: page({ shows: [REVIEWER_KEY] }), reviewerEmailOnly: page({ shows: [REVIEWER_KEY] }) },
+      ),
+    },
+  ],
+  // The passkey step: only a team member's e-mail-link-only session has one pending; everyone else goes on.
+  "/signin/passkey/page": [
+    {
+      path: () => "/signin/passkey?callbackUrl=%2F",
+      answers: by(
+        { noSession: SIGN_IN, outsiders: redirect("/"), team: redirect("/") },
+        { reviewerEmailOnly: PAGE, ownerEmailOnly: PAGE },
+      ),
+    },
+  ],
+  // Signing in with a passkey alone: a challenge for anyone (sessions do not matter), and a forged answer refused.
+  "/signin/passkey/challenge/route": [
+    {
+      path: () => "/signin/passkey/challenge",
+      method: "POST",
+      answers: all(status(200, undefined, ['"challenge"'])),
+      writes: ["WebAuthnChallenge"],
+      freshLimit: "passkey-signin:",
+    },
+    { path: () => "/signin/passkey/challenge", answers: all(status(405)) },
+  ],
+  "/signin/passkey/assertion/route": [
+    {
+      path: () => "/signin/passkey/assertion",
+      method: "POST",
+      body: { type: "application/json", text: JSON.stringify({ response: forgedAssertion(), callbackUrl: "/review" }) },
+      answers: all(status(400)),
+      freshLimit: "passkey-signin:",
+    },
+    {
+      path: () => "/signin/passkey/assertion",
+      method: "POST",
+      body: { type: "application/json", text: '{"response":{"id":"x"}}' },
+      answers: all(status(400, '{"ok":false,"formError":"The passkey\'s answer could not be read. Try again."}')),
+      freshLimit: "passkey-signin:",
+    },
+    { path: () => "/signin/passkey/assertion", answers: all(status(405)) },
+  ],
   "/applications/[id]/page": [
     {
       path: (r) => `/applications/${r.applicationA}`,
@@ -316,6 +384,20 @@ const ROUTES: Record<string, Probe[]> = {
       path: () => "/api/auth/callback/email?token=x&email=a%40b.example",
       answers: all(status(404, '{"error":"Not found."}')),
     },
+    // The providers (OIDC and GitHub, configured): a sign-in without next-auth's CSRF token goes
+    // nowhere near the provider; a callback with a forged code and state signs no one in and writes nothing.
+    ...(["oidc", "github"] as const).flatMap((provider): Probe[] => [
+      {
+        path: () => `/api/auth/signin/${provider}`,
+        method: "POST",
+        body: { type: FORM, text: "callbackUrl=%2Freview" },
+        answers: all(PROVIDER_NO_CSRF),
+      },
+      {
+        path: () => `/api/auth/callback/${provider}?code=forged-code&state=forged-state`,
+        answers: all(PROVIDER_REFUSED),
+      },
+    ]),
   ],
   "/signin/link/route": [
     {
@@ -867,6 +949,63 @@ const ACTIONS: Record<string, ActionRow> = {
     refusedAs: (r) => `/advisories/read/${r.vouchToken}?refused=1`,
     answers: LINK_HOLDERS_ONLY,
   },
+  // Passkeys (issue 23), on /account: anyone signed in, for their own passkeys. A challenge is a write of its own
+  // (not exercised); a team member's e-mail-link-only session with passkeys gets none (the passkey step first).
+  "features/passkeys/actions.ts#passkeyRegistrationOptionsAction": {
+    page: () => "/account",
+    args: "value",
+    fields: () => ({}),
+    answers: by<ActionExpectation>(
+      { noSession: "signedOut", outsiders: "notExercised", team: "notExercised" },
+      { reviewerEmailOnly: "secondFactor", ownerEmailOnly: "secondFactor" },
+    ),
+  },
+  // A registration for a challenge the portal never issued: refused by the check, whoever sends it.
+  "features/passkeys/actions.ts#registerPasskeyAction": {
+    page: () => "/account",
+    args: "form",
+    fields: () => ({ name: "Planted key", response: forgedRegistration() }),
+    answers: by<ActionExpectation>({ noSession: "signedOut", outsiders: "allowed", team: "allowed" }),
+  },
+  // The reviewer's passkey: anyone else's id is an unknown one; the reviewer's own e-mail-only session must prove a
+  // passkey first; the reviewer gets past with junk (a blank name, and the last passkey, which stays).
+  "features/passkeys/actions.ts#renamePasskeyAction": {
+    page: () => "/account",
+    args: "state+form",
+    fields: (r) => ({ id: r.reviewerPasskey, name: "Hijacked key" }),
+    junk: (r) => ({ id: r.reviewerPasskey, name: " " }),
+    answers: by<ActionExpectation>(
+      { noSession: "signedOut", outsiders: "refused", team: "refused" },
+      { reviewer: "allowed", reviewerEmailOnly: "secondFactor" },
+    ),
+  },
+  "features/passkeys/actions.ts#removePasskeyAction": {
+    page: () => "/account",
+    args: "state+form",
+    fields: (r) => ({ id: r.reviewerPasskey }),
+    junk: (r) => ({ id: r.reviewerPasskey }),
+    answers: by<ActionExpectation>(
+      { noSession: "signedOut", outsiders: "refused", team: "refused" },
+      { reviewer: "allowed", reviewerEmailOnly: "secondFactor" },
+    ),
+  },
+  // The passkey step: a challenge only for someone with passkeys (a write: not exercised); the others are told to
+  // register one. A forged answer proves nothing, whoever sends it.
+  "features/passkeys/actions.ts#passkeyStepOptionsAction": {
+    page: () => "/signin/passkey?callbackUrl=%2F",
+    args: "value",
+    fields: () => ({}),
+    answers: by<ActionExpectation>(
+      { noSession: "signedOut", outsiders: "allowed", team: "notExercised" },
+      { removedTeamMemberSignedIn: "notExercised" },
+    ),
+  },
+  "features/passkeys/actions.ts#confirmPasskeyStepAction": {
+    page: () => "/signin/passkey?callbackUrl=%2F",
+    args: "form",
+    fields: () => ({ response: JSON.stringify(forgedAssertion()) }),
+    answers: by<ActionExpectation>({ noSession: "signedOut", outsiders: "allowed", team: "allowed" }),
+  },
   // Signing out ends the caller's own session: without one, it only goes home.
   "features/auth/actions.ts#signOutAction": {
     page: () => "/",
@@ -907,7 +1046,20 @@ beforeAll(async () => {
   missing = missingRecords(fx.records);
   checksums = await checksumQuery(database.db, UNWATCHED_TABLES);
   mail = await startMailCatcher();
-  portal = await startPortal({ SMTP_URL: mail.url, DATABASE_URL: database.url });
+  // Both providers configured, so that their routes are the configured ones. A production build takes only
+  // https:// providers (lib/env.ts), and the loopback ones of test/helpers speak http: the issuer is an https://
+  // address where nothing listens, and GitHub's are the real ones (this machine reaches neither). The matrix's
+  // probes are refused before a provider is asked (no CSRF token, a forged state); the flows themselves are
+  // tested against the loopback providers in test/integration/oidc-sign-in.test.ts and github-sign-in.test.ts.
+  portal = await startPortal({
+    SMTP_URL: mail.url,
+    DATABASE_URL: database.url,
+    OIDC_ISSUER: "https://127.0.0.1:9",
+    OIDC_CLIENT_ID: "distributors-portal",
+    OIDC_CLIENT_SECRET: "matrix-oidc-secret-0123456789abcdef",
+    GITHUB_ID: "Iv1.matrix0123456789",
+    GITHUB_SECRET: "matrix-github-secret-0123456789abcdef",
+  });
 });
 
 afterAll(async () => {
@@ -941,6 +1093,7 @@ const shownTexts = (): Record<string, string> => ({
   [PASSKEYS_ON]: "Team members must use a passkey: <strong>on</strong>",
   [RESET_REVIEWER]: 'aria-label="Reset the passkeys of reviewer@kmesh.example"',
   [RESET_OWNER]: 'aria-label="Reset the passkeys of owner@kmesh.example"',
+  [REVIEWER_KEY]: REVIEWER_PASSKEY_NAME,
 });
 
 const credentials = (role: Role) => credentialsOf(fx, role);
@@ -958,6 +1111,16 @@ const withAddresses = (values: Blanks): Blanks => [
 ];
 const isEmailOnly = (role: Role) => (EMAIL_ONLY_ROLES as readonly Role[]).includes(role);
 
+/**
+ * The header's prompt to take the passkey step (the viewer's `factor`, which
+ * the header's client part turns into a link to /signin/passkey), read as a
+ * plain user's. It tells the session's holder only what the e-mail link's
+ * own redirect to the step told them: the one place an e-mail-only session
+ * differs from a plain user's (see the passkey step's rows). Nothing else in
+ * the answer may.
+ */
+const withoutStepPrompt = (body: string) => body.replace(/(factor\\?"\s*:\s*)\\?"verify\\?"/g, "$1null");
+
 /** Why an e-mail-only team session's refusal is not byte for byte PLAIN_USER's (addresses, ids and nonces blanked). */
 function differsFromPlainUser(
   answer: { body: string; headers?: Headers },
@@ -967,7 +1130,9 @@ function differsFromPlainUser(
   figures.plainCompared++;
   if (!plain) return "no answer of the plain user's to compare with";
   const blanks = withAddresses(values);
-  if (blank(answer.body, blanks) !== blank(plain.body, blanks)) return "the refusal differs from the plain user's";
+  if (blank(withoutStepPrompt(answer.body), blanks) !== blank(plain.body, blanks)) {
+    return "the refusal differs from the plain user's";
+  }
   if (answer.headers && plain.headers && headerShape(answer.headers, blanks) !== headerShape(plain.headers, blanks)) {
     return "the refusal's headers differ from the plain user's";
   }
@@ -1149,6 +1314,8 @@ async function request(
   records: MatrixRecords,
   extraHeaders: Record<string, string> = {},
 ): Promise<PageResponse> {
+  if (probe.freshLimit)
+    await database.db.rateLimitBucket.deleteMany({ where: { key: { startsWith: probe.freshLimit } } });
   const response = await fetch(`${portal.baseUrl}${probe.path(records)}`, {
     method: probe.method ?? "GET",
     redirect: "manual",

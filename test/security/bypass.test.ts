@@ -42,6 +42,8 @@ const CANARIES = {
   advisory: `CANARY-${hex()}`,
   /** A line of that advisory's patch file. */
   patch: `CANARY-${hex()}`,
+  /** The name of the reviewer's passkey (issue 23): the reviewer's alone, on /account. */
+  passkey: `CANARY-${hex()}`,
 };
 type Canary = keyof typeof CANARIES;
 const CANARY_NAMES = Object.keys(CANARIES) as Canary[];
@@ -69,13 +71,19 @@ const EMBARGOED: Canary[] = ["advisory", "patch"];
  * applicant A's deliberation; the canary contact may see its own address.
  */
 const PROBED: { caller: Caller; canaries: Canary[] }[] = [
-  ...OUTSIDERS.map((caller) => ({ caller, canaries: CANARY_NAMES })),
-  { caller: "recusedReviewer", canaries: ["comment", "voteReason"] },
-  { caller: "canaryContact", canaries: ["comment", "voteReason", ...EMBARGOED] },
+  // The reviewer's own e-mail-only session is the reviewer's account: its passkeys are its own.
+  ...OUTSIDERS.map((caller) => ({
+    caller,
+    canaries: caller === "reviewerEmailOnly" ? CANARY_NAMES.filter((name) => name !== "passkey") : CANARY_NAMES,
+  })),
+  { caller: "recusedReviewer", canaries: ["comment", "voteReason", "passkey"] },
+  { caller: "canaryContact", canaries: ["comment", "voteReason", "passkey", ...EMBARGOED] },
   // The voucher's address is Acme's listed address: the embargoed advisory's current recipient, outside the team.
-  { caller: "voucher", canaries: ["comment", "voteReason", "contact"] },
+  { caller: "voucher", canaries: ["comment", "voteReason", "contact", "passkey"] },
   // An API token reads the member list, nothing of an advisory.
-  { caller: "tokenWithScope", canaries: ["comment", "voteReason", ...EMBARGOED] },
+  { caller: "tokenWithScope", canaries: ["comment", "voteReason", "passkey", ...EMBARGOED] },
+  // An owner sees everything of the team's work, and nothing of another team member's passkeys.
+  { caller: "owner", canaries: ["passkey"] },
 ];
 
 const patchPath = (ids: Ids) => `/advisories/${ids.advisoryEmbargoed}/patches/${ids.advisoryPatch}`;
@@ -96,6 +104,7 @@ const MUST_SEE: { caller: Caller; path: (ids: Ids) => string; canaries: Canary[]
   { caller: "owner", path: patchPath, canaries: ["patch"] },
   { caller: "reviewer", path: patchPath, canaries: ["patch"] },
   { caller: "voucher", path: patchPath, canaries: ["patch"] },
+  { caller: "reviewer", path: () => "/account", canaries: ["passkey"] },
 ];
 
 // ---------------------------------------------------------------- the routes
@@ -317,6 +326,7 @@ beforeAll(async () => {
       context,
     ),
   ).toMatchObject({ ok: true, approved: false });
+  await db.passkey.update({ where: { id: fx.records.reviewerPasskey }, data: { name: `Key ${CANARIES.passkey}` } });
   // A member whose contact address is the canary, and that contact signed in.
   const domain = `${hex()}.example`;
   const contactEmail = `${CANARIES.contact}@${domain}`;

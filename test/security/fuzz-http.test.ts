@@ -38,6 +38,7 @@ import {
   refusedString,
   unknownFieldName,
 } from "@/test/helpers/fuzz-values";
+import { forgedAssertion } from "@/test/helpers/matrix-checks";
 import {
   createMatrixFixture,
   credentialsOf,
@@ -483,6 +484,41 @@ const ACTIONS: Record<string, ActionTarget> = {
     args: "form",
     fields: ["token"],
   },
+  // Passkeys (issue 23). A challenge is a write (for anyone signed in who may add a passkey, or has one for the
+  // step): only the callers refused anyway ask for one — nobody signed in, a team member's e-mail-only session
+  // (the passkey step first), an applicant without passkeys (for the step).
+  "features/passkeys/actions.ts#passkeyRegistrationOptionsAction": {
+    page: () => "/account",
+    args: "none",
+    fields: [],
+    only: ["anonymous", "ownerEmailOnly"],
+  },
+  "features/passkeys/actions.ts#registerPasskeyAction": {
+    page: () => "/account",
+    args: "form",
+    fields: ["name", "response"],
+  },
+  "features/passkeys/actions.ts#renamePasskeyAction": {
+    page: () => "/account",
+    args: "state+form",
+    fields: ["id", "name"],
+  },
+  "features/passkeys/actions.ts#removePasskeyAction": {
+    page: () => "/account",
+    args: "state+form",
+    fields: ["id"],
+  },
+  "features/passkeys/actions.ts#passkeyStepOptionsAction": {
+    page: () => "/signin/passkey",
+    args: "none",
+    fields: [],
+    only: ["anonymous", "applicantB"],
+  },
+  "features/passkeys/actions.ts#confirmPasskeyStepAction": {
+    page: () => "/signin/passkey",
+    args: "form",
+    fields: ["response"],
+  },
 };
 
 type Entry = [name: string, value: string | Blob];
@@ -874,6 +910,52 @@ const ROUTES: Record<string, RouteTarget> = {
           headers: {},
         })),
         anyBody(["id"]).map((body) => bodyRequest(`/advisories/public/${r.advisoryPublic}/osv.json`, body)),
+      ),
+  },
+  // Signing in with a passkey alone: a challenge for any POST (a write, whoever asks: the challenge table, kept five
+  // minutes); answers that sign no one in, refused with the route's message (or its rate limit's, after ten).
+  "/signin/passkey/challenge/route": {
+    roles: EVERYONE,
+    answersAnyway: true,
+    mayChange: { anonymous: ["WebAuthnChallenge"], applicantB: ["WebAuthnChallenge"], owner: ["WebAuthnChallenge"] },
+    requests: () =>
+      fc.oneof(
+        anyBody(["response", "callbackUrl"]).map((body) => bodyRequest("/signin/passkey/challenge", body)),
+        queryOf(["callbackUrl"]).map((pairs) => ({
+          method: "GET",
+          path: `/signin/passkey/challenge${query(pairs)}`,
+          headers: {},
+        })),
+      ),
+  },
+  "/signin/passkey/assertion/route": {
+    roles: EVERYONE,
+    requests: () =>
+      fc.oneof(
+        anyBody(["response", "callbackUrl"]).map((body) => bodyRequest("/signin/passkey/assertion", body)),
+        // A well-formed answer for a challenge never issued, with any callback; or the answer's fields fuzzed.
+        fieldValue.map((callbackUrl) =>
+          bodyRequest("/signin/passkey/assertion", {
+            type: "application/json",
+            body: JSON.stringify({ response: forgedAssertion(), callbackUrl }),
+          }),
+        ),
+        fc
+          .tuple(fc.constantFrom("id", "rawId", "type", "clientDataJSON", "authenticatorData", "signature"), fieldValue)
+          .map(([field, value]) => {
+            const response = forgedAssertion() as Record<string, unknown> & { response: Record<string, unknown> };
+            if (field in response) response[field] = value;
+            else response.response[field] = value;
+            return bodyRequest("/signin/passkey/assertion", {
+              type: "application/json",
+              body: JSON.stringify({ response }),
+            });
+          }),
+        queryOf(["callbackUrl"]).map((pairs) => ({
+          method: "GET",
+          path: `/signin/passkey/assertion${query(pairs)}`,
+          headers: {},
+        })),
       ),
   },
   "/api/health/route": {
