@@ -107,6 +107,17 @@ export type VerifiedRegistration = {
   backedUp: boolean;
 };
 
+/** What both ceremonies expect of an answer: this challenge, from this portal's origin and RP ID, the user verified. */
+function expected(rp: RelyingParty, challenge: string, response: RegistrationResponse | AuthenticationResponse) {
+  return {
+    response: response as never,
+    expectedChallenge: challenge,
+    expectedOrigin: rp.origin,
+    expectedRPID: rp.rpID,
+    requireUserVerification: true,
+  };
+}
+
 /** Checks a new passkey's attestation against the person's registration challenge (used up either way). */
 export async function verifyRegistration(
   db: Database,
@@ -118,11 +129,7 @@ export async function verifyRegistration(
   if ((await consumeChallenge(db, challenge, "registration", userId)) !== "ok") return refuse("challenge");
   try {
     const verified = await verifyRegistrationResponse({
-      response: response as never,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.rpID,
-      requireUserVerification: true,
+      ...expected(rp, challenge, response),
       supportedAlgorithmIDs: ALGORITHMS,
     });
     if (!verified.verified) return refuse("invalid");
@@ -172,11 +179,7 @@ export async function verifyAssertion(
   let backedUp: boolean;
   try {
     const verified = await verifyAuthenticationResponse({
-      response: response as never,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.rpID,
-      requireUserVerification: true,
+      ...expected(rp, challenge, response),
       credential: {
         id: response.id,
         publicKey: new Uint8Array(passkey.publicKey),
